@@ -1,0 +1,28 @@
+"""The regions of Kazakhstan, loaded once from ``regions.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    id: str
+    kind: str  # "city" (of republican significance) or "region" (oblys)
+    kk: str
+    ru: str
+    en: str
+    centre: str
+
+    def name(self, language: str) -> str:
+        return getattr(self, language)
+
+
+@cache
+def regions() -> dict[str, Region]:
+    """All regions by id, in the order of the data file."""
+    data = tomllib.loads(resources.files("studio").joinpath("regions.toml").read_text("utf-8"))
+    return {row["id"]: Region(**row) for row in data["region"]}

@@ -1,0 +1,287 @@
+"""Read a rundown file, check it whole, and report every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from studio.diagnostics import Diagnostic, DiagnosticsError, toml_syntax_error
+from studio.regions import regions
+from studio.rundown.model import Bilingual, GraphicCue, Kind, Rundown, Segment, Show
+from studio.tomlpos import KeyPath, TomlLocator
+
+_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_SEGMENT_ID = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+def parse_duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    found = _DURATION.match(value) if isinstance(value, str) and value else None
+    if not found:
+        raise ValueError(f"duration {value!r} is not like \"5m\", \"1h30m\" or \"45s\"")
+    hours, minutes, seconds = (int(part or 0) for part in found.groups())
+    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def format_duration(duration: timedelta) -> str:
+    total = int(duration.total_seconds())
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + (f"{seconds}s" if seconds else "")
+    return text or "0s"
+
+
+def _clock(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a time of day like 10:00:00")
+
+
+def _zone(value: Any) -> ZoneInfo:
+    if isinstance(value, ZoneInfo):
+        return value
+    try:
+        return ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {value!r}") from error
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Clock = Annotated[time, BeforeValidator(_clock)]
+Zone = Annotated[ZoneInfo, BeforeValidator(_zone)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class _BilingualIn(_Strict):
+    kk: str = Field(min_length=1)
+    ru: str = Field(min_length=1)
+
+
+class _GraphicIn(_Strict):
+    template: str = Field(min_length=1)
+    data: dict[str, Any] = {}
+
+
+class SegmentIn(_Strict):
+    id: str = Field(pattern=_SEGMENT_ID)
+    kind: Kind
+    title: _BilingualIn
+    duration: Duration
+    fixed: Clock | None = None
+    soft: Clock | None = None
+    region: str | None = None
+    scene: str | None = None
+    feed: str | None = None
+    cue: str = ""
+    graphics: list[_GraphicIn] = []
+
+    def build(self) -> Segment:
+        return Segment(
+            id=self.id,
+            kind=self.kind,
+            title=Bilingual(self.title.kk, self.title.ru),
+            duration=self.duration,
+            fixed=self.fixed,
+            soft=self.soft,
+            region=self.region,
+            scene=self.scene,
+            feed=self.feed,
+            cue=self.cue.strip("\n"),
+            graphics=tuple(GraphicCue(g.template, g.data) for g in self.graphics),
+        )
+
+
+class _ShowIn(_Strict):
+    id: str | None = Field(default=None, pattern=_SEGMENT_ID)
+    title: _BilingualIn
+    date: date
+    zone: Zone
+    start: Clock
+
+
+class _RundownIn(_Strict):
+    show: _ShowIn
+    segment: list[dict[str, Any]] = Field(min_length=1)
+
+
+_HINTS = {
+    "id": "ids are lower-case letters, digits, '-' and '_', unique in the rundown",
+    "kind": "kind is one of: " + ", ".join(k.value for k in Kind),
+    "title": 'give both languages: title = { kk = "...", ru = "..." }',
+    "duration": 'write durations like "5m", "1h30m" or "45s"',
+    "fixed": "write a time of day like 10:00:00 (after midnight means the next day)",
+    "soft": "write a time of day like 10:00:00",
+    "date": "write the show date like 2026-03-15",
+    "zone": 'use an IANA zone; Kazakhstan is "Asia/Almaty" (UTC+5)',
+    "start": "write the on-air time like 07:00:00",
+    "graphics": 'write graphics = [{ template = "name", data = { ... } }]',
+}
+
+
+def segment_dict(segment: Segment) -> dict[str, Any]:
+    """The segment as the rundown file would write it (also how the store keeps it)."""
+    row: dict[str, Any] = {
+        "id": segment.id,
+        "kind": segment.kind.value,
+        "title": {"kk": segment.title.kk, "ru": segment.title.ru},
+        "duration": format_duration(segment.duration),
+        "cue": segment.cue,
+        "graphics": [{"template": g.template, "data": dict(g.data)} for g in segment.graphics],
+    }
+    for name in ("fixed", "soft"):
+        if (value := getattr(segment, name)) is not None:
+            row[name] = value.isoformat()
+    for name in ("region", "scene", "feed"):
+        if (value := getattr(segment, name)) is not None:
+            row[name] = value
+    return row
+
+
+def segment_from_dict(row: dict[str, Any]) -> Segment:
+    return SegmentIn.model_validate(row).build()
+
+
+def model_keys(where: KeyPath) -> list[str]:
+    """The keys allowed in the table that holds ``where``."""
+    tables = {"show": _ShowIn, "segment": SegmentIn, "title": _BilingualIn, "graphics": _GraphicIn}
+    owner = next((str(p) for p in reversed(where[:-1]) if str(p) in tables), "")
+    return list(tables[owner].model_fields) if owner else ["show", "segment"]
+
+
+def _nearest_key(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    suggestion = f"did you mean '{close[0]}'? " if close else ""
+    return f"{suggestion}known keys: {', '.join(known)}"
+
+
+class _Checker:
+    def __init__(self, path: Path, text: str, raw_segments: list[dict[str, Any]]) -> None:
+        self.path = path
+        self.raw_segments = raw_segments
+        self.locator = TomlLocator(text)
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, where: KeyPath, message: str, hint: str = "") -> None:
+        line, column = self.locator.find(where)
+        segment_id = self._segment_id(where)
+        prefix = f"segment '{segment_id}': " if segment_id else ("show: " if where[:1] == ("show",) else "")
+        self.diagnostics.append(Diagnostic(self.path, line, column, prefix + message, hint))
+
+    def validation(self, base: KeyPath, error: ValidationError) -> None:
+        for problem in error.errors():
+            where = base + tuple(problem["loc"])
+            field = next((str(p) for p in reversed(where) if str(p) in _HINTS), "")
+            names = ".".join(str(p) for p in problem["loc"]) or "table"
+            message = problem["msg"].removeprefix("Value error, ")
+            hint = ""
+            if problem["type"] == "extra_forbidden":
+                message = "unknown key"
+                hint = _nearest_key(str(where[-1]), model_keys(where))
+            elif problem["type"] == "missing":
+                message = "is missing"
+            self.error(where, f"{names}: {message}", hint or _HINTS.get(field, ""))
+
+    def _segment_id(self, where: KeyPath) -> str | None:
+        if len(where) >= 2 and where[0] == "segment" and isinstance(where[1], int):
+            if where[1] < len(self.raw_segments):
+                return str(self.raw_segments[where[1]].get("id", f"#{where[1] + 1}"))
+            return f"#{where[1] + 1}"
+        return None
+
+
+def load_rundown(path: Path) -> Rundown:
+    """Parse and check a rundown file; raise DiagnosticsError listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DiagnosticsError([Diagnostic(path, 1, 1, f"cannot read the rundown: {error}", "check the path")])
+    return parse_rundown(path, text)
+
+
+def parse_rundown(path: Path, text: str) -> Rundown:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DiagnosticsError([toml_syntax_error(path, error)]) from None
+    raw_segments = raw.get("segment", [])
+    check = _Checker(path, text, [s for s in raw_segments if isinstance(s, dict)] if isinstance(raw_segments, list) else [])
+    show: Show | None = None
+    try:
+        parsed = _RundownIn.model_validate(raw)
+    except ValidationError as error:
+        check.validation((), error)
+        parsed = None
+    if parsed is not None:
+        s = parsed.show
+        show = Show(s.id or path.stem, Bilingual(s.title.kk, s.title.ru), s.date, s.zone, s.start)
+    segments: list[tuple[int, Segment]] = []
+    for index, row in enumerate(check.raw_segments):
+        try:
+            segments.append((index, SegmentIn.model_validate(row).build()))
+        except ValidationError as error:
+            check.validation(("segment", index), error)
+    _check_segments(check, segments, show)
+    if check.diagnostics:
+        raise DiagnosticsError(sorted(check.diagnostics, key=lambda d: (d.line, d.column)))
+    assert show is not None
+    return Rundown(show, tuple(segment for _, segment in segments))
+
+
+def _check_segments(check: _Checker, segments: list[tuple[int, Segment]], show: Show | None) -> None:
+    """Rules across segments: unique ids, known regions, reachable fixed starts."""
+    first_line: dict[str, int] = {}
+    known = regions()
+    previous_fixed: tuple[Segment, datetime] | None = None
+    for index, segment in segments:
+        where: KeyPath = ("segment", index)
+        if segment.id in first_line:
+            check.error(where + ("id",), f"duplicate id (first used on line {first_line[segment.id]})", _HINTS["id"])
+            continue
+        first_line[segment.id] = check.locator.find(where)[0]
+        if segment.duration <= timedelta(0):
+            check.error(where + ("duration",), "duration must be positive", _HINTS["duration"])
+        if segment.region is not None and segment.region not in known:
+            check.error(
+                where + ("region",),
+                f"unknown region {segment.region!r}",
+                "use an id from studio/regions.toml, e.g. astana, almaty (the city), almaty-region, shymkent",
+            )
+        if segment.kind is Kind.LIVE and segment.region is None:
+            check.error(where + ("kind",), "a live inclusion needs a region", 'add region = "<id>" from studio/regions.toml')
+        if segment.fixed and segment.soft:
+            check.error(where + ("soft",), "has both a fixed and a soft start", "keep one: fixed must be hit, soft is a target")
+        if segment.fixed and show is not None:
+            at = show.at(segment.fixed)
+            if previous_fixed is not None:
+                before, before_at = previous_fixed
+                if at <= before_at:
+                    check.error(
+                        where + ("fixed",),
+                        f"fixed start {segment.fixed:%H:%M:%S} is not after segment '{before.id}' fixed at {before_at:%H:%M:%S}",
+                        "fixed starts must go forward in rundown order; times before the show start mean the next day",
+                    )
+                elif at < before_at + before.duration:
+                    check.error(
+                        where + ("fixed",),
+                        f"fixed start {segment.fixed:%H:%M:%S} is unreachable: segment '{before.id}' fixed at "
+                        f"{before_at:%H:%M:%S} runs until {before_at + before.duration:%H:%M:%S}",
+                        "move this fixed start later or shorten the earlier fixed segment",
+                    )
+            previous_fixed = (segment, at)
