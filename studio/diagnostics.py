@@ -11,12 +11,13 @@ from pathlib import Path
 class Diagnostic:
     path: Path
     line: int
-    column: int
+    column: int  # 0 when only the line matters
     message: str
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}:{self.column}: error: {self.message}"
+        where = f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
+        text = f"{where}: error: {self.message}"
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 

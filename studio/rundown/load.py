@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from studio.diagnostics import Diagnostic, DiagnosticsError, toml_syntax_error
 from studio.regions import regions
@@ -29,6 +29,12 @@ def parse_duration(value: Any) -> timedelta:
         raise ValueError(f"duration {value!r} is not like \"5m\", \"1h30m\" or \"45s\"")
     hours, minutes, seconds = (int(part or 0) for part in found.groups())
     return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _positive(duration: timedelta) -> timedelta:
+    if duration <= timedelta(0):
+        raise ValueError("duration must be positive")
+    return duration
 
 
 def format_duration(duration: timedelta) -> str:
@@ -59,7 +65,7 @@ def _zone(value: Any) -> ZoneInfo:
         raise ValueError(f"unknown time zone {value!r}") from error
 
 
-Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Duration = Annotated[timedelta, BeforeValidator(parse_duration), AfterValidator(_positive)]
 Clock = Annotated[time, BeforeValidator(_clock)]
 Zone = Annotated[ZoneInfo, BeforeValidator(_zone)]
 
@@ -255,8 +261,6 @@ def _check_segments(check: _Checker, segments: list[tuple[int, Segment]], show: 
             check.error(where + ("id",), f"duplicate id (first used on line {first_line[segment.id]})", _HINTS["id"])
             continue
         first_line[segment.id] = check.locator.find(where)[0]
-        if segment.duration <= timedelta(0):
-            check.error(where + ("duration",), "duration must be positive", _HINTS["duration"])
         if segment.region is not None and segment.region not in known:
             check.error(
                 where + ("region",),
@@ -277,7 +281,8 @@ def _check_segments(check: _Checker, segments: list[tuple[int, Segment]], show: 
                         f"fixed start {segment.fixed:%H:%M:%S} is not after segment '{before.id}' fixed at {before_at:%H:%M:%S}",
                         "fixed starts must go forward in rundown order; times before the show start mean the next day",
                     )
-                elif at < before_at + before.duration:
+                    continue  # later fixed starts are compared with the last one in order
+                if at < before_at + before.duration:
                     check.error(
                         where + ("fixed",),
                         f"fixed start {segment.fixed:%H:%M:%S} is unreachable: segment '{before.id}' fixed at "

@@ -1,0 +1,147 @@
+"""The one entry point: ``studio [--config PATH] [--store PATH] COMMAND``.
+
+Expected failures (a broken file, an unopenable store) print what is wrong
+and what to do, and exit 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from studio.diagnostics import DiagnosticsError
+
+DEFAULT_RUNDOWN = Path("rundowns/referendum-day.toml")
+
+
+class UsageError(Exception):
+    """A command that cannot run as asked; the message says what to do."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="studio", description="Referendum-day production system.")
+    parser.add_argument("--config", type=Path, help="config file (default: $STUDIO_CONFIG, ./config.toml)")
+    parser.add_argument("--store", type=Path, help="SQLite store (default: $STUDIO_STORE, config, user data dir)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start the producer console")
+    run.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
+    run.set_defaults(handler=_run)
+
+    check = commands.add_parser("check", help="validate a rundown and print its timed plan")
+    check.add_argument("rundown", type=Path)
+    check.set_defaults(handler=_check)
+
+    asrun = commands.add_parser("asrun", help="the as-run log")
+    asrun_commands = asrun.add_subparsers(dest="asrun_command", required=True, metavar="ACTION")
+    export = asrun_commands.add_parser("export", help="export what was played")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--out", type=Path, help="write here instead of standard output")
+    export.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show's rundown file")
+    export.set_defaults(handler=_asrun_export)
+
+    locate = commands.add_parser("locate", help="print where the config and the store are")
+    locate.set_defaults(handler=_locate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except DiagnosticsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except UsageError as error:
+        print(f"studio: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _config(args: argparse.Namespace):  # -> Config, imported lazily to keep `studio check` light
+    from studio.config import load_config
+    from studio.paths import config_file
+
+    return load_config(config_file(args.config))
+
+
+def _open_store(args: argparse.Namespace, config):  # -> ShowStore
+    from studio.paths import store_file
+    from studio.store import StoreError, open_store
+
+    try:
+        return open_store(store_file(args.store, config.store.path))
+    except StoreError as error:
+        raise UsageError(str(error)) from None
+
+
+def _load(path: Path):
+    from studio.rundown.load import load_rundown
+
+    if not path.exists():
+        raise UsageError(f"no rundown at {path}; pass the path of a rundown file (see rundowns/)")
+    return load_rundown(path)
+
+
+def _controller(args: argparse.Namespace, rundown_path: Path, origin: str):
+    from studio.control import Controller
+
+    config = _config(args)
+    rundown = _load(rundown_path)
+    store = _open_store(args, config)
+    controller = Controller(
+        store,
+        rundown,
+        operator=config.station.operator or None,
+        origin=origin,
+        turnout_hours=config.station.turnout_hours,
+    )
+    return config, controller
+
+
+def _run(args: argparse.Namespace) -> int:
+    config, controller = _controller(args, args.rundown, "console")
+    from studio.tui.app import make_app  # textual is imported only for the console
+
+    make_app(controller, config, rundown_path=args.rundown).run()
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from studio.rundown.plan_report import report
+
+    print(report(_load(args.rundown)), end="")
+    return 0
+
+
+def _asrun_export(args: argparse.Namespace) -> int:
+    from studio.asrun import export
+
+    config, controller = _controller(args, args.rundown, "cli")
+    text = export(controller.asrun(), config.station.zone, args.format)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.out.write_text(text, "utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {args.out}: {error.strerror}") from None
+    print(f"wrote {len(controller.asrun())} segments to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _locate(args: argparse.Namespace) -> int:
+    from studio.paths import config_file, store_file
+
+    config = _config(args)
+    print(f"config: {config_file(args.config) or '(none: defaults)'}")
+    print(f"store:  {store_file(args.store, config.store.path)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,421 @@
+"""The show controller: the one place that changes the show and orders side effects.
+
+Every action runs in one store transaction that re-reads the live state
+first, so several studio processes can act on one show without stepping on
+each other. The state is committed before the switcher is asked to act and
+before the caller is told the action is done; the switcher is told after.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import threading
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any, Callable, Protocol, Sequence
+from zoneinfo import ZoneInfo
+
+from studio.rundown.load import segment_dict, segment_from_dict
+from studio.rundown.model import Bilingual, Rundown, Segment, Show
+from studio.rundown.timing import OnAir, PlannedSlot, Span, Timing, compute, plan
+from studio.store import AsRunRow, ShowState, ShowStore
+
+
+def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a controller method under its lock: workers call it from several threads."""
+
+    @functools.wraps(method)
+    def locked(self: Controller, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_operator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "producer"
+
+
+class Switcher(Protocol):
+    """What puts a segment on the programme (the OBS adapter implements it)."""
+
+    def take(self, segment: Segment) -> None: ...
+
+    def end(self) -> None: ...
+
+
+class ControlError(Exception):
+    """An action that cannot be done; ``code`` names the catalogue message."""
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+class Status(StrEnum):
+    PLAYED = "played"
+    ON_AIR = "on_air"
+    NEXT = "next"
+    HELD = "held"
+    SKIPPED = "skipped"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A rundown line as the console shows it."""
+
+    segment: Segment
+    status: Status
+    planned: PlannedSlot
+    expected_start: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowView:
+    rundown: Rundown
+    lines: tuple[Line, ...]
+    on_air: AsRunRow | None
+    on_air_segment: Segment | None
+    next: Segment | None
+    timing: Timing
+    played: tuple[AsRunRow, ...]
+    revision: int
+
+    @property
+    def ended(self) -> bool:
+        return self.on_air is None and bool(self.played) and self.next is None
+
+
+def show_dict(show: Show) -> dict[str, Any]:
+    return {
+        "id": show.id,
+        "title": {"kk": show.title.kk, "ru": show.title.ru},
+        "date": show.date.isoformat(),
+        "zone": show.zone.key,
+        "start": show.start.isoformat(),
+    }
+
+
+def show_from_dict(row: dict[str, Any]) -> Show:
+    return Show(
+        row["id"],
+        Bilingual(row["title"]["kk"], row["title"]["ru"]),
+        date.fromisoformat(row["date"]),
+        ZoneInfo(row["zone"]),
+        time.fromisoformat(row["start"]),
+    )
+
+
+def _position_after_anchor(segments: Sequence[Segment], state: ShowState) -> int:
+    """Index just after the on-air segment, else after the last played one, else 0."""
+    anchor = state.on_air or (state.played[-1] if state.played else None)
+    ids = [s.id for s in segments]
+    return ids.index(anchor.segment_id) + 1 if anchor and anchor.segment_id in ids else 0
+
+
+def _next_after(segments: Sequence[Segment], state: ShowState) -> Segment | None:
+    """The first segment after the on-air (or last played) one not yet played, held or skipped."""
+    start = _position_after_anchor(segments, state)
+    done = {row.segment_id for row in state.played} | state.held | state.skipped
+    if state.on_air:
+        done.add(state.on_air.segment_id)
+    return next((s for s in segments[start:] if s.id not in done), None)
+
+
+class Controller:
+    def __init__(
+        self,
+        store: ShowStore,
+        rundown: Rundown,
+        *,
+        operator: str | None = None,
+        origin: str = "console",
+        switcher: Switcher | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        turnout_hours: Sequence[time] = (),
+    ) -> None:
+        self.store = store
+        self.show_id = rundown.show.id
+        self.operator = operator or default_operator()
+        self.origin = origin
+        self.switcher = switcher
+        self.clock = clock
+        self.turnout_hours = tuple(turnout_hours)
+        self._lock = threading.RLock()
+        with store.write():
+            if store.state(self.show_id).segments is None:
+                store.save_plan(self.show_id, show_dict(rundown.show), [segment_dict(s) for s in rundown.segments])
+                store.log(self.show_id, clock(), "plan", self.operator, origin, source="file")
+        self._load()
+
+    @property
+    def rehearsal(self) -> bool:
+        """Without a switcher nothing goes to air: the rundown runs on its own."""
+        return self.switcher is None
+
+    # --- reading -----------------------------------------------------------
+
+    def _load(self) -> None:
+        self.state = self.store.state(self.show_id)
+        assert self.state.show is not None and self.state.segments is not None
+        self.rundown = Rundown(
+            show_from_dict(self.state.show), tuple(segment_from_dict(row) for row in self.state.segments)
+        )
+
+    @_serialised
+    def refresh(self) -> bool:
+        """Reload if another process changed the store; True when something changed."""
+        if not self.store.changed_elsewhere():
+            return False
+        self._load()
+        return True
+
+    @_serialised
+    def view(self, now: datetime | None = None) -> ShowView:
+        now = now or self.clock()
+        state, rundown = self.state, self.rundown
+        played_spans = [
+            Span(row.segment_id, row.started_at, row.ended_at, row.planned)
+            for row in state.played
+            if row.ended_at is not None
+        ]
+        on_air = OnAir(state.on_air.segment_id, state.on_air.started_at, state.on_air.planned) if state.on_air else None
+        timing = compute(rundown, played_spans, on_air, state.held | state.skipped, now, self.turnout_hours)
+        next_segment = _next_after(rundown.segments, state)
+        played_ids = {row.segment_id for row in state.played}
+        lines = []
+        for slot in plan(rundown):
+            segment = slot.segment
+            if state.on_air and segment.id == state.on_air.segment_id:
+                status = Status.ON_AIR
+            elif next_segment and segment.id == next_segment.id:
+                status = Status.NEXT
+            elif segment.id in state.skipped:
+                status = Status.SKIPPED
+            elif segment.id in state.held:
+                status = Status.HELD
+            elif segment.id in played_ids:
+                status = Status.PLAYED
+            else:
+                status = Status.PENDING
+            expected = timing.expected_for(segment.id)
+            lines.append(Line(segment, status, slot, expected.start if expected else None))
+        return ShowView(
+            rundown=rundown,
+            lines=tuple(lines),
+            on_air=state.on_air,
+            on_air_segment=rundown.get(state.on_air.segment_id) if state.on_air else None,
+            next=next_segment,
+            timing=timing,
+            played=state.played,
+            revision=state.revision,
+        )
+
+    @_serialised
+    def asrun(self) -> tuple[AsRunRow, ...]:
+        """The played record, closed rows and the on-air one, oldest first."""
+        return self.state.played + ((self.state.on_air,) if self.state.on_air else ())
+
+    # --- actions -----------------------------------------------------------
+
+    def _log(self, at: datetime, action: str, segment_id: str | None = None, **detail: Any) -> None:
+        self.store.log(self.show_id, at, action, self.operator, self.origin, segment_id, **detail)
+
+    def _current(self) -> tuple[ShowState, list[Segment]]:
+        state = self.store.state(self.show_id)
+        assert state.segments is not None
+        return state, [segment_from_dict(row) for row in state.segments]
+
+    @_serialised
+    def take_next(self, expect_on_air: str | None = None, *, check: bool = False) -> Segment:
+        """Take the next segment. With ``check``, refuse if the on-air segment is not ``expect_on_air``
+        (another terminal took in the meantime), so a double press never skips a segment."""
+        return self._take(None, expect_on_air, check)
+
+    @_serialised
+    def take(self, segment_id: str) -> Segment:
+        """Take a chosen segment, in or out of order (a retake too)."""
+        return self._take(segment_id, None, False)
+
+    def _take(self, segment_id: str | None, expect_on_air: str | None, check: bool) -> Segment:
+        with self.store.write():
+            state, segments = self._current()
+            current = state.on_air.segment_id if state.on_air else None
+            if check and current != expect_on_air:
+                raise ControlError(
+                    "take_conflict", f"someone else took '{current}' meanwhile; look again and retake", segment=current
+                )
+            if segment_id is None:
+                target = _next_after(segments, state)
+                if target is None:
+                    raise ControlError("nothing_next", "nothing left to take: the rundown is done")
+            else:
+                target = next((s for s in segments if s.id == segment_id), None)
+                if target is None:
+                    raise ControlError("unknown_segment", f"no segment '{segment_id}' in the rundown", segment=segment_id)
+            if target.id == current:
+                raise ControlError("already_on_air", f"'{target.id}' is already on air", segment=target.id)
+            now = self.clock()
+            if state.on_air:
+                self.store.close_asrun(state.on_air.id, now)
+            self.store.set_flag(self.show_id, target.id, None)  # taking a held segment releases it
+            snapshot = segment_dict(target) | {"planned_s": int(target.duration.total_seconds())}
+            self.store.open_asrun(self.show_id, snapshot, now, self.operator, self.origin)
+            self._log(now, "take", target.id, previous=current)
+        self._load()
+        self._switch(lambda switcher: switcher.take(target))
+        return target
+
+    def _switch(self, act: Callable[[Switcher], None]) -> None:
+        if self.switcher is not None:
+            act(self.switcher)
+
+    @_serialised
+    def undo_take(self) -> None:
+        """Put back what was on air before the last take, with its original start."""
+        with self.store.write():
+            state, _ = self._current()
+            if state.on_air is None:
+                raise ControlError("nothing_to_undo", "nothing on air to undo")
+            self.store.undo_asrun(state.on_air.id)
+            previous = state.played[-1] if state.played else None
+            if previous and previous.ended_at == state.on_air.started_at:
+                self.store.close_asrun(previous.id, None)
+            self._log(self.clock(), "undo", state.on_air.segment_id, restored=previous.segment_id if previous else None)
+        self._load()
+        restored = self.rundown.get(self.state.on_air.segment_id) if self.state.on_air else None
+        self._switch(lambda switcher: switcher.take(restored) if restored else switcher.end())
+
+    @_serialised
+    def end_show(self) -> None:
+        with self.store.write():
+            state, _ = self._current()
+            if state.on_air is None:
+                raise ControlError("nothing_on_air", "nothing is on air")
+            now = self.clock()
+            self.store.close_asrun(state.on_air.id, now)
+            self._log(now, "end", state.on_air.segment_id)
+        self._load()
+        self._switch(lambda switcher: switcher.end())
+
+    @_serialised
+    def hold(self, segment_id: str) -> bool:
+        """Hold a segment back (its feed is down) or release it; True when now held."""
+        return self._toggle(segment_id, "held")
+
+    @_serialised
+    def skip(self, segment_id: str) -> bool:
+        """Skip a segment for this show or bring it back; True when now skipped."""
+        return self._toggle(segment_id, "skipped")
+
+    def _toggle(self, segment_id: str, flag: str) -> bool:
+        with self.store.write():
+            state, segments = self._current()
+            self._editable(state, segments, segment_id)
+            was = segment_id in (state.held if flag == "held" else state.skipped)
+            self.store.set_flag(self.show_id, segment_id, None if was else flag)
+            self._log(self.clock(), ("un" if was else "") + ("hold" if flag == "held" else "skip"), segment_id)
+        self._load()
+        return not was
+
+    def _editable(self, state: ShowState, segments: list[Segment], segment_id: str) -> int:
+        """Index of a segment that may change: it exists and is not on air."""
+        index = next((i for i, s in enumerate(segments) if s.id == segment_id), None)
+        if index is None:
+            raise ControlError("unknown_segment", f"no segment '{segment_id}' in the rundown", segment=segment_id)
+        if state.on_air and state.on_air.segment_id == segment_id:
+            raise ControlError("on_air_frozen", f"'{segment_id}' is on air: it cannot change now", segment=segment_id)
+        return index
+
+    def _edit(
+        self, action: str, segment_id: str, change: Callable[[ShowState, list[Segment], int], None], **detail: Any
+    ) -> None:
+        with self.store.write():
+            state, segments = self._current()
+            change(state, segments, self._editable(state, segments, segment_id))
+            assert state.show is not None
+            self.store.save_plan(self.show_id, state.show, [segment_dict(s) for s in segments])
+            self._log(self.clock(), action, segment_id, **detail)
+        self._load()
+
+    @_serialised
+    def set_duration(self, segment_id: str, duration: timedelta) -> None:
+        if duration <= timedelta(0):
+            raise ControlError("bad_duration", "a duration must be positive")
+
+        def change(state: ShowState, segments: list[Segment], index: int) -> None:
+            segments[index] = segments[index].with_duration(duration)
+
+        self._edit("duration", segment_id, change, seconds=int(duration.total_seconds()))
+
+    @_serialised
+    def drop(self, segment_id: str) -> None:
+        def change(state: ShowState, segments: list[Segment], index: int) -> None:
+            del segments[index]
+
+        self._edit("drop", segment_id, change)
+
+    @_serialised
+    def move(self, segment_id: str, offset: int) -> None:
+        """Move a segment up (negative) or down the rundown, never above what is on air or played."""
+
+        def change(state: ShowState, segments: list[Segment], index: int) -> None:
+            floor = _position_after_anchor(segments, state)
+            target = index + offset
+            if index < floor or not floor <= target < len(segments):
+                raise ControlError("cannot_move", f"'{segment_id}' cannot move there", segment=segment_id)
+            segments.insert(target, segments.pop(index))
+
+        self._edit("move", segment_id, change, offset=offset)
+
+    @_serialised
+    def insert(self, after_id: str, segment: Segment) -> None:
+        """Insert a new segment after another one (an on-air one included)."""
+        with self.store.write():
+            state, segments = self._current()
+            if any(s.id == segment.id for s in segments):
+                raise ControlError("duplicate_id", f"a segment '{segment.id}' already exists", segment=segment.id)
+            index = next((i for i, s in enumerate(segments) if s.id == after_id), None)
+            if index is None:
+                raise ControlError("unknown_segment", f"no segment '{after_id}' in the rundown", segment=after_id)
+            segments.insert(index + 1, segment)
+            assert state.show is not None
+            self.store.save_plan(self.show_id, state.show, [segment_dict(s) for s in segments])
+            self._log(self.clock(), "insert", segment.id, after=after_id)
+        self._load()
+
+    @_serialised
+    def differs_from(self, rundown: Rundown) -> bool:
+        """Whether a rundown file's plan differs from the live one."""
+        return (show_dict(rundown.show), [segment_dict(s) for s in rundown.segments]) != (
+            self.state.show,
+            self.state.segments,
+        )
+
+    @_serialised
+    def reload(self, rundown: Rundown) -> None:
+        """Replace the live plan by the file's, keeping the on-air segment in it."""
+        if rundown.show.id != self.show_id:
+            raise ControlError("other_show", f"the file is show '{rundown.show.id}', not '{self.show_id}'")
+        with self.store.write():
+            state, live = self._current()
+            segments = list(rundown.segments)
+            ids = [s.id for s in segments]
+            if state.on_air and state.on_air.segment_id not in ids:
+                kept = next(s for s in live if s.id == state.on_air.segment_id)
+                played = [i for i, s in enumerate(segments) if s.id in {r.segment_id for r in state.played}]
+                segments.insert(played[-1] + 1 if played else 0, kept)
+            self.store.save_plan(self.show_id, show_dict(rundown.show), [segment_dict(s) for s in segments])
+            self._log(self.clock(), "reload", None, segments=len(segments))
+        self._load()

@@ -1,0 +1,37 @@
+"""Where studio's files live. Every location is decided here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "studio"
+
+
+def config_file(explicit: Path | None = None) -> Path | None:
+    """The config file to read: --config, then $STUDIO_CONFIG, then ./config.toml, then the user's."""
+    if explicit is not None:
+        return explicit
+    if env := os.environ.get("STUDIO_CONFIG"):
+        return Path(env)
+    for candidate in search_directories():
+        if (candidate / "config.toml").is_file():
+            return candidate / "config.toml"
+    return None
+
+
+def search_directories() -> list[Path]:
+    return [Path.cwd(), platformdirs.user_config_path(APP)]
+
+
+def store_file(explicit: Path | None, configured: str) -> Path:
+    """The store: --store, then $STUDIO_STORE, then config.toml's [store] path, then the user's data dir."""
+    if explicit is not None:
+        return explicit
+    if env := os.environ.get("STUDIO_STORE"):
+        return Path(env)
+    if configured:
+        return Path(configured).expanduser()
+    return platformdirs.user_data_path(APP) / "studio.db"

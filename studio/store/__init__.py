@@ -1,0 +1,6 @@
+"""The embedded store: one SQLite file shared by every studio process."""
+
+from studio.store.db import StoreError, open_store
+from studio.store.show import AsRunRow, EventRow, ShowState, ShowStore
+
+__all__ = ["AsRunRow", "EventRow", "ShowState", "ShowStore", "StoreError", "open_store"]

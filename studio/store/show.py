@@ -1,0 +1,221 @@
+"""The show's live state, its played record and its event log."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterator
+
+from studio.store.db import immediate
+
+
+def to_text(instant: datetime) -> str:
+    return instant.isoformat()
+
+
+def from_text(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True, slots=True)
+class AsRunRow:
+    """One played segment as it was taken (open while on air)."""
+
+    id: int
+    segment_id: str
+    kind: str
+    title_kk: str
+    title_ru: str
+    region: str | None
+    planned: timedelta
+    started_at: datetime
+    ended_at: datetime | None
+    taken_by: str
+    origin: str
+    note: str
+
+    @property
+    def duration(self) -> timedelta | None:
+        return None if self.ended_at is None else self.ended_at - self.started_at
+
+    @property
+    def deviation(self) -> timedelta | None:
+        duration = self.duration
+        return None if duration is None else duration - self.planned
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> AsRunRow:
+        return cls(
+            id=row["id"],
+            segment_id=row["segment_id"],
+            kind=row["kind"],
+            title_kk=row["title_kk"],
+            title_ru=row["title_ru"],
+            region=row["region"],
+            planned=timedelta(seconds=row["planned_s"]),
+            started_at=from_text(row["started_at"]),
+            ended_at=from_text(row["ended_at"]) if row["ended_at"] else None,
+            taken_by=row["taken_by"],
+            origin=row["origin"],
+            note=row["note"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    id: int
+    at: datetime
+    action: str
+    segment_id: str | None
+    who: str
+    origin: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ShowState:
+    """Everything live about one show, read in one consistent snapshot."""
+
+    show: dict[str, Any] | None
+    segments: list[dict[str, Any]] | None
+    revision: int
+    held: frozenset[str]
+    skipped: frozenset[str]
+    played: tuple[AsRunRow, ...]  # closed rows, oldest first
+    on_air: AsRunRow | None
+
+
+class ShowStore:
+    """Typed access to the show tables. Writes go through ``write()``."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._data_version = self._read_data_version()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _read_data_version(self) -> int:
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another connection committed (PRAGMA data_version moved)."""
+        version = self._read_data_version()
+        changed, self._data_version = version != self._data_version, version
+        return changed
+
+    @contextmanager
+    def write(self) -> Iterator[ShowStore]:
+        """One write transaction; the state read inside it is current."""
+        with immediate(self.db):
+            yield self
+
+    # --- reading -----------------------------------------------------------
+
+    def state(self, show_id: str) -> ShowState:
+        in_transaction = self.db.in_transaction
+        if not in_transaction:
+            self.db.execute("BEGIN")  # one snapshot for all the reads below
+        try:
+            plan = self.db.execute("SELECT show, segments, revision FROM plan WHERE show_id = ?", (show_id,)).fetchone()
+            flags = self.db.execute("SELECT segment_id, flag FROM flag WHERE show_id = ?", (show_id,)).fetchall()
+            rows = [
+                AsRunRow.from_row(row)
+                for row in self.db.execute(
+                    "SELECT * FROM asrun WHERE show_id = ? AND undone = 0 ORDER BY started_at, id", (show_id,)
+                )
+            ]
+        finally:
+            if not in_transaction:
+                self.db.execute("COMMIT")
+        return ShowState(
+            show=json.loads(plan["show"]) if plan else None,
+            segments=json.loads(plan["segments"]) if plan else None,
+            revision=plan["revision"] if plan else 0,
+            held=frozenset(r["segment_id"] for r in flags if r["flag"] == "held"),
+            skipped=frozenset(r["segment_id"] for r in flags if r["flag"] == "skipped"),
+            played=tuple(r for r in rows if r.ended_at is not None),
+            on_air=next((r for r in rows if r.ended_at is None), None),
+        )
+
+    def events(self, show_id: str, after_id: int = 0) -> list[EventRow]:
+        return [
+            EventRow(
+                id=row["id"],
+                at=from_text(row["at"]),
+                action=row["action"],
+                segment_id=row["segment_id"],
+                who=row["who"],
+                origin=row["origin"],
+                detail=json.loads(row["detail"]),
+            )
+            for row in self.db.execute(
+                "SELECT * FROM event WHERE show_id = ? AND id > ? ORDER BY id", (show_id, after_id)
+            )
+        ]
+
+    # --- writing (call inside write()) --------------------------------------
+
+    def save_plan(self, show_id: str, show: dict[str, Any], segments: list[dict[str, Any]]) -> None:
+        self.db.execute(
+            """INSERT INTO plan (show_id, show, segments, revision) VALUES (?, ?, ?, 1)
+               ON CONFLICT (show_id) DO UPDATE SET show = excluded.show, segments = excluded.segments,
+               revision = plan.revision + 1""",
+            (show_id, json.dumps(show, ensure_ascii=False), json.dumps(segments, ensure_ascii=False)),
+        )
+
+    def set_flag(self, show_id: str, segment_id: str, flag: str | None) -> None:
+        if flag is None:
+            self.db.execute("DELETE FROM flag WHERE show_id = ? AND segment_id = ?", (show_id, segment_id))
+        else:
+            self.db.execute(
+                "INSERT OR REPLACE INTO flag (show_id, segment_id, flag) VALUES (?, ?, ?)", (show_id, segment_id, flag)
+            )
+
+    def open_asrun(
+        self, show_id: str, snapshot: dict[str, Any], started_at: datetime, taken_by: str, origin: str
+    ) -> int:
+        cursor = self.db.execute(
+            """INSERT INTO asrun (show_id, segment_id, kind, title_kk, title_ru, region, planned_s,
+               started_at, taken_by, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                show_id,
+                snapshot["id"],
+                snapshot["kind"],
+                snapshot["title"]["kk"],
+                snapshot["title"]["ru"],
+                snapshot.get("region"),
+                snapshot["planned_s"],
+                to_text(started_at),
+                taken_by,
+                origin,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def close_asrun(self, row_id: int, ended_at: datetime | None) -> None:
+        self.db.execute("UPDATE asrun SET ended_at = ? WHERE id = ?", (to_text(ended_at) if ended_at else None, row_id))
+
+    def undo_asrun(self, row_id: int) -> None:
+        self.db.execute("UPDATE asrun SET undone = 1 WHERE id = ?", (row_id,))
+
+    def note_asrun(self, row_id: int, note: str) -> None:
+        self.db.execute("UPDATE asrun SET note = ? WHERE id = ?", (note, row_id))
+
+    def log(
+        self,
+        show_id: str,
+        at: datetime,
+        action: str,
+        who: str,
+        origin: str,
+        segment_id: str | None = None,
+        **detail: Any,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO event (at, show_id, action, segment_id, who, origin, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (to_text(at), show_id, action, segment_id, who, origin, json.dumps(detail, ensure_ascii=False)),
+        )

@@ -1,0 +1,62 @@
+"""Shared fixtures: throwaway stores, a controllable clock, no developer config."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ROOT / "tests" / "data" / "small.toml"
+
+
+@pytest.fixture(autouse=True)
+def no_developer_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Never read the developer's config or write their store."""
+    monkeypatch.setenv("STUDIO_CONFIG", str(ROOT / "config.toml"))
+    monkeypatch.setenv("STUDIO_STORE", str(tmp_path / "default-store.db"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 3, 15, 4, 30, tzinfo=UTC))  # 09:30 in Almaty
+
+
+@pytest.fixture
+def small_rundown():
+    from studio.rundown.load import load_rundown
+
+    return load_rundown(SMALL)
+
+
+@pytest.fixture
+def run_python(tmp_path: Path):
+    """Run Python code in a fresh interpreter with a clean home."""
+
+    def run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+        environment = os.environ | {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c")} | env
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=environment, cwd=ROOT, timeout=60
+        )
+
+    return run

@@ -1,0 +1,113 @@
+"""The rundown file: every problem reported at once, with file, line and a hint."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from studio.diagnostics import DiagnosticsError
+from studio.rundown.load import format_duration, load_rundown, parse_duration, parse_rundown
+from studio.rundown.model import Kind
+
+HEADER = """[show]
+title = { kk = "Эфир", ru = "Эфир" }
+date = 2026-03-15
+zone = "Asia/Almaty"
+start = 07:00:00
+"""
+
+
+def segment(id: str, **fields: str) -> str:
+    body = {"kind": '"studio"', "title": '{ kk = "Тақырып", ru = "Заголовок" }', "duration": '"5m"'} | fields
+    return "\n[[segment]]\n" + f'id = "{id}"\n' + "".join(f"{k} = {v}\n" for k, v in body.items())
+
+
+def errors(text: str) -> list[str]:
+    with pytest.raises(DiagnosticsError) as raised:
+        parse_rundown(Path("day.toml"), text)
+    return [str(d) for d in raised.value.diagnostics]
+
+
+def test_small_rundown_loads_with_its_fields(small_rundown) -> None:
+    show = small_rundown.show
+    assert (show.id, show.start, show.zone.key) == ("small", time(9, 30), "Asia/Almaty")
+    live = small_rundown.get("live-almaty")
+    assert live.kind is Kind.LIVE and live.region == "almaty" and live.feed == "udp://127.0.0.1:9101"
+    assert small_rundown.get("open").cue == "Қайырлы таң! Бүгін — референдум күні."
+    assert [s.id for s in small_rundown.segments] == ["open", "guests", "brief-10", "live-almaty", "late"]
+
+
+def test_fixed_start_after_midnight_is_the_next_day(small_rundown) -> None:
+    late = small_rundown.get("late")
+    assert small_rundown.fixed_start(late) == datetime.fromisoformat("2026-03-16T00:30:00+05:00")
+    assert small_rundown.fixed_start(small_rundown.get("brief-10")) == datetime.fromisoformat("2026-03-15T10:00:00+05:00")
+
+
+def test_every_error_is_reported_at_once_in_file_order() -> None:
+    text = (
+        HEADER
+        + segment("a")
+        + segment("a")
+        + segment("b", kind='"studoi"', duration='"0s"')
+        + segment("c", region='"almati"')
+        + segment("d", kind='"live"')
+        + segment("e", colour='"red"')
+    )
+    found = errors(text)
+    assert len(found) == 6, found
+    assert found[0].startswith("day.toml:14:1: error: segment 'a': duplicate id (first used on line 7)")
+    assert "segment 'b': kind: Input should be 'studio'" in found[1]
+    assert "segment 'b': duration: duration must be positive" in found[2] and found[2].startswith("day.toml:23:")
+    assert "segment 'c': unknown region 'almati'" in found[3] and "almaty-region" in found[3]
+    assert "segment 'd': a live inclusion needs a region" in found[4]
+    assert "segment 'e': colour: unknown key" in found[5] and "known keys:" in found[5]
+    lines = [int(f.split(":")[1]) for f in found]
+    assert lines == sorted(lines)
+
+
+def test_fixed_starts_out_of_order_and_unreachable() -> None:
+    text = (
+        HEADER
+        + segment("b10", fixed="10:00:00", duration='"30m"')
+        + segment("b0915", fixed="09:15:00")
+        + segment("b1010", fixed="10:10:00")
+    )
+    found = errors(text)
+    assert len(found) == 2, found
+    assert "segment 'b0915': fixed start 09:15:00 is not after segment 'b10' fixed at 10:00:00" in found[0]
+    assert "segment 'b1010': fixed start 10:10:00 is unreachable" in found[1] and "runs until 10:30:00" in found[1]
+
+
+def test_toml_syntax_error_names_line_and_column() -> None:
+    found = errors(HEADER + '\n[[segment]]\nid = "x\n')
+    assert len(found) == 1
+    assert found[0].startswith("day.toml:8:") and "TOML syntax" in found[0] and "(at line" not in found[0]
+
+
+def test_missing_show_and_bad_zone() -> None:
+    found = errors(HEADER.replace('"Asia/Almaty"', '"Asia/Nowhere"') + segment("a"))
+    assert found == [
+        "day.toml:4:1: error: show: show.zone: unknown time zone 'Asia/Nowhere'\n"
+        '  hint: use an IANA zone; Kazakhstan is "Asia/Almaty" (UTC+5)'
+    ]
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(DiagnosticsError, match="cannot read the rundown"):
+        load_rundown(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("5m", 300), ("1h30m", 5400), ("45s", 45), ("2m30s", 150), ("1h", 3600)]
+)
+def test_durations_round_trip(text: str, seconds: int) -> None:
+    assert parse_duration(text) == timedelta(seconds=seconds)
+    assert format_duration(parse_duration(text)) == text
+
+
+@pytest.mark.parametrize("text", ["", "5", "5 m", "m", "1m1h", "-5m", 5])
+def test_bad_durations_are_refused(text: object) -> None:
+    with pytest.raises(ValueError):
+        parse_duration(text)

@@ -1,0 +1,76 @@
+"""The command line: clear errors with exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from studio.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ROOT / "tests" / "data" / "small.toml"
+
+
+def test_check_prints_the_timed_plan(capsys) -> None:
+    assert main(["check", str(SMALL)]) == 0
+    out = capsys.readouterr().out
+    assert "09:30:00 09:40:00" in out  # open
+    assert "10:00:00*10:15:00" in out  # fixed briefing
+    assert "fixed 10:00:00 not hit: gap 300 s: fill before it" in out
+    assert "00:30:00*00:50:00" in out and "ends 2026-03-16 00:50:00" in out
+
+
+def test_check_reports_errors_with_exit_2(tmp_path: Path, capsys) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(SMALL.read_text("utf-8").replace('duration = "15m"', 'duration = "15 minutes"', 1), "utf-8")
+    assert main(["check", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert f"{broken}:23:1: error: segment 'guests': duration:" in err and "Traceback" not in err
+
+
+def test_missing_rundown_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    assert main(["check", str(tmp_path / "nope.toml")]) == 2
+    assert "no rundown at" in capsys.readouterr().err
+
+
+def test_bad_config_is_reported_with_its_line(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[station]\nlanguage = "de"\n', "utf-8")
+    assert main(["--config", str(config), "locate"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{config}:2: error: [station] language:") and "kk, ru or en" in err
+
+
+def test_locate_honours_store_option(tmp_path: Path, capsys) -> None:
+    assert main(["--store", str(tmp_path / "x.db"), "locate"]) == 0
+    assert f"store:  {tmp_path / 'x.db'}" in capsys.readouterr().out
+
+
+def test_asrun_export_json_and_csv(tmp_path: Path, small_rundown, clock, capsys) -> None:
+    from studio.control import Controller
+    from studio.store import open_store
+
+    store_path = tmp_path / "show.db"
+    controller = Controller(open_store(store_path), small_rundown, operator="aigerim", clock=clock)
+    controller.take_next()
+    clock.advance(minutes=9, seconds=30)
+    controller.take_next()
+    out = tmp_path / "asrun.json"
+    args = ["--store", str(store_path), "asrun", "export", "--rundown", str(SMALL)]
+    assert main([*args, "--format", "json", "--out", str(out)]) == 0
+    rows = json.loads(out.read_text("utf-8"))
+    assert [r["segment_id"] for r in rows] == ["open", "guests"]
+    assert rows[0]["start_local"] == "2026-03-15T09:30:00+05:00" and rows[0]["deviation_s"] == -30.0
+    assert rows[1]["end_utc"] == "" and rows[0]["taken_by"] == "aigerim"
+    capsys.readouterr()
+    assert main([*args, "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("segment_id,kind,region,title_kk") and lines[1].startswith("open,studio,,Ашылу")
+
+
+def test_unopenable_store_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["--store", str(blocker / "sub" / "s.db"), "asrun", "export", "--rundown", str(SMALL)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot create the store folder" in err and "Traceback" not in err

@@ -1,0 +1,198 @@
+"""The controller: takes, holds, skips, undo, edits, and several processes on one store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from studio.control import ControlError, Controller, Status
+from studio.rundown.model import Bilingual, Kind, Segment
+from studio.store import open_store
+
+
+class RecordingSwitcher:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def take(self, segment: Segment) -> None:
+        self.calls.append(f"take {segment.id}")
+
+    def end(self) -> None:
+        self.calls.append("end")
+
+
+@pytest.fixture
+def controller(tmp_path: Path, small_rundown, clock) -> Controller:
+    return Controller(open_store(tmp_path / "show.db"), small_rundown, operator="aigerim", clock=clock)
+
+
+def statuses(controller: Controller) -> dict[str, Status]:
+    return {line.segment.id: line.status for line in controller.view().lines}
+
+
+def test_take_next_walks_the_rundown_and_freezes_the_played_record(controller, clock) -> None:
+    assert controller.rehearsal
+    assert controller.view().next.id == "open"
+    controller.take_next()
+    clock.advance(minutes=11)
+    controller.take_next(expect_on_air="open", check=True)
+    assert statuses(controller) == {
+        "open": Status.PLAYED,
+        "guests": Status.ON_AIR,
+        "brief-10": Status.NEXT,
+        "live-almaty": Status.PENDING,
+        "late": Status.PENDING,
+    }
+    (played,) = controller.view().played
+    assert (played.segment_id, played.duration, played.deviation, played.taken_by) == (
+        "open",
+        timedelta(minutes=11),
+        timedelta(minutes=1),
+        "aigerim",
+    )
+    # plan edits never rewrite what was played
+    controller.set_duration("open", timedelta(minutes=2))
+    assert controller.view().played[0].planned == timedelta(minutes=10)
+    assert [e.action for e in controller.store.events("small")] == ["plan", "take", "take", "duration"]
+
+
+def test_a_stale_take_next_is_refused_so_nothing_is_skipped(controller) -> None:
+    controller.take_next(expect_on_air=None, check=True)
+    with pytest.raises(ControlError) as refused:
+        controller.take_next(expect_on_air=None, check=True)  # a second terminal saw nothing on air
+    assert refused.value.code == "take_conflict" and refused.value.params == {"segment": "open"}
+    assert controller.view().on_air.segment_id == "open"
+
+
+def test_hold_and_skip_are_passed_over_and_can_be_released(controller) -> None:
+    controller.take_next()
+    assert controller.hold("guests") is True
+    assert controller.skip("brief-10") is True
+    assert controller.view().next.id == "live-almaty"
+    assert statuses(controller)["guests"] is Status.HELD
+    assert controller.hold("guests") is False
+    assert controller.view().next.id == "guests"
+    with pytest.raises(ControlError, match="on air"):
+        controller.skip("open")
+
+
+def test_taking_a_held_segment_releases_it(controller) -> None:
+    controller.hold("brief-10")
+    controller.take("brief-10")
+    assert statuses(controller)["brief-10"] is Status.ON_AIR
+    assert controller.view().next.id == "live-almaty"
+
+
+def test_undo_restores_the_previous_segment_with_its_start(controller, clock) -> None:
+    controller.take_next()
+    started = controller.view().on_air.started_at
+    clock.advance(minutes=3)
+    controller.take_next()
+    controller.undo_take()
+    view = controller.view()
+    assert view.on_air.segment_id == "open" and view.on_air.started_at == started and view.played == ()
+    assert view.next.id == "guests"
+    controller.undo_take()
+    assert controller.view().on_air is None
+    with pytest.raises(ControlError) as refused:
+        controller.undo_take()
+    assert refused.value.code == "nothing_to_undo"
+
+
+def test_end_show_and_nothing_left(controller) -> None:
+    for _ in range(5):
+        controller.take_next()
+    with pytest.raises(ControlError) as refused:
+        controller.take_next()
+    assert refused.value.code == "nothing_next"
+    controller.end_show()
+    view = controller.view()
+    assert view.on_air is None and view.ended and len(view.played) == 5
+
+
+def test_edits_never_touch_the_on_air_segment(controller) -> None:
+    controller.take_next()
+    for edit in (
+        lambda: controller.drop("open"),
+        lambda: controller.set_duration("open", timedelta(minutes=1)),
+        lambda: controller.move("open", 1),
+    ):
+        with pytest.raises(ControlError) as refused:
+            edit()
+        assert refused.value.code == "on_air_frozen"
+    with pytest.raises(ControlError) as refused:
+        controller.move("guests", -1)  # above what is on air
+    assert refused.value.code == "cannot_move"
+    controller.move("live-almaty", -2)
+    controller.drop("late")
+    extra = Segment("extra", Kind.STUDIO, Bilingual("Қосымша", "Дополнительно"), timedelta(minutes=3))
+    controller.insert("open", extra)
+    with pytest.raises(ControlError, match="already exists"):
+        controller.insert("open", extra)
+    assert [line.segment.id for line in controller.view().lines] == ["open", "extra", "live-almaty", "guests", "brief-10"]
+    assert controller.view().on_air.segment_id == "open"
+
+
+def test_switcher_is_told_after_the_state_is_committed(tmp_path, small_rundown, clock) -> None:
+    seen: list[str | None] = []
+    store = open_store(tmp_path / "show.db")
+    observer = open_store(tmp_path / "show.db")
+
+    class Checking(RecordingSwitcher):
+        def take(self, segment: Segment) -> None:
+            on_air = observer.state("small").on_air
+            seen.append(on_air.segment_id if on_air else None)
+            super().take(segment)
+
+    switcher = Checking()
+    controller = Controller(store, small_rundown, switcher=switcher, clock=clock)
+    assert not controller.rehearsal
+    controller.take_next()
+    controller.take_next()
+    controller.undo_take()
+    controller.end_show()
+    assert seen == ["open", "guests", "open"]
+    assert switcher.calls == ["take open", "take guests", "take open", "end"]
+
+
+def test_two_processes_share_one_show(tmp_path, small_rundown, clock) -> None:
+    path = tmp_path / "show.db"
+    producer = Controller(open_store(path), small_rundown, operator="producer", clock=clock)
+    second = Controller(open_store(path), small_rundown, operator="assistant", origin="console-2", clock=clock)
+    producer.take_next()
+    assert second.refresh() is True
+    assert second.view().on_air.segment_id == "open"
+    second.hold("guests")
+    assert producer.refresh() and producer.view().next.id == "brief-10"
+    assert not producer.refresh()
+    events = producer.store.events("small")
+    assert [(e.action, e.who, e.origin) for e in events[-2:]] == [
+        ("take", "producer", "console"),
+        ("hold", "assistant", "console-2"),
+    ]
+
+
+def test_live_edits_survive_a_restart_and_reload_keeps_on_air(tmp_path, small_rundown, clock) -> None:
+    path = tmp_path / "show.db"
+    first = Controller(open_store(path), small_rundown, clock=clock)
+    first.take("live-almaty")
+    first.drop("late")
+    restarted = Controller(open_store(path), small_rundown, clock=clock)
+    assert [s.id for s in restarted.rundown.segments][-1] == "live-almaty"
+    assert restarted.differs_from(small_rundown)
+    without_live = small_rundown.with_segments(tuple(s for s in small_rundown.segments if s.id != "live-almaty"))
+    restarted.reload(without_live)
+    assert [s.id for s in restarted.rundown.segments] == ["live-almaty", "open", "guests", "brief-10", "late"]
+    assert restarted.view().on_air.segment_id == "live-almaty"
+
+
+def test_timing_follows_the_clock_and_the_fixed_briefing(controller, clock) -> None:
+    controller.take_next()  # 09:30 open, 10 min planned
+    clock.advance(minutes=12)
+    timing = controller.view().timing
+    assert timing.on_air_remaining == timedelta(minutes=-2)
+    assert timing.show_over_under == timedelta(minutes=2)
+    # guests (15m) from 09:42 arrives at 09:57: 3 minutes to fill before the 10:00 briefing
+    assert timing.next_fixed.segment_id == "brief-10" and timing.next_fixed.backtime == timedelta(minutes=3)
