@@ -21,7 +21,7 @@ def report(rundown: Rundown) -> str:
         f"{show.title.kk} / {show.title.ru}",
         f"{show.date.isoformat()}  {zone.key}  on air {show.start:%H:%M}  {len(rundown.segments)} segments",
         "",
-        f"{'start':>8} {'end':>8}  {'dur':>6}  {'kind':<8} {'region':<14} {'id':<22} title",
+        f"{'start':>8} {'end':>8}  {'dur':>6}  {'kind':<8} {'region':<22} {'id':<22} title",
     ]
     misses = []
     slots = plan(rundown)
@@ -33,7 +33,7 @@ def report(rundown: Rundown) -> str:
         region = regions()[segment.region].en if segment.region else ""
         line = (
             f"{start:%H:%M:%S}{mark}{end:%H:%M:%S}  {format_duration(segment.duration):>6}  "
-            f"{segment.kind.value:<8} {region:<14} {segment.id:<22} {segment.title.kk}"
+            f"{segment.kind.value:<8} {region:<22} {segment.id:<22} {segment.title.kk}"
         )
         if slot.miss:
             seconds = _seconds(slot.miss)
