@@ -22,7 +22,7 @@ check: $(STAMP)
 
 # pytest exits 5 when it collected nothing: that must fail, never pass silently.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS); rc=$$?; \
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 test-snapshot-update: $(STAMP)

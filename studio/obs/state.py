@@ -1,0 +1,90 @@
+"""What studio wants on air, what OBS has, and the requests between the two.
+
+Pure: no I/O. The adapter reads an ObsActual from OBS and applies diff()'s
+requests as one batch, so a restarted OBS or studio converges on the wanted state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from studio.obs import protocol
+from studio.obs.protocol import Request
+
+Item = tuple[str, str]  # (scene, source) of a scene item
+
+
+def _frozen(mapping: Mapping[str, str | None]) -> Mapping[str, str | None]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class ObsWanted:
+    """The wanted state of the programme.
+
+    overlays: the (scene, source) items that must be visible.
+    managed: the items studio owns; each one not in overlays must be hidden. Without
+        it, taking a graphic off the wanted set could never hide it in OBS.
+    feeds: ffmpeg_source input name -> URL it must play.
+    """
+
+    program_scene: str | None = None
+    overlays: frozenset[Item] = frozenset()
+    feeds: Mapping[str, str] = field(default_factory=dict)
+    managed: frozenset[Item] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "overlays", frozenset(self.overlays))
+        object.__setattr__(self, "managed", frozenset(self.managed) | self.overlays)
+        object.__setattr__(self, "feeds", _frozen(self.feeds))
+
+    def __hash__(self) -> int:  # the generated one cannot hash the feeds mapping
+        return hash(
+            (self.program_scene, self.overlays, self.managed, frozenset(self.feeds.items()))
+        )
+
+
+@dataclass(frozen=True)
+class SceneItem:
+    id: int
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class ObsActual:
+    """What OBS has, for the items and feeds that are wanted.
+
+    Items and feeds OBS does not have are absent here and named in `missing`.
+    """
+
+    program_scene: str | None
+    items: Mapping[Item, SceneItem] = field(default_factory=dict)
+    feeds: Mapping[str, str | None] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
+
+
+def diff(wanted: ObsWanted, actual: ObsActual) -> list[Request]:
+    """Only the requests that change what differs; none when OBS already matches.
+
+    Hides come first: with haltOnFailure, a later failure can never keep a
+    retracted graphic on air. The batch runs in one frame, so order is not visible.
+    """
+    hides: list[Request] = []
+    shows: list[Request] = []
+    for scene, source in sorted(wanted.managed):
+        item = actual.items.get((scene, source))
+        visible = (scene, source) in wanted.overlays
+        if item is not None and item.enabled != visible:
+            target = shows if visible else hides
+            target.append(protocol.set_item_enabled(scene, item.id, visible))
+    feeds = [
+        protocol.set_feed(name, url)
+        for name, url in sorted(wanted.feeds.items())
+        if name in actual.feeds and actual.feeds[name] != url
+    ]
+    switch: list[Request] = []
+    if wanted.program_scene is not None and wanted.program_scene != actual.program_scene:
+        switch.append(protocol.set_program_scene(wanted.program_scene))
+    return hides + feeds + switch + shows

@@ -1,0 +1,72 @@
+"""A real, headless OBS Studio for the tests in this folder, one per test session.
+
+Tests that use the `obs` fixture are skipped when OBS or Xvfb is not installed,
+except under CI=true, where that is a failure: CI must never pass by not testing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from PIL import Image
+
+from studio.obs import ObsAdapter, ObsError
+from tests.obs.obs_checks import BLUE, OVERLAY_AT, OVERLAY_SIZE, RED_RGB, YELLOW, Show, raw_client
+from tests.obs.obs_process import INSTALL_HINT, ObsProcess, missing_binaries
+
+PASSWORD_ENV = "STUDIO_TEST_OBS_PASSWORD"
+
+
+@pytest.fixture(scope="session")
+def obs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObsProcess]:
+    if missing := missing_binaries():
+        reason = f"needs real OBS: {' and '.join(missing)} not found; {INSTALL_HINT}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    process = ObsProcess(tmp_path_factory.mktemp("obs"), password_env=PASSWORD_ENV)
+    os.environ[PASSWORD_ENV] = process.password
+    try:
+        process.start()
+    except ObsError as error:
+        process.stop()
+        pytest.fail(str(error), pytrace=False)
+    yield process
+    process.stop()
+    os.environ.pop(PASSWORD_ENV, None)
+
+
+@pytest.fixture(scope="session")
+def show(obs: ObsProcess) -> Show:
+    image = obs.root / "overlay-red.png"
+    Image.new("RGBA", OVERLAY_SIZE, (*RED_RGB, 255)).save(image)
+    made = Show(image=str(image))
+    width, height = obs.size
+    with raw_client(obs) as client:
+        existing = {s["sceneName"] for s in client.get_scene_list().scenes}
+        if made.a not in existing:  # the session's OBS may have been restarted
+            client.create_scene(made.a)
+            client.create_scene(made.b)
+            colour = {"width": width, "height": height}
+            client.create_input(
+                made.a, "Test A colour", "color_source_v3", {**colour, "color": BLUE}, True
+            )
+            client.create_input(
+                made.b, "Test B colour", "color_source_v3", {**colour, "color": YELLOW}, True
+            )
+            client.create_input(made.b, made.overlay, "image_source", {"file": str(image)}, False)
+            item = client.get_scene_item_id(made.b, made.overlay).scene_item_id
+            x, y = OVERLAY_AT
+            client.set_scene_item_transform(made.b, item, {"positionX": x, "positionY": y})
+        client.set_current_scene_transition("Cut")  # no 300 ms fade between checks
+    return made
+
+
+@pytest.fixture
+def adapter(obs: ObsProcess) -> Iterator[ObsAdapter]:
+    connected = ObsAdapter(obs.settings())
+    connected.connect()
+    yield connected
+    connected.close()
