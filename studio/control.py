@@ -50,6 +50,9 @@ class Switcher(Protocol):
 
     def take(self, segment: Segment) -> None: ...
 
+    def slate(self) -> None:
+        """Cut to the fallback slate (a dead feed must never leave the programme black)."""
+
     def end(self) -> None: ...
 
 
@@ -296,6 +299,23 @@ class Controller:
         self._load()
         restored = self.rundown.get(self.state.on_air.segment_id) if self.state.on_air else None
         self._switch(lambda switcher: switcher.take(restored) if restored else switcher.end())
+
+    @_serialised
+    def feed_lost(self, segment_id: str) -> bool:
+        """The on-air live feed died: note it in the as-run log and put the slate up.
+
+        Returns False (and does nothing) if that segment is no longer on air,
+        so a late alarm about an earlier segment never pulls the current one.
+        """
+        with self.store.write():
+            state, _ = self._current()
+            if state.on_air is None or state.on_air.segment_id != segment_id:
+                return False
+            self.store.note_asrun(state.on_air.id, "feed lost")
+            self._log(self.clock(), "feed_lost", segment_id)
+        self._load()
+        self._switch(lambda switcher: switcher.slate())
+        return True
 
     @_serialised
     def end_show(self) -> None:

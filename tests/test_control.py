@@ -196,3 +196,18 @@ def test_timing_follows_the_clock_and_the_fixed_briefing(controller, clock) -> N
     assert timing.show_over_under == timedelta(minutes=2)
     # guests (15m) from 09:42 arrives at 09:57: 3 minutes to fill before the 10:00 briefing
     assert timing.next_fixed.segment_id == "brief-10" and timing.next_fixed.backtime == timedelta(minutes=3)
+
+
+def test_feed_lost_notes_the_asrun_and_cuts_to_the_slate(tmp_path, small_rundown, clock) -> None:
+    class Slating(RecordingSwitcher):
+        def slate(self) -> None:
+            self.calls.append("slate")
+
+    switcher = Slating()
+    controller = Controller(open_store(tmp_path / "show.db"), small_rundown, switcher=switcher, clock=clock)
+    controller.take("live-almaty")
+    assert controller.feed_lost("guests") is False  # not on air: a late alarm changes nothing
+    assert controller.feed_lost("live-almaty") is True
+    assert controller.view().on_air.note == "feed lost"
+    assert switcher.calls == ["take live-almaty", "slate"]
+    assert controller.store.events("small")[-1].action == "feed_lost"
