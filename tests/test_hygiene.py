@@ -8,7 +8,7 @@ import pytest
 
 import studio
 
-CORE = ("studio.rundown", "studio.store", "studio.regions", "studio.diagnostics", "studio.asrun")
+CORE = ("studio.rundown", "studio.store", "studio.regions", "studio.diagnostics", "studio.asrun", "studio.i18n")
 FORBIDDEN = ("textual", "obsws_python", "googleapiclient", "google", "aiohttp", "websocket")
 
 

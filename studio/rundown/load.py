@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 from datetime import date, datetime, time, timedelta
@@ -180,8 +181,13 @@ class _Checker:
     def __init__(self, path: Path, text: str, raw_segments: list[dict[str, Any]]) -> None:
         self.path = path
         self.raw_segments = raw_segments
-        self.locator = TomlLocator(text)
+        self._text = text
         self.diagnostics: list[Diagnostic] = []
+
+    @functools.cached_property
+    def locator(self) -> TomlLocator:
+        """Built only when there is something to report: it costs as much as the parse."""
+        return TomlLocator(self._text)
 
     def error(self, where: KeyPath, message: str, hint: str = "") -> None:
         line, column = self.locator.find(where)
@@ -252,15 +258,16 @@ def parse_rundown(path: Path, text: str) -> Rundown:
 
 def _check_segments(check: _Checker, segments: list[tuple[int, Segment]], show: Show | None) -> None:
     """Rules across segments: unique ids, known regions, reachable fixed starts."""
-    first_line: dict[str, int] = {}
+    first_index: dict[str, int] = {}
     known = regions()
     previous_fixed: tuple[Segment, datetime] | None = None
     for index, segment in segments:
         where: KeyPath = ("segment", index)
-        if segment.id in first_line:
-            check.error(where + ("id",), f"duplicate id (first used on line {first_line[segment.id]})", _HINTS["id"])
+        if segment.id in first_index:
+            first_line = check.locator.find(("segment", first_index[segment.id]))[0]
+            check.error(where + ("id",), f"duplicate id (first used on line {first_line})", _HINTS["id"])
             continue
-        first_line[segment.id] = check.locator.find(where)[0]
+        first_index[segment.id] = index
         if segment.region is not None and segment.region not in known:
             check.error(
                 where + ("region",),

@@ -1,0 +1,116 @@
+"""The interface string catalogue: one flat key space, three languages.
+
+Keys are dotted names (``error.take_conflict``) written as TOML dotted keys in
+``en.toml``, ``ru.toml`` and ``kk.toml`` beside this module; the loader
+flattens the tables back into one dict per language. Values are
+``str.format`` templates with named fields only (``{segment}``).
+
+A ``Catalogue`` holds the current language and can switch it at run time.
+The interface uses the module's shared ``catalogue`` through ``t()``; other
+front ends (a web prompter) make their own ``Catalogue(language)``.
+This module has no Textual import and may be used by the core.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any, Final, Mapping
+
+LANGUAGES: Final = ("kk", "ru", "en")
+"""Interface languages, in the order the language commands list them."""
+
+FALLBACK: Final = "en"
+
+
+class UnknownLanguage(ValueError):
+    pass
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@cache
+def messages(language: str) -> Mapping[str, str]:
+    """Every template of one language, by flat key (read once)."""
+    if language not in LANGUAGES:
+        raise UnknownLanguage(f"no interface language {language!r}; use one of {', '.join(LANGUAGES)}")
+    text = resources.files("studio.i18n").joinpath(f"{language}.toml").read_text("utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def params_of(template: str) -> frozenset[str]:
+    """The named fields a template uses: ``"{a} of {b}"`` -> ``{"a", "b"}``."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+class _Keep(dict[str, Any]):
+    """Format mapping that leaves an unknown field visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class Catalogue:
+    """The interface strings in one current language."""
+
+    def __init__(self, language: str = FALLBACK) -> None:
+        self._language = FALLBACK
+        self.language = language
+
+    @property
+    def language(self) -> str:
+        return self._language
+
+    @language.setter
+    def language(self, language: str) -> None:
+        messages(language)  # refuses an unknown language before switching
+        self._language = language
+
+    def t(self, key: str, /, **params: Any) -> str:
+        """The template for ``key`` in the current language, filled with ``params``.
+
+        A key missing in the language falls back to English, then to the key
+        itself, so a gap shows as text on screen instead of a crash on air.
+        ``None`` params print as a dash.
+        """
+        template = messages(self._language).get(key)
+        if template is None:
+            template = messages(FALLBACK).get(key)
+        if template is None:
+            return key
+        values = _Keep({name: "—" if value is None else value for name, value in params.items()})
+        try:
+            return template.format_map(values)
+        except (ValueError, IndexError):  # a broken template must not take the console down
+            return template
+
+    def native_name(self, language: str | None = None) -> str:
+        """A language's name in that language (Қазақша, Русский, English)."""
+        return messages(language or self._language)["language.name"]
+
+
+catalogue = Catalogue()
+"""The catalogue the console uses; the app sets its language from the config."""
+
+
+def t(key: str, /, **params: Any) -> str:
+    """Translate with the shared catalogue."""
+    return catalogue.t(key, **params)
+
+
+def set_language(language: str) -> None:
+    catalogue.language = language
+
+
+__all__ = ["Catalogue", "LANGUAGES", "UnknownLanguage", "catalogue", "messages", "params_of", "set_language", "t"]

@@ -1,0 +1,353 @@
+"""The producer console: the app, its workers and the one place worker results land.
+
+Threads: every controller call (SQLite now, OBS through the switcher later)
+runs in a thread worker. Workers post messages (``studio.tui.messages``);
+failures of any worker end up in ``_worker_changed``: a refused action
+(``ControlError``) becomes one translated notification, anything else an
+error dialog. The event loop only renders.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable, ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
+from textual.worker import Worker, WorkerState
+
+from studio._start_time import START_NS
+from studio.config import Config
+from studio.control import ControlError, Controller, ShowView
+from studio.diagnostics import DiagnosticsError
+from studio.i18n import LANGUAGES, catalogue, set_language, t
+from studio.rundown.load import load_rundown
+from studio.tui import bindings
+from studio.tui.commands import StudioCommands
+from studio.tui.messages import ControlDone, LanguageChanged, RundownFileRead, ViewReady
+from studio.tui.screens import ConfirmScreen, DurationScreen, InsertScreen, ProducerScreen, TextScreen
+from studio.tui.widgets.onair.panels import Frame
+from studio.tui.widgets.rundown import RundownTable
+
+DIALOGS = (ConfirmScreen, DurationScreen, InsertScreen, TextScreen)
+
+TICK = 0.25
+"""Seconds between refreshes: clocks tick and other processes' writes show within a second."""
+
+FILE_POLL = 1.0
+"""Seconds between looks at the rundown file's modification time."""
+
+
+class StudioApp(App[None]):
+    producer: ProducerScreen
+    CSS_PATH = "app.tcss"
+    TITLE = "studio"
+    COMMANDS: ClassVar = {StudioCommands}
+    BINDING_GROUP_TITLE = "App"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "reload", "Reload file", id="app.reload", tooltip="Reload the rundown file", show=False),
+        Binding("f2", "cycle_language", "Language", id="app.language", tooltip="Switch language", show=False),
+        Binding(
+            "ctrl+p", "command_palette", "Commands", id="app.palette", tooltip="Every action", priority=True, show=False
+        ),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit the console", priority=True, show=False),
+    ]
+
+    def __init__(
+        self,
+        controller: Controller,
+        config: Config,
+        *,
+        rundown_path: Path | None = None,
+        live: bool = True,
+    ) -> None:
+        super().__init__()
+        self.controller = controller
+        self.config = config
+        self.rundown_path = Path(rundown_path) if rundown_path is not None else None
+        self.live = live  # False: no refresh or file timers (tests of a still frame)
+        set_language(config.station.language)
+        self.view: ShowView | None = None
+        self._actions: dict[Worker[Any], str] = {}
+        self._refreshing = False
+        self._refresh_again = False
+        self._refresh_failed = False
+        self._file_mtime: float | None = None
+        self._file_dialog_open = False
+        self._clashes: set[frozenset[str]] = set()
+        self.startup_ms: float | None = None
+
+    # --- set-up -------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        return catalogue.language
+
+    def frame(self) -> Frame:
+        return Frame(self.language, self.config.station.zone, self.controller.rehearsal, self.controller.operator)
+
+    def get_default_screen(self) -> ProducerScreen:
+        self.producer = ProducerScreen()
+        return self.producer
+
+    def first_view(self) -> ShowView:
+        """The view the producer screen paints first: pure computation on the
+        state the controller loaded at start, so the first frame is complete."""
+        self.view = self.controller.view()
+        return self.view
+
+    def on_mount(self) -> None:
+        self.title = t("app.title")
+        bindings.translate(self, "app")
+        self._apply_keymap()
+        if self.live:
+            self.set_interval(TICK, self.request_view, name="refresh")
+        if self.rundown_path is not None:
+            self._file_mtime = self._mtime()
+            self._read_rundown(explicit=False)  # at start: offer the file if it differs from the live plan
+            if self.live:
+                self.set_interval(FILE_POLL, self._poll_file, name="file-poll")
+
+    def on_ready(self) -> None:
+        """First frame painted: log the startup time (``textual console`` shows it)."""
+        self.startup_ms = (time.perf_counter_ns() - START_NS) / 1e6
+        self.log.info(f"studio ready in {self.startup_ms:.0f} ms")
+
+    def _apply_keymap(self) -> None:
+        keymap = dict(self.config.keymap)
+        known = bindings.binding_ids(StudioApp, ProducerScreen, *DIALOGS)
+        unknown = sorted(set(keymap) - set(known))
+        if unknown:
+            self.notify(
+                t("error.keymap.unknown", ids=", ".join(unknown)),
+                title=t("error.keymap.title"),
+                severity="warning",
+                timeout=10,
+            )
+        keymap = {key: value for key, value in keymap.items() if key in known}
+        chains = [(RundownTable, ProducerScreen, StudioApp)] + [(dialog,) for dialog in DIALOGS]
+        for key, ids in bindings.keymap_clashes(keymap, *chains).items():
+            self._clashes.add(frozenset(ids))
+            self.notify(
+                t("error.keymap.clash", key=key, ids=", ".join(ids)),
+                title=t("error.keymap.title"),
+                severity="warning",
+                timeout=10,
+            )
+        self.set_keymap(keymap)
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: Any) -> None:
+        # Textual calls this on every key press while the clash lasts: tell once.
+        names = frozenset(b.id or b.action for b in clashed_bindings)
+        if names in self._clashes:
+            return
+        self._clashes.add(names)
+        keys = ", ".join(sorted({b.key for b in clashed_bindings}))
+        ids = ", ".join(sorted(names))
+        self.notify(t("error.keymap.clash", key=keys, ids=ids), title=t("error.keymap.title"), severity="warning")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications carry user text (segment titles, file paths): plain text unless asked."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=t("palette.placeholder")))
+
+    # --- language -------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        set_language(language)
+        self.title = t("app.title")
+        bindings.translate(self, "app")
+        self.producer.post_message(LanguageChanged(language))
+        self.notify(t("notify.language", language=catalogue.native_name()))
+
+    def action_cycle_language(self) -> None:
+        self.set_language(LANGUAGES[(LANGUAGES.index(self.language) + 1) % len(LANGUAGES)])
+
+    # --- the live view --------------------------------------------------------
+
+    def request_view(self) -> None:
+        """Recompute the view in a worker (at most one at a time; a request meanwhile runs after it)."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        self._refresh()
+
+    @work(thread=True, group="refresh", exit_on_error=False)
+    def _refresh(self) -> None:
+        changed = self.controller.refresh()  # one cheap PRAGMA unless another process wrote
+        self.post_message(ViewReady(self.controller.view(), changed))
+
+    def on_view_ready(self, message: ViewReady) -> None:
+        self._refreshing = False
+        self._refresh_failed = False
+        self._show(message.view)
+        if self._refresh_again:
+            self._refresh_again = False
+            self.request_view()
+
+    def _show(self, view: ShowView) -> None:
+        self.view = view
+        self.producer.show_view(view)
+
+    # --- controller actions ---------------------------------------------------
+
+    def control(self, action: str, call: Callable[[Controller], Any], *, subject: str | None = None) -> None:
+        """Run ``call(controller)`` in a worker; ``action`` is the binding id, for messages."""
+        worker = self._control(action, call, subject)
+        self._actions[worker] = action
+
+    @work(thread=True, group="control", exit_on_error=False)
+    def _control(self, action: str, call: Callable[[Controller], Any], subject: str | None) -> None:
+        result = call(self.controller)
+        self.post_message(ControlDone(action, result, subject))
+
+    def on_control_done(self, message: ControlDone) -> None:
+        self.request_view()
+        self.producer.after(message)
+
+    def refused(self, action: str, code: str, **params: Any) -> None:
+        """Show a refusal the way a controller's ControlError is shown.
+
+        A segment id in the params is shown as its title: the producer reads
+        titles on screen, not ids.
+        """
+        segment = self.view.rundown.get(params["segment"]) if self.view and params.get("segment") else None
+        if segment is not None:
+            params["segment"] = segment.title.text(self.language)
+        self.notify(
+            t(f"error.{code}", **params),
+            title=t("notify.refused", action=t(f"binding.{action}.label")),
+            severity="error",
+        )
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state not in (WorkerState.ERROR, WorkerState.SUCCESS, WorkerState.CANCELLED):
+            return
+        action = self._actions.pop(worker, "")
+        if event.state is not WorkerState.ERROR:
+            return
+        if worker.group == "control":
+            self.request_view()  # a refusal often means this screen was behind: show the truth
+        error = worker.error
+        if worker.group == "refresh":
+            self._refreshing = False
+            if self._refresh_failed:  # already told: do not repeat it four times a second
+                return
+            self._refresh_failed = True
+        if isinstance(error, ControlError):
+            self.refused(action, error.code, **error.params)
+            return
+        label = t(f"binding.{action}.label") if action else worker.group
+        detail = traceback.format_exception(error) if error is not None else []
+        self.log.error("worker failed", worker=worker, error=error)
+        self.push_screen(TextScreen(t("error.unexpected.title", action=label), str(error), detail))
+
+    # --- the rundown file -----------------------------------------------------
+
+    def _mtime(self) -> float | None:
+        try:
+            return os.stat(self.rundown_path).st_mtime if self.rundown_path else None
+        except OSError:
+            return None
+
+    def _poll_file(self) -> None:
+        mtime = self._mtime()
+        if mtime is None or mtime == self._file_mtime or self._file_dialog_open:
+            return
+        self._file_mtime = mtime
+        self._read_rundown(explicit=False)
+
+    def action_reload(self) -> None:
+        if self.rundown_path is None:
+            self.notify(t("notify.no_file"), severity="warning")
+            return
+        self._read_rundown(explicit=True)
+
+    @work(thread=True, group="file", exclusive=True, exit_on_error=False)
+    def _read_rundown(self, explicit: bool) -> None:
+        assert self.rundown_path is not None
+        try:
+            rundown = load_rundown(self.rundown_path)
+        except DiagnosticsError as error:
+            self.post_message(RundownFileRead(None, error.diagnostics, False, explicit))
+            return
+        self.post_message(RundownFileRead(rundown, [], self.controller.differs_from(rundown), explicit))
+
+    def on_rundown_file_read(self, message: RundownFileRead) -> None:
+        if self._file_dialog_open:
+            return
+        if message.rundown is None:
+            self._file_dialog_open = True
+            self.push_screen(
+                TextScreen(
+                    t("reload.broken.title"),
+                    t("reload.broken.body"),
+                    [str(diagnostic) for diagnostic in message.diagnostics],
+                ),
+                self._file_dialog_closed,
+            )
+            return
+        if not message.differs:
+            if message.explicit:
+                self.notify(t("notify.file_unchanged"))
+            return
+        rundown = message.rundown
+
+        def reload(controller: Controller) -> int:
+            controller.reload(rundown)
+            return len(controller.rundown.segments)
+
+        def answered(confirmed: bool | None) -> None:
+            self._file_dialog_closed()
+            if confirmed:
+                self.control("app.reload", reload)
+
+        self._file_dialog_open = True
+        self.push_screen(
+            ConfirmScreen(
+                t("reload.changed.body", path=str(self.rundown_path)),
+                title=t("reload.changed.title"),
+                confirm=t("button.reload"),
+            ),
+            answered,
+        )
+
+    def _file_dialog_closed(self, _: object = None) -> None:
+        self._file_dialog_open = False
+        self._file_mtime = self._mtime()
+
+
+def make_app(
+    controller: Controller,
+    config: Config,
+    *,
+    rundown_path: Path | None = None,
+    live: bool = True,
+) -> StudioApp:
+    """The console as ``studio run`` starts it (studio/cli.py); tests build theirs here too.
+
+    ``rundown_path`` is the file the live plan came from: it is watched and
+    offered for reload when it changes. ``live=False`` leaves the refresh and
+    file timers off, for still frames in tests.
+    """
+    return StudioApp(controller, config, rundown_path=rundown_path, live=live)

@@ -1,0 +1,61 @@
+"""The command palette: every console action, titled ``group: action`` in the interface language.
+
+Commands come from the bindings of the screen under the palette and of the
+app, so a new binding shows up here with no extra work, plus one entry per
+interface language. ``discover`` is cheap: it only reads bindings.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Iterator, NamedTuple, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.types import IgnoreReturnCallbackType
+
+from studio.i18n import LANGUAGES, catalogue, t
+
+if TYPE_CHECKING:
+    from studio.tui.app import StudioApp
+
+
+class Command(NamedTuple):
+    title: str
+    run: IgnoreReturnCallbackType
+    help: str
+
+
+class StudioCommands(Provider):
+    @property
+    def studio(self) -> StudioApp:
+        return cast("StudioApp", self.app)
+
+    def commands(self) -> Iterator[Command]:
+        app, screen = self.studio, self.screen
+        seen: set[str] = set()
+        for node in (screen, app):
+            group = node.BINDING_GROUP_TITLE or ""
+            for bindings in node._bindings.key_to_bindings.values():
+                for binding in bindings:
+                    if not binding.id or binding.id in seen or binding.id in ("app.language", "app.palette"):
+                        continue
+                    seen.add(binding.id)
+                    run = partial(app.run_action, binding.action, node)
+                    yield Command(f"{group}: {binding.description}", run, binding.tooltip)
+        for language in LANGUAGES:
+            if language != catalogue.language:
+                yield Command(
+                    f"{t('group.language')}: {catalogue.native_name(language)}",
+                    partial(app.set_language, language),
+                    t("binding.app.language.tooltip"),
+                )
+
+    async def discover(self) -> Hits:
+        for command in self.commands():
+            yield DiscoveryHit(command.title, command.run, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self.commands():
+            if (score := matcher.match(command.title)) > 0:
+                yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)

@@ -1,0 +1,50 @@
+"""Clock and duration text for the console: one place for every time format."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
+
+_ZERO = timedelta(0)
+
+
+@lru_cache(maxsize=4096)
+def clock(instant: datetime | None, zone: tzinfo) -> str:
+    """Local wall-clock time, ``09:58:00``; a dash when there is none.
+
+    Cached: the rundown table asks for the same few hundred instants every tick.
+    """
+    return "—" if instant is None else f"{instant.astimezone(zone):%H:%M:%S}"
+
+
+def short_clock(instant: datetime, zone: tzinfo) -> str:
+    return f"{instant.astimezone(zone):%H:%M}"
+
+
+def span(duration: timedelta | None) -> str:
+    """A length of time: ``4:05``, ``1:02:03``; whole seconds, rounded down, never signed."""
+    if duration is None:
+        return "—"
+    total = int(abs(duration).total_seconds())
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+def countdown(remaining: timedelta) -> str:
+    """The big on-air figure: ``03:37`` counting down, ``+01:23`` once over.
+
+    Remaining time rounds up (a segment with 0.4 s left still shows 00:01),
+    overrun rounds down, so the display turns to ``+00:00`` exactly when the
+    planned duration is reached.
+    """
+    if remaining > _ZERO:
+        total = -int(-remaining.total_seconds() // 1)  # ceiling
+        prefix = ""
+    else:
+        total = int(-remaining.total_seconds())
+        prefix = "+"
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    body = f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes:02}:{seconds:02}"
+    return prefix + body

@@ -1,0 +1,50 @@
+"""App-wide messages: results that thread workers post back to the event loop.
+
+Workers never touch widgets; they post one of these (``post_message`` is
+thread-safe) and the app applies it on its own loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from studio.control import ShowView
+from studio.diagnostics import Diagnostic
+from studio.rundown.model import Rundown
+
+
+@dataclass
+class ViewReady(Message):
+    """A fresh view of the show (the refresh tick, or after an action)."""
+
+    view: ShowView
+    changed_elsewhere: bool = False
+
+
+@dataclass
+class ControlDone(Message):
+    """A controller action finished; ``result`` is what the controller returned."""
+
+    action: str  # the binding id of the action
+    result: Any
+    subject: str | None = None  # the segment id the action was about
+
+
+@dataclass
+class RundownFileRead(Message):
+    """The rundown file was read (and checked) in a worker."""
+
+    rundown: Rundown | None
+    diagnostics: list[Diagnostic]
+    differs: bool
+    explicit: bool  # the operator asked (app.reload), not the file watcher
+
+
+@dataclass
+class LanguageChanged(Message):
+    """The interface language switched: every screen re-renders its text."""
+
+    language: str

@@ -1,0 +1,270 @@
+"""The producer's screen: the clocks and panels on top, the rundown below.
+
+Every action is a named binding (``rundown.*``) that asks the app to run a
+controller call in a worker; the screen itself never waits on the store.
+Actions that take out of order or cannot be undone on air ask first.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from studio.control import Controller, ShowView
+from studio.i18n import t
+from studio.rundown.load import format_duration
+from studio.rundown.model import Segment
+from studio.tui import bindings
+from studio.tui.messages import ControlDone, LanguageChanged
+from studio.tui.screens.confirm import ConfirmScreen
+from studio.tui.screens.duration import DurationScreen
+from studio.tui.screens.insert import InsertScreen
+from studio.tui.widgets.onair import ClockPanel, NextPanel, OnAirPanel, StatusBar, TimingPanel
+from studio.tui.widgets.rundown import RundownTable
+
+if TYPE_CHECKING:
+    from studio.tui.app import StudioApp
+
+
+class ProducerScreen(Screen[None]):
+    BINDING_GROUP_TITLE = "Rundown"
+    # Labels and tooltips here are the English fallbacks; bindings.translate()
+    # replaces them from the catalogue (binding.<id>.label / .tooltip).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space,f1", "take_next", "Take next", id="rundown.take_next", tooltip="Put the next segment on air"),
+        Binding("enter", "take_selected", "Take selected", id="rundown.take_selected", tooltip="Take the selection"),
+        Binding("h", "hold", "Hold", id="rundown.hold", tooltip="Hold or release the selected segment"),
+        Binding("s", "skip", "Skip", id="rundown.skip", tooltip="Skip or bring back the selected segment"),
+        Binding("u", "undo", "Undo take", id="rundown.undo", tooltip="Undo the last take"),
+        Binding("d", "duration", "Duration", id="rundown.duration", tooltip="Change the planned duration"),
+        Binding("i,insert", "insert", "Insert", id="rundown.insert", tooltip="Insert after the selection", show=False),
+        Binding("delete,x", "drop", "Drop", id="rundown.drop", tooltip="Drop the selected segment", show=False),
+        Binding("shift+up", "move(-1)", "Move up", id="rundown.move_up", tooltip="Move one line up", show=False),
+        Binding("shift+down", "move(1)", "Move down", id="rundown.move_down", tooltip="Move one line down", show=False),
+        Binding("ctrl+e", "end_show", "End show", id="rundown.end_show", tooltip="End the show", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="producer")
+        self.view: ShowView | None = None
+        self._select_after: str | None = None
+
+    @property
+    def studio(self) -> StudioApp:
+        return cast("StudioApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status-bar")
+        with Horizontal(id="top"):
+            yield OnAirPanel(id="on-air")
+            yield TimingPanel(id="timing")
+            yield ClockPanel(id="clock")
+        yield NextPanel(id="next")
+        yield RundownTable(id="rundown")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        bindings.translate(self, "rundown")
+        view = self.studio.first_view()
+        self.show_view(view)
+        table = self.query_one(RundownTable)
+        # After a restart mid-show, start where the show is, not at the top.
+        current = view.on_air.segment_id if view.on_air else (view.next.id if view.next else None)
+        if current is not None:
+            table.select(current)
+        table.focus()
+
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        bindings.translate(self, "rundown")
+        if self.view is not None:
+            self.show_view(self.view)
+
+    # --- rendering ---------------------------------------------------------
+
+    def show_view(self, view: ShowView) -> None:
+        self.view = view
+        frame = self.studio.frame()
+        try:
+            for panel in (StatusBar, OnAirPanel, TimingPanel, ClockPanel, NextPanel):
+                self.query_one(panel).show(view, frame)
+            table = self.query_one(RundownTable)
+        except NoMatches:  # a refresh that lands while the console is closing
+            return
+        table.show(view, frame.language, frame.zone)
+        if self._select_after is not None:
+            table.select(self._select_after)
+            self._select_after = None
+
+    @property
+    def selected_id(self) -> str | None:
+        return self.query_one(RundownTable).selected_id
+
+    def _title(self, segment_id: str | None) -> str:
+        segment = self.view.rundown.get(segment_id) if self.view and segment_id else None
+        return segment.title.text(self.studio.language) if segment else (segment_id or "—")
+
+    def _on_air_id(self) -> str | None:
+        return self.view.on_air.segment_id if self.view and self.view.on_air else None
+
+    # --- actions -----------------------------------------------------------
+
+    def _control(self, action: str, call: Callable[[Controller], Any], subject: str | None = None) -> None:
+        self.studio.control(action, call, subject=subject)
+
+    def _ask(self, question: str, action: str, then: Callable[[], None]) -> None:
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                then()
+
+        label = t(f"binding.{action}.label")
+        self.app.push_screen(ConfirmScreen(question, title=label, confirm=label), answered)
+
+    def _selected(self) -> str | None:
+        selected = self.selected_id
+        if selected is None:
+            self.studio.notify(t("notify.no_selection"), severity="warning")
+        return selected
+
+    def _frozen(self, action: str, segment_id: str) -> bool:
+        """Edits that open a dialog check first that the line is not on air (the controller would refuse)."""
+        if segment_id != self._on_air_id():
+            return False
+        self.studio.refused(action, "on_air_frozen", segment=segment_id)
+        return True
+
+    def action_take_next(self) -> None:
+        # The on-air id this screen shows: if another terminal took meanwhile,
+        # the controller refuses instead of taking the segment after that one.
+        expected = self._on_air_id()
+        self._control("rundown.take_next", lambda c: c.take_next(expected, check=True))
+
+    def action_take_selected(self) -> None:
+        selected = self._selected()
+        if selected is None or self.view is None:
+            return
+        if self.view.next is not None and selected == self.view.next.id:
+            self.action_take_next()  # in order: nothing to ask
+            return
+        if selected == self._on_air_id():
+            self._control("rundown.take_selected", lambda c: c.take(selected), selected)  # refused: already on air
+            return
+        self._ask(
+            t("confirm.take_selected", title=self._title(selected)),
+            "rundown.take_selected",
+            lambda: self._control("rundown.take_selected", lambda c: c.take(selected), selected),
+        )
+
+    def action_hold(self) -> None:
+        if (selected := self._selected()) is not None:
+            self._control("rundown.hold", lambda c: c.hold(selected), selected)
+
+    def action_skip(self) -> None:
+        if (selected := self._selected()) is not None:
+            self._control("rundown.skip", lambda c: c.skip(selected), selected)
+
+    def action_undo(self) -> None:
+        on_air = self._on_air_id()
+        if on_air is None:
+            self._control("rundown.undo", lambda c: c.undo_take())  # refused: nothing to undo
+            return
+        self._ask(
+            t("confirm.undo", title=self._title(on_air)),
+            "rundown.undo",
+            lambda: self._control("rundown.undo", lambda c: c.undo_take(), on_air),
+        )
+
+    def action_end_show(self) -> None:
+        on_air = self._on_air_id()
+        if on_air is None:
+            self._control("rundown.end_show", lambda c: c.end_show())  # refused: nothing on air
+            return
+        self._ask(
+            t("confirm.end_show", title=self._title(on_air)),
+            "rundown.end_show",
+            lambda: self._control("rundown.end_show", lambda c: c.end_show(), on_air),
+        )
+
+    def action_move(self, offset: int) -> None:
+        if (selected := self._selected()) is not None:
+            action = "rundown.move_up" if offset < 0 else "rundown.move_down"
+            self._control(action, lambda c: c.move(selected, offset), selected)
+
+    def action_drop(self) -> None:
+        selected = self._selected()
+        if selected is None or self._frozen("rundown.drop", selected):
+            return
+        self._ask(
+            t("confirm.drop", title=self._title(selected)),
+            "rundown.drop",
+            lambda: self._control("rundown.drop", lambda c: c.drop(selected), selected),
+        )
+
+    def action_duration(self) -> None:
+        selected = self._selected()
+        if selected is None or self.view is None or self._frozen("rundown.duration", selected):
+            return
+        segment = self.view.rundown.get(selected)
+        if segment is None:
+            return
+
+        def chosen(duration: timedelta | None) -> None:
+            if duration is None:
+                return
+
+            def call(controller: Controller) -> timedelta:
+                controller.set_duration(selected, duration)
+                return duration
+
+            self._control("rundown.duration", call, selected)
+
+        self.app.push_screen(DurationScreen(self._title(selected), segment.duration), chosen)
+
+    def action_insert(self) -> None:
+        selected = self._selected()
+        if selected is None or self.view is None:
+            return
+        taken = {segment.id for segment in self.view.rundown.segments}
+
+        def chosen(segment: Segment | None) -> None:
+            if segment is None:
+                return
+
+            def call(controller: Controller) -> Segment:
+                controller.insert(selected, segment)
+                return segment
+
+            self._control("rundown.insert", call, segment.id)
+
+        self.app.push_screen(InsertScreen(self._title(selected), taken, self.studio.language), chosen)
+
+    # --- results -----------------------------------------------------------
+
+    def after(self, done: ControlDone) -> None:
+        """Tell the operator what an action did (the panels show the rest)."""
+        title = self._title(done.subject)
+        if done.action == "rundown.take_selected":  # out of order: say what went on air
+            self.studio.notify(t("notify.taken", title=done.result.title.text(self.studio.language)))
+        elif done.action == "rundown.hold":
+            self.studio.notify(t("notify.held" if done.result else "notify.released", title=title))
+        elif done.action == "rundown.skip":
+            self.studio.notify(t("notify.skipped" if done.result else "notify.unskipped", title=title))
+        elif done.action == "rundown.undo":
+            self.studio.notify(t("notify.undone"))
+        elif done.action == "rundown.end_show":
+            self.studio.notify(t("notify.ended"))
+        elif done.action == "rundown.drop":
+            self.studio.notify(t("notify.dropped", title=title))
+        elif done.action == "rundown.duration":
+            self.studio.notify(t("notify.duration", title=title, duration=format_duration(done.result)))
+        elif done.action == "app.reload":
+            self.studio.notify(t("notify.reloaded", count=done.result))
+        elif done.action == "rundown.insert":
+            self._select_after = done.subject
+            self.studio.notify(t("notify.inserted", title=done.result.title.text(self.studio.language)))

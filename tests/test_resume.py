@@ -1,0 +1,54 @@
+"""Killing studio mid-segment loses nothing: a restarted console resumes it.
+
+The console runs for real in a pseudo-terminal; the take is a key press.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from studio.store import open_store
+from tests.terminal import Terminal
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ROOT / "tests" / "data" / "small.toml"
+
+
+def console(store: Path) -> Terminal:
+    env = dict(os.environ) | {"STUDIO_STORE": str(store), "STUDIO_CONFIG": str(ROOT / "config.toml")}
+    return Terminal([sys.executable, "-m", "studio", "run", str(SMALL)], env=env, cwd=ROOT)
+
+
+def wait_on_air(store: Path, timeout: float = 20.0):
+    reader = open_store(store)
+    deadline = time.monotonic() + timeout
+    while (on_air := reader.state("small").on_air) is None:
+        assert time.monotonic() < deadline, "the take never reached the store"
+        time.sleep(0.05)
+    return on_air
+
+
+def test_killed_mid_segment_resumes_with_true_elapsed_time(tmp_path: Path) -> None:
+    store = tmp_path / "show.db"
+    with console(store) as first:
+        first.wait_for("Қонақтармен сұхбат")  # the rundown is drawn
+        first.type(" ")  # take next
+        taken = wait_on_air(store)
+        assert taken.segment_id == "open"
+        drawn = len(first.text)
+        first.wait_for("10:00 ішінен 0:02 өтті", after=drawn)  # the elapsed clock runs on screen
+        first.kill(signal.SIGKILL)
+    killed_at = time.time()
+    time.sleep(1.0)
+    with console(store) as second:
+        second.wait_for("Қонақтармен сұхбат")
+        resumed = open_store(store).state("small").on_air
+        assert (resumed.id, resumed.segment_id, resumed.started_at) == (taken.id, "open", taken.started_at)
+        # the restarted console counts from the original start, not from its own
+        elapsed = int(time.time() - taken.started_at.timestamp())
+        assert elapsed >= int(time.time() - killed_at) + 2
+        second.wait_for(f"10:00 ішінен 0:{elapsed + 1:02d} өтті", timeout=10)

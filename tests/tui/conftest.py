@@ -1,0 +1,140 @@
+"""Fixtures for the console: a small show on a throwaway store, a clock the test moves."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+from textual.worker import WorkerFailed
+
+from studio.config import Config
+from studio.control import Controller
+from studio.rundown.load import load_rundown
+from studio.store import open_store
+from studio.tui import StudioApp, make_app
+
+SHOW = Path(__file__).parent / "show.toml"
+ALMATY = ZoneInfo("Asia/Almaty")
+START = datetime(2026, 3, 15, 9, 58, tzinfo=ALMATY)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests in a fresh event loop (no asyncio plugin is installed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**arguments))
+    return True
+
+
+class Clock:
+    """A clock that stands still until the test moves it."""
+
+    def __init__(self, at: datetime) -> None:
+        self.now = at.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def no_discovered_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep the developer's own config and store out of every test."""
+    monkeypatch.setenv("STUDIO_CONFIG", str(tmp_path / "absent-config.toml"))
+    monkeypatch.setenv("STUDIO_STORE", str(tmp_path / "absent-store.db"))
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor makes screenshots depend on when they were taken."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(START)
+
+
+@pytest.fixture
+def rundown_file(tmp_path: Path) -> Path:
+    """A copy of the test show that a test may edit."""
+    path = tmp_path / "show.toml"
+    shutil.copy(SHOW, path)
+    return path
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "studio.db"
+
+
+def make_config(language: str = "en", keymap: dict[str, str] | None = None, operator: str = "aigerim") -> Config:
+    return Config.model_validate({"station": {"language": language, "operator": operator}, "keymap": keymap or {}})
+
+
+@pytest.fixture
+def make(rundown_file: Path, store_path: Path, clock: Clock) -> Iterator[Callable[..., StudioApp]]:
+    """Build a console the way the CLI does, on the test store and clock."""
+    apps: list[StudioApp] = []
+
+    def build(language: str = "en", *, keymap: dict[str, str] | None = None, live: bool = False) -> StudioApp:
+        config = make_config(language, keymap)
+        controller = Controller(
+            open_store(store_path),
+            load_rundown(rundown_file),
+            operator=config.station.operator or None,
+            origin="console",
+            clock=clock,
+            turnout_hours=config.station.turnout_hours,
+        )
+        app = make_app(controller, config, rundown_path=rundown_file, live=live)
+        app.animation_level = "none"
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.controller.store.close()
+
+
+@pytest.fixture
+def second_terminal(rundown_file: Path, store_path: Path, clock: Clock) -> Iterator[Callable[[], Controller]]:
+    """Another studio process on the same store file (its own SQLite connection)."""
+    stores = []
+
+    def build() -> Controller:
+        store = open_store(store_path)
+        stores.append(store)
+        return Controller(store, load_rundown(rundown_file), operator="dana", origin="console-2", clock=clock)
+
+    yield build
+    for store in stores:
+        store.close()
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerFailed:  # a refused action: the app has shown it, the test checks how
+            pass
+        await pilot.pause()
+
+
+@pytest.fixture
+def settle() -> Callable[[Pilot[Any]], Any]:
+    """``await settle(pilot)``: let workers finish and their messages land
+    (an action's worker, then the view refresh it asks for)."""
+    return _settle
