@@ -178,10 +178,19 @@ class Controller:
 
     @_serialised
     def refresh(self) -> bool:
-        """Reload if another process changed the store; True when something changed."""
+        """Reload if another process changed the store; True when something changed.
+
+        A take made elsewhere (a second console, the control API) reaches air
+        here: the process that owns the switcher follows the store's on-air row.
+        """
         if not self.store.changed_elsewhere():
             return False
+        before = self.state.on_air
         self._load()
+        after = self.state.on_air
+        if (before.id if before else None) != (after.id if after else None):
+            segment = self.rundown.get(after.segment_id) if after else None
+            self._switch(lambda switcher: switcher.take(segment) if segment else switcher.end())
         return True
 
     @_serialised

@@ -211,3 +211,18 @@ def test_feed_lost_notes_the_asrun_and_cuts_to_the_slate(tmp_path, small_rundown
     assert controller.view().on_air.note == "feed lost"
     assert switcher.calls == ["take live-almaty", "slate"]
     assert controller.store.events("small")[-1].action == "feed_lost"
+
+
+def test_the_switcher_follows_takes_made_by_another_process(tmp_path, small_rundown, clock) -> None:
+    path = tmp_path / "show.db"
+    switcher = RecordingSwitcher()
+    show = Controller(open_store(path), small_rundown, switcher=switcher, clock=clock)
+    remote = Controller(open_store(path), small_rundown, origin="api", clock=clock)
+    remote.take_next()
+    remote.hold("brief-10")
+    assert show.refresh() and switcher.calls == ["take open"]
+    remote.take_next()
+    remote.undo_take()
+    assert show.refresh() and switcher.calls == ["take open"]  # back to the same row: nothing to switch
+    remote.end_show()
+    assert show.refresh() and switcher.calls == ["take open", "end"]
