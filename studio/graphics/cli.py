@@ -1,0 +1,120 @@
+"""``studio render TEMPLATE [--data FILE] [--fact ID] [--out PNG]``: one graphic, by hand.
+
+The same path as the show: the same templates, sanitising, fitting and the
+same gate. A fact is named by id (``--fact``) and must be verified (a
+debunk card: found false) in the store the command is given; no option
+takes a fact's words as text.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from studio.diagnostics import Diagnostic, DiagnosticsError, toml_syntax_error
+from studio.graphics import overlays_dir
+from studio.graphics.errors import DataError, GraphicsError
+from studio.graphics.gate import FactSource
+from studio.graphics.output import write
+from studio.graphics.render import draw, prepare
+from studio.graphics.resolve import ZONE
+from studio.graphics.template import Template, load_template
+from studio.tomlpos import TomlLocator
+
+
+def _template(name: str, overlays: Path) -> Template:
+    if name.endswith(".toml") or "/" in name:
+        return load_template(Path(name))
+    path = overlays / f"{name}.toml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in overlays.glob("*.toml"))) or "(none)"
+        raise GraphicsError(name, f"no template {path}", f"templates: {known}")
+    return load_template(path)
+
+
+def _read_data(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DiagnosticsError([Diagnostic(path, 1, 0, f"cannot read the data file: {error}", "check the path")]) from None
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise DiagnosticsError([Diagnostic(path, error.lineno, error.colno, f"JSON syntax: {error.msg}",
+                                               "fix the syntax at this place")]) from None
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise DiagnosticsError([toml_syntax_error(path, error)]) from None
+    if not isinstance(data, dict):
+        raise DiagnosticsError([Diagnostic(path, 1, 0, "the data is not a table of fields",
+                                           'write one line per field, e.g. name = "Дана Ким"')])
+    return data, text
+
+
+def _fact_field(template: Template) -> str:
+    names = [n for n, spec in template.fields.items() if spec.type in ("fact", "debunk")]
+    if len(names) != 1:
+        raise GraphicsError(template.name, "--fact names the fact of a fact or debunk card; this template "
+                            + ("takes none" if not names else f"takes several ({', '.join(names)})"),
+                            "give the data with --data instead")
+    return names[0]
+
+
+def render_command(
+    template: str,
+    data_path: Path | None,
+    fact_id: str | None,
+    out: Path | None,
+    fact_source: FactSource | None,
+    *,
+    overlays: Path | None = None,
+    zone: ZoneInfo = ZONE,
+    now: datetime | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Render one graphic; print where it went. Exit status: 0, or 2 with the reason on stderr."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    text = ""
+    try:
+        folder = Path(overlays) if overlays is not None else overlays_dir()
+        loaded = _template(template, folder)
+        data: dict[str, Any] = {}
+        if data_path is not None:
+            data, text = _read_data(Path(data_path))
+        if fact_id is not None:
+            name = _fact_field(loaded)
+            if name in data:
+                raise GraphicsError(loaded.name, f"the fact is given twice: --fact and '{name}' in {data_path}",
+                                    "give it once")
+            data[name] = fact_id
+        if out is not None and Path(out).suffix.lower() != ".png":
+            raise GraphicsError(loaded.name, f"--out {out} is not a .png file", "write --out NAME.png")
+        try:
+            prepared = prepare(loaded, data, fact_source, now=now, zone=zone)
+        except DataError as error:
+            if data_path is not None and text and error.field in data and not str(data_path).endswith(".json"):
+                line, column = TomlLocator(text).find((error.field,))
+                raise DiagnosticsError([Diagnostic(Path(data_path), line, column,
+                                                   f"{loaded.name}: {error.message}", error.hint)]) from None
+            raise
+        rendered = draw(prepared)
+        written = write(rendered, folder / "out", path=Path(out) if out is not None else None)
+    except DiagnosticsError as error:
+        print(error, file=stderr)
+        return 2
+    except GraphicsError as error:
+        print(f"studio: error: {error}", file=stderr)
+        return 2
+    p = written.placement
+    print(f"wrote {written.png} ({p.width}x{p.height} at x={p.x}, y={p.y}); record: {written.sidecar}", file=stdout)
+    return 0

@@ -1,0 +1,52 @@
+"""What the graphics core refuses, and why, in words a producer can act on.
+
+Template files that are broken raise :class:`studio.diagnostics.DiagnosticsError`
+(file, line, what to fix). Everything refused at render time raises a
+:class:`GraphicsError`: the graphic does not reach air, and the message says
+which template, which field and what to do.
+"""
+
+from __future__ import annotations
+
+
+class GraphicsError(Exception):
+    """A graphic that cannot be rendered as asked; the message says what to do."""
+
+    def __init__(self, template: str, message: str, hint: str = "") -> None:
+        self.template = template
+        self.message = message
+        self.hint = hint
+        text = f"{template}: {message}"
+        super().__init__(f"{text}\n  hint: {hint}" if hint else text)
+
+
+class DataError(GraphicsError):
+    """The data given for a template does not match its field schema."""
+
+    def __init__(self, template: str, field: str, message: str, hint: str = "") -> None:
+        self.field = field
+        super().__init__(template, f"field '{field}': {message}", hint)
+
+
+class TextRejected(DataError):
+    """Text that must not go on air as it is: control, bidi or invisible characters,
+    a glyph the font lacks, mixed-script words, or far too long."""
+
+
+class TextDoesNotFit(GraphicsError):
+    """Text too long for its box even at the minimum size and the maximum lines.
+
+    Never cut: a claim shortened by the machine is a different claim.
+    """
+
+    def __init__(self, template: str, box: str, message: str, hint: str) -> None:
+        self.box = box
+        super().__init__(template, f"box '{box}': {message}", hint)
+
+
+class FactRefused(GraphicsError):
+    """The gate refused a fact: missing, not verified, retracted, or incomplete."""
+
+    def __init__(self, template: str, fact_id: str, message: str, hint: str = "") -> None:
+        self.fact_id = fact_id
+        super().__init__(template, message, hint)

@@ -1,0 +1,99 @@
+"""Writing rendered graphics where OBS reads them: atomically, named by content.
+
+A PNG is written to a temporary file in the same folder and moved into
+place with ``os.replace``, so OBS (or anyone) sees either no file or the
+whole file, never half of one. Its name is derived from its content
+(template file, fonts, renderer version, data, printed text and the facts'
+statuses), so a changed graphic is a new file that an image source picks up
+at once, and an unchanged one is the same file. The sidecar JSON beside it
+(same name, ``.json``) records the template, the data, the provenance of
+every fact and the placement (x, y) for the OBS source; it is written
+first, so a PNG never exists without its record.
+
+PNG compression is deliberate: ``compress_level=1``. Overlays are flat
+colours and text; level 1 gives files within ~20% of level 9 in a fraction
+of the time, and the file lives on a local disk for seconds. No fsync:
+atomicity (readers never see a partial file) comes from the rename; a
+graphic lost in a power cut is rendered again from the store.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from studio.graphics.render import Prepared, Rendered, draw
+from studio.graphics.template import Area
+
+PNG_COMPRESS_LEVEL = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    png: Path
+    sidecar: Path
+    placement: Area
+    reused: bool = False  # True when an identical graphic was already on disk
+
+
+def atomic_write(target: Path, data: bytes | memoryview) -> None:
+    """Write ``data`` to a temporary file beside ``target``, then rename it into place.
+
+    The temporary name is unique per process and thread, in the same folder
+    (a rename is atomic only within one file system).
+    """
+    temp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+        finally:
+            os.close(handle)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def encode_png(image: Image.Image, compress_level: int = PNG_COMPRESS_LEVEL) -> memoryview:
+    """The PNG bytes, encoded in memory: one write to disk instead of Pillow's many small ones."""
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=compress_level)
+    return buffer.getbuffer()
+
+
+def write(
+    rendered: Rendered, folder: Path | None = None, *, path: Path | None = None,
+    compress_level: int = PNG_COMPRESS_LEVEL,
+) -> Written:
+    """Write the PNG and its sidecar: at ``path`` if given, else ``folder/NAME.png``."""
+    if path is None:
+        if folder is None:
+            raise ValueError("give the output folder or the file path")
+        path = Path(folder) / f"{rendered.name}.png"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sidecar = path.with_suffix(".json")
+    record = rendered.prepared.record() | {"file": path.name}
+    body = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    png = encode_png(rendered.image, compress_level)
+    atomic_write(sidecar, body)
+    atomic_write(path, png)
+    return Written(path, sidecar, rendered.placement)
+
+
+def write_prepared(prepared: Prepared, folder: Path, *, reuse: bool = True) -> Written:
+    """Draw and write, unless a file with this content key is already there (then reuse it)."""
+    png = Path(folder) / f"{prepared.name}.png"
+    sidecar = png.with_suffix(".json")
+    if reuse and png.is_file() and sidecar.is_file():
+        return Written(png, sidecar, prepared.placement, reused=True)
+    return write(draw(prepared), folder)

@@ -1,0 +1,227 @@
+"""Data to on-air strings: the schema check, the gate, and the placeholders' values.
+
+Everything a graphic will print is decided here, before a pixel is drawn,
+so the content hash (the file name) and the sidecar describe exactly what
+is on screen. Nothing here touches files or the network.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from studio.graphics.errors import DataError, FactRefused, TextRejected
+from studio.graphics.gate import FactSource, FactView, TurnoutBoard, admit, turnout_board
+from studio.graphics.sanitize import Rejection, clean
+from studio.graphics.template import FieldSpec, Template
+from studio.regions import regions
+
+ZONE = ZoneInfo("Asia/Almaty")
+FACT_ID_MAX = 128
+
+
+@dataclass(frozen=True)
+class Resolved:
+    values: dict[str, str]  # "name", "region.kk", "fact.claim_ru" ... -> text to print
+    data: dict[str, Any]  # the input data, normalised and JSON-able
+    facts: tuple[dict[str, Any], ...] = ()  # provenance of every fact shown
+    boards: dict[str, TurnoutBoard] = field(default_factory=dict)
+    withheld: tuple[dict[str, Any], ...] = ()  # facts looked at but not shown (not verified)
+
+    def get(self, name: str, attribute: str = "") -> str | None:
+        return self.values.get(f"{name}.{attribute}" if attribute else name)
+
+
+def source_label(source: str) -> str:
+    """A source as a viewer reads it: the site's host for a URL, else the name as given."""
+    parts = urlsplit(source.strip())
+    if parts.scheme in ("http", "https") and parts.hostname:
+        host = parts.hostname
+        return host[4:] if host.startswith("www.") else host.removeprefix("m.")
+    return source.strip()
+
+
+def sources_text(sources: tuple[str, ...]) -> str:
+    labels = list(dict.fromkeys(source_label(s) for s in sources if s.strip()))
+    return ", ".join(labels[:3]) + (f" +{len(labels) - 3}" if len(labels) > 3 else "")
+
+
+def percent_text(value: str) -> str:
+    """A published figure as printed on air: decimal comma, as published ("19.21" -> "19,21%")."""
+    return f"{value.strip().replace('.', ',')}%"
+
+
+def clock_value(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a local time like \"10:00\"")
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat(timespec="minutes") if isinstance(value, time) else value
+
+
+class _Resolver:
+    def __init__(self, template: Template, facts: FactSource | None, now: datetime | None, zone: ZoneInfo) -> None:
+        self.template = template
+        self.facts = facts
+        self.now = now
+        self.zone = zone
+        self.values: dict[str, str] = {}
+        self.provenance: list[dict[str, Any]] = []
+        self.withheld: list[dict[str, Any]] = []
+        self.boards: dict[str, TurnoutBoard] = {}
+
+    def text(self, name: str, spec: FieldSpec, value: Any, *, language: str | None = None) -> str:
+        try:
+            return clean(value, max_length=spec.max_length, language=language or spec.language,
+                         covered=self.template.covered)
+        except Rejection as rejection:
+            raise TextRejected(self.template.name, name, rejection.message, rejection.hint) from None
+
+    def local(self, instant: datetime) -> str:
+        if instant.tzinfo is None:
+            raise FactRefused(self.template.name, "?", "a fact's time has no time zone", "store instants in UTC")
+        return f"{instant.astimezone(self.zone):%H:%M}"
+
+    def field(self, name: str, spec: FieldSpec, value: Any) -> Any:
+        kind, template = spec.type, self.template.name
+        if kind == "text":
+            self.values[name] = text = self.text(name, spec, value)
+            return text
+        if kind == "choice":
+            if value not in spec.choices:
+                raise DataError(template, name, f"{value!r} is not one of the choices",
+                                f"choose one of: {', '.join(spec.choices)}")
+            self.values[name] = value
+            return value
+        if kind == "region":
+            known = regions()
+            if not isinstance(value, str) or value not in known:
+                close = difflib.get_close_matches(str(value), list(known), n=2)
+                raise DataError(template, name, f"{value!r} is not a region id",
+                                (f"did you mean {' or '.join(close)}? " if close else "")
+                                + "ids are in studio/regions.toml; 'almaty' is the city, 'almaty-region' the oblys")
+            region = known[value]
+            for language in ("kk", "ru", "en"):
+                self.values[f"{name}.{language}"] = self.text(name, spec, region.name(language), language="any")
+            return value
+        if kind == "clock":
+            if value is None:
+                instant = self.now or datetime.now(UTC)
+                clock = instant.astimezone(self.zone).time()
+            else:
+                try:
+                    clock = clock_value(value)
+                except ValueError as error:
+                    raise DataError(template, name, str(error), 'write a local time like "14:05"') from None
+            self.values[name] = f"{clock:%H:%M}"
+            return self.values[name]
+        if kind in ("fact", "debunk"):
+            fact_id = self.fact_id(name, value)
+            view = admit(template, kind, fact_id, self.facts)
+            self.fact(name, spec, kind, view)
+            return fact_id
+        if kind == "turnout":
+            try:
+                hour = clock_value(value)
+            except ValueError as error:
+                raise DataError(template, name, str(error), 'write the release hour like "10:00"') from None
+            board = turnout_board(template, hour, self.facts, regions())
+            self.board(name, spec, board)
+            return f"{hour:%H:%M}"
+        raise AssertionError(kind)
+
+    def fact_id(self, name: str, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise DataError(self.template.name, name, "a fact is named by its id (text), e.g. fact = \"f-1042\"",
+                            "copy the id from the desk")
+        try:
+            return clean(value, max_length=FACT_ID_MAX)
+        except Rejection as rejection:
+            raise TextRejected(self.template.name, name, f"fact id {rejection.message}", rejection.hint) from None
+
+    def fact(self, name: str, spec: FieldSpec, kind: str, view: FactView) -> None:
+        attributes = {
+            "claim_kk": (view.claim_kk, "kk"), "claim_ru": (view.claim_ru, "ru"),
+            "correction_kk": (view.correction_kk, "kk"), "correction_ru": (view.correction_ru, "ru"),
+        }
+        for attribute, (text, language) in attributes.items():
+            if text:
+                self.values[f"{name}.{attribute}"] = self.text(f"{name}.{attribute}", spec, text, language=language)
+        if view.value is not None:
+            self.values[f"{name}.value"] = self.text(f"{name}.value", spec, view.value)
+        self.values[f"{name}.sources"] = self.text(f"{name}.sources", spec, sources_text(view.sources))
+        if view.verifier:
+            self.values[f"{name}.verifier"] = self.text(f"{name}.verifier", spec, view.verifier)
+        assert view.as_of is not None  # admit() requires it
+        self.values[f"{name}.as_of"] = self.local(view.as_of)
+        known = regions()
+        if view.region in known:
+            self.values[f"{name}.region_kk"] = known[view.region].kk
+            self.values[f"{name}.region_ru"] = known[view.region].ru
+        self.provenance.append(_provenance(name, view))
+
+    def board(self, name: str, spec: FieldSpec, board: TurnoutBoard) -> None:
+        self.boards[name] = board
+        everything = (board.national, *board.rows)
+        self.values[name] = f"{board.hour:%H:%M}"
+        self.values[f"{name}.national"] = percent_text(board.national.value or "")
+        self.values[f"{name}.sources"] = self.text(
+            f"{name}.sources", spec, sources_text(tuple(s for v in everything for s in v.sources)))
+        self.values[f"{name}.count"] = f"{len(board.rows)}/{len(regions())}"
+        self.values[f"{name}.as_of"] = self.local(board.national.as_of) if board.national.as_of else self.values[name]
+        self.provenance.extend(_provenance(name, view) for view in everything)
+        self.withheld.extend(_provenance(name, view) for view in board.withheld)
+
+
+def _provenance(name: str, view: FactView) -> dict[str, Any]:
+    return {
+        "field": name, "id": view.id, "status": view.status, "value": view.value, "region": view.region,
+        "sources": list(view.sources), "verifier": view.verifier,
+        "as_of": view.as_of.astimezone(UTC).isoformat() if view.as_of else None,
+    }
+
+
+def resolve(
+    template: Template,
+    data: Mapping[str, Any],
+    facts: FactSource | None = None,
+    *,
+    now: datetime | None = None,
+    zone: ZoneInfo = ZONE,
+) -> Resolved:
+    """Check ``data`` against the template's fields, pass facts through the gate, and
+    return every string the graphic will print. Raises GraphicsError subclasses."""
+    if not isinstance(data, Mapping):
+        raise DataError(template.name, "(data)", f"expected a table of fields, got {type(data).__name__}",
+                        "write data = { name = \"...\" }")
+    unknown = [key for key in data if key not in template.fields]
+    if unknown:
+        close = difflib.get_close_matches(str(unknown[0]), list(template.fields), n=1)
+        raise DataError(template.name, str(unknown[0]), "is not a field of this template",
+                        (f"did you mean '{close[0]}'? " if close else "")
+                        + f"fields: {', '.join(template.fields) or '(none)'}")
+    resolver = _Resolver(template, facts, now, zone)
+    normalised: dict[str, Any] = {}
+    for name, spec in template.fields.items():
+        value = data.get(name, spec.default)
+        if value is None and spec.type != "clock":
+            if spec.required:
+                raise DataError(template.name, name, "is required", spec.description or f"give {name} = ...")
+            continue
+        if value is not None and not isinstance(value, (str, time)):
+            raise DataError(template.name, name, f"expected text, got {type(value).__name__}",
+                            "write the value as a quoted string")
+        normalised[name] = _json(resolver.field(name, spec, value))
+    return Resolved(resolver.values, normalised, tuple(resolver.provenance), resolver.boards,
+                    tuple(resolver.withheld))

@@ -1,0 +1,68 @@
+"""The bundled fonts cover every letter on-air text may use, and ship with their licence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from studio.graphics import TextRejected, render
+from studio.graphics.fonts import KAZAKH_CYRILLIC, KAZAKH_LATIN_2021, REQUIRED, RUSSIAN_CYRILLIC, font_file
+
+FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
+
+
+@pytest.mark.parametrize("name", FONTS)
+def test_bundled_font_covers_kazakh_cyrillic_russian_and_kazakh_latin(overlays: Path, name: str) -> None:
+    cmap = TTFont(overlays / "fonts" / name).getBestCmap()  # read independently of studio's loader
+    missing = [c for c in REQUIRED if ord(c) not in cmap]
+    assert not missing, f"{name} lacks {missing}: they would print as boxes"
+    assert font_file(overlays / "fonts" / name).missing() == ""
+
+
+def test_the_required_letters_are_the_ones_kz_md_names() -> None:
+    assert KAZAKH_CYRILLIC == "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
+    assert len(RUSSIAN_CYRILLIC) == 66 and "Ё" in RUSSIAN_CYRILLIC and "ё" in RUSSIAN_CYRILLIC
+    for letter in "ÄĞQÑÖŪÜŞIİ":
+        assert letter in KAZAKH_LATIN_2021 and letter.lower() in KAZAKH_LATIN_2021 or letter == "İ"
+    assert "ı" in KAZAKH_LATIN_2021 and "i" in KAZAKH_LATIN_2021  # dotless and dotted lower case
+
+
+def test_the_licence_ships_with_the_fonts(overlays: Path) -> None:
+    licence = (overlays / "fonts" / "OFL.txt").read_text("utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence
+    assert "Google" in licence and "Noto" in licence
+    assert "PERMISSION & CONDITIONS" in licence and "DISCLAIMER" in licence
+
+
+@pytest.mark.parametrize("name", FONTS)
+def test_the_font_files_are_noto_sans(overlays: Path, name: str) -> None:
+    font = TTFont(overlays / "fonts" / name)
+    assert font["name"].getDebugName(1) == "Noto Sans"
+
+
+def test_every_kazakh_letter_renders_a_real_glyph_not_a_box(templates, overlays: Path) -> None:
+    """Drawn, each letter differs from the font's 'missing glyph' box (.notdef)."""
+    from PIL import Image, ImageDraw
+
+    from studio.graphics.fonts import truetype
+
+    font = truetype(overlays / "fonts" / "NotoSans-Bold.ttf", 40)
+
+    def ink(text: str) -> bytes:
+        image = Image.new("L", (80, 80))
+        ImageDraw.Draw(image).text((10, 10), text, font=font, fill=255)
+        return image.tobytes()
+
+    notdef = ink("\U000e0100")  # a variation selector Noto Sans has no glyph for: the box
+    for letter in KAZAKH_CYRILLIC + KAZAKH_LATIN_2021:
+        assert ink(letter) != notdef, letter
+
+
+def test_a_character_outside_the_font_is_refused_not_boxed(templates) -> None:
+    with pytest.raises(TextRejected) as caught:
+        render(templates["lower-third"], {"name": "Дана Ким \u4e2d"})  # a CJK ideograph: not in Noto Sans
+    assert "no glyph for U+4E2D" in str(caught.value) and "box" in str(caught.value)
+    with pytest.raises(TextRejected):
+        render(templates["lower-third"], {"name": "Дана 😀"})
