@@ -32,7 +32,7 @@ def test_shipped_config_equals_the_defaults() -> None:
 def test_every_problem_names_its_line_and_what_to_do(tmp_path: Path) -> None:
     found = problems(
         tmp_path,
-        '[station]\nlanguge = "kk"\nzone = "Mars/Olympus"\nturnout_hours = ["25:00"]\n[obs]\nhost = "x"\n[stoer]\n',
+        '[station]\nlanguge = "kk"\nzone = "Mars/Olympus"\nturnout_hours = ["25:00"]\n[youtube]\nchannel = "x"\n[stoer]\n',
     )
     assert found[0] == (
         f"{tmp_path}/config.toml:2: error: [station] languge: unknown key\n"
@@ -40,7 +40,7 @@ def test_every_problem_names_its_line_and_what_to_do(tmp_path: Path) -> None:
     )
     assert found[1].startswith(f"{tmp_path}/config.toml:3: error: [station] zone: unknown time zone 'Mars/Olympus'")
     assert "config.toml:4: error:" in found[2] and "time of day" in found[2]
-    assert "config.toml:6: error: [obs] host: unknown key" in found[3]
+    assert "config.toml:6: error: [youtube] channel: unknown key" in found[3]
     assert "config.toml:7: error: stoer: unknown key" in found[4] and "did you mean 'store'" in found[4]
 
 
