@@ -28,7 +28,20 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="start the producer console")
     run.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
+    run.add_argument("--rehearsal", action="store_true", help="no OBS: run the rundown on its own")
     run.set_defaults(handler=_run)
+
+    obs = commands.add_parser("obs", help="prepare and check OBS Studio for a rundown")
+    obs_commands = obs.add_subparsers(dest="obs_command", required=True, metavar="ACTION")
+    obs_setup = obs_commands.add_parser("setup", help="create in OBS what a rundown needs (safe to run again)")
+    obs_setup.add_argument("rundown", type=Path)
+    slate = obs_setup.add_mutually_exclusive_group()
+    slate.add_argument("--slate", type=Path, metavar="PNG", help="picture for the fallback slate")
+    slate.add_argument("--text-slate", action="store_true", help="no picture: OBS text on a colour")
+    obs_setup.set_defaults(handler=_obs_setup)
+    obs_check = obs_commands.add_parser("check", help="OBS versions, and what a rundown needs that OBS lacks")
+    obs_check.add_argument("rundown", type=Path, nargs="?")
+    obs_check.set_defaults(handler=_obs_check)
 
     check = commands.add_parser("check", help="validate a rundown and print its timed plan")
     check.add_argument("rundown", type=Path)
@@ -87,28 +100,61 @@ def _load(path: Path):
     return load_rundown(path)
 
 
-def _controller(args: argparse.Namespace, rundown_path: Path, origin: str):
+def _controller(args: argparse.Namespace, rundown_path: Path, origin: str, *, obs: bool = False):
+    """The config, the controller and (for the show process) the OBS switcher."""
     from studio.control import Controller
 
     config = _config(args)
     rundown = _load(rundown_path)
     store = _open_store(args, config)
+    switcher = None
+    if obs:
+        from studio.obs import ObsAdapter
+        from studio.obs.cli import settings_from
+        from studio.obs.switcher import ObsSwitcher
+
+        switcher = ObsSwitcher(ObsAdapter(settings_from(config.obs)), rundown.segments)
     controller = Controller(
         store,
         rundown,
         operator=config.station.operator or None,
         origin=origin,
+        switcher=switcher,
         turnout_hours=config.station.turnout_hours,
     )
     return config, controller
 
 
 def _run(args: argparse.Namespace) -> int:
-    config, controller = _controller(args, args.rundown, "console")
+    config, controller = _controller(args, args.rundown, "console", obs=not args.rehearsal)
     from studio.tui.app import make_app  # textual is imported only for the console
 
-    make_app(controller, config, rundown_path=args.rundown).run()
+    switcher = controller.switcher
+    app = make_app(controller, config, rundown_path=args.rundown, obs=switcher)
+    if switcher is None:
+        app.run()
+        return 0
+    # The show process owns OBS: it connects (retrying until OBS is there) and
+    # puts back on air what the store says is on air.
+    switcher.start()
+    try:
+        controller.resume_air()
+        app.run()
+    finally:
+        switcher.stop()
     return 0
+
+
+def _obs_setup(args: argparse.Namespace) -> int:
+    from studio.obs.cli import obs_setup_command  # obsws-python is imported only for OBS commands
+
+    return obs_setup_command(args, _config(args))
+
+
+def _obs_check(args: argparse.Namespace) -> int:
+    from studio.obs.cli import obs_check_command
+
+    return obs_check_command(args, _config(args))
 
 
 def _check(args: argparse.Namespace) -> int:

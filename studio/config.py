@@ -41,7 +41,20 @@ class StoreSettings(_Section):
 
 
 class Obs(_Section):
-    """Filled by the OBS work."""
+    """Where OBS Studio's WebSocket server (obs-websocket 5) listens. The password never goes in this file."""
+
+    host: str = Field(default="127.0.0.1", min_length=1, description="host name or address of OBS's WebSocket server")
+    port: int = Field(
+        default=4455, ge=1, le=65535, description="port of OBS's WebSocket server (OBS: Tools > WebSocket Server Settings)"
+    )
+    password_env: str = Field(
+        default="OBS_PASSWORD",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="name of the environment variable that holds the WebSocket password (the name, not the password)",
+    )
+    timeout: float = Field(
+        default=5.0, gt=0, le=60, description="seconds to wait for OBS to answer one request before reconnecting"
+    )
 
 
 class YouTube(_Section):
@@ -50,6 +63,33 @@ class YouTube(_Section):
 
 class Graphics(_Section):
     """Filled by the graphics work."""
+
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+class Api(_Section):
+    """The HTTP control API (``studio serve``). Tokens live in the environment, never here."""
+
+    token_env: EnvName = Field(
+        default="STUDIO_API_TOKEN",
+        description="name of the environment variable holding the API's bearer token (its name in the log: api)",
+    )
+    tokens: dict[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")], EnvName] = Field(
+        default={},
+        description="more tokens by name: name = environment variable holding it; the name is the operator logged",
+    )
+    host: str = Field(default="127.0.0.1", min_length=1, description="address to listen on; loopback by default")
+    port: Port = Field(default=8765, description="TCP port, 1-65535")
+
+
+class Prompter(_Section):
+    """The presenter's prompter (``studio prompter``), in a terminal or a browser."""
+
+    size: int = Field(default=3, ge=1, le=5, description="starting text size step, 1 (small) to 5 (largest)")
+    host: str = Field(default="127.0.0.1", min_length=1, description="address of the browser prompter (--web)")
+    port: Port = Field(default=8766, description="TCP port of the browser prompter (--web), 1-65535")
 
 
 class Config(_Section):
@@ -61,6 +101,8 @@ class Config(_Section):
     obs: Obs = Obs()
     youtube: YouTube = YouTube()
     graphics: Graphics = Graphics()
+    api: Api = Api()
+    prompter: Prompter = Prompter()
     source: Path | None = Field(default=None, exclude=True)
 
     @field_validator("keymap")
@@ -79,6 +121,8 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "obs": Obs,
     "youtube": YouTube,
     "graphics": Graphics,
+    "api": Api,
+    "prompter": Prompter,
 }
 
 

@@ -55,6 +55,16 @@ class Switcher(Protocol):
 
     def end(self) -> None: ...
 
+    def cue(self, segment: Segment | None) -> None:
+        """Get the next segment ready (its feed playing off air), so a take cuts to a picture."""
+
+    def feed_up(self, target: Segment) -> bool | None:
+        """Pre-flight: is this segment's feed up? None when it has none or nobody can tell."""
+
+
+FEED_LOST = "feed lost"
+"""The as-run note of a live inclusion whose feed died on air."""
+
 
 class ControlError(Exception):
     """An action that cannot be done; ``code`` names the catalogue message."""
@@ -191,6 +201,7 @@ class Controller:
         if (before.id if before else None) != (after.id if after else None):
             segment = self.rundown.get(after.segment_id) if after else None
             self._switch(lambda switcher: switcher.take(segment) if segment else switcher.end())
+            self._cue_next()
         return True
 
     @_serialised
@@ -276,7 +287,8 @@ class Controller:
                 target = next((s for s in segments if s.id == segment_id), None)
                 if target is None:
                     raise ControlError("unknown_segment", f"no segment '{segment_id}' in the rundown", segment=segment_id)
-            if target.id == current:
+            if target.id == current and state.on_air and state.on_air.note != FEED_LOST:
+                # the one retake allowed: back to a live feed that was lost and has returned
                 raise ControlError("already_on_air", f"'{target.id}' is already on air", segment=target.id)
             now = self.clock()
             if state.on_air:
@@ -287,7 +299,30 @@ class Controller:
             self._log(now, "take", target.id, previous=current)
         self._load()
         self._switch(lambda switcher: switcher.take(target))
+        self._cue_next()
         return target
+
+    def _cue_next(self) -> None:
+        upcoming = _next_after(self.rundown.segments, self.state)
+        self._switch(lambda switcher: switcher.cue(upcoming))
+
+    @_serialised
+    def resume_air(self) -> None:
+        """At start-up of the show process: put back on air what the store says is on air."""
+        on_air, segment = self.state.on_air, None
+        if on_air is not None:
+            segment = self.rundown.get(on_air.segment_id)
+        if segment is not None and on_air is not None:
+            self._switch(lambda switcher: switcher.slate() if on_air.note == FEED_LOST else switcher.take(segment))
+        self._cue_next()
+
+    @_serialised
+    def preflight(self) -> bool | None:
+        """Is the next segment's feed up? Blocks for a moment: call it from a worker."""
+        upcoming = _next_after(self.rundown.segments, self.state)
+        if self.switcher is None or upcoming is None or not upcoming.feed:
+            return None
+        return self.switcher.feed_up(upcoming)
 
     def _switch(self, act: Callable[[Switcher], None]) -> None:
         if self.switcher is not None:
@@ -320,7 +355,7 @@ class Controller:
             state, _ = self._current()
             if state.on_air is None or state.on_air.segment_id != segment_id:
                 return False
-            self.store.note_asrun(state.on_air.id, "feed lost")
+            self.store.note_asrun(state.on_air.id, FEED_LOST)
             self._log(self.clock(), "feed_lost", segment_id)
         self._load()
         self._switch(lambda switcher: switcher.slate())

@@ -15,6 +15,13 @@ from studio.store import open_store
 class RecordingSwitcher:
     def __init__(self) -> None:
         self.calls: list[str] = []
+        self.cues: list[str | None] = []
+
+    def cue(self, segment: Segment | None) -> None:
+        self.cues.append(segment.id if segment else None)
+
+    def feed_up(self, segment: Segment) -> bool | None:
+        return segment.id == "live-almaty"
 
     def take(self, segment: Segment) -> None:
         self.calls.append(f"take {segment.id}")
@@ -155,6 +162,7 @@ def test_switcher_is_told_after_the_state_is_committed(tmp_path, small_rundown, 
     controller.end_show()
     assert seen == ["open", "guests", "open"]
     assert switcher.calls == ["take open", "take guests", "take open", "end"]
+    assert switcher.cues == ["guests", "brief-10"]  # after each take, the next one is made ready
 
 
 def test_two_processes_share_one_show(tmp_path, small_rundown, clock) -> None:
@@ -211,6 +219,29 @@ def test_feed_lost_notes_the_asrun_and_cuts_to_the_slate(tmp_path, small_rundown
     assert controller.view().on_air.note == "feed lost"
     assert switcher.calls == ["take live-almaty", "slate"]
     assert controller.store.events("small")[-1].action == "feed_lost"
+    # a restarted show process keeps the slate up rather than a dead feed
+    restarted = Controller(controller.store, small_rundown, switcher=Slating(), clock=clock)
+    restarted.resume_air()
+    assert restarted.switcher.calls == ["slate"]
+    # the feed is back: the producer retakes the same inclusion; the as-run shows both
+    controller.take("live-almaty")
+    assert switcher.calls[-1] == "take live-almaty"
+    assert [(r.segment_id, r.note) for r in controller.asrun()] == [("live-almaty", "feed lost"), ("live-almaty", "")]
+    with pytest.raises(ControlError, match="already on air"):
+        controller.take("live-almaty")
+
+
+def test_preflight_asks_the_switcher_about_the_next_feed(tmp_path, small_rundown, clock) -> None:
+    controller = Controller(open_store(tmp_path / "show.db"), small_rundown, switcher=RecordingSwitcher(), clock=clock)
+    controller.resume_air()
+    assert controller.switcher.cues == ["open"]
+    assert controller.preflight() is None  # the next segment has no feed
+    controller.take("brief-10")
+    assert controller.switcher.cues[-1] == "live-almaty"
+    assert controller.preflight() is True
+    rehearsal = Controller(open_store(tmp_path / "other.db"), small_rundown, clock=clock)
+    rehearsal.take("brief-10")
+    assert rehearsal.preflight() is None
 
 
 def test_the_switcher_follows_takes_made_by_another_process(tmp_path, small_rundown, clock) -> None:

@@ -140,38 +140,38 @@ class ObsAdapter:
 
     def probe(self) -> None:
         """A cheap round trip: raises ObsError (and drops the link) when OBS is gone."""
-        self._call("GetStudioModeEnabled")  # GetVersion's answer is ~5 KB; this one is tiny
+        self.call("GetStudioModeEnabled")  # GetVersion's answer is ~5 KB; this one is tiny
 
     # -- verbs ------------------------------------------------------------------
 
     def versions(self) -> ObsVersions:
-        d = self._call("GetVersion")
+        d = self.call("GetVersion")
         return ObsVersions(d["obsVersion"], d["obsWebSocketVersion"], int(d["rpcVersion"]))
 
     def program_scene(self) -> str:
-        return str(self._call("GetCurrentProgramScene")["currentProgramSceneName"])
+        return str(self.call("GetCurrentProgramScene")["currentProgramSceneName"])
 
     def set_program_scene(self, name: str) -> None:
         self._send(protocol.set_program_scene(name))
 
     def set_studio_mode(self, enabled: bool) -> None:
-        self._call("SetStudioModeEnabled", studioModeEnabled=enabled)
+        self.call("SetStudioModeEnabled", studioModeEnabled=enabled)
         self._wait_until(
-            lambda: self._call("GetStudioModeEnabled")["studioModeEnabled"] == enabled,
+            lambda: self.call("GetStudioModeEnabled")["studioModeEnabled"] == enabled,
             "switching studio mode",
         )
 
     def preview_scene(self) -> str | None:
         """The preview scene, or None when studio mode is off."""
         try:
-            return str(self._call("GetCurrentPreviewScene")["currentPreviewSceneName"])
+            return str(self.call("GetCurrentPreviewScene")["currentPreviewSceneName"])
         except ObsError as e:
             if e.code == protocol.STUDIO_MODE_NOT_ACTIVE:
                 return None
             raise
 
     def set_preview_scene(self, name: str) -> None:
-        self._call("SetCurrentPreviewScene", sceneName=name)
+        self.call("SetCurrentPreviewScene", sceneName=name)
         self._wait_until(lambda: self.preview_scene() == name, "switching the preview scene")
 
     def set_feed(self, input_name: str, url: str) -> None:
@@ -186,22 +186,22 @@ class ObsAdapter:
     def scene_item_id(self, scene: str, source: str) -> int:
         with self._lock:
             if (scene, source) not in self._item_ids:
-                d = self._call("GetSceneItemId", sceneName=scene, sourceName=source)
+                d = self.call("GetSceneItemId", sceneName=scene, sourceName=source)
                 self._item_ids[(scene, source)] = int(d["sceneItemId"])
             return self._item_ids[(scene, source)]
 
     def start_stream(self) -> None:
-        self._call("StartStream")
+        self.call("StartStream")
 
     def stop_stream(self) -> None:
-        self._call("StopStream")
+        self.call("StopStream")
 
     def start_record(self) -> None:
-        self._call("StartRecord")
+        self.call("StartRecord")
 
     def stop_record(self) -> str | None:
         """Stops recording; returns the file written, when OBS says."""
-        return self._call("StopRecord").get("outputPath")
+        return self.call("StopRecord").get("outputPath")
 
     def status(self) -> ObsStatus:
         # SerialRealtime: three reads in one round trip, without waiting for a frame.
@@ -302,9 +302,10 @@ class ObsAdapter:
         return missing
 
     def _send(self, request: Request) -> dict[str, Any]:
-        return self._call(request["requestType"], **request.get("requestData", {}))
+        return self.call(request["requestType"], **request.get("requestData", {}))
 
-    def _call(self, request_type: str, **data: Any) -> dict[str, Any]:
+    def call(self, request_type: str, **data: Any) -> dict[str, Any]:
+        """One obs-websocket request, for studio.obs's own modules (setup, watchdog)."""
         with self._transport(f"{request_type}") as client:
             response = client.base_client.req(request_type, data or None)
         status = response.get("requestStatus", {})

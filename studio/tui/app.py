@@ -13,7 +13,7 @@ import os
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from textual import on, work
 from textual.app import App
@@ -30,10 +30,13 @@ from studio.i18n import LANGUAGES, catalogue, set_language, t
 from studio.rundown.load import load_rundown
 from studio.tui import bindings
 from studio.tui.commands import StudioCommands
-from studio.tui.messages import ControlDone, LanguageChanged, RundownFileRead, ViewReady
+from studio.tui.messages import ControlDone, FeedLost, LanguageChanged, PreflightDone, RundownFileRead, ViewReady
 from studio.tui.screens import ConfirmScreen, DurationScreen, InsertScreen, ProducerScreen, TextScreen
 from studio.tui.widgets.onair.panels import Frame
 from studio.tui.widgets.rundown import RundownTable
+
+if TYPE_CHECKING:
+    from studio.obs.switcher import ObsSwitcher
 
 DIALOGS = (ConfirmScreen, DurationScreen, InsertScreen, TextScreen)
 
@@ -42,6 +45,9 @@ TICK = 0.25
 
 FILE_POLL = 1.0
 """Seconds between looks at the rundown file's modification time."""
+
+PREFLIGHT = 2.0
+"""Seconds between pre-flight checks of the next segment's feed (each blocks ~0.4 s in a worker)."""
 
 
 class StudioApp(App[None]):
@@ -66,9 +72,12 @@ class StudioApp(App[None]):
         *,
         rundown_path: Path | None = None,
         live: bool = True,
+        obs: ObsSwitcher | None = None,
     ) -> None:
         super().__init__()
         self.controller = controller
+        self.obs = obs  # read for its health snapshot only; takes go through the controller
+        self.preflight: tuple[str, bool | None] | None = None
         self.config = config
         self.rundown_path = Path(rundown_path) if rundown_path is not None else None
         self.live = live  # False: no refresh or file timers (tests of a still frame)
@@ -108,6 +117,8 @@ class StudioApp(App[None]):
         self._apply_keymap()
         if self.live:
             self.set_interval(TICK, self.request_view, name="refresh")
+            if self.obs is not None:
+                self.set_interval(PREFLIGHT, self._check_next_feed, name="preflight")
         if self.rundown_path is not None:
             self._file_mtime = self._mtime()
             self._read_rundown(explicit=False)  # at start: offer the file if it differs from the live plan
@@ -193,11 +204,13 @@ class StudioApp(App[None]):
     @work(thread=True, group="refresh", exit_on_error=False)
     def _refresh(self) -> None:
         changed = self.controller.refresh()  # one cheap PRAGMA unless another process wrote
-        self.post_message(ViewReady(self.controller.view(), changed))
+        health = self.obs.health() if self.obs is not None else None
+        self.post_message(ViewReady(self.controller.view(), changed, health))
 
     def on_view_ready(self, message: ViewReady) -> None:
         self._refreshing = False
         self._refresh_failed = False
+        self.producer.show_obs(message.health, self._preflight_for(message.view))
         self._show(message.view)
         if self._refresh_again:
             self._refresh_again = False
@@ -206,6 +219,40 @@ class StudioApp(App[None]):
     def _show(self, view: ShowView) -> None:
         self.view = view
         self.producer.show_view(view)
+
+    # --- OBS: the feed watchdog and the pre-flight of the next feed ------------
+
+    def feed_lost(self, segment_id: str) -> None:
+        """Called on the watchdog's thread when the on-air feed dies."""
+        if self.controller.feed_lost(segment_id):
+            self.post_message(FeedLost(segment_id))
+
+    def on_feed_lost(self, message: FeedLost) -> None:
+        segment = self.view.rundown.get(message.segment_id) if self.view else None
+        title = segment.title.text(self.language) if segment else message.segment_id
+        self.notify(
+            t("notify.feed_lost.body", segment=title), title=t("notify.feed_lost.title"), severity="error", timeout=30
+        )
+        self.bell()
+        self.request_view()
+
+    def _check_next_feed(self) -> None:
+        upcoming = self.view.next if self.view else None
+        if upcoming is not None and upcoming.feed:
+            self._preflight(upcoming.id)
+
+    @work(thread=True, group="preflight", exclusive=True, exit_on_error=False)
+    def _preflight(self, segment_id: str) -> None:
+        self.post_message(PreflightDone(segment_id, self.controller.preflight()))
+
+    def on_preflight_done(self, message: PreflightDone) -> None:
+        self.preflight = (message.segment_id, message.up)
+
+    def _preflight_for(self, view: ShowView) -> bool | None:
+        """The last pre-flight answer, if it is about the segment that is next now."""
+        if self.preflight and view.next and self.preflight[0] == view.next.id:
+            return self.preflight[1]
+        return None
 
     # --- controller actions ---------------------------------------------------
 
@@ -343,11 +390,17 @@ def make_app(
     *,
     rundown_path: Path | None = None,
     live: bool = True,
+    obs: ObsSwitcher | None = None,
 ) -> StudioApp:
     """The console as ``studio run`` starts it (studio/cli.py); tests build theirs here too.
 
     ``rundown_path`` is the file the live plan came from: it is watched and
     offered for reload when it changes. ``live=False`` leaves the refresh and
-    file timers off, for still frames in tests.
+    file timers off, for still frames in tests. ``obs``: the show process's
+    switcher, whose feed watchdog reports to the console and whose health
+    the OBS panel shows.
     """
-    return StudioApp(controller, config, rundown_path=rundown_path, live=live)
+    app = StudioApp(controller, config, rundown_path=rundown_path, live=live, obs=obs)
+    if obs is not None:
+        obs.on_feed_lost = app.feed_lost
+    return app

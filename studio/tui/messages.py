@@ -22,6 +22,22 @@ class ViewReady(Message):
 
     view: ShowView
     changed_elsewhere: bool = False
+    health: Any = None  # the switcher's ObsHealth snapshot; None in rehearsal
+
+
+@dataclass
+class FeedLost(Message):
+    """The watchdog found the on-air feed dead; the controller has put the slate up."""
+
+    segment_id: str
+
+
+@dataclass
+class PreflightDone(Message):
+    """Whether the next segment's feed is up (None: no feed, or OBS cannot tell)."""
+
+    segment_id: str
+    up: bool | None
 
 
 @dataclass

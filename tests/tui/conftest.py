@@ -89,7 +89,9 @@ def make(rundown_file: Path, store_path: Path, clock: Clock) -> Iterator[Callabl
     """Build a console the way the CLI does, on the test store and clock."""
     apps: list[StudioApp] = []
 
-    def build(language: str = "en", *, keymap: dict[str, str] | None = None, live: bool = False) -> StudioApp:
+    def build(
+        language: str = "en", *, keymap: dict[str, str] | None = None, live: bool = False, obs: Any = None
+    ) -> StudioApp:
         config = make_config(language, keymap)
         controller = Controller(
             open_store(store_path),
@@ -97,9 +99,10 @@ def make(rundown_file: Path, store_path: Path, clock: Clock) -> Iterator[Callabl
             operator=config.station.operator or None,
             origin="console",
             clock=clock,
+            switcher=obs,
             turnout_hours=config.station.turnout_hours,
         )
-        app = make_app(controller, config, rundown_path=rundown_file, live=live)
+        app = make_app(controller, config, rundown_path=rundown_file, live=live, obs=obs)
         app.animation_level = "none"
         apps.append(app)
         return app

@@ -26,6 +26,7 @@ from studio.tui.messages import ControlDone, LanguageChanged
 from studio.tui.screens.confirm import ConfirmScreen
 from studio.tui.screens.duration import DurationScreen
 from studio.tui.screens.insert import InsertScreen
+from studio.tui.widgets.obs import ObsPanel
 from studio.tui.widgets.onair import ClockPanel, NextPanel, OnAirPanel, StatusBar, TimingPanel
 from studio.tui.widgets.rundown import RundownTable
 
@@ -66,7 +67,9 @@ class ProducerScreen(Screen[None]):
             yield OnAirPanel(id="on-air")
             yield TimingPanel(id="timing")
             yield ClockPanel(id="clock")
-        yield NextPanel(id="next")
+        with Horizontal(id="middle"):
+            yield NextPanel(id="next")
+            yield ObsPanel(id="obs")
         yield RundownTable(id="rundown")
         yield Footer()
 
@@ -74,6 +77,8 @@ class ProducerScreen(Screen[None]):
         bindings.translate(self, "rundown")
         view = self.studio.first_view()
         self.show_view(view)
+        obs = self.studio.obs
+        self.show_obs(obs.health() if obs is not None else None, None)
         table = self.query_one(RundownTable)
         # After a restart mid-show, start where the show is, not at the top.
         current = view.on_air.segment_id if view.on_air else (view.next.id if view.next else None)
@@ -87,6 +92,12 @@ class ProducerScreen(Screen[None]):
             self.show_view(self.view)
 
     # --- rendering ---------------------------------------------------------
+
+    def show_obs(self, health: Any, preflight: bool | None) -> None:
+        try:
+            self.query_one(ObsPanel).show(health, preflight)
+        except NoMatches:  # closing
+            pass
 
     def show_view(self, view: ShowView) -> None:
         self.view = view

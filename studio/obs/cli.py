@@ -1,0 +1,131 @@
+"""``studio obs setup RUNDOWN`` and ``studio obs check [RUNDOWN]``: the handlers studio's CLI calls.
+
+Importing this module imports obsws-python (through studio.obs): import it
+inside the handler, so commands that do not talk to OBS stay light.
+
+Exit status: 0 done / nothing missing; 1 something is missing or setup could
+not fix a conflict; 2 OBS unreachable or refusing (a clear message, never a
+traceback, never the password).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from studio.obs.adapter import ObsAdapter, ObsSettings, ObsVersions
+from studio.obs.errors import ObsError
+
+
+def settings_from(obs: Any) -> ObsSettings:
+    """ObsSettings from the config's [obs] section (studio.config.Obs)."""
+    return ObsSettings(host=obs.host, port=obs.port, password_env=obs.password_env, timeout=obs.timeout)
+
+
+def obs_setup_command(
+    args: argparse.Namespace, config: Any, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    from studio.obs.setup import setup
+
+    out, err = out or sys.stdout, err or sys.stderr
+    rundown = _rundown(args.rundown, err)
+    if rundown is None:
+        return 2
+    slate = _slate_picture(args, err)
+    adapter = ObsAdapter(settings_from(config.obs))
+    try:
+        adapter.connect()
+        report = setup(adapter, rundown, slate_image=slate)
+    except ObsError as error:
+        return _obs_failed(error, err)
+    finally:
+        adapter.close()
+    print(_versions(report.versions, adapter), file=out)
+    for text in report.created:
+        print(f"  + {text}", file=out)
+    for text in report.updated:
+        print(f"  ~ {text}", file=out)
+    for text in report.problems:
+        print(f"  ! {text}", file=out)
+    summary = f"setup: {len(report.created)} created, {len(report.updated)} updated, {report.unchanged} unchanged"
+    if report.problems:
+        print(f"{summary}; {len(report.problems)} problem(s) to fix by hand in OBS", file=out)
+        return 1
+    print(summary if report.changed else f"{summary}: OBS already had everything", file=out)
+    return 0
+
+
+def obs_check_command(
+    args: argparse.Namespace, config: Any, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    from studio.obs.setup import check
+
+    out, err = out or sys.stdout, err or sys.stderr
+    rundown = None
+    if getattr(args, "rundown", None) is not None:
+        rundown = _rundown(args.rundown, err)
+        if rundown is None:
+            return 2
+    adapter = ObsAdapter(settings_from(config.obs))
+    try:
+        adapter.connect()
+        report = check(adapter, rundown)
+    except ObsError as error:
+        return _obs_failed(error, err)
+    finally:
+        adapter.close()
+    print(_versions(report.versions, adapter), file=out)
+    what = f"rundown {args.rundown}" if rundown is not None else "the fallback slate (no rundown given)"
+    for text in report.missing:
+        print(f"  missing: {text}", file=out)
+    for text in report.differing:
+        print(f"  differs: {text}", file=out)
+    for text in report.problems:
+        print(f"  problem: {text}", file=out)
+    if report.ok:
+        print(f"check: OBS has everything {what} needs ({report.checked} checked)", file=out)
+        return 0
+    counts = f"{len(report.missing)} missing, {len(report.differing)} differing, {len(report.problems)} problem(s)"
+    fix = f"run `studio obs setup {args.rundown}`" if rundown is not None else "run `studio obs setup RUNDOWN`"
+    print(f"check: {counts} for {what}; {fix}", file=out)
+    return 1
+
+
+def _versions(versions: ObsVersions, adapter: ObsAdapter) -> str:
+    s = adapter.settings
+    return f"OBS {versions.obs}, obs-websocket {versions.websocket} (RPC {versions.rpc}) at {s.host}:{s.port}"
+
+
+def _obs_failed(error: ObsError, err: TextIO) -> int:
+    print(f"studio: error: {error}", file=err)  # ObsError text is redacted: no password
+    return 2
+
+
+def _rundown(path: Path, err: TextIO) -> Any:
+    from studio.rundown.load import load_rundown
+
+    if not Path(path).exists():
+        print(f"studio: error: no rundown at {path}; pass the path of a rundown file (see rundowns/)", file=err)
+        return None
+    return load_rundown(Path(path))  # a broken file raises DiagnosticsError: studio's main prints it
+
+
+def _slate_picture(args: argparse.Namespace, err: TextIO) -> Path | None:
+    """The picture for the fallback slate: --slate, else the graphics' slate template, else none."""
+    if getattr(args, "text_slate", False):
+        return None
+    given = getattr(args, "slate", None)
+    if given is not None:
+        if not Path(given).is_file():
+            print(f"studio: warning: no slate picture at {given}; the text slate stands", file=err)
+            return None
+        return Path(given).resolve()
+    try:
+        from studio.graphics import Renderer  # Pillow and the templates: ~0.5 s, only here
+
+        return Renderer().render("slate", {}).png.resolve()
+    except Exception as error:  # the text slate is complete without the picture
+        print(f"studio: note: no slate picture ({type(error).__name__}: {error}); the text slate stands", file=err)
+        return None

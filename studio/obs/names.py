@@ -1,0 +1,65 @@
+"""The names studio gives to what it owns in OBS, decided here and nowhere else.
+
+One media input per feed *place*, not per segment: every segment from Astana
+plays through ``feed-astana``, so OBS holds one input per region (and one per
+region-less feed, named after its scene, e.g. the commission's press centre on
+``Briefing`` plays through ``feed-briefing``), not one per inclusion. Each input
+keeps decoding while hidden, so the next region's feed can be checked before it
+goes on air, and a cut to it shows a picture on the very next frame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from studio.obs.state import Item
+from studio.rundown.model import Segment
+
+FALLBACK_SCENE = "fallback-slate"
+FEED_PREFIX = "feed-"
+GRAPHIC_PREFIX = "gfx-"
+
+# The fallback slate's own sources, bottom to top. The words are the slate
+# template's defaults (overlays/slate.toml), so both slates say the same.
+SLATE_BACKGROUND = "fallback-slate background"
+SLATE_LINES = (
+    ("fallback-slate title kk", "Техникалық ақау"),
+    ("fallback-slate title ru", "Технические неполадки"),
+    ("fallback-slate message kk", "Біз жақында ораламыз"),
+    ("fallback-slate message ru", "Мы скоро вернёмся"),
+)
+SLATE_IMAGE = "fallback-slate image"  # the graphics work's rendered slate, when there is one
+
+_NOT_NAME = re.compile(r"[^\w]+|_+")
+
+
+def slug(text: str) -> str:
+    """Lower case, runs of anything but letters and digits to one '-': ``North KZ`` -> ``north-kz``."""
+    return _NOT_NAME.sub("-", text.casefold()).strip("-")
+
+
+def feed_input(segment: Segment) -> str | None:
+    """The media input that plays the segment's feed, or None when it has no feed."""
+    if not segment.feed:
+        return None
+    return FEED_PREFIX + (slug(segment.region or "") or slug(segment.scene or "") or slug(segment.id))
+
+
+def feed_item(segment: Segment) -> Item | None:
+    """(scene, input) of the segment's feed in its scene, or None without a feed or a scene."""
+    name = feed_input(segment)
+    return (segment.scene, name) if name and segment.scene else None
+
+
+def feed_items(segments: Iterable[Segment]) -> frozenset[Item]:
+    return frozenset(item for s in segments if (item := feed_item(s)) is not None)
+
+
+def graphic_input(template: str) -> str:
+    """The image source that shows a graphic template's rendered PNG."""
+    return GRAPHIC_PREFIX + slug(template)
+
+
+def is_ours(source_name: str) -> bool:
+    return source_name.startswith((FEED_PREFIX, GRAPHIC_PREFIX, FALLBACK_SCENE))

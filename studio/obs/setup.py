@@ -1,0 +1,447 @@
+"""``studio obs setup`` and ``studio obs check``: make OBS hold what a rundown needs.
+
+Three steps, the middle one pure:
+
+1. needs(segments, canvas): the scenes, sources and scene items the rundown
+   needs (every scene it names; one media input per feed place in the scenes
+   of its segments; one hidden image source per graphic template; the
+   ``fallback-slate`` scene);
+2. plan(needs, inventory): given what OBS has, the steps that are missing;
+   none when OBS already matches, so running setup twice changes nothing;
+3. setup() carries the steps out; check() only lists them.
+
+Setup never deletes or hides anything, and it changes a source's settings
+only where they differ from what studio needs, so it is safe to run again
+during a show (a feed whose settings it changes would restart, so `check`
+first). A feed input whose URL is any of its segments' URLs is left alone:
+the switcher sets the on-air segment's own URL on take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from studio.obs import names
+from studio.obs.adapter import ObsAdapter, ObsVersions
+from studio.obs.errors import ObsError
+from studio.rundown.model import Segment
+
+Canvas = tuple[int, int]
+Layout = Literal["fill", "centre", "none"]
+
+# An ffmpeg_source for a live feed. restart_on_activate stays off: with it on, a
+# hidden input does not play at all (its cursor is None), so the next feed could
+# not be checked before air, and every cut to it would wait for the stream to open
+# and a keyframe. close_when_inactive off keeps it decoding while hidden for the
+# same reason; an idle UDP input costs nothing while its sender is silent.
+FEED_KIND = "ffmpeg_source"
+FEED_SETTINGS: Mapping[str, Any] = {
+    "is_local_file": False,
+    "restart_on_activate": False,
+    "close_when_inactive": False,
+    "reconnect_delay_sec": 2,  # for feeds that end (SRT, RTMP, HTTP): retry soon, not after 10 s
+}
+GRAPHIC_KIND = "image_source"
+TEXT_KIND = "text_ft2_source_v2"  # FreeType 2 text: OBS 29 on Linux
+COLOUR_KIND = "color_source_v3"
+FONT_FACE = "DejaVu Sans"  # installed with OBS's own dependencies; covers Kazakh Cyrillic
+
+# The slate's colours and layout follow overlays/slate.toml. OBS colours are 0xAABBGGRR.
+SLATE_BACKGROUND_COLOUR = 0xFF3A1F0B  # #0B1F3A
+SLATE_TEXT_COLOURS = (0xFFFFFFFF, 0xFFE3D6C9, 0xFFFFFFFF, 0xFFE3D6C9)  # white, #C9D6E3
+SLATE_LINE_Y = (0.417, 0.519, 0.665, 0.735)  # centre of each line, share of the height
+SLATE_LINE_SIZE = (0.089, 0.070, 0.052, 0.052)  # font size, share of the height
+SLATE_LINE_BOLD = (True, True, False, False)
+
+
+@dataclass(frozen=True)
+class SourceNeed:
+    name: str
+    kind: str
+    settings: Mapping[str, Any]  # each key must have this value (nested tables: these keys)
+    accept: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)  # other values that will do
+    what: str = "source"
+
+
+@dataclass(frozen=True)
+class ItemNeed:
+    scene: str
+    source: str
+    enabled: bool  # at creation only: setup never shows or hides an existing item
+    layout: Layout = "none"
+    y: float = 0.0  # centre layouts: where the centre goes, share of the height
+
+
+@dataclass(frozen=True)
+class ObsNeeds:
+    scenes: tuple[str, ...]
+    sources: tuple[SourceNeed, ...]
+    items: tuple[ItemNeed, ...]
+
+    def source(self, name: str) -> SourceNeed:
+        return next(s for s in self.sources if s.name == name)
+
+
+@dataclass(frozen=True)
+class PlacedItem:
+    source: str
+    id: int
+    index: int  # 0 is the bottom
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """What OBS has, as far as the needs go."""
+
+    scenes: frozenset[str]
+    inputs: Mapping[str, str]  # input name -> kind
+    items: Mapping[str, tuple[PlacedItem, ...]]  # scene -> its items
+    settings: Mapping[str, Mapping[str, Any]]  # input -> effective settings (defaults included)
+
+
+@dataclass(frozen=True)
+class Step:
+    action: Literal["scene", "input", "item", "settings", "order", "conflict"]
+    text: str  # for people: what is missing or wrong
+    scene: str = ""
+    source: SourceNeed | None = None
+    item: ItemNeed | None = None
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    raise_: tuple[str, ...] = ()  # order: sources to bring to the top, bottom first
+
+    @property
+    def creates(self) -> bool:
+        return self.action in ("scene", "input", "item")
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: tuple[Step, ...]
+    unchanged: int  # needed things that are already as they should be
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(s.text for s in self.steps if s.creates)
+
+    @property
+    def differing(self) -> tuple[str, ...]:
+        return tuple(s.text for s in self.steps if s.action in ("settings", "order"))
+
+    @property
+    def conflicts(self) -> tuple[str, ...]:
+        return tuple(s.text for s in self.steps if s.action == "conflict")
+
+
+@dataclass(frozen=True)
+class SetupReport:
+    versions: ObsVersions
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: int
+    problems: tuple[str, ...]  # what setup cannot fix by itself (a name taken by something else)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    versions: ObsVersions
+    missing: tuple[str, ...]
+    differing: tuple[str, ...]
+    problems: tuple[str, ...]
+    checked: int  # needed things looked at
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.differing or self.problems)
+
+
+# -- 1. needs (pure) ------------------------------------------------------------------
+
+
+def needs(segments: Iterable[Segment], canvas: Canvas, slate_image: Path | None = None) -> ObsNeeds:
+    segments = tuple(segments)
+    scenes = list(dict.fromkeys(s.scene for s in segments if s.scene))
+    feed_urls: dict[str, list[str]] = {}
+    feed_items: list[ItemNeed] = []
+    graphic_items: list[ItemNeed] = []
+    graphics: dict[str, None] = {}  # image source names, in order of first use
+    for segment in segments:
+        item = names.feed_item(segment)
+        if item and segment.feed:
+            urls = feed_urls.setdefault(item[1], [])
+            if segment.feed not in urls:
+                urls.append(segment.feed)
+            feed_items.append(ItemNeed(item[0], item[1], enabled=False, layout="fill"))
+        for cue in segment.graphics:
+            name = names.graphic_input(cue.template)
+            graphics.setdefault(name, None)
+            if segment.scene:
+                graphic_items.append(ItemNeed(segment.scene, name, enabled=False))
+    sources = [
+        SourceNeed(
+            name, FEED_KIND, {**FEED_SETTINGS, "input": urls[0]}, {"input": tuple(urls)}, what="feed"
+        )
+        for name, urls in feed_urls.items()
+    ]
+    sources += [
+        SourceNeed(name, GRAPHIC_KIND, {}, what="graphic") for name in graphics
+    ]
+    slate_sources, slate_items = _slate(canvas, slate_image)
+    # Feeds first, graphics over them: items are created bottom to top.
+    items = list(dict.fromkeys(feed_items + graphic_items)) + slate_items
+    if names.FALLBACK_SCENE not in scenes:
+        scenes.append(names.FALLBACK_SCENE)
+    return ObsNeeds(tuple(scenes), tuple(sources + slate_sources), tuple(items))
+
+
+def _slate(canvas: Canvas, image: Path | None) -> tuple[list[SourceNeed], list[ItemNeed]]:
+    width, height = canvas
+    scene = names.FALLBACK_SCENE
+    sources = [
+        SourceNeed(
+            names.SLATE_BACKGROUND,
+            COLOUR_KIND,
+            {"color": SLATE_BACKGROUND_COLOUR, "width": width, "height": height},
+            what="slate background",
+        )
+    ]
+    items = [ItemNeed(scene, names.SLATE_BACKGROUND, enabled=True, layout="fill")]
+    lines = zip(names.SLATE_LINES, SLATE_TEXT_COLOURS, SLATE_LINE_Y, SLATE_LINE_SIZE, SLATE_LINE_BOLD)
+    for (name, text), colour, y, size, bold in lines:
+        font = {
+            "face": FONT_FACE,
+            "size": max(12, round(height * size)),
+            "style": "Bold" if bold else "Book",
+            "flags": 1 if bold else 0,
+        }
+        settings = {"text": text, "font": font, "color1": colour, "color2": colour}
+        sources.append(SourceNeed(name, TEXT_KIND, settings, what="slate text"))
+        items.append(ItemNeed(scene, name, enabled=True, layout="centre", y=y))
+    if image is not None:
+        sources.append(SourceNeed(names.SLATE_IMAGE, GRAPHIC_KIND, {"file": str(image)}, what="slate picture"))
+        items.append(ItemNeed(scene, names.SLATE_IMAGE, enabled=True, layout="fill"))
+    return sources, items
+
+
+# -- 2. plan (pure) ---------------------------------------------------------------------
+
+
+def plan(want: ObsNeeds, have: Inventory) -> Plan:
+    steps: list[Step] = []
+    unchanged = 0
+    blocked: set[str] = set()  # names that cannot be made or used
+    for scene in want.scenes:
+        if scene in have.inputs:
+            steps.append(Step("conflict", f"scene '{scene}': the name is taken by an input; rename that input"))
+            blocked.add(scene)
+        elif scene in have.scenes:
+            unchanged += 1
+        else:
+            steps.append(Step("scene", f"scene '{scene}'", scene=scene))
+    sources_made: set[str] = set()
+    for source in want.sources:
+        kind = have.inputs.get(source.name)
+        if source.name in have.scenes:
+            steps.append(Step("conflict", f"{source.what} '{source.name}': the name is taken by a scene"))
+            blocked.add(source.name)
+        elif kind is not None and kind != source.kind:
+            steps.append(
+                Step(
+                    "conflict",
+                    f"{source.what} '{source.name}' is a {kind}, studio needs a {source.kind}: "
+                    "rename or remove it in OBS",
+                )
+            )
+            blocked.add(source.name)
+        elif kind is not None:
+            changes = _changes(source, have.settings.get(source.name, {}))
+            if changes:
+                keys = ", ".join(sorted(changes))
+                steps.append(
+                    Step("settings", f"{source.what} '{source.name}': {keys} differ", source=source, changes=changes)
+                )
+            else:
+                unchanged += 1
+    for item in want.items:
+        if item.scene in blocked or item.source in blocked:
+            continue
+        present = any(p.source == item.source for p in have.items.get(item.scene, ()))
+        if present:
+            unchanged += 1
+            continue
+        first = item.source not in have.inputs and item.source not in sources_made
+        source = want.source(item.source)
+        if first:
+            sources_made.add(item.source)
+            text = f"{source.what} '{item.source}' (in scene '{item.scene}')"
+            steps.append(Step("input", text, scene=item.scene, source=source, item=item))
+        else:
+            text = f"{source.what} '{item.source}' in scene '{item.scene}'"
+            steps.append(Step("item", text, scene=item.scene, source=source, item=item))
+    for scene, placed in have.items.items():
+        raise_ = _graphics_to_raise(placed)
+        if raise_:
+            text = f"scene '{scene}': graphics {', '.join(raise_)} are below a feed"
+            steps.append(Step("order", text, scene=scene, raise_=raise_))
+    return Plan(tuple(steps), unchanged)
+
+
+def _changes(source: SourceNeed, actual: Mapping[str, Any]) -> dict[str, Any]:
+    changes = {}
+    for key, wanted in source.settings.items():
+        value = actual.get(key)
+        if isinstance(wanted, Mapping):
+            inner = value if isinstance(value, Mapping) else {}
+            if any(inner.get(k) != v for k, v in wanted.items()):
+                changes[key] = dict(wanted)
+        elif value != wanted and value not in source.accept.get(key, ()):
+            changes[key] = wanted
+    return changes
+
+
+def _graphics_to_raise(placed: Iterable[PlacedItem]) -> tuple[str, ...]:
+    """Our graphics that sit below one of our feeds, bottom first (they must be on top)."""
+    ordered = sorted(placed, key=lambda p: p.index)
+    feeds = [p.index for p in ordered if p.source.startswith(names.FEED_PREFIX)]
+    if not feeds:
+        return ()
+    top_feed = max(feeds)
+    return tuple(
+        p.source for p in ordered if p.source.startswith(names.GRAPHIC_PREFIX) and p.index < top_feed
+    )
+
+
+# -- 3. OBS ---------------------------------------------------------------------------------
+
+
+
+def canvas(adapter: ObsAdapter) -> Canvas:
+    video = adapter.call("GetVideoSettings")
+    return int(video["baseWidth"]), int(video["baseHeight"])
+
+
+def inventory(adapter: ObsAdapter, want: ObsNeeds) -> Inventory:
+    scenes = frozenset(str(s["sceneName"]) for s in adapter.call("GetSceneList")["scenes"])
+    inputs = {str(i["inputName"]): str(i["inputKind"]) for i in adapter.call("GetInputList")["inputs"]}
+    items = {}
+    for scene in want.scenes:
+        if scene in scenes:
+            listed = adapter.call("GetSceneItemList", sceneName=scene)["sceneItems"]
+            items[scene] = tuple(
+                PlacedItem(str(i["sourceName"]), int(i["sceneItemId"]), int(i["sceneItemIndex"])) for i in listed
+            )
+    defaults: dict[str, dict[str, Any]] = {}
+    settings = {}
+    for source in want.sources:
+        if inputs.get(source.name) == source.kind:
+            if source.kind not in defaults:
+                defaults[source.kind] = adapter.call("GetInputDefaultSettings", inputKind=source.kind)[
+                    "defaultInputSettings"
+                ]
+            own = adapter.call("GetInputSettings", inputName=source.name)["inputSettings"]
+            settings[source.name] = {**defaults[source.kind], **own}
+    return Inventory(scenes, inputs, items, settings)
+
+
+def _place(adapter: ObsAdapter, item: ItemNeed, item_id: int, canvas_: Canvas) -> None:
+    width, height = canvas_
+    if item.layout == "fill":
+        transform = {
+            "positionX": 0.0,
+            "positionY": 0.0,
+            "alignment": 5,  # top left
+            "boundsType": "OBS_BOUNDS_SCALE_INNER",  # any feed size fills the frame, aspect kept
+            "boundsAlignment": 0,
+            "boundsWidth": float(width),
+            "boundsHeight": float(height),
+        }
+    elif item.layout == "centre":
+        transform = {"alignment": 0, "positionX": width / 2, "positionY": round(height * item.y, 1)}
+    else:
+        return
+    adapter.call("SetSceneItemTransform", sceneName=item.scene, sceneItemId=item_id, sceneItemTransform=transform)
+
+
+def _carry_out(adapter: ObsAdapter, step: Step, canvas_: Canvas, want: ObsNeeds) -> None:
+    if step.action == "scene":
+        adapter.call("CreateScene", sceneName=step.scene)
+    elif step.action == "input":
+        assert step.source and step.item
+        made = adapter.call(
+            "CreateInput",
+            sceneName=step.scene,
+            inputName=step.source.name,
+            inputKind=step.source.kind,
+            inputSettings=dict(step.source.settings),
+            sceneItemEnabled=step.item.enabled,
+        )
+        _place(adapter, step.item, int(made["sceneItemId"]), canvas_)
+    elif step.action == "item":
+        assert step.item
+        made = adapter.call(
+            "CreateSceneItem",
+            sceneName=step.scene,
+            sourceName=step.item.source,
+            sceneItemEnabled=step.item.enabled,
+        )
+        _place(adapter, step.item, int(made["sceneItemId"]), canvas_)
+    elif step.action == "settings":
+        assert step.source
+        adapter.call("SetInputSettings", inputName=step.source.name, inputSettings=dict(step.changes), overlay=True)
+        if step.source.name.startswith(names.FALLBACK_SCENE):  # the slate follows the canvas size
+            listed = adapter.call("GetSceneItemList", sceneName=names.FALLBACK_SCENE)["sceneItems"]
+            for item in want.items:
+                if item.source == step.source.name:
+                    for i in listed:
+                        if i["sourceName"] == item.source:
+                            _place(adapter, item, int(i["sceneItemId"]), canvas_)
+    elif step.action == "order":
+        listed = adapter.call("GetSceneItemList", sceneName=step.scene)["sceneItems"]
+        ids = {str(i["sourceName"]): int(i["sceneItemId"]) for i in listed}
+        for source in step.raise_:  # bottom first, each to the top: their order is kept
+            adapter.call("SetSceneItemIndex", sceneName=step.scene, sceneItemId=ids[source],
+                  sceneItemIndex=len(listed) - 1)
+
+
+def _segments(rundown: Any) -> tuple[Segment, ...]:
+    if rundown is None:
+        return ()
+    return tuple(getattr(rundown, "segments", rundown))
+
+
+def setup(adapter: ObsAdapter, rundown: Any, *, slate_image: Path | None = None) -> SetupReport:
+    """Create (or correct) in OBS what the rundown needs; a second run changes nothing.
+
+    ``rundown``: a Rundown or its segments. ``slate_image``: the graphics work's
+    rendered slate PNG, shown over the built-in text slate when given.
+    Raises ObsError when OBS cannot be reached or refuses a request.
+    """
+    versions = adapter.versions()
+    size = canvas(adapter)
+    want = needs(_segments(rundown), size, slate_image)
+    steps = plan(want, inventory(adapter, want))
+    created, updated = [], []
+    for step in steps.steps:
+        if step.action == "conflict":
+            continue
+        try:
+            _carry_out(adapter, step, size, want)
+        except ObsError as error:
+            raise ObsError(error.kind, f"setting up {step.text}: {error}", code=error.code) from None
+        (created if step.creates else updated).append(step.text)
+    return SetupReport(versions, tuple(created), tuple(updated), steps.unchanged, steps.conflicts)
+
+
+def check(adapter: ObsAdapter, rundown: Any = None, *, slate_image: Path | None = None) -> CheckReport:
+    """What the rundown (or, without one, the switcher's slate) needs and OBS lacks. Changes nothing."""
+    versions = adapter.versions()
+    want = needs(_segments(rundown), canvas(adapter), slate_image)
+    steps = plan(want, inventory(adapter, want))
+    checked = len(want.scenes) + len(want.sources) + len(want.items)
+    return CheckReport(versions, steps.missing, steps.differing, steps.conflicts, checked)

@@ -1,0 +1,362 @@
+"""ObsSwitcher: the controller's Switcher, on OBS. A segment in, a wanted state out.
+
+The controller calls take/slate/end from its worker thread after the store has
+committed. The switcher turns the call into an ObsWanted (wanted_for, pure),
+hands it to its own applier thread and waits for OBS's answer at most
+``ack_timeout`` (normally one frame, ~35 ms: the batch runs on one frame). It
+never raises to the controller and never waits on a missing OBS: the wanted
+state is kept, and every (re)connect re-asserts it in one batch.
+
+Threads: the ObsLink's (connect, probe, backoff), the applier's (the only one
+that changes OBS: takes and re-asserts, plus a status read about once a second)
+and the feed watchdog's (polls the on-air feed). The link is given no wanted
+state of its own: if it re-asserted too, a take landing between its read of the
+wanted state and its batch could be undone by a stale one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from studio.obs.adapter import ObsAdapter, ObsStatus
+from studio.obs.errors import ObsError
+from studio.obs.link import BACKOFF, PROBE_EVERY, LinkEvent, ObsLink
+from studio.obs.names import FALLBACK_SCENE, feed_input, feed_item, feed_items
+from studio.obs.state import Item, ObsWanted
+from studio.obs.watchdog import FeedHealth, FeedWatchdog, WatchSettings, feed_up, media_reader
+from studio.rundown.model import Segment
+
+log = logging.getLogger(__name__)
+
+ACK_TIMEOUT = 0.5  # the longest a take waits for OBS's answer; one frame is usual
+STATUS_EVERY = 1.0  # seconds between status reads for the console panel
+
+
+# -- the pure part ----------------------------------------------------------------
+
+
+def wanted_for(
+    segment: Segment, managed_feeds: Iterable[Item] = (), cued: Mapping[str, str] | None = None
+) -> ObsWanted:
+    """What OBS must show for ``segment``: its scene, and its feed (if any) playing and visible.
+
+    Every other known feed item is hidden (``managed_feeds``: all the feed items of
+    the rundown). ``cued`` feeds (input -> URL) are set too, so the next
+    inclusion's input already plays its URL, unless that input is the one on air.
+    """
+    item = feed_item(segment)
+    managed = frozenset(managed_feeds) | ({item} if item else frozenset())
+    feeds = {name: url for name, url in (cued or {}).items() if not item or name != item[1]}
+    if item and segment.feed:
+        feeds[item[1]] = segment.feed
+    return ObsWanted(
+        program_scene=segment.scene,
+        overlays=frozenset({item}) if item else frozenset(),
+        feeds=feeds,
+        managed=managed,
+    )
+
+
+def slate_wanted(managed_feeds: Iterable[Item] = (), cued: Mapping[str, str] | None = None) -> ObsWanted:
+    """The fallback slate on programme, every feed hidden: never black, never a dead feed."""
+    return ObsWanted(FALLBACK_SCENE, frozenset(), dict(cued or {}), frozenset(managed_feeds))
+
+
+# -- health for a console panel -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObsHealth:
+    """One snapshot for a console panel. No field ever holds the password."""
+
+    connected: bool
+    reason: str  # the link's last word: "connected to OBS 29.0.2 at ...", or why not
+    wanted_scene: str | None = None  # what studio wants on programme
+    in_sync: bool = False  # OBS has acknowledged the latest wanted state
+    error: str | None = None  # OBS refused the latest wanted state (e.g. a scene is missing)
+    program_scene: str | None = None
+    preview_scene: str | None = None  # None: studio mode is off
+    streaming: bool | None = None
+    recording: bool | None = None
+    stream_congestion: float | None = None  # 0..1
+    stream_dropped_frames: int | None = None
+    render_skipped_frames: int | None = None
+    encoder_skipped_frames: int | None = None
+    active_fps: float | None = None
+    cpu_percent: float | None = None
+    status_age: float | None = None  # seconds since these OBS figures were read; None: never
+    feed: FeedHealth = field(default_factory=FeedHealth)  # the watched on-air feed
+    status: ObsStatus | None = None  # the full last status, for a detail view
+
+
+# -- the switcher ---------------------------------------------------------------------
+
+
+class ObsSwitcher:
+    """Call start() once, stop() at exit. take/slate/end are safe from any thread."""
+
+    def __init__(
+        self,
+        adapter: ObsAdapter,
+        segments: Iterable[Segment] = (),
+        *,
+        on_feed_lost: Callable[[str], object] | None = None,
+        on_link: Callable[[LinkEvent], None] | None = None,
+        ack_timeout: float = ACK_TIMEOUT,
+        status_every: float = STATUS_EVERY,
+        watch: WatchSettings = WatchSettings(),
+        backoff: Sequence[float] = BACKOFF,
+        probe_every: float = PROBE_EVERY,
+    ) -> None:
+        """``segments``: the rundown's, so every feed item in OBS is known and kept hidden
+        but the on-air one. ``on_feed_lost(segment_id)`` (wire it to Controller.feed_lost)
+        runs on the watchdog's thread; ``on_link`` on the link's thread."""
+        self.adapter = adapter
+        self.ack_timeout = ack_timeout
+        self.status_every = status_every
+        self.on_feed_lost = on_feed_lost
+        self._on_link_user = on_link
+        self._cond = threading.Condition()
+        self._managed: set[Item] = set(feed_items(segments))
+        self._wanted: ObsWanted | None = None
+        self._cued: dict[str, str] = {}
+        self._on_air: Segment | None = None  # None: the slate, once anything was wanted
+        self._generation = 0  # bumped by every change of the wanted state
+        self._done = 0  # the last generation OBS answered (applied or refused)
+        self._reassert = False  # a (re)connect happened: assert the wanted state again
+        self._error: str | None = None
+        self._connected = False
+        self._reason = "not started"
+        self._status: ObsStatus | None = None
+        self._status_at: float | None = None
+        self._program: str | None = None
+        self._preview: str | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._read = media_reader(adapter)
+        self.watchdog = FeedWatchdog(self._read, self._feed_lost, watch)
+        self.link = ObsLink(adapter, lambda: None, self._link_changed, backoff=backoff, probe_every=probe_every)
+
+    # -- life cycle -------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stop.clear()
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="obs-switcher", daemon=True)
+            self._thread.start()
+        self.watchdog.start()
+        self.link.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        self.watchdog.stop(timeout)
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        self.link.stop(timeout)
+
+    # -- the Switcher protocol ----------------------------------------------------
+
+    def take(self, segment: Segment) -> None:
+        """Put ``segment`` on the programme. Returns once OBS answered, or after ack_timeout."""
+        try:
+            if segment.scene is None:
+                # Nothing to switch to: leave the picture as it is (never black) and
+                # let the operator drive OBS by hand for this one.
+                log.warning("segment %s names no OBS scene: the programme stays as it is", segment.id)
+                self.watchdog.unwatch()
+                return
+            with self._cond:
+                item = feed_item(segment)
+                if item:
+                    self._managed.add(item)
+                self._on_air = segment
+                generation = self._want()
+            if item:
+                self.watchdog.watch(segment.id, item[1])
+            else:
+                self.watchdog.unwatch()
+            self._await(generation)
+        except Exception:  # the controller has committed; OBS trouble must not undo that
+            log.exception("taking %s to OBS failed", segment.id)
+
+    def slate(self) -> None:
+        """Cut to the fallback slate (a dead feed must never leave the programme black)."""
+        try:
+            self.watchdog.unwatch()
+            with self._cond:
+                self._on_air = None
+                generation = self._want()
+            self._await(generation)
+        except Exception:
+            log.exception("putting up the slate failed")
+
+    def end(self) -> None:
+        """The show is over: the slate, never black."""
+        self.slate()
+
+    # -- extras for the console ---------------------------------------------------
+
+    def cue(self, segment: Segment | None) -> None:
+        """Let the next segment's feed input play its URL already (for feed_up), unless
+        that input is on air now. Without a feed (or None), nothing is cued."""
+        try:
+            item = feed_item(segment) if segment else None
+            cued = {item[1]: segment.feed} if item and segment and segment.feed else {}
+            with self._cond:
+                if cued == self._cued:
+                    return
+                self._cued = cued
+                if item:
+                    self._managed.add(item)
+                if self._wanted is None:
+                    return  # nothing taken yet: the first take carries the cue
+                generation = self._want()
+            self._await(generation)
+        except Exception:
+            log.exception("cueing the next feed failed")
+
+    def feed_up(self, target: Segment | str) -> bool | None:
+        """Pre-flight: is this segment's (or input's) feed playing and advancing?
+
+        Blocks ~0.4 s: call it from a worker. None when OBS cannot be asked or the
+        segment has no feed; False when the input is missing, stopped or still.
+        """
+        name = feed_input(target) if isinstance(target, Segment) else target
+        if name is None:
+            return None
+        return feed_up(self._read, name)
+
+    def wanted(self) -> ObsWanted | None:
+        with self._cond:
+            return self._wanted
+
+    def health(self) -> ObsHealth:
+        with self._cond:
+            status = self._status
+            return ObsHealth(
+                connected=self._connected and self.adapter.connected,
+                reason=self._reason,
+                wanted_scene=self._wanted.program_scene if self._wanted else None,
+                in_sync=self._wanted is not None and self._done >= self._generation and self._error is None,
+                error=self._error,
+                program_scene=self._program,
+                preview_scene=self._preview,
+                streaming=status.streaming if status else None,
+                recording=status.recording if status else None,
+                stream_congestion=status.stream_congestion if status else None,
+                stream_dropped_frames=status.stream_dropped_frames if status else None,
+                render_skipped_frames=status.render_skipped_frames if status else None,
+                encoder_skipped_frames=status.encoder_skipped_frames if status else None,
+                active_fps=status.active_fps if status else None,
+                cpu_percent=status.cpu_percent if status else None,
+                status_age=time.monotonic() - self._status_at if self._status_at is not None else None,
+                feed=self.watchdog.health(),
+                status=status,
+            )
+
+    # -- inside ---------------------------------------------------------------------
+
+    def _want(self) -> int:
+        """Under the lock: compose the wanted state anew and wake the applier."""
+        if self._on_air is None:
+            self._wanted = slate_wanted(self._managed, self._cued)
+        else:
+            self._wanted = wanted_for(self._on_air, self._managed, self._cued)
+        self._generation += 1
+        self._cond.notify_all()
+        return self._generation
+
+    def _await(self, generation: int) -> None:
+        """Wait for OBS's answer to ``generation``, but never for a missing OBS."""
+        with self._cond:
+            self._cond.wait_for(
+                lambda: self._done >= generation or not self.adapter.connected or self._stop.is_set(),
+                timeout=self.ack_timeout,
+            )
+
+    def _feed_lost(self, segment_id: str) -> None:
+        if self.on_feed_lost is not None:
+            self.on_feed_lost(segment_id)
+        else:  # nobody to tell (no controller): put the slate up ourselves
+            self.slate()
+
+    def _link_changed(self, event: LinkEvent) -> None:
+        with self._cond:
+            self._connected = event.connected
+            self._reason = event.reason
+            if event.connected:
+                self._reassert = True
+            self._cond.notify_all()
+        if self._on_link_user is not None:
+            self._on_link_user(event)
+
+    def _pending(self) -> bool:
+        return self.adapter.connected and (self._reassert or self._done < self._generation)
+
+    def _run(self) -> None:
+        next_status = 0.0
+        while not self._stop.is_set():
+            with self._cond:
+                self._cond.wait_for(
+                    lambda: self._stop.is_set() or self._pending(),
+                    timeout=max(0.0, next_status - time.monotonic()),
+                )
+                if self._stop.is_set():
+                    return
+                job = (self._generation, self._wanted) if self._pending() else None
+                if job:
+                    self._reassert = False
+            if job:
+                self._apply(*job)
+                next_status = 0.0  # read the new programme scene back at once
+            if time.monotonic() >= next_status:
+                self._read_status()
+                next_status = time.monotonic() + self.status_every
+
+    def _apply(self, generation: int, wanted: ObsWanted | None) -> None:
+        error: str | None = None
+        if wanted is not None:
+            started = time.monotonic()
+            try:
+                sent = self.adapter.reassert(wanted)
+                log.info(
+                    "OBS now shows %s (%d request(s), %.0f ms)",
+                    wanted.program_scene,
+                    sent,
+                    (time.monotonic() - started) * 1000,
+                )
+            except ObsError as e:
+                error = str(e)
+                log.warning("OBS did not take the wanted state: %s", e)
+            except Exception:
+                error = "internal error while applying the wanted state (see the log)"
+                log.exception("applying the wanted state failed")
+        with self._cond:
+            if self.adapter.connected or error is None:
+                self._done = max(self._done, generation)
+                self._error = error
+            # else: the link broke mid-way; the reconnect re-asserts.
+            self._cond.notify_all()
+
+    def _read_status(self) -> None:
+        if not self.adapter.connected:
+            return
+        try:
+            status = self.adapter.status()
+            program = self.adapter.program_scene()
+            preview = self.adapter.preview_scene()
+        except ObsError:
+            return  # the link notices and reconnects
+        except Exception:
+            log.exception("reading OBS status failed")
+            return
+        with self._cond:
+            self._status, self._program, self._preview = status, program, preview
+            self._status_at = time.monotonic()

@@ -1,0 +1,234 @@
+"""The terminal prompter (``studio prompter``): the presenter's cue, full screen.
+
+It runs in its own process and only reads. Its ``Follower`` wraps a
+controller without a switcher, with its SQLite connection in ``query_only``
+(studio/web/follow.py). A thread worker polls ``Follower.poll()`` ten times
+a second, so a take made in any other process (the producer console, the
+control API) shows here within about 100 ms; each new view is posted back as
+a ``ViewReady`` message and turned into a ``CueCard`` on the event loop.
+
+Presenter keys have ids ``prompter.*`` (rebind them in the config's
+``[keymap]``), labels and tooltips from the catalogue.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.notifications import SeverityLevel
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from studio.config import Config
+from studio.control import Controller, ShowView
+from studio.i18n import LANGUAGES, catalogue, set_language, t
+from studio.tui import bindings
+from studio.tui.messages import ViewReady
+from studio.tui.prompter.widgets import SIZES, CueText, NextLine, OnAirBar
+from studio.web.cue import CueCard, cue_card
+from studio.web.follow import POLL, Follower
+
+SCROLL_TICK = 0.1
+"""Seconds between auto-scroll steps."""
+
+
+class PrompterApp(App[None]):
+    CSS_PATH = "prompter.tcss"
+    TITLE = "studio — prompter"
+    BINDING_GROUP_TITLE = "Prompter"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "nudge(-1)", "Scroll up", id="prompter.scroll_up", tooltip="Scroll back"),
+        Binding("down,j", "nudge(1)", "Scroll down", id="prompter.scroll_down", tooltip="Scroll on"),
+        Binding("home,g", "top", "To the top", id="prompter.top", tooltip="First line", show=False),
+        Binding("plus,equals_sign", "size(1)", "Bigger", id="prompter.bigger", tooltip="Larger text"),
+        Binding("minus", "size(-1)", "Smaller", id="prompter.smaller", tooltip="Smaller text"),
+        Binding("space,p", "pause", "Pause", id="prompter.pause", tooltip="Pause auto-scroll"),
+        Binding("f2", "cycle_language", "Language", id="prompter.language", tooltip="Language", show=False),
+        Binding("ctrl+q,q", "quit", "Quit", id="prompter.quit", tooltip="Close", priority=True),
+    ]
+
+    @dataclass
+    class FollowFailed(Message):
+        """The store could not be read this time; the follow loop keeps trying."""
+
+        error: str
+
+    def __init__(self, follower: Follower, config: Config, *, live: bool = True) -> None:
+        super().__init__()
+        self.follower = follower
+        self.config = config
+        self.live = live  # False: no follow loop and no auto-scroll (tests of a still frame)
+        set_language(config.station.language)
+        self.size_step = config.prompter.size
+        self.paused = False
+        self.view: ShowView | None = None
+        self.card: CueCard | None = None
+        self.warning = ""
+        self._clashes: set[frozenset[str]] = set()
+        self._last_tick = time.monotonic()
+
+    # --- set-up -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield OnAirBar(id="bar")
+        yield CueText(id="cue")
+        yield NextLine(id="next")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._translate()
+        self._apply_keymap()
+        self._show(self.follower.view())  # pure computation on the state loaded at start
+        if self.live:
+            self._follow()
+            self.set_interval(SCROLL_TICK, self._scroll_tick, name="auto-scroll")
+
+    def _translate(self) -> None:
+        self.title = t("prompter.title")
+        bindings.translate(self, "prompter")
+
+    def _apply_keymap(self) -> None:
+        """The config's keymap is shared by every studio program: only ``prompter.*`` ids are ours."""
+        known = bindings.binding_ids(PrompterApp)
+        keymap = {key: keys for key, keys in self.config.keymap.items() if key.startswith("prompter.")}
+        unknown = sorted(set(keymap) - set(known))
+        if unknown:
+            self.notify(
+                t("error.keymap.unknown", ids=", ".join(unknown)), title=t("error.keymap.title"), severity="warning"
+            )
+        keymap = {key: keys for key, keys in keymap.items() if key in known}
+        for key, ids in bindings.keymap_clashes(keymap, (PrompterApp,)).items():
+            self._clashes.add(frozenset(ids))
+            self.notify(
+                t("error.keymap.clash", key=key, ids=", ".join(ids)), title=t("error.keymap.title"), severity="warning"
+            )
+        self.set_keymap(keymap)
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: Any) -> None:
+        names = frozenset(b.id or b.action for b in clashed_bindings)
+        # A binding with several keys ("space,p") that the keymap moves to one key clashes with
+        # itself in Textual's eyes: that is not a clash.
+        if len(names) > 1 and names not in self._clashes:
+            self._clashes.add(names)
+            keys = ", ".join(sorted({b.key for b in clashed_bindings}))
+            self.notify(t("error.keymap.clash", key=keys, ids=", ".join(sorted(names))), severity="warning")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Plain text unless asked: messages carry user text."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    # --- following the show ---------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
+    def _follow(self) -> None:
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                view = self.follower.poll()
+            except (sqlite3.Error, OSError) as error:  # a locked or vanished store: say so, keep trying
+                self.post_message(self.FollowFailed(str(error)))
+                time.sleep(1.0)
+                continue
+            if view is not None and not worker.is_cancelled:
+                self.post_message(ViewReady(view))
+            time.sleep(POLL)
+
+    def on_view_ready(self, message: ViewReady) -> None:
+        self.warning = ""
+        self._show(message.view)
+
+    def on_prompter_app_follow_failed(self, message: FollowFailed) -> None:
+        self.warning = t("prompter.store_error", error=message.error)
+        if self.card is not None:
+            self._paint(new_segment=False)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """The follow loop only ends on an unexpected error: show it, and follow again."""
+        if event.state is WorkerState.ERROR and event.worker.group == "follow":
+            self.log.error("follow loop failed", error=event.worker.error)
+            self.warning = t("prompter.store_error", error=str(event.worker.error))
+            self.set_timer(1.0, self._follow)
+
+    def _show(self, view: ShowView) -> None:
+        before = self.card.segment_id if self.card else None
+        before_run = self.view.on_air.id if self.view and self.view.on_air else None
+        self.view = view
+        self.card = cue_card(view, catalogue, self.config.station.zone)
+        now_run = view.on_air.id if view.on_air else None
+        self._paint(new_segment=(before, before_run) != (self.card.segment_id, now_run))
+
+    def _paint(self, *, new_segment: bool) -> None:
+        card = self.card
+        assert card is not None
+        self.query_one(OnAirBar).show(card, *self._status())
+        self.query_one(CueText).show(card.cue, card.no_cue, self.size_step, new_segment=new_segment)
+        self.query_one(NextLine).show(card)
+
+    def _status(self) -> tuple[str, str]:
+        """The status line and its style: a store problem first, then pause and size."""
+        if self.warning:
+            return self.warning, "bold #f9a825"
+        scrolling = t("prompter.paused") if self.paused else t("prompter.scrolling")
+        text = f"{scrolling}  ·  " + t("prompter.size", size=self.size_step, max=len(SIZES))
+        return text, "bold #f9a825" if self.paused else "dim"
+
+    def _scroll_tick(self) -> None:
+        now = time.monotonic()
+        seconds, self._last_tick = now - self._last_tick, now
+        card = self.card
+        if self.paused or card is None or card.state != "on_air":
+            return
+        remaining = card.planned_s - card.elapsed_s
+        self.query_one(CueText).advance(seconds, remaining)
+
+    # --- presenter keys -------------------------------------------------------
+
+    def action_nudge(self, lines: int) -> None:
+        self.query_one(CueText).nudge(lines)
+
+    def action_top(self) -> None:
+        self.query_one(CueText).top()
+
+    def action_size(self, change: int) -> None:
+        self.size_step = max(1, min(len(SIZES), self.size_step + change))
+        if self.card is not None:
+            self._paint(new_segment=False)
+
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+        self.set_class(self.paused, "-paused")
+        if self.card is not None:
+            self._paint(new_segment=False)
+
+    def action_cycle_language(self) -> None:
+        set_language(LANGUAGES[(LANGUAGES.index(catalogue.language) + 1) % len(LANGUAGES)])
+        self._translate()
+        if self.view is not None:
+            self._show(self.view)
+
+
+def make_prompter(controller: Controller, config: Config, *, live: bool = True) -> PrompterApp:
+    """The prompter as ``studio prompter`` starts it; tests build theirs here too.
+
+    ``controller`` must have no switcher (``NotReadOnly`` otherwise); from
+    here on its store connection only reads. ``live=False`` leaves the follow
+    loop and the auto-scroll off, for still frames in tests.
+    """
+    return PrompterApp(Follower(controller), config, live=live)

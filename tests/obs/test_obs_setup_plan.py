@@ -1,0 +1,104 @@
+"""What a rundown needs in OBS and the steps to get there: pure, no OBS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from studio.obs.names import FALLBACK_SCENE, SLATE_BACKGROUND, SLATE_IMAGE
+from studio.obs.setup import FEED_KIND, Inventory, PlacedItem, needs, plan
+from studio.rundown.model import Kind
+from tests.obs.obs_show import segment
+
+A1 = "udp://127.0.0.1:9101?pkt_size=1316"
+A2 = "udp://127.0.0.1:9201?pkt_size=1316"
+SEGMENTS = (
+    segment("open", Kind.STUDIO, "Studio", graphics=("lower-third",)),
+    segment("live-a", Kind.LIVE, "Live", region="astana", feed=A1, graphics=("location-bug", "lower-third")),
+    segment("live-a2", Kind.LIVE, "Live", region="astana", feed=A2),
+    segment("crc", Kind.BRIEFING, "Briefing", feed="udp://127.0.0.1:9100?pkt_size=1316"),
+)
+CANVAS = (1920, 1080)
+
+
+def empty() -> Inventory:
+    return Inventory(frozenset({"Scene"}), {}, {}, {})
+
+
+def after(want, steps) -> Inventory:  # type: ignore[no-untyped-def]
+    """The inventory once every create step is carried out, as OBS would have it."""
+    scenes = set(empty().scenes) | set(want.scenes)
+    inputs = {s.name: s.kind for s in want.sources}
+    items: dict[str, list[PlacedItem]] = {}
+    for item in want.items:
+        placed = items.setdefault(item.scene, [])
+        placed.append(PlacedItem(item.source, len(placed) + 1, len(placed)))
+    settings = {s.name: dict(s.settings) for s in want.sources}
+    return Inventory(frozenset(scenes), inputs, {k: tuple(v) for k, v in items.items()}, settings)
+
+
+def test_needs_every_scene_one_feed_per_place_graphics_and_the_slate() -> None:
+    want = needs(SEGMENTS, CANVAS)
+    assert want.scenes == ("Studio", "Live", "Briefing", FALLBACK_SCENE)
+    feed = want.source("feed-astana")
+    assert feed.kind == FEED_KIND
+    assert feed.settings["input"] == A1 and feed.accept["input"] == (A1, A2)
+    assert feed.settings["is_local_file"] is False and feed.settings["restart_on_activate"] is False
+    assert want.source("gfx-lower-third").kind == "image_source"
+    live = [(i.source, i.enabled) for i in want.items if i.scene == "Live"]
+    assert live == [("feed-astana", False), ("gfx-location-bug", False), ("gfx-lower-third", False)]
+    slate = [i.source for i in want.items if i.scene == FALLBACK_SCENE]
+    assert slate[0] == SLATE_BACKGROUND and len(slate) == 5 and SLATE_IMAGE not in slate
+    assert want.source(SLATE_BACKGROUND).settings["width"] == 1920
+    texts = " ".join(want.source(n).settings["text"] for n in slate[1:])
+    assert "Техникалық ақау" in texts and "Технические неполадки" in texts and "вернёмся" in texts
+    with_picture = needs(SEGMENTS, CANVAS, Path("/x/slate.png"))
+    assert with_picture.items[-1].source == SLATE_IMAGE
+
+
+def test_plan_on_an_empty_obs_creates_everything_once() -> None:
+    want = needs(SEGMENTS, CANVAS)
+    steps = plan(want, empty())
+    actions = [s.action for s in steps.steps]
+    assert actions.count("scene") == 4
+    inputs = [s.source.name for s in steps.steps if s.action == "input" and s.source]
+    assert len(inputs) == len(set(inputs)) == len(want.sources)
+    extra = [(s.scene, s.item.source) for s in steps.steps if s.action == "item" and s.item]
+    assert extra == [("Live", "gfx-lower-third")]  # a second scene item of an existing input
+    assert steps.unchanged == 0 and not steps.conflicts
+
+
+def test_plan_after_setup_is_empty() -> None:
+    want = needs(SEGMENTS, CANVAS)
+    again = plan(want, after(want, plan(want, empty())))
+    assert again.steps == ()
+    assert again.unchanged == len(want.scenes) + len(want.sources) + len(want.items)
+
+
+def test_any_of_the_rundowns_urls_will_do_other_settings_are_corrected() -> None:
+    want = needs(SEGMENTS, CANVAS)
+    have = after(want, ())
+    have.settings["feed-astana"]["input"] = A2  # type: ignore[index]  # the switcher set the later one
+    assert plan(want, have).steps == ()
+    have.settings["feed-astana"]["input"] = "udp://elsewhere"  # type: ignore[index]
+    have.settings["feed-astana"]["restart_on_activate"] = True  # type: ignore[index]
+    (step,) = plan(want, have).steps
+    assert step.action == "settings" and dict(step.changes) == {"input": A1, "restart_on_activate": False}
+
+
+def test_names_taken_by_something_else_are_problems_not_steps() -> None:
+    want = needs(SEGMENTS, CANVAS)
+    have = Inventory(frozenset({"feed-astana"}), {"Live": "color_source_v3", "gfx-lower-third": "text_ft2_source_v2"}, {}, {})
+    steps = plan(want, have)
+    assert len(steps.conflicts) == 3
+    assert any("'Live': the name is taken by an input" in c for c in steps.conflicts)
+    assert any("'gfx-lower-third' is a text_ft2_source_v2" in c for c in steps.conflicts)
+    assert not any(s.item and "Live" in (s.scene, s.item.source) for s in steps.steps if s.action != "conflict")
+
+
+def test_graphics_below_a_feed_are_raised() -> None:
+    want = needs(SEGMENTS, CANVAS)
+    have = after(want, ())
+    live = (PlacedItem("gfx-location-bug", 1, 0), PlacedItem("feed-astana", 2, 1), PlacedItem("gfx-lower-third", 3, 2))
+    have = Inventory(have.scenes, have.inputs, {**have.items, "Live": live}, have.settings)
+    (step,) = plan(want, have).steps
+    assert step.action == "order" and step.raise_ == ("gfx-location-bug",)
