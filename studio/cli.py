@@ -55,6 +55,32 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show's rundown file")
     export.set_defaults(handler=_asrun_export)
 
+    prompter = commands.add_parser("prompter", help="the presenter's prompter: cue, next item, countdown")
+    prompter.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
+    prompter.add_argument("--web", action="store_true", help="serve it to a browser (tablet, prompter monitor)")
+    prompter.add_argument("--host", help="with --web: address to listen on (default: [prompter] host, 127.0.0.1)")
+    prompter.add_argument("--port", type=int, help="with --web: port (default: [prompter] port, 8766)")
+    prompter.set_defaults(handler=_prompter)
+
+    serve = commands.add_parser("serve", help="the HTTP control API (bearer token from $STUDIO_API_TOKEN)")
+    serve.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
+    serve.add_argument("--host", help="address to listen on (default: [api] host, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: [api] port, 8765)")
+    serve.set_defaults(handler=_serve)
+
+    importing = commands.add_parser("import", help="import observer reports from a form's or chat bot's export")
+    importing.add_argument("file", type=Path, help="the export: .csv, .json or .jsonl")
+    importing.add_argument("--mapping", type=Path, help="TOML mapping of its columns (default: studio/desk/mapping.toml)")
+    importing.add_argument("--rejects", type=Path, help="where rejected rows are written (default: FILE.rejects.csv)")
+    importing.add_argument("--operator", help="who imports (default: [station] operator, else the login name)")
+    importing.set_defaults(handler=_import)
+
+    turnout = commands.add_parser("import-turnout", help="import the commission's turnout figures (arrive in review)")
+    turnout.add_argument("file", type=Path, help="a CSV shaped like shared/data/referendum-2026-turnout.csv")
+    turnout.add_argument("--operator", required=True, help="who imports; a second person verifies the figures")
+    turnout.add_argument("--rejects", type=Path, help="where rejected rows are written (default: FILE.rejects.csv)")
+    turnout.set_defaults(handler=_import_turnout)
+
     locate = commands.add_parser("locate", help="print where the config and the store are")
     locate.set_defaults(handler=_locate)
     return parser
@@ -178,6 +204,48 @@ def _asrun_export(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {args.out}: {error.strerror}") from None
     print(f"wrote {len(controller.asrun())} segments to {args.out}", file=sys.stderr)
     return 0
+
+
+def _prompter(args: argparse.Namespace) -> int:
+    config, controller = _controller(args, args.rundown, "prompter")  # no switcher: it only reads
+    from studio.web.commands import prompter_command
+
+    return prompter_command(args, config, controller)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    config, controller = _controller(args, args.rundown, "api")  # writes the store; the show process switches
+    from studio.web.commands import serve_command
+
+    return serve_command(args, config, controller)
+
+
+def _desk(args: argparse.Namespace):  # -> (Config, DeskStore)
+    from studio.paths import store_file
+    from studio.store import StoreError
+    from studio.store.desk import open_desk
+
+    config = _config(args)
+    try:
+        return config, open_desk(store_file(args.store, config.store.path))
+    except StoreError as error:
+        raise UsageError(str(error)) from None
+
+
+def _import(args: argparse.Namespace) -> int:
+    from studio.control import default_operator
+    from studio.desk.importer import run
+
+    config, desk = _desk(args)
+    operator = args.operator or config.station.operator or default_operator()
+    return run(desk, args.file, operator=operator, mapping=args.mapping, rejects=args.rejects)
+
+
+def _import_turnout(args: argparse.Namespace) -> int:
+    from studio.desk.importer import run
+
+    _, desk = _desk(args)
+    return run(desk, args.file, operator=args.operator, turnout=True, rejects=args.rejects)
 
 
 def _locate(args: argparse.Namespace) -> int:

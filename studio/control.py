@@ -166,6 +166,7 @@ class Controller:
         self.clock = clock
         self.turnout_hours = tuple(turnout_hours)
         self._lock = threading.RLock()
+        self._plan_cache: tuple[int, tuple[Segment, ...]] | None = None
         with store.write():
             if store.state(self.show_id).segments is None:
                 store.save_plan(self.show_id, show_dict(rundown.show), [segment_dict(s) for s in rundown.segments])
@@ -181,10 +182,15 @@ class Controller:
 
     def _load(self) -> None:
         self.state = self.store.state(self.show_id)
-        assert self.state.show is not None and self.state.segments is not None
-        self.rundown = Rundown(
-            show_from_dict(self.state.show), tuple(segment_from_dict(row) for row in self.state.segments)
-        )
+        assert self.state.show is not None
+        self.rundown = Rundown(show_from_dict(self.state.show), self._parsed(self.state))
+
+    def _parsed(self, state: ShowState) -> tuple[Segment, ...]:
+        """The plan's segments, parsed once per plan revision: a take must not re-check the whole plan."""
+        assert state.segments is not None
+        if self._plan_cache is None or self._plan_cache[0] != state.revision:
+            self._plan_cache = (state.revision, tuple(segment_from_dict(row) for row in state.segments))
+        return self._plan_cache[1]
 
     @_serialised
     def refresh(self) -> bool:
@@ -257,8 +263,7 @@ class Controller:
 
     def _current(self) -> tuple[ShowState, list[Segment]]:
         state = self.store.state(self.show_id)
-        assert state.segments is not None
-        return state, [segment_from_dict(row) for row in state.segments]
+        return state, list(self._parsed(state))
 
     @_serialised
     def take_next(self, expect_on_air: str | None = None, *, check: bool = False) -> Segment:

@@ -273,6 +273,21 @@ class ObsAdapter:
             self.apply(requests)
             return len(requests)
 
+    def converge(self, wanted: ObsWanted, known: ObsActual | None) -> ObsActual:
+        """Make OBS match `wanted` and return what OBS then has.
+
+        `known` is what OBS had after studio's own last batch: when it covers
+        everything wanted, a take costs one batch and no read. Without it (after a
+        connect, or for items never seen) OBS is read first, as reassert() does.
+        """
+        with self._lock:
+            if known is None or not known.covers(wanted):
+                known = self.read_actual(wanted)
+                if known.missing:
+                    log.warning("OBS lacks %s: left out of the wanted state", ", ".join(known.missing))
+            self.apply(diff(wanted, known))
+            return known.after(wanted)
+
     # -- plumbing -----------------------------------------------------------------
 
     def _wait_until(self, done: Callable[[], bool], doing: str) -> None:
@@ -322,6 +337,8 @@ class ObsAdapter:
         halt: bool = True,
         check: bool = True,
     ) -> list[dict[str, Any]]:
+        if not requests:  # nothing to change: no round trip, no wait for a frame
+            return []
         with self._transport("a request batch") as client:
             try:
                 return run_batch(

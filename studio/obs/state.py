@@ -64,6 +64,26 @@ class ObsActual:
     feeds: Mapping[str, str | None] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
 
+    def covers(self, wanted: ObsWanted) -> bool:
+        """Whether this state knows every item and feed ``wanted`` names (then no read is needed)."""
+        return (
+            not self.missing
+            and all(item in self.items for item in wanted.managed)
+            and all(name in self.feeds for name in wanted.feeds)
+        )
+
+    def after(self, wanted: ObsWanted) -> ObsActual:
+        """What OBS has once diff(wanted, self) has been applied."""
+        return ObsActual(
+            program_scene=wanted.program_scene or self.program_scene,
+            items={
+                item: SceneItem(known.id, item in wanted.overlays) if item in wanted.managed else known
+                for item, known in self.items.items()
+            },
+            feeds={name: wanted.feeds.get(name, url) for name, url in self.feeds.items()},
+            missing=self.missing,
+        )
+
 
 def diff(wanted: ObsWanted, actual: ObsActual) -> list[Request]:
     """Only the requests that change what differs; none when OBS already matches.

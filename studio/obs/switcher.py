@@ -26,7 +26,7 @@ from studio.obs.adapter import ObsAdapter, ObsStatus
 from studio.obs.errors import ObsError
 from studio.obs.link import BACKOFF, PROBE_EVERY, LinkEvent, ObsLink
 from studio.obs.names import FALLBACK_SCENE, feed_input, feed_item, feed_items
-from studio.obs.state import Item, ObsWanted
+from studio.obs.state import Item, ObsActual, ObsWanted
 from studio.obs.watchdog import FeedHealth, FeedWatchdog, WatchSettings, feed_up, media_reader
 from studio.rundown.model import Segment
 
@@ -128,6 +128,7 @@ class ObsSwitcher:
         self._generation = 0  # bumped by every change of the wanted state
         self._done = 0  # the last generation OBS answered (applied or refused)
         self._reassert = False  # a (re)connect happened: assert the wanted state again
+        self._known: ObsActual | None = None  # what OBS has after our last batch; None: read it first
         self._error: str | None = None
         self._connected = False
         self._reason = "not started"
@@ -310,7 +311,7 @@ class ObsSwitcher:
                 )
                 if self._stop.is_set():
                     return
-                job = (self._generation, self._wanted) if self._pending() else None
+                job = (self._generation, self._wanted, self._reassert) if self._pending() else None
                 if job:
                     self._reassert = False
             if job:
@@ -320,22 +321,21 @@ class ObsSwitcher:
                 self._read_status()
                 next_status = time.monotonic() + self.status_every
 
-    def _apply(self, generation: int, wanted: ObsWanted | None) -> None:
+    def _apply(self, generation: int, wanted: ObsWanted | None, reassert: bool) -> None:
+        """Bring OBS to ``wanted``: after a (re)connect by reading it first, otherwise
+        from what our last batch left (a take is then one batch, no read)."""
         error: str | None = None
         if wanted is not None:
             started = time.monotonic()
             try:
-                sent = self.adapter.reassert(wanted)
-                log.info(
-                    "OBS now shows %s (%d request(s), %.0f ms)",
-                    wanted.program_scene,
-                    sent,
-                    (time.monotonic() - started) * 1000,
-                )
+                self._known = self.adapter.converge(wanted, None if reassert else self._known)
+                log.info("OBS now shows %s (%.0f ms)", wanted.program_scene, (time.monotonic() - started) * 1000)
             except ObsError as e:
+                self._known = None
                 error = str(e)
                 log.warning("OBS did not take the wanted state: %s", e)
             except Exception:
+                self._known = None
                 error = "internal error while applying the wanted state (see the log)"
                 log.exception("applying the wanted state failed")
         with self._cond:
@@ -360,3 +360,11 @@ class ObsSwitcher:
         with self._cond:
             self._status, self._program, self._preview = status, program, preview
             self._status_at = time.monotonic()
+            wanted = self._wanted.program_scene if self._wanted else None
+            if wanted and program != wanted and self._done >= self._generation:
+                # Someone switched OBS by hand (or a batch was lost): studio owns the
+                # programme, so read OBS afresh and put the wanted state back.
+                log.warning("OBS shows %s, not the wanted %s: re-asserting", program, wanted)
+                self._known = None
+                self._reassert = True
+                self._cond.notify_all()

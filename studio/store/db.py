@@ -58,6 +58,142 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER event_append_only_delete BEFORE DELETE ON event
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
     """,
+    # 2: the verification desk (studio/store/desk.py; the rules are studio/desk/rules.py)
+    """
+    -- One import (or one report typed in at the desk): who brought rows in, from where, when.
+    CREATE TABLE import_batch (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('reports', 'turnout', 'desk')),
+        file TEXT NOT NULL,            -- the path as given; '' when typed in
+        at TEXT NOT NULL,              -- UTC, ISO 8601
+        operator TEXT NOT NULL
+    );
+    CREATE TRIGGER import_batch_append_only_update BEFORE UPDATE ON import_batch
+        BEGIN SELECT RAISE(ABORT, 'the import log is append-only'); END;
+    CREATE TRIGGER import_batch_append_only_delete BEFORE DELETE ON import_batch
+        BEGIN SELECT RAISE(ABORT, 'the import log is append-only'); END;
+    -- What came in. Never changed: a correction is a new report or a fact.
+    CREATE TABLE report (
+        id INTEGER PRIMARY KEY,
+        observer TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        received_at TEXT NOT NULL,     -- UTC, ISO 8601
+        region TEXT NOT NULL,
+        station INTEGER,               -- NULL: not about one polling station
+        kind TEXT NOT NULL CHECK (kind IN ('turnout', 'violation', 'incident', 'queue', 'other')),
+        text TEXT NOT NULL,
+        attachments TEXT NOT NULL DEFAULT '[]',  -- JSON list of paths
+        group_id INTEGER NOT NULL,     -- the first report of its group (its own id for a lead)
+        batch INTEGER NOT NULL,        -- import_batch.id (not a declared foreign key: 100k checks per import)
+        line INTEGER NOT NULL          -- its line in the batch's file; 0 when typed in
+    );
+    -- Grouping and the group of a report both go through (region, station, kind): one index, fast imports.
+    CREATE INDEX report_bucket ON report (region, station, kind, received_at);
+    -- The desk's queue: one row per group of reports, kept by the store as reports are added.
+    CREATE TABLE report_group (
+        id INTEGER PRIMARY KEY,        -- the group's lead report
+        region TEXT NOT NULL,
+        station INTEGER,
+        kind TEXT NOT NULL,
+        first_at TEXT NOT NULL,        -- UTC, ISO 8601
+        last_at TEXT NOT NULL,
+        reports INTEGER NOT NULL
+    );
+    CREATE TRIGGER report_never_changed BEFORE UPDATE ON report
+        BEGIN SELECT RAISE(ABORT, 'a report is what came in and is never changed'); END;
+    CREATE TRIGGER report_never_deleted BEFORE DELETE ON report
+        BEGIN SELECT RAISE(ABORT, 'a report is what came in and is never deleted'); END;
+    CREATE TABLE source (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('official', 'observer', 'media', 'social')),
+        reference TEXT NOT NULL,       -- a URL, a document number, a report id
+        origin TEXT NOT NULL,          -- the observer or organisation behind it
+        note TEXT NOT NULL DEFAULT '',
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        UNIQUE (kind, origin, reference)
+    );
+    CREATE TRIGGER source_never_changed BEFORE UPDATE ON source
+        BEGIN SELECT RAISE(ABORT, 'a source is never changed; add another'); END;
+    CREATE TRIGGER source_never_deleted BEFORE DELETE ON source
+        BEGIN SELECT RAISE(ABORT, 'a source is never deleted; detach it from the fact'); END;
+    CREATE TABLE fact (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('turnout', 'violation', 'incident', 'queue', 'other')),
+        claim_kk TEXT NOT NULL,
+        claim_ru TEXT NOT NULL,
+        region TEXT,                   -- NULL: the whole country
+        station INTEGER,
+        value TEXT,                    -- a decimal exactly as published
+        as_of TEXT,                    -- UTC, ISO 8601: the instant the value is about
+        detail TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL
+            CHECK (status IN ('new', 'in_review', 'verified', 'false', 'unproven', 'retracted')),
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        editors TEXT NOT NULL DEFAULT '[]',
+        verified_by TEXT,              -- who gave the verdict (verified, false, unproven), and when
+        verified_at TEXT,
+        correction_kk TEXT NOT NULL DEFAULT '',  -- what is true (a retraction's on-air correction)
+        correction_ru TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL,      -- optimistic concurrency: every change names the version it read
+        CHECK (claim_kk != '' OR claim_ru != ''),
+        -- A safety net under studio/desk/rules.py, which decides: never verified by its creator.
+        CHECK (status != 'verified' OR (verified_by IS NOT NULL AND verified_by != created_by)),
+        CHECK (status != 'retracted' OR correction_kk != '' OR correction_ru != '')
+    );
+    CREATE INDEX fact_status ON fact (status, kind);
+    CREATE INDEX fact_instant ON fact (kind, as_of);
+    CREATE TABLE fact_source (
+        fact_id INTEGER NOT NULL REFERENCES fact (id),
+        source_id INTEGER NOT NULL REFERENCES source (id),
+        PRIMARY KEY (fact_id, source_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE fact_report (
+        fact_id INTEGER NOT NULL REFERENCES fact (id),
+        report_id INTEGER NOT NULL REFERENCES report (id),
+        PRIMARY KEY (fact_id, report_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX fact_report_report ON fact_report (report_id);
+    -- One entry per successful change of a fact; fact.version = its number of entries.
+    CREATE TABLE fact_audit (
+        id INTEGER PRIMARY KEY,
+        fact_id INTEGER NOT NULL REFERENCES fact (id),
+        version INTEGER NOT NULL,      -- the fact's version after the change
+        at TEXT NOT NULL,              -- UTC, ISO 8601
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        why TEXT NOT NULL,
+        before TEXT,                   -- JSON; NULL for the creation
+        after TEXT NOT NULL,           -- JSON
+        UNIQUE (fact_id, version)
+    );
+    CREATE TRIGGER fact_audit_append_only_update BEFORE UPDATE ON fact_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER fact_audit_append_only_delete BEFORE DELETE ON fact_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER fact_never_deleted BEFORE DELETE ON fact
+        BEGIN SELECT RAISE(ABORT, 'a fact is never deleted; mark it false or retract it'); END;
+    -- Rows an import could not take, kept as they were with the reason.
+    CREATE TABLE quarantine (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,      -- the same bad row imported again is not added again
+        batch INTEGER NOT NULL REFERENCES import_batch (id),
+        line INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        raw TEXT NOT NULL              -- the row as it was in the file
+    );
+    CREATE TRIGGER quarantine_never_deleted BEFORE DELETE ON quarantine
+        BEGIN SELECT RAISE(ABORT, 'quarantined rows are kept'); END;
+    -- One row per imported row: importing the same row again adds nothing.
+    CREATE TABLE import_key (
+        key TEXT PRIMARY KEY,
+        target TEXT NOT NULL CHECK (target IN ('report', 'fact')),
+        target_id INTEGER NOT NULL,
+        digest TEXT NOT NULL           -- the row's content, to notice a changed re-export
+    ) WITHOUT ROWID;
+    """,
 )
 
 

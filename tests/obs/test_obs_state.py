@@ -102,3 +102,19 @@ def test_wanted_is_frozen_and_hashable() -> None:
     assert wanted.feeds["Almaty feed"] == "srt://a"
     assert wanted.managed == frozenset({BUG})
     assert hash(wanted) == hash(ObsWanted("Studio", frozenset({BUG}), {"Almaty feed": "srt://a"}))
+
+
+def test_known_state_after_a_batch_and_what_it_covers() -> None:
+    from studio.obs.state import ObsActual, ObsWanted, SceneItem
+
+    known = ObsActual("A", {("A", "bug"): SceneItem(7, False), ("B", "lt"): SceneItem(9, True)}, {"feed-x": "udp://1"})
+    wanted = ObsWanted("B", overlays=frozenset({("A", "bug")}), feeds={"feed-x": "udp://2"}, managed=frozenset({("B", "lt")}))
+    assert known.covers(wanted)
+    assert not known.covers(ObsWanted("B", overlays=frozenset({("C", "new")})))
+    assert not ObsActual("A", missing=("source 'x'",)).covers(ObsWanted("A"))
+    after = known.after(wanted)
+    assert after.program_scene == "B"
+    assert after.items == {("A", "bug"): SceneItem(7, True), ("B", "lt"): SceneItem(9, False)}
+    assert after.feeds == {"feed-x": "udp://2"}
+    assert after.after(wanted) == after  # applying the same wanted state again changes nothing
+    assert known.after(ObsWanted(None)).program_scene == "A"  # no wanted scene: the programme stays

@@ -151,3 +151,16 @@ def test_obs_crash_reasserts_the_on_air_scene(switcher: ObsSwitcher, show: Rundo
         item = client.get_scene_item_id(live_a.scene, f"feed-{live_a.region}").scene_item_id
         assert client.get_scene_item_enabled(live_a.scene, item).scene_item_enabled
         client.set_current_scene_transition("Cut")
+
+
+def test_a_scene_switched_by_hand_in_obs_is_put_back(switcher: ObsSwitcher, show: Rundown, obs: ObsProcess) -> None:
+    studio = show.segments[0]
+    switcher.take(studio)
+    assert program(obs) == studio.scene
+    with raw_client(obs) as client:
+        client.set_current_program_scene(FALLBACK_SCENE)  # an operator's hand in OBS
+    # the next status read (about once a second) sees the drift and re-asserts
+    assert wait_for(lambda: program(obs) == studio.scene, timeout=5)
+    # a take after that is one batch from the known state again, and lands
+    switcher.take(show.segments[3])
+    assert program(obs) == show.segments[3].scene

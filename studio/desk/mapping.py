@@ -1,0 +1,180 @@
+"""The import mapping: where each report field is in an export.
+
+The shipped ``mapping.toml`` beside this module documents every key and is
+exactly the default (a test holds the two together). A user's mapping only
+names what differs; unknown keys are refused with the nearest valid one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from studio.desk.model import ReportKind
+from studio.desk.text import name_key
+from studio.diagnostics import Diagnostic, DiagnosticsError, toml_syntax_error
+from studio.regions import regions
+from studio.tomlpos import TomlLocator
+
+
+def _zone(value: Any) -> ZoneInfo:
+    if isinstance(value, ZoneInfo):
+        return value
+    try:
+        return ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}; for Kazakhstan use \"Asia/Almaty\"") from None
+
+
+def _region_id(value: str) -> str:
+    if value not in regions():
+        close = difflib.get_close_matches(value, list(regions()), n=1)
+        raise ValueError(f"{value!r} is not a region id" + (f"; did you mean {close[0]!r}?" if close else ""))
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Columns(_Strict):
+    id: str = Field(default="", description="the export's own row id; empty: none")
+    observer: str = Field(default="observer", description="who sent the report")
+    channel: str = Field(default="channel", description="form, bot, phone...; may be missing")
+    received_at: str = Field(default="received_at", description="when it came in")
+    region: str = Field(default="region", description="region id or name")
+    station: str = Field(default="station", description="polling station number; may be missing")
+    kind: str = Field(default="kind", description="turnout, violation, incident, queue or other")
+    text: str = Field(default="text", description="what the observer wrote")
+    attachments: str = Field(default="attachments", description="paths of photos or files; may be missing")
+
+
+REQUIRED = ("observer", "received_at", "region", "kind", "text")
+
+
+class Mapping(_Strict):
+    format: Literal["auto", "csv", "json", "jsonl"] = Field(default="auto", description="csv, json, jsonl or auto")
+    encoding: str = Field(default="utf-8-sig", description="a Python codec name such as utf-8-sig or cp1251")
+    delimiter: str = Field(default=",", min_length=1, max_length=1, description="one character")
+    records: str = Field(default="", description="JSON key of the list of records")
+    system: str = Field(default="", description="the form or bot whose ids the id column holds")
+    channel: str = Field(default="form", min_length=1, description="the channel of rows without one")
+    time_zone: Annotated[ZoneInfo, BeforeValidator(_zone)] = Field(
+        default=ZoneInfo("Asia/Almaty"), description="an IANA zone such as Asia/Almaty"
+    )
+    time_format: str = Field(default="", description="a strptime format, or empty for ISO 8601")
+    attachment_separator: str = Field(default=";", min_length=1, description="separator of attachment paths")
+    columns: Columns = Columns()
+    regions: dict[str, Annotated[str, AfterValidator(_region_id)]] = Field(
+        default={}, description="spelling = region id"
+    )
+    kinds: dict[str, ReportKind] = Field(default={}, description="spelling = turnout, violation, ...")
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_codec(cls, value: str) -> str:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r}") from None
+        return value
+
+    def region_lookup(self) -> dict[str, str]:
+        """Every accepted spelling (exact, and name_key-folded) -> region id."""
+        table = dict(_builtin_regions())
+        for spelling, region in self.regions.items():
+            table[spelling] = table[name_key(spelling)] = region
+        return table
+
+    def kind_lookup(self) -> dict[str, str]:
+        table = dict(_builtin_kinds())
+        for spelling, kind in self.kinds.items():
+            table[spelling] = table[name_key(spelling)] = kind.value
+        return table
+
+
+_KIND_WORDS = {
+    ReportKind.TURNOUT: ("явка", "келу", "сайлаушылардың келуі", "қатысу", "turnout"),
+    ReportKind.VIOLATION: ("нарушение", "бұзушылық", "бузушылык", "violation"),
+    ReportKind.INCIDENT: ("инцидент", "оқиға", "происшествие", "incident"),
+    ReportKind.QUEUE: ("очередь", "кезек", "queue"),
+    ReportKind.OTHER: ("другое", "басқа", "прочее", "other"),
+}
+
+
+@cache
+def _builtin_regions() -> dict[str, str]:
+    table: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for region in regions().values():
+        for spelling in (region.id, region.kk, region.ru, region.en):
+            for key in (spelling, name_key(spelling)):
+                if table.get(key, region.id) != region.id:
+                    ambiguous.add(key)
+                table[key] = region.id
+    return {key: value for key, value in table.items() if key not in ambiguous}
+
+
+@cache
+def _builtin_kinds() -> dict[str, str]:
+    table = {}
+    for kind, words in _KIND_WORDS.items():
+        for word in (kind.value, *words):
+            table[word] = table[name_key(word)] = kind.value
+    return table
+
+
+DEFAULT_FILE = Path(__file__).with_name("mapping.toml")
+
+
+def load_mapping(path: Path | None) -> Mapping:
+    """The mapping in ``path``; with None, the default. Errors: DiagnosticsError."""
+    if path is None:
+        return Mapping()
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DiagnosticsError(
+            [
+                Diagnostic(
+                    Path(path), 1, 0, f"cannot read the mapping: {getattr(error, 'strerror', None) or error}",
+                    "check the --mapping path",
+                )
+            ]
+        ) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DiagnosticsError([toml_syntax_error(Path(path), error)]) from None
+    try:
+        return Mapping.model_validate(raw)
+    except ValidationError as error:
+        raise DiagnosticsError(_diagnostics(Path(path), text, error)) from None
+
+
+def _diagnostics(path: Path, text: str, error: ValidationError) -> list[Diagnostic]:
+    locator = TomlLocator(text)
+    found = []
+    for problem in error.errors():
+        where = tuple(problem["loc"])
+        line, _ = locator.find(where)
+        section = str(where[0]) if len(where) > 1 and where[0] in ("columns", "regions", "kinds") else ""
+        name = f"[{section}] {where[-1]}" if section else str(where[-1])
+        message = problem["msg"].removeprefix("Value error, ")
+        model: type[BaseModel] = Columns if section == "columns" else Mapping
+        field = model.model_fields.get(str(where[-1]))
+        hint = f"expected {field.description}" if field is not None and field.description else ""
+        if problem["type"] == "extra_forbidden":
+            known = list(model.model_fields)
+            close = difflib.get_close_matches(str(where[-1]), known, n=1)
+            message = "unknown key"
+            hint = (f"did you mean '{close[0]}'? " if close else "") + "known keys: " + ", ".join(known)
+        found.append(Diagnostic(path, line, 0, f"{name}: {message}", hint))
+    return sorted(found, key=lambda d: d.line)

@@ -1,0 +1,201 @@
+"""The desk's domain: what came in (reports), what backs a claim (sources),
+and the checkable statements the desk works on (facts).
+
+Plain data, no I/O. Every rule that changes a fact lives in ``rules.py`` and
+nowhere else; the store (``studio/store/desk.py``) only persists what the
+rules return. All instants are timezone-aware and in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class ReportKind(StrEnum):
+    TURNOUT = "turnout"
+    VIOLATION = "violation"
+    INCIDENT = "incident"
+    QUEUE = "queue"
+    OTHER = "other"
+
+
+class SourceKind(StrEnum):
+    OFFICIAL = "official"  # the election (referendum) commission
+    OBSERVER = "observer"
+    MEDIA = "media"
+    SOCIAL = "social"
+
+
+class Status(StrEnum):
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    VERIFIED = "verified"
+    FALSE = "false"
+    UNPROVEN = "unproven"
+    RETRACTED = "retracted"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One message as it came in from an observer; never changed afterwards."""
+
+    id: int
+    observer: str
+    channel: str  # form, bot, phone, ...
+    received_at: datetime  # UTC
+    region: str  # an id of studio/regions.toml
+    station: int | None  # polling station number; None: not about one station
+    kind: ReportKind
+    text: str
+    attachments: tuple[str, ...] = ()
+    group_id: int = 0  # the id of the first report of its group (its own id for a lead)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What backs a claim. Independence is counted by ``origin``: the observer
+    or the organisation that stands behind it (see rules.evidence)."""
+
+    id: int
+    kind: SourceKind
+    reference: str  # a URL, a document number, a report id
+    origin: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRef:
+    """A report linked to a fact, with the one thing the rules need: who sent it."""
+
+    id: int
+    observer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The statement in Kazakh and/or Russian; at least one is not empty."""
+
+    kk: str = ""
+    ru: str = ""
+
+    def text(self, language: str) -> str:
+        """The claim in ``language``, else in the other on-air language."""
+        first, second = (self.kk, self.ru) if language == "kk" else (self.ru, self.kk)
+        return first or second
+
+
+CONTENT_FIELDS = ("kind", "claim", "region", "station", "value", "as_of", "detail")
+"""What a fact says. Changing any of them is an edit (rules.Edit)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A fact before it is created: its content only."""
+
+    kind: ReportKind
+    claim: Claim
+    region: str | None = None  # None: the whole country
+    station: int | None = None
+    value: Decimal | None = None  # e.g. turnout percent, exactly as published
+    as_of: datetime | None = None  # the instant the value is about, e.g. a turnout release
+    detail: tuple[tuple[str, str], ...] = ()  # further published figures, e.g. (("voters", "2393844"),)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A checkable statement and where it stands. Only ``verified`` goes on air."""
+
+    id: int  # 0 until stored
+    kind: ReportKind
+    claim: Claim
+    region: str | None
+    station: int | None
+    value: Decimal | None
+    as_of: datetime | None
+    detail: tuple[tuple[str, str], ...]
+    status: Status
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    version: int  # 1 when created, +1 with every change; each change has one audit entry
+    editors: tuple[str, ...] = ()  # everyone but the creator who changed the content
+    verified_by: str | None = None  # who gave the verdict (verified, false or unproven), and when
+    verified_at: datetime | None = None
+    correction: Claim = Claim()  # what is true: on a retraction, what goes on air instead; on false, optional
+    sources: tuple[Source, ...] = ()
+    reports: tuple[ReportRef, ...] = ()
+
+    @property
+    def decided(self) -> bool:
+        """A verdict stands: verified, false or unproven."""
+        return self.status in (Status.VERIFIED, Status.FALSE, Status.UNPROVEN)
+
+    @property
+    def airable(self) -> bool:
+        """True only for a verified fact: the one test a graphic must pass."""
+        return self.status is Status.VERIFIED
+
+    @property
+    def authors(self) -> frozenset[str]:
+        """Who wrote what the fact says; none of them may verify it."""
+        return frozenset((self.created_by, *self.editors))
+
+    @property
+    def details(self) -> dict[str, str]:
+        return dict(self.detail)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The fact as JSON-ready data, as the audit log records it."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "status": self.status.value,
+            "kind": self.kind.value,
+            "claim": {"kk": self.claim.kk, "ru": self.claim.ru},
+            "region": self.region,
+            "station": self.station,
+            "value": None if self.value is None else str(self.value),
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "detail": dict(self.detail),
+            "created_by": self.created_by,
+            "editors": list(self.editors),
+            "verified_by": self.verified_by,
+            "correction": {"kk": self.correction.kk, "ru": self.correction.ru},
+            "sources": [s.id for s in self.sources],
+            "reports": [r.id for r in self.reports],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One change of one fact: who, when, why, and the fact before and after."""
+
+    fact_id: int
+    version: int  # the fact's version after the change
+    at: datetime
+    who: str
+    action: str
+    why: str
+    before: dict[str, Any] | None  # None for the creation
+    after: dict[str, Any] = field(default_factory=dict)
+
+
+class FactReader(Protocol):
+    """What graphics read: facts only, never reports. Implemented by DeskStore.
+
+    ``get`` returns a fact in any status, so a graphic already on air can see
+    that its fact was retracted; anything newly put on air must be
+    ``fact.airable``. ``verified_turnout`` returns only verified facts.
+    """
+
+    def get(self, fact_id: int) -> Fact | None: ...
+
+    def verified_turnout(self, hour: datetime) -> list[Fact]:
+        """Verified turnout facts published at ``hour`` (an aware instant, any
+        zone), at most one per region, the country (region None) first, then
+        in the order of studio/regions.toml."""
+        ...

@@ -1,0 +1,451 @@
+"""The verification rules: the one place that decides how a fact may change.
+
+::
+
+    new ─StartReview─▶ in_review ─Verify─▶ verified ─Retract─▶ retracted
+                        │   ▲                 │                    │
+         MarkFalse,     │   └─ Edit, Detach ──┘                    │
+         MarkUnproven   ▼   └─ Reopen ◀── false, unproven, retracted
+                  false | unproven
+
+- Four eyes: a verdict (verified, false, unproven) is given by someone who
+  is not an author of the fact: not its creator and not anyone who edited
+  what it says. A retraction may be made by anyone: pulling a wrong fact off
+  air must never wait for a second person.
+- ``verified`` needs one official source, or two independent ones: at least
+  two different observers or organisations among the attached observer and
+  media sources and the observers of the linked reports. Social media is a
+  lead, never evidence. Two reports of one observer are one origin.
+- A turnout-like fact (one with a value and an ``as_of`` instant) cannot be
+  verified while another verified fact gives a different value for the same
+  kind, region, station and instant: retract the other first.
+- A verdict is given only in review, and records who gave it and when
+  (``verified_by``, ``verified_at``); a false verdict may say what is true
+  (``correction``, for a debunk card). A retraction needs its correction in
+  Kazakh and/or Russian: it is what goes on air instead.
+- Editing what a verified (or decided, or retracted) fact says sends it back
+  to review; so does taking evidence away from a verified fact. A fact that
+  is back in review has no verdict, and a decided or retracted fact returns
+  to verified only through review (Reopen or Edit, then Verify).
+- Every successful change returns exactly one ``Change``, which the store
+  writes as one audit entry; a refused change raises ``RuleError`` and
+  changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable, Mapping, Sequence
+
+from studio.desk.model import CONTENT_FIELDS, Claim, Draft, Fact, ReportKind, ReportRef, Source, SourceKind, Status
+from studio.regions import regions
+
+
+class RuleError(Exception):
+    """A change the rules refuse; ``code`` names the message for translation."""
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+# --- actions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StartReview:
+    why: str = "taken into review"
+
+
+@dataclass(frozen=True, slots=True)
+class Verify:
+    why: str = "verified"
+
+
+@dataclass(frozen=True, slots=True)
+class MarkFalse:
+    why: str
+    correction: Claim = Claim()  # what is true, for a debunk card (optional)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkUnproven:
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Retract:
+    correction: Claim  # what goes on air instead, in Kazakh and/or Russian; also the audit's why
+
+
+@dataclass(frozen=True, slots=True)
+class Reopen:
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    changes: Mapping[str, Any]  # names of CONTENT_FIELDS
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttachSource:
+    source: Source
+    why: str = "source attached"
+
+
+@dataclass(frozen=True, slots=True)
+class DetachSource:
+    source_id: int
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkReports:
+    reports: tuple[ReportRef, ...]
+    why: str = "reports linked"
+
+
+@dataclass(frozen=True, slots=True)
+class UnlinkReports:
+    report_ids: tuple[int, ...]
+    why: str
+
+
+Action = (
+    StartReview | Verify | MarkFalse | MarkUnproven | Retract | Reopen | Edit | AttachSource | DetachSource
+    | LinkReports | UnlinkReports
+)
+
+_VERDICTS: dict[type, Status] = {Verify: Status.VERIFIED, MarkFalse: Status.FALSE, MarkUnproven: Status.UNPROVEN}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One successful change: the store writes ``after`` and one audit entry."""
+
+    before: Fact | None
+    after: Fact
+    action: str
+    why: str
+    by: str
+    at: datetime
+
+
+# --- evidence ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    official: bool
+    origins: frozenset[str]  # "observer:<name>" and "org:<name>", folded
+
+    @property
+    def enough(self) -> bool:
+        return self.official or len(self.origins) >= 2
+
+    def describe(self) -> str:
+        if self.official:
+            return "an official source"
+        if not self.origins:
+            return "no counting source"
+        return f"{len(self.origins)} independent origin(s): " + ", ".join(sorted(self.origins))
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def evidence(sources: Iterable[Source], reports: Iterable[ReportRef]) -> Evidence:
+    """What the attached sources and linked reports are worth for verification."""
+    official = False
+    origins: set[str] = set()
+    for source in sources:
+        if source.kind is SourceKind.OFFICIAL:
+            official = True
+        elif source.kind is SourceKind.OBSERVER:
+            origins.add("observer:" + _fold(source.origin))
+        elif source.kind is SourceKind.MEDIA:
+            origins.add("org:" + _fold(source.origin))
+    origins.update("observer:" + _fold(report.observer) for report in reports)
+    return Evidence(official, frozenset(origins))
+
+
+def is_rival(fact: Fact, other: Fact) -> bool:
+    """True when ``other`` is verified and says a different value about the same thing."""
+    return (
+        other.id != fact.id
+        and other.status is Status.VERIFIED
+        and fact.value is not None
+        and fact.as_of is not None
+        and (other.kind, other.region, other.station, other.as_of) == (fact.kind, fact.region, fact.station, fact.as_of)
+        and other.value != fact.value
+    )
+
+
+def verify_blockers(fact: Fact, by: str, rivals: Sequence[Fact] = ()) -> list[RuleError]:
+    """Every reason ``by`` may not verify ``fact`` now (empty: they may)."""
+    found = []
+    if fact.status is not Status.IN_REVIEW:
+        found.append(_status_error(fact, "verify", (Status.IN_REVIEW,)))
+    if by in fact.authors:
+        found.append(_four_eyes(fact, by))
+    proof = evidence(fact.sources, fact.reports)
+    if not proof.enough:
+        found.append(
+            RuleError(
+                "fact.sources",
+                f"fact #{fact.id} needs one official source or two independent ones; it has {proof.describe()}",
+                fact=fact.id,
+            )
+        )
+    for rival in rivals:
+        if is_rival(fact, rival):
+            found.append(
+                RuleError(
+                    "fact.rival",
+                    f"fact #{rival.id} is verified with {rival.value} for the same place and time; "
+                    f"retract it before verifying {fact.value}",
+                    fact=fact.id,
+                    rival=rival.id,
+                )
+            )
+    return found
+
+
+# --- creating and changing ----------------------------------------------------
+
+
+def create(
+    draft: Draft,
+    *,
+    by: str,
+    at: datetime,
+    sources: Sequence[Source] = (),
+    reports: Sequence[ReportRef] = (),
+    why: str = "created",
+) -> Change:
+    by, at = _who(by), _when(at)
+    content = check_content(dataclasses.asdict(draft) | {"claim": draft.claim})
+    fact = Fact(
+        id=0,
+        status=Status.NEW,
+        created_by=by,
+        created_at=at,
+        updated_at=at,
+        version=1,
+        sources=_unique_sources(sources),
+        reports=_unique_reports(reports),
+        **content,
+    )
+    return Change(None, fact, "create", why.strip() or "created", by, at)
+
+
+def apply(fact: Fact, action: Action, *, by: str, at: datetime, rivals: Sequence[Fact] = ()) -> Change:
+    """The fact after ``action`` by ``by`` at ``at``, or RuleError.
+
+    ``rivals``: the other verified facts of the same kind and instant; the
+    store passes them for ``Verify``.
+    """
+    by, at = _who(by), _when(at)
+    name = _action_name(action)
+    changes: dict[str, Any]
+    match action:
+        case StartReview():
+            _require_status(fact, name, (Status.NEW,))
+            changes = {"status": Status.IN_REVIEW}
+        case Verify() | MarkFalse() | MarkUnproven():
+            if isinstance(action, Verify):
+                blockers = verify_blockers(fact, by, rivals)
+                if blockers:
+                    raise RuleError(blockers[0].code, "; ".join(str(b) for b in blockers), **blockers[0].params)
+            else:
+                _require_status(fact, name, (Status.IN_REVIEW,))
+                _require_why(action.why, name)
+                if by in fact.authors:
+                    raise _four_eyes(fact, by)
+            changes = {"status": _VERDICTS[type(action)], "verified_by": by, "verified_at": at}
+            if isinstance(action, MarkFalse):
+                changes["correction"] = _claim(action.correction)
+        case Retract():
+            _require_status(fact, name, (Status.VERIFIED,))
+            correction = _claim(action.correction)
+            if not (correction.kk or correction.ru):
+                raise RuleError("fact.correction", "a retraction needs the correction text that goes on air")
+            changes = {"status": Status.RETRACTED, "correction": correction}
+            return _changed(fact, changes, name, " / ".join(filter(None, (correction.kk, correction.ru))), by, at)
+        case Reopen():
+            _require_status(fact, name, (Status.FALSE, Status.UNPROVEN, Status.RETRACTED))
+            _require_why(action.why, name)
+            changes = {"status": Status.IN_REVIEW}
+        case Edit():
+            _require_why(action.why, name)
+            unknown = sorted(set(action.changes) - set(CONTENT_FIELDS))
+            if unknown:
+                raise RuleError(
+                    "fact.content", f"cannot edit {', '.join(unknown)}; editable: {', '.join(CONTENT_FIELDS)}"
+                )
+            current = {name: getattr(fact, name) for name in CONTENT_FIELDS}
+            content = check_content(current | dict(action.changes))
+            if content == current:
+                raise RuleError("fact.nothing", f"the edit changes nothing in fact #{fact.id}", fact=fact.id)
+            changes = content | {"status": Status.NEW if fact.status is Status.NEW else Status.IN_REVIEW}
+            if by != fact.created_by and by not in fact.editors:
+                changes["editors"] = (*fact.editors, by)
+        case AttachSource(source=source):
+            if any(s.id == source.id for s in fact.sources):
+                raise RuleError("fact.nothing", f"source #{source.id} is already attached to fact #{fact.id}")
+            changes = {"sources": _unique_sources((*fact.sources, source))}
+        case DetachSource(source_id=source_id):
+            _require_why(action.why, name)
+            if not any(s.id == source_id for s in fact.sources):
+                raise RuleError("fact.nothing", f"source #{source_id} is not attached to fact #{fact.id}")
+            changes = {"sources": tuple(s for s in fact.sources if s.id != source_id)} | _weakened(fact)
+        case LinkReports(reports=reports):
+            known = {r.id for r in fact.reports}
+            new = [r for r in reports if r.id not in known]
+            if not new:
+                raise RuleError("fact.nothing", f"those reports are already linked to fact #{fact.id}")
+            changes = {"reports": _unique_reports((*fact.reports, *new))}
+        case UnlinkReports(report_ids=report_ids):
+            _require_why(action.why, name)
+            missing = sorted(set(report_ids) - {r.id for r in fact.reports})
+            if missing or not report_ids:
+                raise RuleError("fact.nothing", f"reports {missing} are not linked to fact #{fact.id}")
+            changes = {"reports": tuple(r for r in fact.reports if r.id not in set(report_ids))} | _weakened(fact)
+        case _:
+            raise TypeError(f"not a desk action: {action!r}")
+    return _changed(fact, changes, name, action.why.strip(), by, at)
+
+
+def _changed(fact: Fact, changes: dict[str, Any], action: str, why: str, by: str, at: datetime) -> Change:
+    if changes.get("status", fact.status) in (Status.NEW, Status.IN_REVIEW):  # no verdict stands
+        changes = {"verified_by": None, "verified_at": None} | changes
+    after = dataclasses.replace(fact, **changes, version=fact.version + 1, updated_at=at)
+    return Change(fact, after, action, why, by, at)
+
+
+def _weakened(fact: Fact) -> dict[str, Any]:
+    """Evidence taken away from a verified fact sends it back to review."""
+    return {"status": Status.IN_REVIEW} if fact.status is Status.VERIFIED else {}
+
+
+# --- content ------------------------------------------------------------------
+
+
+def check_content(content: Mapping[str, Any]) -> dict[str, Any]:
+    """The CONTENT_FIELDS of ``content``, checked and normalised, or RuleError."""
+    try:
+        kind = ReportKind(content["kind"])
+    except ValueError:
+        raise RuleError("fact.content", f"unknown kind {content['kind']!r}; one of {_names(ReportKind)}") from None
+    claim = _claim(content["claim"])
+    if not (claim.kk or claim.ru):
+        raise RuleError("fact.content", "a fact needs its claim in Kazakh or Russian")
+    region = content.get("region")
+    if region is not None and region not in regions():
+        raise RuleError("fact.content", f"unknown region {region!r}; use an id of studio/regions.toml or none")
+    station = content.get("station")
+    if station is not None and (isinstance(station, bool) or not isinstance(station, int) or station < 1):
+        raise RuleError("fact.content", f"station must be a positive number, not {station!r}")
+    value = content.get("value")
+    if value is not None:
+        try:
+            value = Decimal(str(value)) if not isinstance(value, Decimal) else value
+        except InvalidOperation:
+            raise RuleError("fact.content", f"value {value!r} is not a number") from None
+        if not value.is_finite():
+            raise RuleError("fact.content", f"value {value} is not a number")
+        if kind is ReportKind.TURNOUT and not 0 <= value <= 100:
+            raise RuleError("fact.content", f"turnout {value} is not a percentage between 0 and 100")
+    as_of = content.get("as_of")
+    if as_of is not None:
+        as_of = _when(as_of)
+    detail = content.get("detail") or ()
+    pairs = detail.items() if isinstance(detail, Mapping) else detail
+    detail = tuple(sorted((str(k), str(v)) for k, v in pairs))
+    return {
+        "kind": kind,
+        "claim": claim,
+        "region": region,
+        "station": station,
+        "value": value,
+        "as_of": as_of,
+        "detail": detail,
+    }
+
+
+# --- helpers ------------------------------------------------------------------
+
+
+def _claim(value: Any) -> Claim:
+    """A Claim from a Claim or a {"kk": ..., "ru": ...} mapping, trimmed."""
+    if isinstance(value, Mapping):
+        value = Claim(**value)
+    if not isinstance(value, Claim):
+        raise RuleError("fact.content", f"expected Kazakh and/or Russian text (a Claim), not {value!r}")
+    return Claim(str(value.kk).strip(), str(value.ru).strip())
+
+
+def _who(by: str) -> str:
+    name = (by or "").strip()
+    if not name:
+        raise RuleError("fact.who", "every change needs the name of who makes it")
+    return name
+
+
+def _when(at: datetime) -> datetime:
+    if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
+        raise RuleError("fact.time", f"{at!r} is not an aware instant; desk times are in UTC")
+    return at.astimezone(UTC)
+
+
+def _require_why(why: str, action: str) -> None:
+    if not why.strip():
+        raise RuleError("fact.why", f"{action.replace('_', ' ')} needs a reason (why)")
+
+
+def _require_status(fact: Fact, action: str, allowed: tuple[Status, ...]) -> None:
+    if fact.status not in allowed:
+        raise _status_error(fact, action, allowed)
+
+
+def _status_error(fact: Fact, action: str, allowed: tuple[Status, ...]) -> RuleError:
+    return RuleError(
+        "fact.status",
+        f"cannot {action.replace('_', ' ')} fact #{fact.id}: it is {fact.status.value}, "
+        f"not {' or '.join(s.value for s in allowed)}",
+        fact=fact.id,
+        status=fact.status.value,
+    )
+
+
+def _four_eyes(fact: Fact, by: str) -> RuleError:
+    return RuleError(
+        "fact.four_eyes",
+        f"{by} wrote fact #{fact.id}, so someone else must give the verdict (four eyes)",
+        fact=fact.id,
+        who=by,
+    )
+
+
+def _unique_sources(sources: Iterable[Source]) -> tuple[Source, ...]:
+    return tuple(sorted({s.id: s for s in sources}.values(), key=lambda s: s.id))
+
+
+def _unique_reports(reports: Iterable[ReportRef]) -> tuple[ReportRef, ...]:
+    return tuple(sorted({r.id: r for r in reports}.values(), key=lambda r: r.id))
+
+
+def _action_name(action: Action) -> str:
+    name = type(action).__name__
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+def _names(enum: Any) -> str:
+    return ", ".join(member.value for member in enum)

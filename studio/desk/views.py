@@ -1,0 +1,64 @@
+"""The desk as the graphics see it: ``GraphicsFacts`` adapts the desk's store
+to ``studio.graphics.gate.FactSource``.
+
+The gate decides what may reach air; this only translates. Fact ids become
+strings ("42"), the country is region "national", ``as_of`` is the instant a
+figure is about or else the moment of the verdict, sources are their
+references (URLs), the verifier is who gave the verdict.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Sequence
+from zoneinfo import ZoneInfo
+
+from studio.desk.model import Fact, Status
+from studio.graphics.gate import FactView
+from studio.store.desk import DeskStore
+
+
+def view(fact: Fact) -> FactView:
+    return FactView(
+        id=str(fact.id),
+        status=fact.status.value,
+        claim_kk=fact.claim.kk,
+        claim_ru=fact.claim.ru,
+        value=None if fact.value is None else str(fact.value),
+        region=fact.region or "national",
+        sources=tuple(source.reference for source in fact.sources),
+        verifier=fact.verified_by or "",
+        as_of=fact.as_of or fact.verified_at or fact.updated_at,
+        correction_kk=fact.correction.kk,
+        correction_ru=fact.correction.ru,
+    )
+
+
+class GraphicsFacts:
+    """A FactSource over the desk's store for the show of ``day``."""
+
+    def __init__(self, desk: DeskStore, day: date, zone: ZoneInfo = ZoneInfo("Asia/Almaty")) -> None:
+        self.desk, self.day, self.zone = desk, day, zone
+
+    def fact(self, fact_id: str) -> FactView | None:
+        """The fact with this id ("42") in its current status, or None."""
+        text = str(fact_id).strip()
+        found = self.desk.get(int(text)) if text.isdigit() else None
+        return None if found is None else view(found)
+
+    def turnout(self, hour: time) -> Sequence[FactView]:
+        """Every turnout figure released at ``hour`` local time of the show day,
+        in any status. Verified copies of one figure (equal values; the rules
+        forbid different ones) are given once, the latest verdict."""
+        instant = datetime.combine(self.day, hour, self.zone)
+        facts = self.desk.turnout_facts(None, instant, every_region=True)
+        verified: dict[str | None, Fact] = {}
+        others: list[Fact] = []
+        for fact in facts:
+            if fact.status is not Status.VERIFIED:
+                others.append(fact)
+            elif fact.region not in verified or (fact.verified_at or fact.updated_at) >= (
+                verified[fact.region].verified_at or verified[fact.region].updated_at
+            ):
+                verified[fact.region] = fact
+        return [view(fact) for fact in (*verified.values(), *others)]

@@ -1,0 +1,331 @@
+"""The desk's tables: facts, sources and their audit (reports, imports and the
+quarantine are in intake.py, DeskStore's base).
+
+The store decides nothing about facts: every change goes through
+``studio.desk.rules`` and is written with its one audit entry in the same
+transaction. Changes are optimistic: the caller passes the version of the
+fact it read, and a fact that someone else changed since raises
+``ConflictError`` instead of being overwritten. Times are UTC ISO 8601 text.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+from urllib.parse import urlsplit
+
+from studio.desk import rules
+from studio.desk.model import AuditEntry, Claim, Draft, Fact, ReportKind, ReportRef, Source, SourceKind, Status
+from studio.regions import regions
+from studio.store.db import connect
+from studio.store.intake import (
+    Added,
+    DeskError,
+    GroupSummary,
+    IntakeTables,
+    NewReport,
+    QuarantineRow,
+    _time,
+    utc_text,
+)
+
+__all__ = [
+    "Added", "ConflictError", "DeskError", "DeskStore", "GroupSummary", "NewReport", "QuarantineRow", "open_desk",
+    "utc_text",
+]
+
+
+class ConflictError(Exception):
+    """Someone else changed the fact since it was read; reload and decide again."""
+
+    def __init__(self, fact_id: int, read: int, current: int, who: str, at: datetime | None) -> None:
+        when = f" at {at:%H:%M:%S} UTC" if at else ""
+        super().__init__(
+            f"fact #{fact_id} was changed by {who}{when} (it is at version {current}, you read version {read}); "
+            "reload it and decide again"
+        )
+        self.fact_id, self.read, self.current, self.who, self.at = fact_id, read, current, who, at
+
+
+class DeskStore(IntakeTables):
+    """Typed access to the desk tables; implements ``studio.desk.FactReader``."""
+
+    # --- facts: reading -----------------------------------------------------
+
+    def get(self, fact_id: int) -> Fact | None:
+        with self._reading():
+            return self._fact(fact_id)
+
+    def facts(self, status: Status | None = None, kind: ReportKind | None = None) -> list[Fact]:
+        where, params = [], []
+        if status is not None:
+            where.append("status = ?")
+            params.append(Status(status).value)
+        if kind is not None:
+            where.append("kind = ?")
+            params.append(ReportKind(kind).value)
+        sql = "SELECT id FROM fact" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        with self._reading():
+            return [self._fact(row[0]) for row in self.db.execute(sql, params).fetchall()]  # type: ignore[misc]
+
+    def verified_turnout(self, hour: datetime) -> list[Fact]:
+        """FactReader: verified turnout at ``hour``, one per region, the country first."""
+        with self._reading():
+            rows = self.db.execute(
+                "SELECT id FROM fact WHERE kind = 'turnout' AND as_of = ? AND status = 'verified' "
+                "ORDER BY verified_at, id",
+                (utc_text(hour),),
+            ).fetchall()
+            latest: dict[str | None, Fact] = {}
+            for row in rows:
+                fact = self._fact(row[0])
+                if fact is not None:
+                    latest[fact.region] = fact  # equal values: rules.is_rival forbids others
+        order = {None: -1} | {region: index for index, region in enumerate(regions())}
+        return sorted(latest.values(), key=lambda f: order.get(f.region, len(order)))
+
+    def turnout_facts(self, region: str | None, as_of: datetime, *, every_region: bool = False) -> list[Fact]:
+        """Every turnout fact for ``region`` (None: the country) at ``as_of``, in
+        any status; ``every_region``: for all regions and the country."""
+        sql = "SELECT id FROM fact WHERE kind = 'turnout' AND as_of = ?"
+        params: tuple[Any, ...] = (utc_text(as_of),)
+        if not every_region:
+            sql, params = sql + " AND region IS ?", (*params, region)
+        with self._reading():
+            rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
+            return [f for row in rows if (f := self._fact(row[0])) is not None]
+
+    def audit(self, fact_id: int) -> list[AuditEntry]:
+        return [
+            AuditEntry(
+                fact_id=row["fact_id"],
+                version=row["version"],
+                at=datetime.fromisoformat(row["at"]),
+                who=row["who"],
+                action=row["action"],
+                why=row["why"],
+                before=json.loads(row["before"]) if row["before"] else None,
+                after=json.loads(row["after"]),
+            )
+            for row in self.db.execute("SELECT * FROM fact_audit WHERE fact_id = ? ORDER BY version", (fact_id,))
+        ]
+
+    def _fact(self, fact_id: int) -> Fact | None:
+        row = self.db.execute("SELECT * FROM fact WHERE id = ?", (fact_id,)).fetchone()
+        if row is None:
+            return None
+        sources = tuple(
+            _source(s)
+            for s in self.db.execute(
+                "SELECT s.* FROM fact_source f JOIN source s ON s.id = f.source_id WHERE f.fact_id = ? ORDER BY s.id",
+                (fact_id,),
+            )
+        )
+        reports = tuple(
+            ReportRef(r[0], r[1])
+            for r in self.db.execute(
+                "SELECT r.id, r.observer FROM fact_report f JOIN report r ON r.id = f.report_id "
+                "WHERE f.fact_id = ? ORDER BY r.id",
+                (fact_id,),
+            )
+        )
+        return Fact(
+            id=row["id"],
+            kind=ReportKind(row["kind"]),
+            claim=Claim(row["claim_kk"], row["claim_ru"]),
+            region=row["region"],
+            station=row["station"],
+            value=None if row["value"] is None else Decimal(row["value"]),
+            as_of=_time(row["as_of"]),
+            detail=tuple(sorted(json.loads(row["detail"]).items())),
+            status=Status(row["status"]),
+            created_by=row["created_by"],
+            created_at=datetime.fromisoformat(row["created_at"]),
+            updated_at=datetime.fromisoformat(row["updated_at"]),
+            version=row["version"],
+            editors=tuple(json.loads(row["editors"])),
+            verified_by=row["verified_by"],
+            verified_at=_time(row["verified_at"]),
+            correction=Claim(row["correction_kk"], row["correction_ru"]),
+            sources=sources,
+            reports=reports,
+        )
+
+    # --- facts: changing (each is one transaction, or joins write()) ---------
+
+    def create_fact(
+        self,
+        draft: Draft,
+        *,
+        by: str,
+        at: datetime,
+        source_ids: Sequence[int] = (),
+        report_ids: Sequence[int] = (),
+        why: str = "created",
+    ) -> Fact:
+        with self._writing():
+            change = rules.create(
+                draft, by=by, at=at, sources=self._sources(source_ids), reports=self._report_refs(report_ids), why=why
+            )
+            return self._save(change)
+
+    def change(self, fact_id: int, version: int, action: rules.Action, *, by: str, at: datetime) -> Fact:
+        """Apply ``action`` to the fact as read at ``version``; the fact after it.
+
+        Raises ConflictError if the fact is no longer at ``version``, and
+        rules.RuleError if the rules refuse; either way nothing changes.
+        """
+        with self._writing():
+            fact = self._fact(fact_id)
+            if fact is None:
+                raise DeskError(f"there is no fact #{fact_id}")
+            if fact.version != version:
+                last = self.db.execute(
+                    "SELECT who, at FROM fact_audit WHERE fact_id = ? ORDER BY version DESC LIMIT 1", (fact_id,)
+                ).fetchone()
+                raise ConflictError(fact_id, version, fact.version, last["who"], _time(last["at"]))
+            # Whatever the caller put in the action, the rules judge the stored source or report.
+            if isinstance(action, rules.AttachSource):
+                action = replace(action, source=self._sources([action.source.id])[0])
+            elif isinstance(action, rules.LinkReports):
+                action = replace(action, reports=self._report_refs([r.id for r in action.reports]))
+            rivals: list[Fact] = []
+            if isinstance(action, rules.Verify) and fact.as_of is not None:
+                rows = self.db.execute(
+                    "SELECT id FROM fact WHERE kind = ? AND as_of = ? AND status = 'verified' AND id != ?",
+                    (fact.kind.value, utc_text(fact.as_of), fact.id),
+                ).fetchall()
+                rivals = [f for row in rows if (f := self._fact(row[0])) is not None]
+            return self._save(rules.apply(fact, action, by=by, at=at, rivals=rivals))
+
+    def attach_source(self, fact_id: int, version: int, source_id: int, *, by: str, at: datetime) -> Fact:
+        source = self._sources([source_id])[0]
+        return self.change(fact_id, version, rules.AttachSource(source), by=by, at=at)
+
+    def link_reports(self, fact_id: int, version: int, report_ids: Sequence[int], *, by: str, at: datetime) -> Fact:
+        return self.change(fact_id, version, rules.LinkReports(self._report_refs(report_ids)), by=by, at=at)
+
+    def _save(self, change: rules.Change) -> Fact:
+        after = change.after
+        values = (
+            after.kind.value,
+            after.claim.kk,
+            after.claim.ru,
+            after.region,
+            after.station,
+            None if after.value is None else str(after.value),
+            None if after.as_of is None else utc_text(after.as_of),
+            json.dumps(dict(after.detail), ensure_ascii=False),
+            after.status.value,
+            utc_text(after.updated_at),
+            json.dumps(list(after.editors), ensure_ascii=False),
+            after.verified_by,
+            None if after.verified_at is None else utc_text(after.verified_at),
+            after.correction.kk,
+            after.correction.ru,
+            after.version,
+        )
+        columns = (
+            "kind, claim_kk, claim_ru, region, station, value, as_of, detail, status, updated_at, editors, "
+            "verified_by, verified_at, correction_kk, correction_ru, version"
+        )
+        before = change.before
+        if before is None:
+            cursor = self.db.execute(
+                f"INSERT INTO fact ({columns}, created_by, created_at) VALUES ({', '.join('?' * (len(values) + 2))})",
+                (*values, after.created_by, utc_text(after.created_at)),
+            )
+            after = replace(after, id=int(cursor.lastrowid or 0))
+            old_sources: set[int] = set()
+            old_reports: set[int] = set()
+        else:
+            assignments = ", ".join(f"{name.strip()} = ?" for name in columns.split(","))
+            cursor = self.db.execute(
+                f"UPDATE fact SET {assignments} WHERE id = ? AND version = ?", (*values, before.id, before.version)
+            )
+            if cursor.rowcount != 1:  # cannot happen inside the write transaction; a net all the same
+                raise ConflictError(before.id, before.version, -1, "another terminal", None)
+            old_sources, old_reports = {s.id for s in before.sources}, {r.id for r in before.reports}
+        new_sources, new_reports = {s.id for s in after.sources}, {r.id for r in after.reports}
+        self.db.executemany(
+            "INSERT INTO fact_source (fact_id, source_id) VALUES (?, ?)",
+            [(after.id, i) for i in sorted(new_sources - old_sources)],
+        )
+        self.db.executemany(
+            "DELETE FROM fact_source WHERE fact_id = ? AND source_id = ?",
+            [(after.id, i) for i in sorted(old_sources - new_sources)],
+        )
+        self.db.executemany(
+            "INSERT INTO fact_report (fact_id, report_id) VALUES (?, ?)",
+            [(after.id, i) for i in sorted(new_reports - old_reports)],
+        )
+        self.db.executemany(
+            "DELETE FROM fact_report WHERE fact_id = ? AND report_id = ?",
+            [(after.id, i) for i in sorted(old_reports - new_reports)],
+        )
+        self.db.execute(
+            "INSERT INTO fact_audit (fact_id, version, at, who, action, why, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                after.id,
+                after.version,
+                utc_text(change.at),
+                change.by,
+                change.action,
+                change.why,
+                None if before is None else json.dumps(before.snapshot(), ensure_ascii=False),
+                json.dumps(after.snapshot(), ensure_ascii=False),
+            ),
+        )
+        return after
+
+    # --- sources ------------------------------------------------------------
+
+    def add_source(
+        self, kind: SourceKind, reference: str, *, by: str, at: datetime, origin: str = "", note: str = ""
+    ) -> Source:
+        """The source (kind, origin, reference), added if new. ``origin`` defaults
+        to the host of a URL reference (without www.)."""
+        kind, reference = SourceKind(kind), reference.strip()
+        if not reference:
+            raise DeskError("a source needs a reference: a URL, a document or a report number")
+        origin = origin.strip() or _host(reference) or reference
+        with self._writing():
+            self.db.execute(
+                "INSERT OR IGNORE INTO source (kind, reference, origin, note, added_at, added_by) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (kind.value, reference, origin, note, utc_text(at), by),
+            )
+            row = self.db.execute(
+                "SELECT * FROM source WHERE kind = ? AND origin = ? AND reference = ?", (kind.value, origin, reference)
+            ).fetchone()
+        return _source(row)
+
+    def _sources(self, ids: Iterable[int]) -> list[Source]:
+        found = []
+        for source_id in ids:
+            row = self.db.execute("SELECT * FROM source WHERE id = ?", (source_id,)).fetchone()
+            if row is None:
+                raise DeskError(f"there is no source #{source_id}")
+            found.append(_source(row))
+        return found
+
+def _source(row: sqlite3.Row) -> Source:
+    return Source(row["id"], SourceKind(row["kind"]), row["reference"], row["origin"], row["note"])
+
+
+def _host(reference: str) -> str:
+    parts = urlsplit(reference)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return parts.hostname.removeprefix("www.")
+    return ""
+
+
+def open_desk(path: Path) -> DeskStore:
+    """The desk's view of the store file (opening migrates it, like open_store)."""
+    return DeskStore(connect(Path(path)))

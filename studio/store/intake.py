@@ -1,0 +1,379 @@
+"""The intake side of the desk's tables: what came in and how it was grouped.
+
+Reports are only ever added (DeskStore.add_reports groups them as they go
+in); imports are logged as batches, their rows' keys make a second import
+add nothing, and the rows they could not take wait in the quarantine.
+Times are UTC ISO 8601 text.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Iterable, Iterator, Self, Sequence
+
+from studio.desk.grouping import Bucket, Grouper, GroupingOptions, Item
+from studio.desk.model import Report, ReportKind, ReportRef
+from studio.regions import regions
+from studio.store.db import immediate
+
+_CHUNK = 500  # host parameters per IN (...) query
+
+
+def utc_text(instant: datetime) -> str:
+    return instant.astimezone(UTC).isoformat()
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+class DeskError(Exception):
+    """A desk request that names something that does not exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewReport:
+    """A report to add; ``received_at`` is aware. See DeskStore.add_reports."""
+
+    observer: str
+    channel: str
+    received_at: datetime
+    region: str
+    station: int | None
+    kind: ReportKind
+    text: str
+    attachments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    """One item of the desk's queue: a group of near-identical reports."""
+
+    group_id: int
+    region: str
+    station: int | None
+    kind: ReportKind
+    reports: int
+    observers: int
+    first_at: datetime
+    last_at: datetime
+    lead_text: str
+    facts: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineRow:
+    id: int
+    file: str
+    line: int
+    reason: str
+    raw: str
+    at: datetime
+    operator: str
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """What add_reports did: the new ids in input order, and how many groups began."""
+
+    ids: list[int]
+    new_groups: int
+
+
+class IntakeTables:
+    """Reports, their groups, import batches, import keys and the quarantine.
+    The base of DeskStore, which adds facts and sources."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._data_version = self._read_data_version()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _read_data_version(self) -> int:
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another connection committed (PRAGMA data_version moved)."""
+        version = self._read_data_version()
+        changed, self._data_version = version != self._data_version, version
+        return changed
+
+    @contextmanager
+    def write(self) -> Iterator[Self]:
+        """One write transaction; methods called inside it join it."""
+        with immediate(self.db):
+            yield self
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        if self.db.in_transaction:
+            yield
+        else:
+            with immediate(self.db):
+                yield
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One snapshot for several reads."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
+
+    # --- reports ------------------------------------------------------------
+
+    def add_report(
+        self, report: NewReport, *, by: str, at: datetime, grouping: GroupingOptions = GroupingOptions()
+    ) -> Report:
+        """One report typed in at the desk (a phone call), grouped like imported ones."""
+        row = (
+            report.observer.strip(),
+            report.channel.strip(),
+            utc_text(report.received_at),
+            report.region,
+            report.station,
+            ReportKind(report.kind).value,
+            report.text.strip(),
+            json.dumps(list(report.attachments), ensure_ascii=False),
+            0,
+            report.received_at.timestamp(),
+        )
+        if not (row[0] and row[1] and row[6]) or report.region not in regions():
+            raise DeskError("a report needs an observer, a channel, a text and a region id of studio/regions.toml")
+        if report.station is not None and (isinstance(report.station, bool) or report.station < 1):
+            raise DeskError(f"station must be a positive number, not {report.station!r}")
+        with self._writing():
+            batch = self.begin_batch("desk", "", by=by, at=at)
+            added = self.add_reports([row], batch=batch, grouping=grouping)
+            return self.reports(added.ids)[0]
+
+    def begin_batch(self, kind: str, file: str, *, by: str, at: datetime) -> int:
+        """Record one import ('reports', 'turnout') or desk entry ('desk'); its id."""
+        cursor = self.db.execute(
+            "INSERT INTO import_batch (kind, file, at, operator) VALUES (?, ?, ?, ?)", (kind, file, utc_text(at), by)
+        )
+        return int(cursor.lastrowid or 0)
+
+    def add_reports(
+        self, rows: Sequence[tuple[Any, ...]], *, batch: int, grouping: GroupingOptions = GroupingOptions()
+    ) -> Added:
+        """Add checked rows ``(observer, channel, received_at (UTC ISO text), region,
+        station, kind, text, attachments JSON, line, received_at (Unix seconds))``
+        of ``batch`` and group them with each other and with the stored reports
+        near them. Call inside write().
+
+        Ids follow (region, station, kind, time), not the order of ``rows``:
+        the indexes then grow in order, which makes a big import several
+        times faster, and a group's lead is its earliest report."""
+        if not rows:
+            return Added([], 0)
+        assert self.db.in_transaction, "add_reports must run inside write()"
+        first_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM report").fetchone()[0]
+        keyed = [(r[3], r[4] or 0, r[5], r[2], n) for n, r in enumerate(rows)]
+        keyed.sort()
+        order = [entry[4] for entry in keyed]
+        ids = [0] * len(rows)
+        for offset, n in enumerate(order):
+            ids[n] = first_id + offset
+        items = [(ids[n], (r[3], r[4], r[5]), r[9], r[6]) for n in order for r in (rows[n],)]
+        grouper = Grouper(grouping)
+        if first_id > 1:
+            grouper.seed(self._nearby(items, grouping))
+        groups = grouper.assign(items, presorted=True)
+        self.db.executemany(
+            "INSERT INTO report (id, observer, channel, received_at, region, station, kind, text, attachments, "
+            "group_id, batch, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(ids[n], *rows[n][:8], groups[ids[n]], batch, rows[n][8]) for n in order],
+        )
+        # The queue's summary rows: new groups whole, stored groups extended.
+        self.db.execute(
+            """INSERT INTO report_group (id, region, station, kind, first_at, last_at, reports)
+               SELECT group_id, region, station, kind, MIN(received_at), MAX(received_at), COUNT(*)
+               FROM report WHERE id >= ? GROUP BY group_id
+               ON CONFLICT (id) DO UPDATE SET first_at = min(first_at, excluded.first_at),
+                   last_at = max(last_at, excluded.last_at), reports = reports + excluded.reports""",
+            (first_id,),
+        )
+        return Added(ids, sum(1 for report_id in ids if groups[report_id] == report_id))
+
+    def _nearby(self, items: Sequence[Item], grouping: GroupingOptions) -> list[tuple[Item, int]]:
+        """Stored reports in the new items' buckets within the window, and their groups' leads."""
+        spans: dict[Bucket, tuple[float, float]] = {}
+        for _, bucket, at, _ in items:
+            low, high = spans.get(bucket, (at, at))
+            spans[bucket] = (min(low, at), max(high, at))
+        window = grouping.window.total_seconds()
+        found: dict[int, tuple[Item, int]] = {}
+        for (region, station, kind), (low, high) in spans.items():
+            for row in self.db.execute(
+                "SELECT id, received_at, text, group_id FROM report WHERE region = ? AND station IS ? AND kind = ? "
+                "AND received_at BETWEEN ? AND ?",
+                (region, station, kind, _utc_seconds(low - window), _utc_seconds(high + window)),
+            ):
+                found[row[0]] = ((row[0], (region, station, kind), _seconds(row[1]), row[2]), row[3])
+        leads = sorted({group for _, group in found.values()} - set(found))
+        for start in range(0, len(leads), _CHUNK):
+            chunk = leads[start : start + _CHUNK]
+            for row in self.db.execute(
+                f"SELECT id, region, station, kind, received_at, text, group_id FROM report "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                found[row[0]] = ((row[0], (row[1], row[2], row[3]), _seconds(row[4]), row[5]), row[6])
+        return list(found.values())
+
+    def report(self, report_id: int) -> Report | None:
+        found = self.reports([report_id])
+        return found[0] if found else None
+
+    def reports(self, ids: Sequence[int]) -> list[Report]:
+        """The reports with these ids, in the order asked; unknown ids are left out."""
+        rows: dict[int, sqlite3.Row] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            for row in self.db.execute(f"SELECT * FROM report WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+                rows[row["id"]] = row
+        return [_report(rows[i]) for i in ids if i in rows]
+
+    def group_reports(self, group_id: int) -> list[Report]:
+        """The reports of a group, oldest first (a group lives in its lead's bucket)."""
+        lead = self.report(group_id)
+        if lead is None:
+            return []
+        return [
+            _report(row)
+            for row in self.db.execute(
+                "SELECT * FROM report WHERE region = ? AND station IS ? AND kind = ? AND group_id = ? "
+                "ORDER BY received_at, id",
+                (lead.region, lead.station, lead.kind.value, group_id),
+            )
+        ]
+
+    def provenance(self, report_id: int) -> tuple[str, int, datetime, str] | None:
+        """Where a report came from: (file, line, imported at, by whom)."""
+        row = self.db.execute(
+            "SELECT b.file, r.line, b.at, b.operator FROM report r JOIN import_batch b ON b.id = r.batch "
+            "WHERE r.id = ?",
+            (report_id,),
+        ).fetchone()
+        return None if row is None else (row[0], row[1], datetime.fromisoformat(row[2]), row[3])
+
+    def groups(self, *, open_only: bool = True, limit: int = 200) -> list[GroupSummary]:
+        """The desk's queue, newest activity first; ``open_only``: no fact linked yet."""
+        rows = self.db.execute(
+            """
+            SELECT top.*, lead.text,
+                   (SELECT COUNT(DISTINCT observer) FROM report AS r WHERE r.region = top.region
+                    AND r.station IS top.station AND r.kind = top.kind AND r.group_id = top.id) AS observers
+            FROM (SELECT g.id, g.region, g.station, g.kind, g.reports, g.first_at, g.last_at, linked.facts
+                  FROM report_group AS g
+                  LEFT JOIN (SELECT x.group_id, group_concat(DISTINCT f.fact_id) AS facts
+                             FROM fact_report AS f JOIN report AS x ON x.id = f.report_id GROUP BY x.group_id)
+                      AS linked ON linked.group_id = g.id
+            """
+            + (" WHERE linked.facts IS NULL" if open_only else "")
+            + """ ORDER BY g.last_at DESC, g.id LIMIT ?) AS top
+            JOIN report AS lead ON lead.id = top.id
+            ORDER BY top.last_at DESC, top.id""",
+            (limit,),
+        )
+        return [
+            GroupSummary(
+                group_id=row["id"],
+                region=row["region"],
+                station=row["station"],
+                kind=ReportKind(row["kind"]),
+                reports=row["reports"],
+                observers=row["observers"],
+                first_at=datetime.fromisoformat(row["first_at"]),
+                last_at=datetime.fromisoformat(row["last_at"]),
+                lead_text=row["text"],
+                facts=tuple(sorted(int(i) for i in row["facts"].split(","))) if row["facts"] else (),
+            )
+            for row in rows
+        ]
+
+    def _report_refs(self, ids: Iterable[int]) -> list[ReportRef]:
+        wanted = list(dict.fromkeys(ids))
+        found = {r.id: ReportRef(r.id, r.observer) for r in self.reports(wanted)}
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise DeskError(f"there is no report #{missing[0]}")
+        return [found[i] for i in wanted]
+
+    # --- import plumbing (studio/desk/importer.py, inside write()) -----------
+
+    def known_keys(self, keys: Sequence[str]) -> dict[str, tuple[str, int, str]]:
+        """Of ``keys``, those imported before: key -> (target, target id, digest)."""
+        if not keys or self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM import_key)").fetchone()[0]:
+            return {}
+        found: dict[str, tuple[str, int, str]] = {}
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            for row in self.db.execute(
+                f"SELECT key, target, target_id, digest FROM import_key WHERE key IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                found[row[0]] = (row[1], row[2], row[3])
+        return found
+
+    def add_keys(self, rows: Iterable[tuple[str, str, int, str]]) -> None:
+        """Record imported rows: (key, 'report' or 'fact', target id, digest)."""
+        self.db.executemany("INSERT INTO import_key (key, target, target_id, digest) VALUES (?, ?, ?, ?)", rows)
+
+    def add_quarantine(self, rows: Iterable[tuple[str, int, str, str]], *, batch: int) -> int:
+        """Keep rejected rows (key, line, reason, raw) of ``batch``; the number not kept before."""
+        before = self.db.total_changes
+        self.db.executemany(
+            "INSERT OR IGNORE INTO quarantine (key, batch, line, reason, raw) VALUES (?, ?, ?, ?, ?)",
+            [(key, batch, line, reason, raw) for key, line, reason, raw in rows],
+        )
+        return self.db.total_changes - before
+
+    def quarantine(self, file: str | None = None) -> list[QuarantineRow]:
+        """Rows imports could not take, oldest first; ``file``: of that file (as given)."""
+        sql = (
+            "SELECT q.id, b.file, q.line, q.reason, q.raw, b.at, b.operator FROM quarantine q "
+            "JOIN import_batch b ON b.id = q.batch"
+        )
+        params: tuple[str, ...] = ()
+        if file is not None:
+            sql, params = sql + " WHERE b.file = ?", (file,)
+        return [
+            QuarantineRow(r[0], r[1], r[2], r[3], r[4], datetime.fromisoformat(r[5]), r[6])
+            for r in self.db.execute(sql + " ORDER BY q.id", params)
+        ]
+
+
+def _seconds(text: str) -> float:
+    return datetime.fromisoformat(text).timestamp()
+
+
+def _utc_seconds(seconds: float) -> str:
+    return utc_text(datetime.fromtimestamp(seconds, UTC))
+
+
+def _report(row: sqlite3.Row) -> Report:
+    return Report(
+        id=row["id"],
+        observer=row["observer"],
+        channel=row["channel"],
+        received_at=datetime.fromisoformat(row["received_at"]),
+        region=row["region"],
+        station=row["station"],
+        kind=ReportKind(row["kind"]),
+        text=row["text"],
+        attachments=tuple(json.loads(row["attachments"])),
+        group_id=row["group_id"],
+    )

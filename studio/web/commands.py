@@ -1,0 +1,118 @@
+"""``studio prompter`` and ``studio serve``: the CLI's handlers for the prompters and the API.
+
+studio/cli.py builds the controller (``_controller(args, rundown, origin)``)
+and calls these; they choose the front end, check what they were given and
+run it until Ctrl+C. Expected problems raise ``UsageError`` (exit 2, one
+line, never a traceback). Textual and aiohttp are imported only by the
+command that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+from typing import Mapping
+
+from studio.config import Api, Config
+from studio.control import Controller
+
+
+def _usage_error(message: str) -> Exception:
+    from studio.cli import UsageError
+
+    return UsageError(message)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _run_site(app, host: str, port: int, what: str, detail: str = "") -> None:  # app: aiohttp.web.Application
+    from aiohttp import web
+
+    print(f"studio: {what} on http://{host}:{port}/ ({detail}Ctrl+C stops it)", file=sys.stderr)
+    if not _is_loopback(host):
+        print(f"studio: warning: {host} is not loopback: anyone on that network can reach it", file=sys.stderr)
+    try:
+        web.run_app(app, host=host, port=port, print=None, shutdown_timeout=2.0)
+    except OSError as error:
+        raise _usage_error(f"cannot listen on {host}:{port}: {error.strerror}; choose another --port") from None
+
+
+def prompter_command(args: argparse.Namespace, config: Config, controller: Controller) -> int:
+    """``studio prompter [RUNDOWN] [--web [--host H] [--port N]]``.
+
+    ``controller`` must have no switcher; from here on it only reads (its
+    store connection is put in ``query_only``).
+    """
+    from studio.web.follow import Follower, NotReadOnly
+
+    web = getattr(args, "web", False)
+    try:
+        if not web:
+            from studio.tui.prompter import make_prompter
+
+            make_prompter(controller, config).run()
+            return 0
+        follower = Follower(controller)
+    except NotReadOnly as error:
+        raise _usage_error(str(error)) from None
+    from studio.web.prompter import make_prompter_web
+
+    host = args.host or config.prompter.host
+    port = args.port or config.prompter.port
+    app = make_prompter_web(follower, config.station.zone, config.station.language, size=config.prompter.size)
+    _run_site(app, host, port, "browser prompter", "?mirror=1 for beam-splitter glass; ")
+    return 0
+
+
+def api_tokens(settings: Api, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The API's tokens by name, read from the environment variables the config names.
+
+    Errors name the variable, never a value.
+    """
+    environ = os.environ if environ is None else environ
+    wanted = {"api": settings.token_env} | dict(settings.tokens)
+    tokens: dict[str, str] = {}
+    for name, variable in wanted.items():
+        value = environ.get(variable, "").strip()
+        if not value:
+            if name == "api" and settings.tokens:
+                continue  # named tokens are enough
+            raise _usage_error(
+                f"the control API needs a token in ${variable} ([api] {'token_env' if name == 'api' else 'tokens'}); "
+                "set it to a long random string, e.g. `export "
+                f"{variable}=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')`"
+            )
+        if len(value) < 16:
+            raise _usage_error(f"the token in ${variable} is too short: use at least 16 characters")
+        if value in tokens.values():
+            raise _usage_error(f"${variable} holds the same token as another name: give each its own")
+        tokens[name] = value
+    return tokens
+
+
+def serve_command(args: argparse.Namespace, config: Config, controller: Controller) -> int:
+    """``studio serve [RUNDOWN] [--host H] [--port N]``: the control API.
+
+    ``controller`` must have no switcher and origin ``api``: this process
+    writes to the store and the show process follows (studio/web/api.py).
+    """
+    if controller.switcher is not None:
+        raise _usage_error("the control API must not drive OBS: only the show process (studio run) does")
+    tokens = api_tokens(config.api)
+    from studio.web.api import make_api
+
+    host = args.host or config.api.host
+    port = args.port or config.api.port
+    app = make_api(controller, tokens, config.station.zone)
+    names = ", ".join(sorted(tokens))
+    _run_site(app, host, port, "control API", f"tokens: {names}; /openapi.json describes it; ")
+    return 0

@@ -1,0 +1,93 @@
+"""Fixtures for the prompter: a show on a throwaway store, a clock the test moves,
+a prompter built the way the CLI builds it, and "another process" that takes."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from studio.config import Config
+from studio.control import Controller
+from studio.rundown.load import load_rundown
+from studio.store import open_store
+from studio.tui.prompter import PrompterApp, make_prompter
+from tests.prompter.prompter_helpers import SHOW
+
+ALMATY = ZoneInfo("Asia/Almaty")
+START = datetime(2026, 3, 15, 9, 58, tzinfo=ALMATY)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests in a fresh event loop (no asyncio plugin is installed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**arguments))
+    return True
+
+
+class Clock:
+    """A clock that stands still until the test moves it."""
+
+    def __init__(self, at: datetime) -> None:
+        self.now = at.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def no_discovered_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("STUDIO_CONFIG", str(tmp_path / "absent-config.toml"))
+    monkeypatch.setenv("STUDIO_STORE", str(tmp_path / "absent-store.db"))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(START)
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "studio.db"
+
+
+def prompter_config(language: str = "kk", size: int = 3, keymap: dict[str, str] | None = None) -> Config:
+    return Config.model_validate(
+        {"station": {"language": language, "operator": "aigerim"}, "prompter": {"size": size}, "keymap": keymap or {}}
+    )
+
+
+@pytest.fixture
+def producer(store_path: Path, clock: Clock) -> Iterator[Controller]:
+    """The producer's controller: another connection on the same store file, which takes."""
+    store = open_store(store_path)
+    yield Controller(store, load_rundown(SHOW), operator="dana", origin="console", clock=clock)
+    store.close()
+
+
+@pytest.fixture
+def make(store_path: Path, clock: Clock, producer: Controller) -> Iterator[Callable[..., PrompterApp]]:
+    """Build a prompter the way the CLI does, on its own store connection."""
+    apps: list[PrompterApp] = []
+
+    def build(language: str = "kk", *, live: bool = False, size: int = 3, **config: Any) -> PrompterApp:
+        controller = Controller(open_store(store_path), load_rundown(SHOW), origin="prompter", clock=clock)
+        app = make_prompter(controller, prompter_config(language, size, **config), live=live)
+        app.animation_level = "none"
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.follower._controller.store.close()

@@ -1,0 +1,107 @@
+"""The browser prompter's server: the page, and the SSE stream following takes made elsewhere.
+
+The "browser" here is aiohttp's client reading ``/events``; the real browser
+is in test_prompter_browser.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+
+import aiohttp
+import pytest
+
+from studio.web.follow import Follower
+from studio.web.prompter import make_prompter_web
+from tests.web.http_helpers import ALMATY, http
+
+
+@pytest.fixture
+def prompter(controllers, serve):
+    """The browser prompter on its own read-only connection, and the producer's controller."""
+    producer = controllers(origin="console")  # first: it loads the plan into the store
+    follower = Follower(controllers(origin="prompter"))
+    served = serve(make_prompter_web(follower, ALMATY, "kk"))
+    return served.url, producer, follower
+
+
+async def cards(session: aiohttp.ClientSession, url: str):
+    """Yield each card the stream sends, as a dict."""
+    async with session.get(url) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/event-stream")
+        event = None
+        async for raw in response.content:
+            line = raw.decode().rstrip("\n")
+            if line.startswith("event: "):
+                event = line.removeprefix("event: ")
+            elif line.startswith("data: ") and event == "card":
+                yield json.loads(line.removeprefix("data: "))
+
+
+def test_a_take_elsewhere_reaches_the_stream_within_half_a_second(prompter) -> None:
+    url, producer, _ = prompter
+
+    async def run() -> list[float]:
+        latencies = []
+        async with aiohttp.ClientSession() as session:
+            stream = cards(session, f"{url}/events?lang=ru")
+            first = await anext(stream)
+            assert first["state"] == "idle" and first["title"] == "В эфире ничего нет"
+            assert first["next_title"] == "Открытие эфира"
+            for segment in ["open", "astana-live", "almaty-live", "open", "briefing-10"]:
+                started = time.perf_counter()
+                await asyncio.to_thread(producer.take, segment)
+                while (card := await asyncio.wait_for(anext(stream), 5))["segment_id"] != segment:
+                    pass
+                latencies.append(time.perf_counter() - started)
+                assert card["state"] == "on_air" and card["language"] == "ru"
+        return sorted(latencies)
+
+    latencies = asyncio.run(run())
+    assert latencies[len(latencies) // 2] < 0.5, latencies
+    assert latencies[-1] < 2.0, latencies
+
+
+def test_the_card_carries_the_cue_in_the_language_asked(prompter) -> None:
+    url, producer, _ = prompter
+    producer.take("open")
+    time.sleep(0.3)
+    card = http("GET", f"{url}/card.json?lang=kk", token=None).body
+    assert card["title"] == "Эфирді ашу" and card["detail"] == "студия · 3:00"
+    assert card["cue"].startswith("Қайырлы таң, құрметті көрермендер!")
+    assert card["labels"]["next"] == "Келесі" and card["warning"] == ""
+    english = http("GET", f"{url}/card.json?lang=en", token=None).body
+    assert english["title"] == "Открытие эфира"  # English screens show the Russian title
+    assert english["labels"]["on_air"] == "On air"
+
+
+def test_the_page_is_in_the_language_asked_and_mirrors_on_request(prompter) -> None:
+    url, _, _ = prompter
+    page = http("GET", f"{url}/?lang=ru&mirror=1&size=5", token=None)
+    assert page.status == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert '<html lang="ru">' in page.body and '<body class="mirror">' in page.body
+    assert "Суфлёр — День референдума: центр наблюдателей" in page.body
+    assert '"size": 5' in page.body and "Пробел или касание: пауза" in page.body
+    policy = page.headers["Content-Security-Policy"]
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert page.body.count(f'nonce="{nonce}"') == 2  # the style and the script, nothing else runs
+    default = http("GET", f"{url}/?lang=xx", token=None)
+    assert '<html lang="kk">' in default.body and '<body class="">' in default.body
+
+
+def test_the_browser_prompter_only_reads(prompter, store_path) -> None:
+    url, producer, follower = prompter
+    observer = sqlite3.connect(store_path)
+    version = observer.execute("PRAGMA data_version").fetchone()[0]
+    http("GET", f"{url}/card.json", token=None)
+    time.sleep(0.5)  # five polls of the store
+    assert observer.execute("PRAGMA data_version").fetchone()[0] == version  # nobody committed
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        follower._controller.take_next()
+    producer.take_next()
+    assert {event.origin for event in producer.store.events(producer.show_id)} == {"console"}
+    observer.close()
