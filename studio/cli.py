@@ -81,6 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     turnout.add_argument("--rejects", type=Path, help="where rejected rows are written (default: FILE.rejects.csv)")
     turnout.set_defaults(handler=_import_turnout)
 
+    render = commands.add_parser("render", help="render one graphic to a PNG (facts: verified only)")
+    render.add_argument("template", help="template name in overlays/ (e.g. lower-third) or a .toml path")
+    render.add_argument("--data", type=Path, help="TOML or JSON file with the template's fields")
+    render.add_argument("--fact", metavar="ID", help="id of a fact at the desk (fact-card, debunk-card)")
+    render.add_argument("--out", type=Path, help="PNG to write (default: overlays/out/NAME-HASH.png)")
+    render.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show whose day a turnout board reads")
+    render.set_defaults(handler=_render)
+
     locate = commands.add_parser("locate", help="print where the config and the store are")
     locate.set_defaults(handler=_locate)
     return parser
@@ -246,6 +254,16 @@ def _import_turnout(args: argparse.Namespace) -> int:
 
     _, desk = _desk(args)
     return run(desk, args.file, operator=args.operator, turnout=True, rejects=args.rejects)
+
+
+def _render(args: argparse.Namespace) -> int:
+    from studio.desk.views import GraphicsFacts
+    from studio.graphics.cli import render_command
+
+    config, desk = _desk(args)
+    day = _load(args.rundown).show.date
+    facts = GraphicsFacts(desk, day, config.station.zone)
+    return render_command(args.template, args.data, args.fact, args.out, facts, zone=config.station.zone)
 
 
 def _locate(args: argparse.Namespace) -> int:

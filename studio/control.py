@@ -302,8 +302,9 @@ class Controller:
             snapshot = segment_dict(target) | {"planned_s": int(target.duration.total_seconds())}
             self.store.open_asrun(self.show_id, snapshot, now, self.operator, self.origin)
             self._log(now, "take", target.id, previous=current)
-        self._load()
+        # Committed: now to air at once, and only then re-read the store for the view.
         self._switch(lambda switcher: switcher.take(target))
+        self._load()
         self._cue_next()
         return target
 

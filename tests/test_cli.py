@@ -74,3 +74,21 @@ def test_unopenable_store_is_a_clear_error(tmp_path: Path, capsys) -> None:
     assert main(["--store", str(blocker / "sub" / "s.db"), "asrun", "export", "--rundown", str(SMALL)]) == 2
     err = capsys.readouterr().err
     assert "cannot create the store folder" in err and "Traceback" not in err
+
+
+def test_render_and_the_gate_through_the_command_line(tmp_path: Path, capsys) -> None:
+    store = ["--store", str(tmp_path / "show.db")]
+    turnout = ROOT / "tests" / "data" / "referendum-2026-turnout.csv"
+    assert main([*store, "import-turnout", str(turnout), "--operator", "aigerim", "--rejects", str(tmp_path / "r.csv")]) == 0
+    data = tmp_path / "board.toml"
+    data.write_text('hour = "10:00"\nlanguage = "kk"\n', "utf-8")
+    capsys.readouterr()
+    # imported official figures arrive in review: nothing unverified can be rendered
+    args = [*store, "render", "turnout-board", "--data", str(data), "--out", str(tmp_path / "b.png"), "--rundown", str(SMALL)]
+    assert main(args) == 2
+    assert "the national figure for 10:00 is 'in_review': the board is refused" in capsys.readouterr().err
+    assert not (tmp_path / "b.png").exists()
+    lower = tmp_path / "lt.toml"
+    lower.write_text('name = "Айгерім Сәрсенбаева"\nrole = "жүргізуші"\n', "utf-8")
+    assert main([*store, "render", "lower-third", "--data", str(lower), "--out", str(tmp_path / "lt.png")]) == 0
+    assert (tmp_path / "lt.png").stat().st_size > 1000

@@ -131,7 +131,8 @@ class StudioApp(App[None]):
         self.log.info(f"studio ready in {self.startup_ms:.0f} ms")
 
     def _apply_keymap(self) -> None:
-        keymap = dict(self.config.keymap)
+        # One keymap serves every studio program: the prompter's ids are not unknown here.
+        keymap = {key: keys for key, keys in self.config.keymap.items() if not key.startswith("prompter.")}
         known = bindings.binding_ids(StudioApp, ProducerScreen, *DIALOGS)
         unknown = sorted(set(keymap) - set(known))
         if unknown:

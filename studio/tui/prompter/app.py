@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer
@@ -177,9 +178,12 @@ class PrompterApp(App[None]):
     def _paint(self, *, new_segment: bool) -> None:
         card = self.card
         assert card is not None
-        self.query_one(OnAirBar).show(card, *self._status())
-        self.query_one(CueText).show(card.cue, card.no_cue, self.size_step, new_segment=new_segment)
-        self.query_one(NextLine).show(card)
+        try:
+            self.query_one(OnAirBar).show(card, *self._status())
+            self.query_one(CueText).show(card.cue, card.no_cue, self.size_step, new_segment=new_segment)
+            self.query_one(NextLine).show(card)
+        except NoMatches:  # a view that lands while the prompter is closing
+            return
 
     def _status(self) -> tuple[str, str]:
         """The status line and its style: a store problem first, then pause and size."""
@@ -196,7 +200,10 @@ class PrompterApp(App[None]):
         if self.paused or card is None or card.state != "on_air":
             return
         remaining = card.planned_s - card.elapsed_s
-        self.query_one(CueText).advance(seconds, remaining)
+        try:
+            self.query_one(CueText).advance(seconds, remaining)
+        except NoMatches:  # the timer's last tick while the prompter is closing
+            return
 
     # --- presenter keys -------------------------------------------------------
 
