@@ -23,7 +23,8 @@ from studio.graphics.errors import DataError, TextDoesNotFit
 from studio.graphics.fit import fit_text
 from studio.graphics.fonts import text_mask
 from studio.graphics.gate import FactSource, percent
-from studio.graphics.resolve import FACT_ID_MAX, ZONE, Resolved, clock_value, percent_text, resolve
+from studio.graphics.resolve import FACT_ID_MAX, ZONE, Resolved, percent_text, resolve
+from studio.rundown.load import parse_clock
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.schema import PLACEHOLDER, RENDERER_VERSION, Area, RectBox, TextBox, TurnoutTable
 from studio.graphics.template import Template
@@ -118,7 +119,7 @@ def check(template: Template, data: Mapping[str, Any], *, now: datetime | None =
             if spec.type in ("fact", "debunk"):
                 clean(value, max_length=FACT_ID_MAX)
             elif spec.type in ("turnout", "clock"):
-                clock_value(value)
+                parse_clock(value)
             elif spec.type == "choice" and value not in spec.choices:
                 raise ValueError(f"{value!r} is not one of {', '.join(spec.choices)}")
         except (Rejection, ValueError) as error:

@@ -19,6 +19,7 @@ from studio.graphics.gate import FactSource, FactView, TurnoutBoard, admit, turn
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.template import FieldSpec, Template
 from studio.regions import regions
+from studio.rundown.load import parse_clock
 
 ZONE = ZoneInfo("Asia/Almaty")
 FACT_ID_MAX = 128
@@ -53,17 +54,6 @@ def sources_text(sources: tuple[str, ...]) -> str:
 def percent_text(value: str) -> str:
     """A published figure as printed on air: decimal comma, as published ("19.21" -> "19,21%")."""
     return f"{value.strip().replace('.', ',')}%"
-
-
-def clock_value(value: Any) -> time:
-    if isinstance(value, time):
-        return value
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(f"{value!r} is not a local time like \"10:00\"")
 
 
 def _json(value: Any) -> Any:
@@ -121,7 +111,7 @@ class _Resolver:
                 clock = instant.astimezone(self.zone).time()
             else:
                 try:
-                    clock = clock_value(value)
+                    clock = parse_clock(value)
                 except ValueError as error:
                     raise DataError(template, name, str(error), 'write a local time like "14:05"') from None
             self.values[name] = f"{clock:%H:%M}"
@@ -133,7 +123,7 @@ class _Resolver:
             return fact_id
         if kind == "turnout":
             try:
-                hour = clock_value(value)
+                hour = parse_clock(value)
             except ValueError as error:
                 raise DataError(template, name, str(error), 'write the release hour like "10:00"') from None
             board = turnout_board(template, hour, self.facts, regions())

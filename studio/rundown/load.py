@@ -46,7 +46,8 @@ def format_duration(duration: timedelta) -> str:
     return text or "0s"
 
 
-def _clock(value: Any) -> time:
+def parse_clock(value: Any) -> time:
+    """A local time of day: a TOML time (10:00:00) or a string ("10:00")."""
     if isinstance(value, time):
         return value
     if isinstance(value, str):
@@ -67,7 +68,7 @@ def _zone(value: Any) -> ZoneInfo:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration), AfterValidator(_positive)]
-Clock = Annotated[time, BeforeValidator(_clock)]
+Clock = Annotated[time, BeforeValidator(parse_clock)]
 Zone = Annotated[ZoneInfo, BeforeValidator(_zone)]
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, Self
+
+if TYPE_CHECKING:
+    from studio.store.show import ShowStore
 
 # Each entry moves the schema from version N to N+1; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -252,6 +255,32 @@ def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+class Connection:
+    """One process's connection to the store: notices other processes' commits, writes in transactions."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._data_version = self._read_data_version()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _read_data_version(self) -> int:
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another connection committed (PRAGMA data_version moved)."""
+        version = self._read_data_version()
+        changed, self._data_version = version != self._data_version, version
+        return changed
+
+    @contextmanager
+    def write(self) -> Iterator[Self]:
+        """One write transaction; the state read inside it is current."""
+        with immediate(self.db):
+            yield self
 
 
 def open_store(path: Path) -> "ShowStore":

@@ -13,12 +13,12 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Iterable, Iterator, Self, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from studio.desk.grouping import Bucket, Grouper, GroupingOptions, Item
 from studio.desk.model import Report, ReportKind, ReportRef
 from studio.regions import regions
-from studio.store.db import immediate
+from studio.store.db import Connection, immediate
 
 _CHUNK = 500  # host parameters per IN (...) query
 
@@ -84,31 +84,9 @@ class Added:
     new_groups: int
 
 
-class IntakeTables:
+class IntakeTables(Connection):
     """Reports, their groups, import batches, import keys and the quarantine.
     The base of DeskStore, which adds facts and sources."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self._data_version = self._read_data_version()
-
-    def close(self) -> None:
-        self.db.close()
-
-    def _read_data_version(self) -> int:
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
-
-    def changed_elsewhere(self) -> bool:
-        """True once after another connection committed (PRAGMA data_version moved)."""
-        version = self._read_data_version()
-        changed, self._data_version = version != self._data_version, version
-        return changed
-
-    @contextmanager
-    def write(self) -> Iterator[Self]:
-        """One write transaction; methods called inside it join it."""
-        with immediate(self.db):
-            yield self
 
     @contextmanager
     def _writing(self) -> Iterator[None]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from typing import Any
 
-from studio.store.db import immediate
+from studio.store.db import Connection
 
 
 def to_text(instant: datetime) -> str:
@@ -88,30 +87,8 @@ class ShowState:
     on_air: AsRunRow | None
 
 
-class ShowStore:
+class ShowStore(Connection):
     """Typed access to the show tables. Writes go through ``write()``."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self._data_version = self._read_data_version()
-
-    def close(self) -> None:
-        self.db.close()
-
-    def _read_data_version(self) -> int:
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
-
-    def changed_elsewhere(self) -> bool:
-        """True once after another connection committed (PRAGMA data_version moved)."""
-        version = self._read_data_version()
-        changed, self._data_version = version != self._data_version, version
-        return changed
-
-    @contextmanager
-    def write(self) -> Iterator[ShowStore]:
-        """One write transaction; the state read inside it is current."""
-        with immediate(self.db):
-            yield self
 
     # --- reading -----------------------------------------------------------
 

@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from textual import on, work
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
-from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from studio._start_time import START_NS
@@ -29,6 +27,7 @@ from studio.diagnostics import DiagnosticsError
 from studio.i18n import LANGUAGES, catalogue, set_language, t
 from studio.rundown.load import load_rundown
 from studio.tui import bindings
+from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
 from studio.tui.messages import ControlDone, FeedLost, LanguageChanged, PreflightDone, RundownFileRead, ViewReady
 from studio.tui.screens import ConfirmScreen, DurationScreen, InsertScreen, ProducerScreen, TextScreen
@@ -50,7 +49,7 @@ PREFLIGHT = 2.0
 """Seconds between pre-flight checks of the next segment's feed (each blocks ~0.4 s in a worker)."""
 
 
-class StudioApp(App[None]):
+class StudioApp(StudioAppBase):
     producer: ProducerScreen
     CSS_PATH = "app.tcss"
     TITLE = "studio"
@@ -89,7 +88,6 @@ class StudioApp(App[None]):
         self._refresh_failed = False
         self._file_mtime: float | None = None
         self._file_dialog_open = False
-        self._clashes: set[frozenset[str]] = set()
         self.startup_ms: float | None = None
 
     # --- set-up -------------------------------------------------------------
@@ -153,28 +151,6 @@ class StudioApp(App[None]):
                 timeout=10,
             )
         self.set_keymap(keymap)
-
-    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: Any) -> None:
-        # Textual calls this on every key press while the clash lasts: tell once.
-        names = frozenset(b.id or b.action for b in clashed_bindings)
-        if names in self._clashes:
-            return
-        self._clashes.add(names)
-        keys = ", ".join(sorted({b.key for b in clashed_bindings}))
-        ids = ", ".join(sorted(names))
-        self.notify(t("error.keymap.clash", key=keys, ids=ids), title=t("error.keymap.title"), severity="warning")
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Notifications carry user text (segment titles, file paths): plain text unless asked."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):

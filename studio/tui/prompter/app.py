@@ -16,14 +16,13 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.notifications import SeverityLevel
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -31,6 +30,7 @@ from studio.config import Config
 from studio.control import Controller, ShowView
 from studio.i18n import LANGUAGES, catalogue, set_language, t
 from studio.tui import bindings
+from studio.tui.base import StudioAppBase
 from studio.tui.messages import ViewReady
 from studio.tui.prompter.widgets import SIZES, CueText, NextLine, OnAirBar
 from studio.web.cue import CueCard, cue_card
@@ -40,7 +40,7 @@ SCROLL_TICK = 0.1
 """Seconds between auto-scroll steps."""
 
 
-class PrompterApp(App[None]):
+class PrompterApp(StudioAppBase):
     CSS_PATH = "prompter.tcss"
     TITLE = "studio — prompter"
     BINDING_GROUP_TITLE = "Prompter"
@@ -73,7 +73,6 @@ class PrompterApp(App[None]):
         self.view: ShowView | None = None
         self.card: CueCard | None = None
         self.warning = ""
-        self._clashes: set[frozenset[str]] = set()
         self._last_tick = time.monotonic()
 
     # --- set-up -------------------------------------------------------------
@@ -112,27 +111,6 @@ class PrompterApp(App[None]):
                 t("error.keymap.clash", key=key, ids=", ".join(ids)), title=t("error.keymap.title"), severity="warning"
             )
         self.set_keymap(keymap)
-
-    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: Any) -> None:
-        names = frozenset(b.id or b.action for b in clashed_bindings)
-        # A binding with several keys ("space,p") that the keymap moves to one key clashes with
-        # itself in Textual's eyes: that is not a clash.
-        if len(names) > 1 and names not in self._clashes:
-            self._clashes.add(names)
-            keys = ", ".join(sorted({b.key for b in clashed_bindings}))
-            self.notify(t("error.keymap.clash", key=keys, ids=", ".join(sorted(names))), severity="warning")
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Plain text unless asked: messages carry user text."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # --- following the show ---------------------------------------------------
 
