@@ -26,7 +26,7 @@ class StandInSwitcher:
         self.calls: list[str] = []
         self.on_feed_lost: Any = None
 
-    def take(self, segment: Segment) -> None:
+    def take(self, segment: Segment, graphics: Any = ()) -> None:
         self.calls.append(f"take {segment.id}")
 
     def slate(self) -> None:
