@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
@@ -20,33 +18,11 @@ from studio.control import Controller
 from studio.rundown.load import load_rundown
 from studio.store import open_store
 from studio.tui import StudioApp, make_app
+from tests.clock import Clock
 
 SHOW = Path(__file__).parent / "show.toml"
 ALMATY = ZoneInfo("Asia/Almaty")
 START = datetime(2026, 3, 15, 9, 58, tzinfo=ALMATY)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run ``async def`` tests in a fresh event loop (no asyncio plugin is installed)."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-    asyncio.run(pyfuncitem.obj(**arguments))
-    return True
-
-
-class Clock:
-    """A clock that stands still until the test moves it."""
-
-    def __init__(self, at: datetime) -> None:
-        self.now = at.astimezone(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture(autouse=True)
