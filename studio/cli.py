@@ -81,6 +81,32 @@ def _parser() -> argparse.ArgumentParser:
     turnout.add_argument("--rejects", type=Path, help="where rejected rows are written (default: FILE.rejects.csv)")
     turnout.set_defaults(handler=_import_turnout)
 
+    desk = commands.add_parser("desk", help="the verification desk: queue, verdicts (four eyes), audit")
+    desk.add_argument("--operator", help="who works this desk (default: [station] operator, else the login name)")
+    desk.set_defaults(handler=_desk_ui)
+
+    intake = commands.add_parser("intake", help="the observers' report intake: POST /reports with a per-observer token")
+    intake.add_argument("--host", help="address to listen on (default: [intake] host, 127.0.0.1)")
+    intake.add_argument("--port", type=int, help="port (default: [intake] port, 8767)")
+    intake.set_defaults(handler=_intake)
+
+    observers = commands.add_parser("observers", help="the intake's per-observer tokens")
+    observer_commands = observers.add_subparsers(dest="observers_command", required=True, metavar="ACTION")
+    observer_add = observer_commands.add_parser("add", help="issue a token for NAME (printed once; only its hash is kept)")
+    observer_add.add_argument("name", metavar="NAME")
+    observer_revoke = observer_commands.add_parser("revoke", help="revoke NAME's token")
+    observer_revoke.add_argument("name", metavar="NAME")
+    observer_commands.add_parser("list", help="every token issued, working or revoked")
+    observers.set_defaults(handler=_observers)
+
+    provenance = commands.add_parser("provenance", help="what aired, on whose word, checked by whom")
+    provenance_commands = provenance.add_subparsers(dest="provenance_command", required=True, metavar="ACTION")
+    provenance_export = provenance_commands.add_parser("export", help="facts with sources, verifier, history, times on air")
+    provenance_export.add_argument("--format", choices=("csv", "json"), default="csv")
+    provenance_export.add_argument("--out", type=Path, help="write here instead of standard output")
+    provenance_export.add_argument("--all", action="store_true", help="every fact, aired or not, with its history")
+    provenance_export.set_defaults(handler=_provenance)
+
     render = commands.add_parser("render", help="render one graphic to a PNG (facts: verified only)")
     render.add_argument("template", help="template name in overlays/ (e.g. lower-third) or a .toml path")
     render.add_argument("--data", type=Path, help="TOML or JSON file with the template's fields")
@@ -134,8 +160,10 @@ def _load(path: Path):
     return load_rundown(path)
 
 
-def _controller(args: argparse.Namespace, rundown_path: Path, origin: str, *, obs: bool = False):
-    """The config, the controller and (for the show process) the OBS switcher."""
+def _controller(
+    args: argparse.Namespace, rundown_path: Path, origin: str, *, obs: bool = False, graphics: bool = False
+):
+    """The config and the controller; the show process also gets the OBS switcher and graphics."""
     from studio.control import Controller
 
     config = _config(args)
@@ -154,13 +182,30 @@ def _controller(args: argparse.Namespace, rundown_path: Path, origin: str, *, ob
         operator=config.station.operator or None,
         origin=origin,
         switcher=switcher,
+        graphics=_graphics(args, config, rundown) if graphics else None,
         turnout_hours=config.station.turnout_hours,
     )
     return config, controller
 
 
+def _graphics(args: argparse.Namespace, config, rundown):  # -> RendererGraphics
+    """Graphics for the show process: the desk's verified facts through the gate, rendered off the UI's start."""
+    from studio.onair import RendererGraphics
+    from studio.paths import store_file
+
+    def renderer():  # -> Renderer, built on its own thread (Pillow and the templates take ~0.35 s)
+        from studio.desk.views import GraphicsFacts
+        from studio.graphics import Renderer, overlays_dir
+        from studio.store.desk import open_desk
+
+        facts = GraphicsFacts(open_desk(store_file(args.store, config.store.path)), rundown.show.date, rundown.show.zone)
+        return Renderer(overlays_dir(), overlays_dir() / "out", facts, zone=rundown.show.zone)
+
+    return RendererGraphics(factory=renderer)
+
+
 def _run(args: argparse.Namespace) -> int:
-    config, controller = _controller(args, args.rundown, "console", obs=not args.rehearsal)
+    config, controller = _controller(args, args.rundown, "console", obs=not args.rehearsal, graphics=True)
     from studio.tui.app import make_app  # textual is imported only for the console
 
     switcher = controller.switcher
@@ -254,6 +299,34 @@ def _import_turnout(args: argparse.Namespace) -> int:
 
     _, desk = _desk(args)
     return run(desk, args.file, operator=args.operator, turnout=True, rejects=args.rejects)
+
+
+def _desk_ui(args: argparse.Namespace) -> int:
+    config, desk = _desk(args)
+    from studio.tui.desk.command import desk_command  # textual is imported only for the screens
+
+    return desk_command(args, config, desk)
+
+
+def _intake(args: argparse.Namespace) -> int:
+    from studio.web.intake import intake_command
+
+    config, desk = _desk(args)
+    return intake_command(args, config, desk)
+
+
+def _observers(args: argparse.Namespace) -> int:
+    from studio.desk.observers import observers_command
+
+    config, desk = _desk(args)
+    return observers_command(args, config, desk)
+
+
+def _provenance(args: argparse.Namespace) -> int:
+    from studio.desk.provenance import provenance_command
+
+    config, desk = _desk(args)
+    return provenance_command(args, config, desk)
 
 
 def _render(args: argparse.Namespace) -> int:

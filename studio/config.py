@@ -92,6 +92,22 @@ class Prompter(_Section):
     port: Port = Field(default=8766, description="TCP port of the browser prompter (--web), 1-65535")
 
 
+class Intake(_Section):
+    """The observers' report intake (``studio intake``): ``POST /reports`` with a per-observer token."""
+
+    host: str = Field(default="127.0.0.1", min_length=1, description="address to listen on; loopback by default")
+    port: Port = Field(default=8767, description="TCP port, 1-65535")
+    max_body: int = Field(
+        default=64 * 1024, ge=1024, le=16 * 1024 * 1024, description="largest request body in bytes, 1024-16777216"
+    )
+    rate: float = Field(
+        default=1.0, gt=0, le=100000, description="reports per second one observer's token may send on average"
+    )
+    burst: int = Field(
+        default=20, ge=1, le=100000, description="reports one token may send at once before the rate applies"
+    )
+
+
 class Config(_Section):
     station: Station = Station()
     store: StoreSettings = StoreSettings()
@@ -103,6 +119,7 @@ class Config(_Section):
     graphics: Graphics = Graphics()
     api: Api = Api()
     prompter: Prompter = Prompter()
+    intake: Intake = Intake()
     source: Path | None = Field(default=None, exclude=True)
 
     @field_validator("keymap")
@@ -123,6 +140,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "graphics": Graphics,
     "api": Api,
     "prompter": Prompter,
+    "intake": Intake,
 }
 
 

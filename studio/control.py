@@ -17,8 +17,16 @@ from enum import StrEnum
 from typing import Any, Callable, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
+from studio.onair import (
+    GraphicRefused,
+    Graphics,
+    OnAirGraphic,
+    RenderedGraphic,
+    describe,
+    location_bug,
+)
 from studio.rundown.load import segment_dict, segment_from_dict
-from studio.rundown.model import Bilingual, Rundown, Segment, Show
+from studio.rundown.model import Bilingual, GraphicCue, Rundown, Segment, Show
 from studio.rundown.timing import OnAir, PlannedSlot, Span, Timing, compute, plan
 from studio.store import AsRunRow, ShowState, ShowStore
 
@@ -48,7 +56,11 @@ def default_operator() -> str:
 class Switcher(Protocol):
     """What puts a segment on the programme (the OBS adapter implements it)."""
 
-    def take(self, segment: Segment) -> None: ...
+    def take(self, segment: Segment, graphics: Sequence[OnAirGraphic] = ()) -> None:
+        """Put ``segment`` on the programme with ``graphics`` over it, in one change."""
+
+    def graphics(self, items: Sequence[OnAirGraphic]) -> None:
+        """Show exactly these graphics over the on-air segment (an empty list clears them all)."""
 
     def slate(self) -> None:
         """Cut to the fallback slate (a dead feed must never leave the programme black)."""
@@ -104,6 +116,7 @@ class ShowView:
     timing: Timing
     played: tuple[AsRunRow, ...]
     revision: int
+    graphics: tuple[OnAirGraphic, ...] = ()  # on air now, in the order taken
 
     @property
     def ended(self) -> bool:
@@ -157,6 +170,7 @@ class Controller:
         switcher: Switcher | None = None,
         clock: Callable[[], datetime] = utc_now,
         turnout_hours: Sequence[time] = (),
+        graphics: Graphics | None = None,
     ) -> None:
         self.store = store
         self.show_id = rundown.show.id
@@ -165,6 +179,7 @@ class Controller:
         self.switcher = switcher
         self.clock = clock
         self.turnout_hours = tuple(turnout_hours)
+        self.renderer = graphics
         self._lock = threading.RLock()
         self._plan_cache: tuple[int, tuple[Segment, ...]] | None = None
         with store.write():
@@ -182,6 +197,7 @@ class Controller:
 
     def _load(self) -> None:
         self.state = self.store.state(self.show_id)
+        self.on_air_graphics = self.store.graphics(self.show_id)
         assert self.state.show is not None
         self.rundown = Rundown(show_from_dict(self.state.show), self._parsed(self.state))
 
@@ -201,13 +217,15 @@ class Controller:
         """
         if not self.store.changed_elsewhere():
             return False
-        before = self.state.on_air
+        before, graphics_before = self.state.on_air, self.on_air_graphics
         self._load()
-        after = self.state.on_air
+        after, graphics = self.state.on_air, self.on_air_graphics
         if (before.id if before else None) != (after.id if after else None):
             segment = self.rundown.get(after.segment_id) if after else None
-            self._switch(lambda switcher: switcher.take(segment) if segment else switcher.end())
+            self._switch(lambda switcher: switcher.take(segment, graphics) if segment else switcher.end())
             self._cue_next()
+        elif graphics != graphics_before:
+            self._switch(lambda switcher: switcher.graphics(graphics))
         return True
 
     @_serialised
@@ -249,6 +267,7 @@ class Controller:
             timing=timing,
             played=state.played,
             revision=state.revision,
+            graphics=self.on_air_graphics,
         )
 
     @_serialised
@@ -302,8 +321,13 @@ class Controller:
             snapshot = segment_dict(target) | {"planned_s": int(target.duration.total_seconds())}
             self.store.open_asrun(self.show_id, snapshot, now, self.operator, self.origin)
             self._log(now, "take", target.id, previous=current)
+            self._clear_graphics(now, "take")
+            bug = self._location_bug(target, now)
+            if bug is not None:
+                self._put_graphic(now, *bug)
+            graphics = self.store.graphics(self.show_id)
         # Committed: now to air at once, and only then re-read the store for the view.
-        self._switch(lambda switcher: switcher.take(target))
+        self._switch(lambda switcher: switcher.take(target, graphics))
         self._load()
         self._cue_next()
         return target
@@ -319,7 +343,10 @@ class Controller:
         if on_air is not None:
             segment = self.rundown.get(on_air.segment_id)
         if segment is not None and on_air is not None:
-            self._switch(lambda switcher: switcher.slate() if on_air.note == FEED_LOST else switcher.take(segment))
+            graphics = self.on_air_graphics
+            self._switch(
+                lambda switcher: switcher.slate() if on_air.note == FEED_LOST else switcher.take(segment, graphics)
+            )
         self._cue_next()
 
     @_serialised
@@ -346,6 +373,7 @@ class Controller:
             if previous and previous.ended_at == state.on_air.started_at:
                 self.store.close_asrun(previous.id, None)
             self._log(self.clock(), "undo", state.on_air.segment_id, restored=previous.segment_id if previous else None)
+            self._clear_graphics(self.clock(), "undo")
         self._load()
         restored = self.rundown.get(self.state.on_air.segment_id) if self.state.on_air else None
         self._switch(lambda switcher: switcher.take(restored) if restored else switcher.end())
@@ -376,8 +404,104 @@ class Controller:
             now = self.clock()
             self.store.close_asrun(state.on_air.id, now)
             self._log(now, "end", state.on_air.segment_id)
+            self._clear_graphics(now, "end")
         self._load()
         self._switch(lambda switcher: switcher.end())
+
+    # --- graphics ----------------------------------------------------------
+
+    @_serialised
+    def armed(self) -> tuple[GraphicCue, ...]:
+        """The on-air segment's graphics from the rundown, in order (the console arms one)."""
+        segment = self.rundown.get(self.state.on_air.segment_id) if self.state.on_air else None
+        return segment.graphics if segment else ()
+
+    def _render(self, cue: GraphicCue) -> RenderedGraphic:
+        if self.renderer is None:
+            raise ControlError("no_graphics", "no graphics renderer in this process: graphics cannot go to air")
+        try:
+            return self.renderer.render(cue)
+        except GraphicRefused as error:
+            raise ControlError("graphic_refused", f"not on air: {error}", template=cue.template, reason=str(error)) from error
+
+    def _location_bug(self, segment: Segment, now: datetime) -> tuple[Segment, GraphicCue, RenderedGraphic] | None:
+        """The live location bug of ``segment``, rendered; None when it has none or it failed (logged)."""
+        cue = location_bug(segment, now, self.rundown.show.zone)
+        if cue is None or self.renderer is None:
+            return None
+        try:
+            return segment, cue, self._render(cue)
+        except ControlError as error:  # the take goes on without the bug; the log says why
+            self._log(now, "graphic_refused", segment.id, template=cue.template, reason=str(error))
+            return None
+
+    def _put_graphic(self, now: datetime, segment: Segment, cue: GraphicCue, rendered: RenderedGraphic) -> None:
+        graphic = OnAirGraphic(
+            template=cue.template,
+            file=rendered.path,
+            scene=segment.scene,
+            segment_id=segment.id,
+            placement=rendered.placement,
+            canvas=rendered.canvas,
+            description=describe(cue),
+        )
+        self.store.drop_graphic(self.show_id, cue.template)
+        self.store.put_graphic(self.show_id, graphic, now)
+        self._log(now, "graphic_on", segment.id, template=cue.template, file=rendered.path,
+                  scene=segment.scene, **dict(rendered.provenance))
+
+    def _clear_graphics(self, now: datetime, reason: str, template: str | None = None) -> list[OnAirGraphic]:
+        """Inside a write: take graphics off (all, or one template), logging each one."""
+        cleared = [g for g in self.store.graphics(self.show_id) if template is None or g.template == template]
+        for graphic in cleared:
+            self.store.drop_graphic(self.show_id, graphic.template)
+            self._log(now, "graphic_off", graphic.segment_id, template=graphic.template, file=graphic.file,
+                      reason=reason)
+        return cleared
+
+    @_serialised
+    def graphic_take(self, index: int) -> OnAirGraphic:
+        """Render the on-air segment's armed graphic ``index`` and put it on air.
+
+        A graphic the fact gate refuses raises ControlError and nothing goes to air.
+        Rendering happens before the store is locked (Pillow and the desk: call from a worker).
+        """
+        state = self.store.state(self.show_id)
+        segment = self.rundown.get(state.on_air.segment_id) if state.on_air else None
+        if segment is None or state.on_air is None:
+            raise ControlError("nothing_on_air", "nothing is on air")
+        if not 0 <= index < len(segment.graphics):
+            raise ControlError("no_graphic", f"'{segment.id}' has no graphic {index + 1}", segment=segment.id)
+        cue = segment.graphics[index]
+        rendered = self._render(cue)
+        with self.store.write():
+            now_state = self.store.state(self.show_id)
+            if now_state.on_air is None or now_state.on_air.id != state.on_air.id:
+                raise ControlError("take_conflict", "the segment changed meanwhile; look again", segment=segment.id)
+            self._put_graphic(self.clock(), segment, cue, rendered)
+        self._load()
+        graphics = self.on_air_graphics
+        self._switch(lambda switcher: switcher.graphics(graphics))
+        return next(g for g in graphics if g.template == cue.template)
+
+    @_serialised
+    def graphic_clear(self, template: str) -> bool:
+        """Take one graphic off air; False when it was not on air."""
+        with self.store.write():
+            cleared = self._clear_graphics(self.clock(), "clear", template)
+        self._load()
+        graphics = self.on_air_graphics
+        self._switch(lambda switcher: switcher.graphics(graphics))
+        return bool(cleared)
+
+    @_serialised
+    def graphics_clear_all(self) -> int:
+        """Panic: every graphic off air at once. Returns how many were on. Always tells the switcher."""
+        with self.store.write():
+            cleared = self._clear_graphics(self.clock(), "panic")
+        self._load()
+        self._switch(lambda switcher: switcher.graphics(()))
+        return len(cleared)
 
     @_serialised
     def hold(self, segment_id: str) -> bool:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from studio.control import ControlError, Controller, Status
+from studio.onair import OnAirGraphic
 from studio.rundown.model import Bilingual, Kind, Segment
 from studio.store import open_store
 
@@ -16,6 +18,7 @@ class RecordingSwitcher:
     def __init__(self) -> None:
         self.calls: list[str] = []
         self.cues: list[str | None] = []
+        self.shown: list[OnAirGraphic] = []
 
     def cue(self, segment: Segment | None) -> None:
         self.cues.append(segment.id if segment else None)
@@ -23,8 +26,13 @@ class RecordingSwitcher:
     def feed_up(self, segment: Segment) -> bool | None:
         return segment.id == "live-almaty"
 
-    def take(self, segment: Segment) -> None:
+    def take(self, segment: Segment, graphics: Sequence[OnAirGraphic] = ()) -> None:
         self.calls.append(f"take {segment.id}")
+        self.shown = list(graphics)
+
+    def graphics(self, items: Sequence[OnAirGraphic]) -> None:
+        self.calls.append("graphics " + ",".join(g.template for g in items))
+        self.shown = list(items)
 
     def end(self) -> None:
         self.calls.append("end")
@@ -148,10 +156,10 @@ def test_switcher_is_told_after_the_state_is_committed(tmp_path, small_rundown, 
     observer = open_store(tmp_path / "show.db")
 
     class Checking(RecordingSwitcher):
-        def take(self, segment: Segment) -> None:
+        def take(self, segment: Segment, graphics: Sequence[OnAirGraphic] = ()) -> None:
             on_air = observer.state("small").on_air
             seen.append(on_air.segment_id if on_air else None)
-            super().take(segment)
+            super().take(segment, graphics)
 
     switcher = Checking()
     controller = Controller(store, small_rundown, switcher=switcher, clock=clock)

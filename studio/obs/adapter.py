@@ -240,12 +240,19 @@ class ObsAdapter:
             missing = self._resolve_item_ids(items)
             ids = {item: self._item_ids[item] for item in items if item in self._item_ids}
             feeds = sorted(wanted.feeds)
+            images = sorted(wanted.images)
+            placed = [item for item in sorted(wanted.placements) if item in ids]
             reads = [protocol.request("GetCurrentProgramScene")]
             reads += [
                 protocol.request("GetSceneItemEnabled", sceneName=scene, sceneItemId=id_)
                 for (scene, _), id_ in ids.items()
             ]
             reads += [protocol.request("GetInputSettings", inputName=name) for name in feeds]
+            reads += [protocol.request("GetInputSettings", inputName=name) for name in images]
+            reads += [
+                protocol.request("GetSceneItemTransform", sceneName=scene, sceneItemId=ids[(scene, source)])
+                for scene, source in placed
+            ]
             results = self._batch(reads, execution_type=SERIAL_REALTIME, halt=False, check=False)
         data = [r.get("responseData", {}) if _ok(r) else None for r in results]
         item_data = data[1 : 1 + len(ids)]
@@ -255,13 +262,27 @@ class ObsAdapter:
             if d is not None
         }
         actual_feeds: dict[str, str | None] = {}
-        for name, d in zip(feeds, data[1 + len(ids) :]):
+        start = 1 + len(ids)
+        for name, d in zip(feeds, data[start : start + len(feeds)]):
             if d is None:
                 missing.append(f"input {name!r}")
             else:
                 actual_feeds[name] = protocol.feed_url(d.get("inputSettings", {}))
+        start += len(feeds)
+        actual_images: dict[str, str | None] = {}
+        for name, d in zip(images, data[start : start + len(images)]):
+            if d is None:
+                missing.append(f"input {name!r}")
+            else:
+                actual_images[name] = d.get("inputSettings", {}).get("file")
+        start += len(images)
+        actual_places = {
+            item: protocol.item_place(d.get("sceneItemTransform", {}))
+            for item, d in zip(placed, data[start:])
+            if d is not None
+        }
         scene = data[0]["currentProgramSceneName"] if data and data[0] else None
-        return ObsActual(scene, actual_items, actual_feeds, tuple(missing))
+        return ObsActual(scene, actual_items, actual_feeds, tuple(missing), actual_images, actual_places)
 
     def reassert(self, wanted: ObsWanted) -> int:
         """Make OBS match `wanted` with one batch of only what differs; return its size."""

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from studio.obs.state import Item
+from studio.onair import LOCATION_BUG, location_bug_template
 from studio.rundown.model import Segment
 
 FALLBACK_SCENE = "fallback-slate"
@@ -59,6 +60,20 @@ def feed_items(segments: Iterable[Segment]) -> frozenset[Item]:
 def graphic_input(template: str) -> str:
     """The image source that shows a graphic template's rendered PNG."""
     return GRAPHIC_PREFIX + slug(template)
+
+
+def graphic_items(segments: Iterable[Segment]) -> frozenset[Item]:
+    """(scene, image source) of every graphic a segment may show: its rundown graphics and,
+    for a live inclusion from a region, the location bug (studio.onair.LOCATION_BUG)."""
+    found = set()
+    for segment in segments:
+        if not segment.scene:
+            continue
+        templates = [cue.template for cue in segment.graphics]
+        if location_bug_template(segment):
+            templates.append(LOCATION_BUG)
+        found |= {(segment.scene, graphic_input(template)) for template in templates}
+    return frozenset(found)
 
 
 def is_ours(source_name: str) -> bool:

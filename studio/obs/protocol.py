@@ -57,3 +57,15 @@ def set_image(input_name: str, path: str) -> Request:
     return request(
         "SetInputSettings", inputName=input_name, inputSettings={"file": path}, overlay=True
     )
+
+
+def set_item_place(scene: str, item_id: int, place: tuple[float, float, float]) -> Request:
+    """Position (top left) and uniform scale of a scene item."""
+    x, y, scale = place
+    transform = {"positionX": x, "positionY": y, "scaleX": scale, "scaleY": scale, "alignment": 5}
+    return request("SetSceneItemTransform", sceneName=scene, sceneItemId=item_id, sceneItemTransform=transform)
+
+
+def item_place(transform: dict[str, Any]) -> tuple[float, float, float]:
+    return (float(transform.get("positionX", 0.0)), float(transform.get("positionY", 0.0)),
+            float(transform.get("scaleX", 1.0)))

@@ -27,6 +27,7 @@ from typing import Any, Literal
 from studio.obs import names
 from studio.obs.adapter import ObsAdapter, ObsVersions
 from studio.obs.errors import ObsError
+from studio.onair import LOCATION_BUG, location_bug_template
 from studio.rundown.model import Segment
 
 Canvas = tuple[int, int]
@@ -178,8 +179,11 @@ def needs(segments: Iterable[Segment], canvas: Canvas, slate_image: Path | None 
             if segment.feed not in urls:
                 urls.append(segment.feed)
             feed_items.append(ItemNeed(item[0], item[1], enabled=False, layout="fill"))
-        for cue in segment.graphics:
-            name = names.graphic_input(cue.template)
+        templates = [cue.template for cue in segment.graphics]
+        if location_bug_template(segment):  # goes up by itself on a live inclusion
+            templates.append(LOCATION_BUG)
+        for template in dict.fromkeys(templates):
+            name = names.graphic_input(template)
             graphics.setdefault(name, None)
             if segment.scene:
                 graphic_items.append(ItemNeed(segment.scene, name, enabled=False))

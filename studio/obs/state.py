@@ -14,6 +14,7 @@ from studio.obs import protocol
 from studio.obs.protocol import Request
 
 Item = tuple[str, str]  # (scene, source) of a scene item
+Place = tuple[float, float, float]  # x, y and scale of a scene item on the canvas
 
 
 def _frozen(mapping: Mapping[str, str | None]) -> Mapping[str, str | None]:
@@ -28,21 +29,28 @@ class ObsWanted:
     managed: the items studio owns; each one not in overlays must be hidden. Without
         it, taking a graphic off the wanted set could never hide it in OBS.
     feeds: ffmpeg_source input name -> URL it must play.
+    images: image_source input name -> the file it must show (a rendered graphic).
+    placements: item -> (x, y, scale) it must have (a graphic PNG is its region only).
     """
 
     program_scene: str | None = None
     overlays: frozenset[Item] = frozenset()
     feeds: Mapping[str, str] = field(default_factory=dict)
     managed: frozenset[Item] = frozenset()
+    images: Mapping[str, str] = field(default_factory=dict)
+    placements: Mapping[Item, Place] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "overlays", frozenset(self.overlays))
         object.__setattr__(self, "managed", frozenset(self.managed) | self.overlays)
         object.__setattr__(self, "feeds", _frozen(self.feeds))
+        object.__setattr__(self, "images", MappingProxyType(dict(self.images)))
+        object.__setattr__(self, "placements", MappingProxyType(dict(self.placements)))
 
-    def __hash__(self) -> int:  # the generated one cannot hash the feeds mapping
+    def __hash__(self) -> int:  # the generated one cannot hash the mappings
         return hash(
-            (self.program_scene, self.overlays, self.managed, frozenset(self.feeds.items()))
+            (self.program_scene, self.overlays, self.managed, frozenset(self.feeds.items()),
+             frozenset(self.images.items()), frozenset(self.placements.items()))
         )
 
 
@@ -63,6 +71,8 @@ class ObsActual:
     items: Mapping[Item, SceneItem] = field(default_factory=dict)
     feeds: Mapping[str, str | None] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
+    images: Mapping[str, str | None] = field(default_factory=dict)
+    placements: Mapping[Item, Place | None] = field(default_factory=dict)
 
     def covers(self, wanted: ObsWanted) -> bool:
         """Whether this state knows every item and feed ``wanted`` names (then no read is needed)."""
@@ -70,6 +80,8 @@ class ObsActual:
             not self.missing
             and all(item in self.items for item in wanted.managed)
             and all(name in self.feeds for name in wanted.feeds)
+            and all(name in self.images for name in wanted.images)
+            and all(item in self.placements for item in wanted.placements)
         )
 
     def after(self, wanted: ObsWanted) -> ObsActual:
@@ -82,14 +94,21 @@ class ObsActual:
             },
             feeds={name: wanted.feeds.get(name, url) for name, url in self.feeds.items()},
             missing=self.missing,
+            images={name: wanted.images.get(name, path) for name, path in self.images.items()},
+            placements={item: wanted.placements.get(item, place) for item, place in self.placements.items()},
         )
+
+
+def same_place(a: Place | None, b: Place | None) -> bool:
+    """Equal to a hundredth of a pixel (OBS keeps floats)."""
+    return a is not None and b is not None and all(abs(x - y) < 0.01 for x, y in zip(a, b))
 
 
 def diff(wanted: ObsWanted, actual: ObsActual) -> list[Request]:
     """Only the requests that change what differs; none when OBS already matches.
 
     Hides come first: with haltOnFailure, a later failure can never keep a
-    retracted graphic on air. The batch runs in one frame, so order is not visible.
+    retracted graphic on air. A graphic's file and place are set before it is shown. The batch runs in one frame, so order is not visible.
     """
     hides: list[Request] = []
     shows: list[Request] = []
@@ -104,7 +123,19 @@ def diff(wanted: ObsWanted, actual: ObsActual) -> list[Request]:
         for name, url in sorted(wanted.feeds.items())
         if name in actual.feeds and actual.feeds[name] != url
     ]
+    images = [
+        protocol.set_image(name, path)
+        for name, path in sorted(wanted.images.items())
+        if name in actual.images and actual.images[name] != path
+    ]
+    places = [
+        protocol.set_item_place(scene, item.id, place)
+        for (scene, source), place in sorted(wanted.placements.items())
+        if (item := actual.items.get((scene, source))) is not None
+        and (scene, source) in actual.placements
+        and not same_place(actual.placements[(scene, source)], place)
+    ]
     switch: list[Request] = []
     if wanted.program_scene is not None and wanted.program_scene != actual.program_scene:
         switch.append(protocol.set_program_scene(wanted.program_scene))
-    return hides + feeds + switch + shows
+    return hides + feeds + images + places + switch + shows

@@ -25,9 +25,23 @@ from dataclasses import dataclass, field
 from studio.obs.adapter import ObsAdapter, ObsStatus
 from studio.obs.errors import ObsError
 from studio.obs.link import BACKOFF, PROBE_EVERY, LinkEvent, ObsLink
-from studio.obs.names import FALLBACK_SCENE, feed_input, feed_item, feed_items
-from studio.obs.state import Item, ObsActual, ObsWanted
-from studio.obs.watchdog import FeedHealth, FeedWatchdog, WatchSettings, feed_up, media_reader
+from studio.obs.names import (
+    FALLBACK_SCENE,
+    feed_input,
+    feed_item,
+    feed_items,
+    graphic_input,
+    graphic_items,
+)
+from studio.obs.state import Item, ObsActual, ObsWanted, Place
+from studio.obs.watchdog import (
+    FeedHealth,
+    FeedWatchdog,
+    WatchSettings,
+    feed_up,
+    media_reader,
+)
+from studio.onair import OnAirGraphic
 from studio.rundown.model import Segment
 
 log = logging.getLogger(__name__)
@@ -40,24 +54,44 @@ STATUS_EVERY = 1.0  # seconds between status reads for the console panel
 
 
 def wanted_for(
-    segment: Segment, managed_feeds: Iterable[Item] = (), cued: Mapping[str, str] | None = None
+    segment: Segment,
+    managed_feeds: Iterable[Item] = (),
+    cued: Mapping[str, str] | None = None,
+    graphics: Iterable[OnAirGraphic] = (),
+    canvas: tuple[int, int] = (1920, 1080),
 ) -> ObsWanted:
-    """What OBS must show for ``segment``: its scene, and its feed (if any) playing and visible.
+    """What OBS must show for ``segment``: its scene, its feed (if any) playing and visible,
+    and its ``graphics`` on top, each its template's image source showing its file.
 
-    Every other known feed item is hidden (``managed_feeds``: all the feed items of
-    the rundown). ``cued`` feeds (input -> URL) are set too, so the next
+    Every other known item is hidden (``managed_feeds``: all the feed and graphic
+    items of the rundown). ``cued`` feeds (input -> URL) are set too, so the next
     inclusion's input already plays its URL, unless that input is the one on air.
+    A graphic's PNG is its template's region: it is placed there, scaled from the
+    template's canvas to OBS's ``canvas``.
     """
     item = feed_item(segment)
     managed = frozenset(managed_feeds) | ({item} if item else frozenset())
     feeds = {name: url for name, url in (cued or {}).items() if not item or name != item[1]}
     if item and segment.feed:
         feeds[item[1]] = segment.feed
+    shown = {item} if item else set()
+    images: dict[str, str] = {}
+    placements: dict[Item, Place] = {}
+    for graphic in graphics:
+        if segment.scene is None or graphic.scene != segment.scene:
+            continue  # a graphic belongs to its segment's scene
+        source = (segment.scene, graphic_input(graphic.template))
+        shown.add(source)
+        images[source[1]] = graphic.file
+        scale = canvas[0] / graphic.canvas[0]
+        placements[source] = (graphic.placement[0] * scale, graphic.placement[1] * scale, scale)
     return ObsWanted(
         program_scene=segment.scene,
-        overlays=frozenset({item}) if item else frozenset(),
+        overlays=frozenset(shown),
         feeds=feeds,
-        managed=managed,
+        managed=managed | shown,
+        images=images,
+        placements=placements,
     )
 
 
@@ -111,9 +145,11 @@ class ObsSwitcher:
         watch: WatchSettings = WatchSettings(),
         backoff: Sequence[float] = BACKOFF,
         probe_every: float = PROBE_EVERY,
+        canvas: tuple[int, int] = (1920, 1080),
     ) -> None:
-        """``segments``: the rundown's, so every feed item in OBS is known and kept hidden
-        but the on-air one. ``on_feed_lost(segment_id)`` (wire it to Controller.feed_lost)
+        """``segments``: the rundown's, so every feed and graphic item in OBS is known and
+        kept hidden but the on-air ones. ``canvas``: OBS's base size (setup.canvas(adapter)),
+        to place the graphics. ``on_feed_lost(segment_id)`` (wire it to Controller.feed_lost)
         runs on the watchdog's thread; ``on_link`` on the link's thread."""
         self.adapter = adapter
         self.ack_timeout = ack_timeout
@@ -121,7 +157,10 @@ class ObsSwitcher:
         self.on_feed_lost = on_feed_lost
         self._on_link_user = on_link
         self._cond = threading.Condition()
-        self._managed: set[Item] = set(feed_items(segments))
+        segments = tuple(segments)
+        self.canvas = canvas
+        self._managed: set[Item] = set(feed_items(segments)) | set(graphic_items(segments))
+        self._graphics: tuple[OnAirGraphic, ...] = ()
         self._wanted: ObsWanted | None = None
         self._cued: dict[str, str] = {}
         self._on_air: Segment | None = None  # None: the slate, once anything was wanted
@@ -164,8 +203,9 @@ class ObsSwitcher:
 
     # -- the Switcher protocol ----------------------------------------------------
 
-    def take(self, segment: Segment) -> None:
-        """Put ``segment`` on the programme. Returns once OBS answered, or after ack_timeout."""
+    def take(self, segment: Segment, graphics: Sequence[OnAirGraphic] = ()) -> None:
+        """Put ``segment`` on the programme with ``graphics`` over it, in one batch.
+        Returns once OBS answered, or after ack_timeout."""
         try:
             if segment.scene is None:
                 # Nothing to switch to: leave the picture as it is (never black) and
@@ -178,6 +218,7 @@ class ObsSwitcher:
                 if item:
                     self._managed.add(item)
                 self._on_air = segment
+                self._graphics = tuple(graphics)
                 generation = self._want()
             if item:
                 self.watchdog.watch(segment.id, item[1])
@@ -201,6 +242,16 @@ class ObsSwitcher:
     def end(self) -> None:
         """The show is over: the slate, never black."""
         self.slate()
+
+    def graphics(self, items: Sequence[OnAirGraphic]) -> None:
+        """Show exactly ``items`` over the on-air segment (none: every graphic hidden)."""
+        try:
+            with self._cond:
+                self._graphics = tuple(items)
+                generation = self._want()
+            self._await(generation)
+        except Exception:
+            log.exception("changing the graphics on air failed")
 
     # -- extras for the console ---------------------------------------------------
 
@@ -269,7 +320,8 @@ class ObsSwitcher:
         if self._on_air is None:
             self._wanted = slate_wanted(self._managed, self._cued)
         else:
-            self._wanted = wanted_for(self._on_air, self._managed, self._cued)
+            self._wanted = wanted_for(self._on_air, self._managed, self._cued, self._graphics, self.canvas)
+            self._managed |= self._wanted.managed
         self._generation += 1
         self._cond.notify_all()
         return self._generation

@@ -197,6 +197,45 @@ MIGRATIONS: tuple[str, ...] = (
         digest TEXT NOT NULL           -- the row's content, to notice a changed re-export
     ) WITHOUT ROWID;
     """,
+    # 3: graphics on air (studio/onair.py): a restart puts them back; the event log keeps their record
+    """
+    CREATE TABLE graphic (
+        show_id TEXT NOT NULL,
+        template TEXT NOT NULL,        -- one graphic per template on air
+        segment_id TEXT NOT NULL,
+        scene TEXT,
+        file TEXT NOT NULL,            -- the rendered PNG, absolute
+        detail TEXT NOT NULL,          -- JSON: placement, canvas, description
+        taken_at TEXT NOT NULL,        -- UTC, ISO 8601
+        PRIMARY KEY (show_id, template)
+    );
+    """,
+    # 4: observers' intake tokens (studio/web/intake.py, studio/desk/observers.py); only a hash is kept
+    """
+    CREATE TABLE observer_token (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,            -- the observer: the name written on every report sent with the token
+        hash TEXT NOT NULL UNIQUE,     -- sha256 (hex) of the token; the token itself is never stored
+        created_at TEXT NOT NULL,      -- UTC, ISO 8601
+        created_by TEXT NOT NULL,
+        revoked_at TEXT,               -- NULL while the token works
+        revoked_by TEXT
+    );
+    CREATE UNIQUE INDEX observer_token_active ON observer_token (name) WHERE revoked_at IS NULL;
+    CREATE TRIGGER observer_token_never_deleted BEFORE DELETE ON observer_token
+        BEGIN SELECT RAISE(ABORT, 'an observer token is revoked, never deleted'); END;
+    """,
+    # 5: the desk's claims (studio/store/claims.py): an item one desk terminal has open shows as taken to the others
+    """
+    CREATE TABLE desk_claim (
+        item TEXT NOT NULL CHECK (item IN ('fact', 'group')),
+        item_id INTEGER NOT NULL,      -- fact.id, or report_group.id (the group's lead report)
+        who TEXT NOT NULL,
+        at TEXT NOT NULL,              -- UTC, ISO 8601; refreshed while open, stale after studio.store.claims.CLAIM_TTL
+        PRIMARY KEY (item, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX desk_claim_who ON desk_claim (who);
+    """,
 )
 
 

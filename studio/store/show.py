@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from studio.onair import OnAirGraphic
 from studio.store.db import Connection
 
 
@@ -118,6 +119,27 @@ class ShowStore(Connection):
             on_air=next((r for r in rows if r.ended_at is None), None),
         )
 
+    def graphics(self, show_id: str) -> tuple[OnAirGraphic, ...]:
+        """The graphics on air, in the order they were taken."""
+        rows = self.db.execute(
+            "SELECT * FROM graphic WHERE show_id = ? ORDER BY taken_at, template", (show_id,)
+        ).fetchall()
+        out = []
+        for row in rows:
+            detail = json.loads(row["detail"])
+            out.append(
+                OnAirGraphic(
+                    template=row["template"],
+                    file=row["file"],
+                    scene=row["scene"],
+                    segment_id=row["segment_id"],
+                    placement=tuple(detail["placement"]),  # type: ignore[arg-type]
+                    canvas=tuple(detail["canvas"]),  # type: ignore[arg-type]
+                    description=detail.get("description", ""),
+                )
+            )
+        return tuple(out)
+
     def events(self, show_id: str, after_id: int = 0) -> list[EventRow]:
         return [
             EventRow(
@@ -181,6 +203,18 @@ class ShowStore(Connection):
 
     def note_asrun(self, row_id: int, note: str) -> None:
         self.db.execute("UPDATE asrun SET note = ? WHERE id = ?", (note, row_id))
+
+    def put_graphic(self, show_id: str, graphic: OnAirGraphic, at: datetime) -> None:
+        detail = {"placement": list(graphic.placement), "canvas": list(graphic.canvas), "description": graphic.description}
+        self.db.execute(
+            """INSERT OR REPLACE INTO graphic (show_id, template, segment_id, scene, file, detail, taken_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (show_id, graphic.template, graphic.segment_id, graphic.scene, graphic.file,
+             json.dumps(detail, ensure_ascii=False), to_text(at)),
+        )
+
+    def drop_graphic(self, show_id: str, template: str) -> None:
+        self.db.execute("DELETE FROM graphic WHERE show_id = ? AND template = ?", (show_id, template))
 
     def log(
         self,

@@ -12,12 +12,15 @@ from __future__ import annotations
 import os
 import time
 import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
 from studio._start_time import START_NS
@@ -36,6 +39,7 @@ from studio.tui.widgets.rundown import RundownTable
 
 if TYPE_CHECKING:
     from studio.obs.switcher import ObsSwitcher
+    from studio.tui.desk.client import DeskClient
 
 DIALOGS = (ConfirmScreen, DurationScreen, InsertScreen, TextScreen)
 
@@ -58,6 +62,7 @@ class StudioApp(StudioAppBase):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reload", "Reload file", id="app.reload", tooltip="Reload the rundown file", show=False),
         Binding("f2", "cycle_language", "Language", id="app.language", tooltip="Switch language", show=False),
+        Binding("f3", "desk", "Desk", id="app.desk", tooltip="Open the verification desk", show=False),
         Binding(
             "ctrl+p", "command_palette", "Commands", id="app.palette", tooltip="Every action", priority=True, show=False
         ),
@@ -89,6 +94,7 @@ class StudioApp(StudioAppBase):
         self._file_mtime: float | None = None
         self._file_dialog_open = False
         self.startup_ms: float | None = None
+        self._desk: DeskClient | None = None  # the desk screen's store connection, opened on first use
 
     # --- set-up -------------------------------------------------------------
 
@@ -131,7 +137,10 @@ class StudioApp(StudioAppBase):
     def _apply_keymap(self) -> None:
         # One keymap serves every studio program: the prompter's ids are not unknown here.
         keymap = {key: keys for key, keys in self.config.keymap.items() if not key.startswith("prompter.")}
-        known = bindings.binding_ids(StudioApp, ProducerScreen, *DIALOGS)
+        from studio.tui.desk.app import DIALOGS as DESK_DIALOGS
+        from studio.tui.desk.screen import DeskScreen
+
+        known = bindings.binding_ids(StudioApp, ProducerScreen, DeskScreen, *DIALOGS, *DESK_DIALOGS)
         unknown = sorted(set(keymap) - set(known))
         if unknown:
             self.notify(
@@ -141,7 +150,8 @@ class StudioApp(StudioAppBase):
                 timeout=10,
             )
         keymap = {key: value for key, value in keymap.items() if key in known}
-        chains = [(RundownTable, ProducerScreen, StudioApp)] + [(dialog,) for dialog in DIALOGS]
+        chains = [(RundownTable, ProducerScreen, StudioApp), (DataTable, DeskScreen, StudioApp)]
+        chains += [(dialog,) for dialog in (*DIALOGS, *DESK_DIALOGS)]
         for key, ids in bindings.keymap_clashes(keymap, *chains).items():
             self._clashes.add(frozenset(ids))
             self.notify(
@@ -156,6 +166,28 @@ class StudioApp(StudioAppBase):
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=t("palette.placeholder")))
 
+    # --- the verification desk --------------------------------------------------
+
+    def action_desk(self) -> None:
+        """Push the desk screen (the same one ``studio desk`` shows) on its own store connection."""
+        from studio.tui.desk.screen import (
+            DeskScreen,  # the desk's modules: only when first opened
+        )
+
+        if isinstance(self.screen, DeskScreen):
+            return
+        self.push_screen(DeskScreen(self._desk_client(), zone=self.config.station.zone, live=self.live))
+
+    def _desk_client(self) -> DeskClient:
+        if self._desk is None:
+            from studio.store.desk import open_desk
+            from studio.tui.desk.client import DeskClient
+
+            path = self.controller.store.db.execute("PRAGMA database_list").fetchone()["file"]
+            clock = getattr(self.controller, "clock", None) or (lambda: datetime.now(UTC))
+            self._desk = DeskClient(open_desk(Path(path)), self.controller.operator, clock)
+        return self._desk
+
     # --- language -------------------------------------------------------------
 
     def set_language(self, language: str) -> None:
@@ -163,6 +195,9 @@ class StudioApp(StudioAppBase):
         self.title = t("app.title")
         bindings.translate(self, "app")
         self.producer.post_message(LanguageChanged(language))
+        for screen in self.screen_stack:
+            if self._desk is not None and hasattr(screen, "client") and hasattr(screen, "translate"):
+                screen.translate()  # the desk screen, when pushed
         self.notify(t("notify.language", language=catalogue.native_name()))
 
     def action_cycle_language(self) -> None:

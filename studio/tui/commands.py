@@ -37,8 +37,10 @@ class StudioCommands(Provider):
             group = node.BINDING_GROUP_TITLE or ""
             for bindings in node._bindings.key_to_bindings.values():
                 for binding in bindings:
-                    if not binding.id or binding.id in seen or binding.id in ("app.language", "app.palette"):
+                    if not binding.id or binding.id in seen or binding.id.endswith((".language", ".palette")):
                         continue
+                    if node.check_action(binding.action.split("(")[0], ()) is False:
+                        continue  # not available on this screen now (graphics without a renderer)
                     seen.add(binding.id)
                     run = partial(app.run_action, binding.action, node)
                     yield Command(f"{group}: {binding.description}", run, binding.tooltip)

@@ -13,11 +13,12 @@ RUNDOWN_ACTIONS = {
     "rundown.end_show", "rundown.move_up", "rundown.move_down", "rundown.drop", "rundown.duration",
     "rundown.insert",
 }
+GRAPHICS_ACTIONS = {"graphics.take", "graphics.clear", "graphics.panic", "graphics.next_armed"}
 
 
 def test_every_action_has_a_namespaced_id() -> None:
-    assert set(bindings.binding_ids(ProducerScreen)) == RUNDOWN_ACTIONS
-    assert set(bindings.binding_ids(StudioApp)) == {"app.reload", "app.language", "app.palette", "app.quit"}
+    assert set(bindings.binding_ids(ProducerScreen)) == RUNDOWN_ACTIONS | GRAPHICS_ACTIONS
+    assert set(bindings.binding_ids(StudioApp)) == {"app.reload", "app.language", "app.palette", "app.quit", "app.desk"}
 
 
 def test_every_binding_has_a_label_and_tooltip_in_every_language() -> None:

@@ -315,7 +315,7 @@ async def test_keymap_rebinds_an_action_by_id(make, settle) -> None:
 
 async def test_unknown_keymap_ids_are_reported_once(make) -> None:
     # the prompter's ids share the keymap: they are not unknown to the producer's console
-    app = make(keymap={"rundown.tkae_next": "t", "app.nope": "z", "rundown.hold": "g", "prompter.bigger": "plus"})
+    app = make(keymap={"rundown.tkae_next": "t", "app.nope": "z", "rundown.hold": "j", "prompter.bigger": "plus"})
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         keymap_notes = [n for n in notices(app) if n[1] == EN.t("error.keymap.title")]

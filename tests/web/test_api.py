@@ -210,7 +210,7 @@ class RecordingSwitcher:
     def __init__(self) -> None:
         self.taken: list[str] = []
 
-    def take(self, segment: Any) -> None:
+    def take(self, segment: Any, graphics: Any = ()) -> None:
         self.taken.append(segment.id)
 
     def slate(self) -> None:

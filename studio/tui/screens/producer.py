@@ -20,12 +20,13 @@ from textual.widgets import Footer
 from studio.control import Controller, ShowView
 from studio.i18n import t
 from studio.rundown.load import format_duration
-from studio.rundown.model import Segment
+from studio.rundown.model import GraphicCue, Segment
 from studio.tui import bindings
 from studio.tui.messages import ControlDone, LanguageChanged
 from studio.tui.screens.confirm import ConfirmScreen
 from studio.tui.screens.duration import DurationScreen
 from studio.tui.screens.insert import InsertScreen
+from studio.tui.widgets.graphics import GraphicsPanel
 from studio.tui.widgets.obs import ObsPanel
 from studio.tui.widgets.onair import ClockPanel, NextPanel, OnAirPanel, StatusBar, TimingPanel
 from studio.tui.widgets.rundown import RundownTable
@@ -50,12 +51,29 @@ class ProducerScreen(Screen[None]):
         Binding("shift+up", "move(-1)", "Move up", id="rundown.move_up", tooltip="Move one line up", show=False),
         Binding("shift+down", "move(1)", "Move down", id="rundown.move_down", tooltip="Move one line down", show=False),
         Binding("ctrl+e", "end_show", "End show", id="rundown.end_show", tooltip="End the show", show=False),
+        # Graphics of the on-air segment. Panic is ctrl+x: one chord, never a stray letter.
+        Binding("g", "graphic_take", "Graphic", id="graphics.take", tooltip="Put the armed graphic on air"),
+        Binding("c", "graphic_clear", "Clear", id="graphics.clear", tooltip="Take the armed graphic off air"),
+        Binding("ctrl+x", "graphics_panic", "All off", id="graphics.panic", tooltip="Every graphic off air now"),
+        Binding("a", "next_armed", "Arm next", id="graphics.next_armed", tooltip="Arm the next graphic", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="producer")
         self.view: ShowView | None = None
         self._select_after: str | None = None
+        self.armed = 0  # index into the on-air segment's graphics
+        self._armed_for: str | None = None  # the on-air segment the index is about
+
+    GRAPHICS_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"graphic_take", "graphic_clear", "graphics_panic", "next_armed"}
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Graphics keys exist only where graphics can go to air (a renderer was given)."""
+        if action in self.GRAPHICS_ACTIONS:
+            return self.studio.controller.renderer is not None
+        return True
 
     @property
     def studio(self) -> StudioApp:
@@ -69,7 +87,10 @@ class ProducerScreen(Screen[None]):
             yield ClockPanel(id="clock")
         with Horizontal(id="middle"):
             yield NextPanel(id="next")
-            yield ObsPanel(id="obs")
+            if self.studio.obs is not None:  # rehearsal: no OBS, no panel (the status bar says so)
+                yield ObsPanel(id="obs")
+            if self.studio.controller.renderer is not None:  # no renderer: no graphics, no panel
+                yield GraphicsPanel(id="graphics")
         yield RundownTable(id="rundown")
         yield Footer()
 
@@ -78,7 +99,8 @@ class ProducerScreen(Screen[None]):
         view = self.studio.first_view()
         self.show_view(view)
         obs = self.studio.obs
-        self.show_obs(obs.health() if obs is not None else None, None)
+        if obs is not None:
+            self.show_obs(obs.health(), None)
         table = self.query_one(RundownTable)
         # After a restart mid-show, start where the show is, not at the top.
         current = view.on_air.segment_id if view.on_air else (view.next.id if view.next else None)
@@ -94,9 +116,11 @@ class ProducerScreen(Screen[None]):
     # --- rendering ---------------------------------------------------------
 
     def show_obs(self, health: Any, preflight: bool | None) -> None:
+        if health is None:  # rehearsal: there is no OBS panel
+            return
         try:
             self.query_one(ObsPanel).show(health, preflight)
-        except NoMatches:  # closing
+        except NoMatches:  # rehearsal, or closing
             pass
 
     def show_view(self, view: ShowView) -> None:
@@ -109,9 +133,24 @@ class ProducerScreen(Screen[None]):
         except NoMatches:  # a refresh that lands while the console is closing
             return
         table.show(view, frame.language, frame.zone)
+        self._show_graphics(view)
         if self._select_after is not None:
             table.select(self._select_after)
             self._select_after = None
+
+    def _show_graphics(self, view: ShowView) -> None:
+        on_air = self._on_air_id()
+        if on_air != self._armed_for:  # a new segment: arm its first graphic
+            self.armed, self._armed_for = 0, on_air
+        for panel in self.query(GraphicsPanel):
+            panel.show(view, self.armed)
+
+    def _armed_cue(self) -> tuple[int, GraphicCue] | None:
+        segment = self.view.on_air_segment if self.view else None
+        if segment is None or not segment.graphics:
+            return None
+        index = self.armed % len(segment.graphics)
+        return index, segment.graphics[index]
 
     @property
     def selected_id(self) -> str | None:
@@ -255,6 +294,28 @@ class ProducerScreen(Screen[None]):
 
         self.app.push_screen(InsertScreen(self._title(selected), taken, self.studio.language), chosen)
 
+    def action_graphic_take(self) -> None:
+        armed = self._armed_cue()
+        index = armed[0] if armed else 0  # nothing armed: the controller says why
+        self._control("graphics.take", lambda c: c.graphic_take(index), self._on_air_id())
+
+    def action_graphic_clear(self) -> None:
+        armed = self._armed_cue()
+        if armed is None:
+            self.studio.notify(t("graphics.none_armed"), severity="warning")
+            return
+        template = armed[1].template
+        self._control("graphics.clear", lambda c: template if c.graphic_clear(template) else None)
+
+    def action_graphics_panic(self) -> None:
+        self._control("graphics.panic", lambda c: c.graphics_clear_all())  # never asks: it must be instant
+
+    def action_next_armed(self) -> None:
+        if self._armed_cue() is not None:
+            self.armed += 1
+            if self.view is not None:
+                self._show_graphics(self.view)
+
     # --- results -----------------------------------------------------------
 
     def after(self, done: ControlDone) -> None:
@@ -274,6 +335,12 @@ class ProducerScreen(Screen[None]):
             self.studio.notify(t("notify.dropped", title=title))
         elif done.action == "rundown.duration":
             self.studio.notify(t("notify.duration", title=title, duration=format_duration(done.result)))
+        elif done.action == "graphics.take":
+            self.studio.notify(t("notify.graphic_on", template=done.result.template))
+        elif done.action == "graphics.clear" and done.result:
+            self.studio.notify(t("notify.graphic_off", template=done.result))
+        elif done.action == "graphics.panic":
+            self.studio.notify(t("notify.graphics_cleared", count=done.result), severity="warning")
         elif done.action == "app.reload":
             self.studio.notify(t("notify.reloaded", count=done.result))
         elif done.action == "rundown.insert":

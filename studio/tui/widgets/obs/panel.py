@@ -29,19 +29,15 @@ class ObsPanel(Vertical):
         for line in ("link", "scenes", "outputs", "frames", "feeds"):
             yield Readout(id=f"obs-{line}", classes="-wrap" if line == "scenes" else None)
 
-    def show(self, health: ObsHealth | None, preflight: bool | None) -> None:
+    def show(self, health: ObsHealth, preflight: bool | None) -> None:
         self.border_title = t("obs.title")
         link = self.query_one("#obs-link", Readout)
-        self.set_class(health is not None and not health.connected, "-disconnected")
-        if health is None or not health.connected:
+        self.set_class(not health.connected, "-disconnected")
+        if not health.connected:
             # Nothing to read from OBS: say so plainly, and why, on the lines below.
-            if health is None:
-                link.set(t("obs.rehearsal"), "dim")
-            else:
-                link.set(t("obs.disconnected"), "bold")
-            reason = health.reason if health is not None else ""
+            link.set(t("obs.disconnected"), "bold")
             for index, line in enumerate(("scenes", "outputs", "frames", "feeds")):
-                self.query_one(f"#obs-{line}", Readout).set(reason if index == 0 else "")
+                self.query_one(f"#obs-{line}", Readout).set(health.reason if index == 0 else "")
             return
         link.set(t("obs.connected") + ("" if health.in_sync else " · " + t("obs.syncing")), "bold green")
         program = health.program_scene or "—"

@@ -1,0 +1,214 @@
+"""``studio provenance export``: what aired, on whose word, checked by whom, and when it was on air.
+
+One record per fact: its content, sources, linked reports, creator and
+verifier, its history from the audit log (every change with the status after
+it) and its times on air from the show's event log.
+
+Which facts: by default every fact that could have aired, that is every fact
+that was ever verified (only a verified fact may go on air) and every fact
+the event log shows on air; ``--all``: every fact. A fact's time on air
+comes from ``graphic_on`` / ``graphic_off`` events (any show) whose detail
+names it (``fact_id``, ``fact``, ``fact_ids`` or ``facts``: an id, a list
+of ids or of objects with an ``id``; at the top or one level down, as
+studio/onair.py's ``provenance`` writes it). A ``graphic_off`` that names facts ends theirs; one that
+names only a ``template`` ends the graphics of that template; one that names
+neither ends every graphic of its show. Still on air: ``off`` is null. With
+no such events, the on-air lists are empty. Times are UTC ISO 8601.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from studio.desk.model import Fact, Status
+from studio.store.desk import DeskStore, utc_text
+from studio.store.show import ShowStore
+
+ON, OFF = "graphic_on", "graphic_off"
+_FACT_KEYS = ("fact_id", "fact", "fact_ids", "facts")
+CSV_COLUMNS = (
+    "fact_id", "status", "kind", "claim_kk", "claim_ru", "region", "station", "value", "as_of",
+    "created_by", "created_at", "verified_by", "verified_at", "correction_kk", "correction_ru",
+    "sources", "reports", "status_history", "on_air",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OnAir:
+    show_id: str
+    on: datetime
+    off: datetime | None
+    by: str
+    template: str | None
+
+
+def fact_ids(detail: Any) -> set[int]:
+    """The fact ids an event's detail names (see the module's docstring)."""
+    found: set[int] = set()
+    if not isinstance(detail, dict):
+        return found
+    for key in _FACT_KEYS:
+        value = detail.get(key)
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(item, dict):  # {"id": 3, "status": ...}: a fact as a graphic's sidecar records it
+                item = item.get("id")
+            if isinstance(item, int) and not isinstance(item, bool):
+                found.add(item)
+            elif isinstance(item, str) and item.strip().lstrip("#").isdigit():
+                found.add(int(item.strip().lstrip("#")))
+    for value in detail.values():
+        if isinstance(value, dict):
+            found |= {i for key in _FACT_KEYS if key in value for i in fact_ids({key: value[key]})}
+    return found
+
+
+def on_air_times(desk: DeskStore) -> dict[int, list[OnAir]]:
+    """Fact id -> its times on air, from every show's graphic events, oldest first."""
+    shows = [
+        row[0]
+        for row in desk.db.execute(
+            "SELECT DISTINCT show_id FROM event WHERE action IN (?, ?) ORDER BY show_id", (ON, OFF)
+        )
+    ]
+    reader = ShowStore(desk.db)
+    times: dict[int, list[OnAir]] = {}
+    for show_id in shows:
+        open_: dict[int, OnAir] = {}
+        for event in reader.events(show_id):
+            if event.action not in (ON, OFF):
+                continue
+            named = fact_ids(event.detail)
+            template = event.detail.get("template") if isinstance(event.detail, dict) else None
+            if event.action == ON:
+                for fact_id in sorted(named):
+                    if fact_id not in open_:
+                        open_[fact_id] = OnAir(show_id, event.at, None, event.who, template)
+                continue
+            if named:
+                ending = [i for i in named if i in open_]
+            elif template is not None:
+                ending = [i for i, shown in open_.items() if shown.template == template]
+            else:
+                ending = list(open_)
+            for fact_id in ending:
+                shown = open_.pop(fact_id)
+                times.setdefault(fact_id, []).append(
+                    OnAir(shown.show_id, shown.on, event.at, shown.by, shown.template)
+                )
+        for fact_id, shown in open_.items():
+            times.setdefault(fact_id, []).append(shown)
+    for entries in times.values():
+        entries.sort(key=lambda e: (e.on, e.show_id))
+    return times
+
+
+def records(desk: DeskStore, *, every_fact: bool = False) -> list[dict[str, Any]]:
+    """The export's records, by fact id."""
+    times = on_air_times(desk)
+    found = []
+    for fact in desk.facts():
+        history = [
+            {
+                "version": entry.version,
+                "at": _iso(entry.at),
+                "who": entry.who,
+                "action": entry.action,
+                "why": entry.why,
+                "status": entry.after.get("status"),
+            }
+            for entry in desk.audit(fact.id)
+        ]
+        ever_verified = any(h["status"] == Status.VERIFIED.value for h in history)
+        if not (every_fact or ever_verified or fact.id in times):
+            continue
+        found.append(_record(fact, history, times.get(fact.id, [])))
+    return found
+
+
+def _record(fact: Fact, history: list[dict[str, Any]], shown: Iterable[OnAir]) -> dict[str, Any]:
+    statuses = []
+    for entry in history:
+        if not statuses or statuses[-1]["status"] != entry["status"]:
+            statuses.append({k: entry[k] for k in ("at", "who", "status", "why")})
+    return {
+        "fact_id": fact.id,
+        "status": fact.status.value,
+        "kind": fact.kind.value,
+        "claim": {"kk": fact.claim.kk, "ru": fact.claim.ru},
+        "region": fact.region,
+        "station": fact.station,
+        "value": None if fact.value is None else str(fact.value),
+        "as_of": _iso(fact.as_of),
+        "created_by": fact.created_by,
+        "created_at": _iso(fact.created_at),
+        "editors": list(fact.editors),
+        "verified_by": fact.verified_by,
+        "verified_at": _iso(fact.verified_at),
+        "correction": {"kk": fact.correction.kk, "ru": fact.correction.ru},
+        "sources": [
+            {"id": s.id, "kind": s.kind.value, "reference": s.reference, "origin": s.origin, "note": s.note}
+            for s in fact.sources
+        ],
+        "reports": [{"id": r.id, "observer": r.observer} for r in fact.reports],
+        "status_history": statuses,
+        "history": history,
+        "on_air": [
+            {"show_id": e.show_id, "on": _iso(e.on), "off": _iso(e.off), "by": e.by, "template": e.template}
+            for e in shown
+        ],
+    }
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return None if instant is None else utc_text(instant)
+
+
+def export(desk: DeskStore, fmt: str, *, every_fact: bool = False) -> str:
+    """The export as text: ``json`` (a list of records) or ``csv`` (one row per fact)."""
+    return render(records(desk, every_fact=every_fact), fmt)
+
+
+def render(found: list[dict[str, Any]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(found, ensure_ascii=False, indent=2) + "\n"
+    if fmt != "csv":
+        raise ValueError(f"unknown format {fmt!r}: csv or json")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in found:
+        writer.writerow(
+            (
+                r["fact_id"], r["status"], r["kind"], r["claim"]["kk"], r["claim"]["ru"], r["region"] or "",
+                r["station"] or "", r["value"] or "", r["as_of"] or "", r["created_by"], r["created_at"],
+                r["verified_by"] or "", r["verified_at"] or "", r["correction"]["kk"], r["correction"]["ru"],
+                " | ".join(f"{s['kind']} {s['origin']} {s['reference']}" for s in r["sources"]),
+                " | ".join(f"#{p['id']} {p['observer']}" for p in r["reports"]),
+                " | ".join(f"{h['at']} {h['status']} by {h['who']}" for h in r["status_history"]),
+                " | ".join(f"{e['show_id']} {e['on']} - {e['off'] or 'on air'}" for e in r["on_air"]),
+            )
+        )
+    return buffer.getvalue()
+
+
+def provenance_command(args: Any, config: Any, desk: DeskStore) -> int:
+    """``studio provenance export --format csv|json [--out FILE] [--all]``."""
+    found = records(desk, every_fact=args.all)
+    text = render(found, args.format)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.out.write_text(text, "utf-8")
+    except OSError as error:
+        print(f"studio: error: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(found)} facts to {args.out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,147 @@
+"""Graphics on air: what the controller keeps, and the port it renders through.
+
+The controller is given a ``Graphics`` port (``RendererGraphics`` over
+``studio.graphics.Renderer`` in the show process, a stand-in in tests). A
+rendered graphic becomes an ``OnAirGraphic`` kept in the store, so a restart
+puts back what was on air; the switcher shows each one as its template's image
+source in the segment's scene.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Protocol
+from zoneinfo import ZoneInfo
+
+from studio.diagnostics import DiagnosticsError
+from studio.rundown.model import GraphicCue, Kind, Segment
+
+if TYPE_CHECKING:
+    from studio.graphics import Renderer
+
+class GraphicRefused(Exception):
+    """The port would not render a graphic (a fact not verified, text that cannot fit...)."""
+
+
+LOCATION_BUG = "location-bug"
+"""The template that goes up by itself on a live inclusion from a region."""
+
+Box = tuple[int, int, int, int]  # x, y, width, height on the template's canvas
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedGraphic:
+    """What the port gives back: the file OBS shows, where, and its record."""
+
+    template: str
+    path: str  # absolute
+    placement: Box
+    canvas: tuple[int, int] = (1920, 1080)
+    provenance: Mapping[str, Any] = field(default_factory=dict)  # the sidecar: data, text, facts
+
+
+@dataclass(frozen=True, slots=True)
+class OnAirGraphic:
+    """A graphic on air: one per template at a time."""
+
+    template: str
+    file: str
+    scene: str | None
+    segment_id: str
+    placement: Box
+    canvas: tuple[int, int] = (1920, 1080)
+    description: str = ""
+
+
+class Graphics(Protocol):
+    def render(self, cue: GraphicCue) -> RenderedGraphic:
+        """Render ``cue``; raise studio.graphics.GraphicsError (FactRefused...) when it may not air."""
+
+
+def location_bug_template(segment: Segment) -> bool:
+    """Whether ``segment`` gets the live location bug: a live inclusion from a region."""
+    return segment.kind is Kind.LIVE and bool(segment.region)
+
+
+def location_bug(segment: Segment, now: datetime, zone: ZoneInfo) -> GraphicCue | None:
+    """The live location bug for ``segment``, at local time ``now``; None when it gets none."""
+    if not location_bug_template(segment):
+        return None
+    return GraphicCue(LOCATION_BUG, {"region": segment.region, "time": now.astimezone(zone).strftime("%H:%M")})
+
+
+def describe(cue: GraphicCue) -> str:
+    """One line for the console: the template and its data, e.g. ``lower-third: name=Дана Ким``."""
+    data = ", ".join(f"{key}={value}" for key, value in cue.data.items())
+    return f"{cue.template}: {data}" if data else cue.template
+
+
+def provenance(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The as-run detail of a sidecar: data, fact ids, each fact's verifier and sources."""
+    facts = [
+        {key: fact.get(key) for key in ("id", "status", "verifier", "sources", "as_of", "value")}
+        for fact in record.get("facts", ())
+    ]
+    return {
+        "data": dict(record.get("data", {})),
+        "fact_ids": [fact["id"] for fact in facts],
+        "facts": facts,
+        "key": record.get("key"),
+        "template_version": record.get("template_version"),
+    }
+
+
+class RendererGraphics:
+    """The Graphics port over studio.graphics.Renderer (Pillow: call it from a worker).
+
+    The renderer may be given, or built by ``factory`` on a thread of its own: Pillow,
+    fontTools and the templates cost about 0.35 s, which the console's first paint
+    does not wait for. A render before it is ready waits for it.
+    """
+
+    def __init__(self, renderer: Renderer | None = None, *, factory: Callable[[], Renderer] | None = None) -> None:
+        self._ready: Future[Renderer] = Future()
+        if renderer is not None:
+            self._ready.set_result(renderer)
+        elif factory is not None:
+            threading.Thread(target=self._build, args=(factory,), name="graphics-renderer", daemon=True).start()
+        else:
+            raise ValueError("give a renderer or a factory")
+
+    def _build(self, factory: Callable[[], Renderer]) -> None:
+        try:
+            self._ready.set_result(factory())
+        except BaseException as error:  # reported on the first render, where the producer sees it
+            self._ready.set_exception(error)
+
+    def render(self, cue: GraphicCue) -> RenderedGraphic:
+        from studio.graphics.errors import (
+            GraphicsError,  # Pillow stays out of processes that never render
+        )
+
+        try:
+            renderer = self._ready.result()
+        except Exception as error:  # the templates could not be loaded: say so at each take, no traceback
+            raise GraphicRefused(f"graphics are unavailable: {error}") from error
+        try:
+            written = renderer.cue(cue)
+        except GraphicsError as error:
+            raise GraphicRefused(str(error)) from error
+        except DiagnosticsError as error:  # a broken template file
+            raise GraphicRefused(str(error)) from error
+        record = json.loads(Path(written.sidecar).read_text(encoding="utf-8"))
+        area = written.placement
+        canvas = record.get("canvas", {})
+        return RenderedGraphic(
+            template=cue.template,
+            path=str(Path(written.png).resolve()),
+            placement=(area.x, area.y, area.width, area.height),
+            canvas=(int(canvas.get("width", 1920)), int(canvas.get("height", 1080))),
+            provenance=provenance(record),
+        )

@@ -1,0 +1,161 @@
+"""The desk screen's one door to the store: every call here blocks, so the
+screen makes them in thread workers only.
+
+One ``DeskClient`` owns one SQLite connection (a ``DeskStore``) and a lock:
+the poll loop and action workers run on different threads, and one
+connection must not interleave two transactions. Nothing here imports
+Textual; the queue items and details are plain data the screen paints.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from studio.desk import rules
+from studio.desk.model import AuditEntry, Claim, Fact, Report, ReportKind, Status
+from studio.store import claims as claim_table
+from studio.store.claims import DeskClaim, Item
+from studio.store.desk import DeskStore
+
+GROUP_STATUS = "reports"
+"""The queue's status of a group of reports that no fact covers yet."""
+
+STATUSES: tuple[str, ...] = (GROUP_STATUS, *(s.value for s in Status))
+AGES: tuple[timedelta, ...] = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=3))
+NATIONAL = "national"
+"""The queue's region of a fact about the whole country (region None)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """One line of the queue: a fact, or a group of reports not yet a fact."""
+
+    item: Item
+    item_id: int
+    status: str  # a Status value, or GROUP_STATUS
+    region: str  # a region id, or NATIONAL
+    kind: ReportKind
+    at: datetime  # last activity: the fact's last change, the group's last report
+    claim: Claim  # a fact's claim; a group's lead text in both fields
+    reports: int
+    version: int = 0  # a fact's version; 0 for a group
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.item, self.item_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    status: str | None = None
+    region: str | None = None
+    kind: ReportKind | None = None
+    age: timedelta | None = None  # only items active within this long
+
+    def keep(self, item: QueueItem, now: datetime) -> bool:
+        return (
+            (self.status is None or item.status == self.status)
+            and (self.region is None or item.region == self.region)
+            and (self.kind is None or item.kind is self.kind)
+            and (self.age is None or now - item.at <= self.age)
+        )
+
+    @property
+    def active(self) -> bool:
+        return self != Filters()
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    items: tuple[QueueItem, ...]
+    claims: dict[tuple[str, int], DeskClaim] = field(default_factory=dict)
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """What the detail pane shows of the open item, read in one go."""
+
+    item: Item
+    item_id: int
+    fact: Fact | None  # None for a group
+    reports: tuple[Report, ...]
+    audit: tuple[AuditEntry, ...] = ()
+
+
+class Taken(Exception):
+    """Someone else has the item open (a live claim)."""
+
+    def __init__(self, claim: DeskClaim) -> None:
+        super().__init__(f"{claim.item} #{claim.item_id} is open at {claim.who}'s desk")
+        self.claim = claim
+
+
+class DeskClient:
+    def __init__(self, store: DeskStore, operator: str, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.operator = operator
+        self.clock = clock
+        self._lock = threading.Lock()
+
+    def changed_elsewhere(self) -> bool:
+        with self._lock:
+            return self.store.changed_elsewhere()
+
+    def queue(self) -> Queue:
+        now = self.clock()
+        with self._lock:
+            facts = self.store.facts()
+            groups = self.store.groups(open_only=True)
+            taken = claim_table.claims(self.store, now=now)
+        items = [
+            QueueItem(
+                "fact", f.id, f.status.value, f.region or NATIONAL, f.kind, f.updated_at, f.claim, len(f.reports),
+                f.version,
+            )
+            for f in facts
+        ] + [
+            QueueItem(
+                "group", g.group_id, GROUP_STATUS, g.region, g.kind, g.last_at, Claim(g.lead_text, g.lead_text),
+                g.reports,
+            )
+            for g in groups
+        ]
+        items.sort(key=lambda i: (i.at, i.item, i.item_id), reverse=True)
+        return Queue(tuple(items), taken, now)
+
+    def detail(self, item: Item, item_id: int) -> Detail:
+        with self._lock:
+            if item == "group":
+                return Detail(item, item_id, None, tuple(self.store.group_reports(item_id)))
+            fact = self.store.get(item_id)
+            if fact is None:
+                return Detail(item, item_id, None, ())
+            reports = tuple(self.store.reports([r.id for r in fact.reports]))
+            return Detail(item, item_id, fact, reports, tuple(self.store.audit(item_id)))
+
+    def open(self, item: Item, item_id: int) -> Detail:
+        """Claim the item and read it; Taken if someone else has it open."""
+        with self._lock:
+            claimed = claim_table.claim(self.store, item, item_id, who=self.operator, at=self.clock())
+            if claimed is None:
+                live = claim_table.claims(self.store, now=self.clock())
+                raise Taken(live[(item, item_id)])
+        return self.detail(item, item_id)
+
+    def keep_open(self, item: Item, item_id: int) -> None:
+        """Refresh the claim of the open item (a stale one is taken back if still free)."""
+        with self._lock:
+            claim_table.claim(self.store, item, item_id, who=self.operator, at=self.clock())
+
+    def close(self) -> None:
+        with self._lock:
+            claim_table.release(self.store, who=self.operator)
+
+    def change(self, fact_id: int, version: int, action: rules.Action) -> Fact:
+        """DeskStore.change as this operator, now: RuleError or ConflictError on refusal."""
+        with self._lock:
+            return self.store.change(fact_id, version, action, by=self.operator, at=self.clock())

@@ -1,0 +1,181 @@
+"""What the desk screen shows, as plain text in the interface language.
+
+Pure functions over the client's data (no Textual, no store): the queue's
+rows, the status and filter lines, the open item and its history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from studio.desk.model import Claim, ReportKind
+from studio.i18n import t
+from studio.regions import regions
+from studio.tui.desk.client import NATIONAL, Detail, Filters, Queue, QueueItem
+
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("id", 6),
+    ("status", 11),
+    ("region", 16),
+    ("kind", 10),
+    ("age", 5),
+    ("taken", 10),
+    ("text", 44),
+)
+TEXT_WIDTH = 44
+DEFAULT_WHYS = frozenset(("created", "taken into review", "verified", "source attached", "reports linked"))
+"""The rules' own default reasons: the translated action name already says them."""
+
+
+def key(item: QueueItem) -> str:
+    return f"{item.item}:{item.item_id}"
+
+
+def label(item: QueueItem) -> str:
+    """F12 for fact 12, R34 for the group of reports led by report 34."""
+    return ("F" if item.item == "fact" else "R") + str(item.item_id)
+
+
+def region_name(region: str | None, language: str) -> str:
+    if region is None or region == NATIONAL:
+        return t("desk.national")
+    found = regions().get(region)
+    return found.name(language) if found else region
+
+
+def kind_name(kind: ReportKind | str) -> str:
+    return t(f"desk.kind.{ReportKind(kind).value}")
+
+
+def age(since: datetime, now: datetime | None) -> str:
+    if now is None:
+        return ""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 60 * 24:
+        return f"{minutes // 60}h{minutes % 60:02d}"
+    return f"{minutes // (60 * 24)}d"
+
+
+def clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def claim_text(claim: Claim, language: str) -> str:
+    return claim.text("ru" if language == "en" else language)
+
+
+def row(item: QueueItem, taken_by: str, now: datetime | None, language: str) -> tuple[str, ...]:
+    return (
+        label(item),
+        t(f"desk.status.{item.status}"),
+        clip(region_name(item.region, language), 16),
+        kind_name(item.kind),
+        age(item.at, now),
+        clip(taken_by, 10),
+        clip(claim_text(item.claim, language), TEXT_WIDTH),
+    )
+
+
+def regions_in(items: Iterable[QueueItem]) -> tuple[str, ...]:
+    """The regions the queue has items for, the country first, then in the order of regions.toml."""
+    present = {item.region for item in items}
+    order = [NATIONAL, *regions()]
+    return tuple(region for region in order if region in present)
+
+
+def status_line(
+    operator: str, opened: tuple[str, int] | None, queue: Queue | None, language: str, zone: ZoneInfo
+) -> str:
+    at = queue.at.astimezone(zone).strftime("%H:%M:%S") if queue and queue.at else "…"
+    taken = len([c for c in (queue.claims.values() if queue else ()) if c.who != operator])
+    return t("desk.status_line", operator=operator, at=at, taken=taken)
+
+
+def filter_line(filters: Filters, shown: int, total: int, language: str) -> str:
+    every = t("desk.all")
+    return t(
+        "desk.filters",
+        status=t(f"desk.status.{filters.status}") if filters.status else every,
+        region=region_name(filters.region, language) if filters.region else every,
+        kind=kind_name(filters.kind) if filters.kind else every,
+        age=_span(filters.age) if filters.age else every,
+        shown=shown,
+        total=total,
+    )
+
+
+def _span(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return t("desk.age.within", age=f"{minutes}m" if minutes < 60 else f"{minutes // 60}h")
+
+
+def _time(at: datetime | None, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%H:%M") if at else "—"
+
+
+def detail_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
+    lines: list[str] = []
+    fact = detail.fact
+    if fact is not None:
+        lines.append(
+            t(
+                "desk.fact.heading",
+                id=fact.id,
+                status=t(f"desk.status.{fact.status.value}"),
+                region=region_name(fact.region, language),
+                kind=kind_name(fact.kind),
+                version=fact.version,
+            )
+        )
+        if fact.claim.kk:
+            lines.append(f"ҚАЗ  {fact.claim.kk}")
+        if fact.claim.ru:
+            lines.append(f"РУС  {fact.claim.ru}")
+        if fact.value is not None:
+            lines.append(t("desk.fact.value", value=str(fact.value), as_of=_time(fact.as_of, zone)))
+        lines.append(t("desk.fact.created", who=fact.created_by, at=_time(fact.created_at, zone)))
+        if fact.verified_by:
+            lines.append(t("desk.fact.verdict", who=fact.verified_by, at=_time(fact.verified_at, zone)))
+        correction = " / ".join(filter(None, (fact.correction.kk, fact.correction.ru)))
+        if correction:
+            lines.append(t("desk.fact.correction", text=correction))
+        lines.append("")
+        lines.append(t("desk.sources", count=len(fact.sources)))
+        for source in fact.sources:
+            lines.append(f"• {t(f'desk.source_kind.{source.kind.value}')} · {source.origin} · {source.reference}")
+    elif detail.item == "group":
+        lead = detail.reports[0] if detail.reports else None
+        lines.append(
+            t(
+                "desk.group.heading",
+                id=detail.item_id,
+                region=region_name(lead.region if lead else None, language),
+                kind=kind_name(lead.kind if lead else ReportKind.OTHER),
+                count=len(detail.reports),
+            )
+        )
+    else:
+        lines.append(t("desk.gone", id=detail.item_id))
+    lines.append("")
+    lines.append(t("desk.reports", count=len(detail.reports)))
+    for report in detail.reports:
+        station = f" №{report.station}" if report.station else ""
+        lines.append(f"• #{report.id} {_time(report.received_at, zone)} {report.observer} ({report.channel}){station}")
+        lines.append(f"  {report.text}")
+    return "\n".join(lines)
+
+
+def history_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
+    if detail.fact is None:
+        return t("desk.no_history")
+    lines = []
+    for entry in reversed(detail.audit):
+        lines.append(f"v{entry.version} {_time(entry.at, zone)} {entry.who} · {t(f'desk.action.{entry.action}')}")
+        if entry.why and entry.why not in DEFAULT_WHYS:
+            lines.append(f"  {entry.why}")
+    return "\n".join(lines)

@@ -1,0 +1,137 @@
+"""Fixtures for the desk screen: a seeded store file, desks built the way
+``studio desk`` builds them (each with its own connection), a still clock."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+from textual.worker import WorkerFailed
+
+from studio.config import Config
+from studio.desk.model import Claim, Draft, ReportKind, SourceKind
+from studio.desk.turnout import import_turnout
+from studio.store.desk import DeskStore, NewReport, open_desk
+from studio.tui.desk import DeskApp, make_desk
+
+TURNOUT = Path(__file__).resolve().parent.parent / "data" / "referendum-2026-turnout.csv"
+NOW = datetime(2026, 3, 15, 10, 40, tzinfo=UTC)  # 15:40 in Almaty
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests in a fresh event loop (no asyncio plugin is installed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**arguments))
+    return True
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
+class DeskClock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def desk_clock() -> DeskClock:
+    return DeskClock()
+
+
+@pytest.fixture
+def desk_path(tmp_path: Path) -> Path:
+    return tmp_path / "desk.db"
+
+
+def seed(desk: DeskStore, *, turnout: bool = True) -> dict[str, int]:
+    """Turnout from the commission (in review, by aigerim), two observer reports
+    (Kazakh, Russian) and a violation fact made from the Russian one (new, by bolat)."""
+    at = datetime(2026, 3, 15, 10, 0, tzinfo=UTC)
+    if turnout:
+        import_turnout(desk, TURNOUT, operator="aigerim", now=lambda: at)
+    kk = desk.add_report(
+        NewReport("Әлия Серікқызы", "bot", datetime(2026, 3, 15, 10, 12, tzinfo=UTC), "shymkent", 114,
+                  ReportKind.QUEUE, "№114 учаскеде кезек 40 адамға жетті, дауыс беру баяулады"),
+        by="aigerim", at=at,
+    )
+    ru = desk.add_report(
+        NewReport("Игорь Ким", "form", datetime(2026, 3, 15, 10, 20, tzinfo=UTC), "karaganda", 27,
+                  ReportKind.VIOLATION, "На участке №27 наблюдателю не дали сфотографировать протокол"),
+        by="aigerim", at=at,
+    )
+    source = desk.add_source(SourceKind.MEDIA, "https://vlast.kz/novosti/27", by="bolat", at=at, origin="Власть")
+    fact = desk.create_fact(
+        Draft(ReportKind.VIOLATION, Claim(kk="№27 учаскеде байқаушыға хаттаманы суретке түсіруге рұқсат етілмеді",
+                                          ru="На участке №27 наблюдателю не дали сфотографировать протокол"),
+              region="karaganda", station=27),
+        by="bolat", at=datetime(2026, 3, 15, 10, 25, tzinfo=UTC), source_ids=[source.id], report_ids=[ru.id],
+    )
+    return {"kk_report": kk.id, "ru_report": ru.id, "violation": fact.id}
+
+
+@pytest.fixture
+def seeded(desk_path: Path) -> Iterator[dict[str, int]]:
+    store = open_desk(desk_path)
+    try:
+        yield seed(store)
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def other(desk_path: Path, seeded: dict[str, int]) -> Iterator[DeskStore]:
+    """Another desk process on the same store file (its own connection)."""
+    store = open_desk(desk_path)
+    yield store
+    store.close()
+
+
+def desk_config(language: str = "en", operator: str = "dana", keymap: dict[str, str] | None = None) -> Config:
+    return Config.model_validate({"station": {"language": language, "operator": operator}, "keymap": keymap or {}})
+
+
+@pytest.fixture
+def make_desk_app(desk_path: Path, desk_clock: DeskClock, seeded: dict[str, int]) -> Iterator[Callable[..., DeskApp]]:
+    apps: list[DeskApp] = []
+
+    def build(language: str = "en", *, operator: str = "dana", live: bool = False, **config: Any) -> DeskApp:
+        app = make_desk(open_desk(desk_path), desk_config(language, operator, **config), clock=desk_clock, live=live)
+        app.animation_level = "none"
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.client.store.close()
+
+
+async def desk_settle(pilot: Pilot[Any]) -> None:
+    for _ in range(4):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerFailed:
+            pass
+        await pilot.pause()
+
+
+@pytest.fixture
+def settle_desk() -> Callable[[Pilot[Any]], Any]:
+    return desk_settle

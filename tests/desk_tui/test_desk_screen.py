@@ -1,0 +1,185 @@
+"""The desk screen driven by keys: verdicts, the four-eyes rule, conflicts, filters, claims."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable
+
+from studio.desk import rules
+from studio.desk.model import Status
+from studio.i18n import set_language, t
+from studio.tui.desk import DeskScreen
+from studio.tui.widgets.text import Readout
+
+SIZE = (120, 40)
+
+
+def screen_of(app: Any) -> DeskScreen:
+    return app.desk
+
+
+def messages(app: Any) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def open_item(pilot: Any, settle: Any, key: str) -> None:
+    screen = screen_of(pilot.app)
+    table = screen.query_one("#desk-queue", DataTable)
+    table.move_cursor(row=table.get_row_index(key), animate=False)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert screen.opened is not None and f"{screen.opened[0]}:{screen.opened[1]}" == key
+
+
+async def test_a_second_person_verifies_an_imported_turnout_figure(make_desk_app, settle_desk, other) -> None:
+    fact = other.facts(status=Status.IN_REVIEW)[0]  # imported by aigerim; dana verifies
+    app = make_desk_app("en", operator="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        await open_item(pilot, settle_desk, f"fact:{fact.id}")
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("enter")  # the optional note, empty
+        await settle_desk(pilot)
+        after = other.get(fact.id)
+        assert after.status is Status.VERIFIED and after.verified_by == "dana"
+        assert any(f"Fact {fact.id} is now: Verified" in m for m in messages(app))
+        assert "dana" in screen_of(app).query_one("#desk-history", Readout).text
+
+
+async def test_the_importer_cannot_verify_and_reads_why_in_kazakh(make_desk_app, settle_desk, other) -> None:
+    fact = other.facts(status=Status.IN_REVIEW)[0]
+    app = make_desk_app("kk", operator="aigerim")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        await open_item(pilot, settle_desk, f"fact:{fact.id}")
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle_desk(pilot)
+        assert other.get(fact.id).status is Status.IN_REVIEW
+        expected = t("desk.rule.fact.four_eyes", who="aigerim", fact=fact.id)
+        assert "төрт көз" in expected and expected in messages(app)
+    set_language("en")
+
+
+async def test_a_change_from_another_desk_is_a_conflict_and_the_fresh_version_shows(
+    make_desk_app, settle_desk, other
+) -> None:
+    fact = other.facts(status=Status.IN_REVIEW)[0]
+    app = make_desk_app("ru", operator="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        await open_item(pilot, settle_desk, f"fact:{fact.id}")
+        assert screen_of(app).detail.fact.version == fact.version
+        # Meanwhile at another desk: bolat marks it unproven.
+        other.change(fact.id, fact.version, rules.MarkUnproven("no protocol photo"), by="bolat", at=app.client.clock())
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle_desk(pilot)
+        assert other.get(fact.id).status is Status.UNPROVEN  # not overwritten
+        assert any("bolat" in m and f"версия {fact.version + 1}" in m for m in messages(app))
+        detail = screen_of(app).detail
+        assert detail.fact.version == fact.version + 1 and detail.fact.status is Status.UNPROVEN
+        assert "Не доказано" in screen_of(app).query_one("#desk-info", Readout).text
+    set_language("en")
+
+
+async def test_false_needs_a_reason_and_records_it(make_desk_app, settle_desk, other, seeded) -> None:
+    fact_id = seeded["violation"]
+    fact = other.get(fact_id)
+    other.change(fact_id, fact.version, rules.StartReview(), by="bolat", at=fact.created_at)
+    app = make_desk_app("en", operator="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        await open_item(pilot, settle_desk, f"fact:{fact_id}")
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("enter")  # no reason
+        await settle_desk(pilot)
+        assert t("desk.rule.fact.why") in messages(app)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(*"staged photo")
+        await pilot.press("enter")
+        await settle_desk(pilot)
+        after = other.get(fact_id)
+        assert after.status is Status.FALSE and other.audit(fact_id)[-1].why == "staged photo"
+
+
+async def test_filters_narrow_the_queue(make_desk_app, settle_desk, seeded) -> None:
+    app = make_desk_app("en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        screen = screen_of(app)
+        everything = len(screen.shown())
+        assert everything == screen.query_one("#desk-queue", DataTable).row_count > 100
+        await pilot.press("s")  # status: groups of reports not yet a fact
+        assert {i.status for i in screen.shown()} == {"reports"} and len(screen.shown()) == 1
+        await pilot.press("s")  # status: new
+        assert [i.item for i in screen.shown()] == ["fact"]
+        await pilot.press("c", "k", "k")  # kind: violation
+        assert {i.kind.value for i in screen.shown()} == {"violation"}
+        await pilot.press("c", "r")  # region: the whole country first
+        national = screen.shown()
+        assert national and {i.region for i in national} == {"national"}
+        await pilot.press("c", "a")  # age: the last 15 minutes (15:40 now: only the violation, made at 15:25)
+        assert [i.item_id for i in screen.shown()] == [seeded["violation"]]
+        assert f"1 of {everything}" in screen.query_one("#desk-filters", Readout).text
+        await pilot.press("c")
+        assert len(screen.shown()) == everything == screen.query_one("#desk-queue", DataTable).row_count
+
+
+async def test_an_item_open_in_one_desk_shows_as_taken_in_another(make_desk_app, settle_desk, seeded) -> None:
+    first = make_desk_app("en", operator="dana")
+    second = make_desk_app("en", operator="bolat", live=True)
+    key = f"group:{seeded['kk_report']}"
+    async with second.run_test(size=SIZE) as pilot2:
+        await pilot2.pause()
+        async with first.run_test(size=SIZE) as pilot1:
+            await settle_desk(pilot1)
+            await open_item(pilot1, settle_desk, key)
+            # The second desk's poll loop notices the claim (changed_elsewhere) and reloads.
+            table = screen_of(second).query_one("#desk-queue", DataTable)
+            for _ in range(40):
+                await pilot2.pause(0.05)
+                if table.row_count and table.get_row(key)[5] == "dana":
+                    break
+            assert table.get_row(key)[5] == "dana"
+            # Opening it there too is refused with who has it.
+            second.desk.live = False
+            table.move_cursor(row=table.get_row_index(key), animate=False)
+            await pilot2.press("enter")
+            for _ in range(20):
+                await pilot2.pause(0.05)
+                if any("dana" in m for m in messages(second)):
+                    break
+            assert any("dana" in m for m in messages(second))
+            assert screen_of(second).opened is None
+            await pilot1.press("escape")  # closed: free again
+            await settle_desk(pilot1)
+            for _ in range(40):
+                await pilot2.pause(0.05)
+                if table.get_row(key)[5] == "":
+                    break
+            assert table.get_row(key)[5] == ""
+
+
+async def test_a_verified_figure_is_retracted_with_its_on_air_correction(make_desk_app, settle_desk, other) -> None:
+    fact = other.facts(status=Status.IN_REVIEW)[0]
+    verified = other.change(fact.id, fact.version, rules.Verify(), by="bolat", at=fact.created_at)
+    app = make_desk_app("kk", operator="aigerim")  # anyone may retract, the importer too
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        await open_item(pilot, settle_desk, f"fact:{fact.id}")
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press(*"19,12%", "enter", "enter")  # Kazakh correction, no Russian one
+        await settle_desk(pilot)
+        after = other.get(fact.id)
+        assert after.status is Status.RETRACTED and after.version == verified.version + 1
+        assert after.correction.kk == "19,12%"
+        assert "Кері қайтарылған" in screen_of(app).query_one("#desk-info", Readout).text
+    set_language("en")

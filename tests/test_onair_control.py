@@ -1,0 +1,155 @@
+"""Graphics on air through the controller: take, clear, panic, the live bug, restarts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from studio.control import ControlError, Controller
+from studio.onair import GraphicRefused, LOCATION_BUG, RenderedGraphic
+from studio.rundown.model import GraphicCue, Rundown
+from studio.store import open_store
+from tests.test_control import RecordingSwitcher
+
+LOWER = GraphicCue("lower-third", {"name": "Дана Ким", "role": "корреспондент"})
+FACT = GraphicCue("fact-card", {"fact": "7"})
+
+
+class StandInGraphics:
+    """Renders nothing: a path per template; fact 7 is refused like the gate would."""
+
+    def __init__(self) -> None:
+        self.rendered: list[GraphicCue] = []
+
+    def render(self, cue: GraphicCue) -> RenderedGraphic:
+        if cue.data.get("fact") == "7":
+            raise GraphicRefused("fact-card: fact 7 is not verified\n  hint: verify it at the desk first")
+        self.rendered.append(cue)
+        provenance = {"data": dict(cue.data), "fact_ids": ["3"], "facts": [{"id": "3", "verifier": "erlan",
+                                                                            "sources": ["https://example.kz/3"]}]}
+        return RenderedGraphic(cue.template, f"/out/{cue.template}.png", (96, 822, 960, 174), (1920, 1080), provenance)
+
+
+@pytest.fixture
+def rundown(small_rundown) -> Rundown:
+    segments = list(small_rundown.segments)
+    segments[0] = replace(segments[0], graphics=(LOWER, FACT))
+    return small_rundown.with_segments(tuple(segments))
+
+
+def make(path: Path, rundown: Rundown, clock, switcher: RecordingSwitcher | None = None) -> Controller:
+    return Controller(open_store(path), rundown, operator="aigerim", clock=clock,
+                      switcher=switcher or RecordingSwitcher(), graphics=StandInGraphics())
+
+
+def test_a_taken_graphic_goes_on_air_with_its_provenance_logged(tmp_path, rundown, clock) -> None:
+    switcher = RecordingSwitcher()
+    controller = make(tmp_path / "s.db", rundown, clock, switcher)
+    controller.take_next()
+    assert controller.armed() == (LOWER, FACT)
+    graphic = controller.graphic_take(0)
+    assert graphic.template == "lower-third" and graphic.scene == "Studio" and graphic.file == "/out/lower-third.png"
+    assert "Дана Ким" in graphic.description
+    assert [g.template for g in switcher.shown] == ["lower-third"]
+    event = [e for e in controller.store.events("small") if e.action == "graphic_on"][-1]
+    assert event.detail["template"] == "lower-third" and event.detail["file"] == "/out/lower-third.png"
+    assert event.detail["fact_ids"] == ["3"] and event.detail["facts"][0]["verifier"] == "erlan"
+    assert controller.graphic_clear("lower-third") is True
+    assert switcher.shown == [] and controller.on_air_graphics == ()
+    assert [e.action for e in controller.store.events("small")][-1] == "graphic_off"
+
+
+def test_a_refused_fact_raises_and_nothing_goes_on_air(tmp_path, rundown, clock) -> None:
+    switcher = RecordingSwitcher()
+    controller = make(tmp_path / "s.db", rundown, clock, switcher)
+    controller.take_next()
+    calls = list(switcher.calls)
+    with pytest.raises(ControlError) as refused:
+        controller.graphic_take(1)
+    assert refused.value.code == "graphic_refused" and "not verified" in str(refused.value)
+    assert controller.on_air_graphics == () and switcher.calls == calls
+    assert not [e for e in controller.store.events("small") if e.action == "graphic_on"]
+
+
+def test_no_graphic_without_a_segment_on_air_or_out_of_range(tmp_path, rundown, clock) -> None:
+    controller = make(tmp_path / "s.db", rundown, clock)
+    with pytest.raises(ControlError, match="nothing is on air"):
+        controller.graphic_take(0)
+    controller.take_next()
+    with pytest.raises(ControlError) as error:
+        controller.graphic_take(5)
+    assert error.value.code == "no_graphic"
+
+
+def test_panic_clears_every_graphic_at_once(tmp_path, rundown, clock) -> None:
+    switcher = RecordingSwitcher()
+    controller = make(tmp_path / "s.db", rundown, clock, switcher)
+    controller.take_next()
+    controller.graphic_take(0)
+    assert controller.graphics_clear_all() == 1
+    assert switcher.calls[-1] == "graphics " and controller.on_air_graphics == ()
+    off = [e for e in controller.store.events("small") if e.action == "graphic_off"]
+    assert [e.detail["reason"] for e in off] == ["panic"]
+
+
+def test_a_take_clears_the_previous_graphics_and_a_live_inclusion_gets_its_bug(tmp_path, rundown, clock) -> None:
+    switcher = RecordingSwitcher()
+    controller = make(tmp_path / "s.db", rundown, clock, switcher)
+    controller.take_next()
+    controller.graphic_take(0)
+    controller.take("live-almaty")
+    assert [g.template for g in switcher.shown] == [LOCATION_BUG]  # given with the take, one change
+    bug = controller.on_air_graphics[0]
+    assert bug.scene == "Live" and "region=almaty" in bug.description and "time=09:30" in bug.description
+    actions = [e.action for e in controller.store.events("small")]
+    assert actions[-3:] == ["take", "graphic_off", "graphic_on"]
+    controller.take_next()
+    assert controller.on_air_graphics == () and switcher.shown == []
+
+
+def test_a_restart_puts_the_graphics_back(tmp_path, rundown, clock) -> None:
+    first = make(tmp_path / "s.db", rundown, clock)
+    first.take_next()
+    first.graphic_take(0)
+    switcher = RecordingSwitcher()
+    again = make(tmp_path / "s.db", rundown, clock, switcher)
+    again.resume_air()
+    assert switcher.calls[0] == "take open" and [g.template for g in switcher.shown] == ["lower-third"]
+
+
+def test_another_process_taking_a_graphic_reaches_air_here(tmp_path, rundown, clock) -> None:
+    switcher = RecordingSwitcher()
+    owner = make(tmp_path / "s.db", rundown, clock, switcher)
+    owner.take_next()
+    api = Controller(open_store(tmp_path / "s.db"), rundown, clock=clock, origin="api", graphics=StandInGraphics())
+    api.graphic_take(0)
+    assert owner.refresh()
+    assert switcher.calls[-1] == "graphics lower-third"
+
+
+def test_without_a_renderer_graphics_are_refused(tmp_path, rundown, clock) -> None:
+    controller = Controller(open_store(tmp_path / "s.db"), rundown, clock=clock)
+    controller.take("live-almaty")  # no bug, no error
+    assert controller.on_air_graphics == ()
+    with pytest.raises(ControlError) as error:
+        controller.graphic_take(0)
+    assert error.value.code in {"no_graphics", "no_graphic"}
+
+
+def test_the_renderer_port_builds_in_the_background_and_refuses_in_its_own_terms(tmp_path) -> None:
+    from studio.graphics import MemoryFacts, Renderer, overlays_dir
+    from studio.onair import RendererGraphics
+
+    port = RendererGraphics(factory=lambda: Renderer(overlays_dir(), tmp_path / "out", MemoryFacts({})))
+    drawn = port.render(LOWER)
+    assert drawn.template == "lower-third" and drawn.path.endswith(".png") and drawn.placement[2:] == (960, 174)
+    with pytest.raises(GraphicRefused, match="fact-card"):
+        port.render(FACT)  # no such fact at the desk
+
+    def broken() -> Renderer:
+        raise RuntimeError("templates folder is gone")
+
+    with pytest.raises(GraphicRefused, match="graphics are unavailable: templates folder is gone"):
+        RendererGraphics(factory=broken).render(LOWER)
