@@ -25,7 +25,8 @@ def _usage_error(message: str) -> Exception:
     return UsageError(message)
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether a listening address stays on this machine."""
     if host == "localhost":
         return True
     try:
@@ -38,7 +39,7 @@ def _run_site(app, host: str, port: int, what: str, detail: str = "") -> None:  
     from aiohttp import web
 
     print(f"studio: {what} on http://{host}:{port}/ ({detail}Ctrl+C stops it)", file=sys.stderr)
-    if not _is_loopback(host):
+    if not is_loopback(host):
         print(f"studio: warning: {host} is not loopback: anyone on that network can reach it", file=sys.stderr)
     try:
         web.run_app(app, host=host, port=port, print=None, shutdown_timeout=2.0)

@@ -28,7 +28,6 @@ own answer, and only once that transaction is committed.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import logging
 import math
@@ -54,6 +53,7 @@ from studio.desk.outcome import digest, utc_now
 from studio.store.desk import DeskStore, utc_text
 from studio.store.observers import list_observers, token_hash, token_owner, token_table
 from studio.web.api import ApiError, _error_response
+from studio.web.commands import is_loopback
 
 log = logging.getLogger("studio.desk.intake")
 
@@ -374,7 +374,7 @@ def intake_command(args: Any, config: Any, desk: DeskStore) -> int:
     """``studio intake [--host H] [--port N]``: serve until interrupted."""
     settings = config.intake
     host, port = args.host or settings.host, args.port or settings.port
-    if not _loopback(host):
+    if not is_loopback(host):
         print(f"studio intake: warning: listening on {host}, not loopback: use TLS in front of it", file=sys.stderr)
     app = make_intake(desk, max_body=settings.max_body, rate=settings.rate, burst=settings.burst)
     active = sum(1 for t in list_observers(desk.db) if t.active)
@@ -382,11 +382,3 @@ def intake_command(args: Any, config: Any, desk: DeskStore) -> int:
     web.run_app(app, host=host, port=port, print=None, handle_signals=True)
     return 0
 
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
