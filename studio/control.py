@@ -226,6 +226,7 @@ class Controller:
             self._cue_next()
         elif graphics != graphics_before:
             self._switch(lambda switcher: switcher.graphics(graphics))
+        self._pull_withdrawn()
         return True
 
     @_serialised
@@ -449,6 +450,39 @@ class Controller:
         self.store.put_graphic(self.show_id, graphic, now)
         self._log(now, "graphic_on", segment.id, template=cue.template, file=rendered.path,
                   scene=segment.scene, **dict(rendered.provenance))
+
+    def _pull_withdrawn(self) -> None:
+        """A fact on air that the desk has withdrawn (retracted, back in review) takes its graphic off at once.
+
+        Each on-air graphic that states facts goes through the gate again (the renderer reuses
+        its file when nothing changed); a refusal pulls it, and the log says why.
+        """
+        if self.renderer is None or not self.on_air_graphics:
+            return
+        on_air = {graphic.template for graphic in self.on_air_graphics}
+        cues: dict[str, GraphicCue] = {}
+        for event in reversed(self.store.events(self.show_id)):
+            template = event.detail.get("template")
+            if event.action == "graphic_on" and template in on_air and template not in cues:
+                if event.detail.get("fact_ids"):
+                    cues[template] = GraphicCue(template, event.detail.get("data", {}))
+                on_air.discard(template)
+        withdrawn = []
+        for template, cue in cues.items():
+            try:
+                self.renderer.render(cue)
+            except GraphicRefused as error:
+                withdrawn.append((template, str(error)))
+        if not withdrawn:
+            return
+        now = self.clock()
+        with self.store.write():
+            for template, reason in withdrawn:
+                self._clear_graphics(now, "withdrawn", template)
+                self._log(now, "graphic_pulled", None, template=template, reason=reason)
+        self._load()
+        graphics = self.on_air_graphics
+        self._switch(lambda switcher: switcher.graphics(graphics))
 
     def _clear_graphics(self, now: datetime, reason: str, template: str | None = None) -> list[OnAirGraphic]:
         """Inside a write: take graphics off (all, or one template), logging each one."""

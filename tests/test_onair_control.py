@@ -153,3 +153,26 @@ def test_the_renderer_port_builds_in_the_background_and_refuses_in_its_own_terms
 
     with pytest.raises(GraphicRefused, match="graphics are unavailable: templates folder is gone"):
         RendererGraphics(factory=broken).render(LOWER)
+
+
+def test_a_fact_withdrawn_at_the_desk_pulls_its_graphic_off_air(tmp_path, rundown, clock) -> None:
+    graphics = StandInGraphics()
+    switcher = RecordingSwitcher()
+    path = tmp_path / "show.db"
+    controller = Controller(open_store(path), rundown, switcher=switcher, graphics=graphics, clock=clock)
+    controller.take_next()
+    controller.graphic_take(0)  # the lower third: its provenance names fact 3
+    assert [g.template for g in controller.on_air_graphics] == ["lower-third"]
+
+    def withdrawn(cue: GraphicCue) -> RenderedGraphic:
+        raise GraphicRefused("lower-third: fact 3 is 'retracted': refused")
+
+    graphics.render = withdrawn  # the desk retracts fact 3
+    desk = open_store(path)
+    with desk.write():  # any write by another process (the desk) makes the show look again
+        desk.log("small", clock(), "desk_change", "erlan", "desk")
+    assert controller.refresh()
+    assert controller.on_air_graphics == ()
+    assert switcher.calls[-1] == "graphics " and switcher.shown == []
+    pulled = [e for e in controller.store.events("small") if e.action == "graphic_pulled"]
+    assert [(e.detail["template"], "retracted" in e.detail["reason"]) for e in pulled] == [("lower-third", True)]
