@@ -27,6 +27,7 @@ import tempfile
 import time
 from datetime import date, time as clock_time, timedelta
 from pathlib import Path
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ from studio.config import Config  # noqa: E402
 from studio.control import Controller  # noqa: E402
 from studio.obs import ObsAdapter  # noqa: E402
 from studio.obs.protocol import set_program_scene  # noqa: E402
+from studio.onair import OnAirGraphic  # noqa: E402
 from studio.obs.redact import install_log_filter, remember_secret  # noqa: E402
 from studio.obs.switcher import ObsSwitcher  # noqa: E402
 from studio.rundown.model import Bilingual, Kind, Rundown, Segment, Show  # noqa: E402
@@ -101,8 +103,8 @@ async def measure_console(obs: ObsProcess, folder: Path) -> list[float]:
         def __getattr__(self, name: str) -> object:
             return getattr(switcher, name)
 
-        def take(self, segment: Segment) -> None:
-            switcher.take(segment)
+        def take(self, segment: Segment, graphics: Sequence[OnAirGraphic] = ()) -> None:
+            switcher.take(segment, graphics)
             acknowledged.append(time.perf_counter())
 
     controller = Controller(open_store(folder / "store.db"), plan, operator="bench", switcher=Acknowledging())
@@ -125,7 +127,7 @@ async def measure_console(obs: ObsProcess, folder: Path) -> list[float]:
                 done.clear()
                 started = time.perf_counter()
                 await pilot.press("space")
-                await done.wait()
+                await asyncio.wait_for(done.wait(), 5)  # a take that never finishes is a failure, not a hang
                 if number >= WARM_UP:
                     console.append((acknowledged[-1] - started) * 1000)
     finally:
