@@ -8,7 +8,7 @@ import pytest
 
 import studio
 
-CORE = ("studio.rundown", "studio.store", "studio.regions", "studio.diagnostics", "studio.asrun", "studio.i18n", "studio.desk", "studio.graphics")
+CORE = ("studio.rundown", "studio.store", "studio.regions", "studio.diagnostics", "studio.asrun", "studio.i18n", "studio.desk", "studio.graphics", "studio.settings_file")
 FORBIDDEN = ("textual", "obsws_python", "googleapiclient", "google", "aiohttp", "websocket")
 
 

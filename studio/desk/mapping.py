@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
 
 from studio.desk.model import ReportKind
 from studio.desk.text import name_key
-from studio.diagnostics import Diagnostic, DiagnosticsError, toml_syntax_error
 from studio.regions import regions
-from studio.tomlpos import TomlLocator
+from studio.settings_file import read_settings
 
 
 def _zone(value: Any) -> ZoneInfo:
@@ -138,43 +143,4 @@ def load_mapping(path: Path | None) -> Mapping:
     """The mapping in ``path``; with None, the default. Errors: DiagnosticsError."""
     if path is None:
         return Mapping()
-    try:
-        text = Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DiagnosticsError(
-            [
-                Diagnostic(
-                    Path(path), 1, 0, f"cannot read the mapping: {getattr(error, 'strerror', None) or error}",
-                    "check the --mapping path",
-                )
-            ]
-        ) from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DiagnosticsError([toml_syntax_error(Path(path), error)]) from None
-    try:
-        return Mapping.model_validate(raw)
-    except ValidationError as error:
-        raise DiagnosticsError(_diagnostics(Path(path), text, error)) from None
-
-
-def _diagnostics(path: Path, text: str, error: ValidationError) -> list[Diagnostic]:
-    locator = TomlLocator(text)
-    found = []
-    for problem in error.errors():
-        where = tuple(problem["loc"])
-        line, _ = locator.find(where)
-        section = str(where[0]) if len(where) > 1 and where[0] in ("columns", "regions", "kinds") else ""
-        name = f"[{section}] {where[-1]}" if section else str(where[-1])
-        message = problem["msg"].removeprefix("Value error, ")
-        model: type[BaseModel] = Columns if section == "columns" else Mapping
-        field = model.model_fields.get(str(where[-1]))
-        hint = f"expected {field.description}" if field is not None and field.description else ""
-        if problem["type"] == "extra_forbidden":
-            known = list(model.model_fields)
-            close = difflib.get_close_matches(str(where[-1]), known, n=1)
-            message = "unknown key"
-            hint = (f"did you mean '{close[0]}'? " if close else "") + "known keys: " + ", ".join(known)
-        found.append(Diagnostic(path, line, 0, f"{name}: {message}", hint))
-    return sorted(found, key=lambda d: d.line)
+    return read_settings(Path(path), Mapping, what="mapping", hint="check the --mapping path")
