@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from studio.regions import regions
+
+if TYPE_CHECKING:
+    from studio.i18n import Catalogue
+    from studio.rundown.model import Segment
 
 _ZERO = timedelta(0)
 
@@ -48,3 +55,13 @@ def countdown(remaining: timedelta) -> str:
     minutes, seconds = divmod(rest, 60)
     body = f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes:02}:{seconds:02}"
     return prefix + body
+
+
+def describe(segment: Segment, catalogue: Catalogue) -> str:
+    """``kind · region · 5:00`` for a segment, in the catalogue's language (console and prompters)."""
+    parts = [catalogue.t(f"kind.{segment.kind.value}")]
+    if segment.region:
+        region = regions().get(segment.region)
+        parts.append(region.name(catalogue.language) if region else segment.region)
+    parts.append(span(segment.duration))
+    return " · ".join(parts)

@@ -19,9 +19,8 @@ from typing import Any
 
 from studio.control import ShowView
 from studio.i18n import Catalogue
-from studio.regions import regions
-from studio.rundown.model import Segment
 from studio.tui import format as fmt
+from studio.tui.format import describe
 
 _ZERO = timedelta(0)
 
@@ -52,16 +51,6 @@ class CueCard:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def describe(segment: Segment, catalogue: Catalogue) -> str:
-    """``kind · region · 5:00``, in the catalogue's language (the console's ``panels.describe``)."""
-    parts = [catalogue.t(f"kind.{segment.kind.value}")]
-    if segment.region:
-        region = regions().get(segment.region)
-        parts.append(region.name(catalogue.language) if region else segment.region)
-    parts.append(fmt.span(segment.duration))
-    return " · ".join(parts)
 
 
 def cue_text(text: str) -> str:

@@ -10,9 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits
 
 from studio.control import ShowView
-from studio.i18n import t
-from studio.regions import regions
-from studio.rundown.model import Segment
+from studio.i18n import catalogue, t
 from studio.tui import format as fmt
 from studio.tui.widgets.text import Readout
 
@@ -27,16 +25,6 @@ class Frame:
     zone: tzinfo
     rehearsal: bool
     operator: str
-
-
-def describe(segment: Segment, language: str) -> str:
-    """``kind · region · 5:00`` for a segment."""
-    parts = [t(f"kind.{segment.kind.value}")]
-    if segment.region:
-        region = regions().get(segment.region)
-        parts.append(region.name(language) if region else segment.region)
-    parts.append(fmt.span(segment.duration))
-    return " · ".join(parts)
 
 
 class OnAirPanel(Vertical):
@@ -65,7 +53,7 @@ class OnAirPanel(Vertical):
             self.set_class(False, "-overrun")
             return
         name = (view.on_air.title_kk if frame.language == "kk" else view.on_air.title_ru)
-        title.set(name + (f"  ·  {describe(segment, frame.language)}" if segment else ""), "bold")
+        title.set(name + (f"  ·  {fmt.describe(segment, catalogue)}" if segment else ""), "bold")
         elapsed.set(t("panel.elapsed", elapsed=fmt.span(timing.on_air_elapsed), planned=fmt.span(view.on_air.planned)))
         overrun = timing.on_air_remaining <= _ZERO
         digits.update(fmt.countdown(timing.on_air_remaining))
@@ -160,7 +148,7 @@ class NextPanel(Vertical):
             return
         expected = view.timing.expected_for(segment.id)
         at = fmt.clock(expected.start, frame.zone) + "  " if expected else ""
-        title.set(f"{at}{segment.title.text(frame.language)}  ·  {describe(segment, frame.language)}", "bold")
+        title.set(f"{at}{segment.title.text(frame.language)}  ·  {fmt.describe(segment, catalogue)}", "bold")
         text = " ".join(segment.cue.split())  # the cue flows on two lines at most (CSS)
         cue.set(text or t("panel.no_cue"), "" if text else "dim")
 
