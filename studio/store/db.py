@@ -236,6 +236,29 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX desk_claim_who ON desk_claim (who);
     """,
+    # 6: health snapshots the show process publishes for other processes (the control API's GET /state),
+    #    and YouTube: the show's broadcast (never two for one show) and the day's quota ledger
+    """
+    CREATE TABLE health (
+        source TEXT PRIMARY KEY,       -- 'obs', 'youtube'
+        at TEXT NOT NULL,              -- UTC, ISO 8601: when the snapshot was taken
+        detail TEXT NOT NULL           -- JSON snapshot
+    ) WITHOUT ROWID;
+    CREATE TABLE youtube_broadcast (
+        show_id TEXT PRIMARY KEY,
+        broadcast_id TEXT NOT NULL UNIQUE,
+        stream_id TEXT,                -- the bound liveStream, once bound
+        created_at TEXT NOT NULL,      -- UTC, ISO 8601
+        created_by TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE youtube_quota (
+        day TEXT NOT NULL,             -- the quota day: a date in America/Los_Angeles (Google resets at its midnight)
+        method TEXT NOT NULL,          -- e.g. liveBroadcasts.insert
+        calls INTEGER NOT NULL,
+        units INTEGER NOT NULL,
+        PRIMARY KEY (day, method)
+    ) WITHOUT ROWID;
+    """,
 )
 
 
