@@ -115,6 +115,30 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show whose day a turnout board reads")
     render.set_defaults(handler=_render)
 
+    youtube = commands.add_parser("youtube", help="YouTube Live: sign in, schedule, go live, end, chapters")
+    youtube_commands = youtube.add_subparsers(dest="youtube_command", required=True, metavar="ACTION")
+    auth = youtube_commands.add_parser("auth", help="sign in with the channel's Google account (once)")
+    auth.add_argument("--no-browser", action="store_true", help="print the address instead of opening a browser")
+    auth.add_argument("--port", type=int, default=0, help="local port for Google's redirect (default: any free)")
+    for name, text in (
+        ("schedule", "create the show's broadcast and stream once, bind them (reused afterwards)"),
+        ("golive", "OBS streams, YouTube receives, testing; then live after you confirm"),
+        ("end", "complete the broadcast, then stop OBS streaming"),
+        ("status", "broadcast, stream health and today's quota"),
+        ("chapters", "write chapters from the as-run log into the video description"),
+    ):
+        action = youtube_commands.add_parser(name, help=text)
+        action.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
+        if name in ("golive", "end"):
+            action.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    youtube_commands.choices["schedule"].add_argument(
+        "--new", action="store_true", help="a new broadcast even if the show has one (the old one is forgotten)"
+    )
+    youtube_commands.choices["chapters"].add_argument(
+        "--dry-run", action="store_true", help="print the description, do not write it"
+    )
+    youtube.set_defaults(handler=_youtube)
+
     locate = commands.add_parser("locate", help="print where the config and the store are")
     locate.set_defaults(handler=_locate)
     return parser
@@ -271,6 +295,30 @@ def _serve(args: argparse.Namespace) -> int:
     from studio.web.commands import serve_command
 
     return serve_command(args, config, controller)
+
+
+def _youtube(args: argparse.Namespace) -> int:
+    from studio.obs.errors import ObsError
+    from studio.youtube.cli import auth_command, youtube_command  # google's client only for these commands
+    from studio.youtube.errors import YouTubeError
+
+    try:
+        if args.youtube_command == "auth":
+            return auth_command(args, _config(args))
+        config = _config(args)
+        rundown = _load(args.rundown)
+
+        def connect_obs():  # -> ObsAdapter: only the stream output is used, never the programme
+            from studio.obs import ObsAdapter
+            from studio.obs.cli import settings_from
+
+            adapter = ObsAdapter(settings_from(config.obs))
+            adapter.connect()
+            return adapter
+
+        return youtube_command(args, config, _open_store(args, config), rundown, connect_obs=connect_obs)
+    except (YouTubeError, ObsError) as error:
+        raise UsageError(str(error)) from None
 
 
 def _desk(args: argparse.Namespace):  # -> (Config, DeskStore)

@@ -55,7 +55,29 @@ class Obs(_Section):
 
 
 class YouTube(_Section):
-    """Filled by the YouTube work."""
+    """YouTube Live (``studio youtube ...``). The sign-in is kept in its own file (mode 0600), never here."""
+
+    client_secrets: str = Field(
+        default="",
+        description="the OAuth client JSON downloaded from Google Cloud Console (type: Desktop app); see README",
+    )
+    token_file: str = Field(
+        default="", description="where `studio youtube auth` keeps the sign-in (mode 0600); empty: the user's config folder"
+    )
+    privacy: Literal["public", "unlisted", "private"] = Field(
+        default="unlisted", description="who may watch the broadcast: public, unlisted or private"
+    )
+    daily_quota: int = Field(
+        default=10_000, ge=100, le=10_000_000, description="the Google project's YouTube Data API units per day"
+    )
+    api_endpoint: str = Field(
+        default="", pattern=r"^(https?://\S+/)?$", description="empty: Google; a URL ending in / for a test server"
+    )
+    token_uri: str = Field(
+        default="https://oauth2.googleapis.com/token",
+        pattern=r"^https?://\S+$",
+        description="Google's OAuth token endpoint, where the sign-in is refreshed; change it only for a test server",
+    )
 
 
 class Graphics(_Section):

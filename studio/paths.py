@@ -35,3 +35,10 @@ def store_file(explicit: Path | None, configured: str) -> Path:
     if configured:
         return Path(configured).expanduser()
     return platformdirs.user_data_path(APP) / "studio.db"
+
+
+def youtube_token_file(configured: str) -> Path:
+    """The YouTube sign-in (OAuth token, mode 0600): config.toml's [youtube] token_file, else the user's config dir."""
+    if configured:
+        return Path(configured).expanduser()
+    return platformdirs.user_config_path(APP) / "youtube-token.json"

@@ -8,7 +8,7 @@ import pytest
 
 import studio
 
-CORE = ("studio.rundown", "studio.store", "studio.regions", "studio.diagnostics", "studio.asrun", "studio.i18n", "studio.desk", "studio.graphics", "studio.settings_file")
+CORE = ("studio.rundown", "studio.store", "studio.regions", "studio.diagnostics", "studio.asrun", "studio.i18n", "studio.desk", "studio.graphics", "studio.settings_file", "studio.youtube.chapters", "studio.youtube.quota", "studio.youtube.health", "studio.broadcast")
 FORBIDDEN = ("textual", "obsws_python", "googleapiclient", "google", "aiohttp", "websocket")
 
 

@@ -190,6 +190,23 @@ class ObsAdapter:
                 self._item_ids[(scene, source)] = int(d["sceneItemId"])
             return self._item_ids[(scene, source)]
 
+    def set_stream_service(self, server: str, key: str) -> None:
+        """Point OBS's stream output at a custom RTMP ingest; the key is masked in every OBS log and error."""
+        remember_secret(key)
+        self.call(
+            "SetStreamServiceSettings",
+            streamServiceType="rtmp_custom",
+            streamServiceSettings={"server": server, "key": key, "use_auth": False},
+        )
+
+    def stream_service(self) -> tuple[str, str]:
+        """(server, key) OBS streams to; the key is a secret for the caller to compare, never to show."""
+        settings = self.call("GetStreamServiceSettings").get("streamServiceSettings") or {}
+        return str(settings.get("server", "")), str(settings.get("key", ""))
+
+    def streaming(self) -> bool:
+        return bool(self.call("GetStreamStatus")["outputActive"])
+
     def start_stream(self) -> None:
         self.call("StartStream")
 
