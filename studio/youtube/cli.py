@@ -25,6 +25,9 @@ from studio.youtube.live import YouTube
 from studio.youtube.quota import StoreLedger
 
 
+AUTH_TIMEOUT = 300  # seconds to wait for the browser's sign-in
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -55,7 +58,9 @@ def make_broadcaster(config: Any, store: ShowStore, rundown: Rundown, output: An
 
 
 def auth_command(args: argparse.Namespace, config: Any, *, out: TextIO | None = None) -> int:
-    from google_auth_oauthlib.flow import InstalledAppFlow
+    import google.auth.exceptions
+    from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
+    from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
     out = out or sys.stdout
     secrets = config.youtube.client_secrets
@@ -69,13 +74,22 @@ def auth_command(args: argparse.Namespace, config: Any, *, out: TextIO | None = 
         raise YouTubeError(
             "config", f"cannot read the OAuth client file {secrets} ({type(e).__name__}): download it again (README)"
         ) from None
-    credentials = flow.run_local_server(
-        host="127.0.0.1",
-        port=args.port,
-        open_browser=not args.no_browser,
-        authorization_prompt_message="Sign in with the channel's Google account at:\n{url}\n",
-        success_message="studio is signed in to YouTube; you may close this tab.",
-    )
+    try:
+        credentials = flow.run_local_server(
+            host="127.0.0.1",
+            port=args.port,
+            open_browser=not args.no_browser,
+            authorization_prompt_message="Sign in with the channel's Google account at:\n{url}\n",
+            success_message="studio is signed in to YouTube; you may close this tab.",
+            timeout_seconds=AUTH_TIMEOUT,
+        )
+    except WSGITimeoutError:
+        raise YouTubeError(
+            "auth", f"no answer from the browser within {AUTH_TIMEOUT // 60} minutes; run `studio youtube auth` again"
+        ) from None
+    except (OAuth2Error, google.auth.exceptions.GoogleAuthError, OSError) as e:
+        # OAuth2Error: the user denied access, or Google refused the code; the text names no secret.
+        raise YouTubeError("auth", f"the sign-in did not complete ({type(e).__name__}); run `studio youtube auth` again") from None
     token_file = TokenFile(youtube_token_file(config.youtube.token_file))
     token_file.save(credentials)
     print(f"signed in; the token is kept in {token_file.path} (readable by you only)", file=out)

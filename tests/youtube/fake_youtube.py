@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Self
+from urllib.parse import unquote_plus
 
 from aiohttp import web
 
@@ -222,6 +223,14 @@ def check_description(description: Any, error: Callable[[int, str, str], ApiErro
         raise error(400, "invalidDescription", "The snippet.description property must be at most 5000 bytes without < or >.")
 
 
+def _basic_auth(request: web.Request) -> tuple[str, str] | None:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Basic "):
+        return None
+    user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+    return unquote_plus(user), unquote_plus(password)
+
+
 class FakeYouTube:
     """The fake server and its state; a sync API for tests, HTTP for the code under test."""
 
@@ -323,6 +332,7 @@ class FakeYouTube:
             self.refresh_token = "1//fake-" + secrets.token_urlsafe(24)
             self._access_tokens = {self.access_token}
             self._refresh_tokens = {self.refresh_token}
+            self._codes: dict[str, str] = {}  # authorization code → PKCE challenge
 
     def revoke(self) -> None:
         """The user revoked the app: every access and refresh token stops working."""
@@ -381,9 +391,13 @@ class FakeYouTube:
         """Google's OAuth token endpoint, refresh_token grant only."""
         form = await request.post()
         with self._lock:
-            if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
+            if (form.get("client_id"), form.get("client_secret")) != (self.client_id, self.client_secret) and (
+                _basic_auth(request) != (self.client_id, self.client_secret)  # RFC 6749 2.3.1: either way
+            ):
                 log.info("POST /token -> 401 invalid_client")
                 return web.json_response({"error": "invalid_client", "error_description": "Unauthorized"}, status=401)
+            if form.get("grant_type") == "authorization_code":
+                return self._exchange_code(str(form.get("code", "")), str(form.get("code_verifier", "")))
             if form.get("grant_type") != "refresh_token":
                 return web.json_response({"error": "unsupported_grant_type", "error_description": "Invalid grant_type"}, status=400)
             if form.get("refresh_token") not in self._refresh_tokens:
@@ -396,6 +410,28 @@ class FakeYouTube:
         log.info("POST /token -> 200 (fresh access token)")
         scope = "https://www.googleapis.com/auth/youtube"
         return web.json_response({"access_token": token, "expires_in": 3599, "scope": scope, "token_type": "Bearer"})
+
+    def issue_code(self, code_challenge: str) -> str:
+        """What Google's consent page does when the user allows access: a one-time code bound to the PKCE challenge."""
+        code = "4/fake-" + secrets.token_urlsafe(16)
+        with self._lock:
+            self._codes[code] = code_challenge
+        return code
+
+    def _exchange_code(self, code: str, verifier: str) -> web.Response:
+        """The installed-app flow's second step (called with the lock held): code + PKCE verifier → tokens."""
+        challenge = self._codes.pop(code, None)
+        expected = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        if challenge is None or challenge != expected:
+            return web.json_response({"error": "invalid_grant", "error_description": "Bad Request"}, status=400)
+        self.access_token = "ya29.fake-" + secrets.token_urlsafe(24)
+        self.refresh_token = "1//fake-" + secrets.token_urlsafe(24)
+        self._access_tokens.add(self.access_token)
+        self._refresh_tokens.add(self.refresh_token)
+        return web.json_response({
+            "access_token": self.access_token, "refresh_token": self.refresh_token, "expires_in": 3599,
+            "scope": "https://www.googleapis.com/auth/youtube", "token_type": "Bearer",
+        })
 
     async def _on_publish(self, request: web.Request) -> web.Response:
         """nginx-rtmp asks whether `name` may publish: only a known stream key may."""

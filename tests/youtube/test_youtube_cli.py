@@ -79,3 +79,66 @@ def test_end_asks_first(signed_in, fake_youtube, monkeypatch, capsys):
     monkeypatch.setenv("OBS_PASSWORD", "")  # a refused end never reaches OBS (none runs here)
     assert main([*signed_in, "youtube", "end", str(SMALL)]) == 1
     assert "not ended" in capsys.readouterr().out
+
+
+class ConsentingBrowser:
+    """Stands in for the browser and Google's consent page: the user allows access, Google redirects back."""
+
+    def __init__(self, fake, allow: bool = True) -> None:
+        self.fake, self.allow = fake, allow
+        self.opened: list[str] = []
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        import threading
+        import urllib.request
+        from urllib.parse import parse_qs, urlencode, urlparse
+
+        self.opened.append(url)
+        query = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+        answer = {"state": query["state"]}
+        if self.allow:
+            answer |= {"code": self.fake.issue_code(query["code_challenge"]), "scope": query["scope"]}
+        else:
+            answer["error"] = "access_denied"
+        back = f"{query['redirect_uri']}?{urlencode(answer)}"
+        threading.Thread(target=lambda: urllib.request.urlopen(back, timeout=10).read(), daemon=True).start()
+        return True
+
+
+def auth_config(fake, tmp_path: Path) -> list[str]:
+    secrets = tmp_path / "client_secret.json"
+    secrets.write_text(json.dumps({"installed": {
+        "client_id": fake.client_id, "client_secret": fake.client_secret, "auth_uri": fake.url + "auth",
+        "token_uri": fake.url + "token", "redirect_uris": ["http://localhost"],
+    }}))
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[youtube]\nclient_secrets = "{secrets}"\ntoken_file = "{tmp_path / "cfg" / "token.json"}"\n'
+        f'api_endpoint = "{fake.url}"\ntoken_uri = "{fake.url}token"\n'
+    )
+    return ["--config", str(config), "--store", str(tmp_path / "studio.db")]
+
+
+def test_auth_signs_in_through_the_browser_and_keeps_the_token_0600(fake_youtube, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")  # the fake's token endpoint is plain http on loopback
+    browser = ConsentingBrowser(fake_youtube)
+    monkeypatch.setattr("webbrowser.get", lambda name=None: browser)
+    options = auth_config(fake_youtube, tmp_path)
+    assert main([*options, "youtube", "auth"]) == 0
+    token = tmp_path / "cfg" / "token.json"
+    assert stat.S_IMODE(os.stat(token).st_mode) == 0o600
+    assert json.loads(token.read_text())["refresh_token"] == fake_youtube.refresh_token
+    assert browser.opened[0].startswith(fake_youtube.url + "auth?") and "code_challenge" in browser.opened[0]
+    out = capsys.readouterr().out
+    assert "signed in" in out and fake_youtube.access_token not in out and fake_youtube.refresh_token not in out
+    # The new sign-in works for the other commands.
+    assert main([*options, "youtube", "schedule", str(SMALL)]) == 0
+
+
+def test_auth_denied_in_the_browser(fake_youtube, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    monkeypatch.setattr("webbrowser.get", lambda name=None: ConsentingBrowser(fake_youtube, allow=False))
+    assert main([*auth_config(fake_youtube, tmp_path), "youtube", "auth"]) == 2
+    err = capsys.readouterr().err
+    assert "did not complete" in err and "studio youtube auth" in err and "Traceback" not in err
+    assert not (tmp_path / "cfg" / "token.json").exists()
