@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 API = "/youtube/v3/"
 
 # Google's published quota table (determine_quota_cost): every request, even an
-# invalid one, costs its method's units; 10,000 units a day by default.
+# invalid one, costs its method's units; 10,000 units a day by default. Kept apart
+# from studio.youtube.quota on purpose: the tests compare studio's ledger with what
+# this server charged, which proves nothing if both read one table.
 COSTS: dict[str, int] = {
     "liveBroadcasts.list": 1,
     "liveBroadcasts.insert": 50,
@@ -410,6 +412,16 @@ class FakeYouTube:
         log.info("POST /token -> 200 (fresh access token)")
         scope = "https://www.googleapis.com/auth/youtube"
         return web.json_response({"access_token": token, "expires_in": 3599, "scope": scope, "token_type": "Bearer"})
+
+    def authorized_user(self) -> dict[str, str]:
+        """The signed-in user as google-auth's Credentials take it (and as a token file holds it)."""
+        return {
+            "token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "token_uri": self.url + "token",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+        }
 
     def issue_code(self, code_challenge: str) -> str:
         """What Google's consent page does when the user allows access: a one-time code bound to the PKCE challenge."""
@@ -917,13 +929,7 @@ def youtube_client(fake: FakeYouTube, **credential_overrides: Any) -> Any:
     from google.oauth2.credentials import Credentials
     from googleapiclient.discovery import build
 
-    settings = {
-        "token": fake.access_token,
-        "refresh_token": fake.refresh_token,
-        "token_uri": fake.url + "token",
-        "client_id": fake.client_id,
-        "client_secret": fake.client_secret,
-    } | credential_overrides
+    settings = fake.authorized_user() | credential_overrides
     return build(
         "youtube",
         "v3",

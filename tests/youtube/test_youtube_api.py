@@ -28,12 +28,7 @@ START = datetime(2026, 3, 15, 2, 0, tzinfo=UTC)
 
 def write_token(fake, path, *, expired: bool = False) -> TokenFile:
     """The file `studio youtube auth` leaves behind, pointing at the fake's token endpoint."""
-    info = {
-        "token": fake.access_token,
-        "refresh_token": fake.refresh_token,
-        "token_uri": fake.url + "token",
-        "client_id": fake.client_id,
-        "client_secret": fake.client_secret,
+    info = fake.authorized_user() | {
         "scopes": ["https://www.googleapis.com/auth/youtube"],
         "expiry": "2000-01-01T00:00:00Z" if expired else "2999-01-01T00:00:00Z",
     }
