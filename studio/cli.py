@@ -2,28 +2,43 @@
 
 Expected failures (a broken file, an unopenable store) print what is wrong
 and what to do, and exit 2; never a traceback.
+
+Errors are printed in the station's language (``diagnostics_language``):
+``--lang``, else ``$STUDIO_LANG``, else the config's ``[station] language``,
+read leniently so that a config with errors in it still names its language;
+English when the config cannot be read at all or names no valid language.
+The ``error:`` and ``hint:`` markers stay English for editors and scripts.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
 from studio.diagnostics import DiagnosticsError
+from studio.i18n import FALLBACK, LANGUAGES, Msg, render
 
 DEFAULT_RUNDOWN = Path("rundowns/referendum-day.toml")
 
 
 class UsageError(Exception):
-    """A command that cannot run as asked; the message says what to do."""
+    """A command that cannot run as asked; the message (a ``Msg`` where studio can say it
+    in every language) says what to do."""
+
+    def render(self, language: str = FALLBACK) -> str:
+        return render(self.args[0], language) if self.args and isinstance(self.args[0], str) else str(self)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Referendum-day production system.")
     parser.add_argument("--config", type=Path, help="config file (default: $STUDIO_CONFIG, ./config.toml)")
     parser.add_argument("--store", type=Path, help="SQLite store (default: $STUDIO_STORE, config, user data dir)")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, help="language of error messages (default: $STUDIO_LANG, [station] language)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="start the producer console")
@@ -49,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 
     asrun = commands.add_parser("asrun", help="the as-run log")
     asrun_commands = asrun.add_subparsers(dest="asrun_command", required=True, metavar="ACTION")
-    export = asrun_commands.add_parser("export", help="export what was played")
+    export = asrun_commands.add_parser("export", help="export what was played and every graphic aired")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--out", type=Path, help="write here instead of standard output")
     export.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show's rundown file")
@@ -150,13 +165,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except DiagnosticsError as error:
-        print(error, file=sys.stderr)
+        print(error.render(diagnostics_language(args)), file=sys.stderr)
         return 2
     except UsageError as error:
-        print(f"studio: error: {error}", file=sys.stderr)
+        print(f"studio: error: {error.render(diagnostics_language(args))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def diagnostics_language(args: argparse.Namespace, environ: dict[str, str] | None = None) -> str:
+    """The language errors are printed in: --lang, $STUDIO_LANG, the config's [station] language, English.
+
+    The config is read without being checked (tomllib only): a config with an error
+    elsewhere still says its language. No config file: the default, Kazakh. A config
+    that cannot be read or parsed, or names no language studio speaks: English.
+    """
+    environ = dict(os.environ) if environ is None else environ
+    for given in (getattr(args, "lang", None), environ.get("STUDIO_LANG", "").strip().lower()):
+        if given in LANGUAGES:
+            return given
+    from studio.config import Station
+    from studio.paths import config_file
+
+    path = config_file(getattr(args, "config", None))
+    if path is None:
+        return Station().language
+    try:
+        import tomllib
+
+        station = tomllib.loads(Path(path).read_text("utf-8")).get("station", {})
+    except (OSError, UnicodeDecodeError, ValueError):  # TOMLDecodeError is a ValueError
+        return FALLBACK
+    language = station.get("language", Station().language) if isinstance(station, dict) else None
+    return language if language in LANGUAGES else FALLBACK
 
 
 def _config(args: argparse.Namespace):  # -> Config, imported lazily to keep `studio check` light
@@ -180,7 +222,7 @@ def _load(path: Path):
     from studio.rundown.load import load_rundown
 
     if not path.exists():
-        raise UsageError(f"no rundown at {path}; pass the path of a rundown file (see rundowns/)")
+        raise UsageError(Msg("cli.error.no_rundown", path=str(path)))
     return load_rundown(path)
 
 
@@ -233,10 +275,19 @@ def _run(args: argparse.Namespace) -> int:
     from studio.tui.app import make_app  # textual is imported only for the console
 
     switcher = controller.switcher
-    app = make_app(controller, config, rundown_path=args.rundown, obs=switcher)
     if switcher is None:
-        app.run()
+        make_app(controller, config, rundown_path=args.rundown).run()
         return 0
+    from studio.paths import store_file
+    from studio.tui.health import obs_publisher
+    from studio.tui.widgets.youtube.watch import show_watch
+
+    store_path = store_file(args.store, config.store.path)
+    # What the show process sees of OBS goes to the store for the control API (GET /state).
+    health = obs_publisher(store_path)
+    # YouTube: the panel signs in (token from `studio youtube auth`) after the first paint, and watches.
+    youtube = show_watch(config, store_path, controller.rundown, switcher, controller.clock)
+    app = make_app(controller, config, rundown_path=args.rundown, obs=switcher, health=health, youtube=youtube)
     # The show process owns OBS: it connects (retrying until OBS is there) and
     # puts back on air what the store says is on air.
     switcher.start()
@@ -245,6 +296,7 @@ def _run(args: argparse.Namespace) -> int:
         app.run()
     finally:
         switcher.stop()
+        health.close()
     return 0
 
 
@@ -271,15 +323,16 @@ def _asrun_export(args: argparse.Namespace) -> int:
     from studio.asrun import export
 
     config, controller = _controller(args, args.rundown, "cli")
-    text = export(controller.asrun(), config.station.zone, args.format)
+    text = export(controller.asrun(), controller.store.events(controller.show_id), config.station.zone, args.format)
     if args.out is None:
         sys.stdout.write(text)
         return 0
     try:
         args.out.write_text(text, "utf-8")
     except OSError as error:
-        raise UsageError(f"cannot write {args.out}: {error.strerror}") from None
-    print(f"wrote {len(controller.asrun())} segments to {args.out}", file=sys.stderr)
+        raise UsageError(Msg("cli.error.cannot_write", path=str(args.out), reason=str(error.strerror))) from None
+    print(f"wrote the as-run log of {len(controller.asrun())} segments and their graphics to {args.out}",
+          file=sys.stderr)
     return 0
 
 
@@ -291,7 +344,9 @@ def _prompter(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    config, controller = _controller(args, args.rundown, "api")  # writes the store; the show process switches
+    # Writes the store; the show process switches. The renderer is here: a graphic taken through the API
+    # is rendered (through the fact gate) and recorded by this process, and the show process shows it.
+    config, controller = _controller(args, args.rundown, "api", graphics=True)
     from studio.web.commands import serve_command
 
     return serve_command(args, config, controller)
@@ -317,7 +372,10 @@ def _youtube(args: argparse.Namespace) -> int:
             return adapter
 
         return youtube_command(args, config, _open_store(args, config), rundown, connect_obs=connect_obs)
-    except (YouTubeError, ObsError) as error:
+    except YouTubeError as error:
+        # What to do, in the user's language; YouTube's own step and reason in English beside it.
+        raise UsageError(Msg("youtube.cli_error", summary=Msg(f"youtube.error.{error.code}"), detail=str(error))) from None
+    except ObsError as error:
         raise UsageError(str(error)) from None
 
 

@@ -478,8 +478,9 @@ class Controller:
         now = self.clock()
         with self.store.write():
             for template, reason in withdrawn:
-                self._clear_graphics(now, "withdrawn", template)
-                self._log(now, "graphic_pulled", None, template=template, reason=reason)
+                # Every process with a renderer notices the withdrawal; the first one to write pulls it.
+                if self._clear_graphics(now, "withdrawn", template):
+                    self._log(now, "graphic_pulled", None, template=template, reason=reason)
         self._load()
         graphics = self.on_air_graphics
         self._switch(lambda switcher: switcher.graphics(graphics))

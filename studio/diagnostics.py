@@ -1,10 +1,27 @@
-"""Errors that point at a place in a file the user edits, and say what to do."""
+"""Errors that point at a place in a file the user edits, and say what to do.
+
+A diagnostic prints as ``FILE:LINE:COL: error: MESSAGE`` and, when there is
+one, ``  hint: HINT`` on the next line: the layout compilers use, so editors
+and CI can jump to the place. ``error:`` and ``hint:`` stay as they are in
+every language (tools look for them); the message and the hint are said in
+the user's language: they are ``studio.i18n.Msg`` (a catalogue key and its
+params; as a ``str``, the English text) and ``render(language)`` says them
+in Kazakh, Russian or English. A plain ``str`` message is shown as it is.
+
+Which language: the CLI's ``--lang``, else ``$STUDIO_LANG``, else the
+config's ``[station] language`` (studio/cli.py ``diagnostics_language``); the
+console renders in its current interface language.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from studio.i18n import FALLBACK, Msg, messages, render
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,13 +29,22 @@ class Diagnostic:
     path: Path
     line: int
     column: int  # 0 when only the line matters
-    message: str
+    message: str  # a Msg wherever studio can say it in every language
     hint: str = ""
 
-    def __str__(self) -> str:
+    @property
+    def code(self) -> str:
+        """The message's stable catalogue key (``diag.rundown.duplicate_id``); "" for a plain text."""
+        return self.message.key if isinstance(self.message, Msg) else ""
+
+    def render(self, language: str = FALLBACK) -> str:
+        """``FILE:LINE[:COL]: error: MESSAGE`` (and ``  hint: HINT``) in ``language``."""
         where = f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
-        text = f"{where}: error: {self.message}"
-        return f"{text}\n  hint: {self.hint}" if self.hint else text
+        text = f"{where}: error: {render(self.message, language)}"
+        return f"{text}\n  hint: {render(self.hint, language)}" if self.hint else text
+
+    def __str__(self) -> str:
+        return self.render(FALLBACK)
 
 
 class DiagnosticsError(Exception):
@@ -28,19 +54,48 @@ class DiagnosticsError(Exception):
         super().__init__("\n".join(str(d) for d in diagnostics))
         self.diagnostics = diagnostics
 
+    def render(self, language: str = FALLBACK) -> str:
+        return "\n".join(d.render(language) for d in self.diagnostics)
+
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
 def toml_syntax_error(path: Path, error: Exception) -> Diagnostic:
-    """Turn tomllib's message, which ends "(at line L, column C)", into a Diagnostic."""
+    """Turn tomllib's message, which ends "(at line L, column C)", into a Diagnostic.
+
+    tomllib's own words (``Expected '=' after a key``) are Python's and stay English.
+    """
     message = str(error)
     found = _TOML_POSITION.search(message)
     line, column = (int(found[1]), int(found[2])) if found else (1, 1)
     return Diagnostic(
-        path,
-        line,
-        column,
-        f"TOML syntax: {_TOML_POSITION.sub('', message)}",
-        "fix the syntax at this place; strings need quotes, times look like 10:00:00",
+        path, line, column, Msg("diag.toml_syntax", detail=_TOML_POSITION.sub("", message)), Msg("diag.hint.toml_syntax")
     )
+
+
+def _listed(values: Any) -> str:
+    return ", ".join(str(value) for value in values) if isinstance(values, (list, tuple)) else str(values)
+
+
+def validation_message(problem: Mapping[str, Any]) -> str:
+    """One pydantic error as a Msg: studio's own (a validator raised ``ValueError(Msg(...))``),
+    else the catalogue's ``diag.value.<type>`` with pydantic's context, else pydantic's English text."""
+    kind = str(problem.get("type", ""))
+    context = dict(problem.get("ctx") or {})
+    error = context.pop("error", None)
+    if kind == "value_error" and error is not None and error.args and isinstance(error.args[0], Msg):
+        return error.args[0]
+    key = f"diag.value.{kind}"
+    if key in messages(FALLBACK):
+        return Msg(key, **{name: _listed(value) for name, value in context.items()})
+    return Msg("diag.value.other", detail=str(problem.get("msg", "")).removeprefix("Value error, "))
+
+
+def nearest_key_hint(key: str, known: list[str]) -> Msg:
+    """``did you mean 'x'? known keys: ...``: the hint of an unknown key."""
+    import difflib  # only when there is an unknown key
+
+    close = difflib.get_close_matches(key, known, n=1)
+    keys = ", ".join(known)
+    return Msg("diag.hint.did_you_mean", key=close[0], keys=keys) if close else Msg("diag.hint.known_keys", keys=keys)

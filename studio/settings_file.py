@@ -2,33 +2,51 @@
 
 config.toml and the desk's import mappings are read the same way: every problem at
 once, ``FILE:LINE: error: [section] key: ...``, with the nearest valid key or the
-field's own description as the hint.
+field's own description as the hint. Every message is a ``Msg`` (studio/diagnostics.py):
+the field descriptions too, from the catalogue's ``diag.field.<model>.<field>`` (the
+model's English ``description`` when the catalogue has none).
 """
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from studio.diagnostics import Diagnostic, DiagnosticsError, toml_syntax_error
+from studio.diagnostics import (
+    Diagnostic,
+    DiagnosticsError,
+    nearest_key_hint,
+    toml_syntax_error,
+    validation_message,
+)
+from studio.i18n import FALLBACK, Msg, messages
 from studio.tomlpos import TomlLocator
 
 Model = TypeVar("Model", bound=BaseModel)
 
 
+def _said(key: str, english: str) -> str:
+    """``Msg(key)`` when the catalogue has it, else the English text given."""
+    return Msg(key) if key in messages(FALLBACK) else english
+
+
 def read_settings(
     path: Path, model: type[Model], *, what: str, hint: str, extra: dict[str, Any] | None = None
 ) -> Model:
-    """Read, parse and check one file; raise DiagnosticsError listing every problem."""
+    """Read, parse and check one file; raise DiagnosticsError listing every problem.
+
+    ``what`` names the file for people (``config``, ``mapping``: catalogue ``diag.what.<what>``),
+    ``hint`` what to check when it cannot be read (``diag.hint.unreadable.<what>``).
+    """
     try:
         text = Path(path).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
-        raise DiagnosticsError([Diagnostic(Path(path), 1, 0, f"cannot read the {what}: {reason}", hint)]) from None
+        message = Msg("diag.unreadable", what=_said(f"diag.what.{what}", f"the {what}"), reason=str(reason))
+        raise DiagnosticsError([Diagnostic(Path(path), 1, 0, message, _said(f"diag.hint.unreadable.{what}", hint))]) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -51,13 +69,12 @@ def _diagnostics(
         section = str(where[0]) if len(where) > 1 else ""
         name = f"[{section}] {where[-1]}" if section else str(where[-1])
         owner, hint = _walk(root, where)
-        message = problem["msg"].removeprefix("Value error, ")
         if problem["type"] == "extra_forbidden":
-            known = [key for key in owner.model_fields if key not in hidden]
-            close = difflib.get_close_matches(str(where[-1]), known, n=1)
-            message = "unknown key"
-            hint = (f"did you mean '{close[0]}'? " if close else "") + "known keys: " + ", ".join(known)
-        found.append(Diagnostic(path, line, 0, f"{name}: {message}", hint))
+            message = Msg("diag.value.extra_forbidden")
+            hint = nearest_key_hint(str(where[-1]), [key for key in owner.model_fields if key not in hidden])
+        else:
+            message = validation_message(problem)
+        found.append(Diagnostic(path, line, 0, Msg("diag.setting", name=name, message=message), hint))
     return sorted(found, key=lambda d: d.line)
 
 
@@ -72,5 +89,8 @@ def _walk(root: type[BaseModel], where: tuple[Any, ...]) -> tuple[type[BaseModel
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             model = annotation
             continue
-        return model, f"expected {field.description}" if field.description else ""
+        if not field.description:
+            return model, ""
+        described = _said(f"diag.field.{model.__name__.lower()}.{part}", field.description)
+        return model, Msg("diag.hint.expected", what=described)
     return model, ""

@@ -23,13 +23,13 @@ def test_check_prints_the_timed_plan(capsys) -> None:
 def test_check_reports_errors_with_exit_2(tmp_path: Path, capsys) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text(SMALL.read_text("utf-8").replace('duration = "15m"', 'duration = "15 minutes"', 1), "utf-8")
-    assert main(["check", str(broken)]) == 2
+    assert main(["--lang", "en", "check", str(broken)]) == 2  # the test config says kk: English asked for
     err = capsys.readouterr().err
     assert f"{broken}:23:1: error: segment 'guests': duration:" in err and "Traceback" not in err
 
 
 def test_missing_rundown_is_a_clear_error(tmp_path: Path, capsys) -> None:
-    assert main(["check", str(tmp_path / "nope.toml")]) == 2
+    assert main(["--lang", "en", "check", str(tmp_path / "nope.toml")]) == 2
     assert "no rundown at" in capsys.readouterr().err
 
 
@@ -59,13 +59,13 @@ def test_asrun_export_json_and_csv(tmp_path: Path, small_rundown, clock, capsys)
     args = ["--store", str(store_path), "asrun", "export", "--rundown", str(SMALL)]
     assert main([*args, "--format", "json", "--out", str(out)]) == 0
     rows = json.loads(out.read_text("utf-8"))
-    assert [r["segment_id"] for r in rows] == ["open", "guests"]
+    assert [(r["type"], r["segment_id"]) for r in rows] == [("segment", "open"), ("segment", "guests")]
     assert rows[0]["start_local"] == "2026-03-15T09:30:00+05:00" and rows[0]["deviation_s"] == -30.0
     assert rows[1]["end_utc"] == "" and rows[0]["taken_by"] == "aigerim"
     capsys.readouterr()
     assert main([*args, "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("segment_id,kind,region,title_kk") and lines[1].startswith("open,studio,,Ашылу")
+    assert lines[0].startswith("type,segment_id,kind,region,title_kk") and lines[1].startswith("segment,open,studio,,Ашылу")
 
 
 def test_unopenable_store_is_a_clear_error(tmp_path: Path, capsys) -> None:

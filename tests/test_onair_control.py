@@ -176,3 +176,27 @@ def test_a_fact_withdrawn_at_the_desk_pulls_its_graphic_off_air(tmp_path, rundow
     assert switcher.calls[-1] == "graphics " and switcher.shown == []
     pulled = [e for e in controller.store.events("small") if e.action == "graphic_pulled"]
     assert [(e.detail["template"], "retracted" in e.detail["reason"]) for e in pulled] == [("lower-third", True)]
+
+
+def test_two_processes_noticing_one_withdrawal_pull_it_once(tmp_path, rundown, clock) -> None:
+    """The show process and the control API both render, so both notice; the log says it once."""
+    path = tmp_path / "show.db"
+    show = Controller(open_store(path), rundown, switcher=RecordingSwitcher(), graphics=StandInGraphics(), clock=clock)
+    show.take_next()
+    show.graphic_take(0)
+    api_graphics = StandInGraphics()
+    api = Controller(open_store(path), rundown, graphics=api_graphics, clock=clock, origin="api")
+
+    def withdrawn(cue: GraphicCue) -> RenderedGraphic:
+        raise GraphicRefused("lower-third: fact 3 is 'retracted': refused")
+
+    show.renderer.render = api_graphics.render = withdrawn  # type: ignore[union-attr]
+    desk = open_store(path)
+    with desk.write():
+        desk.log("small", clock(), "desk_change", "erlan", "desk")
+    assert show.store.changed_elsewhere()  # the show process has seen the desk's write and checks its graphics...
+    api.refresh()  # ...while the API process, quicker, pulls the graphic first
+    show._pull_withdrawn()  # the show process's check, from the state it read before the API's write
+    actions = [e.action for e in show.store.events("small")]
+    assert actions.count("graphic_pulled") == 1 and actions.count("graphic_off") == 1
+    assert show.on_air_graphics == () and api.on_air_graphics == ()

@@ -39,12 +39,15 @@ from studio.desk.outcome import (
 from studio.desk.rows import clean, csv_rows, encoding_problem, json_rows, raw_text, read_text
 from studio.desk.text import name_key
 from studio.diagnostics import Diagnostic, DiagnosticsError
+from studio.i18n import Msg
 from studio.store.desk import DeskStore
 
 FIELDS = tuple(Columns.model_fields)  # id, observer, channel, received_at, region, station, kind, text, attachments
 
 
 class _Bad(Exception):
+    """A rejected row: reason and hint are ``Msg`` (English in the quarantine, any language on screen)."""
+
     def __init__(self, reason: str, hint: str = "") -> None:
         super().__init__(reason)
         self.reason, self.hint = reason, hint
@@ -97,7 +100,7 @@ def import_reports(
         key = "id:" + digest(f"{system}\x1f{ident}") if ident else "row:" + fingerprint
         if key in seen:
             if seen[key] != fingerprint:
-                rejected.append(_changed(line, raw, "earlier in this file"))
+                rejected.append(_changed(line, raw, Msg("diag.import.earlier")))
             else:
                 duplicates += 1
             continue
@@ -115,7 +118,7 @@ def import_reports(
             elif previous[2] == entry[2]:
                 duplicates += 1
             else:
-                rejected.append(_changed(entry[0], entry[4], f"as report #{previous[1]}"))
+                rejected.append(_changed(entry[0], entry[4], Msg("diag.import.as_report", report=previous[1])))
         batch = store.begin_batch("reports", str(path), by=operator, at=at)
         added = store.add_reports([entry[3] for entry in fresh], batch=batch, grouping=grouping)
         store.add_keys(sorted((entry[1], "report", report_id, entry[2]) for entry, report_id in zip(fresh, added.ids)))
@@ -129,12 +132,7 @@ def import_reports(
 
 
 def _changed(line: int, raw: object, where: str) -> Rejected:
-    return Rejected(
-        line,
-        f"this row's id was imported {where} with different content; the first version is kept",
-        "a changed report is a new report: send it with a new id",
-        raw_text(raw),
-    )
+    return Rejected(line, Msg("diag.import.changed", where=where), Msg("diag.import.hint.changed"), raw_text(raw))
 
 
 def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tuple]]:
@@ -148,7 +146,7 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
     def received(value: str | None) -> datetime:
         text = (value or "").strip()
         if not text:
-            raise _Bad("missing received time", f"the column {mapping.columns.received_at!r} is empty")
+            raise _Bad(Msg("diag.import.missing.received_at"), _empty(mapping.columns.received_at))
         try:
             if time_format:
                 instant = strptime(text, time_format)
@@ -157,14 +155,11 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
             else:
                 instant = fromisoformat(text)
         except (ValueError, OverflowError, OSError):
-            raise _Bad(
-                f"cannot read the time {text!r}",
-                "use ISO 8601 such as 2026-03-15T10:01:02+05:00, or set time_format in the mapping",
-            ) from None
+            raise _Bad(Msg("diag.import.bad_time", value=repr(text)), Msg("diag.import.hint.time")) from None
         if instant.tzinfo is None:
             instant = instant.replace(tzinfo=zone)
         if not 2000 <= instant.year <= 2100:
-            raise _Bad(f"the time {text!r} is not plausible", "check the date")
+            raise _Bad(Msg("diag.import.implausible_time", value=repr(text)), Msg("diag.import.hint.date"))
         return instant.astimezone(UTC)
 
     def region_of(value: str | None) -> str:
@@ -172,14 +167,14 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
         found = region_table.get(text) or region_table.get(name_key(text)) if text else None
         if found is None:
             if not text:
-                raise _Bad("missing region", f"the column {mapping.columns.region!r} is empty")
+                raise _Bad(Msg("diag.import.missing.region"), _empty(mapping.columns.region))
             close = difflib.get_close_matches(name_key(text), list(region_table), n=1)
-            guess = f"did you mean {region_table[close[0]]!r}? " if close else ""
-            raise _Bad(
-                f"unknown region {text!r}",
-                guess + "use a region id or name of studio/regions.toml, or add the spelling under [regions] "
-                "in the mapping",
+            hint = (
+                Msg("diag.import.hint.region_guess", guess=repr(region_table[close[0]]))
+                if close
+                else Msg("diag.import.hint.region")
             )
+            raise _Bad(Msg("diag.import.unknown_region", value=repr(text)), hint)
         return found
 
     def kind_of(value: str | None) -> str:
@@ -187,8 +182,8 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
         found = kind_table.get(text) or kind_table.get(name_key(text)) if text else None
         if found is None:
             raise _Bad(
-                f"unknown kind {text!r}" if text else "missing kind",
-                "one of turnout, violation, incident, queue, other (or add the spelling under [kinds])",
+                Msg("diag.import.unknown_kind", value=repr(text)) if text else Msg("diag.import.missing.kind"),
+                Msg("diag.import.hint.kind"),
             )
         return found
 
@@ -201,10 +196,10 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
         else:
             found = _STATION.fullmatch(text)
             if not found:
-                raise _Bad(f"the station {text!r} is not a number", "give the polling station number, e.g. 123")
+                raise _Bad(Msg("diag.import.bad_station", value=repr(text)), Msg("diag.import.hint.station"))
             number = int(found[1])
         if number < 1:
-            raise _Bad(f"the station {text!r} is not a number", "station numbers start at 1")
+            raise _Bad(Msg("diag.import.bad_station", value=repr(text)), Msg("diag.import.hint.station_from_1"))
         return number
 
     def attachments_of(value: str | None) -> str:
@@ -217,7 +212,7 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
             except json.JSONDecodeError:
                 paths = None
             if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-                raise _Bad("attachments are not a list of paths", f"separate paths with {separator!r}")
+                raise _Bad(Msg("diag.import.bad_attachments"), Msg("diag.import.hint.attachments", separator=repr(separator)))
         else:
             paths = [part.strip() for part in text.split(separator) if part.strip()]
         return "[" + ", ".join(map(encode_string, paths)) + "]"  # json.dumps, without its per-call cost
@@ -229,10 +224,10 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
         ident, observer, channel, when, region, station, kind, text, attachments = values
         observer = observer.strip() if observer else ""
         if not observer:
-            raise _Bad("missing observer", f"the column {mapping.columns.observer!r} is empty")
+            raise _Bad(Msg("diag.import.missing.observer"), _empty(mapping.columns.observer))
         text = text.strip() if text else ""
         if not text:
-            raise _Bad("missing text", f"the column {mapping.columns.text!r} is empty")
+            raise _Bad(Msg("diag.import.missing.text"), _empty(mapping.columns.text))
         instant = None
         if not time_format and when:
             try:
@@ -258,6 +253,10 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
     return parse
 
 
+def _empty(column: str) -> Msg:
+    return Msg("diag.import.hint.empty_column", column=repr(column))
+
+
 _STATION = re.compile(r"(?:№|#|N|No\.?|УИК|ТИК|участок|учаске|сайлау учаскесі)?\s*№?\s*(\d+)", re.IGNORECASE)
 
 
@@ -269,10 +268,7 @@ def _format_of(path: Path) -> str:
         return "json"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
-    raise DiagnosticsError(
-        [Diagnostic(path, 1, 0, f"cannot tell the format of {path.name}", 'set format = "csv", "json" or "jsonl" '
-                    "in a mapping file (--mapping)")]
-    )
+    raise DiagnosticsError([Diagnostic(path, 1, 0, Msg("diag.import.format", file=path.name), Msg("diag.import.hint.format"))])
 
 
 def run(

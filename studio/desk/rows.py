@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any, Iterator, NamedTuple, Sequence
 
 from studio.diagnostics import Diagnostic, DiagnosticsError
+from studio.i18n import Msg
 
 
 class Row(NamedTuple):
     line: int
     values: tuple[str | None, ...] | None  # in the order asked; None when unreadable
     raw: Any  # the CSV fields (list) or the JSON text; see raw_text()
-    problem: str = ""
+    problem: str = ""  # a Msg (English as a str) when there is one
     hint: str = ""
 
 
@@ -58,9 +59,8 @@ def read_text(path: Path, encoding: str) -> tuple[str, bool]:
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        raise DiagnosticsError(
-            [Diagnostic(Path(path), 1, 0, f"cannot read the file: {error.strerror or error}", "check the path")]
-        ) from None
+        message = Msg("diag.unreadable", what=Msg("diag.what.file"), reason=str(error.strerror or error))
+        raise DiagnosticsError([Diagnostic(Path(path), 1, 0, message, Msg("diag.hint.check_path"))]) from None
     try:
         return data.decode(encoding), True
     except UnicodeDecodeError:
@@ -69,15 +69,15 @@ def read_text(path: Path, encoding: str) -> tuple[str, bool]:
 
 def encoding_problem(encoding: str, sample: str) -> tuple[str, str]:
     """Reason and hint for a row with bytes that are not ``encoding``."""
-    hint = "re-export the file as UTF-8, or set encoding in the mapping"
+    hint = Msg("diag.import.hint.encoding")
     data = sample.encode("utf-8", "surrogateescape")
     try:
         decoded = data.decode("cp1251")
         if re.search("[А-Яа-яЁё]", decoded):
-            hint = 'the bytes read as Windows-1251 (Cyrillic): re-export as UTF-8, or set encoding = "cp1251"'
+            hint = Msg("diag.import.hint.cp1251")
     except UnicodeDecodeError:
         pass
-    return f"the row is not valid {encoding} text", hint
+    return Msg("diag.import.encoding", encoding=encoding), hint
 
 
 def csv_rows(path: Path, text: str, columns: Sequence[str], required: Sequence[str], delimiter: str) -> Iterator[Row]:
@@ -88,11 +88,11 @@ def csv_rows(path: Path, text: str, columns: Sequence[str], required: Sequence[s
     try:
         header = next(reader)
     except StopIteration:
-        raise DiagnosticsError(
-            [Diagnostic(path, 1, 0, "the file is empty", "export it again with a header row")]
-        ) from None
+        raise DiagnosticsError([Diagnostic(path, 1, 0, Msg("diag.import.empty"), Msg("diag.import.hint.empty"))]) from None
     except csv.Error as error:
-        raise DiagnosticsError([Diagnostic(path, 1, 0, f"cannot read the header: {error}", "check the file")]) from None
+        raise DiagnosticsError(
+            [Diagnostic(path, 1, 0, Msg("diag.import.header", detail=str(error)), Msg("diag.import.hint.check_file"))]
+        ) from None
     names = [name.strip() for name in header]
     missing = [name for name in required if name not in names]
     if missing:
@@ -102,9 +102,8 @@ def csv_rows(path: Path, text: str, columns: Sequence[str], required: Sequence[s
                     path,
                     1,
                     0,
-                    f"no column {', '.join(repr(m) for m in missing)} in the header",
-                    f"the header has {', '.join(repr(n) for n in names)}; name the columns in a mapping file "
-                    "(--mapping, see studio/desk/mapping.toml)",
+                    Msg("diag.import.no_column", columns=", ".join(repr(m) for m in missing)),
+                    Msg("diag.import.hint.columns", header=", ".join(repr(n) for n in names)),
                 )
             ]
         )
@@ -139,7 +138,10 @@ def csv_rows(path: Path, text: str, columns: Sequence[str], required: Sequence[s
             return
         except csv.Error as error:
             physical = text.splitlines()[previous : max(reader.line_num, previous + 1)]  # rare: split only here
-            yield Row(previous + 1, None, "\n".join(physical), f"unreadable CSV: {error}", "check this row")
+            yield Row(
+                previous + 1, None, "\n".join(physical), Msg("diag.import.bad_csv", detail=str(error)),
+                Msg("diag.import.hint.check_row"),
+            )
             previous = reader.line_num
             continue
         line, previous = previous + 1, reader.line_num
@@ -155,11 +157,7 @@ def csv_rows(path: Path, text: str, columns: Sequence[str], required: Sequence[s
 
 def _miscounted(line: int, fields: list[str], width: int) -> Row:
     return Row(
-        line,
-        None,
-        fields,
-        f"the row has {len(fields)} fields, the header has {width}",
-        "a field holding the delimiter or a line break must be in double quotes",
+        line, None, fields, Msg("diag.import.field_count", fields=len(fields), width=width), Msg("diag.import.hint.quotes")
     )
 
 
@@ -173,20 +171,14 @@ def json_rows(path: Path, text: str, columns: Sequence[str], records: str, lines
         found = re.compile(r'"' + re.escape(records) + r'"\s*:\s*\[').search(text)
         if not found:
             raise DiagnosticsError(
-                [Diagnostic(path, 1, 0, f'no list "{records}" in the file', "check records in the mapping")]
+                [Diagnostic(path, 1, 0, Msg("diag.import.no_records", records=records), Msg("diag.import.hint.records"))]
             )
         start = found.end() - 1
     if start >= len(text) or text[start] != "[":
         line = text.count("\n", 0, start) + 1
         raise DiagnosticsError(
             [
-                Diagnostic(
-                    path,
-                    line,
-                    0,
-                    "the file is not a JSON array of records",
-                    "export an array of objects or JSON lines, or set records in the mapping",
-                )
+                Diagnostic(path, line, 0, Msg("diag.import.not_array"), Msg("diag.import.hint.not_array"))
             ]
         )
     yield from _json_array(text, start + 1, columns)
@@ -220,8 +212,8 @@ def _json_array(text: str, position: int, columns: Sequence[str]) -> Iterator[Ro
                 line_at(start),
                 None,
                 text[start:end].rstrip().rstrip(",]"),
-                f"broken JSON: {error.msg} (line {error.lineno}, column {error.colno})",
-                "fix this record, or export the file again",
+                Msg("diag.import.bad_json_at", detail=error.msg, line=error.lineno, column=error.colno),
+                Msg("diag.import.hint.bad_json_record"),
             )
             if resume is None:
                 return
@@ -240,14 +232,17 @@ def _json_lines(text: str, columns: Sequence[str]) -> Iterator[Row]:
         try:
             value = json.loads(chunk)
         except json.JSONDecodeError as error:
-            yield Row(number, None, chunk, f"broken JSON: {error.msg} (column {error.colno})", "fix this line")
+            yield Row(
+                number, None, chunk, Msg("diag.import.bad_json_line", detail=error.msg, column=error.colno),
+                Msg("diag.import.hint.bad_json_line"),
+            )
             continue
         yield _json_row(number, value, chunk, columns)
 
 
 def _json_row(line: int, value: Any, raw: str, columns: Sequence[str]) -> Row:
     if not isinstance(value, dict):
-        return Row(line, None, raw, f"a record must be a JSON object, not {type(value).__name__}", "")
+        return Row(line, None, raw, Msg("diag.import.not_object", type=type(value).__name__), "")
     return Row(line, tuple([_cell(value.get(name)) if name else None for name in columns]), raw)
 
 

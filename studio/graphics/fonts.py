@@ -9,12 +9,14 @@ Text is laid out with Pillow's BASIC engine, not Raqm: Kazakh and Russian
 need no complex shaping, BASIC gives the same pixels on every machine
 whether or not libraqm is installed (golden images stay valid), and it has
 no run-time dependency beyond FreeType, which Pillow's wheels bundle.
+Lines are then composed from glyphs rasterised once per font and size,
+placed and blended exactly as BASIC places and blends them, so a new text
+costs pastes rather than FreeType rendering (``text_mask``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -69,12 +71,16 @@ def font_file(path: Path) -> FontFile:
             os2 = font["OS/2"] if "OS/2" in font else None
             em = font["head"].unitsPerEm
             cap = getattr(os2, "sCapHeight", 0) or 0.7 * em
+            kern = "kern" in font
     except (TTLibError, AssertionError, KeyError, ValueError, EOFError, OSError, IndexError) as error:
         raise ValueError(f"not a TrueType/OpenType font ({type(error).__name__}: {error})") from None
     except Exception as error:  # fontTools raises struct.error and others on garbage: all mean "not a font"
         raise ValueError(f"not a TrueType/OpenType font ({type(error).__name__}: {error})") from None
     if cmap is None:
         raise ValueError("the font has no Unicode character map")
+    if kern:
+        raise ValueError("it has a legacy 'kern' table, which studio's letter-by-letter text would not apply "
+                         "(fontTools: del font['kern'], or a font that kerns through GPOS only, as Noto Sans does)")
     return FontFile(path, hashlib.sha256(data).hexdigest(), frozenset(cmap), cap / em)
 
 
@@ -89,30 +95,84 @@ def truetype(path: Path, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
 
 
-@lru_cache(maxsize=4096)
-def text_width(path: Path, size: int, text: str) -> float:
-    """Advance width of ``text``. Cached: FreeType loads every glyph again on each call,
-    and a show measures the same names, regions and labels all day."""
+@lru_cache(maxsize=8192)
+def advance(path: Path, size: int, char: str) -> int:
+    """How far ``char`` moves the pen, in whole pixels (hinting rounds every advance)."""
     with _FREETYPE:
-        return truetype(path, size).getlength(text)
+        return int(truetype(path, size).getlength(char))
 
 
-@lru_cache(maxsize=256)
-def text_mask(path: Path, size: int, text: str, anchor: str) -> tuple[Image.Image, int, int]:
-    """The antialiased coverage of ``text`` and its offset from the anchor point.
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    mask: Image.Image | None  # antialiased coverage cropped to the ink; None for a space
+    left: int  # of the mask, from the pen position on the baseline
+    top: int
 
-    Cached for the same reason as ``text_width``: rasterising glyphs is most of
-    the cost of a lower third, and the location bug repeats its region names
-    every minute. Masks are immutable once made (only read by ``paste``).
+
+@lru_cache(maxsize=8192)
+def glyph(path: Path, size: int, char: str) -> Glyph:
+    """One letter rasterised once per font and size, for every text that uses it.
+
+    Every new name or claim is mostly letters already drawn today, so a new
+    lower third costs pastes of cached masks, not FreeType rendering (which
+    loads each glyph three times per call: ~1.5 ms for a 20-letter name).
     """
-    width = text_width(path, size, text)  # measured already by the fitter: no second glyph pass
     with _FREETYPE:
         font = truetype(path, size)
         ascent, descent = font.getmetrics()
-        pad = size  # room for glyphs that overhang their advance (Қ's tail, italics, accents)
-        x = pad + round({"l": 0.0, "m": width / 2, "r": width}[anchor[0]])  # whole pixels: stable goldens
-        y = pad + ascent
-        canvas = Image.new("L", (math.ceil(width) + 2 * pad, ascent + descent + 2 * pad), 0)
-        ImageDraw.Draw(canvas).text((x, y), text, font=font, fill=255, anchor=anchor)
-    box = canvas.getbbox() or (0, 0, 1, 1)
-    return canvas.crop(box), box[0] - x, box[1] - y
+        pad = size  # room for glyphs that overhang their advance (Қ's tail, accents)
+        canvas = Image.new("L", (advance(path, size, char) + 2 * pad, ascent + descent + 2 * pad), 0)
+        ImageDraw.Draw(canvas).text((pad, pad + ascent), char, font=font, fill=255, anchor="ls")
+    box = canvas.getbbox()
+    if box is None:
+        return Glyph(None, 0, 0)
+    return Glyph(canvas.crop(box), box[0] - pad, box[1] - pad - ascent)
+
+
+def text_width(path: Path, size: int, text: str) -> int:
+    """Advance width of ``text``: the sum of its letters' advances.
+
+    Exactly what Pillow's BASIC layout measures, since it applies no
+    kerning to fonts without a legacy 'kern' table (``font_file`` refuses
+    those) and rounds each advance (tests/graphics/test_graphics_fonts.py).
+    """
+    return sum(advance(path, size, char) for char in text)
+
+
+@lru_cache(maxsize=256)
+def text_mask(path: Path, size: int, text: str, align: str) -> tuple[Image.Image, int, int]:
+    """The antialiased coverage of ``text`` and its offset from the anchor point on its
+    baseline: at the left end, the middle or the right end (``align`` "l", "m" or "r").
+
+    Composed from cached glyphs at whole-pixel pen positions, as Pillow's
+    BASIC layout places them; pasting 255 through each glyph's mask blends
+    overlapping edges with the same rounding as FreeType drawing in Pillow,
+    so the pixels are Pillow's own, to the value (test_graphics_fonts.py).
+    Cached per string too: the location bug repeats its region names every
+    minute. Masks are immutable once made (only read by ``paste``).
+    """
+    width = text_width(path, size, text)
+    # Pillow rounds half a pixel up for a centred anchor; Python's round() would go to even.
+    pen = -{"l": 0, "m": (width + 1) // 2, "r": width}[align]
+    placed: list[tuple[Image.Image, int, int]] = []
+    for char in text:
+        letter = glyph(path, size, char)
+        if letter.mask is not None:
+            placed.append((letter.mask, pen + letter.left, letter.top))
+        pen += advance(path, size, char)
+    if not placed:
+        return Image.new("L", (1, 1), 0), 0, 0
+    left = min(x for _, x, _ in placed)
+    top = min(y for _, _, y in placed)
+    right = max(x + mask.width for mask, x, _ in placed)
+    bottom = max(y + mask.height for mask, _, y in placed)
+    canvas = Image.new("L", (right - left, bottom - top), 0)
+    for mask, x, y in placed:
+        canvas.paste(255, (x - left, y - top, x - left + mask.width, y - top + mask.height), mask)
+    return canvas, left, top
+
+
+def clear_caches() -> None:
+    """Forget every rasterised glyph and measured width, as in a process that has just started."""
+    for cached in (text_mask, glyph, advance):
+        cached.cache_clear()

@@ -214,10 +214,10 @@ def _baseline(template: Template, font_name: str, size: int, centre: float) -> i
     return round(centre + template.fonts[font_name].cap_height * size / 2)
 
 
-def _paste_text(image: Image.Image, path: Path, size: int, text: str, anchor: str, x: int, y: int,
+def _paste_text(image: Image.Image, path: Path, size: int, text: str, align: str, x: int, y: int,
                 colour: tuple[int, int, int, int]) -> None:
-    """Draw ``text`` with its anchor at (x, y): a cached glyph mask pasted in ``colour``."""
-    mask, left, top = text_mask(path, size, text, anchor)
+    """Draw ``text`` with its baseline at y, aligned on x: a cached text mask pasted in ``colour``."""
+    mask, left, top = text_mask(path, size, text, align)
     image.paste(colour, (x + left, y + top, x + left + mask.width, y + top + mask.height), mask)
 
 
@@ -231,13 +231,13 @@ def _text(image: Image.Image, template: Template, box: TextBox, area: Area, regi
     step = round(fitted.size * box.line_height)
     block = step * len(fitted.lines)
     top = {"top": y, "middle": y + (area.height - block) / 2, "bottom": y + area.height - block}[box.valign]
-    anchor_x, tail = {
-        "left": (x, "ls"), "center": (x + area.width / 2, "ms"), "right": (x + area.width, "rs"),
+    anchor_x, align = {
+        "left": (x, "l"), "center": (x + area.width / 2, "m"), "right": (x + area.width, "r"),
     }[box.align]
     colour = template.color(box.color)
     for number, line in enumerate(fitted.lines):
         baseline = _baseline(template, box.font, fitted.size, top + step * (number + 0.5))
-        _paste_text(image, path, fitted.size, line, tail, round(anchor_x), baseline, colour)
+        _paste_text(image, path, fitted.size, line, align, round(anchor_x), baseline, colour)
 
 
 def _turnout(
@@ -274,9 +274,9 @@ def _turnout(
         left = x + column * (column_width + box.gap)
         top = y + row * row_height
         centre = top + (row_height - bar_height) / 2
-        _paste_text(image, name_path, size, name, "ls", left, _baseline(template, box.font, size, centre),
+        _paste_text(image, name_path, size, name, "l", left, _baseline(template, box.font, size, centre),
                     template.color(box.color))
-        _paste_text(image, value_path, box.size, value, "rs", left + column_width,
+        _paste_text(image, value_path, box.size, value, "r", left + column_width,
                     _baseline(template, box.value_font, box.size, centre), template.color(box.value_color))
         bar_top = top + row_height - bar_height - 4
         track = template.color(box.track)

@@ -8,6 +8,12 @@ flattens the tables back into one dict per language. Values are
 A ``Catalogue`` holds the current language and can switch it at run time.
 The interface uses the module's shared ``catalogue`` through ``t()``; other
 front ends (a web prompter) make their own ``Catalogue(language)``.
+
+The core does not know the user's language when it finds a problem (a rundown
+line, a config key), so it says it as a ``Msg``: a key and its params, which
+*is* a ``str`` (its English text, so logs, stored reasons and ``in`` checks
+keep working) and renders in any language later (``msg.render("kk")``). A
+``Msg`` given as a param to another is rendered in the same language.
 This module has no Textual import and may be used by the core.
 """
 
@@ -89,15 +95,45 @@ class Catalogue:
             template = messages(FALLBACK).get(key)
         if template is None:
             return key
-        values = _Keep({name: "—" if value is None else value for name, value in params.items()})
+        values = _Keep({name: self._value(value) for name, value in params.items()})
         try:
             return template.format_map(values)
         except (ValueError, IndexError):  # a broken template must not take the console down
             return template
 
+    def _value(self, value: Any) -> Any:
+        if value is None:
+            return "—"
+        return value.render(self._language) if isinstance(value, Msg) else value
+
     def native_name(self, language: str | None = None) -> str:
         """A language's name in that language (Қазақша, Русский, English)."""
         return messages(language or self._language)["language.name"]
+
+
+class Msg(str):
+    """A message for people, said once and shown in any language: ``Msg("diag.unknown_key")``.
+
+    As a ``str`` it is the English text; ``key`` and ``params`` are kept so
+    ``render(language)`` can say it in Kazakh or Russian. Params may be Msgs.
+    """
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, /, **params: Any) -> Msg:
+        self = super().__new__(cls, Catalogue(FALLBACK).t(key, **params))
+        self.key, self.params = key, params
+        return self
+
+    def render(self, language: str = FALLBACK) -> str:
+        """The message in ``language`` (an unknown language: English)."""
+        return Catalogue(language if language in LANGUAGES else FALLBACK).t(self.key, **self.params)
+
+
+def render(text: str, language: str = FALLBACK) -> str:
+    """``text`` in ``language`` when it is a ``Msg``; any other string as it is."""
+    return text.render(language) if isinstance(text, Msg) else text
 
 
 catalogue = Catalogue()
@@ -113,4 +149,15 @@ def set_language(language: str) -> None:
     catalogue.language = language
 
 
-__all__ = ["Catalogue", "LANGUAGES", "UnknownLanguage", "catalogue", "messages", "params_of", "set_language", "t"]
+__all__ = [
+    "LANGUAGES",
+    "Catalogue",
+    "Msg",
+    "UnknownLanguage",
+    "catalogue",
+    "messages",
+    "params_of",
+    "render",
+    "set_language",
+    "t",
+]

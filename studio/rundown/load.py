@@ -1,8 +1,11 @@
-"""Read a rundown file, check it whole, and report every problem at once."""
+"""Read a rundown file, check it whole, and report every problem at once.
+
+Every message is a ``Msg`` (catalogue keys ``diag.rundown.*``, ``diag.value.*``):
+English as a string, and said in Kazakh or Russian where it is shown.
+"""
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import tomllib
@@ -13,7 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from studio.diagnostics import Diagnostic, DiagnosticsError, toml_syntax_error
+from studio.diagnostics import (
+    Diagnostic,
+    DiagnosticsError,
+    nearest_key_hint,
+    toml_syntax_error,
+    validation_message,
+)
+from studio.i18n import Msg
 from studio.regions import regions
 from studio.rundown.model import Bilingual, GraphicCue, Kind, Rundown, Segment, Show
 from studio.tomlpos import KeyPath, TomlLocator
@@ -27,14 +37,14 @@ def parse_duration(value: Any) -> timedelta:
         return value
     found = _DURATION.match(value) if isinstance(value, str) and value else None
     if not found:
-        raise ValueError(f"duration {value!r} is not like \"5m\", \"1h30m\" or \"45s\"")
+        raise ValueError(Msg("diag.value.duration", value=repr(value)))
     hours, minutes, seconds = (int(part or 0) for part in found.groups())
     return timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
 def _positive(duration: timedelta) -> timedelta:
     if duration <= timedelta(0):
-        raise ValueError("duration must be positive")
+        raise ValueError(Msg("diag.value.duration_positive"))
     return duration
 
 
@@ -55,7 +65,7 @@ def parse_clock(value: Any) -> time:
             return time.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"{value!r} is not a time of day like 10:00:00")
+    raise ValueError(Msg("diag.value.clock", value=repr(value)))
 
 
 def _zone(value: Any) -> ZoneInfo:
@@ -64,7 +74,7 @@ def _zone(value: Any) -> ZoneInfo:
     try:
         return ZoneInfo(str(value))
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown time zone {value!r}") from error
+        raise ValueError(Msg("diag.value.zone", value=repr(value))) from error
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration), AfterValidator(_positive)]
@@ -128,18 +138,14 @@ class _RundownIn(_Strict):
     segment: list[dict[str, Any]] = Field(min_length=1)
 
 
-_HINTS = {
-    "id": "ids are lower-case letters, digits, '-' and '_', unique in the rundown",
-    "kind": "kind is one of: " + ", ".join(k.value for k in Kind),
-    "title": 'give both languages: title = { kk = "...", ru = "..." }',
-    "duration": 'write durations like "5m", "1h30m" or "45s"',
-    "fixed": "write a time of day like 10:00:00 (after midnight means the next day)",
-    "soft": "write a time of day like 10:00:00",
-    "date": "write the show date like 2026-03-15",
-    "zone": 'use an IANA zone; Kazakhstan is "Asia/Almaty" (UTC+5)',
-    "start": "write the on-air time like 07:00:00",
-    "graphics": 'write graphics = [{ template = "name", data = { ... } }]',
-}
+_HINTED = ("id", "kind", "title", "duration", "fixed", "soft", "date", "zone", "start", "graphics")
+"""Fields whose problems get a hint: catalogue ``diag.rundown.hint.<field>``."""
+
+
+def _hint(field: str) -> Msg:
+    if field == "kind":
+        return Msg("diag.rundown.hint.kind", kinds=", ".join(k.value for k in Kind))
+    return Msg(f"diag.rundown.hint.{field}")
 
 
 def segment_dict(segment: Segment) -> dict[str, Any]:
@@ -172,12 +178,6 @@ def model_keys(where: KeyPath) -> list[str]:
     return list(tables[owner].model_fields) if owner else ["show", "segment"]
 
 
-def _nearest_key(key: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(key, known, n=1)
-    suggestion = f"did you mean '{close[0]}'? " if close else ""
-    return f"{suggestion}known keys: {', '.join(known)}"
-
-
 class _Checker:
     def __init__(self, path: Path, text: str, raw_segments: list[dict[str, Any]]) -> None:
         self.path = path
@@ -190,25 +190,27 @@ class _Checker:
         """Built only when there is something to report: it costs as much as the parse."""
         return TomlLocator(self._text)
 
-    def error(self, where: KeyPath, message: str, hint: str = "") -> None:
+    def error(self, where: KeyPath, message: Msg, hint: str = "") -> None:
         line, column = self.locator.find(where)
         segment_id = self._segment_id(where)
-        prefix = f"segment '{segment_id}': " if segment_id else ("show: " if where[:1] == ("show",) else "")
-        self.diagnostics.append(Diagnostic(self.path, line, column, prefix + message, hint))
+        if segment_id:
+            message = Msg("diag.rundown.in_segment", segment=segment_id, message=message)
+        elif where[:1] == ("show",):
+            message = Msg("diag.rundown.in_show", message=message)
+        self.diagnostics.append(Diagnostic(self.path, line, column, message, hint))
 
     def validation(self, base: KeyPath, error: ValidationError) -> None:
         for problem in error.errors():
             where = base + tuple(problem["loc"])
-            field = next((str(p) for p in reversed(where) if str(p) in _HINTS), "")
+            field = next((str(p) for p in reversed(where) if str(p) in _HINTED), "")
             names = ".".join(str(p) for p in problem["loc"]) or "table"
-            message = problem["msg"].removeprefix("Value error, ")
-            hint = ""
+            hint: str = _hint(field) if field else ""
             if problem["type"] == "extra_forbidden":
-                message = "unknown key"
-                hint = _nearest_key(str(where[-1]), model_keys(where))
-            elif problem["type"] == "missing":
-                message = "is missing"
-            self.error(where, f"{names}: {message}", hint or _HINTS.get(field, ""))
+                message = Msg("diag.value.extra_forbidden")
+                hint = nearest_key_hint(str(where[-1]), model_keys(where))
+            else:
+                message = validation_message(problem)
+            self.error(where, Msg("diag.setting", name=names, message=message), hint)
 
     def _segment_id(self, where: KeyPath) -> str | None:
         if len(where) >= 2 and where[0] == "segment" and isinstance(where[1], int):
@@ -224,7 +226,8 @@ def load_rundown(path: Path) -> Rundown:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise DiagnosticsError([Diagnostic(path, 1, 1, f"cannot read the rundown: {error}", "check the path")])
+        message = Msg("diag.unreadable", what=Msg("diag.what.rundown"), reason=str(error))
+        raise DiagnosticsError([Diagnostic(path, 1, 1, message, Msg("diag.hint.check_path"))])
     return parse_rundown(path, text)
 
 
@@ -266,19 +269,19 @@ def _check_segments(check: _Checker, segments: list[tuple[int, Segment]], show: 
         where: KeyPath = ("segment", index)
         if segment.id in first_index:
             first_line = check.locator.find(("segment", first_index[segment.id]))[0]
-            check.error(where + ("id",), f"duplicate id (first used on line {first_line})", _HINTS["id"])
+            check.error(where + ("id",), Msg("diag.rundown.duplicate_id", line=first_line), _hint("id"))
             continue
         first_index[segment.id] = index
         if segment.region is not None and segment.region not in known:
             check.error(
                 where + ("region",),
-                f"unknown region {segment.region!r}",
-                "use an id from studio/regions.toml, e.g. astana, almaty (the city), almaty-region, shymkent",
+                Msg("diag.rundown.unknown_region", region=repr(segment.region)),
+                Msg("diag.rundown.hint.region"),
             )
         if segment.kind is Kind.LIVE and segment.region is None:
-            check.error(where + ("kind",), "a live inclusion needs a region", 'add region = "<id>" from studio/regions.toml')
+            check.error(where + ("kind",), Msg("diag.rundown.live_needs_region"), Msg("diag.rundown.hint.add_region"))
         if segment.fixed and segment.soft:
-            check.error(where + ("soft",), "has both a fixed and a soft start", "keep one: fixed must be hit, soft is a target")
+            check.error(where + ("soft",), Msg("diag.rundown.fixed_and_soft"), Msg("diag.rundown.hint.fixed_or_soft"))
         if segment.fixed and show is not None:
             at = show.at(segment.fixed)
             if previous_fixed is not None:
@@ -286,15 +289,16 @@ def _check_segments(check: _Checker, segments: list[tuple[int, Segment]], show: 
                 if at <= before_at:
                     check.error(
                         where + ("fixed",),
-                        f"fixed start {segment.fixed:%H:%M:%S} is not after segment '{before.id}' fixed at {before_at:%H:%M:%S}",
-                        "fixed starts must go forward in rundown order; times before the show start mean the next day",
+                        Msg("diag.rundown.fixed_order", start=f"{segment.fixed:%H:%M:%S}", other=before.id,
+                            other_start=f"{before_at:%H:%M:%S}"),
+                        Msg("diag.rundown.hint.fixed_order"),
                     )
                     continue  # later fixed starts are compared with the last one in order
                 if at < before_at + before.duration:
                     check.error(
                         where + ("fixed",),
-                        f"fixed start {segment.fixed:%H:%M:%S} is unreachable: segment '{before.id}' fixed at "
-                        f"{before_at:%H:%M:%S} runs until {before_at + before.duration:%H:%M:%S}",
-                        "move this fixed start later or shorten the earlier fixed segment",
+                        Msg("diag.rundown.fixed_unreachable", start=f"{segment.fixed:%H:%M:%S}", other=before.id,
+                            other_start=f"{before_at:%H:%M:%S}", until=f"{before_at + before.duration:%H:%M:%S}"),
+                        Msg("diag.rundown.hint.fixed_unreachable"),
                     )
             previous_fixed = (segment, at)

@@ -36,10 +36,13 @@ from studio.tui.messages import ControlDone, FeedLost, LanguageChanged, Prefligh
 from studio.tui.screens import ConfirmScreen, DurationScreen, InsertScreen, ProducerScreen, TextScreen
 from studio.tui.widgets.onair.panels import Frame
 from studio.tui.widgets.rundown import RundownTable
+from studio.youtube.errors import YouTubeError
 
 if TYPE_CHECKING:
     from studio.obs.switcher import ObsSwitcher
     from studio.tui.desk.client import DeskClient
+    from studio.tui.health import ObsHealthPublisher
+    from studio.tui.widgets.youtube import YouTubeWatch
 
 DIALOGS = (ConfirmScreen, DurationScreen, InsertScreen, TextScreen)
 
@@ -77,10 +80,14 @@ class StudioApp(StudioAppBase):
         rundown_path: Path | None = None,
         live: bool = True,
         obs: ObsSwitcher | None = None,
+        health: ObsHealthPublisher | None = None,
+        youtube: YouTubeWatch | None = None,
     ) -> None:
         super().__init__()
         self.controller = controller
         self.obs = obs  # read for its health snapshot only; takes go through the controller
+        self.health = health  # publishes that snapshot for other processes (the control API)
+        self.youtube = youtube  # the show process's YouTube: the panel and its actions
         self.preflight: tuple[str, bool | None] | None = None
         self.config = config
         self.rundown_path = Path(rundown_path) if rundown_path is not None else None
@@ -133,6 +140,7 @@ class StudioApp(StudioAppBase):
         """First frame painted: log the startup time (``textual console`` shows it)."""
         self.startup_ms = (time.perf_counter_ns() - START_NS) / 1e6
         self.log.info(f"studio ready in {self.startup_ms:.0f} ms")
+        self.producer.watch_youtube(self.live)  # signing in builds Google's client (~0.5 s): after the first paint
 
     def _apply_keymap(self) -> None:
         # One keymap serves every studio program: the prompter's ids are not unknown here.
@@ -217,6 +225,8 @@ class StudioApp(StudioAppBase):
     def _refresh(self) -> None:
         changed = self.controller.refresh()  # one cheap PRAGMA unless another process wrote
         health = self.obs.health() if self.obs is not None else None
+        if health is not None and self.health is not None:
+            self.health.offer(health, self.controller.clock())  # a SQLite write at most every 5 s, here off the loop
         self.post_message(ViewReady(self.controller.view(), changed, health))
 
     def on_view_ready(self, message: ViewReady) -> None:
@@ -316,6 +326,9 @@ class StudioApp(StudioAppBase):
         if isinstance(error, ControlError):
             self.refused(action, error.code, **error.params)
             return
+        if isinstance(error, YouTubeError) and action.startswith("youtube."):
+            self.producer.youtube_refused(action, error)
+            return
         label = t(f"binding.{action}.label") if action else worker.group
         detail = traceback.format_exception(error) if error is not None else []
         self.log.error("worker failed", worker=worker, error=error)
@@ -361,7 +374,7 @@ class StudioApp(StudioAppBase):
                 TextScreen(
                     t("reload.broken.title"),
                     t("reload.broken.body"),
-                    [str(diagnostic) for diagnostic in message.diagnostics],
+                    [diagnostic.render(self.language) for diagnostic in message.diagnostics],
                 ),
                 self._file_dialog_closed,
             )
@@ -403,6 +416,8 @@ def make_app(
     rundown_path: Path | None = None,
     live: bool = True,
     obs: ObsSwitcher | None = None,
+    health: ObsHealthPublisher | None = None,
+    youtube: YouTubeWatch | None = None,
 ) -> StudioApp:
     """The console as ``studio run`` starts it (studio/cli.py); tests build theirs here too.
 
@@ -410,9 +425,11 @@ def make_app(
     offered for reload when it changes. ``live=False`` leaves the refresh and
     file timers off, for still frames in tests. ``obs``: the show process's
     switcher, whose feed watchdog reports to the console and whose health
-    the OBS panel shows.
+    the OBS panel shows. ``health``: publishes that health to the store for
+    the control API (studio/tui/health.py). ``youtube``: the show process's
+    YouTube (studio/tui/widgets/youtube/watch.py), for its panel and actions.
     """
-    app = StudioApp(controller, config, rundown_path=rundown_path, live=live, obs=obs)
+    app = StudioApp(controller, config, rundown_path=rundown_path, live=live, obs=obs, health=health, youtube=youtube)
     if obs is not None:
         obs.on_feed_lost = app.feed_lost
     return app

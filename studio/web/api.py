@@ -1,4 +1,4 @@
-"""The HTTP control API (``studio serve``): take, hold and skip from a Stream Deck or a script.
+"""The HTTP control API (``studio serve``): take, hold, skip and graphics from a Stream Deck or a script.
 
 Who owns what (DESIGN.md, "Processes"): only the show process, the producer
 console, talks to OBS. This process therefore has its own ``Controller``
@@ -10,12 +10,19 @@ as-run and event logs like a take at the console. The show process's
 within a fraction of a second and makes its switcher follow the new on-air
 segment; the prompters follow the same way.
 
+Graphics go the same way: this process has the renderer (and with it the
+desk's fact gate), so ``POST /graphics/take/{index}`` renders the armed
+graphic and records it in the store; the show process's ``refresh()`` sees
+the graphics change and shows them in OBS. ``GET /state`` also carries the
+health snapshots the show process publishes (studio/store/health.py).
+
 Protocol: JSON in and out. Errors are ``{"error": code, "message": text}``
 with 400 (malformed body), 401 (missing or wrong bearer token), 404 (no
-such route or segment), 405, 409 (the controller refused: ``ControlError``),
+such route, segment or template name), 405, 409 (the controller refused: ``ControlError``),
 413 (body over ``max_body``), 415 (a body that is not JSON). A refusal is
-written to the event log as action ``refused``, so the log shows every
-action call, done or not. Messages come from the catalogue, in the
+written to the event log as action ``refused``, and a graphics clear with
+nothing to clear as ``unchanged``, so the log shows every action call,
+done or not. Messages come from the catalogue, in the
 ``Accept-Language`` of the caller when studio speaks it, else English.
 The token is compared in constant time and never appears in a response,
 an error or a log line.
@@ -41,7 +48,8 @@ from aiohttp import web
 
 from studio.control import ControlError, Controller
 from studio.i18n import LANGUAGES, Catalogue
-from studio.web.openapi import SEGMENT_ID_PATTERN, document
+from studio.store.health import read as read_health
+from studio.web.openapi import SEGMENT_ID_PATTERN, TEMPLATE_PATTERN, document
 from studio.web.state import state_json
 
 log = logging.getLogger("studio.web.api")
@@ -50,6 +58,7 @@ MAX_BODY = 16 * 1024
 """Bytes a request body may have; the largest real one is ~60."""
 
 _SEGMENT_ID = re.compile(SEGMENT_ID_PATTERN)
+_TEMPLATE = re.compile(TEMPLATE_PATTERN)
 _PUBLIC = {("GET", "/openapi.json")}
 _STATUS = {"unknown_segment": 404}  # every other ControlError is a refusal: 409
 OPERATOR = web.RequestKey("operator", str)
@@ -174,42 +183,57 @@ class ControlApi:
         request: web.Request,
         name: str,
         segment_id: str | None,
-        call: Callable[[Controller], tuple[str, str]],
+        call: Callable[[Controller], dict[str, Any]],
+        **detail: Any,
     ) -> web.Response:
+        """Run ``call`` on the worker thread; its result (``action`` and what it acted on) gets the new state."""
         operator = request[OPERATOR]
         loop = asyncio.get_running_loop()
         try:
-            action, subject, state = await loop.run_in_executor(
-                self.executor, self._run, operator, name, segment_id, call
+            result = await loop.run_in_executor(
+                self.executor, self._run, operator, name, segment_id, call, _language(request), detail
             )
         except ControlError as error:
             raise ApiError(_STATUS.get(error.code, 409), error.code, f"error.{error.code}", **error.params) from None
-        return self._json({"action": action, "segment_id": subject, "state": state})
+        return self._json(result)
 
     def _run(
-        self, operator: str, name: str, segment_id: str | None, call: Callable[[Controller], tuple[str, str]]
-    ) -> tuple[str, str, dict[str, Any]]:
+        self,
+        operator: str,
+        name: str,
+        segment_id: str | None,
+        call: Callable[[Controller], dict[str, Any]],
+        language: str,
+        detail: dict[str, Any],
+    ) -> dict[str, Any]:
         """On the API's one worker thread: calls never overlap, so the operator can be set per call."""
         controller = self.controller
         controller.operator = operator
         try:
-            action, subject = call(controller)
+            result = call(controller)
         except ControlError as error:
-            self._log_refusal(operator, name, segment_id, error)
+            self._log(operator, "refused", segment_id, request=name, code=error.code, **detail)
             raise
-        return action, subject, state_json(controller.view(), self.zone)
+        if result.pop("logged", True) is False:  # the controller changed nothing and logged nothing
+            self._log(operator, "unchanged", segment_id, request=name, **detail)
+        return result | {"state": self._snapshot(language)}
 
-    def _log_refusal(self, operator: str, name: str, segment_id: str | None, error: ControlError) -> None:
+    def _log(self, operator: str, action: str, segment_id: str | None, **detail: Any) -> None:
+        """An API call the controller did not log itself: refused, or with nothing to change."""
         controller = self.controller
         with controller.store.write():
             controller.store.log(
-                controller.show_id, controller.clock(), "refused", operator, controller.origin, segment_id,
-                request=name, code=error.code,
+                controller.show_id, controller.clock(), action, operator, controller.origin, segment_id, **detail
             )
 
-    def _state(self) -> dict[str, Any]:
+    def _snapshot(self, language: str) -> dict[str, Any]:
+        """The state, with the health the show process published (one small SQLite read)."""
+        health = read_health(self.controller.store.db)
+        return state_json(self.controller.view(), self.zone, health, Catalogue(language))
+
+    def _state(self, language: str) -> dict[str, Any]:
         self.controller.refresh()  # another process may have taken since the last call
-        return state_json(self.controller.view(), self.zone)
+        return self._snapshot(language)
 
     @staticmethod
     def _json(value: Any) -> web.Response:
@@ -222,10 +246,17 @@ class ControlApi:
             raise ApiError(404, "unknown_segment", "error.unknown_segment", segment=segment_id[:64])
         return segment_id
 
+    @staticmethod
+    def _template(request: web.Request) -> str:
+        template = request.match_info["template"]
+        if len(template) > 64 or not _TEMPLATE.match(template):
+            raise ApiError(404, "unknown_template", template=template[:64])
+        return template
+
     # --- routes -------------------------------------------------------------
 
     async def get_state(self, request: web.Request) -> web.Response:
-        state = await asyncio.get_running_loop().run_in_executor(self.executor, self._state)
+        state = await asyncio.get_running_loop().run_in_executor(self.executor, self._state, _language(request))
         return self._json(state)
 
     async def get_document(self, request: web.Request) -> web.Response:
@@ -237,31 +268,66 @@ class ControlApi:
         expect = body.get("expect_on_air")
         if expect is not None and not (isinstance(expect, str) and len(expect) <= 64 and _SEGMENT_ID.match(expect)):
             raise ApiError(400, "bad_field", field="expect_on_air")
-        return await self._act(
-            request, "take_next", None, lambda c: ("take", c.take_next(expect, check=check).id)
-        )
+        return await self._act(request, "take_next", None, lambda c: _done("take", c.take_next(expect, check=check).id))
 
     async def take(self, request: web.Request) -> web.Response:
         segment_id = self._segment(request)
         await self._body(request)
-        return await self._act(request, "take", segment_id, lambda c: ("take", c.take(segment_id).id))
+        return await self._act(request, "take", segment_id, lambda c: _done("take", c.take(segment_id).id))
 
     async def hold(self, request: web.Request) -> web.Response:
         segment_id = self._segment(request)
         await self._body(request)
         return await self._act(
-            request, "hold", segment_id, lambda c: ("hold" if c.hold(segment_id) else "unhold", segment_id)
+            request, "hold", segment_id, lambda c: _done("hold" if c.hold(segment_id) else "unhold", segment_id)
         )
 
     async def skip(self, request: web.Request) -> web.Response:
         segment_id = self._segment(request)
         await self._body(request)
         return await self._act(
-            request, "skip", segment_id, lambda c: ("skip" if c.skip(segment_id) else "unskip", segment_id)
+            request, "skip", segment_id, lambda c: _done("skip" if c.skip(segment_id) else "unskip", segment_id)
+        )
+
+    # graphics: the same controller methods as the console's g, c and ctrl+x
+
+    async def graphic_take(self, request: web.Request) -> web.Response:
+        index = int(request.match_info["index"])  # the route admits ASCII digits only
+        await self._body(request)
+
+        def take(controller: Controller) -> dict[str, Any]:
+            graphic = controller.graphic_take(index)
+            return _graphic("graphic_on", graphic.template, graphic.segment_id, 1)
+
+        return await self._act(request, "graphic_take", None, take, index=index)
+
+    async def graphic_clear(self, request: web.Request) -> web.Response:
+        template = self._template(request)
+        await self._body(request)
+
+        def clear(controller: Controller) -> dict[str, Any]:
+            return _graphic("graphic_off", template, None, int(controller.graphic_clear(template)))
+
+        return await self._act(request, "graphic_clear", None, clear, template=template)
+
+    async def graphics_clear_all(self, request: web.Request) -> web.Response:
+        await self._body(request)
+        return await self._act(
+            request, "graphics_clear_all", None, lambda c: _graphic("graphics_off", None, None, c.graphics_clear_all())
         )
 
     async def close(self, app: web.Application) -> None:
         self.executor.shutdown(wait=True)
+
+
+def _done(action: str, segment_id: str) -> dict[str, Any]:
+    """The result of a segment action (``ActionResult`` without its state)."""
+    return {"action": action, "segment_id": segment_id}
+
+
+def _graphic(action: str, template: str | None, segment_id: str | None, changed: int) -> dict[str, Any]:
+    """The result of a graphics action (``GraphicResult`` without its state); nothing changed: not logged."""
+    return {"action": action, "template": template, "segment_id": segment_id, "changed": changed, "logged": changed > 0}
 
 
 def make_api(
@@ -276,5 +342,8 @@ def make_api(
     app.router.add_post("/take/{segment_id}", api.take)
     app.router.add_post("/hold/{segment_id}", api.hold)
     app.router.add_post("/skip/{segment_id}", api.skip)
+    app.router.add_post("/graphics/take/{index:[0-9]{1,9}}", api.graphic_take)
+    app.router.add_post("/graphics/clear", api.graphics_clear_all)
+    app.router.add_post("/graphics/clear/{template}", api.graphic_clear)
     app.on_cleanup.append(api.close)
     return app

@@ -17,6 +17,7 @@ from typing import Mapping
 
 from studio.config import Api, Config
 from studio.control import Controller
+from studio.i18n import Msg
 
 
 def _usage_error(message: str) -> Exception:
@@ -44,7 +45,7 @@ def _run_site(app, host: str, port: int, what: str, detail: str = "") -> None:  
     try:
         web.run_app(app, host=host, port=port, print=None, shutdown_timeout=2.0)
     except OSError as error:
-        raise _usage_error(f"cannot listen on {host}:{port}: {error.strerror}; choose another --port") from None
+        raise _usage_error(Msg("cli.error.cannot_listen", host=host, port=port, reason=str(error.strerror))) from None
 
 
 def prompter_command(args: argparse.Namespace, config: Config, controller: Controller) -> int:
@@ -87,15 +88,12 @@ def api_tokens(settings: Api, environ: Mapping[str, str] | None = None) -> dict[
         if not value:
             if name == "api" and settings.tokens:
                 continue  # named tokens are enough
-            raise _usage_error(
-                f"the control API needs a token in ${variable} ([api] {'token_env' if name == 'api' else 'tokens'}); "
-                "set it to a long random string, e.g. `export "
-                f"{variable}=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')`"
-            )
+            key = "token_env" if name == "api" else "tokens"
+            raise _usage_error(Msg("cli.error.api_token_missing", variable=variable, key=key))
         if len(value) < 16:
-            raise _usage_error(f"the token in ${variable} is too short: use at least 16 characters")
+            raise _usage_error(Msg("cli.error.api_token_short", variable=variable))
         if value in tokens.values():
-            raise _usage_error(f"${variable} holds the same token as another name: give each its own")
+            raise _usage_error(Msg("cli.error.api_token_shared", variable=variable))
         tokens[name] = value
     return tokens
 
@@ -107,7 +105,7 @@ def serve_command(args: argparse.Namespace, config: Config, controller: Controll
     writes to the store and the show process follows (studio/web/api.py).
     """
     if controller.switcher is not None:
-        raise _usage_error("the control API must not drive OBS: only the show process (studio run) does")
+        raise _usage_error(Msg("cli.error.api_drives_obs"))
     tokens = api_tokens(config.api)
     from studio.web.api import make_api
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 SEGMENT_ID_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
+TEMPLATE_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
+"""A graphic template's name: its file in overlays/ without ``.toml`` (``lower-third``)."""
 
 _TITLE = {
     "type": "object",
@@ -51,40 +53,118 @@ _UNAUTHORIZED = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 
-_SEGMENT_PARAMETER = {
-    "name": "segment_id",
-    "in": "path",
-    "required": True,
-    "description": "A segment id from the live rundown (`GET /state`, `rundown[].segment_id`).",
-    "schema": {"type": "string", "pattern": SEGMENT_ID_PATTERN, "maxLength": 64},
-}
+def _path_parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
 
 
-def _action(summary: str, description: str, *, body: bool = False) -> dict[str, Any]:
+_SEGMENT_PARAMETER = _path_parameter(
+    "segment_id",
+    "A segment id from the live rundown (`GET /state`, `rundown[].segment_id`).",
+    {"type": "string", "pattern": SEGMENT_ID_PATTERN, "maxLength": 64},
+)
+_TEMPLATE_PARAMETER = _path_parameter(
+    "template",
+    "A graphic template's name (`GET /state`, `graphics.on_air[].template`), e.g. `lower-third`.",
+    {"type": "string", "pattern": TEMPLATE_PATTERN, "maxLength": 64},
+)
+_INDEX_PARAMETER = _path_parameter(
+    "index",
+    "Which armed graphic of the on-air segment, from 0 (`GET /state`, `graphics.armed[].index`).",
+    {"type": "integer", "minimum": 0, "maximum": 999999999},
+)
+
+_SEGMENT_REFUSALS = "`take_conflict`, `nothing_next`, `already_on_air`, `on_air_frozen`, ..."
+_GRAPHIC_REFUSALS = (
+    "`nothing_on_air`, `no_graphic` (no armed graphic with that index), `graphic_refused` (the fact gate or "
+    "the renderer said no: the message says why), `no_graphics` (no renderer), `take_conflict` (the segment "
+    "changed meanwhile)"
+)
+
+
+def _action(
+    summary: str,
+    description: str,
+    *,
+    parameter: dict[str, Any] | None = None,
+    body: str | None = None,
+    result: str = "ActionResult",
+    not_found: str = "No such segment in the live rundown (`unknown_segment`).",
+    refusals: str = _SEGMENT_REFUSALS,
+) -> dict[str, Any]:
+    """One POST operation: ``parameter`` in the path, an optional JSON ``body`` schema, its 200 ``result``."""
     responses: dict[str, Any] = {
         "200": {
             "description": "Done, and written to the event log with origin `api`.",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ActionResult"}}},
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{result}"}}},
         },
         "400": _error("A malformed body: `bad_json`, `not_an_object`, `unknown_field`, `bad_field`."),
         "401": _UNAUTHORIZED,
-        "404": _error("No such segment in the live rundown (`unknown_segment`)."),
         "409": _error(
-            "The controller refused (`take_conflict`, `nothing_next`, `already_on_air`, `on_air_frozen`, ...); "
+            f"The controller refused ({refusals}); "
             "the message says why. The refusal is written to the event log too (action `refused`)."
         ),
         "413": _error("The body is larger than the limit (`too_large`)."),
         "415": _error("A body that is not `application/json` (`bad_media_type`)."),
     }
+    if parameter is not None:
+        responses["404"] = _error(not_found)
     operation: dict[str, Any] = {"summary": summary, "description": description, "responses": responses}
-    if body:
+    if body is not None:
         operation["requestBody"] = {
             "required": False,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TakeNextBody"}}},
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}},
         }
-    else:
-        operation["parameters"] = [_SEGMENT_PARAMETER]
+    if parameter is not None:
+        operation["parameters"] = [parameter]
     return operation
+
+
+def _graphics_action(summary: str, description: str, parameter: dict[str, Any] | None = None) -> dict[str, Any]:
+    return _action(
+        summary,
+        description
+        + " Takes no body (an empty one, or `{}`). Through the same controller method as the console's key.",
+        parameter=parameter,
+        result="GraphicResult",
+        not_found="Not a template name (`unknown_template`).",
+        refusals=_GRAPHIC_REFUSALS,
+    )
+
+
+def _health_source() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "nullable": True,
+        "required": ["at", "age_s", "stale"],
+        "additionalProperties": True,
+        "description": (
+            "The source's latest snapshot as its owner published it, plus `at`, `age_s` and `stale`; "
+            "null when no process has published it (the reason is in `health_missing`)."
+        ),
+        "properties": {
+            "at": _INSTANT | {"description": "When the snapshot was taken (ISO 8601, local zone)."},
+            "age_s": {"type": "integer", "minimum": 0, "description": "Seconds since then."},
+            "stale": {
+                "type": "boolean",
+                "description": "Older than 15 s: the publisher has stopped (it writes at least every 5 s).",
+            },
+        },
+    }
+
+
+_OBS_HEALTH = {
+    "allOf": [_health_source()],
+    "nullable": True,
+    "description": (
+        "OBS as the show process (`studio run`) sees it: `connected`, `reason` (the link's last word), "
+        "`wanted_scene`, `program_scene`, `preview_scene`, `in_sync` (OBS has applied the latest take), "
+        "`error` (what OBS refused), `streaming`, `recording`, `stream_congestion` (0-1), "
+        "`stream_dropped_frames`, `render_skipped_frames`, `encoder_skipped_frames`, `active_fps`, "
+        "`cpu_percent`, `status_age` (seconds since OBS was read), `feed` (the watched on-air feed: "
+        "`segment_id`, `input`, `verdict` starting/alive/dead/unknown, `reported`). Published on every "
+        "change and at least every 5 s."
+    ),
+}
 
 
 def document(max_body: int) -> dict[str, Any]:
@@ -100,14 +180,15 @@ def document(max_body: int) -> dict[str, Any]:
                 "producer console), which alone talks to OBS, follows within a fraction of a second. "
                 "Every route but this document needs `Authorization: Bearer <token>`. "
                 f"Request bodies are at most {max_body} bytes. "
-                "Graphics endpoints (take, clear all) do not exist yet; the graphics work adds them."
+                "Graphics are rendered by this process (through the desk's fact gate) and shown by the show "
+                "process; `GET /state` carries the OBS and stream health the show process publishes."
             ),
         },
         "security": [{"bearer": []}],
         "paths": {
             "/state": {
                 "get": {
-                    "summary": "What is on air, what is next, the timings",
+                    "summary": "What is on air, what is next, the timings, graphics and health",
                     "responses": {
                         "200": {
                             "description": "The live state.",
@@ -124,22 +205,47 @@ def document(max_body: int) -> dict[str, Any]:
                     "refused with `take_conflict` unless that is what is on air now: a screen that was behind "
                     "never skips a segment. Without it, the next segment is taken whatever is on air. "
                     "(A segment whose id is `next` cannot be taken by id: this route answers.)",
-                    body=True,
+                    body="TakeNextBody",
                 )
             },
             "/take/{segment_id}": {
-                "post": _action("Take a chosen segment", "In or out of order; a retake too.")
+                "post": _action("Take a chosen segment", "In or out of order; a retake too.", parameter=_SEGMENT_PARAMETER)
             },
             "/hold/{segment_id}": {
                 "post": _action(
                     "Hold a segment or release it",
                     "A held segment is passed over by take next. The result's action says which: `hold` or `unhold`.",
+                    parameter=_SEGMENT_PARAMETER,
                 )
             },
             "/skip/{segment_id}": {
                 "post": _action(
                     "Skip a segment or bring it back",
                     "The result's action says which: `skip` or `unskip`.",
+                    parameter=_SEGMENT_PARAMETER,
+                )
+            },
+            "/graphics/take/{index}": {
+                "post": _graphics_action(
+                    "Put an armed graphic on air",
+                    "Renders the on-air segment's armed graphic `index` (its `graphics` in the rundown, from 0) "
+                    "and puts it on air over the segment, replacing the same template if it was up. A graphic "
+                    "stating facts goes through the desk's gate: only verified facts reach air.",
+                    _INDEX_PARAMETER,
+                )
+            },
+            "/graphics/clear/{template}": {
+                "post": _graphics_action(
+                    "Take one graphic off air",
+                    "`changed` is 1 when it was on air, 0 when it was not (nothing happens then; the call is "
+                    "logged as `unchanged`).",
+                    _TEMPLATE_PARAMETER,
+                )
+            },
+            "/graphics/clear": {
+                "post": _graphics_action(
+                    "Every graphic off air (panic)",
+                    "`changed` says how many were on air. Always safe to press.",
                 )
             },
             "/openapi.json": {
@@ -187,6 +293,58 @@ def document(max_body: int) -> dict[str, Any]:
                         }
                     },
                 ),
+                "GraphicResult": _object(
+                    ["action", "template", "segment_id", "changed", "state"],
+                    {
+                        "action": {"type": "string", "enum": ["graphic_on", "graphic_off", "graphics_off"]},
+                        "template": {"type": "string", "nullable": True, "description": "Null for all graphics."},
+                        "segment_id": {
+                            "type": "string",
+                            "nullable": True,
+                            "description": "The segment a graphic went on air over (graphic_on only).",
+                        },
+                        "changed": {"type": "integer", "minimum": 0, "description": "Graphics that went on or off."},
+                        "state": {"$ref": "#/components/schemas/State"},
+                    },
+                ),
+                "Graphics": _object(
+                    ["armed", "on_air"],
+                    {
+                        "armed": {
+                            "type": "array",
+                            "description": "The on-air segment's graphics, in rundown order: what a button takes.",
+                            "items": _object(
+                                ["index", "template", "description", "on_air"],
+                                {
+                                    "index": {"type": "integer", "minimum": 0, "description": "For /graphics/take/{index}."},
+                                    "template": {"type": "string"},
+                                    "description": {"type": "string", "description": "Template and data, one line."},
+                                    "on_air": {"type": "boolean", "description": "This template is on air now."},
+                                },
+                            ),
+                        },
+                        "on_air": {
+                            "type": "array",
+                            "description": "Graphics on air now, in the order taken (a live inclusion's location bug too).",
+                            "items": _object(
+                                ["template", "segment_id", "scene", "description"],
+                                {
+                                    "template": {"type": "string", "description": "For /graphics/clear/{template}."},
+                                    "segment_id": {"type": "string"},
+                                    "scene": {"type": "string", "nullable": True, "description": "The OBS scene."},
+                                    "description": {"type": "string"},
+                                },
+                            ),
+                        },
+                    },
+                ),
+                "Health": {
+                    "type": "object",
+                    "required": ["obs", "youtube"],
+                    "description": "Each source's latest health snapshot, by source; more sources may appear.",
+                    "properties": {"obs": _OBS_HEALTH, "youtube": _health_source()},
+                    "additionalProperties": _health_source(),
+                },
                 "ActionResult": _object(
                     ["action", "segment_id", "state"],
                     {
@@ -251,7 +409,7 @@ def document(max_body: int) -> dict[str, Any]:
                 "State": _object(
                     [
                         "show", "revision", "now", "ended", "on_air", "next",
-                        "timing", "rundown", "graphics", "obs", "stream",
+                        "timing", "rundown", "graphics", "health", "health_missing",
                     ],
                     {
                         "show": _object(
@@ -270,29 +428,13 @@ def document(max_body: int) -> dict[str, Any]:
                         "next": {"allOf": [{"$ref": "#/components/schemas/Next"}], "nullable": True},
                         "timing": {"$ref": "#/components/schemas/Timing"},
                         "rundown": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
-                        "graphics": {
-                            "type": "array",
-                            "maxItems": 0,
-                            "items": {"type": "object"},
-                            "description": "Graphics on air: always empty until the graphics work fills it.",
-                        },
-                        "obs": {
+                        "graphics": {"$ref": "#/components/schemas/Graphics"},
+                        "health": {"$ref": "#/components/schemas/Health"},
+                        "health_missing": {
                             "type": "object",
-                            "nullable": True,
-                            "enum": [None],
-                            "description": "OBS health: always null until the show process reports it (OBS work).",
+                            "additionalProperties": {"type": "string"},
+                            "description": "Why a source in `health` is null, by source, in the caller's language.",
                         },
-                        "stream": _object(
-                            ["health"],
-                            {
-                                "health": {
-                                    "type": "string",
-                                    "enum": ["unknown"],
-                                    "description": "YouTube stream health: always `unknown` until the YouTube work "
-                                    "reports it; more values will be added then.",
-                                }
-                            },
-                        ),
                     },
                 ),
             },

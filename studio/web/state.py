@@ -1,21 +1,35 @@
 """The control API's ``State``: a ``ShowView`` as JSON (the schema is in ``openapi.py``).
 
 Instants are ISO 8601 in the show's local zone (``2026-03-15T09:58:00+05:00``);
-durations are whole seconds. ``graphics``, ``obs`` and ``stream`` are
-placeholders that the graphics, OBS and YouTube work fill in: an empty list,
-null and ``"unknown"`` until then.
+durations are whole seconds. ``graphics`` lists the on-air segment's armed
+graphics (by ``index``, what ``POST /graphics/take/{index}`` takes) and the
+graphics on air (by ``template``, what ``POST /graphics/clear/{template}``
+clears). ``health`` holds each source's latest snapshot as the process that
+owns it published it (studio/store/health.py): OBS from the show process,
+YouTube later; a source nobody has published is null, with the reason in
+``health_missing``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from studio.control import ShowView
+from studio.i18n import Catalogue
+from studio.onair import describe
 from studio.rundown.model import Segment
+from studio.store.health import Health
 
 _ZERO = timedelta(0)
+
+HEALTH_SOURCES = ("obs", "youtube")
+"""Sources GET /state always names: null (with a reason) until someone publishes them."""
+
+STALE_AFTER = timedelta(seconds=15)
+"""A snapshot older than this is ``stale``: its publisher stopped (three missed heartbeats)."""
 
 
 def _instant(value: datetime | None, zone: tzinfo) -> str | None:
@@ -37,7 +51,54 @@ def _segment(segment: Segment) -> dict[str, Any]:
     }
 
 
-def state_json(view: ShowView, zone: tzinfo) -> dict[str, Any]:
+def graphics_json(view: ShowView) -> dict[str, Any]:
+    """The on-air segment's armed graphics and the graphics on air."""
+    on_air = {graphic.template for graphic in view.graphics}
+    cues = view.on_air_segment.graphics if view.on_air_segment is not None else ()
+    return {
+        "armed": [
+            {"index": index, "template": cue.template, "description": describe(cue), "on_air": cue.template in on_air}
+            for index, cue in enumerate(cues)
+        ],
+        "on_air": [
+            {
+                "template": graphic.template,
+                "segment_id": graphic.segment_id,
+                "scene": graphic.scene,
+                "description": graphic.description,
+            }
+            for graphic in view.graphics
+        ],
+    }
+
+
+def health_json(
+    health: Mapping[str, Health], now: datetime, zone: tzinfo, catalogue: Catalogue
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Every source's snapshot with ``at``, ``age_s`` and ``stale``; and why an expected source is null."""
+    sources: dict[str, Any] = {}
+    missing: dict[str, str] = {}
+    for source in dict.fromkeys((*HEALTH_SOURCES, *sorted(health))):
+        snapshot = health.get(source)
+        if snapshot is None:
+            sources[source] = None
+            missing[source] = catalogue.t(f"api.health.missing.{source}", source=source)
+            continue
+        age = snapshot.age(now)
+        sources[source] = dict(snapshot.detail) | {
+            "at": _instant(snapshot.at, zone),
+            "age_s": math.floor(age),
+            "stale": age > STALE_AFTER.total_seconds(),
+        }
+    return sources, missing
+
+
+def state_json(
+    view: ShowView,
+    zone: tzinfo,
+    health: Mapping[str, Health] | None = None,
+    catalogue: Catalogue | None = None,
+) -> dict[str, Any]:
     timing = view.timing
     show = view.rundown.show
     on_air = None
@@ -63,6 +124,7 @@ def state_json(view: ShowView, zone: tzinfo) -> dict[str, Any]:
         expected = timing.expected_for(view.next.id)
         upcoming = _segment(view.next) | {"expected_start": _instant(expected.start if expected else None, zone)}
     fixed = timing.next_fixed
+    sources, missing = health_json(health or {}, timing.now, zone, catalogue or Catalogue())
     return {
         "show": {
             "id": show.id,
@@ -97,7 +159,7 @@ def state_json(view: ShowView, zone: tzinfo) -> dict[str, Any]:
             }
             for line in view.lines
         ],
-        "graphics": [],
-        "obs": None,
-        "stream": {"health": "unknown"},
+        "graphics": graphics_json(view),
+        "health": sources,
+        "health_missing": missing,
     }

@@ -66,3 +66,50 @@ def test_a_character_outside_the_font_is_refused_not_boxed(templates) -> None:
     assert "no glyph for U+4E2D" in str(caught.value) and "box" in str(caught.value)
     with pytest.raises(TextRejected):
         render(templates["lower-third"], {"name": "Дана 😀"})
+
+
+TEXTS = (
+    "Айгерім Сәрсенбаева", "бақылаушылар желісінің үйлестірушісі", "Шығыс Қазақстан облысы",
+    "Восточно-Казахстанская область", "Qazaqstan Respublikasy Ortalyq saılau komıssııasy", "ЁЖЗИЙ «ӘҒҚҢ» — ӨҰҮҺІ",
+    "Ту Та Ую Vy AV fj", "12 461 796 · 19,21% (10:00)", "а", "Ёж", "  два  пробела  ",
+)
+
+
+@pytest.mark.parametrize("name", FONTS)
+@pytest.mark.parametrize("size", [24, 34, 41, 56])
+def test_text_composed_from_cached_letters_is_pillows_own_drawing(overlays: Path, name: str, size: int) -> None:
+    """The renderer pastes cached glyphs instead of asking FreeType per string (bench/render.py):
+    the same pixels, to the value, as Pillow drawing the whole string at the same anchor."""
+    from PIL import Image, ImageChops, ImageDraw
+
+    from studio.graphics.fonts import clear_caches, text_mask, text_width, truetype
+
+    path = overlays / "fonts" / name
+    font = truetype(path, size)
+    clear_caches()
+    for text in TEXTS:
+        assert text_width(path, size, text) == font.getlength(text), text  # no kerning, whole-pixel advances
+        for align in "lmr":
+            expected = Image.new("L", (4 * size * len(text) + 4 * size, 4 * size), 0)
+            x, y = 2 * size + text_width(path, size, text), 2 * size
+            ImageDraw.Draw(expected).text((x, y), text, font=font, fill=255, anchor=f"{align}s")
+            mask, left, top = text_mask(path, size, text, align)
+            ours = Image.new("L", expected.size, 0)
+            ours.paste(mask, (x + left, y + top))
+            assert ImageChops.difference(ours, expected).getbbox() is None, (text, align)
+
+
+def test_a_font_with_a_legacy_kern_table_is_refused_at_load(tmp_path: Path, overlays: Path) -> None:
+    """Pillow's basic layout applies 'kern' pairs; letters composed one by one would not."""
+    from fontTools.ttLib import newTable
+    from fontTools.ttLib.tables._k_e_r_n import KernTable_format_0
+
+    font = TTFont(overlays / "fonts" / "NotoSans-Regular.ttf")
+    kern = newTable("kern")
+    kern.version, subtable = 0, KernTable_format_0()
+    subtable.coverage, subtable.format, subtable.kernTable = 1, 0, {("A", "V"): -80}
+    kern.kernTables = [subtable]
+    font["kern"] = kern
+    font.save(tmp_path / "Kerned.ttf")
+    with pytest.raises(ValueError, match="legacy 'kern' table"):
+        font_file(tmp_path / "Kerned.ttf")

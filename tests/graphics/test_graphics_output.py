@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -100,28 +101,46 @@ def test_write_to_an_explicit_path(templates, tmp_path: Path) -> None:
         assert image.size == (1920, 1080)
 
 
-def test_png_compression_is_fast_level_1(templates, tmp_path: Path) -> None:
+def test_png_rows_are_unfiltered_at_the_fastest_zlib_level_and_decode_to_the_same_pixels(
+    templates, tmp_path: Path
+) -> None:
+    import struct
     import zlib
 
-    written = write(render(templates["lower-third"], {"name": "Дана Ким"}), tmp_path)
-    data = written.png.read_bytes()
-    start = data.index(b"IDAT") + 4
-    header = data[start:start + 2]
-    assert header[0] & 0x0F == 8 and (header[1] >> 6) == 0  # zlib FLEVEL 0: the fastest compression
-    assert zlib.decompress  # the PNG is valid
-    with Image.open(written.png) as image:
-        image.load()
+    rendered = render(templates["lower-third"], {"name": "Дана Ким", "role": "корреспондент"})
+    data = write(rendered, tmp_path).png.read_bytes()
+    start = data.index(b"IDAT")
+    length = struct.unpack(">I", data[start - 4:start])[0]
+    body = data[start + 4:start + 4 + length]
+    assert body[0] & 0x0F == 8 and (body[1] >> 6) == 0  # zlib FLEVEL 0: the fastest compression
+    rows = zlib.decompress(body)
+    stride = 1 + 4 * rendered.image.width
+    assert {rows[top] for top in range(0, len(rows), stride)} == {0}  # filter type 0 on every row
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.mode == "RGBA" and image.tobytes() == rendered.image.tobytes()
+
+
+def test_the_same_data_gives_the_same_bytes_in_a_fresh_process(templates, tmp_path: Path) -> None:
+    """Content-derived names promise that an unchanged graphic is the same file, to the byte."""
+    from studio.graphics.fonts import clear_caches
+
+    data = {"name": "Айгерім Сәрсенбаева", "role": "бақылаушылар желісінің үйлестірушісі"}
+    first = write(render(templates["lower-third"], data), tmp_path / "a")
+    clear_caches()  # as after a restart: every glyph rasterised again
+    again = write(render(templates["lower-third"], data), tmp_path / "b")
+    assert first.png.name == again.png.name
+    assert first.png.read_bytes() == again.png.read_bytes()
+    assert first.sidecar.read_bytes() == again.sidecar.read_bytes()
 
 
 def test_rendering_from_several_threads_at_once_gives_the_same_pixels(templates) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from studio.graphics.fonts import text_mask, text_width
+    from studio.graphics.fonts import clear_caches
 
     names = ["Айгерім Сәрсенбаева", "Тимур Ахметов", "Дана Ким", "Нұржан Омаров"] * 6
     expected = {name: render(templates["lower-third"], {"name": name}).image.tobytes() for name in set(names)}
-    text_mask.cache_clear()
-    text_width.cache_clear()
+    clear_caches()
     with ThreadPoolExecutor(4) as pool:
         images = list(pool.map(lambda n: render(templates["lower-third"], {"name": n}).image.tobytes(), names))
     assert all(image == expected[name] for name, image in zip(names, images))

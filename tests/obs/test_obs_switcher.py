@@ -149,7 +149,8 @@ def test_obs_crash_reasserts_the_on_air_scene(switcher: ObsSwitcher, show: Rundo
     assert in_place - accepting[0] < 2.5
     with raw_client(obs) as client:
         item = client.get_scene_item_id(live_a.scene, f"feed-{live_a.region}").scene_item_id
-        assert client.get_scene_item_enabled(live_a.scene, item).scene_item_enabled
+        # SerialFrame runs one request per frame: the feed may show a frame after the scene switched.
+        assert wait_for(lambda: client.get_scene_item_enabled(live_a.scene, item).scene_item_enabled, timeout=2)
         client.set_current_scene_transition("Cut")
 
 

@@ -66,7 +66,12 @@ def make(rundown_file: Path, store_path: Path, clock: Clock) -> Iterator[Callabl
     apps: list[StudioApp] = []
 
     def build(
-        language: str = "en", *, keymap: dict[str, str] | None = None, live: bool = False, obs: Any = None
+        language: str = "en",
+        *,
+        keymap: dict[str, str] | None = None,
+        live: bool = False,
+        obs: Any = None,
+        youtube: Any = None,
     ) -> StudioApp:
         config = make_config(language, keymap)
         controller = Controller(
@@ -78,7 +83,7 @@ def make(rundown_file: Path, store_path: Path, clock: Clock) -> Iterator[Callabl
             switcher=obs,
             turnout_hours=config.station.turnout_hours,
         )
-        app = make_app(controller, config, rundown_path=rundown_file, live=live, obs=obs)
+        app = make_app(controller, config, rundown_path=rundown_file, live=live, obs=obs, youtube=youtube)
         app.animation_level = "none"
         apps.append(app)
         return app

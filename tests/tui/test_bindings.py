@@ -14,10 +14,11 @@ RUNDOWN_ACTIONS = {
     "rundown.insert",
 }
 GRAPHICS_ACTIONS = {"graphics.take", "graphics.clear", "graphics.panic", "graphics.next_armed"}
+YOUTUBE_ACTIONS = {"youtube.schedule", "youtube.go_live", "youtube.end"}
 
 
 def test_every_action_has_a_namespaced_id() -> None:
-    assert set(bindings.binding_ids(ProducerScreen)) == RUNDOWN_ACTIONS | GRAPHICS_ACTIONS
+    assert set(bindings.binding_ids(ProducerScreen)) == RUNDOWN_ACTIONS | GRAPHICS_ACTIONS | YOUTUBE_ACTIONS
     assert set(bindings.binding_ids(StudioApp)) == {"app.reload", "app.language", "app.palette", "app.quit", "app.desk"}
 
 

@@ -75,3 +75,119 @@ def test_main_screen_in_english(snap_compare, make, clock) -> None:
         await pilot.pause()
 
     assert snap_compare(make("en"), run_before=run_before, terminal_size=SIZE)
+
+
+def leaks_on(text: str, language: str) -> list[str]:
+    return sorted(fragment for fragment in english_fragments(language) if fragment in text)
+
+
+@pytest.fixture
+def desk_app(tmp_path):
+    """The desk as ``studio desk`` builds it, on a seeded store (the desk tests' seed)."""
+    from studio.store.desk import open_desk
+    from studio.tui.desk import make_desk
+    from tests.desk_tui.conftest import DeskClock, desk_config, seed
+
+    path = tmp_path / "desk.db"
+    seeded = seed(open_desk(path))
+    apps = []
+
+    def build(language: str):
+        app = make_desk(open_desk(path), desk_config(language), clock=DeskClock(), live=False)
+        app.animation_level = "none"
+        apps.append(app)
+        return app, seeded
+
+    yield build
+    for app in apps:
+        app.client.store.close()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+async def test_the_desk_shows_no_untranslated_text(desk_app, language: str) -> None:
+    from textual.widgets import DataTable
+
+    from tests.desk_tui.conftest import desk_settle
+
+    app, seeded = desk_app(language)
+    async with app.run_test(size=SIZE) as pilot:
+        await desk_settle(pilot)
+        queue = screen_text(app)
+        assert len(queue) > 300
+        assert leaks_on(queue, language) == [], f"English on the {language} desk queue"
+        for key in (f"fact:{seeded['violation']}", f"group:{seeded['kk_report']}"):  # a fact and a report group
+            table = app.desk.query_one("#desk-queue", DataTable)
+            table.move_cursor(row=table.get_row_index(key), animate=False)
+            await pilot.press("enter")
+            await desk_settle(pilot)
+            opened = screen_text(app)
+            assert leaks_on(opened, language) == [], f"English on the {language} desk with {key} open"
+            await pilot.press("escape")
+            await desk_settle(pilot)
+        await pilot.press("ctrl+p")
+        await desk_settle(pilot)
+        assert leaks_on(screen_text(app), language) == [], f"English in the {language} desk's command palette"
+
+
+@pytest.fixture
+def prompter_app(tmp_path):
+    """The terminal prompter as ``studio prompter`` builds it, with the producer taking on another connection."""
+    from studio.control import Controller
+    from studio.rundown.load import load_rundown
+    from studio.store import open_store
+    from studio.tui.prompter import make_prompter
+    from tests.clock import Clock
+    from tests.prompter.conftest import START, prompter_config
+    from tests.prompter.prompter_helpers import SHOW
+
+    clock = Clock(START)
+    stores = [open_store(tmp_path / "studio.db")]
+    producer = Controller(stores[0], load_rundown(SHOW), operator="dana", clock=clock)
+
+    def build(language: str):
+        stores.append(open_store(tmp_path / "studio.db"))
+        controller = Controller(stores[-1], load_rundown(SHOW), origin="prompter", clock=clock)
+        app = make_prompter(controller, prompter_config(language), live=False)
+        app.animation_level = "none"
+        return app
+
+    yield build, producer, clock
+    for store in stores:
+        store.close()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+async def test_the_prompter_shows_no_untranslated_text(prompter_app, language: str) -> None:
+    from tests.prompter.prompter_helpers import settle as prompter_settle
+
+    build, producer, clock = prompter_app
+    producer.take("almaty-live")
+    clock.advance(minutes=5)  # an overrun: its words too
+    app = build(language)
+    async with app.run_test(size=SIZE) as pilot:
+        await prompter_settle(pilot)
+        shown = screen_text(app)
+        assert len(shown) > 100
+        assert leaks_on(shown, language) == [], f"English on the {language} prompter"
+        await pilot.press("p")  # paused: its status line too
+        await prompter_settle(pilot)
+        assert leaks_on(screen_text(app), language) == []
+        await pilot.press("ctrl+p")
+        await prompter_settle(pilot)
+        assert leaks_on(screen_text(app), language) == [], f"English in the {language} prompter's command palette"
+
+
+async def test_the_detector_finds_english_on_an_english_desk_and_prompter(desk_app, prompter_app) -> None:
+    from tests.desk_tui.conftest import desk_settle
+    from tests.prompter.prompter_helpers import settle as prompter_settle
+
+    app, _ = desk_app("en")
+    async with app.run_test(size=SIZE) as pilot:
+        await desk_settle(pilot)
+        assert leaks_on(screen_text(app), "kk")
+    build, producer, _ = prompter_app
+    producer.take_next()
+    app = build("en")
+    async with app.run_test(size=SIZE) as pilot:
+        await prompter_settle(pilot)
+        assert leaks_on(screen_text(app), "ru")

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from studio.control import Controller
 from studio.rundown.load import load_rundown
+from studio.rundown.model import Rundown
 from studio.store import open_store
 from tests.web.http_helpers import ALMATY, SHOW, Clock, Served, ServerThread
 
@@ -29,14 +30,21 @@ def store_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def controllers(store_path: Path) -> Iterator[Callable[..., Controller]]:
-    """``controllers(origin=..., clock=...)``: a controller on its own connection, as another process has."""
+    """``controllers(origin=..., clock=..., rundown=...)``: a controller on its own connection, as another
+    process has. The first one built writes its rundown to the store; the others follow the store's plan."""
     stores = []
 
-    def build(origin: str = "console", operator: str = "dana", clock: Callable[[], datetime] | None = None, **kw: Any):
+    def build(
+        origin: str = "console",
+        operator: str = "dana",
+        clock: Callable[[], datetime] | None = None,
+        rundown: Rundown | None = None,
+        **kw: Any,
+    ):
         store = open_store(store_path)
         stores.append(store)
         extra = {"clock": clock} if clock is not None else {}
-        return Controller(store, load_rundown(SHOW), operator=operator, origin=origin, **extra, **kw)
+        return Controller(store, rundown or load_rundown(SHOW), operator=operator, origin=origin, **extra, **kw)
 
     yield build
     for store in stores:

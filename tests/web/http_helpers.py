@@ -7,13 +7,16 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+
+from studio.onair import GraphicRefused, RenderedGraphic
+from studio.rundown.model import GraphicCue, Rundown
 
 SHOW = Path(__file__).parents[1] / "prompter" / "prompter_show.toml"  # the prompter tests' show
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -98,3 +101,23 @@ def http(
     except ValueError:
         body = raw.decode("utf-8", "replace")
     return Answer(status, body, got)
+
+
+LOWER = GraphicCue("lower-third", {"name": "Дана Ким", "role": "корреспондент"})
+REFUSED_FACT = GraphicCue("fact-card", {"fact": "7"})
+
+
+def with_graphics(rundown: Rundown) -> Rundown:
+    """The show with two graphics armed on "open": a lower third, and a fact card the gate refuses."""
+    segments = list(rundown.segments)
+    segments[0] = replace(segments[0], graphics=(LOWER, REFUSED_FACT))
+    return rundown.with_segments(tuple(segments))
+
+
+class StandInGraphics:
+    """The renderer port without Pillow: a file per template; fact 7 is refused as the gate would."""
+
+    def render(self, cue: GraphicCue) -> RenderedGraphic:
+        if cue.data.get("fact") == "7":
+            raise GraphicRefused("fact-card: fact 7 is not verified")
+        return RenderedGraphic(cue.template, f"/out/{cue.template}.png", (96, 822, 960, 174))

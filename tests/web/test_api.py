@@ -25,7 +25,7 @@ def events(controller: Controller) -> list[tuple[str, str | None, str, str]]:
     return [(e.action, e.segment_id, e.who, e.origin) for e in controller.store.events(controller.show_id)]
 
 
-def test_state_shows_the_show_with_placeholders_for_what_is_not_built_yet(api) -> None:
+def test_state_shows_the_show_with_nothing_on_air_and_no_health_published(api) -> None:
     answer = http("GET", f"{api}/state")
     assert answer.status == 200
     state = answer.body
@@ -34,7 +34,9 @@ def test_state_shows_the_show_with_placeholders_for_what_is_not_built_yet(api) -
     assert state["next"]["segment_id"] == "open"
     assert state["next"]["expected_start"] == "2026-03-15T09:58:00+05:00"
     assert [line["segment_id"] for line in state["rundown"]] == ["open", "astana-live", "briefing-10", "almaty-live"]
-    assert state["graphics"] == [] and state["obs"] is None and state["stream"] == {"health": "unknown"}
+    assert state["graphics"] == {"armed": [], "on_air": []}
+    assert state["health"] == {"obs": None, "youtube": None}
+    assert "studio run" in state["health_missing"]["obs"] and set(state["health_missing"]) == {"obs", "youtube"}
 
 
 def test_take_next_then_take_a_chosen_segment(api, controllers, clock) -> None:
@@ -126,9 +128,9 @@ def test_the_document_needs_no_token(api) -> None:
     answer = http("GET", f"{api}/openapi.json", token=None)
     assert answer.status == 200 and answer.body["openapi"].startswith("3.")
     assert set(answer.body["paths"]) == {
-        "/state", "/take/next", "/take/{segment_id}", "/hold/{segment_id}", "/skip/{segment_id}", "/openapi.json"
+        "/state", "/take/next", "/take/{segment_id}", "/hold/{segment_id}", "/skip/{segment_id}", "/openapi.json",
+        "/graphics/take/{index}", "/graphics/clear/{template}", "/graphics/clear",
     }
-    assert not any("graphic" in path for path in answer.body["paths"])  # not faked before the graphics work
 
 
 @pytest.mark.parametrize(
@@ -209,9 +211,15 @@ def test_messages_follow_accept_language(api) -> None:
 class RecordingSwitcher:
     def __init__(self) -> None:
         self.taken: list[str] = []
+        self.shown: list[str] = []
 
     def take(self, segment: Any, graphics: Any = ()) -> None:
         self.taken.append(segment.id)
+        self.shown = [graphic.template for graphic in graphics]
+
+    def graphics(self, items: Any) -> None:
+        self.shown = [graphic.template for graphic in items]
+        self.taken.append("<graphics " + " ".join(self.shown) + ">")
 
     def slate(self) -> None:
         self.taken.append("<slate>")

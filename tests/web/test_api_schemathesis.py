@@ -11,6 +11,8 @@ so the file runs in about ten seconds.
 The document is fetched from the server; the one change the test makes is to
 draw positive segment ids from the live rundown (an ``enum`` on the path
 parameter), so takes, holds and skips also succeed instead of all being 404.
+The show starts with a segment on air that has two graphics armed (a stand-in
+renderer; one refused by the "gate"), so graphics takes and clears succeed too.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from studio.rundown.load import load_rundown
 from studio.web.api import make_api
-from tests.web.http_helpers import ALMATY, TOKEN
+from tests.web.http_helpers import ALMATY, SHOW, TOKEN, StandInGraphics, with_graphics
 
 MAX_EXAMPLES = 30
 
@@ -45,7 +48,9 @@ def config(url: str) -> schemathesis.Config:
 
 @pytest.fixture
 def api_schema(controllers, serve, clock):
-    controller = controllers(origin="api", operator="api", clock=clock)
+    show = with_graphics(load_rundown(SHOW))
+    controller = controllers(origin="api", operator="api", clock=clock, rundown=show, graphics=StandInGraphics())
+    controller.take("open")  # a segment with graphics on air: graphics takes can succeed too
     served = serve(make_api(controller, {"api": TOKEN}, ALMATY))
     with urllib.request.urlopen(f"{served.url}/openapi.json", timeout=10) as response:
         document = json.load(response)

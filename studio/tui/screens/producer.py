@@ -3,6 +3,8 @@
 Every action is a named binding (``rundown.*``) that asks the app to run a
 controller call in a worker; the screen itself never waits on the store.
 Actions that take out of order or cannot be undone on air ask first.
+In the show process a YouTube panel sits beside the OBS panel, with the
+``youtube.*`` actions (going live and ending ask first).
 """
 
 from __future__ import annotations
@@ -30,9 +32,14 @@ from studio.tui.widgets.graphics import GraphicsPanel
 from studio.tui.widgets.obs import ObsPanel
 from studio.tui.widgets.onair import ClockPanel, NextPanel, OnAirPanel, StatusBar, TimingPanel
 from studio.tui.widgets.rundown import RundownTable
+from studio.tui.widgets.youtube import YouTubePanel
+from studio.tui.widgets.youtube.watch import Problem
 
 if TYPE_CHECKING:
+    from studio.broadcast import Broadcaster
     from studio.tui.app import StudioApp
+    from studio.youtube.errors import YouTubeError
+    from studio.youtube.live import Broadcast
 
 
 class ProducerScreen(Screen[None]):
@@ -56,6 +63,10 @@ class ProducerScreen(Screen[None]):
         Binding("c", "graphic_clear", "Clear", id="graphics.clear", tooltip="Take the armed graphic off air"),
         Binding("ctrl+x", "graphics_panic", "All off", id="graphics.panic", tooltip="Every graphic off air now"),
         Binding("a", "next_armed", "Arm next", id="graphics.next_armed", tooltip="Arm the next graphic", show=False),
+        # YouTube, in the show process once signed in: function keys, never a stray letter; F7 and F8 ask first.
+        Binding("f6", "youtube_schedule", "Schedule", id="youtube.schedule", tooltip="Schedule it", show=False),
+        Binding("f7", "youtube_go_live", "Go live", id="youtube.go_live", tooltip="Go live on YouTube", show=False),
+        Binding("f8", "youtube_end", "End broadcast", id="youtube.end", tooltip="End the broadcast", show=False),
     ]
 
     def __init__(self) -> None:
@@ -68,11 +79,15 @@ class ProducerScreen(Screen[None]):
     GRAPHICS_ACTIONS: ClassVar[frozenset[str]] = frozenset(
         {"graphic_take", "graphic_clear", "graphics_panic", "next_armed"}
     )
+    YOUTUBE_ACTIONS: ClassVar[frozenset[str]] = frozenset({"youtube_schedule", "youtube_go_live", "youtube_end"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Graphics keys exist only where graphics can go to air (a renderer was given)."""
+        """Graphics keys exist only where graphics can go to air (a renderer was given); YouTube's
+        only in the show process once signed in (the panel says how to sign in)."""
         if action in self.GRAPHICS_ACTIONS:
             return self.studio.controller.renderer is not None
+        if action in self.YOUTUBE_ACTIONS:
+            return self.studio.youtube is not None and self.studio.youtube.signed_in
         return True
 
     @property
@@ -85,12 +100,17 @@ class ProducerScreen(Screen[None]):
             yield OnAirPanel(id="on-air")
             yield TimingPanel(id="timing")
             yield ClockPanel(id="clock")
+        youtube = self.studio.youtube
         with Horizontal(id="middle"):
             yield NextPanel(id="next")
-            if self.studio.obs is not None:  # rehearsal: no OBS, no panel (the status bar says so)
+            if self.studio.obs is not None and youtube is None:  # rehearsal: no OBS, no panel (the status bar says so)
                 yield ObsPanel(id="obs")
             if self.studio.controller.renderer is not None:  # no renderer: no graphics, no panel
                 yield GraphicsPanel(id="graphics")
+        if youtube is not None:  # the show process: what leaves the building, OBS sending beside YouTube receiving
+            with Horizontal(id="outputs"):
+                yield ObsPanel(id="obs")
+                yield YouTubePanel(youtube, self.studio.config.station.zone, id="youtube")
         yield RundownTable(id="rundown")
         yield Footer()
 
@@ -112,6 +132,13 @@ class ProducerScreen(Screen[None]):
         bindings.translate(self, "rundown")
         if self.view is not None:
             self.show_view(self.view)
+        for panel in self.query(YouTubePanel):
+            panel.translate()
+
+    def watch_youtube(self, live: bool) -> None:
+        """The first frame is painted: the YouTube panel signs in and starts watching."""
+        for panel in self.query(YouTubePanel):
+            panel.start(live)
 
     # --- rendering ---------------------------------------------------------
 
@@ -310,6 +337,36 @@ class ProducerScreen(Screen[None]):
     def action_graphics_panic(self) -> None:
         self._control("graphics.panic", lambda c: c.graphics_clear_all())  # never asks: it must be instant
 
+    def _youtube(self, action: str, call: Callable[[Broadcaster], Broadcast], question: str | None = None) -> None:
+        """Run a YouTube action in a worker, one at a time; the panel shows its progress."""
+        panel = self.query_one(YouTubePanel)
+
+        def run() -> None:
+            if panel.busy is not None:
+                self.studio.notify(t("youtube.busy", action=t(f"binding.{panel.busy}.label")), severity="warning")
+                return
+            panel.begin(action)
+            self._control(action, lambda _: panel.watch.act(call))
+
+        if question is None:
+            run()
+        else:
+            self._ask(question, action, run)
+
+    def action_youtube_schedule(self) -> None:
+        self._youtube("youtube.schedule", lambda youtube: youtube.schedule())
+
+    def action_youtube_go_live(self) -> None:
+        progress = self.query_one(YouTubePanel).progress
+        self._youtube("youtube.go_live", lambda youtube: youtube.go_live(progress), t("confirm.youtube.go_live"))
+
+    def action_youtube_end(self) -> None:
+        self._youtube("youtube.end", lambda youtube: youtube.end(), t("confirm.youtube.end"))
+
+    def youtube_refused(self, action: str, error: YouTubeError) -> None:
+        for panel in self.query(YouTubePanel):
+            panel.failed(action, Problem.of(error))
+
     def action_next_armed(self) -> None:
         if self._armed_cue() is not None:
             self.armed += 1
@@ -343,6 +400,9 @@ class ProducerScreen(Screen[None]):
             self.studio.notify(t("notify.graphics_cleared", count=done.result), severity="warning")
         elif done.action == "app.reload":
             self.studio.notify(t("notify.reloaded", count=done.result))
+        elif done.action.startswith("youtube."):
+            for panel in self.query(YouTubePanel):
+                panel.done(done.action, done.result)
         elif done.action == "rundown.insert":
             self._select_after = done.subject
             self.studio.notify(t("notify.inserted", title=done.result.title.text(self.studio.language)))

@@ -1,0 +1,137 @@
+"""The as-run export lists every segment played and every graphic aired, with its provenance."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from studio.asrun import FIELDS, GRAPHIC_FIELDS, export
+from studio.cli import main
+from studio.control import Controller
+from studio.onair import GraphicRefused, RenderedGraphic
+from studio.rundown.model import GraphicCue, Rundown
+from studio.store import AsRunRow, open_store
+from studio.store.show import EventRow
+from tests.test_control import RecordingSwitcher
+
+SMALL = Path(__file__).resolve().parent / "data" / "small.toml"
+DANA = GraphicCue("lower-third", {"name": "Дана Ким", "role": "корреспондент"})
+NURZHAN = GraphicCue("lower-third", {"name": "Нұржан Омаров", "role": "тілші"})
+TURNOUT = GraphicCue("fact-card", {"fact": "101"})
+SOURCES = ["https://www.nur.kz/politics/kazakhstan/2354058", "ЦРК"]
+
+
+class DeskGate:
+    """Renders nothing; a fact-card names its fact, verified by Гүлнар, until the desk withdraws it."""
+
+    def __init__(self) -> None:
+        self.withdrawn: set[str] = set()
+
+    def render(self, cue: GraphicCue) -> RenderedGraphic:
+        fact = cue.data.get("fact")
+        if fact in self.withdrawn:
+            raise GraphicRefused(f"{cue.template}: fact {fact} is 'retracted': refused\n  hint: it cannot air")
+        facts = [{"id": fact, "status": "verified", "verifier": "Гүлнар Сейітова", "sources": SOURCES,
+                  "as_of": "2026-03-15T05:00:00+00:00", "value": "19.21"}] if fact else []
+        name = f"/out/{cue.template}-{fact or cue.data['name']}.png"
+        return RenderedGraphic(cue.template, name, (96, 822, 960, 174), (1920, 1080),
+                               {"data": dict(cue.data), "fact_ids": [f["id"] for f in facts], "facts": facts})
+
+
+@pytest.fixture
+def show(tmp_path: Path, small_rundown: Rundown, clock) -> Path:
+    """A show whose opening had two lower thirds (one replacing the other) and a fact card that the
+    desk withdrew while it was on air; the second lower third was cleared, the next segment taken
+    with nothing on air, then a third lower third left with the take of the third segment."""
+    segments = list(small_rundown.segments)
+    segments[0] = replace(segments[0], graphics=(DANA, TURNOUT, NURZHAN))
+    segments[1] = replace(segments[1], graphics=(DANA,))
+    rundown = small_rundown.with_segments(tuple(segments))
+    path = tmp_path / "show.db"
+    gate = DeskGate()
+    controller = Controller(open_store(path), rundown, operator="aigerim", clock=clock,
+                            switcher=RecordingSwitcher(), graphics=gate)
+    controller.take_next()                 # 09:30 open
+    clock.advance(minutes=1)
+    controller.graphic_take(0)             # 09:31 Дана Ким
+    clock.advance(minutes=1)
+    controller.graphic_take(1)             # 09:32 the turnout fact card
+    clock.advance(minutes=1)
+    controller.graphic_take(2)             # 09:33 Нұржан Омаров replaces Дана Ким
+    clock.advance(minutes=1)
+    gate.withdrawn.add("101")              # 09:34 the desk retracts fact 101
+    with open_store(path).write() as desk:
+        desk.log("small", clock(), "desk_change", "erlan", "desk")
+    assert controller.refresh()
+    clock.advance(minutes=1)
+    controller.graphic_clear("lower-third")  # 09:35
+    clock.advance(minutes=5)
+    controller.take_next()                 # 09:40 guests
+    clock.advance(minutes=1)
+    controller.graphic_take(0)             # 09:41 Дана Ким again, on air when the export runs
+    return path
+
+
+def exported(path: Path, fmt: str, capsys) -> str:
+    capsys.readouterr()
+    assert main(["--store", str(path), "asrun", "export", "--rundown", str(SMALL), "--format", fmt]) == 0
+    return capsys.readouterr().out
+
+
+def test_json_lists_every_graphic_with_on_off_times_and_provenance(show: Path, capsys) -> None:
+    records = json.loads(exported(show, "json", capsys))
+    assert [(r["type"], r["segment_id"], r.get("template")) for r in records] == [
+        ("segment", "open", None),
+        ("graphic", "open", "lower-third"),
+        ("graphic", "open", "fact-card"),
+        ("graphic", "open", "lower-third"),
+        ("segment", "guests", None),
+        ("graphic", "guests", "lower-third"),
+    ]
+    dana, card, nurzhan, again = (r for r in records if r["type"] == "graphic")
+    assert (dana["start_local"], dana["end_local"]) == ("2026-03-15T09:31:00+05:00", "2026-03-15T09:33:00+05:00")
+    assert dana["off_reason"] == "replaced" and dana["data"] == DANA.data and dana["fact_ids"] == []
+    assert dana["file"] == "/out/lower-third-Дана Ким.png" and dana["taken_by"] == "aigerim" and dana["origin"] == "console"
+    assert card["end_local"] == "2026-03-15T09:34:00+05:00" and card["duration_s"] == 120.0
+    assert card["off_reason"] == "withdrawn" and card["note"] == "fact-card: fact 101 is 'retracted': refused hint: it cannot air"
+    [fact] = card["facts"]
+    assert card["fact_ids"] == ["101"] and fact["verifier"] == "Гүлнар Сейітова" and fact["sources"] == SOURCES
+    assert fact["as_of"] == "2026-03-15T05:00:00+00:00" and fact["status"] == "verified"
+    assert (nurzhan["end_local"], nurzhan["off_reason"], nurzhan["note"]) == ("2026-03-15T09:35:00+05:00", "clear", "")
+    assert (again["end_utc"], again["duration_s"], again["off_reason"]) == ("", "", "")  # still on air
+
+
+def test_csv_has_a_type_column_and_flat_provenance_columns(show: Path, capsys) -> None:
+    rows = list(csv.DictReader(io.StringIO(exported(show, "csv", capsys))))
+    assert tuple(rows[0]) == FIELDS and FIELDS[0] == "type"
+    assert [row["type"] for row in rows] == ["segment", "graphic", "graphic", "graphic", "segment", "graphic"]
+    segment, card = rows[0], rows[2]
+    assert segment["segment_id"] == "open" and segment["planned_s"] == "600"
+    assert all(segment[column] == "" for column in GRAPHIC_FIELDS)
+    assert (card["template"], card["fact_ids"], card["verifier"]) == ("fact-card", "101", "Гүлнар Сейітова")
+    assert card["sources"] == "; ".join(SOURCES) and card["as_of"] == "2026-03-15T05:00:00+00:00"
+    assert card["off_reason"] == "withdrawn" and "'retracted'" in card["note"]
+    assert (card["start_utc"], card["end_utc"]) == ("2026-03-15T04:32:00+00:00", "2026-03-15T04:34:00+00:00")
+    assert json.loads(rows[1]["data"]) == DANA.data and rows[1]["kind"] == rows[1]["planned_s"] == ""
+
+
+def test_a_graphic_that_goes_up_with_its_take_follows_its_segment_and_leaves_with_the_next(clock) -> None:
+    at = clock()
+    row = AsRunRow(id=1, segment_id="live-almaty", kind="live", title_kk="Алматы", title_ru="Алматы", region="almaty",
+                   planned=timedelta(minutes=5), started_at=at, ended_at=at + timedelta(minutes=5),
+                   taken_by="aigerim", origin="console", note="")
+    bug = {"template": "location-bug", "file": "/out/location-bug.png"}
+    events = [
+        EventRow(1, at, "graphic_on", "live-almaty", "aigerim", "console", bug | {"data": {"region": "almaty"}}),
+        EventRow(2, at + timedelta(minutes=5), "graphic_off", "live-almaty", "aigerim", "console", bug | {"reason": "take"}),
+    ]
+    records = json.loads(export([row], events, ZoneInfo("Asia/Almaty"), "json"))
+    assert [r["type"] for r in records] == ["segment", "graphic"]
+    assert (records[1]["off_reason"], records[1]["duration_s"], records[1]["facts"]) == ("take", 300.0, [])
