@@ -397,14 +397,19 @@ def _import(args: argparse.Namespace) -> int:
 
     config, desk = _desk(args)
     operator = args.operator or config.station.operator or default_operator()
-    return run(desk, args.file, operator=operator, mapping=args.mapping, rejects=args.rejects)
+    return run(
+        desk, args.file, operator=operator, mapping=args.mapping, rejects=args.rejects,
+        language=diagnostics_language(args),
+    )
 
 
 def _import_turnout(args: argparse.Namespace) -> int:
     from studio.desk.importer import run
 
     _, desk = _desk(args)
-    return run(desk, args.file, operator=args.operator, turnout=True, rejects=args.rejects)
+    return run(
+        desk, args.file, operator=args.operator, turnout=True, rejects=args.rejects, language=diagnostics_language(args)
+    )
 
 
 def _desk_ui(args: argparse.Namespace) -> int:

@@ -39,7 +39,7 @@ from studio.desk.outcome import (
 from studio.desk.rows import clean, csv_rows, encoding_problem, json_rows, raw_text, read_text
 from studio.desk.text import name_key
 from studio.diagnostics import Diagnostic, DiagnosticsError
-from studio.i18n import Msg
+from studio.i18n import FALLBACK, Msg
 from studio.store.desk import DeskStore
 
 FIELDS = tuple(Columns.model_fields)  # id, observer, channel, received_at, region, station, kind, text, attachments
@@ -280,9 +280,10 @@ def run(
     mapping: Path | None = None,
     rejects: Path | None = None,
     out: TextIO | None = None,
+    language: str = FALLBACK,
 ) -> int:
     """What ``studio import`` and ``studio import-turnout`` do: import, print the
-    summary, and return the exit status: 0, or 1 when rows were rejected.
+    summary in ``language``, and return the exit status: 0, or 1 when rows were rejected.
     File-level problems raise DiagnosticsError (the CLI prints them, exits 2)."""
     if turnout:
         from studio.desk.turnout import import_turnout
@@ -290,7 +291,7 @@ def run(
         summary = import_turnout(store, Path(file), operator=operator, rejects=rejects)
     else:
         summary = import_reports(store, Path(file), operator=operator, mapping=mapping, rejects=rejects)
-    print(summary, file=out or sys.stdout)
+    print(summary.render(language), file=out or sys.stdout)
     return 1 if summary.rejected else 0
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from studio.diagnostics import Diagnostic, DiagnosticsError
+from studio.i18n import FALLBACK, Msg
 
 
 def utc_now() -> datetime:
@@ -41,19 +42,27 @@ class ImportSummary:
         """Each rejected row as ``FILE:LINE: error: reason`` with a hint."""
         return [Diagnostic(self.file, r.line, 0, r.reason, r.hint) for r in self.rejected]
 
-    def __str__(self) -> str:
-        parts = [f"{self.added} added", f"{self.duplicates} already imported"]
+    def render(self, language: str = FALLBACK) -> str:
+        """The summary line, then each rejected row and warning as a diagnostic, in ``language``."""
+        parts = [Msg("import.summary.added", n=self.added), Msg("import.summary.duplicates", n=self.duplicates)]
         if self.corroborated:
-            parts.append(f"{self.corroborated} added a source to an existing fact")
+            parts.append(Msg("import.summary.corroborated", n=self.corroborated))
         if self.new_groups:
-            parts.append(f"{self.new_groups} new group{'s' if self.new_groups != 1 else ''}")
+            parts.append(Msg("import.summary.new_groups", n=self.new_groups))
         if self.rejected:
-            kept = f" (kept in the quarantine{f' and in {self.rejects_file}' if self.rejects_file else ''})"
-            parts.append(f"{len(self.rejected)} rejected{kept}")
-        lines = [f"{self.file}: " + ", ".join(parts)]
-        lines += [str(d) for d in self.diagnostics()]
-        lines += [str(w).replace(": error: ", ": warning: ", 1) for w in self.warnings]
+            kept = (
+                Msg("import.summary.rejected_kept_in", n=len(self.rejected), file=str(self.rejects_file))
+                if self.rejects_file
+                else Msg("import.summary.rejected", n=len(self.rejected))
+            )
+            parts.append(kept)
+        lines = [f"{self.file}: " + ", ".join(part.render(language) for part in parts)]
+        lines += [d.render(language) for d in self.diagnostics()]
+        lines += [w.render(language).replace(": error: ", ": warning: ", 1) for w in self.warnings]
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render(FALLBACK)
 
 
 def digest(text: str) -> str:

@@ -298,6 +298,15 @@ def test_run_prints_the_summary_and_exits_1_when_rows_were_rejected(desk, export
     assert not default_rejects_path(clean).exists()
 
 
+def test_the_summary_and_its_rejected_rows_in_russian_and_kazakh(desk, export, tmp_path) -> None:
+    summary = import_reports(desk, export, operator="aigerim", rejects=tmp_path / "r.csv")
+    russian, kazakh = summary.render("ru"), summary.render("kk")
+    assert russian.startswith(f"{export}: добавлено: 4, уже было импортировано: 0, ")
+    assert kazakh.startswith(f"{export}: қосылды: 4, бұрын импортталған: 0, ")
+    for text in (russian, kazakh):
+        assert f"{export}:{2 + len(GOOD)}: error: " in text and "cannot read the time" not in text
+
+
 def test_a_text_with_line_breaks_keeps_the_line_numbers_right(desk, tmp_path) -> None:
     path = tmp_path / "multiline.csv"
     path.write_text(
