@@ -124,14 +124,15 @@ class Broadcaster:
                     "run `studio youtube schedule --new` for another",
                 )
         else:
-            broadcast = self.youtube.create_broadcast(
-                broadcast_title(self.rundown, self.language),
-                broadcast_description(self.rundown),
-                self.rundown.show.starts_at,
-                self.privacy,
+            title, start = broadcast_title(self.rundown, self.language), self.rundown.show.starts_at
+            # A crash between YouTube creating the broadcast and the store remembering it must not
+            # make a second one: look for it on the channel first (1 unit) unless a new one is asked for.
+            found = None if new else self.youtube.find_upcoming(title, start)
+            broadcast = found or self.youtube.create_broadcast(
+                title, broadcast_description(self.rundown), start, self.privacy
             )
             self.records.remember_broadcast(self.show_id, broadcast.id, self._clock(), self.operator)
-            self._log("youtube_scheduled", broadcast_id=broadcast.id, privacy=self.privacy)
+            self._log("youtube_scheduled", broadcast_id=broadcast.id, privacy=broadcast.privacy, adopted=found is not None)
         if broadcast.stream_id is None:
             stream = self.youtube.create_stream(f"{self.show_id} studio")
             self.records.remember_stream(self.show_id, stream.id)

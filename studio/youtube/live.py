@@ -114,6 +114,18 @@ class YouTube:
         ).get("items", [])
         return Broadcast.from_api(items[0]) if items else None
 
+    def find_upcoming(self, title: str, start: datetime) -> Broadcast | None:
+        """A not-yet-live broadcast of the channel with this title and scheduled start (one page of 50: 1 unit)."""
+        items = self._api.call(
+            "liveBroadcasts.list", "looking for the show's broadcast", part=BROADCAST_PARTS, broadcastStatus="upcoming",
+            maxResults=50,
+        ).get("items", [])
+        for item in items:
+            broadcast = Broadcast.from_api(item)
+            if broadcast.title == title and broadcast.scheduled_start == start:
+                return broadcast
+        return None
+
     def create_broadcast(self, title: str, description: str, start: datetime, privacy: str) -> Broadcast:
         body = {
             "snippet": {"title": title, "description": description, "scheduledStartTime": _rfc3339(start)},

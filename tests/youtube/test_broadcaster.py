@@ -36,6 +36,13 @@ class InProcessYouTube:
     def broadcast(self, broadcast_id: str) -> Broadcast | None:
         return self.broadcasts.get(broadcast_id)
 
+    def find_upcoming(self, title, start) -> Broadcast | None:
+        return next(
+            (b for b in self.broadcasts.values()
+             if b.title == title and b.scheduled_start == start and b.life_cycle in ("created", "ready", "testing")),
+            None,
+        )
+
     def create_broadcast(self, title, description, start, privacy) -> Broadcast:
         self.calls.append("insert broadcast")
         b = Broadcast(f"b{len(self.broadcasts) + 1}", title, "created", privacy, None, start, None, None, True)
@@ -136,6 +143,13 @@ def test_schedule_creates_once_and_a_restart_reuses_it(tmp_path, small_rundown, 
     assert again.id == first.id and calls == ["insert broadcast", "insert stream", "bind"]
     newer = make(tmp_path, small_rundown, youtube, output, clock).schedule(new=True)
     assert newer.id != first.id
+
+
+def test_a_crash_before_the_store_remembered_the_broadcast_does_not_make_a_second(tmp_path, small_rundown, youtube, output, clock, calls):
+    first = make(tmp_path / "a", small_rundown, youtube, output, clock).schedule()
+    again = make(tmp_path / "b", small_rundown, youtube, output, clock).schedule()  # a store that never heard of it
+    assert again.id == first.id and calls.count("insert broadcast") == 1
+    assert make(tmp_path / "b", small_rundown, youtube, output, clock).schedule(new=True).id != first.id
 
 
 def test_a_broadcast_deleted_on_youtube_is_reported_not_silently_replaced(tmp_path, small_rundown, youtube, output, clock):

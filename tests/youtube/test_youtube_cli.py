@@ -45,6 +45,14 @@ def test_schedule_twice_makes_one_broadcast_and_status_reports_it(signed_in, fak
     assert stream["cdn"]["ingestionInfo"]["streamName"] not in out  # the stream key is never printed
 
 
+def test_schedule_after_the_store_was_lost_adopts_the_channels_broadcast(signed_in, fake_youtube, tmp_path):
+    assert main([*signed_in, "youtube", "schedule", str(SMALL)]) == 0
+    for lost in tmp_path.glob("studio.db*"):  # as if studio died before writing the id down
+        lost.unlink()
+    assert main([*signed_in, "youtube", "schedule", str(SMALL)]) == 0
+    assert len(fake_youtube.broadcasts) == 1
+
+
 def test_errors_are_one_line_with_the_fix_and_no_secret(signed_in, fake_youtube, capsys):
     assert main([*signed_in, "youtube", "schedule", str(SMALL)]) == 0
     fake_youtube.revoke()
