@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,33 @@ def test_schedule_stream_go_live_health_chapters_and_end(obs: ObsProcess, rtmp_i
         if output.connected and output.streaming():
             output.stop_stream()
         output.close()
+
+
+def test_the_command_line_goes_live_and_ends(obs: ObsProcess, rtmp_ingest, fake_youtube, tmp_path, capsys):  # noqa: F811
+    from studio.cli import main
+
+    token = write_token(fake_youtube, tmp_path / "token.json")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[obs]\nhost = "{obs.host}"\nport = {obs.port}\npassword_env = "{obs.password_env}"\n'
+        f'[youtube]\ntoken_file = "{token.path}"\napi_endpoint = "{fake_youtube.url}"\ntoken_uri = "{fake_youtube.url}token"\n'
+    )
+    small = Path(__file__).parents[1] / "data" / "small.toml"
+    options = ["--config", str(config), "--store", str(tmp_path / "studio.db"), "youtube"]
+    adapter = ObsAdapter(obs.settings())  # a second client, to see what the command line did to OBS
+    adapter.connect()
+    try:
+        assert main([*options, "golive", "--yes", str(small)]) == 0
+        out = capsys.readouterr().out
+        (broadcast,) = fake_youtube.broadcasts.values()
+        assert f"LIVE: https://www.youtube.com/watch?v={broadcast['id']}" in out
+        assert fake_youtube.broadcast(broadcast["id"])["status"]["lifeCycleStatus"] == "live"
+        (stream,) = fake_youtube.streams.values()
+        assert stream["cdn"]["ingestionInfo"]["streamName"] not in out and obs.password not in out
+        assert main([*options, "end", "--yes", str(small)]) == 0
+        assert fake_youtube.broadcast(broadcast["id"])["status"]["lifeCycleStatus"] == "complete"
+        assert wait_for(lambda: not adapter.streaming(), timeout=10)  # `end` stopped OBS streaming
+    finally:
+        if adapter.streaming():  # the session's OBS serves other tests
+            adapter.stop_stream()
+        adapter.close()
