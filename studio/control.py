@@ -417,6 +417,25 @@ class Controller:
         segment = self.rundown.get(self.state.on_air.segment_id) if self.state.on_air else None
         return segment.graphics if segment else ()
 
+    @_serialised
+    def preview(self, index: int) -> RenderedGraphic:
+        """Render the on-air segment's armed graphic ``index`` off air, for the console to look at before the take.
+
+        Nothing is written to the store and the switcher is not told; the renderer writes the file
+        a take would reuse. The fact gate refuses as it would at the take (ControlError).
+        Pillow and the desk: call from a worker.
+        """
+        return self._render(self._armed_cue(self.state, index)[1])
+
+    def _armed_cue(self, state: ShowState, index: int) -> tuple[Segment, GraphicCue]:
+        """The segment on air in ``state`` and its graphic ``index``; ControlError when there is none."""
+        segment = self.rundown.get(state.on_air.segment_id) if state.on_air else None
+        if segment is None:
+            raise ControlError("nothing_on_air", "nothing is on air")
+        if not 0 <= index < len(segment.graphics):
+            raise ControlError("no_graphic", f"'{segment.id}' has no graphic {index + 1}", segment=segment.id)
+        return segment, segment.graphics[index]
+
     def _render(self, cue: GraphicCue) -> RenderedGraphic:
         if self.renderer is None:
             raise ControlError("no_graphics", "no graphics renderer in this process: graphics cannot go to air")
@@ -502,16 +521,11 @@ class Controller:
         Rendering happens before the store is locked (Pillow and the desk: call from a worker).
         """
         state = self.store.state(self.show_id)
-        segment = self.rundown.get(state.on_air.segment_id) if state.on_air else None
-        if segment is None or state.on_air is None:
-            raise ControlError("nothing_on_air", "nothing is on air")
-        if not 0 <= index < len(segment.graphics):
-            raise ControlError("no_graphic", f"'{segment.id}' has no graphic {index + 1}", segment=segment.id)
-        cue = segment.graphics[index]
+        segment, cue = self._armed_cue(state, index)
         rendered = self._render(cue)
         with self.store.write():
             now_state = self.store.state(self.show_id)
-            if now_state.on_air is None or now_state.on_air.id != state.on_air.id:
+            if now_state.on_air is None or state.on_air is None or now_state.on_air.id != state.on_air.id:
                 raise ControlError("take_conflict", "the segment changed meanwhile; look again", segment=segment.id)
             self._put_graphic(self.clock(), segment, cue, rendered)
         self._load()

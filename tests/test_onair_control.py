@@ -73,6 +73,24 @@ def test_a_refused_fact_raises_and_nothing_goes_on_air(tmp_path, rundown, clock)
     assert not [e for e in controller.store.events("small") if e.action == "graphic_on"]
 
 
+def test_a_preview_renders_the_armed_graphic_off_air_and_the_gate_still_refuses(tmp_path, rundown, clock) -> None:
+    switcher = RecordingSwitcher()
+    controller = make(tmp_path / "s.db", rundown, clock, switcher)
+    with pytest.raises(ControlError, match="nothing is on air"):
+        controller.preview(0)
+    controller.take_next()
+    calls, events = list(switcher.calls), controller.store.events("small")
+    assert controller.preview(0).path == "/out/lower-third.png"
+    with pytest.raises(ControlError) as refused:
+        controller.preview(1)
+    assert refused.value.code == "graphic_refused" and "not verified" in refused.value.params["reason"]
+    with pytest.raises(ControlError) as beyond:
+        controller.preview(2)
+    assert beyond.value.code == "no_graphic"
+    assert switcher.calls == calls and controller.store.events("small") == events  # nothing aired, nothing logged
+    assert controller.on_air_graphics == ()
+
+
 def test_no_graphic_without_a_segment_on_air_or_out_of_range(tmp_path, rundown, clock) -> None:
     controller = make(tmp_path / "s.db", rundown, clock)
     with pytest.raises(ControlError, match="nothing is on air"):

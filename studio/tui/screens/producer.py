@@ -101,12 +101,13 @@ class ProducerScreen(Screen[None]):
             yield TimingPanel(id="timing")
             yield ClockPanel(id="clock")
         youtube = self.studio.youtube
-        with Horizontal(id="middle"):
+        graphics = self.studio.controller.renderer is not None  # no renderer: no graphics, no panel
+        with Horizontal(id="middle", classes="-graphics" if graphics else None):  # taller: room for the picture
             yield NextPanel(id="next")
             if self.studio.obs is not None and youtube is None:  # rehearsal: no OBS, no panel (the status bar says so)
                 yield ObsPanel(id="obs")
-            if self.studio.controller.renderer is not None:  # no renderer: no graphics, no panel
-                yield GraphicsPanel(id="graphics")
+            if graphics:
+                yield GraphicsPanel(self.studio.controller.preview, id="graphics")
         if youtube is not None:  # the show process: what leaves the building, OBS sending beside YouTube receiving
             with Horizontal(id="outputs"):
                 yield ObsPanel(id="obs")

@@ -1,29 +1,106 @@
-"""Graphics for the producer: which one is armed (g takes it) and which are on air (c, panic clear)."""
+"""Graphics for the producer: the armed graphic (g takes it) with its picture, and those on air (c, panic clear).
+
+The armed graphic is rendered off air through the controller's fact gate
+(``Controller.preview``) on a thread worker and drawn in half blocks
+(picture.py) beside its description and file, so the producer sees what goes
+up and where before the take, in any terminal. A refusal by the gate shows as
+its reason. The last preview is kept: it is drawn again when the armed cue or
+the panel's size changes, and every few seconds while it stays armed, because
+the desk may verify or withdraw its fact meanwhile (a render costs ~3-5 ms on
+the worker thread; the gate at the take decides anyway).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Static
+from textual.worker import get_current_worker
 
+from studio.control import ControlError
 from studio.i18n import t
-from studio.onair import describe
+from studio.onair import RenderedGraphic, describe
+from studio.rundown.model import GraphicCue
 from studio.tui.widgets.text import Readout
 
 if TYPE_CHECKING:
     from studio.control import ShowView
 
+Armed = tuple[int, GraphicCue]  # the index in the on-air segment's graphics, and that cue
+Size = tuple[int, int]  # the picture's cells and rows
 
-class GraphicsPanel(Vertical):
-    """One line for the armed graphic, then one line per graphic on air: template, what, file."""
+ASPECT = 16 / 9
+"""The programme's shape, which the picture keeps whatever room it is given."""
+TEXT_WIDTH = 28
+"""The cells the lines keep beside the picture: in a narrower panel (beside OBS at 120 columns) no picture."""
+PICTURE_WIDTH = 12
+"""The narrowest picture worth drawing: a lower third in it is six cells wide."""
+FRESH = 5.0
+"""Seconds a preview stands before the armed graphic goes through the gate again."""
+
+
+def fit(width: int, rows: int, aspect: float = ASPECT) -> Size:
+    """The largest picture of ``aspect`` within ``width`` cells and ``rows`` rows (a cell: two square pixels)."""
+    cells = min(width, round(2 * rows * aspect))
+    rows = min(rows, round(cells / aspect / 2))
+    return (cells, rows) if cells > 0 and rows > 0 else (0, 0)
+
+
+def shown_path(path: str) -> str:
+    """``path`` from the working directory when it lies below it (``overlays/out/...``): the column is narrow."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """The armed graphic rendered off air for one cue and size: its picture, or why there is none."""
+
+    armed: Armed
+    size: Size
+    rendered: RenderedGraphic | None = None
+    picture: Text | None = None
+    problem: Exception | None = None  # a ControlError is the gate's refusal; anything else, an unreadable file
+
+
+class GraphicsPanel(Horizontal):
+    """The armed graphic, its file (or refusal) and one line per graphic on air; its picture on the right."""
 
     LINES = 4
 
+    @dataclass
+    class Drawn(Message, bubble=False):
+        """The worker has rendered and drawn a preview."""
+
+        preview: Preview
+
+    def __init__(self, render: Callable[[int], RenderedGraphic], *, id: str | None = None) -> None:
+        """``render(index)`` renders the armed graphic ``index`` off air (Controller.preview), on a worker."""
+        super().__init__(id=id)
+        self._render_armed = render
+        self._armed: Armed | None = None
+        self._picture_size: Size = (0, 0)
+        self._preview: Preview | None = None  # the last one drawn
+        self._drawn_at = 0.0  # time.monotonic() when it was
+        self._picture: Text | None = None  # the picture on screen: updated only when it changes
+
     def compose(self) -> ComposeResult:
-        yield Readout(id="graphics-armed")
-        for index in range(self.LINES):
-            yield Readout(id=f"graphics-on-{index}")
+        with Vertical(id="graphics-lines"):
+            yield Readout(id="graphics-armed")
+            yield Readout(id="graphics-file")
+            for index in range(self.LINES):
+                yield Readout(id=f"graphics-on-{index}")
+        yield Static(id="graphics-picture")
 
     def show(self, view: ShowView, armed: int) -> None:
         self.border_title = t("graphics.title")
@@ -33,13 +110,97 @@ class GraphicsPanel(Vertical):
         if cues:
             index = armed % len(cues)
             line.set(t("graphics.armed", index=index + 1, count=len(cues), description=describe(cues[index])), "bold")
+            self._arm((index, cues[index]))
+            if self._current() is not None and time.monotonic() - self._drawn_at > FRESH:
+                self._preview_worker(self._armed, self._picture_size)  # the old picture stays until then
         else:
             line.set(t("graphics.none_armed"), "dim")
+            self._arm(None)
         on_air = list(view.graphics)
         for index in range(self.LINES):
             readout = self.query_one(f"#graphics-on-{index}", Readout)
             if index < len(on_air):
                 graphic = on_air[index]
-                readout.set(t("graphics.on_air", description=graphic.description, file=graphic.file), "bold red")
+                readout.set(t("graphics.on_air", description=graphic.description, file=shown_path(graphic.file)),
+                            "bold red")
             else:
                 readout.set(t("graphics.nothing_on_air") if index == 0 and not on_air else "", "dim")
+        self._show_preview()  # after a language change too
+
+    # --- the preview ----------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        size = fit(self.content_size.width - TEXT_WIDTH - 1, self.content_size.height)  # 1: the picture's margin
+        if size[0] < PICTURE_WIDTH:
+            size = (0, 0)
+        if size != self._picture_size:
+            self._picture_size = size
+            self.query_one("#graphics-picture").styles.width = size[0]
+            self._draw()
+
+    def _arm(self, armed: Armed | None) -> None:
+        if armed != self._armed:
+            self._armed = armed
+            self._draw()
+
+    def _wanted(self, preview: Preview) -> bool:
+        """Whether ``preview`` is of what is armed now, at the size shown now."""
+        return (preview.armed, preview.size) == (self._armed, self._picture_size)
+
+    def _current(self) -> Preview | None:
+        """The last preview, if it is still the one wanted."""
+        return self._preview if self._preview is not None and self._wanted(self._preview) else None
+
+    def _draw(self) -> None:
+        """Render the armed graphic at the panel's size, unless the last preview is of just that."""
+        if self._armed is not None and self._current() is None:
+            self._preview_worker(self._armed, self._picture_size)
+        self._show_preview()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="graphics-preview")
+    def _preview_worker(self, armed: Armed, size: Size) -> None:
+        # Pillow costs ~27 ms to import: paid here, on this thread, not by the console's start.
+        from studio.tui.widgets.graphics.picture import thumbnail
+
+        rendered: RenderedGraphic | None = None
+        picture: Text | None = None
+        problem: Exception | None = None
+        try:
+            rendered = self._render_armed(armed[0])
+            picture = thumbnail(rendered, *size) if size != (0, 0) else None
+        except Exception as error:  # a preview never takes the console down: the panel says why
+            problem = error
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Drawn(Preview(armed, size, rendered, picture, problem)))
+
+    @on(Drawn)
+    def _drawn(self, message: Drawn) -> None:
+        preview = message.preview
+        if preview.problem is not None and not isinstance(preview.problem, ControlError):
+            self.log.error("graphics preview failed", error=preview.problem)
+        if self._wanted(preview):  # else something newer is being drawn
+            self._preview, self._drawn_at = preview, time.monotonic()
+            self._show_preview()
+
+    def _show_preview(self) -> None:
+        file = self.query_one("#graphics-file", Readout)
+        picture = self.query_one("#graphics-picture", Static)
+        preview = self._current()
+        problem = preview.problem if preview else None
+        refusal = problem if isinstance(problem, ControlError) else None  # the gate: a fact not verified...
+        # A refusal's reason gets the whole width.
+        picture.display = self._armed is not None and refusal is None and self._picture_size != (0, 0)
+        if (preview.picture if preview else None) is not self._picture:
+            self._picture = preview.picture if preview else None
+            picture.update(self._picture or "")
+        if self._armed is None:
+            file.set("")
+        elif preview is None:
+            file.set(t("graphics.preview_pending"), "dim")
+        elif refusal is not None:
+            file.set(t(f"error.{refusal.code}", **refusal.params), "bold red")
+        else:
+            shown = [shown_path(preview.rendered.path)] if preview.rendered else []
+            if problem is not None:
+                shown.append(t("graphics.no_picture", error=problem))
+            file.set(" · ".join(shown), "yellow" if problem else "dim")
