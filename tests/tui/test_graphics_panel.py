@@ -107,6 +107,14 @@ def real_graphics(tmp_path: Path) -> RendererGraphics:
     return RendererGraphics(Renderer(overlays_dir(), tmp_path / "out", facts))
 
 
+def counting_app(make: Any, rundown_file: Path, tmp_path: Path) -> tuple[StudioApp, CountingGraphics]:
+    """An English console whose segments arm graphics, drawn by a renderer that counts its calls."""
+    with_graphics(rundown_file)
+    app = make("en")
+    app.controller.renderer = graphics = CountingGraphics(tmp_path)
+    return app, graphics
+
+
 def file_line(app: StudioApp) -> str:
     return str(app.screen.query_one("#graphics-file", Readout).text)
 
@@ -144,10 +152,7 @@ def test_a_refused_fact_is_shown_in_the_panel_before_the_take(
 async def test_the_preview_renders_off_air_and_only_when_the_cue_or_size_changes(
     make, settle, rundown_file: Path, tmp_path: Path
 ) -> None:
-    with_graphics(rundown_file)
-    app = make("en")
-    graphics = CountingGraphics(tmp_path)
-    app.controller.renderer = graphics
+    app, graphics = counting_app(make, rundown_file, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await take_the_opening(pilot, settle)
         picture = str(app.screen.query_one("#graphics-picture", Static).render())
@@ -182,10 +187,7 @@ async def test_an_unreadable_file_still_shows_its_path(make, settle, rundown_fil
 async def test_a_fact_withdrawn_while_armed_shows_in_the_preview_within_seconds(
     make, settle, rundown_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with_graphics(rundown_file)
-    app = make("en")
-    graphics = CountingGraphics(tmp_path)
-    app.controller.renderer = graphics
+    app, graphics = counting_app(make, rundown_file, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await take_the_opening(pilot, settle)
         assert graphics.calls == 1 and "▀" in str(app.screen.query_one("#graphics-picture", Static).render())
