@@ -81,27 +81,31 @@ def on_air_times(desk: DeskStore) -> dict[int, list[OnAir]]:
     times: dict[int, list[OnAir]] = {}
     for show_id in shows:
         open_: dict[int, OnAir] = {}
+
+        def close(ending: Iterable[int], at: datetime) -> None:
+            for fact_id in list(ending):
+                shown = open_.pop(fact_id)
+                times.setdefault(fact_id, []).append(OnAir(shown.show_id, shown.on, at, shown.by, shown.template))
+
         for event in reader.events(show_id):
             if event.action not in (ON, OFF):
                 continue
             named = fact_ids(event.detail)
             template = event.detail.get("template") if isinstance(event.detail, dict) else None
             if event.action == ON:
+                # One graphic per template is on air: a new one replaces the last without a graphic_off.
+                close([i for i, shown in open_.items() if template and shown.template == template and i not in named],
+                      event.at)
                 for fact_id in sorted(named):
                     if fact_id not in open_:
                         open_[fact_id] = OnAir(show_id, event.at, None, event.who, template)
                 continue
             if named:
-                ending = [i for i in named if i in open_]
+                close([i for i in named if i in open_], event.at)
             elif template is not None:
-                ending = [i for i, shown in open_.items() if shown.template == template]
+                close([i for i, shown in open_.items() if shown.template == template], event.at)
             else:
-                ending = list(open_)
-            for fact_id in ending:
-                shown = open_.pop(fact_id)
-                times.setdefault(fact_id, []).append(
-                    OnAir(shown.show_id, shown.on, event.at, shown.by, shown.template)
-                )
+                close(open_, event.at)
         for fact_id, shown in open_.items():
             times.setdefault(fact_id, []).append(shown)
     for entries in times.values():

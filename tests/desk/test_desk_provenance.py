@@ -84,6 +84,24 @@ def test_on_air_times_come_from_the_event_log(desk, facts) -> None:
     assert [e["off"] for e in records[third.id]["on_air"]] == [(T0 + timedelta(minutes=6)).isoformat()]
 
 
+def test_a_graphic_replaced_without_a_clear_ends_its_facts_time_on_air(desk, facts) -> None:
+    first, _, third = facts
+    log_graphics(
+        desk,
+        (0, "graphic_on", {"template": "fact-card", "fact_id": first.id}),
+        (4, "graphic_on", {"template": "fact-card", "fact_id": third.id}),  # the next card, no clear between
+        (7, "graphic_on", {"template": "fact-card", "fact_id": third.id}),  # the same fact again: still on
+        (9, "graphic_off", {"template": "fact-card"}),
+    )
+    records = {r["fact_id"]: r for r in json.loads(export(desk, "json"))}
+    assert [(e["on"], e["off"]) for e in records[first.id]["on_air"]] == [
+        (T0.isoformat(), (T0 + timedelta(minutes=4)).isoformat())
+    ]
+    assert [(e["on"], e["off"]) for e in records[third.id]["on_air"]] == [
+        ((T0 + timedelta(minutes=4)).isoformat(), (T0 + timedelta(minutes=9)).isoformat())
+    ]
+
+
 def test_all_lists_every_fact_with_its_history(desk, facts) -> None:
     records = json.loads(export(desk, "json", every_fact=True))
     assert [r["fact_id"] for r in records] == [f.id for f in facts]
