@@ -303,13 +303,13 @@ def _run(args: argparse.Namespace) -> int:
 def _obs_setup(args: argparse.Namespace) -> int:
     from studio.obs.cli import obs_setup_command  # obsws-python is imported only for OBS commands
 
-    return obs_setup_command(args, _config(args))
+    return obs_setup_command(args, _config(args), language=diagnostics_language(args))
 
 
 def _obs_check(args: argparse.Namespace) -> int:
     from studio.obs.cli import obs_check_command
 
-    return obs_check_command(args, _config(args))
+    return obs_check_command(args, _config(args), language=diagnostics_language(args))
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -376,7 +376,7 @@ def _youtube(args: argparse.Namespace) -> int:
         # What to do, in the user's language; YouTube's own step and reason in English beside it.
         raise UsageError(Msg("youtube.cli_error", summary=Msg(f"youtube.error.{error.code}"), detail=str(error))) from None
     except ObsError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(error.message) from None  # redacted in every language
 
 
 def _desk(args: argparse.Namespace):  # -> (Config, DeskStore)
@@ -447,7 +447,9 @@ def _render(args: argparse.Namespace) -> int:
     config, desk = _desk(args)
     day = _load(args.rundown).show.date
     facts = GraphicsFacts(desk, day, config.station.zone)
-    return render_command(args.template, args.data, args.fact, args.out, facts, zone=config.station.zone)
+    return render_command(
+        args.template, args.data, args.fact, args.out, facts, zone=config.station.zone, language=diagnostics_language(args)
+    )
 
 
 def _locate(args: argparse.Namespace) -> int:

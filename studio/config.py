@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from studio.i18n import Msg
 from studio.rundown.load import Clock, Zone
 from studio.settings_file import read_settings
 
@@ -146,7 +147,7 @@ class Config(_Section):
     def _keys_look_like_keys(cls, keymap: dict[str, str]) -> dict[str, str]:
         for binding, keys in keymap.items():
             if any(not key.strip() for key in keys.split(",")):
-                raise ValueError(f"{binding!r}: empty key in {keys!r}")
+                raise ValueError(Msg("diag.config.empty_key", binding=repr(binding), keys=repr(keys)))
         return keymap
 
 

@@ -25,6 +25,7 @@ from pydantic import (
 
 from studio.desk.model import ReportKind
 from studio.desk.text import name_key
+from studio.i18n import Msg
 from studio.regions import regions
 from studio.settings_file import read_settings
 
@@ -35,13 +36,15 @@ def _zone(value: Any) -> ZoneInfo:
     try:
         return ZoneInfo(str(value))
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r}; for Kazakhstan use \"Asia/Almaty\"") from None
+        raise ValueError(Msg("diag.mapping.zone", value=repr(value))) from None
 
 
 def _region_id(value: str) -> str:
     if value not in regions():
         close = difflib.get_close_matches(value, list(regions()), n=1)
-        raise ValueError(f"{value!r} is not a region id" + (f"; did you mean {close[0]!r}?" if close else ""))
+        if close:
+            raise ValueError(Msg("diag.mapping.region_guess", value=repr(value), guess=repr(close[0])))
+        raise ValueError(Msg("diag.mapping.region", value=repr(value)))
     return value
 
 
@@ -88,7 +91,7 @@ class Mapping(_Strict):
         try:
             codecs.lookup(value)
         except LookupError:
-            raise ValueError(f"unknown encoding {value!r}") from None
+            raise ValueError(Msg("diag.mapping.encoding", value=repr(value))) from None
         return value
 
     def region_lookup(self) -> dict[str, str]:

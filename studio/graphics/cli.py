@@ -24,6 +24,7 @@ from studio.graphics.output import write
 from studio.graphics.render import draw, prepare
 from studio.graphics.resolve import ZONE
 from studio.graphics.template import Template, load_template
+from studio.i18n import FALLBACK, Msg
 from studio.tomlpos import TomlLocator
 
 
@@ -32,8 +33,9 @@ def _template(name: str, overlays: Path) -> Template:
         return load_template(Path(name))
     path = overlays / f"{name}.toml"
     if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in overlays.glob("*.toml"))) or "(none)"
-        raise GraphicsError(name, f"no template {path}", f"templates: {known}")
+        known = ", ".join(sorted(p.stem for p in overlays.glob("*.toml"))) or Msg("diag.template.none")
+        raise GraphicsError(name, Msg("diag.graphics.no_template", path=str(path)),
+                            Msg("diag.graphics.hint.templates", known=known))
     return load_template(path)
 
 
@@ -41,30 +43,31 @@ def _read_data(path: Path) -> tuple[dict[str, Any], str]:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise DiagnosticsError([Diagnostic(path, 1, 0, f"cannot read the data file: {error}", "check the path")]) from None
+        message = Msg("diag.unreadable", what=Msg("diag.what.data_file"), reason=str(error))
+        raise DiagnosticsError([Diagnostic(path, 1, 0, message, Msg("diag.hint.check_path"))]) from None
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise DiagnosticsError([Diagnostic(path, error.lineno, error.colno, f"JSON syntax: {error.msg}",
-                                               "fix the syntax at this place")]) from None
+            raise DiagnosticsError([Diagnostic(path, error.lineno, error.colno, Msg("diag.json_syntax", detail=error.msg),
+                                               Msg("diag.hint.json_syntax"))]) from None
     else:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise DiagnosticsError([toml_syntax_error(path, error)]) from None
     if not isinstance(data, dict):
-        raise DiagnosticsError([Diagnostic(path, 1, 0, "the data is not a table of fields",
-                                           'write one line per field, e.g. name = "Дана Ким"')])
+        raise DiagnosticsError([Diagnostic(path, 1, 0, Msg("diag.graphics.data_not_table"),
+                                           Msg("diag.graphics.hint.data_not_table"))])
     return data, text
 
 
 def _fact_field(template: Template) -> str:
     names = [n for n, spec in template.fields.items() if spec.type in ("fact", "debunk")]
     if len(names) != 1:
-        raise GraphicsError(template.name, "--fact names the fact of a fact or debunk card; this template "
-                            + ("takes none" if not names else f"takes several ({', '.join(names)})"),
-                            "give the data with --data instead")
+        message = (Msg("diag.graphics.fact_none") if not names
+                   else Msg("diag.graphics.fact_several", fields=", ".join(names)))
+        raise GraphicsError(template.name, message, Msg("diag.graphics.hint.fact_field"))
     return names[0]
 
 
@@ -80,8 +83,10 @@ def render_command(
     now: datetime | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    language: str = FALLBACK,
 ) -> int:
-    """Render one graphic; print where it went. Exit status: 0, or 2 with the reason on stderr."""
+    """Render one graphic; print where it went. Exit status: 0, or 2 with the reason on stderr,
+    in ``language`` (kk, ru, en: studio's ``--lang``...)."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     text = ""
@@ -94,26 +99,27 @@ def render_command(
         if fact_id is not None:
             name = _fact_field(loaded)
             if name in data:
-                raise GraphicsError(loaded.name, f"the fact is given twice: --fact and '{name}' in {data_path}",
-                                    "give it once")
+                raise GraphicsError(loaded.name, Msg("diag.graphics.fact_twice", field=name, path=str(data_path)),
+                                    Msg("diag.graphics.hint.fact_twice"))
             data[name] = fact_id
         if out is not None and Path(out).suffix.lower() != ".png":
-            raise GraphicsError(loaded.name, f"--out {out} is not a .png file", "write --out NAME.png")
+            raise GraphicsError(loaded.name, Msg("diag.graphics.out_not_png", out=str(out)),
+                                Msg("diag.graphics.hint.out_not_png"))
         try:
             prepared = prepare(loaded, data, fact_source, now=now, zone=zone)
         except DataError as error:
             if data_path is not None and text and error.field in data and not str(data_path).endswith(".json"):
                 line, column = TomlLocator(text).find((error.field,))
-                raise DiagnosticsError([Diagnostic(Path(data_path), line, column,
-                                                   f"{loaded.name}: {error.message}", error.hint)]) from None
+                message = Msg("diag.graphics.in_template", template=loaded.name, message=error.message)
+                raise DiagnosticsError([Diagnostic(Path(data_path), line, column, message, error.hint)]) from None
             raise
         rendered = draw(prepared)
         written = write(rendered, folder / "out", path=Path(out) if out is not None else None)
     except DiagnosticsError as error:
-        print(error, file=stderr)
+        print(error.render(language), file=stderr)
         return 2
     except GraphicsError as error:
-        print(f"studio: error: {error}", file=stderr)
+        print(f"studio: error: {error.render(language)}", file=stderr)
         return 2
     p = written.placement
     print(f"wrote {written.png} ({p.width}x{p.height} at x={p.x}, y={p.y}); record: {written.sidecar}", file=stdout)

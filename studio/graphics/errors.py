@@ -4,9 +4,15 @@ Template files that are broken raise :class:`studio.diagnostics.DiagnosticsError
 (file, line, what to fix). Everything refused at render time raises a
 :class:`GraphicsError`: the graphic does not reach air, and the message says
 which template, which field and what to do.
+
+Messages and hints are ``studio.i18n.Msg`` where studio says them itself (as a
+``str``, the English text); ``render(language)`` says the error in Kazakh,
+Russian or English. Texts from elsewhere (a library's reason) stay as they are.
 """
 
 from __future__ import annotations
+
+from studio.i18n import FALLBACK, Msg, render
 
 
 class GraphicsError(Exception):
@@ -16,8 +22,12 @@ class GraphicsError(Exception):
         self.template = template
         self.message = message
         self.hint = hint
-        text = f"{template}: {message}"
-        super().__init__(f"{text}\n  hint: {hint}" if hint else text)
+        super().__init__(self.render(FALLBACK))
+
+    def render(self, language: str = FALLBACK) -> str:
+        """``TEMPLATE: MESSAGE`` (and ``  hint: HINT``) in ``language``; ``hint:`` stays as it is."""
+        text = f"{self.template}: {render(self.message, language)}"
+        return f"{text}\n  hint: {render(self.hint, language)}" if self.hint else text
 
 
 class DataError(GraphicsError):
@@ -25,7 +35,7 @@ class DataError(GraphicsError):
 
     def __init__(self, template: str, field: str, message: str, hint: str = "") -> None:
         self.field = field
-        super().__init__(template, f"field '{field}': {message}", hint)
+        super().__init__(template, Msg("diag.graphics.in_field", field=field, message=message), hint)
 
 
 class TextRejected(DataError):
@@ -41,7 +51,7 @@ class TextDoesNotFit(GraphicsError):
 
     def __init__(self, template: str, box: str, message: str, hint: str) -> None:
         self.box = box
-        super().__init__(template, f"box '{box}': {message}", hint)
+        super().__init__(template, Msg("diag.graphics.in_box", box=box, message=message), hint)
 
 
 class FactRefused(GraphicsError):

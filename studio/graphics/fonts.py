@@ -24,6 +24,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from studio.i18n import Msg
+
 # The nine Kazakh letters beyond Russian, upper and lower case.
 KAZAKH_CYRILLIC = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
 RUSSIAN_CYRILLIC = "".join(chr(c) for c in range(ord("А"), ord("я") + 1)) + "Ёё"
@@ -61,8 +63,7 @@ def font_file(path: Path) -> FontFile:
     try:
         from fontTools.ttLib import TTFont, TTLibError  # 30 ms import; needed only when a template loads
     except ImportError:
-        raise ValueError("fontTools is not installed (pip install fonttools): it reads which letters "
-                         "a font covers, so a missing glyph fails here and not on air") from None
+        raise ValueError(Msg("diag.font.no_fonttools")) from None
 
     data = path.read_bytes()
     try:
@@ -73,14 +74,13 @@ def font_file(path: Path) -> FontFile:
             cap = getattr(os2, "sCapHeight", 0) or 0.7 * em
             kern = "kern" in font
     except (TTLibError, AssertionError, KeyError, ValueError, EOFError, OSError, IndexError) as error:
-        raise ValueError(f"not a TrueType/OpenType font ({type(error).__name__}: {error})") from None
+        raise ValueError(Msg("diag.font.not_a_font", detail=f"{type(error).__name__}: {error}")) from None
     except Exception as error:  # fontTools raises struct.error and others on garbage: all mean "not a font"
-        raise ValueError(f"not a TrueType/OpenType font ({type(error).__name__}: {error})") from None
+        raise ValueError(Msg("diag.font.not_a_font", detail=f"{type(error).__name__}: {error}")) from None
     if cmap is None:
-        raise ValueError("the font has no Unicode character map")
+        raise ValueError(Msg("diag.font.no_cmap"))
     if kern:
-        raise ValueError("it has a legacy 'kern' table, which studio's letter-by-letter text would not apply "
-                         "(fontTools: del font['kern'], or a font that kerns through GPOS only, as Noto Sans does)")
+        raise ValueError(Msg("diag.font.kern"))
     return FontFile(path, hashlib.sha256(data).hexdigest(), frozenset(cmap), cap / em)
 
 

@@ -40,6 +40,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Container
 
+from studio.i18n import Msg
+
 HARD_LIMIT = 1000  # no field on any template may allow more than this
 
 LANGUAGES = {
@@ -52,18 +54,18 @@ LANGUAGES = {
 _KEEP_SPACES = {"\u00a0", "\u202f"}  # no-break space, narrow no-break space
 _WHITESPACE_CONTROLS = {"\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85"}
 
-_NAMED = {
-    **{chr(c): "a bidi control that can reorder text on screen" for c in range(0x202A, 0x202F)},
-    **{chr(c): "a bidi isolate that can reorder text on screen" for c in range(0x2066, 0x206A)},
-    "\u200e": "a bidi mark", "\u200f": "a bidi mark", "\u061c": "a bidi mark",
-    "\u200b": "an invisible zero-width character", "\u200c": "an invisible zero-width character",
-    "\u200d": "an invisible zero-width character", "\u2060": "an invisible zero-width character",
-    "\ufeff": "an invisible byte-order mark", "\u00ad": "an invisible soft hyphen",
+_NAMED = {  # what each refused character is: catalogue diag.text.char.<name>
+    **{chr(c): "bidi_control" for c in range(0x202A, 0x202F)},
+    **{chr(c): "bidi_isolate" for c in range(0x2066, 0x206A)},
+    "\u200e": "bidi_mark", "\u200f": "bidi_mark", "\u061c": "bidi_mark",
+    "\u200b": "zero_width", "\u200c": "zero_width", "\u200d": "zero_width", "\u2060": "zero_width",
+    "\ufeff": "byte_order_mark", "\u00ad": "soft_hyphen",
 }
+_CATEGORIES = {"Cc": "control", "Cf": "format", "Co": "private_use", "Cn": "unassigned", "Cs": "surrogate"}
 
 
 class Rejection(ValueError):
-    """Why a text was refused, with what to do about it."""
+    """Why a text was refused, with what to do about it (Msgs: English as a ``str``)."""
 
     def __init__(self, message: str, hint: str) -> None:
         super().__init__(message)
@@ -90,12 +92,11 @@ def _script(char: str) -> str:
 def clean(value: object, *, max_length: int, language: str = "any", covered: Container[int] | None = None) -> str:
     """Return ``value`` normalised for air, or raise :class:`Rejection`."""
     if not isinstance(value, str):
-        raise Rejection(f"expected text, got {type(value).__name__}", "write the value as a quoted string")
+        raise Rejection(Msg("diag.text.not_text", type=type(value).__name__), Msg("diag.text.hint.not_text"))
     limit = min(max_length, HARD_LIMIT)
     if len(value) > 4 * limit + 64:  # far too long: refuse before normalising or scanning
         raise Rejection(
-            f"{len(value)} characters; this field allows at most {limit}",
-            "shorten the text; long statements belong in the presenter's script, not on a graphic",
+            Msg("diag.text.too_long", length=len(value), limit=limit), Msg("diag.text.hint.far_too_long")
         )
     text = unicodedata.normalize("NFC", value)
     out: list[str] = []
@@ -105,36 +106,26 @@ def clean(value: object, *, max_length: int, language: str = "any", covered: Con
             out.append(" ")
             continue
         if category[0] == "C":
-            what = _NAMED.get(char) or {
-                "Cc": "a control character",
-                "Cf": "an invisible format character",
-                "Co": "a private-use character",
-                "Cn": "an unassigned code point",
-                "Cs": "a lone surrogate",
-            }[category]
+            what = Msg(f"diag.text.char.{_NAMED.get(char) or _CATEGORIES[category]}")
             raise Rejection(
-                f"contains {describe(char)}, {what}, at character {position}",
-                "remove it at the source and enter the text again; on-air text is refused, never silently altered",
+                Msg("diag.text.invisible", char=describe(char), what=what, position=position),
+                Msg("diag.text.hint.invisible"),
             )
         if category[0] == "M":
             raise Rejection(
-                f"contains the combining mark {describe(char)} at character {position}",
-                "type the letter as one precomposed character (e.g. Ә, not А + mark); stacked marks are refused",
+                Msg("diag.text.combining", char=describe(char), position=position), Msg("diag.text.hint.combining")
             )
         out.append(char)
     text = " ".join(part for part in "".join(out).split(" ") if part)  # split(" "): keep no-break spaces
     if len(text) > limit:
-        raise Rejection(
-            f"{len(text)} characters; this field allows at most {limit}",
-            "shorten the text; a graphic is read in seconds",
-        )
+        raise Rejection(Msg("diag.text.too_long", length=len(text), limit=limit), Msg("diag.text.hint.too_long"))
     _check_words(text, language)
     if covered is not None:
         for position, char in enumerate(text, start=1):
             if char != " " and ord(char) not in covered:
                 raise Rejection(
-                    f"the font has no glyph for {describe(char)} ('{char}') at character {position}; it would print as a box",
-                    "replace the character, or use a template whose font covers it",
+                    Msg("diag.text.no_glyph", char=describe(char), letter=char, position=position),
+                    Msg("diag.text.hint.no_glyph"),
                 )
     return text
 
@@ -150,15 +141,16 @@ def _check_words(text: str, language: str) -> None:
             joined = "".join(word)
             if "Latin" in scripts and "Cyrillic" in scripts:
                 latin = "".join(c for c in joined if _script(c) == "Latin")
-                raise Rejection(
-                    f"the word '{joined}' mixes Latin and Cyrillic letters (Latin: '{latin}')",
-                    "retype the word in one alphabet; look-alike letters (А/A, О/O, С/C, Қ/K) are a keyboard-layout slip",
-                )
+                raise Rejection(Msg("diag.text.mixed", word=joined, latin=latin), Msg("diag.text.hint.mixed"))
             allowed = {"kk": {"Cyrillic", "Latin"}, "ru": {"Cyrillic", "Latin"}, "kk-latn": {"Latin"}}.get(language)
             if allowed is not None and not scripts <= allowed:
+                said = [Msg(f"diag.text.script.{name.lower()}") for name in sorted(scripts - allowed)]
+                scripts_said = said[0]
+                for more in said[1:]:
+                    scripts_said = Msg("diag.text.list", first=scripts_said, more=more)
                 raise Rejection(
-                    f"the word '{joined}' has {', '.join(sorted(scripts - allowed))} letters; "
-                    f"this field is {LANGUAGES[language]}",
-                    "write the text in the field's language",
+                    Msg("diag.text.wrong_script", word=joined, scripts=scripts_said,
+                        language=Msg(f"diag.text.language.{language.replace('-', '_')}")),
+                    Msg("diag.text.hint.wrong_script"),
                 )
             word = []

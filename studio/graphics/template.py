@@ -39,9 +39,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from studio.diagnostics import Diagnostic, DiagnosticsError, toml_syntax_error
+from studio.diagnostics import Diagnostic, DiagnosticsError, toml_syntax_error, validation_message
 from studio.graphics.fonts import REQUIRED, FontFile, font_file
 from studio.graphics.sanitize import HARD_LIMIT, Rejection, clean
+from studio.i18n import Msg
 from studio.graphics.schema import (
     ATTRIBUTES,
     BOX_KINDS,
@@ -64,19 +65,21 @@ from studio.graphics.schema import (
 from studio.tomlpos import KeyPath, TomlLocator
 
 
-_HINTS = {
-    "version": "write version = 1 and raise it when the look changes",
-    "canvas": "canvas = { width = 1920, height = 1080 }",
-    "safe": "safe = { x = 96, y = 54, width = 1728, height = 972 } (90% title-safe)",
-    "region": "region = { x = ..., y = ..., width = ..., height = ... } inside the canvas",
-    "fonts": 'fonts = { bold = "NotoSans-Bold.ttf" } naming files in overlays/fonts/',
-    "box": 'add [[box]] tables with kind = "rect", "text" or "turnout-table"',
-    "type": "type is one of: " + ", ".join(ATTRIBUTES),
-    "language": "language is one of: kk, ru, kk-latn, any",
-    "kind": "kind is one of: " + ", ".join(BOX_KINDS),
-    "align": "align is left, center or right",
-    "valign": "valign is top, middle or bottom",
-}
+_HINTED = ("version", "canvas", "safe", "region", "fonts", "box", "type", "language", "kind", "align", "valign")
+"""Keys whose problems get a hint: catalogue ``diag.template.hint.<key>``."""
+
+
+def _hint(key: str) -> Msg:
+    if key == "type":
+        return Msg("diag.template.hint.type", types=", ".join(ATTRIBUTES))
+    if key == "kind":
+        return Msg("diag.template.hint.kind", kinds=", ".join(BOX_KINDS))
+    return Msg(f"diag.template.hint.{key}")
+
+
+def _in(name: str, message: Msg) -> Msg:
+    """``NAME: MESSAGE``: a problem of one key, field or box."""
+    return Msg("diag.setting", name=name, message=message)
 
 
 @dataclass(frozen=True)
@@ -117,10 +120,12 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def _nearest(word: str, known: list[str]) -> str:
+def _nearest(word: str, known: list[str]) -> Msg:
     close = difflib.get_close_matches(word, known, n=1)
-    suggestion = f"did you mean '{close[0]}'? " if close else ""
-    return f"{suggestion}known: {', '.join(known) or '(none)'}"
+    listed = ", ".join(known) or Msg("diag.template.none")
+    if close:
+        return Msg("diag.template.hint.did_you_mean", word=close[0], known=listed)
+    return Msg("diag.template.hint.known", known=listed)
 
 
 class _Loader:
@@ -130,7 +135,7 @@ class _Loader:
         self.locator = TomlLocator(text)
         self.diagnostics: list[Diagnostic] = []
 
-    def error(self, where: KeyPath, message: str, hint: str = "") -> None:
+    def error(self, where: KeyPath, message: Msg, hint: str = "") -> None:
         line, column = self.locator.find(where)
         self.diagnostics.append(Diagnostic(self.path, line, column, message, hint))
 
@@ -138,13 +143,12 @@ class _Loader:
         for problem in error.errors():
             where = base + tuple(problem["loc"])
             names = ".".join(str(p) for p in where) or "file"
-            message = problem["msg"].removeprefix("Value error, ")
-            hint = next((_HINTS[str(p)] for p in reversed(where) if str(p) in _HINTS), "")
+            hint: str = next((_hint(str(p)) for p in reversed(where) if str(p) in _HINTED), "")
             if problem["type"] == "extra_forbidden":
-                message, hint = "unknown key", _nearest(str(where[-1]), known)
-            elif problem["type"] == "missing":
-                message = "is missing"
-            self.error(where, f"{names}: {message}", hint)
+                message, hint = Msg("diag.value.extra_forbidden"), _nearest(str(where[-1]), known)
+            else:
+                message = validation_message(problem)
+            self.error(where, _in(names, message), hint)
 
     def load(self) -> Template | None:
         try:
@@ -154,8 +158,7 @@ class _Loader:
             return None
         name = self.path.stem
         if not NAME.match(name):
-            self.error((), f"template name '{name}' (the file name) is not lower-case letters, digits and '-'",
-                       "rename the file, e.g. lower-third.toml")
+            self.error((), Msg("diag.template.bad_name", name=name), Msg("diag.template.hint.rename_file"))
         try:
             top = TemplateIn.model_validate(raw)
         except ValidationError as error:
@@ -168,10 +171,10 @@ class _Loader:
         safe = top.safe or default_safe(top.canvas)
         canvas_area = Area(x=0, y=0, width=top.canvas.width, height=top.canvas.height)
         if not canvas_area.contains(top.region):
-            self.error(("region",), "the region reaches outside the canvas",
-                       f"keep x + width <= {top.canvas.width} and y + height <= {top.canvas.height}")
+            self.error(("region",), Msg("diag.template.region_outside"),
+                       Msg("diag.template.hint.inside_canvas", width=top.canvas.width, height=top.canvas.height))
         if not canvas_area.contains(safe):
-            self.error(("safe",), "the safe area reaches outside the canvas", _HINTS["safe"])
+            self.error(("safe",), Msg("diag.template.safe_outside"), _hint("safe"))
         colors = self._colors(top.colors)
         fonts = self._fonts(top.fonts)
         placeholders = self._check_boxes(boxes, fields, colors, fonts, top.region, safe)
@@ -194,24 +197,26 @@ class _Loader:
         for name, body in raw.items():
             where: KeyPath = ("fields", name)
             if not re.match(r"^[a-z][a-z0-9_]*$", name):
-                self.error(where, f"field name '{name}' is not lower-case letters, digits and '_'",
-                           "rename the field, e.g. [fields.role]")
+                self.error(where, Msg("diag.template.bad_field_name", name=name), Msg("diag.template.hint.rename_field"))
                 continue
             try:
                 spec = FieldSpec.model_validate(body)
             except ValidationError as error:
                 self.validation(where, error, list(FieldSpec.model_fields))
                 continue
+            label = f"fields.{name}"
             if spec.type == "choice" and not spec.choices:
-                self.error(where, f"fields.{name}: a choice field needs choices", 'write choices = ["kk", "ru"]')
+                self.error(where, _in(label, Msg("diag.template.choice_needs_choices")),
+                           Msg("diag.template.hint.write_choices"))
             if spec.choices and spec.type != "choice":
-                self.error(where + ("choices",), f"fields.{name}: only a choice field has choices", "remove choices")
+                self.error(where + ("choices",), _in(label, Msg("diag.template.choices_not_choice")),
+                           Msg("diag.template.hint.remove_choices"))
             if spec.default is not None and spec.choices and spec.default not in spec.choices:
-                self.error(where + ("default",), f"fields.{name}: default '{spec.default}' is not one of the choices",
-                           f"choose one of: {', '.join(spec.choices)}")
+                self.error(where + ("default",), _in(label, Msg("diag.template.default_not_choice", default=spec.default)),
+                           Msg("diag.template.hint.choose_one", choices=", ".join(spec.choices)))
             if spec.default is not None and spec.type in GATED_TYPES:
-                self.error(where + ("default",), f"fields.{name}: a {spec.type} field cannot have a default",
-                           "facts are named by the producer at air time, never assumed")
+                self.error(where + ("default",), _in(label, Msg("diag.template.gated_default", type=spec.type)),
+                           Msg("diag.template.hint.gated_default"))
             fields[name] = spec
         return fields
 
@@ -222,7 +227,8 @@ class _Loader:
             kind = body.get("kind") if isinstance(body, dict) else None
             model = BOX_KINDS.get(kind) if isinstance(kind, str) else None
             if model is None:
-                self.error(where + ("kind",), f"box {index + 1}: kind {kind!r} is not known", _HINTS["kind"])
+                self.error(where + ("kind",), _in(Msg("diag.template.box", number=index + 1),
+                                                  Msg("diag.template.unknown_kind", kind=repr(kind))), _hint("kind"))
                 continue
             try:
                 boxes.append((index, model.model_validate(body)))  # type: ignore[arg-type]
@@ -235,8 +241,8 @@ class _Loader:
         for name, value in raw.items():
             parsed = parse_colour(value)
             if parsed is None:
-                self.error(("colors", name), f"colors.{name}: {value!r} is not a colour",
-                           'write "#RRGGBB" or "#RRGGBBAA" (AA = opacity, FF opaque)')
+                self.error(("colors", name), _in(f"colors.{name}", Msg("diag.template.not_colour", value=repr(value))),
+                           Msg("diag.template.hint.colour"))
             else:
                 colors[name] = parsed
         return colors
@@ -247,37 +253,40 @@ class _Loader:
         fonts: dict[str, FontFile] = {}
         for name, filename in raw.items():
             where: KeyPath = ("fonts", name)
+            label = f"fonts.{name}"
             if "/" in filename or "\\" in filename or filename.startswith("."):
-                self.error(where, f"fonts.{name}: '{filename}' must be a file name in {folder}",
-                           f"bundled fonts: {', '.join(available)}")
+                self.error(where, _in(label, Msg("diag.template.font_not_a_name", file=filename, folder=str(folder))),
+                           Msg("diag.template.hint.bundled_fonts", fonts=", ".join(available)))
                 continue
             path = folder / filename
             if not path.is_file():
-                self.error(where, f"fonts.{name}: font file {path} not found",
-                           f"put the font (with its licence) in {folder}/ or name one that is there; "
-                           + _nearest(filename, available))
+                self.error(where, _in(label, Msg("diag.template.font_not_found", path=str(path))),
+                           Msg("diag.template.hint.font_not_found", folder=str(folder),
+                               nearest=_nearest(filename, available)))
                 continue
             try:
                 font = font_file(path)
             except (OSError, ValueError) as error:
-                self.error(where, f"fonts.{name}: cannot read {path}: {error}", "replace the file with a working .ttf")
+                reason = error.args[0] if isinstance(error, ValueError) and error.args and isinstance(
+                    error.args[0], Msg) else str(error)
+                self.error(where, _in(label, Msg("diag.template.font_unreadable", path=str(path), reason=reason)),
+                           Msg("diag.template.hint.font_unreadable"))
                 continue
             missing = font.missing(REQUIRED)
             if missing:
-                self.error(where, f"fonts.{name}: {filename} has no glyphs for {missing!r}; they would print as boxes",
-                           "use a font that covers Kazakh Cyrillic, Russian and Kazakh Latin (Noto Sans does)")
+                self.error(where, _in(label, Msg("diag.template.font_glyphs", file=filename, missing=repr(missing))),
+                           Msg("diag.template.hint.font_glyphs"))
                 continue
             fonts[name] = font
         return fonts
 
     def _colour_ref(self, where: KeyPath, ref: str, colors: dict[str, RGBA]) -> None:
         if ref not in colors and parse_colour(ref) is None:
-            self.error(where, f"colour '{ref}' is not defined in [colors] nor a #RRGGBB value",
-                       _nearest(ref, sorted(colors)))
+            self.error(where, Msg("diag.template.colour_undefined", ref=ref), _nearest(ref, sorted(colors)))
 
     def _font_ref(self, where: KeyPath, ref: str, fonts: dict[str, FontFile], declared: list[str]) -> FontFile | None:
         if ref not in declared:
-            self.error(where, f"font '{ref}' is not declared in [fonts]", _nearest(ref, declared))
+            self.error(where, Msg("diag.template.font_undeclared", ref=ref), _nearest(ref, declared))
         return fonts.get(ref)
 
     def _check_boxes(
@@ -290,42 +299,46 @@ class _Loader:
         placeholders: dict[int, tuple[tuple[str, str], ...]] = {}
         for position, (index, box) in enumerate(boxes):
             where: KeyPath = ("box", index)
-            label = f"box {index + 1}" + (f" '{box.id}'" if box.id else "")
+            label = (Msg("diag.template.box_id", number=index + 1, id=box.id) if box.id
+                     else Msg("diag.template.box", number=index + 1))
             if box.id:
                 if box.id in seen:
-                    self.error(where + ("id",), f"{label}: the id is used twice", "give every box its own id")
+                    self.error(where + ("id",), _in(label, Msg("diag.template.id_twice")), Msg("diag.template.hint.id_twice"))
                 seen.add(box.id)
             if not region.contains(box):
-                self.error(where, f"{label}: reaches outside the region {region.x},{region.y} "
-                           f"{region.width}x{region.height}", "move or shrink the box, or enlarge [region]")
+                self.error(where, _in(label, Msg("diag.template.outside_region", x=region.x, y=region.y,
+                                                 width=region.width, height=region.height)),
+                           Msg("diag.template.hint.outside_region"))
             if isinstance(box, RectBox):
                 self._colour_ref(where + ("fill",), box.fill, colors)
                 if box.when is not None and box.when not in fields:
-                    self.error(where + ("when",), f"{label}: when = '{box.when}' names no field",
+                    self.error(where + ("when",), _in(label, Msg("diag.template.when_no_field", when=box.when)),
                                _nearest(box.when, sorted(fields)))
                 continue
             if not safe.contains(box):
-                self.error(where, f"{label}: text reaches outside the title-safe area "
-                           f"({safe.x},{safe.y} to {safe.right},{safe.bottom})",
-                           "text must stay inside [safe]; only plain rectangles may bleed to the edge")
+                self.error(where, _in(label, Msg("diag.template.outside_safe", x=safe.x, y=safe.y, right=safe.right,
+                                                 bottom=safe.bottom)),
+                           Msg("diag.template.hint.outside_safe"))
             smallest = box.smallest
             if smallest > box.size:
-                self.error(where + ("min_size",), f"{label}: min_size {smallest} is larger than size {box.size}",
-                           "min_size is how far the text may shrink; make it <= size")
+                self.error(where + ("min_size",), _in(label, Msg("diag.template.min_size_larger", min_size=smallest,
+                                                                 size=box.size)),
+                           Msg("diag.template.hint.min_size_larger"))
             if smallest < MIN_TEXT_SIZE:
-                self.error(where + ("min_size",), f"{label}: min_size {smallest} px is not legible on air",
-                           f"use at least {MIN_TEXT_SIZE} px")
+                self.error(where + ("min_size",), _in(label, Msg("diag.template.min_size_small", min_size=smallest)),
+                           Msg("diag.template.hint.min_size_small", least=MIN_TEXT_SIZE))
             if isinstance(box, TextBox):
                 self._colour_ref(where + ("color",), box.color, colors)
                 font = self._font_ref(where + ("font",), box.font, fonts, declared)
                 need = box.max_lines * round(smallest * box.line_height)
                 if box.height < need:
-                    self.error(where + ("height",), f"{label}: {box.height} px cannot hold {box.max_lines} "
-                               f"line(s) at {smallest} px", f"make height >= {need} or lower max_lines")
+                    self.error(where + ("height",), _in(label, Msg("diag.template.height_small", height=box.height,
+                                                                   lines=box.max_lines, size=smallest)),
+                               Msg("diag.template.hint.height_small", need=need))
                 for key in ("omit_if_same", "grow_into"):
                     ref = getattr(box, key)
                     if ref is not None and (ref not in ids or ref == box.id):
-                        self.error(where + (key,), f"{label}: no other text box with id '{ref}'",
+                        self.error(where + (key,), _in(label, Msg("diag.template.no_text_box", ref=ref)),
                                    _nearest(ref, sorted(ids - {box.id})))
                 placeholders[position] = self._text(where + ("text",), label, box.text, fields, font)
             else:
@@ -335,16 +348,18 @@ class _Loader:
                 self._font_ref(where + ("value_font",), box.value_font, fonts, declared)
                 spec = fields.get(box.source)
                 if spec is None or spec.type != "turnout":
-                    self.error(where + ("source",), f"{label}: source '{box.source}' is not a turnout field",
-                               "declare [fields.hour] type = \"turnout\" and write source = \"hour\"")
+                    self.error(where + ("source",), _in(label, Msg("diag.template.source_not_turnout", source=box.source)),
+                               Msg("diag.template.hint.source_not_turnout"))
                 language = box.language
                 found = PLACEHOLDER.fullmatch(language)
                 if found and not (fields.get(found[1]) and fields[found[1]].type == "choice" and not found[2]):
-                    self.error(where + ("language",), f"{label}: '{language}' does not name a choice field",
-                               'declare [fields.language] type = "choice" choices = ["kk", "ru"]')
+                    self.error(where + ("language",), _in(label, Msg("diag.template.language_not_choice",
+                                                                     language=language)),
+                               Msg("diag.template.hint.language_not_choice"))
                 elif not found and language not in ("kk", "ru"):
-                    self.error(where + ("language",), f"{label}: language '{language}' is not kk or ru",
-                               'write language = "kk", "ru" or "{language}"')
+                    self.error(where + ("language",), _in(label, Msg("diag.template.language_not_kk_ru",
+                                                                     language=language)),
+                               Msg("diag.template.hint.language_not_kk_ru"))
         return placeholders
 
     def _raw_font_names(self) -> list[str]:
@@ -355,28 +370,31 @@ class _Loader:
         return list(fonts) if isinstance(fonts, dict) else []
 
     def _text(
-        self, where: KeyPath, label: str, text: str, fields: dict[str, FieldSpec], font: FontFile | None
+        self, where: KeyPath, label: Msg, text: str, fields: dict[str, FieldSpec], font: FontFile | None
     ) -> tuple[tuple[str, str], ...]:
         used: list[tuple[str, str]] = []
         for found in PLACEHOLDER.finditer(text):
             name, attribute = found[1], found[2] or ""
             spec = fields.get(name)
             if spec is None:
-                self.error(where, f"{label}: {found[0]} names no field", _nearest(name, sorted(fields)))
+                self.error(where, _in(label, Msg("diag.template.placeholder_no_field", placeholder=found[0])),
+                           _nearest(name, sorted(fields)))
                 continue
             if attribute not in ATTRIBUTES[spec.type]:
                 options = ", ".join("{" + name + (f".{a}" if a else "") + "}" for a in ATTRIBUTES[spec.type])
-                self.error(where, f"{label}: {found[0]} is not available for a {spec.type} field",
-                           f"use one of: {options}")
+                self.error(where, _in(label, Msg("diag.template.placeholder_attribute", placeholder=found[0],
+                                                 type=spec.type)),
+                           Msg("diag.template.hint.use_one_of", options=options))
                 continue
             used.append((name, attribute))
         literal = PLACEHOLDER.sub("", text)
         if "{" in literal or "}" in literal:
-            self.error(where, f"{label}: stray brace in {text!r}", "placeholders look like {name} or {region.kk}")
+            self.error(where, _in(label, Msg("diag.template.stray_brace", text=repr(text))),
+                       Msg("diag.template.hint.stray_brace"))
         try:
             clean(literal, max_length=HARD_LIMIT, covered=font.cmap if font else None)
         except Rejection as rejection:
-            self.error(where, f"{label}: literal text {rejection.message}", rejection.hint)
+            self.error(where, _in(label, Msg("diag.template.literal_text", reason=rejection.message)), rejection.hint)
         return tuple(used)
 
     def _check_gated(self, fields: dict[str, FieldSpec]) -> None:
@@ -386,9 +404,8 @@ class _Loader:
         for name, spec in fields.items():
             if spec.type == "text":
                 self.error(("fields", name, "type"),
-                           f"fields.{name}: free text is not allowed in a template that states facts "
-                           f"(it has {', '.join(gated)})",
-                           "facts come from the verification desk by id; move free text to another template")
+                           _in(f"fields.{name}", Msg("diag.template.free_text_gated", gated=", ".join(gated))),
+                           Msg("diag.template.hint.free_text_gated"))
 
 
 def parse_template(path: Path, text: str) -> Template:
@@ -405,8 +422,8 @@ def load_template(path: Path) -> Template:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise DiagnosticsError([Diagnostic(path, 1, 0, f"cannot read the template: {error}",
-                                           "check the path; templates are overlays/NAME.toml")]) from None
+        message = Msg("diag.unreadable", what=Msg("diag.what.template"), reason=str(error))
+        raise DiagnosticsError([Diagnostic(path, 1, 0, message, Msg("diag.template.hint.unreadable"))]) from None
     return parse_template(path, text)
 
 

@@ -403,7 +403,7 @@ class ObsAdapter:
             if self._client is None:
                 last = self.last_error
                 raise (
-                    ObsError(last.kind, str(last))
+                    ObsError(last.kind, last.message)
                     if last
                     else errors.disconnected(s.host, s.port, "not connected yet")
                 )

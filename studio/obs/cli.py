@@ -5,7 +5,8 @@ inside the handler, so commands that do not talk to OBS stay light.
 
 Exit status: 0 done / nothing missing; 1 something is missing or setup could
 not fix a conflict; 2 OBS unreachable or refusing (a clear message, never a
-traceback, never the password).
+traceback, never the password). Errors and warnings are printed in ``language``
+(studio's ``--lang``, ``$STUDIO_LANG`` or the station's language; English by default).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from studio.i18n import FALLBACK, Msg
 from studio.obs.adapter import ObsAdapter, ObsSettings, ObsVersions
 from studio.obs.errors import ObsError
 
@@ -25,21 +27,22 @@ def settings_from(obs: Any) -> ObsSettings:
 
 
 def obs_setup_command(
-    args: argparse.Namespace, config: Any, *, out: TextIO | None = None, err: TextIO | None = None
+    args: argparse.Namespace, config: Any, *, out: TextIO | None = None, err: TextIO | None = None,
+    language: str = FALLBACK,
 ) -> int:
     from studio.obs.setup import setup
 
     out, err = out or sys.stdout, err or sys.stderr
-    rundown = _rundown(args.rundown, err)
+    rundown = _rundown(args.rundown, err, language)
     if rundown is None:
         return 2
-    slate = _slate_picture(args, err)
+    slate = _slate_picture(args, err, language)
     adapter = ObsAdapter(settings_from(config.obs))
     try:
         adapter.connect()
         report = setup(adapter, rundown, slate_image=slate)
     except ObsError as error:
-        return _obs_failed(error, err)
+        return _obs_failed(error, err, language)
     finally:
         adapter.close()
     print(_versions(report.versions, adapter), file=out)
@@ -58,14 +61,15 @@ def obs_setup_command(
 
 
 def obs_check_command(
-    args: argparse.Namespace, config: Any, *, out: TextIO | None = None, err: TextIO | None = None
+    args: argparse.Namespace, config: Any, *, out: TextIO | None = None, err: TextIO | None = None,
+    language: str = FALLBACK,
 ) -> int:
     from studio.obs.setup import check
 
     out, err = out or sys.stdout, err or sys.stderr
     rundown = None
     if getattr(args, "rundown", None) is not None:
-        rundown = _rundown(args.rundown, err)
+        rundown = _rundown(args.rundown, err, language)
         if rundown is None:
             return 2
     adapter = ObsAdapter(settings_from(config.obs))
@@ -73,7 +77,7 @@ def obs_check_command(
         adapter.connect()
         report = check(adapter, rundown)
     except ObsError as error:
-        return _obs_failed(error, err)
+        return _obs_failed(error, err, language)
     finally:
         adapter.close()
     print(_versions(report.versions, adapter), file=out)
@@ -98,28 +102,28 @@ def _versions(versions: ObsVersions, adapter: ObsAdapter) -> str:
     return f"OBS {versions.obs}, obs-websocket {versions.websocket} (RPC {versions.rpc}) at {s.host}:{s.port}"
 
 
-def _obs_failed(error: ObsError, err: TextIO) -> int:
-    print(f"studio: error: {error}", file=err)  # ObsError text is redacted: no password
+def _obs_failed(error: ObsError, err: TextIO, language: str) -> int:
+    print(f"studio: error: {error.render(language)}", file=err)  # ObsError text is redacted: no password
     return 2
 
 
-def _rundown(path: Path, err: TextIO) -> Any:
+def _rundown(path: Path, err: TextIO, language: str) -> Any:
     from studio.rundown.load import load_rundown
 
     if not Path(path).exists():
-        print(f"studio: error: no rundown at {path}; pass the path of a rundown file (see rundowns/)", file=err)
+        print(f"studio: error: {Msg('cli.error.no_rundown', path=str(path)).render(language)}", file=err)
         return None
     return load_rundown(Path(path))  # a broken file raises DiagnosticsError: studio's main prints it
 
 
-def _slate_picture(args: argparse.Namespace, err: TextIO) -> Path | None:
+def _slate_picture(args: argparse.Namespace, err: TextIO, language: str) -> Path | None:
     """The picture for the fallback slate: --slate, else the graphics' slate template, else none."""
     if getattr(args, "text_slate", False):
         return None
     given = getattr(args, "slate", None)
     if given is not None:
         if not Path(given).is_file():
-            print(f"studio: warning: no slate picture at {given}; the text slate stands", file=err)
+            print(f"studio: warning: {Msg('cli.warning.no_slate', path=str(given)).render(language)}", file=err)
             return None
         return Path(given).resolve()
     try:
@@ -127,5 +131,10 @@ def _slate_picture(args: argparse.Namespace, err: TextIO) -> Path | None:
 
         return Renderer().render("slate", {}).png.resolve()
     except Exception as error:  # the text slate is complete without the picture
-        print(f"studio: note: no slate picture ({type(error).__name__}: {error}); the text slate stands", file=err)
+        from studio.diagnostics import DiagnosticsError
+        from studio.graphics.errors import GraphicsError
+
+        said = error.render(language) if isinstance(error, (DiagnosticsError, GraphicsError)) else str(error)
+        detail = f"{type(error).__name__}: {said}"
+        print(f"studio: note: {Msg('cli.note.no_slate', detail=detail).render(language)}", file=err)
         return None

@@ -1,18 +1,40 @@
-"""One typed error for everything that can go wrong with OBS, worded for the operator."""
+"""One typed error for everything that can go wrong with OBS, worded for the operator.
+
+The words are a ``studio.i18n.Msg`` (``error.message``; catalogue ``obs.error.*``):
+``str(error)`` is the English text, ``error.render(language)`` says it in Kazakh
+or Russian. Every text, English or not, passes through the password redactor,
+both when the error is made and again whenever it is rendered, so it is safe to
+show and log in any language.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
+from studio.i18n import FALLBACK, Msg
 from studio.obs.redact import redact
 
 Kind = Literal["refused", "auth", "timeout", "disconnected", "request", "not_installed", "protocol"]
+
+
+class ObsMsg(Msg):
+    """A ``Msg`` whose params and every rendering pass through the password redactor."""
+
+    def __new__(cls, key: str, /, **params: Any) -> ObsMsg:
+        safe = {name: redact(value) if isinstance(value, str) and not isinstance(value, Msg) else value
+                for name, value in params.items()}
+        return super().__new__(cls, key, **safe)  # type: ignore[return-value]
+
+    def render(self, language: str = FALLBACK) -> str:
+        return redact(super().render(language))
 
 
 class ObsError(Exception):
     """An expected OBS failure: its text says what happened and what to do.
 
     The text passes through the password redactor, so it is safe to show and log.
+    ``message`` keeps it as a Msg (a plain text given by a caller becomes one too,
+    shown as it is in every language).
     """
 
     def __init__(
@@ -21,54 +43,53 @@ class ObsError(Exception):
         self.kind: Kind = kind
         self.request_type = request_type
         self.code = code
-        super().__init__(redact(message))
+        self.message: Msg = message if isinstance(message, ObsMsg) else ObsMsg(
+            message.key, **message.params) if isinstance(message, Msg) else ObsMsg("obs.error.text", text=message)
+        super().__init__(redact(str(self.message)))
+
+    def render(self, language: str = FALLBACK) -> str:
+        """The text in ``language``, redacted."""
+        return self.message.render(language)
 
     def __repr__(self) -> str:
         return f"ObsError({self.kind!r}, {str(self)!r})"
 
 
+_DOINGS = {  # what studio was doing when OBS did not answer: catalogue obs.error.doing.*
+    "the login": "obs.error.doing.login",
+    "a request batch": "obs.error.doing.batch",
+    "switching studio mode": "obs.error.doing.studio_mode",
+    "switching the preview scene": "obs.error.doing.preview_scene",
+}
+
+
 def refused(host: str, port: int, detail: str) -> ObsError:
-    return ObsError(
-        "refused",
-        f"cannot connect to OBS at {host}:{port} ({detail}): is OBS running, and is "
-        f"obs-websocket enabled on port {port} (Tools > WebSocket Server Settings)?",
-    )
+    return ObsError("refused", ObsMsg("obs.error.refused", host=host, port=port, detail=detail))
 
 
 def auth_failed(host: str, port: int, password_env: str, *, empty: bool) -> ObsError:
-    if empty:
-        what = f"OBS at {host}:{port} asks for a password but the env var {password_env} is empty or unset"
-    else:
-        what = f"OBS at {host}:{port} refused the password"
-    return ObsError(
-        "auth",
-        f"{what}; set {password_env} to the password shown in OBS "
-        "(Tools > WebSocket Server Settings > Show Connect Info)",
-    )
+    key = "obs.error.auth_empty" if empty else "obs.error.auth_refused"
+    return ObsError("auth", ObsMsg(key, host=host, port=port, variable=password_env))
 
 
 def timed_out(host: str, port: int, timeout: float, doing: str) -> ObsError:
-    return ObsError(
-        "timeout",
-        f"OBS at {host}:{port} did not answer {doing} within {timeout:g} s: "
-        "is OBS frozen or the machine overloaded? studio will reconnect",
-    )
+    # studio's own phrases in words; a request type (GetVersion) as it is
+    what = ObsMsg(_DOINGS[doing]) if doing in _DOINGS else doing
+    return ObsError("timeout", ObsMsg("obs.error.timeout", host=host, port=port, timeout=f"{timeout:g}", doing=what))
 
 
 def disconnected(host: str, port: int, detail: str) -> ObsError:
-    return ObsError(
-        "disconnected",
-        f"lost the connection to OBS at {host}:{port} ({detail}); studio reconnects by itself",
-    )
+    shown = ObsMsg("obs.error.not_connected_yet") if detail == "not connected yet" else detail
+    return ObsError("disconnected", ObsMsg("obs.error.disconnected", host=host, port=port, detail=shown))
 
 
 def request_failed(
     request_type: str, code: int | None, comment: str | None, *, position: str = ""
 ) -> ObsError:
-    why = comment or "no reason given"
+    why = comment or ObsMsg("obs.error.no_reason")
     return ObsError(
         "request",
-        f"OBS refused {request_type}{position} (code {code}): {why}",
+        ObsMsg("obs.error.request", request=request_type, position=position, code=f"{code}", reason=why),
         request_type=request_type,
         code=code,
     )

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from studio.i18n import Msg
 from studio.obs.adapter import ObsAdapter
 from studio.obs.errors import ObsError
 from studio.obs.state import ObsWanted
@@ -82,20 +83,21 @@ class ObsLink:
                     pass  # a lost link shows as adapter.connected turning False
                 continue
             if self._last is not None and self._last.connected:
-                self._report(False, str(self.adapter.last_error or "connection lost"))
+                last = self.adapter.last_error
+                self._report(False, last.message if last is not None else Msg("obs.link.lost"))
             try:
                 versions = self.adapter.connect()
             except Exception as error:  # a bug must not end the thread: keep retrying
                 if not isinstance(error, ObsError):
                     log.exception("connecting to OBS failed unexpectedly")
-                self._report(False, str(error))
+                self._report(False, error.message if isinstance(error, ObsError) else str(error))
                 delay = self._backoff[min(failures, len(self._backoff) - 1)]
                 failures += 1
                 self._stop.wait(delay)
                 continue
             failures = 0
             s = self.adapter.settings
-            self._report(True, f"connected to OBS {versions.obs} at {s.host}:{s.port}")
+            self._report(True, Msg("obs.link.connected", version=versions.obs, host=s.host, port=s.port))
             self._reassert()
 
     def _reassert(self) -> None:
@@ -106,7 +108,7 @@ class ObsLink:
                 log.info("re-asserted the wanted state with %d request(s)", sent)
         except ObsError as error:
             if self.adapter.connected:  # OBS refused a request; the link itself is fine
-                self._report(True, f"connected, but restoring the wanted state failed: {error}")
+                self._report(True, Msg("obs.link.restore_failed", error=error.message))
         except Exception:  # a bug in the caller's wanted(): keep the link alive
             log.exception("reading the wanted state failed")
 

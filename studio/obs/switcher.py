@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from studio.i18n import Msg
 from studio.obs.adapter import ObsAdapter, ObsStatus
 from studio.obs.errors import ObsError
 from studio.obs.link import BACKOFF, PROBE_EVERY, LinkEvent, ObsLink
@@ -170,7 +171,7 @@ class ObsSwitcher:
         self._known: ObsActual | None = None  # what OBS has after our last batch; None: read it first
         self._error: str | None = None
         self._connected = False
-        self._reason = "not started"
+        self._reason: str = Msg("obs.link.not_started")
         self._status: ObsStatus | None = None
         self._status_at: float | None = None
         self._program: str | None = None
@@ -384,11 +385,11 @@ class ObsSwitcher:
                 log.info("OBS now shows %s (%.0f ms)", wanted.program_scene, (time.monotonic() - started) * 1000)
             except ObsError as e:
                 self._known = None
-                error = str(e)
+                error = e.message  # a Msg: the console says it in its language
                 log.warning("OBS did not take the wanted state: %s", e)
             except Exception:
                 self._known = None
-                error = "internal error while applying the wanted state (see the log)"
+                error = Msg("obs.error.internal")
                 log.exception("applying the wanted state failed")
         with self._cond:
             if self.adapter.connected or error is None:

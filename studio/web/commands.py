@@ -17,7 +17,7 @@ from typing import Mapping
 
 from studio.config import Api, Config
 from studio.control import Controller
-from studio.i18n import Msg
+from studio.i18n import FALLBACK, Msg
 
 
 def _usage_error(message: str) -> Exception:
@@ -36,12 +36,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _run_site(app, host: str, port: int, what: str, detail: str = "") -> None:  # app: aiohttp.web.Application
+def _language(args: argparse.Namespace) -> str:
+    from studio.cli import diagnostics_language
+
+    return diagnostics_language(args)
+
+
+def _run_site(app, host: str, port: int, what: str, detail: str = "", language: str = FALLBACK) -> None:
+    # app: aiohttp.web.Application
     from aiohttp import web
 
     print(f"studio: {what} on http://{host}:{port}/ ({detail}Ctrl+C stops it)", file=sys.stderr)
     if not is_loopback(host):
-        print(f"studio: warning: {host} is not loopback: anyone on that network can reach it", file=sys.stderr)
+        print(f"studio: warning: {Msg('cli.warning.not_loopback', host=host).render(language)}", file=sys.stderr)
     try:
         web.run_app(app, host=host, port=port, print=None, shutdown_timeout=2.0)
     except OSError as error:
@@ -71,7 +78,7 @@ def prompter_command(args: argparse.Namespace, config: Config, controller: Contr
     host = args.host or config.prompter.host
     port = args.port or config.prompter.port
     app = make_prompter_web(follower, config.station.zone, config.station.language, size=config.prompter.size)
-    _run_site(app, host, port, "browser prompter", "?mirror=1 for beam-splitter glass; ")
+    _run_site(app, host, port, "browser prompter", "?mirror=1 for beam-splitter glass; ", _language(args))
     return 0
 
 
@@ -113,5 +120,5 @@ def serve_command(args: argparse.Namespace, config: Config, controller: Controll
     port = args.port or config.api.port
     app = make_api(controller, tokens, config.station.zone)
     names = ", ".join(sorted(tokens))
-    _run_site(app, host, port, "control API", f"tokens: {names}; /openapi.json describes it; ")
+    _run_site(app, host, port, "control API", f"tokens: {names}; /openapi.json describes it; ", _language(args))
     return 0

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from studio.i18n import t
+from studio.i18n import catalogue, render, t
 from studio.tui.widgets.text import Readout
 
 if TYPE_CHECKING:  # the console reads a snapshot; it never talks to OBS itself
@@ -34,17 +34,18 @@ class ObsPanel(Vertical):
         link = self.query_one("#obs-link", Readout)
         self.set_class(not health.connected, "-disconnected")
         if not health.connected:
-            # Nothing to read from OBS: say so plainly, and why, on the lines below.
+            # Nothing to read from OBS: say so plainly, and why, on the lines below. The why is an
+            # ObsError's Msg (studio.obs.errors.ObsMsg): said in the console's language, redacted.
             link.set(t("obs.disconnected"), "bold")
             for index, line in enumerate(("scenes", "outputs", "frames", "feeds")):
-                self.query_one(f"#obs-{line}", Readout).set(health.reason if index == 0 else "")
+                self.query_one(f"#obs-{line}", Readout).set(render(health.reason, catalogue.language) if index == 0 else "")
             return
         link.set(t("obs.connected") + ("" if health.in_sync else " · " + t("obs.syncing")), "bold green")
         program = health.program_scene or "—"
         preview = health.preview_scene or "—"
         self.query_one("#obs-scenes", Readout).set(
             t("obs.scenes", program=program, preview=preview)
-            + (" · " + t("obs.refused", error=health.error) if health.error else "")
+            + (" · " + t("obs.refused", error=render(health.error, catalogue.language)) if health.error else "")
         )
         congestion = None if health.stream_congestion is None else health.stream_congestion * 100
         self.query_one("#obs-outputs", Readout).set(
