@@ -442,7 +442,9 @@ class Controller:
         try:
             return self.renderer.render(cue)
         except GraphicRefused as error:
-            raise ControlError("graphic_refused", f"not on air: {error}", template=cue.template, reason=str(error)) from error
+            raise ControlError(  # the reason stays a Msg: each front end says it in its reader's language
+                "graphic_refused", f"not on air: {error}", template=cue.template, reason=error.message
+            ) from error
 
     def _location_bug(self, segment: Segment, now: datetime) -> tuple[Segment, GraphicCue, RenderedGraphic] | None:
         """The live location bug of ``segment``, rendered; None when it has none or it failed (logged)."""
@@ -491,7 +493,7 @@ class Controller:
             try:
                 self.renderer.render(cue)
             except GraphicRefused as error:
-                withdrawn.append((template, str(error)))
+                withdrawn.append((template, error.message))  # logged as its English
         if not withdrawn:
             return
         now = self.clock()

@@ -19,14 +19,44 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 from zoneinfo import ZoneInfo
 
-from studio.diagnostics import DiagnosticsError
+from studio.diagnostics import Diagnostic, DiagnosticsError
+from studio.i18n import Msg
 from studio.rundown.model import GraphicCue, Kind, Segment
 
 if TYPE_CHECKING:
     from studio.graphics import Renderer
 
 class GraphicRefused(Exception):
-    """The port would not render a graphic (a fact not verified, text that cannot fit...)."""
+    """The port would not render a graphic (a fact not verified, text that cannot fit...).
+
+    ``message`` says why as a ``Msg`` (``str(error)`` is its English), so the console and
+    the control API show it in their reader's language; a plain text is kept as it is.
+    """
+
+    def __init__(self, message: str) -> None:
+        self.message: Msg = message if isinstance(message, Msg) else Msg("diag.as_is", text=message)
+        super().__init__(str(self.message))
+
+
+def _diagnostic(diagnostic: Diagnostic) -> Msg:
+    """One problem in a file as a Msg, as ``Diagnostic.render`` lays it out."""
+    where = f"{diagnostic.path}:{diagnostic.line}"
+    said = Msg("diag.located", where=f"{where}:{diagnostic.column}" if diagnostic.column else where,
+               message=diagnostic.message)
+    return Msg("diag.with_hint", text=said, hint=diagnostic.hint) if diagnostic.hint else said
+
+
+def said(error: BaseException) -> Msg:
+    """An error as a Msg: a graphics error's own (``said``), a broken file's lines, else its text as it is."""
+    if isinstance(getattr(error, "said", None), Msg):
+        return error.said  # type: ignore[attr-defined]
+    if isinstance(error, DiagnosticsError) and error.diagnostics:
+        lines = [_diagnostic(diagnostic) for diagnostic in error.diagnostics]
+        whole = lines[0]
+        for line in lines[1:]:
+            whole = Msg("diag.lines", first=whole, more=line)
+        return whole
+    return Msg("diag.as_is", text=str(error))
 
 
 LOCATION_BUG = "location-bug"
@@ -128,13 +158,11 @@ class RendererGraphics:
         try:
             renderer = self._ready.result()
         except Exception as error:  # the templates could not be loaded: say so at each take, no traceback
-            raise GraphicRefused(f"graphics are unavailable: {error}") from error
+            raise GraphicRefused(Msg("diag.graphics.unavailable", error=said(error))) from error
         try:
             written = renderer.cue(cue)
-        except GraphicsError as error:
-            raise GraphicRefused(str(error)) from error
-        except DiagnosticsError as error:  # a broken template file
-            raise GraphicRefused(str(error)) from error
+        except (GraphicsError, DiagnosticsError) as error:  # refused, or a broken template file
+            raise GraphicRefused(said(error)) from error
         record = json.loads(Path(written.sidecar).read_text(encoding="utf-8"))
         area = written.placement
         canvas = record.get("canvas", {})

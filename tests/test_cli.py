@@ -86,6 +86,9 @@ def test_render_and_the_gate_through_the_command_line(tmp_path: Path, capsys) ->
     # imported official figures arrive in review: nothing unverified can be rendered
     args = [*store, "render", "turnout-board", "--data", str(data), "--out", str(tmp_path / "b.png"), "--rundown", str(SMALL)]
     assert main(args) == 2
+    said = capsys.readouterr().err  # in the console's language (Kazakh unless configured)
+    assert "10:00 кезіндегі жалпыұлттық көрсеткіш «тексерілуде»: тақта қабылданбады" in said
+    assert main([*store, "--lang", "en", *args[len(store):]]) == 2
     assert "the national figure for 10:00 is 'in_review': the board is refused" in capsys.readouterr().err
     assert not (tmp_path / "b.png").exists()
     lower = tmp_path / "lt.toml"

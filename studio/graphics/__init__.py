@@ -31,6 +31,7 @@ from studio.graphics.output import Written, write, write_prepared
 from studio.graphics.render import Prepared, Rendered, check, prepare, render
 from studio.graphics.resolve import ZONE
 from studio.graphics.template import Template, load_template, load_templates
+from studio.i18n import Msg
 
 __all__ = [
     "DataError", "FactRefused", "FactSource", "FactView", "GraphicsError", "MemoryFacts", "Prepared", "Rendered",
@@ -71,7 +72,8 @@ class Renderer:
             return self.templates[name]
         except KeyError:
             known = ", ".join(sorted(self.templates))
-            raise GraphicsError(name, "no such template", f"templates in {self.overlays}: {known}") from None
+            hint = Msg("diag.graphics.hint.templates_in", folder=str(self.overlays), known=known)
+            raise GraphicsError(name, Msg("diag.graphics.no_such_template"), hint) from None
 
     def prepare(self, name: str, data: Mapping[str, Any]) -> Prepared:
         now = self.clock() if self.clock else None

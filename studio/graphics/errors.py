@@ -8,11 +8,13 @@ which template, which field and what to do.
 Messages and hints are ``studio.i18n.Msg`` where studio says them itself (as a
 ``str``, the English text); ``render(language)`` says the error in Kazakh,
 Russian or English. Texts from elsewhere (a library's reason) stay as they are.
+``said`` is the whole error as one Msg (``TEMPLATE: MESSAGE`` and the hint), for a
+front end that shows it later in its reader's language (the console, the control API).
 """
 
 from __future__ import annotations
 
-from studio.i18n import FALLBACK, Msg, render
+from studio.i18n import FALLBACK, Msg
 
 
 class GraphicsError(Exception):
@@ -22,12 +24,13 @@ class GraphicsError(Exception):
         self.template = template
         self.message = message
         self.hint = hint
+        said = Msg("diag.graphics.in_template", template=template, message=message)
+        self.said: Msg = Msg("diag.with_hint", text=said, hint=hint) if hint else said
         super().__init__(self.render(FALLBACK))
 
     def render(self, language: str = FALLBACK) -> str:
         """``TEMPLATE: MESSAGE`` (and ``  hint: HINT``) in ``language``; ``hint:`` stays as it is."""
-        text = f"{self.template}: {render(self.message, language)}"
-        return f"{text}\n  hint: {render(self.hint, language)}" if self.hint else text
+        return self.said.render(language)
 
 
 class DataError(GraphicsError):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from studio.graphics.errors import TextDoesNotFit
 from studio.graphics.fonts import text_width
+from studio.i18n import Msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +111,14 @@ def fit_text(
         widest = max(zip(widths, words))[1]
         raise TextDoesNotFit(
             template, box,
-            f"the word '{widest}' is wider than the box ({width} px) even at {min_size} px",
-            "use a shorter word or an abbreviation the desk agrees to",
+            Msg("diag.graphics.word_too_wide", word=widest, width=width, min_size=min_size),
+            Msg("diag.graphics.hint.word_too_wide"),
         )
     need = len(wrapped)
     total = sum(widths) + space * (len(words) - 1)
     allowed = max(1, int(len(text) * max_lines * width / total * 0.9))  # lines rarely fill edge to edge
     raise TextDoesNotFit(
         template, box,
-        f"{len(text)} characters need {need} lines at the minimum {min_size} px; the box allows {max_lines}",
-        f"shorten the text to about {allowed} characters; it is never cut on air",
+        Msg("diag.graphics.too_many_lines", length=len(text), need=need, min_size=min_size, max_lines=max_lines),
+        Msg("diag.graphics.hint.too_many_lines", allowed=allowed),
     )

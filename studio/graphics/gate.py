@@ -31,17 +31,25 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterable, Protocol, Sequence, runtime_checkable
 
 from studio.graphics.errors import FactRefused
+from studio.i18n import Msg
 
 REQUIRED_STATUS = {"fact": "verified", "debunk": "false", "turnout": "verified"}
 
-_STATUS_HINTS = {
-    "retracted": "the desk retracted it; it must not be shown (take any graphic with it off air)",
-    "new": "it is still being checked; verify it at the desk first",
-    "in_review": "it is still being checked; verify it at the desk first",
-    "pending": "it is still being checked; verify it at the desk first",
-    "unproven": "the desk could not prove it; it cannot be stated on air",
-    "disputed": "sources disagree; settle it at the desk first",
+_STATUS_HINTS = {  # catalogue diag.gate.hint.<value>
+    "retracted": "retracted",
+    "new": "checking",
+    "in_review": "checking",
+    "pending": "checking",
+    "unproven": "unproven",
+    "disputed": "disputed",
 }
+_STATUSES = {"new", "in_review", "pending", "verified", "false", "unproven", "disputed", "retracted"}
+"""Statuses said in the reader's words (catalogue diag.gate.status.<status>); any other as it is, quoted."""
+
+
+def status_said(status: str) -> str:
+    """A fact's status as a refusal quotes it: ``'retracted'`` in English, in the reader's words elsewhere."""
+    return Msg(f"diag.gate.status.{status}") if status in _STATUSES else repr(status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,28 +112,31 @@ def _local_hour(instant: datetime) -> time:
 
 
 def _refuse_status(template: str, view: FactView, wanted: str, what: str) -> FactRefused:
-    hint = _STATUS_HINTS.get(view.status, f"only {wanted} facts go on a {what}")
+    named = _STATUS_HINTS.get(view.status)
+    if named:
+        hint = Msg(f"diag.gate.hint.{named}")
+    else:
+        hint = Msg("diag.gate.hint.only", wanted=Msg(f"diag.gate.wanted.{wanted}"), what=what)
     if wanted == "verified" and view.status == "false":
-        hint = "the desk found this claim false: show it with the debunk card, not as a fact"
+        hint = Msg("diag.gate.hint.false_as_fact")
     elif wanted == "false" and view.status == "verified":
-        hint = "the desk verified this claim as true: show it with the fact card, not as a debunk"
-    return FactRefused(template, view.id, f"fact '{view.id}' is {view.status!r}, not {wanted!r}: refused", hint)
+        hint = Msg("diag.gate.hint.true_as_debunk")
+    message = Msg("diag.gate.refused_status", fact=view.id, status=status_said(view.status), wanted=status_said(wanted))
+    return FactRefused(template, view.id, message, hint)
 
 
 def admit(template: str, kind: str, fact_id: str, source: FactSource | None) -> FactView:
     """The fact ``fact_id`` if it may go on a ``kind`` ("fact" or "debunk") graphic; else FactRefused."""
     wanted = REQUIRED_STATUS[kind]
-    what = "debunk card" if kind == "debunk" else "fact graphic"
+    what = Msg("diag.gate.debunk_card" if kind == "debunk" else "diag.gate.fact_graphic")
     if source is None:
-        raise FactRefused(template, fact_id, "this template states facts and no verification store was given",
-                          "render it through the show (or `studio render --fact ID`) with the desk's store")
+        raise FactRefused(template, fact_id, Msg("diag.gate.no_store"), Msg("diag.gate.hint.no_store"))
     view = source.fact(fact_id)
     if view is None:
-        raise FactRefused(template, fact_id, f"no fact '{fact_id}' in the verification store",
-                          "check the id at the desk; facts are named by id, never typed as text")
+        raise FactRefused(template, fact_id, Msg("diag.gate.no_fact", fact=fact_id), Msg("diag.gate.hint.no_fact"))
     if view.id != fact_id:
-        raise FactRefused(template, fact_id, f"asked for fact '{fact_id}', the store returned '{view.id}'",
-                          "the store's adapter is wrong; report it")
+        raise FactRefused(template, fact_id, Msg("diag.gate.other_fact", fact=fact_id, returned=view.id),
+                          Msg("diag.gate.hint.adapter"))
     if view.status != wanted:
         raise _refuse_status(template, view, wanted, what)
     missing = [name for name in ("claim_kk", "claim_ru") if not getattr(view, name).strip()]
@@ -136,8 +147,8 @@ def admit(template: str, kind: str, fact_id: str, source: FactSource | None) -> 
     if view.as_of is None:
         missing.append("as_of")
     if missing:
-        raise FactRefused(template, fact_id, f"fact '{fact_id}' lacks {', '.join(missing)}",
-                          "complete it at the desk: both languages, a source and a time")
+        raise FactRefused(template, fact_id, Msg("diag.gate.lacks", fact=fact_id, missing=", ".join(missing)),
+                          Msg("diag.gate.hint.lacks"))
     return view
 
 
@@ -159,10 +170,9 @@ def percent(view: FactView) -> Decimal | None:
 
 def turnout_board(template: str, hour: time, source: FactSource | None, known_regions: Iterable[str]) -> TurnoutBoard:
     """The verified official turnout of ``hour``, checked and sorted; else FactRefused."""
-    label = f"turnout at {hour:%H:%M}"
+    label = Msg("diag.gate.turnout_at", hour=f"{hour:%H:%M}")
     if source is None:
-        raise FactRefused(template, label, "the turnout board states facts and no verification store was given",
-                          "render it through the show with the desk's store")
+        raise FactRefused(template, label, Msg("diag.gate.no_store_board"), Msg("diag.gate.hint.no_store_board"))
     order = {region: position for position, region in enumerate(known_regions)}
     verified: dict[str, FactView] = {}
     withheld: list[FactView] = []
@@ -171,27 +181,28 @@ def turnout_board(template: str, hour: time, source: FactSource | None, known_re
             withheld.append(view)
             continue
         if view.region != "national" and view.region not in order:
-            raise FactRefused(template, view.id, f"fact '{view.id}' names unknown region {view.region!r}",
-                              "fix the region id at the desk (see studio/regions.toml)")
+            unknown = Msg("diag.gate.unknown_region", fact=view.id, region=repr(view.region))
+            raise FactRefused(template, view.id, unknown, Msg("diag.gate.hint.unknown_region"))
         if percent(view) is None:
-            raise FactRefused(template, view.id, f"fact '{view.id}' has value {view.value!r}, not a percentage",
-                              "turnout is a number from 0 to 100, e.g. 19.21")
+            raise FactRefused(template, view.id, Msg("diag.gate.not_percent", fact=view.id, value=repr(view.value)),
+                              Msg("diag.gate.hint.not_percent"))
         if not view.sources:
-            raise FactRefused(template, view.id, f"fact '{view.id}' has no source", "add the source at the desk")
+            raise FactRefused(template, view.id, Msg("diag.gate.no_source", fact=view.id),
+                              Msg("diag.gate.hint.no_source"))
         if view.region in verified:
             other = verified[view.region]
             raise FactRefused(
                 template, view.id,
-                f"two verified {label} figures for {view.region}: '{other.id}' ({other.value}) "
-                f"and '{view.id}' ({view.value})",
-                "settle which one is official at the desk; the board never picks",
+                Msg("diag.gate.two_figures", hour=f"{hour:%H:%M}", region=view.region, first=other.id,
+                    first_value=other.value, second=view.id, second_value=view.value),
+                Msg("diag.gate.hint.two_figures"),
             )
         verified[view.region] = view  # type: ignore[index]
     national = verified.pop("national", None)
     if national is None:
         status = next((v.status for v in withheld if v.region == "national"), None)
-        why = f"is {status!r}" if status else "is not in the store"
-        raise FactRefused(template, label, f"the national figure for {hour:%H:%M} {why}: the board is refused",
-                          "verify the national figure at the desk first")
+        message = (Msg("diag.gate.national_status", hour=f"{hour:%H:%M}", status=status_said(status)) if status
+                   else Msg("diag.gate.national_missing", hour=f"{hour:%H:%M}"))
+        raise FactRefused(template, label, message, Msg("diag.gate.hint.national"))
     rows = sorted(verified.values(), key=lambda v: (-percent(v), order[v.region]))  # type: ignore[operator,index]
     return TurnoutBoard(hour, national, tuple(rows), tuple(withheld))

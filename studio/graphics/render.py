@@ -23,11 +23,12 @@ from studio.graphics.errors import DataError, TextDoesNotFit
 from studio.graphics.fit import fit_text
 from studio.graphics.fonts import text_mask
 from studio.graphics.gate import FactSource, percent
-from studio.graphics.resolve import FACT_ID_MAX, ZONE, Resolved, percent_text, resolve
+from studio.graphics.resolve import FACT_ID_MAX, ZONE, Resolved, not_a_field, percent_text, resolve, said
 from studio.rundown.load import parse_clock
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.schema import PLACEHOLDER, RENDERER_VERSION, Area, RectBox, TextBox, TurnoutTable
 from studio.graphics.template import Template
+from studio.i18n import Msg
 from studio.regions import regions
 
 
@@ -107,13 +108,12 @@ def check(template: Template, data: Mapping[str, Any], *, now: datetime | None =
         return
     unknown = [key for key in data if key not in template.fields]
     if unknown:
-        raise DataError(template.name, str(unknown[0]), "is not a field of this template",
-                        f"fields: {', '.join(template.fields)}")
+        raise not_a_field(template, str(unknown[0]))
     for name, spec in template.fields.items():
         value = data.get(name, spec.default)
         if value is None:
             if spec.required:
-                raise DataError(template.name, name, "is required", spec.description)
+                raise DataError(template.name, name, Msg("diag.graphics.required"), spec.description)
             continue
         try:
             if spec.type in ("fact", "debunk"):
@@ -121,9 +121,11 @@ def check(template: Template, data: Mapping[str, Any], *, now: datetime | None =
             elif spec.type in ("turnout", "clock"):
                 parse_clock(value)
             elif spec.type == "choice" and value not in spec.choices:
-                raise ValueError(f"{value!r} is not one of {', '.join(spec.choices)}")
-        except (Rejection, ValueError) as error:
-            raise DataError(template.name, name, str(error), spec.description) from None
+                raise ValueError(Msg("diag.graphics.not_one_of", value=repr(value), choices=", ".join(spec.choices)))
+        except Rejection as error:
+            raise DataError(template.name, name, error.message, spec.description) from None
+        except ValueError as error:
+            raise DataError(template.name, name, said(error), spec.description) from None
 
 
 def render(
@@ -256,7 +258,8 @@ def _turnout(
     capacity = box.columns * box.rows
     if len(rows) > capacity:
         raise TextDoesNotFit(template.name, box.id or "turnout-table",
-                             f"{len(rows)} regions but room for {capacity}", "raise rows or columns in the template")
+                             Msg("diag.graphics.no_room", regions=len(rows), capacity=capacity),
+                             Msg("diag.graphics.hint.no_room"))
     column_width = (box.width - box.gap * (box.columns - 1)) // box.columns
     row_height = box.height // box.rows
     value_width = round(column_width * 0.26)

@@ -18,6 +18,7 @@ from studio.graphics.errors import DataError, FactRefused, TextRejected
 from studio.graphics.gate import FactSource, FactView, TurnoutBoard, admit, turnout_board
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.template import FieldSpec, Template
+from studio.i18n import Msg
 from studio.regions import regions
 from studio.rundown.load import parse_clock
 
@@ -56,6 +57,20 @@ def percent_text(value: str) -> str:
     return f"{value.strip().replace('.', ',')}%"
 
 
+def said(error: Exception) -> str:
+    """What a ValueError says: its Msg when studio raised it with one, else its text."""
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, Msg) else str(error)
+
+
+def not_a_field(template: Template, key: str) -> DataError:
+    """Data naming a field the template does not have, with the nearest one."""
+    close = difflib.get_close_matches(key, list(template.fields), n=1)
+    fields = Msg("diag.graphics.hint.fields", fields=", ".join(template.fields) or Msg("diag.template.none"))
+    hint = Msg("diag.graphics.hint.did_you_mean_field", field=close[0], fields=fields) if close else fields
+    return DataError(template.name, key, Msg("diag.graphics.not_a_field"), hint)
+
+
 def _json(value: Any) -> Any:
     return value.isoformat(timespec="minutes") if isinstance(value, time) else value
 
@@ -80,7 +95,8 @@ class _Resolver:
 
     def local(self, instant: datetime) -> str:
         if instant.tzinfo is None:
-            raise FactRefused(self.template.name, "?", "a fact's time has no time zone", "store instants in UTC")
+            raise FactRefused(self.template.name, "?", Msg("diag.graphics.naive_time"),
+                              Msg("diag.graphics.hint.naive_time"))
         return f"{instant.astimezone(self.zone):%H:%M}"
 
     def field(self, name: str, spec: FieldSpec, value: Any) -> Any:
@@ -90,17 +106,18 @@ class _Resolver:
             return text
         if kind == "choice":
             if value not in spec.choices:
-                raise DataError(template, name, f"{value!r} is not one of the choices",
-                                f"choose one of: {', '.join(spec.choices)}")
+                raise DataError(template, name, Msg("diag.graphics.not_a_choice", value=repr(value)),
+                                Msg("diag.template.hint.choose_one", choices=", ".join(spec.choices)))
             self.values[name] = value
             return value
         if kind == "region":
             known = regions()
             if not isinstance(value, str) or value not in known:
                 close = difflib.get_close_matches(str(value), list(known), n=2)
-                raise DataError(template, name, f"{value!r} is not a region id",
-                                (f"did you mean {' or '.join(close)}? " if close else "")
-                                + "ids are in studio/regions.toml; 'almaty' is the city, 'almaty-region' the oblys")
+                guess = close[0] if len(close) < 2 else Msg("diag.graphics.either", first=close[0], second=close[1])
+                raise DataError(template, name, Msg("diag.mapping.region", value=repr(value)),
+                                Msg("diag.graphics.hint.region_guess", guess=guess) if close
+                                else Msg("diag.graphics.hint.region"))
             region = known[value]
             for language in ("kk", "ru", "en"):
                 self.values[f"{name}.{language}"] = self.text(name, spec, region.name(language), language="any")
@@ -113,7 +130,7 @@ class _Resolver:
                 try:
                     clock = parse_clock(value)
                 except ValueError as error:
-                    raise DataError(template, name, str(error), 'write a local time like "14:05"') from None
+                    raise DataError(template, name, said(error), Msg("diag.graphics.hint.clock")) from None
             self.values[name] = f"{clock:%H:%M}"
             return self.values[name]
         if kind in ("fact", "debunk"):
@@ -125,7 +142,7 @@ class _Resolver:
             try:
                 hour = parse_clock(value)
             except ValueError as error:
-                raise DataError(template, name, str(error), 'write the release hour like "10:00"') from None
+                raise DataError(template, name, said(error), Msg("diag.graphics.hint.hour")) from None
             board = turnout_board(template, hour, self.facts, regions())
             self.board(name, spec, board)
             return f"{hour:%H:%M}"
@@ -133,12 +150,13 @@ class _Resolver:
 
     def fact_id(self, name: str, value: Any) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise DataError(self.template.name, name, "a fact is named by its id (text), e.g. fact = \"f-1042\"",
-                            "copy the id from the desk")
+            raise DataError(self.template.name, name, Msg("diag.graphics.fact_id_not_text"),
+                            Msg("diag.graphics.hint.fact_id_not_text"))
         try:
             return clean(value, max_length=FACT_ID_MAX)
         except Rejection as rejection:
-            raise TextRejected(self.template.name, name, f"fact id {rejection.message}", rejection.hint) from None
+            message = Msg("diag.graphics.fact_id", message=rejection.message)
+            raise TextRejected(self.template.name, name, message, rejection.hint) from None
 
     def fact(self, name: str, spec: FieldSpec, kind: str, view: FactView) -> None:
         attributes = {
@@ -193,25 +211,23 @@ def resolve(
     """Check ``data`` against the template's fields, pass facts through the gate, and
     return every string the graphic will print. Raises GraphicsError subclasses."""
     if not isinstance(data, Mapping):
-        raise DataError(template.name, "(data)", f"expected a table of fields, got {type(data).__name__}",
-                        "write data = { name = \"...\" }")
+        raise DataError(template.name, "(data)", Msg("diag.graphics.data_not_fields", type=type(data).__name__),
+                        Msg("diag.graphics.hint.data_not_fields"))
     unknown = [key for key in data if key not in template.fields]
     if unknown:
-        close = difflib.get_close_matches(str(unknown[0]), list(template.fields), n=1)
-        raise DataError(template.name, str(unknown[0]), "is not a field of this template",
-                        (f"did you mean '{close[0]}'? " if close else "")
-                        + f"fields: {', '.join(template.fields) or '(none)'}")
+        raise not_a_field(template, str(unknown[0]))
     resolver = _Resolver(template, facts, now, zone)
     normalised: dict[str, Any] = {}
     for name, spec in template.fields.items():
         value = data.get(name, spec.default)
         if value is None and spec.type != "clock":
             if spec.required:
-                raise DataError(template.name, name, "is required", spec.description or f"give {name} = ...")
+                raise DataError(template.name, name, Msg("diag.graphics.required"),
+                                spec.description or Msg("diag.graphics.hint.required", field=name))
             continue
         if value is not None and not isinstance(value, (str, time)):
-            raise DataError(template.name, name, f"expected text, got {type(value).__name__}",
-                            "write the value as a quoted string")
+            raise DataError(template.name, name, Msg("diag.text.not_text", type=type(value).__name__),
+                            Msg("diag.text.hint.not_text"))
         normalised[name] = _json(resolver.field(name, spec, value))
     return Resolved(resolver.values, normalised, tuple(resolver.provenance), resolver.boards,
                     tuple(resolver.withheld))

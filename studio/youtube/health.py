@@ -29,6 +29,7 @@ class Sample:
     obs_streaming: bool | None = None  # None: OBS not connected
     obs_reconnecting: bool = False
     obs_congestion: float = 0.0
+    obs_dropped: int = 0  # frames OBS's stream output skipped (network too slow), since streaming began
 
     @property
     def on_air(self) -> bool:

@@ -204,7 +204,9 @@ class YouTubePanel(Vertical):
             return
         streaming = "disconnected" if sample.obs_streaming is None else "on" if sample.obs_streaming else "off"
         congestion = f"{sample.obs_congestion * 100:.0f}"
-        text = t("youtube.sending", streaming=word("youtube.obs", streaming), congestion=congestion)
+        text = t(
+            "youtube.sending", streaming=word("youtube.obs", streaming), congestion=congestion, dropped=sample.obs_dropped
+        )
         if sample.obs_reconnecting:
             text += " · " + t("youtube.reconnecting")
         self._line("sending").set(text, "bold red" if _blamed(view, "obs_") else "")

@@ -42,7 +42,7 @@ log = logging.getLogger("studio.tui.youtube")
 
 SOURCE = "youtube"
 """The show process's YouTube health in the store (studio/store/health.py), for the control API."""
-VOLATILE = frozenset({"obs_congestion", "quota_spent", "next_look"})
+VOLATILE = frozenset({"obs_congestion", "obs_dropped", "quota_spent", "next_look"})
 
 OBS_EVERY = 1.0
 """Seconds between judgements with fresh OBS figures (free: the switcher's own ~1 Hz reads)."""
@@ -119,6 +119,7 @@ class YouTubeView:
             "obs_streaming": sample.obs_streaming if sample else None,
             "obs_reconnecting": sample.obs_reconnecting if sample else False,
             "obs_congestion": round(sample.obs_congestion, 3) if sample else 0.0,
+            "obs_dropped": sample.obs_dropped if sample else 0,
             "verdict": verdict,
             "reason": reason,
             "history": list(self.verdicts),
@@ -281,6 +282,7 @@ class YouTubeWatch:
             obs_streaming=bool(obs.streaming) if connected else None,
             obs_reconnecting=bool(connected and obs.status and obs.status.stream_reconnecting),
             obs_congestion=(obs.stream_congestion or 0.0) if connected else 0.0,
+            obs_dropped=(obs.stream_dropped_frames or 0) if connected else 0,
         )
 
     # --- telling -------------------------------------------------------------------
