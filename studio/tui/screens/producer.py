@@ -248,26 +248,18 @@ class ProducerScreen(Screen[None]):
             self._control("rundown.skip", lambda c: c.skip(selected), selected)
 
     def action_undo(self) -> None:
-        on_air = self._on_air_id()
-        if on_air is None:
-            self._control("rundown.undo", lambda c: c.undo_take())  # refused: nothing to undo
-            return
-        self._ask(
-            t("confirm.undo", title=self._title(on_air)),
-            "rundown.undo",
-            lambda: self._control("rundown.undo", lambda c: c.undo_take(), on_air),
-        )
+        self._on_air_action("rundown.undo", "confirm.undo", lambda c: c.undo_take())
 
     def action_end_show(self) -> None:
+        self._on_air_action("rundown.end_show", "confirm.end_show", lambda c: c.end_show())
+
+    def _on_air_action(self, action: str, question: str, call: Callable[[Controller], Any]) -> None:
+        """An action on the on-air segment, after confirmation; with nothing on air, the controller's refusal."""
         on_air = self._on_air_id()
         if on_air is None:
-            self._control("rundown.end_show", lambda c: c.end_show())  # refused: nothing on air
+            self._control(action, call)
             return
-        self._ask(
-            t("confirm.end_show", title=self._title(on_air)),
-            "rundown.end_show",
-            lambda: self._control("rundown.end_show", lambda c: c.end_show(), on_air),
-        )
+        self._ask(t(question, title=self._title(on_air)), action, lambda: self._control(action, call, on_air))
 
     def action_move(self, offset: int) -> None:
         if (selected := self._selected()) is not None:
