@@ -45,7 +45,7 @@ from studio.obs.redact import install_log_filter, remember_secret  # noqa: E402
 from studio.obs.switcher import ObsSwitcher  # noqa: E402
 from studio.rundown.model import Bilingual, Kind, Rundown, Segment, Show  # noqa: E402
 from studio.store import open_store  # noqa: E402
-from studio.tui.app import make_app  # noqa: E402
+from studio.tui.app import StudioApp  # noqa: E402
 from studio.tui.messages import ControlDone  # noqa: E402
 from tests.obs.obs_process import ObsProcess, missing_binaries  # noqa: E402
 
@@ -114,7 +114,7 @@ async def measure_console(obs: ObsProcess, folder: Path) -> list[float]:
         if isinstance(message, ControlDone):
             done.set()
 
-    app = make_app(controller, Config(), live=False)
+    app = StudioApp(controller, Config(), live=False)
     console: list[float] = []
     try:
         async with app.run_test(size=(120, 40), message_hook=hook) as pilot:

@@ -272,11 +272,11 @@ def _graphics(args: argparse.Namespace, config, rundown):  # -> RendererGraphics
 
 def _run(args: argparse.Namespace) -> int:
     config, controller = _controller(args, args.rundown, "console", obs=not args.rehearsal, graphics=True)
-    from studio.tui.app import make_app  # textual is imported only for the console
+    from studio.tui.app import StudioApp  # textual is imported only for the console
 
     switcher = controller.switcher
     if switcher is None:
-        make_app(controller, config, rundown_path=args.rundown).run()
+        StudioApp(controller, config, rundown_path=args.rundown).run()
         return 0
     from studio.paths import store_file
     from studio.tui.health import obs_publisher
@@ -287,7 +287,7 @@ def _run(args: argparse.Namespace) -> int:
     health = obs_publisher(store_path)
     # YouTube: the panel signs in (token from `studio youtube auth`) after the first paint, and watches.
     youtube = show_watch(config, store_path, controller.rundown, switcher, controller.clock)
-    app = make_app(controller, config, rundown_path=args.rundown, obs=switcher, health=health, youtube=youtube)
+    app = StudioApp(controller, config, rundown_path=args.rundown, obs=switcher, health=health, youtube=youtube)
     # The show process owns OBS: it connects (retrying until OBS is there) and
     # puts back on air what the store says is on air.
     switcher.start()

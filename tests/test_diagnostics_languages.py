@@ -162,14 +162,14 @@ async def test_the_console_shows_a_broken_rundown_file_in_its_language(tmp_path:
     from studio.control import Controller
     from studio.rundown.load import load_rundown
     from studio.store import open_store
-    from studio.tui import make_app
+    from studio.tui import StudioApp
     from studio.tui.screens import TextScreen
 
     rundown = tmp_path / "show.toml"
     rundown.write_text(SMALL.read_text("utf-8"), "utf-8")
     controller = Controller(open_store(tmp_path / "s.db"), load_rundown(rundown), operator="aigerim")
     config = Config.model_validate({"station": {"language": "ru"}})
-    app = make_app(controller, config, rundown_path=rundown, live=False)
+    app = StudioApp(controller, config, rundown_path=rundown, live=False)
     rundown.write_text(broken_rundown(), "utf-8")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()

@@ -83,9 +83,21 @@ class StudioApp(StudioAppBase):
         health: ObsHealthPublisher | None = None,
         youtube: YouTubeWatch | None = None,
     ) -> None:
+        """The console as ``studio run`` starts it (studio/cli.py); tests build theirs the same way.
+
+        ``rundown_path`` is the file the live plan came from: it is watched and
+        offered for reload when it changes. ``live=False`` leaves the refresh and
+        file timers off, for still frames in tests. ``obs``: the show process's
+        switcher, whose feed watchdog reports to the console and whose health
+        the OBS panel shows. ``health``: publishes that health to the store for
+        the control API (studio/tui/health.py). ``youtube``: the show process's
+        YouTube (studio/tui/widgets/youtube/watch.py), for its panel and actions.
+        """
         super().__init__()
         self.controller = controller
         self.obs = obs  # read for its health snapshot only; takes go through the controller
+        if obs is not None:
+            obs.on_feed_lost = self.feed_lost
         self.health = health  # publishes that snapshot for other processes (the control API)
         self.youtube = youtube  # the show process's YouTube: the panel and its actions
         self.preflight: tuple[str, bool | None] | None = None
@@ -408,28 +420,3 @@ class StudioApp(StudioAppBase):
         self._file_dialog_open = False
         self._file_mtime = self._mtime()
 
-
-def make_app(
-    controller: Controller,
-    config: Config,
-    *,
-    rundown_path: Path | None = None,
-    live: bool = True,
-    obs: ObsSwitcher | None = None,
-    health: ObsHealthPublisher | None = None,
-    youtube: YouTubeWatch | None = None,
-) -> StudioApp:
-    """The console as ``studio run`` starts it (studio/cli.py); tests build theirs here too.
-
-    ``rundown_path`` is the file the live plan came from: it is watched and
-    offered for reload when it changes. ``live=False`` leaves the refresh and
-    file timers off, for still frames in tests. ``obs``: the show process's
-    switcher, whose feed watchdog reports to the console and whose health
-    the OBS panel shows. ``health``: publishes that health to the store for
-    the control API (studio/tui/health.py). ``youtube``: the show process's
-    YouTube (studio/tui/widgets/youtube/watch.py), for its panel and actions.
-    """
-    app = StudioApp(controller, config, rundown_path=rundown_path, live=live, obs=obs, health=health, youtube=youtube)
-    if obs is not None:
-        obs.on_feed_lost = app.feed_lost
-    return app

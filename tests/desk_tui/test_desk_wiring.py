@@ -12,7 +12,7 @@ from studio.desk.model import Status
 from studio.i18n import LANGUAGES, messages
 from studio.rundown.load import load_rundown
 from studio.store import open_store
-from studio.tui import bindings, make_app
+from studio.tui import StudioApp, bindings
 from studio.tui.commands import StudioCommands
 from studio.tui.desk import DeskApp, DeskScreen
 from studio.tui.desk.app import DIALOGS
@@ -61,7 +61,7 @@ async def test_the_producer_console_opens_the_desk_and_goes_back(desk_path, seed
     config = Config.model_validate({"station": {"language": "kk", "operator": "dana"}})
     controller = Controller(open_store(desk_path), load_rundown(SHOW), operator="dana", origin="console",
                             clock=desk_clock)
-    app = make_app(controller, config, live=False)
+    app = StudioApp(controller, config, live=False)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await desk_settle(pilot)

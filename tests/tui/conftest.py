@@ -17,7 +17,7 @@ from studio.config import Config
 from studio.control import Controller
 from studio.rundown.load import load_rundown
 from studio.store import open_store
-from studio.tui import StudioApp, make_app
+from studio.tui import StudioApp
 from tests.clock import Clock
 
 SHOW = Path(__file__).parent / "show.toml"
@@ -83,7 +83,7 @@ def make(rundown_file: Path, store_path: Path, clock: Clock) -> Iterator[Callabl
             switcher=obs,
             turnout_hours=config.station.turnout_hours,
         )
-        app = make_app(controller, config, rundown_path=rundown_file, live=live, obs=obs, youtube=youtube)
+        app = StudioApp(controller, config, rundown_path=rundown_file, live=live, obs=obs, youtube=youtube)
         app.animation_level = "none"
         apps.append(app)
         return app

@@ -96,7 +96,7 @@ async def test_a_lost_feed_is_noted_alarmed_and_can_be_retaken(make, settle) -> 
     switcher = StandInSwitcher(CONNECTED)
     app = make("en", obs=switcher)
     async with app.run_test(size=SIZE) as pilot:
-        assert switcher.on_feed_lost == app.feed_lost  # make_app wires the watchdog to the console
+        assert switcher.on_feed_lost == app.feed_lost  # the console wires the watchdog to itself
         await pilot.press("space", "space")
         await settle(pilot)
         watchdog = threading.Thread(target=app.feed_lost, args=("astana-live",))  # the watchdog's own thread
