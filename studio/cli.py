@@ -323,16 +323,21 @@ def _asrun_export(args: argparse.Namespace) -> int:
     from studio.asrun import export
 
     config, controller = _controller(args, args.rundown, "cli")
-    text = export(controller.asrun(), controller.store.events(controller.show_id), config.station.zone, args.format)
-    if args.out is None:
+    played = controller.asrun()
+    text = export(played, controller.store.events(controller.show_id), config.station.zone, args.format)
+    return _write_export(args.out, text, f"the as-run log of {len(played)} segments and their graphics")
+
+
+def _write_export(out: Path | None, text: str, what: str) -> int:
+    """An export on standard output, or written to ``out`` (and said so on standard error)."""
+    if out is None:
         sys.stdout.write(text)
         return 0
     try:
-        args.out.write_text(text, "utf-8")
+        out.write_text(text, "utf-8")
     except OSError as error:
-        raise UsageError(Msg("cli.error.cannot_write", path=str(args.out), reason=str(error.strerror))) from None
-    print(f"wrote the as-run log of {len(controller.asrun())} segments and their graphics to {args.out}",
-          file=sys.stderr)
+        raise UsageError(Msg("cli.error.cannot_write", path=str(out), reason=str(error.strerror))) from None
+    print(f"wrote {what} to {out}", file=sys.stderr)
     return 0
 
 
@@ -434,10 +439,11 @@ def _observers(args: argparse.Namespace) -> int:
 
 
 def _provenance(args: argparse.Namespace) -> int:
-    from studio.desk.provenance import provenance_command
+    from studio.desk.provenance import records, render
 
-    config, desk = _desk(args)
-    return provenance_command(args, config, desk)
+    _, desk = _desk(args)
+    found = records(desk, every_fact=args.all)
+    return _write_export(args.out, render(found, args.format), f"{len(found)} facts")
 
 
 def _render(args: argparse.Namespace) -> int:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -200,19 +199,3 @@ def render(found: list[dict[str, Any]], fmt: str) -> str:
             )
         )
     return buffer.getvalue()
-
-
-def provenance_command(args: Any, config: Any, desk: DeskStore) -> int:
-    """``studio provenance export --format csv|json [--out FILE] [--all]``."""
-    found = records(desk, every_fact=args.all)
-    text = render(found, args.format)
-    if args.out is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.out.write_text(text, "utf-8")
-    except OSError as error:
-        print(f"studio: error: cannot write {args.out}: {error.strerror}", file=sys.stderr)
-        return 2
-    print(f"wrote {len(found)} facts to {args.out}", file=sys.stderr)
-    return 0

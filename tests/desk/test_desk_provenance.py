@@ -5,15 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from argparse import Namespace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from studio.cli import main
 from studio.desk import rules
 from studio.desk.model import Claim, SourceKind, Status
-from studio.desk.provenance import CSV_COLUMNS, export, fact_ids, provenance_command
+from studio.desk.provenance import CSV_COLUMNS, export, fact_ids
 from studio.store.desk import DeskStore
 from studio.store.show import ShowStore
 from tests.desk.conftest import T0
@@ -124,10 +124,11 @@ def test_csv_has_one_row_per_fact(desk, facts) -> None:
 
 def test_the_command_writes_a_file(desk, facts, tmp_path: Path, capsys) -> None:
     out = tmp_path / "provenance.json"
-    assert provenance_command(Namespace(format="json", out=out, all=False), None, desk) == 0
+    command = ["--store", str(tmp_path / "desk.db"), "provenance", "export"]
+    assert main([*command, "--format", "json", "--out", str(out)]) == 0
     assert len(json.loads(out.read_text("utf-8"))) == 2
     assert "wrote 2 facts" in capsys.readouterr().err
-    assert provenance_command(Namespace(format="csv", out=None, all=True), None, desk) == 0
+    assert main([*command, "--format", "csv", "--all"]) == 0
     assert capsys.readouterr().out.startswith("fact_id,status,")
 
 
