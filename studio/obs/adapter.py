@@ -23,7 +23,7 @@ from websocket import WebSocketException, WebSocketTimeoutException
 
 from studio.obs import errors, protocol
 from studio.obs.batch import run_batch
-from studio.obs.errors import ObsError
+from studio.obs.errors import ObsError, ObsMsg
 from studio.obs.protocol import SERIAL_FRAME, SERIAL_REALTIME, Request
 from studio.obs.redact import install_log_filter, remember_secret
 from studio.obs.state import Item, ObsActual, ObsWanted, SceneItem, diff
@@ -105,7 +105,7 @@ class ObsAdapter:
                 ) from None
             except (TimeoutError, WebSocketTimeoutException, OBSSDKTimeoutError):
                 raise self._failed(
-                    errors.timed_out(s.host, s.port, s.timeout, "the login")
+                    errors.timed_out(s.host, s.port, s.timeout, ObsMsg("obs.error.doing.login"))
                 ) from None
             except OBSSDKError as e:
                 empty = "no password provided" in str(e)
@@ -158,7 +158,7 @@ class ObsAdapter:
         self.call("SetStudioModeEnabled", studioModeEnabled=enabled)
         self._wait_until(
             lambda: self.call("GetStudioModeEnabled")["studioModeEnabled"] == enabled,
-            "switching studio mode",
+            ObsMsg("obs.error.doing.studio_mode"),
         )
 
     def preview_scene(self) -> str | None:
@@ -172,7 +172,7 @@ class ObsAdapter:
 
     def set_preview_scene(self, name: str) -> None:
         self.call("SetCurrentPreviewScene", sceneName=name)
-        self._wait_until(lambda: self.preview_scene() == name, "switching the preview scene")
+        self._wait_until(lambda: self.preview_scene() == name, ObsMsg("obs.error.doing.preview_scene"))
 
     def set_feed(self, input_name: str, url: str) -> None:
         self._send(protocol.set_feed(input_name, url))
@@ -377,7 +377,7 @@ class ObsAdapter:
     ) -> list[dict[str, Any]]:
         if not requests:  # nothing to change: no round trip, no wait for a frame
             return []
-        with self._transport("a request batch") as client:
+        with self._transport(ObsMsg("obs.error.doing.batch")) as client:
             try:
                 return run_batch(
                     client.base_client.ws,
@@ -405,7 +405,7 @@ class ObsAdapter:
                 raise (
                     ObsError(last.kind, last.message)
                     if last
-                    else errors.disconnected(s.host, s.port, "not connected yet")
+                    else errors.disconnected(s.host, s.port, ObsMsg("obs.error.not_connected_yet"))
                 )
             try:
                 yield self._client

@@ -55,14 +55,6 @@ class ObsError(Exception):
         return f"ObsError({self.kind!r}, {str(self)!r})"
 
 
-_DOINGS = {  # what studio was doing when OBS did not answer: catalogue obs.error.doing.*
-    "the login": "obs.error.doing.login",
-    "a request batch": "obs.error.doing.batch",
-    "switching studio mode": "obs.error.doing.studio_mode",
-    "switching the preview scene": "obs.error.doing.preview_scene",
-}
-
-
 def refused(host: str, port: int, detail: str) -> ObsError:
     return ObsError("refused", ObsMsg("obs.error.refused", host=host, port=port, detail=detail))
 
@@ -73,14 +65,12 @@ def auth_failed(host: str, port: int, password_env: str, *, empty: bool) -> ObsE
 
 
 def timed_out(host: str, port: int, timeout: float, doing: str) -> ObsError:
-    # studio's own phrases in words; a request type (GetVersion) as it is
-    what = ObsMsg(_DOINGS[doing]) if doing in _DOINGS else doing
-    return ObsError("timeout", ObsMsg("obs.error.timeout", host=host, port=port, timeout=f"{timeout:g}", doing=what))
+    """``doing``: studio's own step as a Msg (``obs.error.doing.*``), or a request type (GetVersion) as it is."""
+    return ObsError("timeout", ObsMsg("obs.error.timeout", host=host, port=port, timeout=f"{timeout:g}", doing=doing))
 
 
 def disconnected(host: str, port: int, detail: str) -> ObsError:
-    shown = ObsMsg("obs.error.not_connected_yet") if detail == "not connected yet" else detail
-    return ObsError("disconnected", ObsMsg("obs.error.disconnected", host=host, port=port, detail=shown))
+    return ObsError("disconnected", ObsMsg("obs.error.disconnected", host=host, port=port, detail=detail))
 
 
 def request_failed(
