@@ -32,20 +32,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_youtube(config: Any, store: ShowStore) -> tuple[YouTube, StoreLedger]:
-    """The adapter over the signed-in account, charging the store's ledger."""
+def make_broadcaster(
+    config: Any, store: ShowStore, rundown: Rundown, output: Any, origin: str
+) -> tuple[Broadcaster, StoreLedger]:
+    """The go-live controller over the signed-in account, and the store's quota ledger it charges."""
     token_file = TokenFile(youtube_token_file(config.youtube.token_file), config.youtube.token_uri)
     ledger = StoreLedger(YouTubeStore(store.db), utc_now)
     api = YouTubeApi(
         token_file.load(), ledger, endpoint=config.youtube.api_endpoint or None, token_file=token_file
     )
-    return YouTube(api), ledger
-
-
-def make_broadcaster(config: Any, store: ShowStore, rundown: Rundown, output: Any, origin: str) -> Broadcaster:
-    youtube, _ = open_youtube(config, store)
-    return Broadcaster(
-        youtube,
+    broadcaster = Broadcaster(
+        YouTube(api),
         store,
         rundown,
         output=output,
@@ -55,6 +52,7 @@ def make_broadcaster(config: Any, store: ShowStore, rundown: Rundown, output: An
         origin=origin,
         clock=utc_now,
     )
+    return broadcaster, ledger
 
 
 def auth_command(args: argparse.Namespace, config: Any, *, out: TextIO | None = None) -> int:
@@ -145,13 +143,12 @@ def youtube_command(
         print("not ended", file=out)
         return 1
     output = connect_obs() if action in ("golive", "end") else None
-    broadcaster = make_broadcaster(config, store, rundown, output, "cli")
+    broadcaster, ledger = make_broadcaster(config, store, rundown, output, "cli")
     if action == "schedule":
         broadcast = broadcaster.schedule(new=args.new)
         print(f"scheduled: {broadcast.id} {broadcast.life_cycle} ({broadcast.privacy}) {broadcast.title}", file=out)
         print(f"watch: {broadcast.watch_url}", file=out)
     elif action == "status":
-        ledger = StoreLedger(YouTubeStore(store.db), utc_now)
         for line in describe(broadcaster.status(), ledger.spent_today(), config.youtube.daily_quota):
             print(line, file=out)
     elif action == "golive":

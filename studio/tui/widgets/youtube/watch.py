@@ -323,17 +323,16 @@ def show_watch(
         # google-api-python-client's import and the client's build: ~0.5 s
         from studio.store import open_store
         from studio.store.health import Publisher
-        from studio.youtube.cli import make_broadcaster, utc_now
-        from studio.youtube.quota import StoreLedger
+        from studio.youtube.cli import make_broadcaster
 
         store = open_store(store_path)  # a connection of its own: the controller's serves takes on other threads
         try:
-            broadcaster = make_broadcaster(config, store, rundown, switcher.adapter, "console")
+            broadcaster, ledger = make_broadcaster(config, store, rundown, switcher.adapter, "console")
         except BaseException:
             store.close()
             raise
         publisher = Publisher(store.db, SOURCE, volatile=VOLATILE)
-        return Link(broadcaster, StoreLedger(broadcaster.records, utc_now), publisher)
+        return Link(broadcaster, ledger, publisher)
 
     return YouTubeWatch(
         youtube_token_file(config.youtube.token_file),
