@@ -259,6 +259,18 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, method)
     ) WITHOUT ROWID;
     """,
+    # 7: the facts each on-air graphic states, at the version it was rendered with (the on-air invariant:
+    #    studio/control.py pulls a graphic whose fact is no longer verified at that version)
+    """
+    CREATE TABLE graphic_fact (
+        show_id TEXT NOT NULL,
+        template TEXT NOT NULL,        -- graphic.template
+        fact_id INTEGER NOT NULL,
+        version INTEGER NOT NULL,      -- fact.version when the graphic was rendered
+        PRIMARY KEY (show_id, template, fact_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX graphic_fact_fact ON graphic_fact (fact_id);
+    """,
 )
 
 
