@@ -24,11 +24,12 @@ from studio.onair import (
     RenderedGraphic,
     describe,
     location_bug,
+    stated_facts,
 )
 from studio.rundown.load import segment_dict, segment_from_dict
 from studio.rundown.model import Bilingual, GraphicCue, Rundown, Segment, Show
 from studio.rundown.timing import OnAir, PlannedSlot, Span, Timing, compute, plan
-from studio.store import AsRunRow, ShowState, ShowStore
+from studio.store import AsRunRow, ShowState, ShowStore, Withdrawn
 
 
 def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -141,6 +142,14 @@ def show_from_dict(row: dict[str, Any]) -> Show:
         ZoneInfo(row["zone"]),
         time.fromisoformat(row["start"]),
     )
+
+
+def _by_template(withdrawn: Sequence[Withdrawn]) -> dict[str, list[str]]:
+    """Each graphic to pull, with why (one reason per fact that no longer stands)."""
+    reasons: dict[str, list[str]] = {}
+    for fact in withdrawn:
+        reasons.setdefault(fact.template, []).append(fact.reason)
+    return reasons
 
 
 def _position_after_anchor(segments: Sequence[Segment], state: ShowState) -> int:
@@ -339,7 +348,9 @@ class Controller:
 
     @_serialised
     def resume_air(self) -> None:
-        """At start-up of the show process: put back on air what the store says is on air."""
+        """At start-up of the show process: put back on air what the store says is on air,
+        less any graphic whose facts the desk changed while the process was away."""
+        self._pull_withdrawn()
         on_air, segment = self.state.on_air, None
         if on_air is not None:
             segment = self.rundown.get(on_air.segment_id)
@@ -466,6 +477,7 @@ class Controller:
             placement=rendered.placement,
             canvas=rendered.canvas,
             description=describe(cue),
+            facts=stated_facts(rendered.provenance),
         )
         self.store.drop_graphic(self.show_id, cue.template)
         self.store.put_graphic(self.show_id, graphic, now)
@@ -473,35 +485,22 @@ class Controller:
                   scene=segment.scene, **dict(rendered.provenance))
 
     def _pull_withdrawn(self) -> None:
-        """A fact on air that the desk has withdrawn (retracted, back in review) takes its graphic off at once.
+        """The on-air invariant: an image states exactly the facts recorded for it at its take, at their versions.
 
-        Each on-air graphic that states facts goes through the gate again (the renderer reuses
-        its file when nothing changed); a refusal pulls it, and the log says why.
+        When one of them no longer stands (retracted, back in review, edited, disputed, gone: any
+        change bumps a fact's version), its graphic comes off air at once. One query over the
+        on-air facts decides, never a re-render: a board that tolerates a missing region would
+        render fine without the fact and keep the old image, figure and all, on air.
+        A re-rendered graphic may go back up only as a new take, through the gate.
         """
-        if self.renderer is None or not self.on_air_graphics:
-            return
-        on_air = {graphic.template for graphic in self.on_air_graphics}
-        cues: dict[str, GraphicCue] = {}
-        for event in reversed(self.store.events(self.show_id)):
-            template = event.detail.get("template")
-            if event.action == "graphic_on" and template in on_air and template not in cues:
-                if event.detail.get("fact_ids"):
-                    cues[template] = GraphicCue(template, event.detail.get("data", {}))
-                on_air.discard(template)
-        withdrawn = []
-        for template, cue in cues.items():
-            try:
-                self.renderer.render(cue)
-            except GraphicRefused as error:
-                withdrawn.append((template, error.message))  # logged as its English
-        if not withdrawn:
+        if not self.on_air_graphics or not self.store.withdrawn(self.show_id):
             return
         now = self.clock()
         with self.store.write():
-            for template, reason in withdrawn:
-                # Every process with a renderer notices the withdrawal; the first one to write pulls it.
+            # Every process that refreshes notices; the first one to write pulls, the others find nothing left.
+            for template, reasons in _by_template(self.store.withdrawn(self.show_id)).items():
                 if self._clear_graphics(now, "withdrawn", template):
-                    self._log(now, "graphic_pulled", None, template=template, reason=reason)
+                    self._log(now, "graphic_pulled", None, template=template, reason="; ".join(reasons))
         self._load()
         graphics = self.on_air_graphics
         self._switch(lambda switcher: switcher.graphics(graphics))
@@ -530,6 +529,10 @@ class Controller:
             if now_state.on_air is None or state.on_air is None or now_state.on_air.id != state.on_air.id:
                 raise ControlError("take_conflict", "the segment changed meanwhile; look again", segment=segment.id)
             self._put_graphic(self.clock(), segment, cue, rendered)
+            changed = _by_template(self.store.withdrawn(self.show_id)).get(cue.template)
+            if changed:  # the desk changed a fact between the rendering and now: nothing goes up
+                raise ControlError("fact_changed", f"not on air: {'; '.join(changed)}; take it again",
+                                   template=cue.template, reason="; ".join(changed))
         self._load()
         graphics = self.on_air_graphics
         self._switch(lambda switcher: switcher.graphics(graphics))

@@ -87,6 +87,18 @@ class OnAirGraphic:
     placement: Box
     canvas: tuple[int, int] = (1920, 1080)
     description: str = ""
+    facts: tuple[tuple[int, int], ...] = ()  # (fact id, version) of every fact the image states
+
+
+def stated_facts(provenance: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
+    """(fact id, version) of every fact a rendering states, from its provenance.
+
+    A fact recorded without a version counts as version 0, which no stored fact has:
+    the on-air check then pulls the graphic rather than trust a figure it cannot pin down.
+    """
+    stated = {int(str(fact["id"]).upper().removeprefix("F")): int(fact.get("version") or 0)
+              for fact in provenance.get("facts", ())}
+    return tuple(sorted(stated.items()))
 
 
 class Graphics(Protocol):
@@ -115,7 +127,7 @@ def describe(cue: GraphicCue) -> str:
 def provenance(record: Mapping[str, Any]) -> dict[str, Any]:
     """The as-run detail of a sidecar: data, fact ids, each fact's verifier and sources."""
     facts = [
-        {key: fact.get(key) for key in ("id", "status", "verifier", "sources", "as_of", "value")}
+        {key: fact.get(key) for key in ("id", "version", "status", "verifier", "sources", "as_of", "value")}
         for fact in record.get("facts", ())
     ]
     return {

@@ -20,26 +20,24 @@ from studio.rundown.model import GraphicCue, Rundown
 from studio.store import AsRunRow, open_store
 from studio.store.show import EventRow
 from tests.test_control import RecordingSwitcher
+from tests.test_onair_control import retract, verified_fact
 
 SMALL = Path(__file__).resolve().parent / "data" / "small.toml"
 DANA = GraphicCue("lower-third", {"name": "Дана Ким", "role": "корреспондент"})
 NURZHAN = GraphicCue("lower-third", {"name": "Нұржан Омаров", "role": "тілші"})
-TURNOUT = GraphicCue("fact-card", {"fact": "101"})
 SOURCES = ["https://www.nur.kz/politics/kazakhstan/2354058", "ЦРК"]
 
 
 class DeskGate:
-    """Renders nothing; a fact-card names its fact, verified by Гүлнар, until the desk withdraws it."""
+    """Renders nothing; a fact-card states its fact (verified at the desk by Гүлнар) at its version."""
 
-    def __init__(self) -> None:
-        self.withdrawn: set[str] = set()
+    def __init__(self, version: int) -> None:
+        self.version = version
 
     def render(self, cue: GraphicCue) -> RenderedGraphic:
         fact = cue.data.get("fact")
-        if fact in self.withdrawn:
-            raise GraphicRefused(f"{cue.template}: fact {fact} is 'retracted': refused\n  hint: it cannot air")
-        facts = [{"id": fact, "status": "verified", "verifier": "Гүлнар Сейітова", "sources": SOURCES,
-                  "as_of": "2026-03-15T05:00:00+00:00", "value": "19.21"}] if fact else []
+        facts = [{"id": fact, "version": self.version, "status": "verified", "verifier": "Гүлнар Сейітова",
+                  "sources": SOURCES, "as_of": "2026-03-15T05:00:00+00:00", "value": "19.21"}] if fact else []
         name = f"/out/{cue.template}-{fact or cue.data['name']}.png"
         return RenderedGraphic(cue.template, name, (96, 822, 960, 174), (1920, 1080),
                                {"data": dict(cue.data), "fact_ids": [f["id"] for f in facts], "facts": facts})
@@ -51,11 +49,12 @@ def show(tmp_path: Path, small_rundown: Rundown, clock) -> Path:
     desk withdrew while it was on air; the second lower third was cleared, the next segment taken
     with nothing on air, then a third lower third left with the take of the third segment."""
     segments = list(small_rundown.segments)
-    segments[0] = replace(segments[0], graphics=(DANA, TURNOUT, NURZHAN))
+    segments[0] = replace(segments[0], graphics=(DANA, GraphicCue("fact-card", {"fact": "1"}), NURZHAN))
     segments[1] = replace(segments[1], graphics=(DANA,))
     rundown = small_rundown.with_segments(tuple(segments))
     path = tmp_path / "show.db"
-    gate = DeskGate()
+    fact = verified_fact(path, clock, verifier="Гүлнар Сейітова")
+    gate = DeskGate(fact["version"])
     controller = Controller(open_store(path), rundown, operator="aigerim", clock=clock,
                             switcher=RecordingSwitcher(), graphics=gate)
     controller.take_next()                 # 09:30 open
@@ -66,9 +65,7 @@ def show(tmp_path: Path, small_rundown: Rundown, clock) -> Path:
     clock.advance(minutes=1)
     controller.graphic_take(2)             # 09:33 Нұржан Омаров replaces Дана Ким
     clock.advance(minutes=1)
-    gate.withdrawn.add("101")              # 09:34 the desk retracts fact 101
-    with open_store(path).write() as desk:
-        desk.log("small", clock(), "desk_change", "erlan", "desk")
+    retract(path, fact, clock)             # 09:34 the desk retracts fact 1
     assert controller.refresh()
     clock.advance(minutes=1)
     controller.graphic_clear("lower-third")  # 09:35
@@ -100,9 +97,10 @@ def test_json_lists_every_graphic_with_on_off_times_and_provenance(show: Path, c
     assert dana["off_reason"] == "replaced" and dana["data"] == DANA.data and dana["fact_ids"] == []
     assert dana["file"] == "/out/lower-third-Дана Ким.png" and dana["taken_by"] == "aigerim" and dana["origin"] == "console"
     assert card["end_local"] == "2026-03-15T09:34:00+05:00" and card["duration_s"] == 120.0
-    assert card["off_reason"] == "withdrawn" and card["note"] == "fact-card: fact 101 is 'retracted': refused hint: it cannot air"
+    assert card["off_reason"] == "withdrawn"
+    assert card["note"] == "fact 1 changed: version 4 went on air, it is at 5, retracted"  # created, review, source, verified
     [fact] = card["facts"]
-    assert card["fact_ids"] == ["101"] and fact["verifier"] == "Гүлнар Сейітова" and fact["sources"] == SOURCES
+    assert card["fact_ids"] == ["1"] and fact["verifier"] == "Гүлнар Сейітова" and fact["sources"] == SOURCES
     assert fact["as_of"] == "2026-03-15T05:00:00+00:00" and fact["status"] == "verified"
     assert (nurzhan["end_local"], nurzhan["off_reason"], nurzhan["note"]) == ("2026-03-15T09:35:00+05:00", "clear", "")
     assert (again["end_utc"], again["duration_s"], again["off_reason"]) == ("", "", "")  # still on air
@@ -115,9 +113,9 @@ def test_csv_has_a_type_column_and_flat_provenance_columns(show: Path, capsys) -
     segment, card = rows[0], rows[2]
     assert segment["segment_id"] == "open" and segment["planned_s"] == "600"
     assert all(segment[column] == "" for column in GRAPHIC_FIELDS)
-    assert (card["template"], card["fact_ids"], card["verifier"]) == ("fact-card", "101", "Гүлнар Сейітова")
+    assert (card["template"], card["fact_ids"], card["verifier"]) == ("fact-card", "1", "Гүлнар Сейітова")
     assert card["sources"] == "; ".join(SOURCES) and card["as_of"] == "2026-03-15T05:00:00+00:00"
-    assert card["off_reason"] == "withdrawn" and "'retracted'" in card["note"]
+    assert card["off_reason"] == "withdrawn" and card["note"].endswith(", retracted")
     assert (card["start_utc"], card["end_utc"]) == ("2026-03-15T04:32:00+00:00", "2026-03-15T04:34:00+00:00")
     assert json.loads(rows[1]["data"]) == DANA.data and rows[1]["kind"] == rows[1]["planned_s"] == ""
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 
 from studio.control import ControlError, Controller
+from studio.desk import rules
+from studio.desk.model import Claim, Draft, ReportKind, SourceKind
 from studio.onair import GraphicRefused, LOCATION_BUG, RenderedGraphic
 from studio.rundown.model import GraphicCue, Rundown
 from studio.store import open_store
+from studio.store.desk import open_desk
 from tests.test_control import RecordingSwitcher
 
 LOWER = GraphicCue("lower-third", {"name": "Дана Ким", "role": "корреспондент"})
@@ -18,18 +22,33 @@ FACT = GraphicCue("fact-card", {"fact": "7"})
 
 
 class StandInGraphics:
-    """Renders nothing: a path per template; fact 7 is refused like the gate would."""
+    """Renders nothing: a path per template; fact 7 is refused like the gate would.
 
-    def __init__(self) -> None:
+    Every rendering states ``facts`` (provenance records of facts in the store, or none).
+    """
+
+    def __init__(self, facts: Sequence[dict] = ()) -> None:
         self.rendered: list[GraphicCue] = []
+        self.facts = list(facts)
 
     def render(self, cue: GraphicCue) -> RenderedGraphic:
         if cue.data.get("fact") == "7":
             raise GraphicRefused("fact-card: fact 7 is not verified\n  hint: verify it at the desk first")
         self.rendered.append(cue)
-        provenance = {"data": dict(cue.data), "fact_ids": ["3"], "facts": [{"id": "3", "verifier": "erlan",
-                                                                            "sources": ["https://example.kz/3"]}]}
+        provenance = {"data": dict(cue.data), "fact_ids": [f["id"] for f in self.facts], "facts": self.facts}
         return RenderedGraphic(cue.template, f"/out/{cue.template}.png", (96, 822, 960, 174), (1920, 1080), provenance)
+
+
+def verified_fact(path: Path, clock, verifier: str = "erlan") -> dict:
+    """A fact verified at the desk of the store at ``path``, as a rendering's provenance records it."""
+    desk = open_desk(path)
+    fact = desk.create_fact(Draft(ReportKind.VIOLATION, Claim(ru="Вбросы на участке 12"), region="astana"),
+                            by="aigerim", at=clock())
+    fact = desk.change(fact.id, fact.version, rules.StartReview(), by="aigerim", at=clock())
+    source = desk.add_source(SourceKind.OFFICIAL, "https://example.kz/3", by="aigerim", at=clock())
+    fact = desk.attach_source(fact.id, fact.version, source.id, by="aigerim", at=clock())
+    fact = desk.change(fact.id, fact.version, rules.Verify(), by=verifier, at=clock())
+    return {"id": str(fact.id), "version": fact.version, "verifier": verifier, "sources": ["https://example.kz/3"]}
 
 
 @pytest.fixture
@@ -39,14 +58,16 @@ def rundown(small_rundown) -> Rundown:
     return small_rundown.with_segments(tuple(segments))
 
 
-def make(path: Path, rundown: Rundown, clock, switcher: RecordingSwitcher | None = None) -> Controller:
+def make(path: Path, rundown: Rundown, clock, switcher: RecordingSwitcher | None = None,
+         graphics: StandInGraphics | None = None) -> Controller:
     return Controller(open_store(path), rundown, operator="aigerim", clock=clock,
-                      switcher=switcher or RecordingSwitcher(), graphics=StandInGraphics())
+                      switcher=switcher or RecordingSwitcher(), graphics=graphics or StandInGraphics())
 
 
 def test_a_taken_graphic_goes_on_air_with_its_provenance_logged(tmp_path, rundown, clock) -> None:
     switcher = RecordingSwitcher()
-    controller = make(tmp_path / "s.db", rundown, clock, switcher)
+    fact = verified_fact(tmp_path / "s.db", clock)
+    controller = make(tmp_path / "s.db", rundown, clock, switcher, StandInGraphics([fact]))
     controller.take_next()
     assert controller.armed() == (LOWER, FACT)
     graphic = controller.graphic_take(0)
@@ -55,7 +76,7 @@ def test_a_taken_graphic_goes_on_air_with_its_provenance_logged(tmp_path, rundow
     assert [g.template for g in switcher.shown] == ["lower-third"]
     event = [e for e in controller.store.events("small") if e.action == "graphic_on"][-1]
     assert event.detail["template"] == "lower-third" and event.detail["file"] == "/out/lower-third.png"
-    assert event.detail["fact_ids"] == ["3"] and event.detail["facts"][0]["verifier"] == "erlan"
+    assert event.detail["fact_ids"] == [fact["id"]] and event.detail["facts"][0]["verifier"] == "erlan"
     assert controller.graphic_clear("lower-third") is True
     assert switcher.shown == [] and controller.on_air_graphics == ()
     assert [e.action for e in controller.store.events("small")][-1] == "graphic_off"
@@ -173,22 +194,22 @@ def test_the_renderer_port_builds_in_the_background_and_refuses_in_its_own_terms
         RendererGraphics(factory=broken).render(LOWER)
 
 
+def retract(path: Path, fact: dict, clock) -> None:
+    """The desk, in its own connection, retracts ``fact`` with a correction."""
+    desk = open_desk(path)
+    stored = desk.get(int(fact["id"]))
+    desk.change(stored.id, stored.version, rules.Retract(Claim(ru="Вбросов не было")), by="erlan", at=clock())
+
+
 def test_a_fact_withdrawn_at_the_desk_pulls_its_graphic_off_air(tmp_path, rundown, clock) -> None:
-    graphics = StandInGraphics()
-    switcher = RecordingSwitcher()
     path = tmp_path / "show.db"
-    controller = Controller(open_store(path), rundown, switcher=switcher, graphics=graphics, clock=clock)
+    fact = verified_fact(path, clock)
+    switcher = RecordingSwitcher()
+    controller = Controller(open_store(path), rundown, switcher=switcher, graphics=StandInGraphics([fact]), clock=clock)
     controller.take_next()
-    controller.graphic_take(0)  # the lower third: its provenance names fact 3
+    controller.graphic_take(0)  # the lower third states the fact
     assert [g.template for g in controller.on_air_graphics] == ["lower-third"]
-
-    def withdrawn(cue: GraphicCue) -> RenderedGraphic:
-        raise GraphicRefused("lower-third: fact 3 is 'retracted': refused")
-
-    graphics.render = withdrawn  # the desk retracts fact 3
-    desk = open_store(path)
-    with desk.write():  # any write by another process (the desk) makes the show look again
-        desk.log("small", clock(), "desk_change", "erlan", "desk")
+    retract(path, fact, clock)
     assert controller.refresh()
     assert controller.on_air_graphics == ()
     assert switcher.calls[-1] == "graphics " and switcher.shown == []
@@ -197,24 +218,18 @@ def test_a_fact_withdrawn_at_the_desk_pulls_its_graphic_off_air(tmp_path, rundow
 
 
 def test_two_processes_noticing_one_withdrawal_pull_it_once(tmp_path, rundown, clock) -> None:
-    """The show process and the control API both render, so both notice; the log says it once."""
+    """The show process and the control API both refresh, so both notice; the log says it once."""
     path = tmp_path / "show.db"
-    show = Controller(open_store(path), rundown, switcher=RecordingSwitcher(), graphics=StandInGraphics(), clock=clock)
+    fact = verified_fact(path, clock)
+    show = Controller(open_store(path), rundown, switcher=RecordingSwitcher(), graphics=StandInGraphics([fact]),
+                      clock=clock)
     show.take_next()
     show.graphic_take(0)
-    api_graphics = StandInGraphics()
-    api = Controller(open_store(path), rundown, graphics=api_graphics, clock=clock, origin="api")
-
-    def withdrawn(cue: GraphicCue) -> RenderedGraphic:
-        raise GraphicRefused("lower-third: fact 3 is 'retracted': refused")
-
-    show.renderer.render = api_graphics.render = withdrawn  # type: ignore[union-attr]
-    desk = open_store(path)
-    with desk.write():
-        desk.log("small", clock(), "desk_change", "erlan", "desk")
+    api = Controller(open_store(path), rundown, graphics=StandInGraphics([fact]), clock=clock, origin="api")
+    retract(path, fact, clock)
     assert show.store.changed_elsewhere()  # the show process has seen the desk's write and checks its graphics...
     api.refresh()  # ...while the API process, quicker, pulls the graphic first
-    show._pull_withdrawn()  # the show process's check, from the state it read before the API's write
+    show.refresh()  # the show process looks after the API's write: nothing left to pull
     actions = [e.action for e in show.store.events("small")]
     assert actions.count("graphic_pulled") == 1 and actions.count("graphic_off") == 1
     assert show.on_air_graphics == () and api.on_air_graphics == ()

@@ -188,6 +188,22 @@ def is_rival(fact: Fact, other: Fact) -> bool:
     )
 
 
+def disputes(fact: Fact, other: Fact) -> bool:
+    """True when ``fact`` is a verified figure and ``other``, still open (new or in review), gives a
+    different value for the same kind, region, station and instant: the figure is disputed and may
+    not be on air until the desk settles it (studio.store.show.ShowStore.withdrawn says the same in SQL)."""
+    return (
+        fact.status is Status.VERIFIED
+        and other.id != fact.id
+        and other.status in (Status.NEW, Status.IN_REVIEW)
+        and fact.value is not None
+        and other.value is not None
+        and fact.as_of is not None
+        and (other.kind, other.region, other.station, other.as_of) == (fact.kind, fact.region, fact.station, fact.as_of)
+        and other.value != fact.value
+    )
+
+
 def verify_blockers(fact: Fact, by: str, rivals: Sequence[Fact] = ()) -> list[RuleError]:
     """Every reason ``by`` may not verify ``fact`` now (empty: they may)."""
     found = []

@@ -13,15 +13,17 @@ from datetime import date, datetime, time
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
+from studio.desk import rules
 from studio.desk.model import Fact, Status
 from studio.graphics.gate import FactView
 from studio.store.desk import DeskStore
 
 
-def view(fact: Fact) -> FactView:
+def view(fact: Fact, disputed: bool = False) -> FactView:
+    """``disputed``: a verified figure that an open fact contradicts shows as "disputed", which no graphic admits."""
     return FactView(
         id=str(fact.id),
-        status=fact.status.value,
+        status="disputed" if disputed else fact.status.value,
         claim_kk=fact.claim.kk,
         claim_ru=fact.claim.ru,
         value=None if fact.value is None else str(fact.value),
@@ -31,6 +33,7 @@ def view(fact: Fact) -> FactView:
         as_of=fact.as_of or fact.verified_at or fact.updated_at,
         correction_kk=fact.correction.kk,
         correction_ru=fact.correction.ru,
+        version=fact.version,
     )
 
 
@@ -44,7 +47,7 @@ class GraphicsFacts:
         """The fact with this id ("42") in its current status, or None."""
         text = str(fact_id).strip()
         found = self.desk.get(int(text)) if text.isdigit() else None
-        return None if found is None else view(found)
+        return None if found is None else view(found, self.desk.disputed(found))
 
     def turnout(self, hour: time) -> Sequence[FactView]:
         """Every turnout figure released at ``hour`` local time of the show day,
@@ -61,4 +64,5 @@ class GraphicsFacts:
                 verified[fact.region].verified_at or verified[fact.region].updated_at
             ):
                 verified[fact.region] = fact
-        return [view(fact) for fact in (*verified.values(), *others)]
+        disputed = {fact.id for fact in verified.values() if any(rules.disputes(fact, other) for other in others)}
+        return [view(fact, fact.id in disputed) for fact in (*verified.values(), *others)]

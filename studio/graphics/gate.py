@@ -67,6 +67,7 @@ class FactView:
     as_of: datetime | None = None  # aware instant the fact holds at (a release time, a check time)
     correction_kk: str = ""  # for a false claim: what is true
     correction_ru: str = ""
+    version: int = 0  # the desk's version of the fact: an on-air graphic is pulled when it changes
 
 
 @runtime_checkable

@@ -89,7 +89,7 @@ def prepare(
     content = {
         "renderer": RENDERER_VERSION, "template": template.name, "version": template.version,
         "sha256": template.sha256, "data": resolved.data, "text": resolved.values,
-        "facts": [{k: f[k] for k in ("id", "status", "verifier", "as_of", "value")} for f in resolved.facts],
+        "facts": [{k: f[k] for k in ("id", "version", "status", "verifier", "as_of", "value")} for f in resolved.facts],
     }
     key = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
     return Prepared(template, resolved, key)

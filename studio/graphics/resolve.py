@@ -194,7 +194,8 @@ class _Resolver:
 
 def _provenance(name: str, view: FactView) -> dict[str, Any]:
     return {
-        "field": name, "id": view.id, "status": view.status, "value": view.value, "region": view.region,
+        "field": name, "id": view.id, "version": view.version, "status": view.status, "value": view.value,
+        "region": view.region,
         "sources": list(view.sources), "verifier": view.verifier,
         "as_of": view.as_of.astimezone(UTC).isoformat() if view.as_of else None,
     }

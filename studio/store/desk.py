@@ -100,6 +100,18 @@ class DeskStore(IntakeTables):
             rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
             return [f for row in rows if (f := self._fact(row[0])) is not None]
 
+    def disputed(self, fact: Fact) -> bool:
+        """Whether an open fact gives ``fact``'s figure a different value (rules.disputes)."""
+        if fact.status is not Status.VERIFIED or fact.value is None or fact.as_of is None:
+            return False
+        with self._reading():
+            rows = self.db.execute(
+                "SELECT id FROM fact WHERE kind = ? AND as_of = ? AND region IS ? AND station IS ? "
+                "AND status IN ('new', 'in_review') AND id != ?",
+                (fact.kind.value, utc_text(fact.as_of), fact.region, fact.station, fact.id),
+            ).fetchall()
+            return any(rules.disputes(fact, other) for row in rows if (other := self._fact(row[0])) is not None)
+
     def audit(self, fact_id: int) -> list[AuditEntry]:
         return [
             AuditEntry(

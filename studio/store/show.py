@@ -21,6 +21,26 @@ def from_text(text: str) -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
+class Withdrawn:
+    """A fact an on-air graphic states that no longer stands as it was rendered."""
+
+    template: str
+    fact_id: int
+    version: int  # as rendered
+    status: str | None  # now; None: there is no such fact
+    now_version: int | None
+    disputed: bool  # verified, but another fact in review gives a different value for the same place and time
+
+    @property
+    def reason(self) -> str:
+        if self.status is None:
+            return f"fact {self.fact_id} does not exist"
+        if self.now_version != self.version:
+            return f"fact {self.fact_id} changed: version {self.version} went on air, it is at {self.now_version}, {self.status}"
+        return f"fact {self.fact_id} is disputed: another figure for the same place and time is in review"
+
+
+@dataclass(frozen=True, slots=True)
 class AsRunRow:
     """One played segment as it was taken (open while on air)."""
 
@@ -124,6 +144,7 @@ class ShowStore(Connection):
         rows = self.db.execute(
             "SELECT * FROM graphic WHERE show_id = ? ORDER BY taken_at, template", (show_id,)
         ).fetchall()
+        stated = self._stated_facts(show_id)
         out = []
         for row in rows:
             detail = json.loads(row["detail"])
@@ -136,9 +157,49 @@ class ShowStore(Connection):
                     placement=tuple(detail["placement"]),  # type: ignore[arg-type]
                     canvas=tuple(detail["canvas"]),  # type: ignore[arg-type]
                     description=detail.get("description", ""),
+                    facts=stated.get(row["template"], ()),
                 )
             )
         return tuple(out)
+
+    def _stated_facts(self, show_id: str) -> dict[str, tuple[tuple[int, int], ...]]:
+        stated: dict[str, list[tuple[int, int]]] = {}
+        for row in self.db.execute(
+            "SELECT template, fact_id, version FROM graphic_fact WHERE show_id = ? ORDER BY template, fact_id",
+            (show_id,),
+        ):
+            stated.setdefault(row["template"], []).append((row["fact_id"], row["version"]))
+        return {template: tuple(facts) for template, facts in stated.items()}
+
+    def withdrawn(self, show_id: str) -> list[Withdrawn]:
+        """Facts on air that no longer stand as rendered: one query, however many graphics are up.
+
+        A fact stands while it is at the version the graphic was rendered with (every change of a
+        fact, its status included, bumps its version) and, for a verified figure, while no other
+        fact new or in review gives a different value for the same kind, region, station and
+        instant (the rival of ``studio.desk.rules.is_rival``, still open).
+        """
+        rows = self.db.execute(
+            """
+            SELECT gf.template, gf.fact_id, gf.version, f.status, f.version AS now_version,
+                   f.status = 'verified' AND f.value IS NOT NULL AND f.as_of IS NOT NULL AND EXISTS (
+                       SELECT 1 FROM fact r
+                       WHERE r.kind = f.kind AND r.as_of = f.as_of AND r.region IS f.region
+                         AND r.station IS f.station AND r.id != f.id AND r.status IN ('new', 'in_review')
+                         AND r.value IS NOT NULL AND CAST(r.value AS REAL) != CAST(f.value AS REAL)
+                   ) AS disputed
+            FROM graphic_fact gf LEFT JOIN fact f ON f.id = gf.fact_id
+            WHERE gf.show_id = ?
+            ORDER BY gf.template, gf.fact_id
+            """,
+            (show_id,),
+        ).fetchall()
+        return [
+            Withdrawn(row["template"], row["fact_id"], row["version"], row["status"], row["now_version"],
+                      bool(row["disputed"]))
+            for row in rows
+            if row["status"] is None or row["now_version"] != row["version"] or row["disputed"]
+        ]
 
     def events(self, show_id: str, after_id: int = 0) -> list[EventRow]:
         return [
@@ -212,9 +273,15 @@ class ShowStore(Connection):
             (show_id, graphic.template, graphic.segment_id, graphic.scene, graphic.file,
              json.dumps(detail, ensure_ascii=False), to_text(at)),
         )
+        self.db.execute("DELETE FROM graphic_fact WHERE show_id = ? AND template = ?", (show_id, graphic.template))
+        self.db.executemany(
+            "INSERT INTO graphic_fact (show_id, template, fact_id, version) VALUES (?, ?, ?, ?)",
+            [(show_id, graphic.template, fact_id, version) for fact_id, version in graphic.facts],
+        )
 
     def drop_graphic(self, show_id: str, template: str) -> None:
         self.db.execute("DELETE FROM graphic WHERE show_id = ? AND template = ?", (show_id, template))
+        self.db.execute("DELETE FROM graphic_fact WHERE show_id = ? AND template = ?", (show_id, template))
 
     def log(
         self,
