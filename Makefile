@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUNDOWN ?= rundowns/referendum-day.toml
 
-.PHONY: run test test-snapshot-update bench check clean
+.PHONY: run test soak test-snapshot-update bench check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+# The on-air invariant at length: 10,000 examples of the state machine instead of make test's 500.
+soak: $(STAMP)
+	STUDIO_INVARIANT_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/test_nothing_unverified_on_air.py
 
 test-snapshot-update: $(STAMP)
 	$(BIN)/python -m pytest --snapshot-update tests/tui

@@ -42,7 +42,8 @@ class StandInGraphics:
 def verified_fact(path: Path, clock, verifier: str = "erlan") -> dict:
     """A fact verified at the desk of the store at ``path``, as a rendering's provenance records it."""
     desk = open_desk(path)
-    fact = desk.create_fact(Draft(ReportKind.VIOLATION, Claim(ru="Вбросы на участке 12"), region="astana"),
+    fact = desk.create_fact(Draft(ReportKind.VIOLATION, Claim(kk="12-учаскеде вброс", ru="Вбросы на участке 12"),
+                                  region="astana"),
                             by="aigerim", at=clock())
     fact = desk.change(fact.id, fact.version, rules.StartReview(), by="aigerim", at=clock())
     source = desk.add_source(SourceKind.OFFICIAL, "https://example.kz/3", by="aigerim", at=clock())
