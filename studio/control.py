@@ -144,6 +144,15 @@ def show_from_dict(row: dict[str, Any]) -> Show:
     )
 
 
+PICKABLE = ("fact-card", "debunk-card")
+"""Templates the producer may arm with any fact picked from the desk; the gate still decides at the take."""
+
+
+def picked_fact(cue: GraphicCue) -> bool:
+    """Whether ``cue`` is a fact or debunk card naming one fact and nothing else."""
+    return cue.template in PICKABLE and set(cue.data) == {"fact"} and bool(str(cue.data["fact"]).strip())
+
+
 def _by_template(withdrawn: Sequence[Withdrawn]) -> dict[str, list[str]]:
     """Each graphic to pull, with why (one reason per fact that no longer stands)."""
     reasons: dict[str, list[str]] = {}
@@ -429,20 +438,28 @@ class Controller:
         return segment.graphics if segment else ()
 
     @_serialised
-    def preview(self, index: int) -> RenderedGraphic:
-        """Render the on-air segment's armed graphic ``index`` off air, for the console to look at before the take.
+    def preview(self, armed: int | GraphicCue) -> RenderedGraphic:
+        """Render the armed graphic (the on-air segment's graphic ``armed``, or a picked fact card) off air,
+        for the console to look at before the take.
 
         Nothing is written to the store and the switcher is not told; the renderer writes the file
         a take would reuse. The fact gate refuses as it would at the take (ControlError).
         Pillow and the desk: call from a worker.
         """
-        return self._render(self._armed_cue(self.state, index)[1])
+        return self._render(self._armed_cue(self.state, armed)[1])
 
-    def _armed_cue(self, state: ShowState, index: int) -> tuple[Segment, GraphicCue]:
-        """The segment on air in ``state`` and its graphic ``index``; ControlError when there is none."""
+    def _armed_cue(self, state: ShowState, armed: int | GraphicCue) -> tuple[Segment, GraphicCue]:
+        """The segment on air in ``state`` and the graphic armed over it: its graphic number ``armed``, or a
+        fact or debunk card the producer picked from the desk (PICKABLE); ControlError when it cannot be armed."""
         segment = self.rundown.get(state.on_air.segment_id) if state.on_air else None
         if segment is None:
             raise ControlError("nothing_on_air", "nothing is on air")
+        if isinstance(armed, GraphicCue):
+            if armed not in segment.graphics and not picked_fact(armed):
+                raise ControlError("not_pickable", f"only a fact or debunk card naming one fact can be picked, "
+                                   f"not {describe(armed)}", template=armed.template)
+            return segment, armed
+        index = armed
         if not 0 <= index < len(segment.graphics):
             raise ControlError("no_graphic", f"'{segment.id}' has no graphic {index + 1}", segment=segment.id)
         return segment, segment.graphics[index]
@@ -515,14 +532,14 @@ class Controller:
         return cleared
 
     @_serialised
-    def graphic_take(self, index: int) -> OnAirGraphic:
-        """Render the on-air segment's armed graphic ``index`` and put it on air.
+    def graphic_take(self, armed: int | GraphicCue) -> OnAirGraphic:
+        """Render the armed graphic (the on-air segment's graphic ``armed``, or a picked fact card) and put it on air.
 
         A graphic the fact gate refuses raises ControlError and nothing goes to air.
         Rendering happens before the store is locked (Pillow and the desk: call from a worker).
         """
         state = self.store.state(self.show_id)
-        segment, cue = self._armed_cue(state, index)
+        segment, cue = self._armed_cue(state, armed)
         rendered = self._render(cue)
         with self.store.write():
             now_state = self.store.state(self.show_id)

@@ -33,18 +33,26 @@ from studio.tui import bindings
 from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
 from studio.tui.messages import ControlDone, FeedLost, LanguageChanged, PreflightDone, RundownFileRead, ViewReady
-from studio.tui.screens import ConfirmScreen, DurationScreen, InsertScreen, ProducerScreen, TextScreen
+from studio.tui.screens import (
+    ConfirmScreen,
+    DurationScreen,
+    FactPickerScreen,
+    InsertScreen,
+    ProducerScreen,
+    TextScreen,
+)
 from studio.tui.widgets.onair.panels import Frame
 from studio.tui.widgets.rundown import RundownTable
 from studio.youtube.errors import YouTubeError
 
 if TYPE_CHECKING:
+    from studio.desk.model import Fact
     from studio.obs.switcher import ObsSwitcher
     from studio.tui.desk.client import DeskClient
     from studio.tui.health import ObsHealthPublisher
     from studio.tui.widgets.youtube import YouTubeWatch
 
-DIALOGS = (ConfirmScreen, DurationScreen, InsertScreen, TextScreen)
+DIALOGS = (ConfirmScreen, DurationScreen, FactPickerScreen, InsertScreen, TextScreen)
 
 TICK = 0.25
 """Seconds between refreshes: clocks tick and other processes' writes show within a second."""
@@ -203,10 +211,22 @@ class StudioApp(StudioAppBase):
             from studio.store.desk import open_desk
             from studio.tui.desk.client import DeskClient
 
-            path = self.controller.store.db.execute("PRAGMA database_list").fetchone()["file"]
             clock = getattr(self.controller, "clock", None) or (lambda: datetime.now(UTC))
-            self._desk = DeskClient(open_desk(Path(path)), self.controller.operator, clock)
+            self._desk = DeskClient(open_desk(self._store_path()), self.controller.operator, clock)
         return self._desk
+
+    def _store_path(self) -> Path:
+        return Path(self.controller.store.db.execute("PRAGMA database_list").fetchone()["file"])
+
+    def desk_facts(self) -> list[Fact]:
+        """Every fact at the desk, for the producer's fact picker. Blocks: call it from a worker."""
+        from studio.store.desk import open_desk
+
+        desk = open_desk(self._store_path())  # its own connection: the picker's thread, once per opening
+        try:
+            return desk.facts()
+        finally:
+            desk.close()
 
     # --- language -------------------------------------------------------------
 

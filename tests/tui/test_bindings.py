@@ -13,7 +13,7 @@ RUNDOWN_ACTIONS = {
     "rundown.end_show", "rundown.move_up", "rundown.move_down", "rundown.drop", "rundown.duration",
     "rundown.insert",
 }
-GRAPHICS_ACTIONS = {"graphics.take", "graphics.clear", "graphics.panic", "graphics.next_armed"}
+GRAPHICS_ACTIONS = {"graphics.take", "graphics.clear", "graphics.panic", "graphics.next_armed", "graphics.pick_fact"}
 YOUTUBE_ACTIONS = {"youtube.schedule", "youtube.go_live", "youtube.end"}
 
 

@@ -28,6 +28,7 @@ from studio.tui.messages import ControlDone, LanguageChanged
 from studio.tui.screens.confirm import ConfirmScreen
 from studio.tui.screens.duration import DurationScreen
 from studio.tui.screens.insert import InsertScreen
+from studio.tui.screens.fact_picker import FactPickerScreen
 from studio.tui.widgets.graphics import GraphicsPanel
 from studio.tui.widgets.obs import ObsPanel
 from studio.tui.widgets.onair import ClockPanel, NextPanel, OnAirPanel, StatusBar, TimingPanel
@@ -63,6 +64,7 @@ class ProducerScreen(Screen[None]):
         Binding("c", "graphic_clear", "Clear", id="graphics.clear", tooltip="Take the armed graphic off air"),
         Binding("ctrl+x", "graphics_panic", "All off", id="graphics.panic", tooltip="Every graphic off air now"),
         Binding("a", "next_armed", "Arm next", id="graphics.next_armed", tooltip="Arm the next graphic", show=False),
+        Binding("f", "pick_fact", "Pick fact", id="graphics.pick_fact", tooltip="Arm a fact from the desk"),
         # YouTube, in the show process once signed in: function keys, never a stray letter; F7 and F8 ask first.
         Binding("f6", "youtube_schedule", "Schedule", id="youtube.schedule", tooltip="Schedule it", show=False),
         Binding("f7", "youtube_go_live", "Go live", id="youtube.go_live", tooltip="Go live on YouTube", show=False),
@@ -73,11 +75,12 @@ class ProducerScreen(Screen[None]):
         super().__init__(id="producer")
         self.view: ShowView | None = None
         self._select_after: str | None = None
-        self.armed = 0  # index into the on-air segment's graphics
+        self.armed = 0  # index into the cues that can be armed (_cues)
         self._armed_for: str | None = None  # the on-air segment the index is about
+        self.picked: GraphicCue | None = None  # a fact card picked from the desk, armable after the segment's own
 
     GRAPHICS_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"graphic_take", "graphic_clear", "graphics_panic", "next_armed"}
+        {"graphic_take", "graphic_clear", "graphics_panic", "next_armed", "pick_fact"}
     )
     YOUTUBE_ACTIONS: ClassVar[frozenset[str]] = frozenset({"youtube_schedule", "youtube_go_live", "youtube_end"})
 
@@ -168,17 +171,24 @@ class ProducerScreen(Screen[None]):
 
     def _show_graphics(self, view: ShowView) -> None:
         on_air = self._on_air_id()
-        if on_air != self._armed_for:  # a new segment: arm its first graphic
-            self.armed, self._armed_for = 0, on_air
+        if on_air != self._armed_for:  # a new segment: arm its first graphic; a picked fact stays with its segment
+            self.armed, self._armed_for, self.picked = 0, on_air, None
         for panel in self.query(GraphicsPanel):
-            panel.show(view, self.armed)
+            panel.show(view, self._cues(), self.armed)
+
+    def _cues(self) -> tuple[GraphicCue, ...]:
+        """What can be armed: the on-air segment's graphics, then the fact card picked from the desk."""
+        segment = self.view.on_air_segment if self.view else None
+        if segment is None:
+            return ()
+        return segment.graphics + ((self.picked,) if self.picked and self.picked not in segment.graphics else ())
 
     def _armed_cue(self) -> tuple[int, GraphicCue] | None:
-        segment = self.view.on_air_segment if self.view else None
-        if segment is None or not segment.graphics:
+        cues = self._cues()
+        if not cues:
             return None
-        index = self.armed % len(segment.graphics)
-        return index, segment.graphics[index]
+        index = self.armed % len(cues)
+        return index, cues[index]
 
     @property
     def selected_id(self) -> str | None:
@@ -316,8 +326,8 @@ class ProducerScreen(Screen[None]):
 
     def action_graphic_take(self) -> None:
         armed = self._armed_cue()
-        index = armed[0] if armed else 0  # nothing armed: the controller says why
-        self._control("graphics.take", lambda c: c.graphic_take(index), self._on_air_id())
+        cue = armed[1] if armed else 0  # nothing armed: the controller says why
+        self._control("graphics.take", lambda c: c.graphic_take(cue), self._on_air_id())
 
     def action_graphic_clear(self) -> None:
         armed = self._armed_cue()
@@ -359,6 +369,20 @@ class ProducerScreen(Screen[None]):
     def youtube_refused(self, action: str, error: YouTubeError) -> None:
         for panel in self.query(YouTubePanel):
             panel.failed(action, Problem.of(error))
+
+    def action_pick_fact(self) -> None:
+        if self._on_air_id() is None:
+            self.studio.notify(t("error.nothing_on_air"), severity="warning")
+            return
+
+        def picked(cue: GraphicCue | None) -> None:
+            if cue is None or self.view is None:
+                return
+            self.picked = cue
+            self.armed = self._cues().index(cue)
+            self._show_graphics(self.view)
+
+        self.studio.push_screen(FactPickerScreen(self.studio.desk_facts), picked)
 
     def action_next_armed(self) -> None:
         if self._armed_cue() is not None:

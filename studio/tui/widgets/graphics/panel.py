@@ -34,7 +34,7 @@ from studio.tui.widgets.text import Readout
 if TYPE_CHECKING:
     from studio.control import ShowView
 
-Armed = tuple[int, GraphicCue]  # the index in the on-air segment's graphics, and that cue
+Armed = tuple[int, GraphicCue]  # the index among the cues that can be armed, and that cue
 Size = tuple[int, int]  # the picture's cells and rows
 
 ASPECT = 16 / 9
@@ -84,8 +84,8 @@ class GraphicsPanel(Horizontal):
 
         preview: Preview
 
-    def __init__(self, render: Callable[[int], RenderedGraphic], *, id: str | None = None) -> None:
-        """``render(index)`` renders the armed graphic ``index`` off air (Controller.preview), on a worker."""
+    def __init__(self, render: Callable[[GraphicCue], RenderedGraphic], *, id: str | None = None) -> None:
+        """``render(cue)`` renders the armed graphic off air (Controller.preview), on a worker."""
         super().__init__(id=id)
         self._render_armed = render
         self._armed: Armed | None = None
@@ -102,14 +102,17 @@ class GraphicsPanel(Horizontal):
                 yield Readout(id=f"graphics-on-{index}")
         yield Static(id="graphics-picture")
 
-    def show(self, view: ShowView, armed: int) -> None:
+    def show(self, view: ShowView, cues: tuple[GraphicCue, ...], armed: int) -> None:
+        """``cues``: what can be armed over the on-air segment (its graphics, then a fact the producer picked)."""
         self.border_title = t("graphics.title")
-        segment = view.on_air_segment
-        cues = segment.graphics if segment else ()
         line = self.query_one("#graphics-armed", Readout)
+        segment = view.on_air_segment
         if cues:
             index = armed % len(cues)
-            line.set(t("graphics.armed", index=index + 1, count=len(cues), description=describe(cues[index])), "bold")
+            description = describe(cues[index])
+            if segment is None or cues[index] not in segment.graphics:
+                description += f" ({t('graphics.picked')})"
+            line.set(t("graphics.armed", index=index + 1, count=len(cues), description=description), "bold")
             self._arm((index, cues[index]))
             if self._current() is not None and time.monotonic() - self._drawn_at > FRESH:
                 self._preview_worker(self._armed, self._picture_size)  # the old picture stays until then
@@ -166,7 +169,7 @@ class GraphicsPanel(Horizontal):
         picture: Text | None = None
         problem: Exception | None = None
         try:
-            rendered = self._render_armed(armed[0])
+            rendered = self._render_armed(armed[1])
             picture = thumbnail(rendered, *size) if size != (0, 0) else None
         except Exception as error:  # a preview never takes the console down: the panel says why
             problem = error
