@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     importing.set_defaults(handler=_import)
 
     turnout = commands.add_parser("import-turnout", help="import the commission's turnout figures (arrive in review)")
-    turnout.add_argument("file", type=Path, help="a CSV shaped like shared/data/referendum-2026-turnout.csv")
+    turnout.add_argument("file", type=Path, help="a CSV shaped like data/referendum-2026/referendum-2026-turnout.csv")
     turnout.add_argument("--operator", required=True, help="who imports; a second person verifies the figures")
     turnout.add_argument("--rejects", type=Path, help="where rejected rows are written (default: FILE.rejects.csv)")
     turnout.set_defaults(handler=_import_turnout)
