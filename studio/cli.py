@@ -100,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         "demo-data", help="load the sample day into the store: figures in review, reports, a fake, a correction"
     )
     demo.add_argument("--data", type=Path, help="the sample data folder (default: data/referendum-2026)")
+    demo.add_argument("--if-empty", action="store_true", help="only into a store with no report and no fact yet")
     demo.set_defaults(handler=_demo_data)
 
     desk = commands.add_parser("desk", help="the verification desk: queue, verdicts (four eyes), audit")
@@ -427,7 +428,7 @@ def _demo_data(args: argparse.Namespace) -> int:
     from studio.desk.demo import demo_command
 
     _, desk = _desk(args)
-    return demo_command(desk, args.data, language=diagnostics_language(args))
+    return demo_command(desk, args.data, if_empty=args.if_empty, language=diagnostics_language(args))
 
 
 def _desk_ui(args: argparse.Namespace) -> int:

@@ -295,7 +295,11 @@ def _once(store: DeskStore, story: str, tell: Callable[[], Fact]) -> tuple[str, 
     return story, fact.id, True
 
 
-def demo_command(store: DeskStore, data: Path | None, *, language: str = FALLBACK) -> int:
-    """``studio demo-data [--data DIR]``: load, and say what was added (or that nothing was)."""
+def demo_command(store: DeskStore, data: Path | None, *, if_empty: bool = False, language: str = FALLBACK) -> int:
+    """``studio demo-data [--data DIR] [--if-empty]``: load, and say what was added (or that nothing was).
+    ``if_empty``: only into a store nobody has worked in (``make run`` on the sample show)."""
+    if if_empty and not store.is_empty():
+        print(Msg("demo.not_empty").render(language))
+        return 0
     print(load_demo(store, data or DATA).render(language))
     return 0

@@ -122,3 +122,19 @@ def test_a_missing_data_folder_is_a_clear_error_that_stores_nothing(tmp_path: Pa
         assert counts(desk)["report"] == counts(desk)["fact"] == 0
     finally:
         desk.close()
+
+
+def test_if_empty_loads_a_new_store_and_never_touches_one_with_work_in_it(tmp_path: Path, capsys) -> None:
+    store = tmp_path / "show.db"
+    assert main(["--lang", "en", "--store", str(store), "demo-data", "--if-empty"]) == 0
+    assert f"observer reports: {len(REPORTS)} added" in capsys.readouterr().out
+    desk = open_desk(store)
+    before = counts(desk)
+    desk.close()
+    assert main(["--lang", "en", "--store", str(store), "demo-data", "--if-empty"]) == 0
+    assert "not loaded: this store already has reports or facts" in capsys.readouterr().out
+    desk = open_desk(store)
+    try:
+        assert counts(desk) == before
+    finally:
+        desk.close()
