@@ -63,6 +63,22 @@ _UNAUTHORIZED = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 
+def _this_document(version: str) -> dict[str, Any]:
+    """The route of the document itself: no token needed."""
+    content = {"application/json": {"schema": {"type": "object"}}}
+    return {
+        "get": {
+            "summary": "This document",
+            "security": [],
+            "responses": {"200": {"description": f"OpenAPI {version}", "content": content}},
+        }
+    }
+
+
+def _bearer(description: str) -> dict[str, Any]:
+    return {"bearer": {"type": "http", "scheme": "bearer", "description": description}}
+
+
 def _path_parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
 
@@ -258,30 +274,13 @@ def document(max_body: int) -> dict[str, Any]:
                     "`changed` says how many were on air. Always safe to press.",
                 )
             },
-            "/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "security": [],
-                    "responses": {
-                        "200": {
-                            "description": "OpenAPI 3.0",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        }
-                    },
-                }
-            },
+            "/openapi.json": _this_document("3.0"),
         },
         "components": {
-            "securitySchemes": {
-                "bearer": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": (
-                        "A token from the environment variable named by `[api] token_env` (or `[api] tokens`); "
-                        "its name is logged as the operator."
-                    ),
-                }
-            },
+            "securitySchemes": _bearer(
+                "A token from the environment variable named by `[api] token_env` (or `[api] tokens`); "
+                "its name is logged as the operator."
+            ),
             "schemas": {
                 "Title": _TITLE,
                 "Kind": _KIND,
@@ -591,27 +590,12 @@ def intake_document(*, max_body: int, rate: float, burst: int) -> dict[str, Any]
                     },
                 }
             },
-            "/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "security": [],
-                    "responses": {
-                        "200": {
-                            "description": "OpenAPI 3.1",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        }
-                    },
-                }
-            },
+            "/openapi.json": _this_document("3.1"),
         },
         "components": {
-            "securitySchemes": {
-                "bearer": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "The observer's token from `studio observers add NAME`; its owner is the report's observer.",
-                }
-            },
+            "securitySchemes": _bearer(
+                "The observer's token from `studio observers add NAME`; its owner is the report's observer."
+            ),
             "schemas": generated["$defs"],
         },
     }
