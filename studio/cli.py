@@ -91,10 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     importing.set_defaults(handler=_import)
 
     turnout = commands.add_parser("import-turnout", help="import the commission's turnout figures (arrive in review)")
-    turnout.add_argument("file", type=Path, help="a CSV shaped like shared/data/referendum-2026-turnout.csv")
+    turnout.add_argument("file", type=Path, help="a CSV shaped like data/referendum-2026/referendum-2026-turnout.csv")
     turnout.add_argument("--operator", required=True, help="who imports; a second person verifies the figures")
     turnout.add_argument("--rejects", type=Path, help="where rejected rows are written (default: FILE.rejects.csv)")
     turnout.set_defaults(handler=_import_turnout)
+
+    demo = commands.add_parser(
+        "demo-data", help="load the sample day into the store: figures in review, reports, a fake, a correction"
+    )
+    demo.add_argument("--data", type=Path, help="the sample data folder (default: data/referendum-2026)")
+    demo.add_argument("--if-empty", action="store_true", help="only into a store with no report and no fact yet")
+    demo.set_defaults(handler=_demo_data)
 
     desk = commands.add_parser("desk", help="the verification desk: queue, verdicts (four eyes), audit")
     desk.add_argument("--operator", help="who works this desk (default: [station] operator, else the login name)")
@@ -415,6 +422,13 @@ def _import_turnout(args: argparse.Namespace) -> int:
     return run(
         desk, args.file, operator=args.operator, turnout=True, rejects=args.rejects, language=diagnostics_language(args)
     )
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from studio.desk.demo import demo_command
+
+    _, desk = _desk(args)
+    return demo_command(desk, args.data, if_empty=args.if_empty, language=diagnostics_language(args))
 
 
 def _desk_ui(args: argparse.Namespace) -> int:

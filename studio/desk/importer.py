@@ -43,9 +43,12 @@ from studio.i18n import FALLBACK, Msg
 from studio.store.desk import DeskStore
 
 FIELDS = tuple(Columns.model_fields)  # id, observer, channel, received_at, region, station, kind, text, attachments
+STATION_DIGITS = 6
+MAX_STATION = 10**STATION_DIGITS - 1
+"""The highest polling station number taken (a bigger one is a typo, and would not fit the store)."""
 
 
-class _Bad(Exception):
+class BadValue(Exception):
     """A rejected row: reason and hint are ``Msg`` (English in the quarantine, any language on screen)."""
 
     def __init__(self, reason: str, hint: str = "") -> None:
@@ -93,7 +96,7 @@ def import_reports(
             continue
         try:
             ident, content, record = parse(values, line)
-        except _Bad as bad:
+        except BadValue as bad:
             rejected.append(Rejected(line, bad.reason, bad.hint, raw_text(raw)))
             continue
         fingerprint = blake2b(content.encode(), digest_size=16).hexdigest()  # digest(), inlined: 100k rows
@@ -135,59 +138,67 @@ def _changed(line: int, raw: object, where: str) -> Rejected:
     return Rejected(line, Msg("diag.import.changed", where=where), Msg("diag.import.hint.changed"), raw_text(raw))
 
 
-def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tuple]]:
-    """A function that checks one row's values (in FIELDS order) and returns
-    (export id, normalised content for the key, the row for DeskStore.add_reports)."""
-    region_table, kind_table = mapping.region_lookup(), mapping.kind_lookup()
-    zone, time_format, separator = mapping.time_zone, mapping.time_format, mapping.attachment_separator
-    default_channel = mapping.channel
-    fromisoformat, strptime = datetime.fromisoformat, datetime.strptime
+class FieldRules:
+    """The import's checks of single values, each raising ``BadValue`` with its reason and hint.
 
-    def received(value: str | None) -> datetime:
+    The rows' fast path (``_row_parser``) calls them for anything unusual; the
+    intake (studio/desk/report_body.py) checks a report's fields with them one
+    by one, so it can name every problem of a body at once.
+    """
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self.regions, self.kinds = mapping.region_lookup(), mapping.kind_lookup()
+
+    def received(self, value: str | None) -> datetime:
+        mapping = self.mapping
         text = (value or "").strip()
         if not text:
-            raise _Bad(Msg("diag.import.missing.received_at"), _empty(mapping.columns.received_at))
+            raise BadValue(Msg("diag.import.missing.received_at"), _empty(mapping.columns.received_at))
         try:
-            if time_format:
-                instant = strptime(text, time_format)
+            if mapping.time_format:
+                instant = datetime.strptime(text, mapping.time_format)
             elif text.isdigit():
                 instant = datetime.fromtimestamp(int(text), UTC)
             else:
-                instant = fromisoformat(text)
+                instant = datetime.fromisoformat(text)
         except (ValueError, OverflowError, OSError):
-            raise _Bad(Msg("diag.import.bad_time", value=repr(text)), Msg("diag.import.hint.time")) from None
+            raise BadValue(Msg("diag.import.bad_time", value=repr(text)), Msg("diag.import.hint.time")) from None
         if instant.tzinfo is None:
-            instant = instant.replace(tzinfo=zone)
+            instant = instant.replace(tzinfo=mapping.time_zone)
         if not 2000 <= instant.year <= 2100:
-            raise _Bad(Msg("diag.import.implausible_time", value=repr(text)), Msg("diag.import.hint.date"))
+            raise BadValue(Msg("diag.import.implausible_time", value=repr(text)), Msg("diag.import.hint.date"))
         return instant.astimezone(UTC)
 
-    def region_of(value: str | None) -> str:
+    def region(self, value: str | None) -> str:
         text = (value or "").strip()
-        found = region_table.get(text) or region_table.get(name_key(text)) if text else None
+        found = self.regions.get(text) or self.regions.get(name_key(text)) if text else None
         if found is None:
             if not text:
-                raise _Bad(Msg("diag.import.missing.region"), _empty(mapping.columns.region))
-            close = difflib.get_close_matches(name_key(text), list(region_table), n=1)
+                raise BadValue(Msg("diag.import.missing.region"), _empty(self.mapping.columns.region))
+            guess = self.region_guess(text)
             hint = (
-                Msg("diag.import.hint.region_guess", guess=repr(region_table[close[0]]))
-                if close
-                else Msg("diag.import.hint.region")
+                Msg("diag.import.hint.region_guess", guess=repr(guess)) if guess else Msg("diag.import.hint.region")
             )
-            raise _Bad(Msg("diag.import.unknown_region", value=repr(text)), hint)
+            raise BadValue(Msg("diag.import.unknown_region", value=repr(text)), hint)
         return found
 
-    def kind_of(value: str | None) -> str:
+    def region_guess(self, text: str) -> str | None:
+        """The region id whose spelling is closest to ``text``, if any is close."""
+        close = difflib.get_close_matches(name_key(text), list(self.regions), n=1)
+        return self.regions[close[0]] if close else None
+
+    def kind(self, value: str | None) -> str:
         text = (value or "").strip()
-        found = kind_table.get(text) or kind_table.get(name_key(text)) if text else None
+        found = self.kinds.get(text) or self.kinds.get(name_key(text)) if text else None
         if found is None:
-            raise _Bad(
+            raise BadValue(
                 Msg("diag.import.unknown_kind", value=repr(text)) if text else Msg("diag.import.missing.kind"),
                 Msg("diag.import.hint.kind"),
             )
         return found
 
-    def station_of(value: str | None) -> int | None:
+    def station(self, value: str | None) -> int | None:
         text = (value or "").strip()
         if not text:
             return None
@@ -196,26 +207,37 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
         else:
             found = _STATION.fullmatch(text)
             if not found:
-                raise _Bad(Msg("diag.import.bad_station", value=repr(text)), Msg("diag.import.hint.station"))
+                raise BadValue(Msg("diag.import.bad_station", value=repr(text)), Msg("diag.import.hint.station"))
             number = int(found[1])
-        if number < 1:
-            raise _Bad(Msg("diag.import.bad_station", value=repr(text)), Msg("diag.import.hint.station_from_1"))
+        if not 1 <= number <= MAX_STATION:
+            hint = "diag.import.hint.station_from_1" if number < 1 else "diag.import.hint.station"
+            raise BadValue(Msg("diag.import.bad_station", value=repr(text)), Msg(hint))
         return number
 
-    def attachments_of(value: str | None) -> str:
+    def attachments(self, value: str | None) -> str:
         text = (value or "").strip()
         if not text:
             return "[]"
+        separator = self.mapping.attachment_separator
         if text.startswith("["):
             try:
                 paths = json.loads(text)
             except json.JSONDecodeError:
                 paths = None
             if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-                raise _Bad(Msg("diag.import.bad_attachments"), Msg("diag.import.hint.attachments", separator=repr(separator)))
+                raise BadValue(Msg("diag.import.bad_attachments"), Msg("diag.import.hint.attachments", separator=repr(separator)))
         else:
             paths = [part.strip() for part in text.split(separator) if part.strip()]
         return "[" + ", ".join(map(encode_string, paths)) + "]"  # json.dumps, without its per-call cost
+
+
+def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tuple]]:
+    """A function that checks one row's values (in FIELDS order) and returns
+    (export id, normalised content for the key, the row for DeskStore.add_reports)."""
+    rules = FieldRules(mapping)
+    region_table, kind_table, time_format = rules.regions, rules.kinds, mapping.time_format
+    received, region_of, kind_of, station_of = rules.received, rules.region, rules.kind, rules.station
+    attachments_of, default_channel, fromisoformat = rules.attachments, mapping.channel, datetime.fromisoformat
 
     region_get, kind_get, normalize = region_table.get, kind_table.get, unicodedata.normalize
 
@@ -224,10 +246,10 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
         ident, observer, channel, when, region, station, kind, text, attachments = values
         observer = observer.strip() if observer else ""
         if not observer:
-            raise _Bad(Msg("diag.import.missing.observer"), _empty(mapping.columns.observer))
+            raise BadValue(Msg("diag.import.missing.observer"), _empty(mapping.columns.observer))
         text = text.strip() if text else ""
         if not text:
-            raise _Bad(Msg("diag.import.missing.text"), _empty(mapping.columns.text))
+            raise BadValue(Msg("diag.import.missing.text"), _empty(mapping.columns.text))
         instant = None
         if not time_format and when:
             try:
@@ -240,7 +262,8 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
         stamp = instant.isoformat()
         region = region_get(region) or region_of(region)
         kind = kind_get(kind) or kind_of(kind)
-        number = int(station) if station and station.isdigit() and station[0] != "0" else station_of(station)
+        plain = station and station.isdigit() and station[0] != "0" and len(station) <= STATION_DIGITS
+        number = int(station) if plain else station_of(station)
         channel = (channel.strip() if channel else "") or default_channel
         paths = attachments_of(attachments) if attachments else "[]"
         content = "\x1f".join(

@@ -73,6 +73,10 @@ class DeskStore(IntakeTables):
         with self._reading():
             return [self._fact(row[0]) for row in self.db.execute(sql, params).fetchall()]  # type: ignore[misc]
 
+    def is_empty(self) -> bool:
+        """No report and no fact yet: a store nobody has worked in."""
+        return not self.db.execute("SELECT EXISTS (SELECT 1 FROM report) OR EXISTS (SELECT 1 FROM fact)").fetchone()[0]
+
     def verified_turnout(self, hour: datetime) -> list[Fact]:
         """FactReader: verified turnout at ``hour``, one per region, the country first."""
         with self._reading():

@@ -1,12 +1,22 @@
-"""The control API's OpenAPI 3 document, served at ``/openapi.json``.
+"""The OpenAPI documents served at ``/openapi.json``: the control API's (``document``)
+and the observers' intake's (``intake_document``).
 
-Kept true by tests/web/test_api_schemathesis.py, which runs schemathesis
-against a live server: every answer must match what is written here.
+The control API's is written out here; the intake's is generated from the
+pydantic models of the report (studio/desk/report_body.py) and of its answers
+below, which the intake also uses to check bodies and build refusals. Both
+are kept true by schemathesis against a live server
+(tests/web/test_api_schemathesis.py, tests/desk/test_desk_intake_openapi.py):
+every answer must match what is written here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+
+from studio.desk.report_body import PROBLEM_CODES, ReportAccepted, ReportBody
 
 SEGMENT_ID_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
 TEMPLATE_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
@@ -52,6 +62,22 @@ _UNAUTHORIZED = {
     "headers": {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Bearer`"}},
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
+
+def _this_document(version: str) -> dict[str, Any]:
+    """The route of the document itself: no token needed."""
+    content = {"application/json": {"schema": {"type": "object"}}}
+    return {
+        "get": {
+            "summary": "This document",
+            "security": [],
+            "responses": {"200": {"description": f"OpenAPI {version}", "content": content}},
+        }
+    }
+
+
+def _bearer(description: str) -> dict[str, Any]:
+    return {"bearer": {"type": "http", "scheme": "bearer", "description": description}}
+
 
 def _path_parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
@@ -248,30 +274,13 @@ def document(max_body: int) -> dict[str, Any]:
                     "`changed` says how many were on air. Always safe to press.",
                 )
             },
-            "/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "security": [],
-                    "responses": {
-                        "200": {
-                            "description": "OpenAPI 3.0",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        }
-                    },
-                }
-            },
+            "/openapi.json": _this_document("3.0"),
         },
         "components": {
-            "securitySchemes": {
-                "bearer": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": (
-                        "A token from the environment variable named by `[api] token_env` (or `[api] tokens`); "
-                        "its name is logged as the operator."
-                    ),
-                }
-            },
+            "securitySchemes": _bearer(
+                "A token from the environment variable named by `[api] token_env` (or `[api] tokens`); "
+                "its name is logged as the operator."
+            ),
             "schemas": {
                 "Title": _TITLE,
                 "Kind": _KIND,
@@ -440,3 +449,161 @@ def document(max_body: int) -> dict[str, Any]:
             },
         },
     }
+
+
+# --- the observers' intake (studio intake): its document, generated from the report's model --------------
+
+KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
+"""An Idempotency-Key: 1 to 200 visible ASCII characters."""
+
+
+class IntakeError(BaseModel):
+    """Every refusal but a refused body: a stable code and a message for people."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: str = Field(description="A stable code: `token_missing`, `too_large`, `rate_limited`, ...")
+    message: str = Field(description="What went wrong and what to do, in the caller's Accept-Language.")
+
+
+class ReportProblem(BaseModel):
+    """One thing wrong with a report's body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(description="The body's field it is about: `text`, `region`, ... (an unknown field: its name).")
+    code: Literal[PROBLEM_CODES] = Field(description="What kind of problem, stable for programs.")  # type: ignore[valid-type]
+    message: str = Field(description="`<field>: what is wrong and what to do`, in the caller's Accept-Language.")
+
+
+class ReportRefusal(BaseModel):
+    """A body whose fields are wrong: every problem at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: Literal["invalid_report"]
+    message: str = Field(description="Every problem in one sentence, in the caller's Accept-Language.")
+    problems: list[ReportProblem] = Field(min_length=1, description="Each problem, in the body's field order.")
+
+
+def _answer(description: str, model: type[BaseModel], headers: dict[str, str] | None = None) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}},
+    }
+    if headers:
+        answer["headers"] = {name: {"schema": {"type": "string"}, "description": text} for name, text in headers.items()}
+    return answer
+
+
+def intake_document(*, max_body: int, rate: float, burst: int) -> dict[str, Any]:
+    """The intake's OpenAPI 3.1 document; the schemas are generated from the pydantic models."""
+    _, generated = models_json_schema(
+        [
+            (ReportBody, "validation"),
+            (ReportAccepted, "serialization"),
+            (IntakeError, "serialization"),
+            (ReportRefusal, "serialization"),
+        ],
+        ref_template="#/components/schemas/{model}",
+    )
+    retry = {"Retry-After": "Seconds to wait before sending again (with the same Idempotency-Key)."}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "studio intake: observers' reports",
+            "version": "1",
+            "description": (
+                "Observers (or their apps and chat bots) send what they see on referendum day; each report "
+                "lands in the verification desk's queue, grouped with similar ones, and nothing reaches air "
+                "before the desk has verified it. Every route but this document and `/health` needs "
+                "`Authorization: Bearer <token>`, one token per observer (`studio observers add NAME` prints "
+                f"it once). Request bodies are at most {max_body} bytes; a token may send {rate:g} reports a "
+                f"second on average and {burst} at once."
+            ),
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/reports": {
+                "post": {
+                    "summary": "Send one observer report",
+                    "description": (
+                        "The observer is the owner of the token, never a field of the body. The received time "
+                        "is the intake's. A body that breaks any rule is refused with every problem at once "
+                        "(422); nothing is stored then."
+                    ),
+                    "parameters": [
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": False,
+                            "description": (
+                                "Recommended: a key of this send (e.g. the phone's message id), scoped to the "
+                                "observer. A retry with the same key and body replays the first answer and adds "
+                                "nothing; the same key with another body is refused (409)."
+                            ),
+                            "schema": {"type": "string", "pattern": KEY_PATTERN},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportBody"}}},
+                    },
+                    "responses": {
+                        "201": _answer(
+                            "Stored (committed) and queued at the desk.",
+                            ReportAccepted,
+                            {"Idempotent-Replayed": "`true` when this is the replay of an earlier send's answer."},
+                        ),
+                        "400": _answer(
+                            "Not JSON (`bad_json`), not a JSON object (`not_an_object`) or a bad Idempotency-Key "
+                            "(`bad_key`).",
+                            IntakeError,
+                        ),
+                        "401": _answer(
+                            "No bearer token (`token_missing`), a wrong one (`token_wrong`) or a revoked one "
+                            "(`token_revoked`).",
+                            IntakeError,
+                            {"WWW-Authenticate": "`Bearer`"},
+                        ),
+                        "409": _answer(
+                            "The Idempotency-Key was used for another body (`key_reused`).", IntakeError
+                        ),
+                        "413": _answer(f"The body is larger than {max_body} bytes (`too_large`).", IntakeError),
+                        "415": _answer("A body that is not `application/json` (`bad_media_type`).", IntakeError),
+                        "422": _answer("The report's fields are wrong: every problem at once.", ReportRefusal),
+                        "429": _answer("Over the token's rate (`rate_limited`).", IntakeError, retry),
+                        "503": _answer("The store is busy (`unavailable`): retry with the same key.", IntakeError, retry),
+                    },
+                }
+            },
+            "/health": {
+                "get": {
+                    "summary": "Whether the intake can reach its store",
+                    "security": [],
+                    "responses": {
+                        "200": {"description": "`{\"status\": \"ok\"}`", "content": {"application/json": {"schema": _STATUS}}},
+                        "503": {
+                            "description": "`{\"status\": \"store_unavailable\"}`",
+                            "content": {"application/json": {"schema": _STATUS}},
+                        },
+                    },
+                }
+            },
+            "/openapi.json": _this_document("3.1"),
+        },
+        "components": {
+            "securitySchemes": _bearer(
+                "The observer's token from `studio observers add NAME`; its owner is the report's observer."
+            ),
+            "schemas": generated["$defs"],
+        },
+    }
+
+
+_STATUS = {
+    "type": "object",
+    "required": ["status"],
+    "additionalProperties": False,
+    "properties": {"status": {"type": "string", "enum": ["ok", "store_unavailable"]}},
+}

@@ -1,5 +1,5 @@
 """The commission's real turnout figures of 15 March 2026 (tests/data copy of
-shared/data/referendum-2026-turnout.csv) imported as facts in review with
+data/referendum-2026/referendum-2026-turnout.csv) imported as facts in review with
 their official source, verified by a second person, read by graphics."""
 
 from __future__ import annotations

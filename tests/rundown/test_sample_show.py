@@ -22,3 +22,12 @@ def test_a_full_day_through_every_region() -> None:
     assert slots[-1].end.astimezone(rundown.show.zone).date() > rundown.show.date  # past midnight
     assert {k for s in rundown.segments for k in [s.kind]} == set(Kind)
     assert all(s.title.kk != s.title.ru for s in rundown.segments if s.kind is not Kind.BREAK)
+
+
+def test_every_fixed_start_is_hit_exactly() -> None:
+    """The durations before each briefing add up to its fixed time: nothing to cut, nothing to fill."""
+    slots = plan(load_rundown(SAMPLE))
+    fixed = [slot for slot in slots if slot.fixed]
+    assert fixed, "the sample has fixed starts"
+    missed = {slot.segment.id: slot.miss.total_seconds() for slot in fixed if slot.miss}
+    assert missed == {}, f"fixed starts missed by seconds (negative: a gap): {missed}"

@@ -124,7 +124,7 @@ def test_past_an_hour_the_hours_appear_and_the_first_line_stays_0_00() -> None:
         "59:00 Фактчек: утренние фейки",
         "1:14:00 Прямое включение: ВКО, Усть-Каменогорск",
     ]
-    assert "2:59:00 Брифинг ЦРК: явка на 10.00" in text  # the 10:00 briefing, 2 h 59 min of plan after 07:00
+    assert "3:00:00 Брифинг ЦРК: явка на 10.00" in text  # the 10:00 briefing: the plan hits it, 3 h after 07:00
 
 
 def test_the_whole_day_does_not_fit_one_description_but_each_12_hour_half_does() -> None:

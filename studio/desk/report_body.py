@@ -1,0 +1,284 @@
+"""What an observer sends to ``studio intake``: the body of ``POST /reports``, and its way into the store.
+
+``ReportBody`` describes the body; the intake's ``/openapi.json`` is generated
+from it (studio/web/openapi.py), and the same model checks every body, so the
+document cannot drift from what is accepted. ``check_report`` then holds the
+values to the import's own rules (``importer.FieldRules``: region spellings,
+kind words, station numbers), so a file and an HTTP send obey one set of
+rules. A refused body names every problem at once, each said as a field of
+the report ("text: the report's text is empty"), in any language (``Msg``).
+
+``write_sends`` is the store path of accepted sends: one transaction, the
+idempotency keys scoped to the observer, and the answer of each send. The
+HTTP edge (studio/web/intake.py) and the demo data (studio/desk/demo.py) both
+go through it. Pure: no network, no aiohttp.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, NamedTuple, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from studio.desk.grouping import GroupingOptions
+from studio.desk.importer import FIELDS, MAX_STATION, BadValue, FieldRules, _row_parser
+from studio.desk.mapping import Mapping
+from studio.desk.outcome import digest
+from studio.i18n import Msg
+from studio.store.desk import DeskStore, utc_text
+from studio.store.observers import token_owner
+
+CHANNEL = "http"
+"""The channel of a report whose body names none."""
+BATCH_FILE = "intake: POST /reports"
+"""The import_batch file of reports sent over HTTP (one batch per committed group)."""
+MAX_TEXT = 4000  # a Telegram message holds 4096 characters
+MAX_ATTACHMENTS = 20
+MAX_NAME = 100  # a region's or kind's spelling
+MAX_STATION_TEXT = 32
+MAX_CHANNEL = 32
+MAX_PATH = 300
+
+
+class ReportBody(BaseModel):
+    """One observer report. The observer is never in the body: it is the owner of the bearer token."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    region: str = Field(
+        min_length=1,
+        max_length=MAX_NAME,
+        description=(
+            "Where it happened: a region id of studio/regions.toml (`astana`, `almaty` for the city, "
+            "`almaty-region` for the region around it, ...) or the region's name in Kazakh, Russian or English."
+        ),
+        examples=["almaty", "Қостанай облысы", "Карагандинская область"],
+    )
+    kind: str = Field(
+        min_length=1,
+        max_length=MAX_NAME,
+        description=(
+            "What it is: `turnout`, `violation`, `incident`, `queue` or `other`, or the word in Kazakh or "
+            "Russian (`бұзушылық`, `нарушение`, `кезек`, `очередь`, ...)."
+        ),
+        examples=["violation", "очередь"],
+    )
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT,
+        description="What the observer saw, in their own words (Kazakh, Russian or any language).",
+        examples=["Учаскеде жәшік пломбаланбаған, комиссия төрағасына ескерту жасадық."],
+    )
+    station: Annotated[int, Field(ge=1, le=MAX_STATION)] | Annotated[str, Field(min_length=1, max_length=MAX_STATION_TEXT)] | None = (
+        Field(
+            default=None,
+            description="The polling station's number (`154`, or as written: `№154`, `УИК 154`); null or absent: "
+            "not about one station.",
+            examples=[154, "№154"],
+        )
+    )
+    attachments: list[Annotated[str, Field(min_length=1, max_length=MAX_PATH)]] | None = Field(
+        default=None,
+        max_length=MAX_ATTACHMENTS,
+        description="Names or paths of photos and videos sent alongside (the files themselves travel another way).",
+        examples=[["IMG_2041.jpg"]],
+    )
+    channel: str | None = Field(
+        default=None,
+        max_length=MAX_CHANNEL,
+        description=f"How it was sent, e.g. `app` or `telegram-bot`; default `{CHANNEL}`.",
+        examples=["telegram-bot"],
+    )
+
+
+class ReportAccepted(BaseModel):
+    """The answer to an accepted report: the same for the first send and every replay of its key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int = Field(description="The report's id at the desk.")
+    group: int = Field(description="The id of the report's group (its own id when it leads a new group).")
+    observer: str = Field(description="The owner of the token: who the desk will credit.")
+    received_at: str = Field(description="When the intake received it, UTC, ISO 8601.")
+
+
+ALLOWED = tuple(ReportBody.model_fields)
+
+
+PROBLEM_CODES = ("empty", "unknown", "bad_type", "not_a_field", "observer_in_body", "bad_station")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a body: the field it is about, a stable code, and what to do."""
+
+    field: str
+    code: str  # one of PROBLEM_CODES
+    message: Msg  # "<field>: ...", in any language
+
+
+class ReportRefused(Exception):
+    """A body the intake cannot take; ``problems`` lists every reason, in the body's field order."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = tuple(problems)
+
+
+_RULES = FieldRules(Mapping(channel=CHANNEL))
+_PARSE = _row_parser(_RULES.mapping)
+_LOOKUPS = {"region": _RULES.region, "kind": _RULES.kind}
+_REQUIRED = ("region", "kind", "text")  # missing or blank: one problem, "empty"
+_LIMITS = {
+    "text": MAX_TEXT, "spelling": MAX_NAME, "station": MAX_STATION_TEXT, "attachments": MAX_ATTACHMENTS,
+    "path": MAX_PATH, "channel": MAX_CHANNEL, "max_station": MAX_STATION,
+}
+
+
+def check_report(body: dict[str, Any], observer: str, received: datetime) -> tuple[Any, ...]:
+    """The row for DeskStore.add_reports, or ReportRefused with every problem of ``body``."""
+    found: dict[str, Problem] = {}
+    try:
+        ReportBody.model_validate(body)
+    except ValidationError as error:
+        for detail in error.errors():
+            name = str(detail["loc"][0])[:64] if detail["loc"] else ""
+            found.setdefault(name, _shape_problem(name, detail["type"]))
+    for name in (n for n in _REQUIRED if n not in found):  # present and text: the model took them
+        value = body[name].strip()
+        if not value:
+            found[name] = _problem(name, "empty", "intake.problem.empty." + name)
+        elif name in _LOOKUPS:
+            try:
+                _LOOKUPS[name](value)
+            except BadValue:
+                found[name] = _unknown(name, value)
+    station = body.get("station")
+    if "station" not in found and isinstance(station, str):
+        try:
+            _RULES.station(station)
+        except BadValue:
+            found["station"] = _problem("station", "bad_station", "intake.problem.station", value=repr(station))
+    if found:
+        order = {name: n for n, name in enumerate(ALLOWED)}
+        raise ReportRefused(sorted(found.values(), key=lambda p: (order.get(p.field, len(order)), p.field)))
+    attachments = body.get("attachments")
+    values = dict.fromkeys(FIELDS) | {
+        "observer": observer,
+        "channel": body.get("channel"),
+        "received_at": utc_text(received),
+        "region": body["region"],
+        "station": None if station is None else str(station),
+        "kind": body["kind"],
+        "text": body["text"],
+        "attachments": None if attachments is None else json.dumps(attachments, ensure_ascii=False),
+    }
+    _, _, row = _PARSE(tuple(values[name] for name in FIELDS), 0)  # the import's own row, checked again
+    return row
+
+
+def _problem(name: str, code: str, key: str, /, **params: Any) -> Problem:
+    return Problem(name, code, Msg("intake.field_problem", field=name, message=Msg(key, **params)))
+
+
+def _shape_problem(name: str, kind: str) -> Problem:
+    if name == "observer":
+        return _problem(name, "observer_in_body", "intake.problem.observer")
+    if kind == "extra_forbidden":
+        return _problem(name, "not_a_field", "intake.problem.not_a_field", fields=", ".join(ALLOWED))
+    if name in _REQUIRED and kind in ("missing", "string_too_short"):
+        return _problem(name, "empty", "intake.problem.empty." + name)
+    return _problem(name, "bad_type", "intake.expected." + name, **_LIMITS)
+
+
+def _unknown(name: str, value: str) -> Problem:
+    guess = _RULES.region_guess(value) if name == "region" else None
+    if guess:
+        return _problem(name, "unknown", "intake.problem.unknown.region_guess", value=repr(value), guess=repr(guess))
+    return _problem(name, "unknown", "intake.problem.unknown." + name, value=repr(value))
+
+
+# --- the store path -------------------------------------------------------------
+
+
+class Send(NamedTuple):
+    """A checked report on its way to the store."""
+
+    token: str | None  # the hash of the token it came with (re-checked in the transaction); None: no token
+    key: str | None  # the idempotency key, scoped to the observer (scoped_key)
+    fingerprint: str  # the body's digest: the same key with another body is a conflict
+    row: tuple[Any, ...]  # for DeskStore.add_reports
+
+
+def make_send(body: dict[str, Any], observer: str, received: datetime, *, key: str | None, token: str | None) -> Send:
+    """``body`` checked (ReportRefused otherwise) and ready for write_sends."""
+    row = check_report(body, observer, received)
+    fingerprint = digest(json.dumps(body, sort_keys=True, ensure_ascii=False))
+    return Send(token, None if key is None else "http:" + digest(f"{observer}\x1f{key}"), fingerprint, row)
+
+
+Outcome = tuple[str, Any]
+"""("created" | "replay", ReportAccepted as a dict), ("conflict", None) or ("revoked", token hash)."""
+
+
+def write_sends(
+    store: DeskStore,
+    sends: Sequence[Send],
+    *,
+    at: datetime,
+    grouping: GroupingOptions = GroupingOptions(),
+    file: str = BATCH_FILE,
+    by: str = "intake",
+) -> list[Outcome]:
+    """One transaction for ``sends``; an outcome for each, in order. A key seen
+    before with the same body replays its first answer and adds nothing."""
+    db = store.db
+    outcomes: list[tuple[str, Any]] = []
+    with store.write():
+        owners = {s.token: token_owner(db, s.token) for s in sends if s.token is not None}
+        known = store.known_keys(sorted({s.key for s in sends if s.key is not None}))
+        fresh: list[int] = []
+        claimed: dict[str, int] = {}  # key -> the send that takes it in this transaction
+        for n, send in enumerate(sends):
+            owner = owners.get(send.token) if send.token is not None else None
+            if send.token is not None and (owner is None or not owner[1]):  # revoked since the caller looked
+                outcomes.append(("revoked", send.token))
+            elif send.key is not None and send.key in known:
+                same = known[send.key][2] == send.fingerprint
+                outcomes.append(("replay", known[send.key][1]) if same else ("conflict", None))
+            elif send.key is not None and send.key in claimed:
+                same = sends[claimed[send.key]].fingerprint == send.fingerprint
+                outcomes.append(("replay", -claimed[send.key] - 1) if same else ("conflict", None))
+            else:
+                if send.key is not None:
+                    claimed[send.key] = n
+                fresh.append(n)
+                outcomes.append(("created", -n - 1))
+        ids: dict[int, int] = {}
+        if fresh:
+            batch = store.begin_batch("reports", file, by=by, at=at)
+            added = store.add_reports([sends[n].row for n in fresh], batch=batch, grouping=grouping)
+            ids = dict(zip(fresh, added.ids))
+            store.add_keys(
+                sorted((sends[n].key, "report", ids[n], sends[n].fingerprint) for n in fresh if sends[n].key)
+            )
+        # A negative reference stands for "the report of send -ref-1 in this transaction".
+        resolved = [
+            (kind, ids[-ref - 1] if ref < 0 else ref) if kind in ("created", "replay") else (kind, ref)
+            for kind, ref in outcomes
+        ]
+        answers = _answers(store, [ref for kind, ref in resolved if kind in ("created", "replay")])
+    return [(kind, answers[ref]) if kind in ("created", "replay") else (kind, ref) for kind, ref in resolved]
+
+
+def _answers(store: DeskStore, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The 201 body of each report: the same for the first answer and every replay."""
+    return {
+        report.id: ReportAccepted(
+            id=report.id, group=report.group_id, observer=report.observer, received_at=utc_text(report.received_at)
+        ).model_dump()
+        for report in store.reports(sorted(set(ids)))
+    }
