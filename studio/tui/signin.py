@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Footer, Input
 from textual.worker import Worker, WorkerState
 
 from studio.config import Config
@@ -34,6 +34,7 @@ from studio.i18n import LANGUAGES, Msg, catalogue, set_language, t
 from studio.store.operators import Operator, OperatorError, has_operators, sign_in
 from studio.tui import bindings
 from studio.tui.base import StudioAppBase
+from studio.tui.widgets.text import Readout
 
 
 def signed_in(
@@ -70,13 +71,13 @@ class SignInScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sign-in-box", classes="dialog-box -wide"):
-            yield Static(id="sign-in-title", classes="dialog-question")
-            yield Static(id="sign-in-intro", classes="dialog-detail")
-            yield Label(id="sign-in-name-label")
+            yield Readout(id="sign-in-title", classes="dialog-question")
+            yield Readout(id="sign-in-intro", classes="dialog-detail")
+            yield Readout(id="sign-in-name-label")
             yield Input(self.wanted, id="sign-in-name")
-            yield Label(id="sign-in-passphrase-label")
+            yield Readout(id="sign-in-passphrase-label")
             yield Input(id="sign-in-passphrase", password=True)
-            yield Static(id="sign-in-status", classes="dialog-error")
+            yield Readout(id="sign-in-status", classes="dialog-error")
             yield Button(id="sign-in-button", variant="primary")
         yield Footer()
 
@@ -85,16 +86,16 @@ class SignInScreen(Screen[None]):
         self.query_one("#sign-in-passphrase" if self.wanted else "#sign-in-name", Input).focus()
 
     def translate(self) -> None:
-        self.query_one("#sign-in-title", Static).update(t("signin.title"))
-        self.query_one("#sign-in-intro", Static).update(t("signin.intro" if self.anyone else "signin.none"))
-        self.query_one("#sign-in-name-label", Label).update(t("signin.name"))
-        self.query_one("#sign-in-passphrase-label", Label).update(t("signin.passphrase"))
+        self.query_one("#sign-in-title", Readout).set(t("signin.title"), "bold")
+        self.query_one("#sign-in-intro", Readout).set(t("signin.intro" if self.anyone else "signin.none"))
+        self.query_one("#sign-in-name-label", Readout).set(t("signin.name"))
+        self.query_one("#sign-in-passphrase-label", Readout).set(t("signin.passphrase"))
         self.query_one("#sign-in-button", Button).label = t("signin.button")
         self.say(self.refused)
 
     def say(self, message: Msg | None) -> None:
         self.refused = message
-        self.query_one("#sign-in-status", Static).update(message.render(catalogue.language) if message else "")
+        self.query_one("#sign-in-status", Readout).set(message.render(catalogue.language) if message else "")
 
     @on(Input.Submitted, "#sign-in-name")
     def _next_field(self) -> None:
@@ -130,6 +131,7 @@ class SignInScreen(Screen[None]):
 class SignInApp(StudioAppBase):
     CSS_PATH = "app.tcss"
     TITLE = "studio"
+    ENABLE_COMMAND_PALETTE = False  # nothing to command before someone is signed in
     BINDING_GROUP_TITLE = "Sign in"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "cycle_language", "Language", id="signin.language", tooltip="Switch language"),
