@@ -112,23 +112,16 @@ def _parser() -> argparse.ArgumentParser:
     intake.add_argument("--port", type=int, help="port (default: [intake] port, 8767)")
     intake.set_defaults(handler=_intake)
 
-    observers = commands.add_parser("observers", help="the intake's per-observer tokens")
-    observer_commands = observers.add_subparsers(dest="observers_command", required=True, metavar="ACTION")
-    observer_add = observer_commands.add_parser("add", help="issue a token for NAME (printed once; only its hash is kept)")
-    observer_add.add_argument("name", metavar="NAME")
-    observer_revoke = observer_commands.add_parser("revoke", help="revoke NAME's token")
-    observer_revoke.add_argument("name", metavar="NAME")
-    observer_commands.add_parser("list", help="every token issued, working or revoked")
-    observers.set_defaults(handler=_observers)
-
-    operators = commands.add_parser("operators", help="the people who sign in (passphrases; four eyes means two people)")
-    operator_commands = operators.add_subparsers(dest="operators_command", required=True, metavar="ACTION")
-    operator_add = operator_commands.add_parser("add", help="a passphrase for NAME (printed once; only a slow hash is kept)")
-    operator_add.add_argument("name", metavar="NAME")
-    operator_revoke = operator_commands.add_parser("revoke", help="revoke NAME's passphrase")
-    operator_revoke.add_argument("name", metavar="NAME")
-    operator_commands.add_parser("list", help="every operator added, working or revoked")
-    operators.set_defaults(handler=_operators)
+    _issuing(
+        commands, "observers", _observers, "the intake's per-observer tokens",
+        "issue a token for NAME (printed once; only its hash is kept)", "revoke NAME's token",
+        "every token issued, working or revoked",
+    )
+    _issuing(
+        commands, "operators", _operators, "the people who sign in (passphrases; four eyes means two people)",
+        "a passphrase for NAME (printed once; only a slow hash is kept)", "revoke NAME's passphrase",
+        "every operator added, working or revoked",
+    )
 
     provenance = commands.add_parser("provenance", help="what aired, on whose word, checked by whom")
     provenance_commands = provenance.add_subparsers(dest="provenance_command", required=True, metavar="ACTION")
@@ -173,6 +166,16 @@ def _parser() -> argparse.ArgumentParser:
     locate = commands.add_parser("locate", help="print where the config and the store are")
     locate.set_defaults(handler=_locate)
     return parser
+
+
+def _issuing(commands: Any, name: str, handler: Callable[..., int], what: str, add: str, revoke: str, listing: str) -> None:
+    """``studio NAME add NAME | revoke NAME | list``: credentials issued to names (observers, operators)."""
+    parser = commands.add_parser(name, help=what)
+    actions = parser.add_subparsers(dest=f"{name}_command", required=True, metavar="ACTION")
+    for action, text in (("add", add), ("revoke", revoke)):
+        actions.add_parser(action, help=text).add_argument("name", metavar="NAME")
+    actions.add_parser("list", help=listing)
+    parser.set_defaults(handler=handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

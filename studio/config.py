@@ -27,7 +27,7 @@ class _Section(BaseModel):
 class Station(_Section):
     zone: Zone = Field(default=ZoneInfo("Asia/Almaty"), description="IANA time zone of local times")
     language: Language = Field(default="kk", description="interface language: kk, ru or en")
-    operator: str = Field(default="", description="name written in the event log; empty: the login name")
+    operator: str = Field(default="", description="who signs in unless --operator says otherwise; with sign-in off, empty: the login name")
     turnout_hours: list[Clock] = Field(
         default=[time(h) for h in (10, 12, 14, 16, 18, 20)],
         description="local times at which the commission publishes turnout",

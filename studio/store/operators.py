@@ -37,6 +37,7 @@ from studio.desk.model import NOT_SIGNED_IN
 from studio.i18n import Msg
 from studio.store.db import immediate
 from studio.store.intake import utc_text
+from studio.store.issued import Issued, issued, revoke
 
 NAME = re.compile(r"^\w(?:[\w .'-]{0,62}[\w.])?$")
 """An operator's name: 1-64 letters (any script), digits, spaces, dots, hyphens, apostrophes."""
@@ -77,19 +78,6 @@ class Operator:
     def who(self) -> str:
         """The name written into the audit and the event log; marked when nobody proved it."""
         return self.name if self.signed_in else self.name + NOT_SIGNED_IN
-
-
-@dataclass(frozen=True, slots=True)
-class OperatorEntry:
-    name: str
-    created_at: datetime
-    created_by: str
-    revoked_at: datetime | None
-    revoked_by: str | None
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None
 
 
 class OperatorError(Exception):
@@ -146,30 +134,13 @@ def add_operator(
 
 
 def revoke_operator(db: sqlite3.Connection, name: str, *, by: str, at: datetime) -> None:
-    with immediate(db):
-        cursor = db.execute(
-            "UPDATE operator SET revoked_at = ?, revoked_by = ? WHERE name = ? AND revoked_at IS NULL",
-            (utc_text(at), by, name.strip()),
-        )
-        if cursor.rowcount == 0:
-            raise OperatorError(Msg("operators.error.none_to_revoke", name=name.strip()))
+    if not revoke(db, "operator", name, by=by, at=at):
+        raise OperatorError(Msg("operators.error.none_to_revoke", name=name.strip()))
 
 
-def list_operators(db: sqlite3.Connection) -> list[OperatorEntry]:
+def list_operators(db: sqlite3.Connection) -> list[Issued]:
     """Every passphrase ever issued, by name, the working one last."""
-    return [
-        OperatorEntry(
-            row[0],
-            datetime.fromisoformat(row[1]),
-            row[2],
-            None if row[3] is None else datetime.fromisoformat(row[3]),
-            row[4],
-        )
-        for row in db.execute(
-            "SELECT name, created_at, created_by, revoked_at, revoked_by FROM operator "
-            "ORDER BY name, revoked_at IS NULL, id"
-        )
-    ]
+    return issued(db, "operator")
 
 
 def has_operators(db: sqlite3.Connection) -> bool:
