@@ -16,12 +16,17 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from studio.diagnostics import DiagnosticsError
 from studio.i18n import FALLBACK, LANGUAGES, Msg, render
 
 DEFAULT_RUNDOWN = Path("rundowns/referendum-day.toml")
+SIGN_IN_HELP = "who acts (default: [station] operator), proven by the passphrase in $STUDIO_OPERATOR_KEY or asked for"
+
+
+class Quit(Exception):
+    """The person left before the program started (at the sign-in screen): nothing to report."""
 
 
 class UsageError(Exception):
@@ -44,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="start the producer console")
     run.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
     run.add_argument("--rehearsal", action="store_true", help="no OBS: run the rundown on its own")
+    run.add_argument("--operator", help=SIGN_IN_HELP)
     run.set_defaults(handler=_run)
 
     obs = commands.add_parser("obs", help="prepare and check OBS Studio for a rundown")
@@ -81,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
     serve.add_argument("--host", help="address to listen on (default: [api] host, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: [api] port, 8765)")
+    serve.add_argument("--operator", help=SIGN_IN_HELP + "; every call through the API is logged as them")
     serve.set_defaults(handler=_serve)
 
     importing = commands.add_parser("import", help="import observer reports from a form's or chat bot's export")
@@ -92,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
 
     turnout = commands.add_parser("import-turnout", help="import the commission's turnout figures (arrive in review)")
     turnout.add_argument("file", type=Path, help="a CSV shaped like data/referendum-2026/referendum-2026-turnout.csv")
-    turnout.add_argument("--operator", required=True, help="who imports; a second person verifies the figures")
+    turnout.add_argument("--operator", help=SIGN_IN_HELP + "; a second person verifies the figures")
     turnout.add_argument("--rejects", type=Path, help="where rejected rows are written (default: FILE.rejects.csv)")
     turnout.set_defaults(handler=_import_turnout)
 
@@ -104,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo_data)
 
     desk = commands.add_parser("desk", help="the verification desk: queue, verdicts (four eyes), audit")
-    desk.add_argument("--operator", help="who works this desk (default: [station] operator, else the login name)")
+    desk.add_argument("--operator", help=SIGN_IN_HELP)
     desk.set_defaults(handler=_desk_ui)
 
     intake = commands.add_parser("intake", help="the observers' report intake: POST /reports with a per-observer token")
@@ -112,14 +119,16 @@ def _parser() -> argparse.ArgumentParser:
     intake.add_argument("--port", type=int, help="port (default: [intake] port, 8767)")
     intake.set_defaults(handler=_intake)
 
-    observers = commands.add_parser("observers", help="the intake's per-observer tokens")
-    observer_commands = observers.add_subparsers(dest="observers_command", required=True, metavar="ACTION")
-    observer_add = observer_commands.add_parser("add", help="issue a token for NAME (printed once; only its hash is kept)")
-    observer_add.add_argument("name", metavar="NAME")
-    observer_revoke = observer_commands.add_parser("revoke", help="revoke NAME's token")
-    observer_revoke.add_argument("name", metavar="NAME")
-    observer_commands.add_parser("list", help="every token issued, working or revoked")
-    observers.set_defaults(handler=_observers)
+    _issuing(
+        commands, "observers", _observers, "the intake's per-observer tokens",
+        "issue a token for NAME (printed once; only its hash is kept)", "revoke NAME's token",
+        "every token issued, working or revoked",
+    )
+    _issuing(
+        commands, "operators", _operators, "the people who sign in (passphrases; four eyes means two people)",
+        "a passphrase for NAME (printed once; only a slow hash is kept)", "revoke NAME's passphrase",
+        "every operator added, working or revoked",
+    )
 
     provenance = commands.add_parser("provenance", help="what aired, on whose word, checked by whom")
     provenance_commands = provenance.add_subparsers(dest="provenance_command", required=True, metavar="ACTION")
@@ -166,6 +175,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _issuing(commands: Any, name: str, handler: Callable[..., int], what: str, add: str, revoke: str, listing: str) -> None:
+    """``studio NAME add NAME | revoke NAME | list``: credentials issued to names (observers, operators)."""
+    parser = commands.add_parser(name, help=what)
+    actions = parser.add_subparsers(dest=f"{name}_command", required=True, metavar="ACTION")
+    for action, text in (("add", add), ("revoke", revoke)):
+        actions.add_parser(action, help=text).add_argument("name", metavar="NAME")
+    actions.add_parser("list", help=listing)
+    parser.set_defaults(handler=handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
@@ -177,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"studio: error: {error.render(diagnostics_language(args))}", file=sys.stderr)
         return 2
+    except Quit:
+        return 0
     except KeyboardInterrupt:
         return 130
 
@@ -234,14 +255,25 @@ def _load(path: Path):
 
 
 def _controller(
-    args: argparse.Namespace, rundown_path: Path, origin: str, *, obs: bool = False, graphics: bool = False
+    args: argparse.Namespace,
+    rundown_path: Path,
+    origin: str,
+    *,
+    obs: bool = False,
+    graphics: bool = False,
+    acting: Callable[[argparse.Namespace, Any, Any], str] | None = None,
 ):
-    """The config and the controller; the show process also gets the OBS switcher and graphics."""
+    """The config and the controller; the show process also gets the OBS switcher and graphics.
+
+    ``acting(args, config, store_db)`` names who the controller acts as (the passphrase
+    proves it, see studio/desk/operators.py) before the controller writes anything.
+    """
     from studio.control import Controller
 
     config = _config(args)
     rundown = _load(rundown_path)
     store = _open_store(args, config)
+    operator = acting(args, config, store.db) if acting else config.station.operator or None
     switcher = None
     if obs:
         from studio.obs import ObsAdapter
@@ -252,7 +284,7 @@ def _controller(
     controller = Controller(
         store,
         rundown,
-        operator=config.station.operator or None,
+        operator=operator,
         origin=origin,
         switcher=switcher,
         graphics=_graphics(args, config, rundown) if graphics else None,
@@ -277,8 +309,31 @@ def _graphics(args: argparse.Namespace, config, rundown):  # -> RendererGraphics
     return RendererGraphics(factory=renderer)
 
 
+def _operator(args: argparse.Namespace, config, db) -> str:
+    """Who a command line acts as: ``--operator`` proven by $STUDIO_OPERATOR_KEY or a passphrase typed now."""
+    from studio.desk.operators import operator_from_cli
+    from studio.store.operators import OperatorError
+
+    try:
+        return operator_from_cli(args, db, config, language=diagnostics_language(args))
+    except OperatorError as error:
+        raise UsageError(error.message) from None
+
+
+def _on_screen(args: argparse.Namespace, config, db) -> str:
+    """Who a terminal program acts as: $STUDIO_OPERATOR_KEY, else its sign-in screen."""
+    from studio.tui.signin import signed_in  # textual: only for the terminal programs
+
+    who = signed_in(config, db, args.operator)
+    if who is None:
+        raise Quit()
+    return who
+
+
 def _run(args: argparse.Namespace) -> int:
-    config, controller = _controller(args, args.rundown, "console", obs=not args.rehearsal, graphics=True)
+    config, controller = _controller(
+        args, args.rundown, "console", obs=not args.rehearsal, graphics=True, acting=_on_screen
+    )
     from studio.tui.app import StudioApp  # textual is imported only for the console
 
     switcher = controller.switcher
@@ -293,7 +348,7 @@ def _run(args: argparse.Namespace) -> int:
     # What the show process sees of OBS goes to the store for the control API (GET /state).
     health = obs_publisher(store_path)
     # YouTube: the panel signs in (token from `studio youtube auth`) after the first paint, and watches.
-    youtube = show_watch(config, store_path, controller.rundown, switcher, controller.clock)
+    youtube = show_watch(config, store_path, controller.rundown, switcher, controller.clock, controller.operator)
     app = StudioApp(controller, config, rundown_path=args.rundown, obs=switcher, health=health, youtube=youtube)
     # The show process owns OBS: it connects (retrying until OBS is there) and
     # puts back on air what the store says is on air.
@@ -358,7 +413,8 @@ def _prompter(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     # Writes the store; the show process switches. The renderer is here: a graphic taken through the API
     # is rendered (through the fact gate) and recorded by this process, and the show process shows it.
-    config, controller = _controller(args, args.rundown, "api", graphics=True)
+    # The person who starts it signs in: every call through the API is logged as them (studio/web/api.py).
+    config, controller = _controller(args, args.rundown, "api", graphics=True, acting=_operator)
     from studio.web.commands import serve_command
 
     return serve_command(args, config, controller)
@@ -418,9 +474,9 @@ def _import(args: argparse.Namespace) -> int:
 def _import_turnout(args: argparse.Namespace) -> int:
     from studio.desk.importer import run
 
-    _, desk = _desk(args)
+    config, desk = _desk(args)
     return run(
-        desk, args.file, operator=args.operator, turnout=True, rejects=args.rejects, language=diagnostics_language(args)
+        desk, args.file, operator=_operator(args, config, desk.db), turnout=True, rejects=args.rejects, language=diagnostics_language(args)
     )
 
 
@@ -435,7 +491,7 @@ def _desk_ui(args: argparse.Namespace) -> int:
     config, desk = _desk(args)
     from studio.tui.desk.command import desk_command  # textual is imported only for the screens
 
-    return desk_command(args, config, desk)
+    return desk_command(config, desk, _on_screen(args, config, desk.db))
 
 
 def _intake(args: argparse.Namespace) -> int:
@@ -450,6 +506,17 @@ def _observers(args: argparse.Namespace) -> int:
 
     config, desk = _desk(args)
     return observers_command(args, config, desk)
+
+
+def _operators(args: argparse.Namespace) -> int:
+    from studio.desk.operators import operators_command
+    from studio.store.operators import OperatorError
+
+    config, desk = _desk(args)
+    try:
+        return operators_command(args, config, desk.db, language=diagnostics_language(args))
+    except OperatorError as error:
+        raise UsageError(error.message) from None
 
 
 def _provenance(args: argparse.Namespace) -> int:

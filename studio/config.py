@@ -27,7 +27,7 @@ class _Section(BaseModel):
 class Station(_Section):
     zone: Zone = Field(default=ZoneInfo("Asia/Almaty"), description="IANA time zone of local times")
     language: Language = Field(default="kk", description="interface language: kk, ru or en")
-    operator: str = Field(default="", description="name written in the event log; empty: the login name")
+    operator: str = Field(default="", description="who signs in unless --operator says otherwise; with sign-in off, empty: the login name")
     turnout_hours: list[Clock] = Field(
         default=[time(h) for h in (10, 12, 14, 16, 18, 20)],
         description="local times at which the commission publishes turnout",
@@ -98,7 +98,7 @@ class Api(_Section):
     )
     tokens: dict[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")], EnvName] = Field(
         default={},
-        description="more tokens by name: name = environment variable holding it; the name is the operator logged",
+        description="more tokens by name: name = environment variable holding it; the name is the origin logged (api:NAME)",
     )
     host: str = Field(default="127.0.0.1", min_length=1, description="address to listen on; loopback by default")
     port: Port = Field(default=8765, description="TCP port, 1-65535")
@@ -128,6 +128,16 @@ class Intake(_Section):
     )
 
 
+class Operators(_Section):
+    """Who acts: operators sign in with a passphrase (``studio operators add NAME``)."""
+
+    sign_in: bool = Field(
+        default=True,
+        description="true: the desk, the console, the API and commands act only as a signed-in operator; "
+        "false (a rehearsal): names are taken as typed and marked not signed in",
+    )
+
+
 class Config(_Section):
     station: Station = Station()
     store: StoreSettings = StoreSettings()
@@ -140,6 +150,7 @@ class Config(_Section):
     api: Api = Api()
     prompter: Prompter = Prompter()
     intake: Intake = Intake()
+    operators: Operators = Operators()
     source: Path | None = Field(default=None, exclude=True)
 
     @field_validator("keymap")

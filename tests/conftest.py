@@ -16,6 +16,7 @@ from tests.clock import Clock
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "small.toml"
+STATION_CONFIG = ROOT / "tests" / "data" / "station.toml"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -31,7 +32,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
 @pytest.fixture(autouse=True)
 def no_developer_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never read the developer's config or write their store."""
-    monkeypatch.setenv("STUDIO_CONFIG", str(ROOT / "config.toml"))
+    monkeypatch.setenv("STUDIO_CONFIG", str(STATION_CONFIG))
     monkeypatch.setenv("STUDIO_STORE", str(tmp_path / "default-store.db"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))

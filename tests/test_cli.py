@@ -76,9 +76,11 @@ def test_unopenable_store_is_a_clear_error(tmp_path: Path, capsys) -> None:
     assert "cannot create the store folder" in err and "Traceback" not in err
 
 
-def test_render_and_the_gate_through_the_command_line(tmp_path: Path, capsys) -> None:
+def test_render_and_the_gate_through_the_command_line(tmp_path: Path, capsys, monkeypatch) -> None:
     store = ["--store", str(tmp_path / "show.db")]
     turnout = ROOT / "tests" / "data" / "referendum-2026-turnout.csv"
+    assert main([*store, "operators", "add", "aigerim"]) == 0
+    monkeypatch.setenv("STUDIO_OPERATOR_KEY", capsys.readouterr().out.strip())
     assert main([*store, "import-turnout", str(turnout), "--operator", "aigerim", "--rejects", str(tmp_path / "r.csv")]) == 0
     data = tmp_path / "board.toml"
     data.write_text('hour = "10:00"\nlanguage = "kk"\n', "utf-8")

@@ -22,9 +22,11 @@ def problems(tmp_path: Path, text: str) -> list[str]:
     return [str(d) for d in raised.value.diagnostics]
 
 
-def test_shipped_config_equals_the_defaults() -> None:
+def test_shipped_config_equals_the_defaults_but_runs_the_sample_day_as_a_rehearsal() -> None:
     shipped = load_config(ROOT / "config.toml")
-    assert shipped.model_dump(exclude={"source"}) == Config().model_dump(exclude={"source"})
+    assert shipped.operators.sign_in is False and Config().operators.sign_in is True  # absent: sign-in on
+    dumped = shipped.model_dump(exclude={"source"})
+    assert dumped | {"operators": {"sign_in": True}} == Config().model_dump(exclude={"source"})
     assert shipped.station.zone.key == "Asia/Almaty"
     assert shipped.station.turnout_hours == [time(10), time(12), time(14), time(16), time(18), time(20)]
 

@@ -9,18 +9,33 @@ import os
 import signal
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from studio.store import open_store
+from studio.store.operators import add_operator
+from tests.conftest import STATION_CONFIG
 from tests.terminal import Terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "small.toml"
 
 
-def console(store: Path) -> Terminal:
-    env = dict(os.environ) | {"STUDIO_STORE": str(store), "STUDIO_CONFIG": str(ROOT / "config.toml")}
-    return Terminal([sys.executable, "-m", "studio", "run", str(SMALL)], env=env, cwd=ROOT)
+def console(store: Path, key: str | None = None) -> Terminal:
+    """``studio run --operator dana`` with the shipped config (sign-in on); ``key``: in $STUDIO_OPERATOR_KEY."""
+    env = dict(os.environ) | {"STUDIO_STORE": str(store), "STUDIO_CONFIG": str(STATION_CONFIG)}
+    env.pop("STUDIO_OPERATOR_KEY", None)
+    if key is not None:
+        env["STUDIO_OPERATOR_KEY"] = key
+    return Terminal([sys.executable, "-m", "studio", "run", str(SMALL), "--operator", "dana"], env=env, cwd=ROOT)
+
+
+def add_dana(store: Path) -> str:
+    writer = open_store(store)
+    try:
+        return add_operator(writer.db, "dana", by="admin", at=datetime.now(UTC))
+    finally:
+        writer.close()
 
 
 def wait_on_air(store: Path, timeout: float = 20.0):
@@ -34,17 +49,20 @@ def wait_on_air(store: Path, timeout: float = 20.0):
 
 def test_killed_mid_segment_resumes_with_true_elapsed_time(tmp_path: Path) -> None:
     store = tmp_path / "show.db"
+    passphrase = add_dana(store)
     with console(store) as first:
-        first.wait_for("Қонақтармен сұхбат")  # the rundown is drawn
+        first.wait_for("Құпиясөз")  # no key given: the sign-in screen comes first
+        first.type(passphrase + "\r")
+        first.wait_for("Қонақтармен сұхбат")  # signed in: the rundown is drawn
         first.type(" ")  # take next
         taken = wait_on_air(store)
-        assert taken.segment_id == "open"
+        assert (taken.segment_id, taken.taken_by) == ("open", "dana")
         drawn = len(first.text)
         first.wait_for("10:00 ішінен 0:02 өтті", after=drawn)  # the elapsed clock runs on screen
         first.kill(signal.SIGKILL)
     killed_at = time.time()
     time.sleep(1.0)
-    with console(store) as second:
+    with console(store, key=passphrase) as second:  # the key proves dana: no sign-in screen
         second.wait_for("Қонақтармен сұхбат")
         resumed = open_store(store).state("small").on_air
         assert (resumed.id, resumed.segment_id, resumed.started_at) == (taken.id, "open", taken.started_at)

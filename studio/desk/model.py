@@ -14,6 +14,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
+NOT_SIGNED_IN = " [not signed in]"
+"""Follows a name in the audit when sign-in is off (``[operators] sign_in = false``): typed, never proven."""
+
+
+def person(who: str) -> str:
+    """The person an audit name stands for, signed in or not: four eyes compares people, not spellings."""
+    return who.removesuffix(NOT_SIGNED_IN)
+
 
 class ReportKind(StrEnum):
     TURNOUT = "turnout"
@@ -141,8 +149,8 @@ class Fact:
 
     @property
     def authors(self) -> frozenset[str]:
-        """Who wrote what the fact says; none of them may verify it."""
-        return frozenset((self.created_by, *self.editors))
+        """Who wrote what the fact says (as people: ``person``); none of them may verify it."""
+        return frozenset(person(name) for name in (self.created_by, *self.editors))
 
     @property
     def details(self) -> dict[str, str]:

@@ -40,7 +40,9 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, Sequence
 
-from studio.desk.model import CONTENT_FIELDS, Claim, Draft, Fact, ReportKind, ReportRef, Source, SourceKind, Status
+from studio.desk.model import (
+    CONTENT_FIELDS, Claim, Draft, Fact, ReportKind, ReportRef, Source, SourceKind, Status, person,
+)
 from studio.regions import regions
 
 
@@ -209,7 +211,7 @@ def verify_blockers(fact: Fact, by: str, rivals: Sequence[Fact] = ()) -> list[Ru
     found = []
     if fact.status is not Status.IN_REVIEW:
         found.append(_status_error(fact, "verify", (Status.IN_REVIEW,)))
-    if by in fact.authors:
+    if person(by) in fact.authors:
         found.append(_four_eyes(fact, by))
     proof = evidence(fact.sources, fact.reports)
     if not proof.enough:
@@ -283,7 +285,7 @@ def apply(fact: Fact, action: Action, *, by: str, at: datetime, rivals: Sequence
             else:
                 _require_status(fact, name, (Status.IN_REVIEW,))
                 _require_why(action.why, name)
-                if by in fact.authors:
+                if person(by) in fact.authors:
                     raise _four_eyes(fact, by)
             changes = {"status": _VERDICTS[type(action)], "verified_by": by, "verified_at": at}
             if isinstance(action, MarkFalse):

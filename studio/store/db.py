@@ -271,6 +271,33 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX graphic_fact_fact ON graphic_fact (fact_id);
     """,
+    # 8: operators who sign in (studio/store/operators.py): the audit names the person a passphrase proves
+    """
+    CREATE TABLE operator (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,            -- the name written in the audit once the passphrase proves it
+        salt BLOB NOT NULL,            -- 16 random bytes, this operator's own
+        scrypt_n INTEGER NOT NULL,     -- scrypt's cost parameters, kept per row so they can rise later
+        scrypt_r INTEGER NOT NULL,
+        scrypt_p INTEGER NOT NULL,
+        hash BLOB NOT NULL,            -- scrypt(passphrase, salt); the passphrase itself is never stored
+        created_at TEXT NOT NULL,      -- UTC, ISO 8601
+        created_by TEXT NOT NULL,
+        revoked_at TEXT,               -- NULL while the passphrase works
+        revoked_by TEXT
+    );
+    CREATE UNIQUE INDEX operator_active ON operator (name) WHERE revoked_at IS NULL;
+    CREATE TRIGGER operator_never_deleted BEFORE DELETE ON operator
+        BEGIN SELECT RAISE(ABORT, 'an operator is revoked, never deleted'); END;
+    -- Wrong passphrases in a row per name tried, shared by every process: a burst is slowed down
+    -- and a restart does not reset it.
+    CREATE TABLE sign_in_failure (
+        name TEXT PRIMARY KEY,         -- the name tried, whether or not an operator has it
+        failures INTEGER NOT NULL,     -- wrong passphrases since the last success
+        last_at TEXT NOT NULL,         -- UTC, ISO 8601
+        locked_until TEXT NOT NULL     -- UTC, ISO 8601: no passphrase for this name is checked before then
+    ) WITHOUT ROWID;
+    """,
 )
 
 

@@ -16,11 +16,11 @@ import hashlib
 import re
 import secrets
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 
 from studio.store.db import immediate
 from studio.store.intake import DeskError, utc_text
+from studio.store.issued import Issued, issued, revoke
 
 NAME = re.compile(r"^\S(?:.{0,62}\S)?$")
 """An observer's name: 1-64 characters, no leading or trailing space."""
@@ -28,17 +28,7 @@ NAME = re.compile(r"^\S(?:.{0,62}\S)?$")
 PREFIX = "sto_"  # recognisable in a leaked paste; never part of the hash's secret
 
 
-@dataclass(frozen=True, slots=True)
-class ObserverToken:
-    name: str
-    created_at: datetime
-    created_by: str
-    revoked_at: datetime | None
-    revoked_by: str | None
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None
+ObserverToken = Issued
 
 
 def token_hash(token: str) -> str:
@@ -67,30 +57,13 @@ def add_observer(db: sqlite3.Connection, name: str, *, by: str, at: datetime) ->
 
 
 def revoke_observer(db: sqlite3.Connection, name: str, *, by: str, at: datetime) -> None:
-    with immediate(db):
-        cursor = db.execute(
-            "UPDATE observer_token SET revoked_at = ?, revoked_by = ? WHERE name = ? AND revoked_at IS NULL",
-            (utc_text(at), by, name.strip()),
-        )
-        if cursor.rowcount == 0:
-            raise DeskError(f"{name} has no working token; see studio observers list")
+    if not revoke(db, "observer_token", name, by=by, at=at):
+        raise DeskError(f"{name} has no working token; see studio observers list")
 
 
 def list_observers(db: sqlite3.Connection) -> list[ObserverToken]:
     """Every token ever issued, by name, the working one last."""
-    return [
-        ObserverToken(
-            row[0],
-            datetime.fromisoformat(row[1]),
-            row[2],
-            None if row[3] is None else datetime.fromisoformat(row[3]),
-            row[4],
-        )
-        for row in db.execute(
-            "SELECT name, created_at, created_by, revoked_at, revoked_by FROM observer_token "
-            "ORDER BY name, revoked_at IS NULL, id"
-        )
-    ]
+    return issued(db, "observer_token")
 
 
 def token_table(db: sqlite3.Connection) -> dict[str, tuple[str, bool]]:

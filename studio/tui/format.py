@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from studio.desk.model import person
+from studio.i18n import t
 from studio.regions import regions
 
 if TYPE_CHECKING:
@@ -65,3 +67,9 @@ def describe(segment: Segment, catalogue: Catalogue) -> str:
         parts.append(region.name(catalogue.language) if region else segment.region)
     parts.append(span(segment.duration))
     return " · ".join(parts)
+
+
+def operator(who: str) -> str:
+    """An operator's name as a header shows it: a name nobody proved (sign-in off) says so."""
+    name = person(who)
+    return who if name == who else t("operators.not_signed_in", name=name)

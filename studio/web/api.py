@@ -3,9 +3,15 @@
 Who owns what (DESIGN.md, "Processes"): only the show process, the producer
 console, talks to OBS. This process therefore has its own ``Controller``
 with *no switcher* (``make_api`` refuses one) and writes only to the store.
-Every call runs through that controller in one store transaction, with
-origin ``api`` and the token's name as the operator, so it lands in the
-as-run and event logs like a take at the console. The show process's
+Every call runs through that controller in one store transaction, so it
+lands in the as-run and event logs like a take at the console.
+
+Who acts: the person who started ``studio serve`` signed in (their
+passphrase proved the name, studio/desk/operators.py) and answers for every
+call; the event log names them. A token is a device (a Stream Deck, a
+script), not a person: it proves only that the call came from something
+given the token, so its name is the call's origin, ``api`` for the default
+token and ``api:NAME`` for the others in ``[api] tokens``. The show process's
 ``Controller.refresh()`` sees the commit through ``PRAGMA data_version``
 within a fraction of a second and makes its switcher follow the new on-air
 segment; the prompters follow the same way.
@@ -61,8 +67,12 @@ _SEGMENT_ID = re.compile(SEGMENT_ID_PATTERN)
 _TEMPLATE = re.compile(TEMPLATE_PATTERN)
 _PUBLIC = {("GET", "/openapi.json")}
 _STATUS = {"unknown_segment": 404}  # every other ControlError is a refusal: 409
-OPERATOR = web.RequestKey("operator", str)
-"""The name of the token a request came with: the operator written in the event log."""
+ORIGIN = web.RequestKey("origin", str)
+"""Where a request came from, by its token's name: the origin written in the event log."""
+
+
+def token_origin(name: str) -> str:
+    return "api" if name == "api" else f"api:{name}"
 
 
 class ApiError(Exception):
@@ -137,14 +147,14 @@ class ControlApi:
 
     @web.middleware
     async def guard(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
-        """The bearer token first (operator: its name), then the size of the body."""
+        """The bearer token first (the origin: its name), then the size of the body."""
         if (request.method, request.path) not in _PUBLIC:
-            request[OPERATOR] = self._operator(request.headers.get("Authorization", ""))
+            request[ORIGIN] = token_origin(self._token_name(request.headers.get("Authorization", "")))
         if request.content_length is not None and request.content_length > self.max_body:
             raise ApiError(413, "too_large", limit=self.max_body)
         return await handler(request)
 
-    def _operator(self, header: str) -> str:
+    def _token_name(self, header: str) -> str:
         scheme, _, credentials = header.partition(" ")
         if scheme.lower() != "bearer" or not credentials.strip():
             raise ApiError(401, "token_missing")
@@ -187,11 +197,11 @@ class ControlApi:
         **detail: Any,
     ) -> web.Response:
         """Run ``call`` on the worker thread; its result (``action`` and what it acted on) gets the new state."""
-        operator = request[OPERATOR]
+        origin = request[ORIGIN]
         loop = asyncio.get_running_loop()
         try:
             result = await loop.run_in_executor(
-                self.executor, self._run, operator, name, segment_id, call, _language(request), detail
+                self.executor, self._run, origin, name, segment_id, call, _language(request), detail
             )
         except ControlError as error:
             raise ApiError(_STATUS.get(error.code, 409), error.code, f"error.{error.code}", **error.params) from None
@@ -199,31 +209,32 @@ class ControlApi:
 
     def _run(
         self,
-        operator: str,
+        origin: str,
         name: str,
         segment_id: str | None,
         call: Callable[[Controller], dict[str, Any]],
         language: str,
         detail: dict[str, Any],
     ) -> dict[str, Any]:
-        """On the API's one worker thread: calls never overlap, so the operator can be set per call."""
+        """On the API's one worker thread: calls never overlap, so the origin can be set per call."""
         controller = self.controller
-        controller.operator = operator
+        controller.origin = origin
         try:
             result = call(controller)
         except ControlError as error:
-            self._log(operator, "refused", segment_id, request=name, code=error.code, **detail)
+            self._log("refused", segment_id, request=name, code=error.code, **detail)
             raise
         if result.pop("logged", True) is False:  # the controller changed nothing and logged nothing
-            self._log(operator, "unchanged", segment_id, request=name, **detail)
+            self._log("unchanged", segment_id, request=name, **detail)
         return result | {"state": self._snapshot(language)}
 
-    def _log(self, operator: str, action: str, segment_id: str | None, **detail: Any) -> None:
+    def _log(self, action: str, segment_id: str | None, **detail: Any) -> None:
         """An API call the controller did not log itself: refused, or with nothing to change."""
         controller = self.controller
         with controller.store.write():
             controller.store.log(
-                controller.show_id, controller.clock(), action, operator, controller.origin, segment_id, **detail
+                controller.show_id, controller.clock(), action, controller.operator, controller.origin, segment_id,
+                **detail,
             )
 
     def _snapshot(self, language: str) -> dict[str, Any]:
@@ -333,7 +344,8 @@ def _graphic(action: str, template: str | None, segment_id: str | None, changed:
 def make_api(
     controller: Controller, tokens: Mapping[str, str], zone: tzinfo, *, max_body: int = MAX_BODY
 ) -> web.Application:
-    """The control API as an aiohttp application; ``tokens`` maps a name (the operator logged) to its token."""
+    """The control API as an aiohttp application acting as ``controller.operator`` (signed in by
+    ``studio serve``); ``tokens`` maps a name (the origin logged) to its token."""
     api = ControlApi(controller, tokens, zone, max_body=max_body)
     app = web.Application(middlewares=[api.errors, api.guard], client_max_size=max_body)
     app.router.add_get("/state", api.get_state, allow_head=False)

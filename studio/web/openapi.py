@@ -120,7 +120,7 @@ def _action(
     """One POST operation: ``parameter`` in the path, an optional JSON ``body`` schema, its 200 ``result``."""
     responses: dict[str, Any] = {
         "200": {
-            "description": "Done, and written to the event log with origin `api`.",
+            "description": "Done, and written to the event log with origin `api` (or `api:NAME`).",
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{result}"}}},
         },
         "400": _error("A malformed body: `bad_json`, `not_an_object`, `unknown_field`, `bad_field`."),
@@ -202,7 +202,8 @@ def document(max_body: int) -> dict[str, Any]:
             "version": "1",
             "description": (
                 "Drives the show from a Stream Deck, a script or another tool. Every call goes through the "
-                "show controller with origin `api` and is written to the event log; the show process (the "
+                "show controller as the operator who signed in when `studio serve` started, with origin `api` (or "
+                "`api:NAME` for a named token), and is written to the event log; the show process (the "
                 "producer console), which alone talks to OBS, follows within a fraction of a second. "
                 "Every route but this document needs `Authorization: Bearer <token>`. "
                 f"Request bodies are at most {max_body} bytes. "
@@ -279,7 +280,8 @@ def document(max_body: int) -> dict[str, Any]:
         "components": {
             "securitySchemes": _bearer(
                 "A token from the environment variable named by `[api] token_env` (or `[api] tokens`); "
-                "its name is logged as the operator."
+                "its name is logged as the call's origin (`api`, or `api:NAME`); the operator logged is the "
+                "one who signed in when `studio serve` started."
             ),
             "schemas": {
                 "Title": _TITLE,

@@ -33,9 +33,10 @@ def utc_now() -> datetime:
 
 
 def make_broadcaster(
-    config: Any, store: ShowStore, rundown: Rundown, output: Any, origin: str
+    config: Any, store: ShowStore, rundown: Rundown, output: Any, origin: str, *, operator: str | None = None
 ) -> tuple[Broadcaster, StoreLedger]:
-    """The go-live controller over the signed-in account, and the store's quota ledger it charges."""
+    """The go-live controller over the signed-in account, and the store's quota ledger it charges;
+    its events name ``operator`` (default: [station] operator, else the login name)."""
     token_file = TokenFile(youtube_token_file(config.youtube.token_file), config.youtube.token_uri)
     ledger = StoreLedger(YouTubeStore(store.db), utc_now)
     api = YouTubeApi(
@@ -48,7 +49,7 @@ def make_broadcaster(
         output=output,
         privacy=config.youtube.privacy,
         language=config.station.language,
-        operator=config.station.operator or default_operator(),
+        operator=operator or config.station.operator or default_operator(),
         origin=origin,
         clock=utc_now,
     )

@@ -16,7 +16,7 @@ from tests.web.http_helpers import ALMATY, DESK_TOKEN, TOKEN, http
 
 @pytest.fixture
 def api(controllers, serve, clock):
-    controller = controllers(origin="api", operator="api", clock=clock)
+    controller = controllers(origin="api", operator="aigerim", clock=clock)  # who signed in at `studio serve`
     served = serve(make_api(controller, {"api": TOKEN, "desk": DESK_TOKEN}, ALMATY))
     return served.url
 
@@ -121,7 +121,7 @@ def test_every_route_needs_the_token(api, controllers, headers, code, method, pa
     assert (answer.status, answer.body["error"]) == (401, code)
     assert answer.headers["WWW-Authenticate"] == "Bearer"
     assert TOKEN not in str(answer.body) and TOKEN not in str(answer.headers)
-    assert events(controllers()) == [("plan", None, "api", "api")]  # nothing was done or logged
+    assert events(controllers()) == [("plan", None, "aigerim", "api")]  # nothing was done or logged
 
 
 def test_the_document_needs_no_token(api) -> None:
@@ -183,7 +183,7 @@ def test_an_oversize_chunked_body_is_413_too(api) -> None:
     assert response.status == 413 and b'"too_large"' in body
 
 
-def test_every_action_is_in_the_event_log_with_origin_api_and_the_tokens_name(api, controllers) -> None:
+def test_every_action_is_logged_as_the_signed_in_operator_with_the_tokens_name_as_origin(api, controllers) -> None:
     http("POST", f"{api}/take/next")
     http("POST", f"{api}/hold/briefing-10", token=DESK_TOKEN)
     http("POST", f"{api}/skip/almaty-live")
@@ -191,11 +191,11 @@ def test_every_action_is_in_the_event_log_with_origin_api_and_the_tokens_name(ap
     http("POST", f"{api}/take/nowhere", token=DESK_TOKEN)  # refused: unknown
     http("GET", f"{api}/state")  # reading is not an action
     assert events(controllers())[1:] == [
-        ("take", "open", "api", "api"),
-        ("hold", "briefing-10", "desk", "api"),
-        ("skip", "almaty-live", "api", "api"),
-        ("refused", "open", "api", "api"),
-        ("refused", "nowhere", "desk", "api"),
+        ("take", "open", "aigerim", "api"),
+        ("hold", "briefing-10", "aigerim", "api:desk"),
+        ("skip", "almaty-live", "aigerim", "api"),
+        ("refused", "open", "aigerim", "api"),
+        ("refused", "nowhere", "aigerim", "api:desk"),
     ]
     refusal = controllers().store.events("referendum")[-1]
     assert refusal.detail == {"request": "take", "code": "unknown_segment"}

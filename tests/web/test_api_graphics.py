@@ -4,7 +4,7 @@ the armed graphics, what is on air and the health the show process published."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -79,7 +79,7 @@ def test_take_clear_and_clear_all_go_through_the_controller_and_the_event_log(ap
     answer = http("POST", f"{api}/graphics/clear")
     assert (answer.body["action"], answer.body["template"], answer.body["changed"]) == ("graphics_off", None, 1)
     assert graphic_events(controllers) == [
-        ("graphic_on", "open", "desk", "api", "lower-third"),
+        ("graphic_on", "open", "api", "api:desk", "lower-third"),
         ("graphic_off", "open", "api", "api", "lower-third"),
         ("unchanged", None, "api", "api", "lower-third"),
         ("graphic_on", "open", "api", "api", "lower-third"),
@@ -217,7 +217,7 @@ def test_studio_serve_renders_and_records_a_graphic_with_the_real_renderer(tmp_p
     import shutil
     from pathlib import Path
 
-    from studio.cli import _controller
+    from studio.cli import _controller, _operator
 
     root = Path(__file__).resolve().parents[2]
     shutil.copytree(root / "overlays", tmp_path / "overlays", ignore=shutil.ignore_patterns("out"))
@@ -225,8 +225,14 @@ def test_studio_serve_renders_and_records_a_graphic_with_the_real_renderer(tmp_p
     rundown = tmp_path / "show.toml"
     lower = 'graphics = [{ template = "lower-third", data = { name = "Дана Ким", role = "тілші" } }]'
     rundown.write_text(SHOW.read_text("utf-8").replace('duration = "3m"', f'duration = "3m"\n{lower}', 1), "utf-8")
-    args = argparse.Namespace(config=None, store=tmp_path / "s.db", lang=None)
-    config, controller = _controller(args, rundown, "api", graphics=True)
+    from studio.store import open_store
+    from studio.store.operators import add_operator
+
+    store = open_store(tmp_path / "s.db")
+    monkeypatch.setenv("STUDIO_OPERATOR_KEY", add_operator(store.db, "dana", by="admin", at=datetime.now(UTC)))
+    store.close()
+    args = argparse.Namespace(config=None, store=tmp_path / "s.db", lang=None, operator="dana")
+    config, controller = _controller(args, rundown, "api", graphics=True, acting=_operator)  # as `studio serve`
     url = serve(make_api(controller, {"api": TOKEN}, config.station.zone)).url
     assert http("POST", f"{url}/take/open").status == 200
     answer = http("POST", f"{url}/graphics/take/0")
@@ -235,4 +241,4 @@ def test_studio_serve_renders_and_records_a_graphic_with_the_real_renderer(tmp_p
     graphic = controller.view().graphics[0]
     assert Path(graphic.file).is_file() and Path(graphic.file).parent == tmp_path / "overlays" / "out"
     event = [e for e in controller.store.events("referendum") if e.action == "graphic_on"][-1]
-    assert (event.who, event.origin, event.detail["data"]["name"]) == ("api", "api", "Дана Ким")
+    assert (event.who, event.origin, event.detail["data"]["name"]) == ("dana", "api", "Дана Ким")

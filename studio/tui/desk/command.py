@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
-
 from studio.config import Config
 from studio.store.desk import DeskStore
 
 
-def desk_command(args: argparse.Namespace, config: Config, desk: DeskStore) -> int:
-    """Run the desk on ``desk`` until the operator quits; the exit code."""
+def desk_command(config: Config, desk: DeskStore, operator: str) -> int:
+    """Run the desk on ``desk`` as ``operator`` (signed in, studio/tui/signin.py) until they quit; the exit code."""
     from studio.tui.desk.app import (
         make_desk,  # Textual: deferred until the desk really starts
     )
 
-    app = make_desk(desk, config, operator=getattr(args, "operator", None))
+    app = make_desk(desk, config, operator=operator)
     try:
         app.run()
     finally:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from studio.desk.model import Claim, ReportKind
 from studio.i18n import t
 from studio.regions import regions
+from studio.tui import format as fmt
 from studio.tui.desk.client import NATIONAL, Detail, Filters, Queue, QueueItem
 
 COLUMNS: tuple[tuple[str, int], ...] = (
@@ -93,7 +94,7 @@ def status_line(
 ) -> str:
     at = queue.at.astimezone(zone).strftime("%H:%M:%S") if queue and queue.at else "…"
     taken = len([c for c in (queue.claims.values() if queue else ()) if c.who != operator])
-    return t("desk.status_line", operator=operator, at=at, taken=taken)
+    return t("desk.status_line", operator=fmt.operator(operator), at=at, taken=taken)
 
 
 def filter_line(filters: Filters, shown: int, total: int, language: str) -> str:

@@ -167,4 +167,4 @@ class StatusBar(Horizontal):
         mode = self.query_one("#mode", Readout)
         mode.set(t("statusbar.rehearsal") if frame.rehearsal else t("statusbar.switcher"))
         mode.set_class(frame.rehearsal, "-rehearsal")
-        self.query_one("#operator", Readout).set(t("statusbar.operator", name=frame.operator))
+        self.query_one("#operator", Readout).set(t("statusbar.operator", name=fmt.operator(frame.operator)))

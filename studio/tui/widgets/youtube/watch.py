@@ -315,9 +315,15 @@ class YouTubeWatch:
 
 
 def show_watch(
-    config: Config, store_path: Path, rundown: Rundown, switcher: ObsSwitcher, clock: Callable[[], datetime]
+    config: Config,
+    store_path: Path,
+    rundown: Rundown,
+    switcher: ObsSwitcher,
+    clock: Callable[[], datetime],
+    operator: str | None = None,
 ) -> YouTubeWatch:
-    """The show process's watch: signed in with `studio youtube auth`, streaming through the switcher's OBS."""
+    """The show process's watch: signed in with `studio youtube auth`, streaming through the switcher's OBS;
+    its go-live and end are logged as ``operator`` (the console's signed-in one)."""
 
     def connect() -> Link:  # on the watch's thread, after the first paint
         # google-api-python-client's import and the client's build: ~0.5 s
@@ -327,7 +333,9 @@ def show_watch(
 
         store = open_store(store_path)  # a connection of its own: the controller's serves takes on other threads
         try:
-            broadcaster, ledger = make_broadcaster(config, store, rundown, switcher.adapter, "console")
+            broadcaster, ledger = make_broadcaster(
+                config, store, rundown, switcher.adapter, "console", operator=operator
+            )
         except BaseException:
             store.close()
             raise
