@@ -13,9 +13,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from studio.desk import rules
-from studio.desk.model import AuditEntry, Claim, Fact, Report, ReportKind, Status
+from studio.desk.model import AuditEntry, Claim, Draft, Fact, Report, ReportKind, Status
 from studio.store import claims as claim_table
 from studio.store.claims import DeskClaim, Item
 from studio.store.desk import DeskStore
@@ -42,6 +43,8 @@ class QueueItem:
     claim: Claim  # a fact's claim; a group's lead text in both fields
     reports: int
     version: int = 0  # a fact's version; 0 for a group
+    value: Decimal | None = None  # a fact's figure and the instant it is about
+    as_of: datetime | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -94,6 +97,14 @@ class Taken(Exception):
         self.claim = claim
 
 
+class MissingReports(Exception):
+    """Report ids that are not in the store (a typo in a link form)."""
+
+    def __init__(self, ids: tuple[int, ...]) -> None:
+        super().__init__(f"no report {', '.join(map(str, ids))}")
+        self.ids = ids
+
+
 class DeskClient:
     def __init__(self, store: DeskStore, operator: str, clock: Callable[[], datetime]) -> None:
         self.store = store
@@ -114,7 +125,7 @@ class DeskClient:
         items = [
             QueueItem(
                 "fact", f.id, f.status.value, f.region or NATIONAL, f.kind, f.updated_at, f.claim, len(f.reports),
-                f.version,
+                f.version, f.value, f.as_of,
             )
             for f in facts
         ] + [
@@ -159,3 +170,27 @@ class DeskClient:
         """DeskStore.change as this operator, now: RuleError or ConflictError on refusal."""
         with self._lock:
             return self.store.change(fact_id, version, action, by=self.operator, at=self.clock())
+
+    def create(self, draft: Draft, report_ids: tuple[int, ...] = ()) -> Fact:
+        """A new fact from ``draft`` by this operator, the reports linked as its evidence."""
+        with self._lock:
+            self._require_reports(report_ids)
+            return self.store.create_fact(draft, by=self.operator, at=self.clock(), report_ids=report_ids)
+
+    def relink(self, fact: Fact, version: int, link: tuple[int, ...], unlink: tuple[int, ...], why: str) -> Fact:
+        """Unlink, then link reports of ``fact`` as read at ``version``: one transaction, one audit entry each."""
+        with self._lock, self.store.write():
+            self._require_reports(link)
+            if unlink:
+                fact = self.store.change(fact.id, version, rules.UnlinkReports(unlink, why), by=self.operator,
+                                         at=self.clock())
+                version = fact.version
+            if link:
+                fact = self.store.link_reports(fact.id, version, link, by=self.operator, at=self.clock())
+            return fact
+
+    def _require_reports(self, ids: tuple[int, ...]) -> None:
+        known = {report.id for report in self.store.reports(ids)}
+        missing = tuple(i for i in ids if i not in known)
+        if missing:
+            raise MissingReports(missing)

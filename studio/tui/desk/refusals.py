@@ -1,0 +1,32 @@
+"""A refused desk action in the interface language: the rules' ``RuleError``,
+a fact someone else changed meanwhile (``ConflictError``), reports that do
+not exist. One wording for the desk screen's notices and the dialogs' lines."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from studio.desk.rules import RuleError
+from studio.i18n import t
+from studio.store.desk import ConflictError
+from studio.tui.desk.client import MissingReports
+from studio.tui.desk.view import fact_label
+
+
+def rule_text(error: RuleError) -> str:
+    params = {"fact": "", "who": "", "status": "", "rival": ""} | error.params
+    for name in ("fact", "rival"):
+        if isinstance(params[name], int):
+            params[name] = fact_label(params[name])
+    if "status" in error.params:
+        params["status"] = t(f"desk.status.{error.params['status']}")
+    return t(f"desk.rule.{error.code}", detail=str(error), **params)
+
+
+def conflict_text(error: ConflictError, zone: ZoneInfo) -> str:
+    at = error.at.astimezone(zone).strftime("%H:%M:%S") if error.at else "?"
+    return t("desk.conflict.body", id=fact_label(error.fact_id), who=error.who, at=at, version=error.current)
+
+
+def missing_text(error: MissingReports) -> str:
+    return t("desk.form.no_reports", ids=", ".join(f"R{i}" for i in error.ids))
