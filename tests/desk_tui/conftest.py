@@ -14,7 +14,7 @@ from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from studio.config import Config
-from studio.desk.model import Claim, Draft, ReportKind, SourceKind
+from studio.desk.model import Claim, Draft, Fact, ReportKind, SourceKind
 from studio.desk.turnout import import_turnout
 from studio.store.desk import DeskStore, NewReport, open_desk
 from studio.tui.desk import DeskApp, make_desk
@@ -73,6 +73,15 @@ def seed(desk: DeskStore, *, turnout: bool = True) -> dict[str, int]:
         by="bolat", at=datetime(2026, 3, 15, 10, 25, tzinfo=UTC), source_ids=[source.id], report_ids=[ru.id],
     )
     return {"kk_report": kk.id, "ru_report": ru.id, "violation": fact.id}
+
+
+def with_commission_page(desk: DeskStore, fact_id: int, by: str = "aigerim") -> Fact:
+    """The imported figure with the commission's own release attached: a news site's reprint
+    alone is one media source, not enough to verify (the station's default policy)."""
+    fact = desk.get(fact_id)
+    at = fact.created_at
+    page = desk.add_source(SourceKind.OFFICIAL, "https://www.election.gov.kz/rus/news/turnout-1000", by=by, at=at)
+    return desk.attach_source(fact.id, fact.version, page.id, by=by, at=at)
 
 
 @pytest.fixture

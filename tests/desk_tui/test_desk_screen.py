@@ -12,6 +12,7 @@ from studio.i18n import set_language, t
 from studio.tui.desk import DeskScreen
 from studio.tui.desk.verdict import VerdictForm
 from studio.tui.widgets.text import Readout
+from tests.desk_tui.conftest import with_commission_page
 
 SIZE = (120, 40)
 
@@ -34,7 +35,7 @@ async def open_item(pilot: Any, settle: Any, key: str) -> None:
 
 
 async def test_a_second_person_verifies_an_imported_turnout_figure(make_desk_app, settle_desk, other) -> None:
-    fact = other.facts(status=Status.IN_REVIEW)[0]  # imported by aigerim; dana verifies
+    fact = with_commission_page(other, other.facts(status=Status.IN_REVIEW)[0].id)  # imported by aigerim
     app = make_desk_app("en", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
@@ -72,7 +73,7 @@ async def test_the_importer_cannot_verify_and_reads_why_in_kazakh_before_typing(
 async def test_a_change_from_another_desk_is_a_conflict_and_the_fresh_version_shows(
     make_desk_app, settle_desk, other
 ) -> None:
-    fact = other.facts(status=Status.IN_REVIEW)[0]
+    fact = with_commission_page(other, other.facts(status=Status.IN_REVIEW)[0].id)
     app = make_desk_app("ru", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
@@ -190,7 +191,7 @@ async def test_an_item_open_in_one_desk_shows_as_taken_in_another(make_desk_app,
 
 
 async def test_a_verified_figure_is_retracted_with_its_on_air_correction(make_desk_app, settle_desk, other) -> None:
-    fact = other.facts(status=Status.IN_REVIEW)[0]
+    fact = with_commission_page(other, other.facts(status=Status.IN_REVIEW)[0].id)
     verified = other.change(fact.id, fact.version, rules.Verify(), by="bolat", at=fact.created_at)
     app = make_desk_app("kk", operator="aigerim")  # anyone may retract, the importer too
     async with app.run_test(size=SIZE) as pilot:

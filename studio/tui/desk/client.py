@@ -16,7 +16,19 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from studio.desk import rules
-from studio.desk.model import AuditEntry, Claim, Draft, Fact, Report, ReportKind, Status
+from studio.desk.model import (
+    LISTED_CONFLICT,
+    AuditEntry,
+    Claim,
+    Draft,
+    Fact,
+    Report,
+    ReportKind,
+    Source,
+    SourceKind,
+    Status,
+)
+from studio.desk.sources import classify
 from studio.store import claims as claim_table
 from studio.store.claims import DeskClaim, Item
 from studio.store.desk import DeskStore
@@ -24,7 +36,7 @@ from studio.store.desk import DeskStore
 GROUP_STATUS = "reports"
 """The queue's status of a group of reports that no fact covers yet."""
 
-STATUSES: tuple[str, ...] = (GROUP_STATUS, *(s.value for s in Status))
+STATUSES: tuple[str, ...] = (GROUP_STATUS, *(s.value for s in Status), LISTED_CONFLICT)
 AGES: tuple[timedelta, ...] = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=3))
 NATIONAL = "national"
 """The queue's region of a fact about the whole country (region None)."""
@@ -36,7 +48,7 @@ class QueueItem:
 
     item: Item
     item_id: int
-    status: str  # a Status value, or GROUP_STATUS
+    status: str  # a Status value, LISTED_CONFLICT (a verified figure with an open rival), or GROUP_STATUS
     region: str  # a region id, or NATIONAL
     kind: ReportKind
     at: datetime  # last activity: the fact's last change, the group's last report
@@ -105,6 +117,14 @@ class MissingReports(Exception):
         self.ids = ids
 
 
+class NotOfficial(Exception):
+    """The page a reprint is said to quote is not an official body's (by studio/desk/sources.toml)."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"{reference} is not an official page")
+        self.reference = reference
+
+
 class DeskClient:
     def __init__(self, store: DeskStore, operator: str, clock: Callable[[], datetime]) -> None:
         self.store = store
@@ -119,15 +139,16 @@ class DeskClient:
     def queue(self) -> Queue:
         now = self.clock()
         with self._lock:
-            facts = self.store.facts()
+            facts = self.store.listing()
             groups = self.store.groups(open_only=True)
             taken = claim_table.claims(self.store, now=now)
         items = [
             QueueItem(
-                "fact", f.id, f.status.value, f.region or NATIONAL, f.kind, f.updated_at, f.claim, len(f.reports),
+                "fact", f.id, listed.status, f.region or NATIONAL, f.kind, f.updated_at, f.claim, len(f.reports),
                 f.version, f.value, f.as_of,
             )
-            for f in facts
+            for listed in facts
+            for f in (listed.fact,)
         ] + [
             QueueItem(
                 "group", g.group_id, GROUP_STATUS, g.region, g.kind, g.last_at, Claim(g.lead_text, g.lead_text),
@@ -171,11 +192,53 @@ class DeskClient:
         with self._lock:
             return self.store.change(fact_id, version, action, by=self.operator, at=self.clock())
 
-    def create(self, draft: Draft, report_ids: tuple[int, ...] = ()) -> Fact:
-        """A new fact from ``draft`` by this operator, the reports linked as its evidence."""
+    def create(self, draft: Draft, group_id: int | None = None) -> Fact:
+        """A new fact from ``draft`` by this operator; from a group, its reports linked as evidence."""
         with self._lock:
-            self._require_reports(report_ids)
-            return self.store.create_fact(draft, by=self.operator, at=self.clock(), report_ids=report_ids)
+            if group_id is None:
+                return self.store.create_fact(draft, by=self.operator, at=self.clock())
+            return self.store.create_from_group(draft, group_id, by=self.operator, at=self.clock())
+
+    def add_source(
+        self, fact: Fact, version: int, kind: SourceKind | None, reference: str, *, origin: str,
+        published_at: datetime | None, quotes: str,
+    ) -> Fact:
+        """Store the source (``kind`` None: by the classification rules) and attach it to
+        ``fact`` as read at ``version``; ``quotes``: the reference of the official page a
+        reprint quotes, stored as a source of its own. One transaction."""
+        with self._lock, self.store.write():
+            quoted = self._quoted(quotes) if quotes else None
+            source = self.store.add_source(
+                kind, reference, by=self.operator, at=self.clock(), origin=origin, published_at=published_at,
+                quotes=quoted.id if quoted else None,
+            )
+            return self.store.change(fact.id, version, rules.AttachSource(source), by=self.operator, at=self.clock())
+
+    def _quoted(self, reference: str) -> Source:
+        kind = classify(reference)
+        if kind not in (SourceKind.OFFICIAL, SourceKind.AUTHORITY):
+            raise NotOfficial(reference)
+        return self.store.add_source(kind, reference, by=self.operator, at=self.clock())
+
+    def split(self, group_id: int, report_ids: tuple[int, ...], why: str) -> int:
+        """Move reports out of group ``group_id`` into a group of their own; its id."""
+        with self._lock:
+            return self.store.split(group_id, report_ids, by=self.operator, at=self.clock(), why=why)
+
+    def release_of(self, fact: Fact) -> tuple[Source, tuple[Fact, ...]] | None:
+        """The official release ``fact`` is a figure of: its source and every figure in review
+        that carries it at the same instant; None when the fact has no official source or time."""
+        official = next((s for s in fact.sources if s.kind is SourceKind.OFFICIAL), None)
+        if official is None or fact.as_of is None:
+            return None
+        with self._lock:
+            return official, tuple(self.store.release(fact.as_of, official.id))
+
+    def verify_release(self, facts: tuple[Fact, ...], source: Source, why: str) -> list[Fact]:
+        """Verify the release as read: one act, all or nothing (rules.ReleaseRefused names what blocks)."""
+        with self._lock:
+            read = [(fact.id, fact.version) for fact in facts]
+            return self.store.verify_release(read, source.id, by=self.operator, at=self.clock(), why=why)
 
     def relink(self, fact: Fact, version: int, link: tuple[int, ...], unlink: tuple[int, ...], why: str) -> Fact:
         """Unlink, then link reports of ``fact`` as read at ``version``: one transaction, one audit entry each."""

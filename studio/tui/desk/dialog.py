@@ -63,6 +63,7 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
         self.saving = False
         self.shown: dict[str, str] = {}
         """The problems shown now, by field ("form" for the whole form)."""
+        self.unreadable: list[FieldProblem] = []  # typed text save_call could not read
 
     # --- what a form provides -----------------------------------------------------
 
@@ -70,7 +71,8 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
         yield from ()
 
     def save_call(self) -> Save:
-        """The store call this form makes now; FieldProblem (with ``field``) if typed text is wrong."""
+        """The store call this form makes now. Read typed text with ``typed``; a form-wide
+        problem raises FieldProblem."""
         raise NotImplementedError
 
     def rebase(self, version: int) -> None:
@@ -85,6 +87,10 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
         with Vertical(classes="form-cell"):
             yield widget
             yield Static("", id=f"problem-{name}", classes="dialog-error form-problem")
+
+    def entry(self, name: str, label: str, value: str = "", hint: str = "") -> Iterable[Widget]:
+        """A labelled one-line text field ``#field-NAME``."""
+        return self.field(name, label, Input(value, placeholder=hint, compact=True, id=f"field-{name}"))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box -wide") as box:
@@ -114,12 +120,14 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
         return self.query_one(f"#field-{field}", Input).value.strip()
 
     def typed(self, field: str, read: Callable[..., Any], *args: Any) -> Any:
-        """``read`` applied to the text of ``field``; its FieldProblem names the field."""
+        """``read`` applied to the text of ``field``; None if it cannot read it, and the
+        problem is kept to be shown with all the others when saving stops."""
         try:
             return read(self.text(field), *args)
         except FieldProblem as problem:
             problem.field = field
-            raise
+            self.unreadable.append(problem)
+            return None
 
     # --- problems -----------------------------------------------------------------
 
@@ -159,10 +167,14 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
         if self.saving:
             return
         self.clear_problems()
+        self.unreadable = []
         try:
             call = self.save_call()
         except FieldProblem as problem:
-            self.problem(problem.field, t(problem.key, **problem.params))
+            self.unreadable.append(problem)
+        if self.unreadable:  # every unreadable field at once, the first one focused
+            for problem in reversed(self.unreadable):
+                self.problem(problem.field, t(problem.key, **problem.params))
             return
         self.saving = True
         self._save(call)

@@ -14,16 +14,17 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
 from studio.desk import rules
+from studio.desk.ids import fact_label
 from studio.desk.model import Claim, Draft, Fact, Report, ReportKind, Status
 from studio.i18n import t
 from studio.regions import regions
 from studio.tui.desk import fields
 from studio.tui.desk.client import NATIONAL, DeskClient
 from studio.tui.desk.dialog import DeskDialog, Save
-from studio.tui.desk.view import fact_label, kind_name, region_name
+from studio.tui.desk.view import kind_name, region_name
 
 
 class FactForm(DeskDialog[Fact | None]):
@@ -38,20 +39,22 @@ class FactForm(DeskDialog[Fact | None]):
         zone: ZoneInfo,
         *,
         fact: Fact | None = None,
+        group_id: int | None = None,
         reports: tuple[Report, ...] = (),
     ) -> None:
         self.client = client
         self.language = language
         self.fact = fact
         self.version = fact.version if fact else 0
-        self.report_ids = tuple(report.id for report in reports) if fact is None else ()
         lead = reports[0] if reports and fact is None else None
+        self.group_id = group_id if lead else None
         self.start: dict[str, Any] = (
             {"kind": fact.kind, "claim": fact.claim, "region": fact.region, "station": fact.station,
              "value": fact.value, "as_of": fact.as_of}
             if fact
-            else {"kind": lead.kind if lead else ReportKind.OTHER, "claim": Claim(), "region": lead.region if lead else None,
-                  "station": lead.station if lead else None, "value": None, "as_of": None}
+            else {"kind": lead.kind if lead else ReportKind.OTHER, "claim": Claim(),
+                  "region": lead.region if lead else None, "station": lead.station if lead else None,
+                  "value": None, "as_of": None}
         )
         if fact is not None:
             title, intro = t("desk.form.edit_title", id=fact_label(fact.id)), _edit_intro(fact)
@@ -66,28 +69,24 @@ class FactForm(DeskDialog[Fact | None]):
     def compose_fields(self) -> ComposeResult:
         start = self.start
         day = self.client.clock().astimezone(self.zone).date()
-        yield from self.field("claim_kk", t("desk.form.claim_kk"), Input(start["claim"].kk, id="field-claim_kk"))
-        yield from self.field("claim_ru", t("desk.form.claim_ru"), Input(start["claim"].ru, id="field-claim_ru"))
+        yield from self.entry("claim_kk", t("desk.form.claim_kk"), start["claim"].kk)
+        yield from self.entry("claim_ru", t("desk.form.claim_ru"), start["claim"].ru)
         kinds = [(kind_name(kind), kind) for kind in ReportKind]
-        yield from self.field("kind", t("desk.form.kind"), Select(kinds, value=start["kind"], allow_blank=False,
-                                                                     id="field-kind", compact=True))
+        kind = Select(kinds, value=start["kind"], allow_blank=False, id="field-kind", compact=True)
+        yield from self.field("kind", t("desk.form.kind"), kind)
         places = [(region_name(None, self.language), NATIONAL)] + [
             (region.name(self.language), region.id) for region in regions().values()
         ]
-        yield from self.field("region", t("desk.form.region"), Select(places, value=start["region"] or NATIONAL,
-                                                                         allow_blank=False, id="field-region",
-                                                                         compact=True))
+        region = Select(places, value=start["region"] or NATIONAL, allow_blank=False, id="field-region", compact=True)
+        yield from self.field("region", t("desk.form.region"), region)
         station = "" if start["station"] is None else str(start["station"])
-        yield from self.field("station", t("desk.form.station"), Input(station, id="field-station",
-                                                                          placeholder=t("desk.form.station_hint")))
+        yield from self.entry("station", t("desk.form.station"), station, t("desk.form.station_hint"))
         as_of = fields.show_instant(start["as_of"], day, self.zone)
-        yield from self.field("as_of", t("desk.form.as_of"), Input(as_of, id="field-as_of",
-                                                                    placeholder=t("desk.form.as_of_hint")))
+        yield from self.entry("as_of", t("desk.form.as_of"), as_of, t("desk.form.as_of_hint"))
         value = fields.show_value(start["value"], self.language)
-        yield from self.field("value", t("desk.form.value"), Input(value, id="field-value",
-                                                                    placeholder=t("desk.form.value_hint")))
+        yield from self.entry("value", t("desk.form.value"), value, t("desk.form.value_hint"))
         if self.fact is not None:
-            yield from self.field("why", t("desk.form.why"), Input(id="field-why"))
+            yield from self.entry("why", t("desk.form.why"))
 
     def content(self) -> dict[str, Any]:
         """What the form says now, as the rules' content fields (FieldProblem for unreadable text)."""
@@ -106,8 +105,8 @@ class FactForm(DeskDialog[Fact | None]):
         content = self.content()
         client = self.client
         if self.fact is None:
-            draft, report_ids = Draft(**content), self.report_ids
-            return lambda: client.create(draft, report_ids)
+            draft, group_id = Draft(**content), self.group_id
+            return lambda: client.create(draft, group_id)
         changes = {name: value for name, value in content.items() if value != getattr(self.fact, name)}
         fact_id, version, why = self.fact.id, self.version, self.text("why")
         return lambda: client.change(fact_id, version, rules.Edit(changes, why))

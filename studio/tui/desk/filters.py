@@ -30,8 +30,9 @@ WHICH = ("status", "region", "kind", "age")
 class FilterBar(Horizontal):
     DEFAULT_CSS = """
     FilterBar { height: 1; }
-    FilterBar Select { width: 24; margin-right: 1; }
-    FilterBar #filter-region { width: 30; }
+    FilterBar Select { width: 22; margin-right: 1; }
+    FilterBar #filter-region { width: 28; }
+    FilterBar #filter-kind { width: 20; }
     FilterBar Readout { width: 1fr; padding: 0 1; }
     """
 

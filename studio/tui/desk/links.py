@@ -12,16 +12,17 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input, SelectionList
+from textual.widgets import SelectionList
 from textual.widgets.selection_list import Selection
 
+from studio.desk.ids import fact_label
 from studio.desk.model import Fact, Report
 from studio.i18n import t
 from studio.tui.desk import fields
 from studio.tui.desk.client import DeskClient
 from studio.tui.desk.dialog import DeskDialog, Save
 from studio.tui.desk.fields import FieldProblem
-from studio.tui.desk.view import fact_label, report_line
+from studio.tui.desk.view import report_line
 
 
 class LinkForm(DeskDialog[Fact | None]):
@@ -42,9 +43,8 @@ class LinkForm(DeskDialog[Fact | None]):
         if self.linked:
             choices = [Selection(Text(report_line(r, self.zone)), r.id, True) for r in self.linked]
             yield from self.field("linked", t("desk.link.linked"), SelectionList[int](*choices, id="field-linked"))
-        yield from self.field("reports", t("desk.link.add"), Input(id="field-reports",
-                                                                   placeholder=t("desk.link.add_hint")))
-        yield from self.field("why", t("desk.link.why"), Input(id="field-why"))
+        yield from self.entry("reports", t("desk.link.add"), hint=t("desk.link.add_hint"))
+        yield from self.entry("why", t("desk.link.why"))
 
     def save_call(self) -> Save:
         link = self.typed("reports", fields.report_ids)

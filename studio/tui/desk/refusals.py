@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from studio.desk.ids import fact_label
 from studio.desk.rules import RuleError
 from studio.i18n import t
 from studio.store.desk import ConflictError
 from studio.tui.desk.client import MissingReports
-from studio.tui.desk.view import fact_label
 
 
 def rule_text(error: RuleError) -> str:

@@ -42,6 +42,7 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from studio.desk import rules
+from studio.desk.ids import fact_label
 from studio.desk.model import Fact
 from studio.desk.rules import RuleError
 from studio.i18n import catalogue, t
@@ -375,9 +376,11 @@ class DeskScreen(Screen[None]):
 
     def action_create(self) -> None:
         """A new fact: from the open group of reports (linked as its evidence), else from nothing."""
-        detail = self.detail if self.opened is not None else None
-        reports = detail.reports if detail is not None and detail.fact is None and detail.item == "group" else ()
-        form = FactForm(self.client, catalogue.language, self.zone, reports=reports)
+        group = self.detail if self.opened is not None and self.detail and self.detail.item == "group" else None
+        form = FactForm(
+            self.client, catalogue.language, self.zone,
+            group_id=group.item_id if group else None, reports=group.reports if group else (),
+        )
         self.app.push_screen(form, self._saved("desk.create"))
 
     def action_edit(self) -> None:
@@ -428,7 +431,7 @@ class DeskScreen(Screen[None]):
     def on_desk_screen_changed(self, message: Changed) -> None:
         fact = message.fact
         self.app.notify(
-            t("desk.done", id=view.fact_label(fact.id), status=t(f"desk.status.{fact.status.value}")),
+            t("desk.done", id=fact_label(fact.id), status=t(f"desk.status.{fact.status.value}")),
             title=t(f"binding.{message.action}.label"),
         )
         self.load()

@@ -13,15 +13,15 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from studio.desk import rules
+from studio.desk.ids import fact_label
 from studio.desk.model import Claim, Fact
 from studio.i18n import catalogue, t
 from studio.tui.desk.client import DeskClient
 from studio.tui.desk.dialog import DeskDialog, Save
 from studio.tui.desk.refusals import rule_text
-from studio.tui.desk.view import fact_label
 
 VERDICTS = ("verify", "false", "unproven", "retract")
 CORRECTED = ("false", "retract")
@@ -31,13 +31,12 @@ _BEFORE_ANY_VERDICT = ("fact.status", "fact.four_eyes")
 """What stops false and unproven as it stops verify; the evidence and rivals concern verify only."""
 
 
-def blockers(fact: Fact, verdict: str, operator: str) -> list[rules.RuleError]:
+def blockers(fact: Fact, verdict: str, operator: str, policy: rules.EvidencePolicy) -> list[rules.RuleError]:
     """Why ``operator`` may not give ``verdict`` on ``fact`` now, as far as the desk can tell before asking."""
-    if verdict == "verify":
-        return rules.verify_blockers(fact, operator)
     if verdict == "retract":
         return []
-    return [b for b in rules.verify_blockers(fact, operator) if b.code in _BEFORE_ANY_VERDICT]
+    found = rules.verify_blockers(fact, operator, policy=policy)
+    return found if verdict == "verify" else [b for b in found if b.code in _BEFORE_ANY_VERDICT]
 
 
 class VerdictForm(DeskDialog[Fact | None]):
@@ -50,7 +49,7 @@ class VerdictForm(DeskDialog[Fact | None]):
         self.fact = fact
         self.verdict = verdict
         self.version = fact.version
-        self.refusals = [rule_text(error) for error in blockers(fact, verdict, client.operator)]
+        self.refusals = [rule_text(error) for error in blockers(fact, verdict, client.operator, client.store.policy)]
         label = t(f"binding.desk.{verdict}.label")
         claim = fact.claim.text(catalogue.language)
         super().__init__(label, t(f"desk.reason.{verdict}", id=fact_label(fact.id), claim=claim), label, zone)
@@ -60,10 +59,10 @@ class VerdictForm(DeskDialog[Fact | None]):
             return
         if self.verdict != "retract":
             why = "desk.reason.note" if self.verdict == "verify" else "desk.reason.why"
-            yield from self.field("why", t(why), Input(id="field-why"))
+            yield from self.entry("why", t(why))
         if self.verdict in CORRECTED:
-            yield from self.field("correction_kk", t("desk.reason.correction_kk"), Input(id="field-correction_kk"))
-            yield from self.field("correction_ru", t("desk.reason.correction_ru"), Input(id="field-correction_ru"))
+            yield from self.entry("correction_kk", t("desk.reason.correction_kk"))
+            yield from self.entry("correction_ru", t("desk.reason.correction_ru"))
 
     def ready(self) -> None:
         if self.refusals:

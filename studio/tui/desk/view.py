@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from studio.desk.ids import fact_label
 from studio.desk.model import Claim, Report, ReportKind
 from studio.i18n import t
 from studio.regions import regions
@@ -34,11 +35,6 @@ DEFAULT_WHYS = frozenset(("created", "taken into review", "verified", "source at
 
 def key(item: QueueItem) -> str:
     return f"{item.item}:{item.item_id}"
-
-
-def fact_label(fact_id: int) -> str:
-    """How the desk names a fact everywhere: F105."""
-    return f"F{fact_id}"
 
 
 def label(item: QueueItem) -> str:
