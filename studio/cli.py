@@ -154,6 +154,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     youtube.set_defaults(handler=_youtube)
 
+    from studio.fact_cli import add_parser as add_fact_parser
+
+    add_fact_parser(commands, _fact)
+
     locate = commands.add_parser("locate", help="print where the config and the store are")
     locate.set_defaults(handler=_locate)
     return parser
@@ -447,6 +451,29 @@ def _provenance(args: argparse.Namespace) -> int:
     _, desk = _desk(args)
     found = records(desk, every_fact=args.all)
     return _write_export(args.out, render(found, args.format), f"{len(found)} facts")
+
+
+def _operator(args: argparse.Namespace) -> str:
+    """Who acts in `studio fact`: the name given with --operator (sign-in replaces this)."""
+    name = (getattr(args, "operator", None) or "").strip()
+    if not name:
+        raise UsageError(Msg("fact.cli.no_operator"))
+    return name
+
+
+def _fact(args: argparse.Namespace) -> int:
+    from studio.desk.fact_command import FACT_ERRORS, fact_command, refusal
+
+    config, desk = _desk(args)
+    language = diagnostics_language(args)
+    try:
+        return fact_command(
+            args, desk, operator=lambda: _operator(args), zone=config.station.zone, language=language
+        )
+    except FACT_ERRORS as error:
+        raise UsageError(refusal(error, language)) from None
+    finally:
+        desk.close()
 
 
 def _render(args: argparse.Namespace) -> int:

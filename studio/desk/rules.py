@@ -101,7 +101,8 @@ class MarkUnproven:
 
 @dataclass(frozen=True, slots=True)
 class Retract:
-    correction: Claim  # what goes on air instead, in Kazakh and/or Russian; also the audit's why
+    correction: Claim  # what goes on air instead, in Kazakh and/or Russian
+    why: str = ""  # the audit's why; empty: the correction itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +337,8 @@ def apply(
             if not (correction.kk or correction.ru):
                 raise RuleError("fact.correction", "a retraction needs the correction text that goes on air")
             changes = {"status": Status.RETRACTED, "correction": correction}
-            return _changed(fact, changes, name, " / ".join(filter(None, (correction.kk, correction.ru))), by, at)
+            why = action.why.strip() or " / ".join(filter(None, (correction.kk, correction.ru)))
+            return _changed(fact, changes, name, why, by, at)
         case Reopen():
             _require_status(fact, name, (Status.FALSE, Status.UNPROVEN, Status.RETRACTED))
             _require_why(action.why, name)

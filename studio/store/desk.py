@@ -33,6 +33,7 @@ from studio.desk.model import (
     Status,
 )
 from studio.desk.sources import classify, host_of
+from studio.i18n import Msg
 from studio.regions import regions
 from studio.store.db import connect
 from studio.store.intake import (
@@ -138,9 +139,9 @@ class DeskStore(IntakeTables):
         (a verified figure with an open rival, rules.listed_status); ``region`` a
         region id or ``national`` (the whole country). Unknown values raise DeskError."""
         if status is not None and status != LISTED_CONFLICT and status not in set(Status):
-            raise DeskError(f"unknown status {status!r}; one of {', '.join((*Status, LISTED_CONFLICT))}")
+            raise DeskError(Msg("desk.error.status", given=repr(status), choices=", ".join((*Status, LISTED_CONFLICT))))
         if region is not None and region != NATIONAL and region not in regions():
-            raise DeskError(f"unknown region {region!r}; use {NATIONAL} or an id of studio/regions.toml")
+            raise DeskError(Msg("desk.error.region", given=repr(region), national=NATIONAL))
         with self._reading():
             facts = self.facts(kind=kind)
         instants: dict[tuple[Any, ...], list[Fact]] = {}
@@ -156,6 +157,10 @@ class DeskStore(IntakeTables):
     def conflicts(self) -> list[tuple[Fact, tuple[Fact, ...]]]:
         """Every verified figure that has an open rival, with its rivals (rules.in_conflict)."""
         return [(item.fact, tuple(self.open_rivals(item.fact))) for item in self.listing(LISTED_CONFLICT)]
+
+    def listing_status(self, fact: Fact) -> str:
+        """The status a list shows for ``fact``: its status, or ``conflict`` (rules.listed_status)."""
+        return rules.listed_status(fact, self.open_rivals(fact))
 
     def open_rivals(self, fact: Fact) -> list[Fact]:
         """Facts new or in review that give ``fact``'s kind, place and instant another value."""
@@ -253,7 +258,7 @@ class DeskStore(IntakeTables):
         with self._writing():
             fact = self._fact(fact_id)
             if fact is None:
-                raise DeskError(f"there is no fact #{fact_id}")
+                raise DeskError(Msg("desk.error.no_fact", fact=fact_label(fact_id)))
             if fact.version != version:
                 raise self._conflict(fact, version)
             # Whatever the caller put in the action, the rules judge the stored source or report.
@@ -287,7 +292,7 @@ class DeskStore(IntakeTables):
         with self._writing():
             reports = self.group_reports(group_id)
             if not reports:
-                raise DeskError(f"there is no group R{group_id}")
+                raise DeskError(Msg("desk.error.no_group", group=f"R{group_id}"))
             return self.create_fact(
                 draft, by=by, at=at, source_ids=source_ids, report_ids=[r.id for r in reports], why=why
             )
@@ -315,7 +320,7 @@ class DeskStore(IntakeTables):
             for fact_id, version in read:
                 fact = self._fact(fact_id)
                 if fact is None:
-                    raise DeskError(f"there is no fact {fact_label(fact_id)}")
+                    raise DeskError(Msg("desk.error.no_fact", fact=fact_label(fact_id)))
                 if fact.version != version:
                     raise self._conflict(fact, version)
                 facts.append(fact)
@@ -442,21 +447,18 @@ class DeskStore(IntakeTables):
         """
         reference = reference.strip()
         if not reference:
-            raise DeskError("a source needs a reference: a URL, a document or a report number")
+            raise DeskError(Msg("desk.error.no_reference"))
         kind = classify(reference) if kind is None else SourceKind(kind)
         if kind is None:
-            raise DeskError(
-                f"cannot tell what kind of source {reference!r} is; give its type: "
-                + ", ".join(k.value for k in SourceKind)
-            )
+            raise DeskError(Msg("desk.error.source_kind", given=repr(reference), choices=", ".join(SourceKind)))
         if published_at is not None and (published_at.tzinfo is None or published_at.utcoffset() is None):
-            raise DeskError(f"the publication time {published_at!r} has no time zone; give it like 2026-03-15T10:05+05:00")
+            raise DeskError(Msg("desk.error.naive_time", given=str(published_at)))
         origin = origin.strip() or host_of(reference) or reference
         with self._writing():
             if quotes is not None:
                 quoted = self._sources([quotes])[0]
                 if quoted.kind is kind and quoted.origin == origin and quoted.reference == reference:
-                    raise DeskError(f"source #{quotes} cannot quote itself")
+                    raise DeskError(Msg("desk.error.quotes_itself", source=quotes))
             self.db.execute(
                 "INSERT OR IGNORE INTO source (kind, reference, origin, note, published_at, quotes, added_at, added_by) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -480,7 +482,7 @@ class DeskStore(IntakeTables):
         for source_id in ids:
             row = self.db.execute("SELECT * FROM source WHERE id = ?", (source_id,)).fetchone()
             if row is None:
-                raise DeskError(f"there is no source #{source_id}")
+                raise DeskError(Msg("desk.error.no_source", source=source_id))
             found.append(self._source(row))
         return found
 
