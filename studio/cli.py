@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="render one graphic to a PNG (facts: verified only)")
     render.add_argument("template", help="template name in overlays/ (e.g. lower-third) or a .toml path")
     render.add_argument("--data", type=Path, help="TOML or JSON file with the template's fields")
-    render.add_argument("--fact", metavar="ID", help="id of a fact at the desk (fact-card, debunk-card)")
+    render.add_argument("--fact", metavar="ID", help="a fact at the desk, as F105 or 105 (fact-card, debunk-card)")
     render.add_argument("--out", type=Path, help="PNG to write (default: overlays/out/NAME-HASH.png)")
     render.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show whose day a turnout board reads")
     render.set_defaults(handler=_render)
@@ -480,11 +480,17 @@ def _render(args: argparse.Namespace) -> int:
     from studio.desk.views import GraphicsFacts
     from studio.graphics.cli import render_command
 
+    from studio.desk.ids import FactIdError, parse_fact_id
+
     config, desk = _desk(args)
     day = _load(args.rundown).show.date
     facts = GraphicsFacts(desk, day, config.station.zone)
+    try:
+        fact = None if args.fact is None else str(parse_fact_id(args.fact))  # F105 or 105, as the desk shows it
+    except FactIdError as error:
+        raise UsageError(error.args[0]) from None
     return render_command(
-        args.template, args.data, args.fact, args.out, facts, zone=config.station.zone, language=diagnostics_language(args)
+        args.template, args.data, fact, args.out, facts, zone=config.station.zone, language=diagnostics_language(args)
     )
 
 

@@ -70,6 +70,12 @@ def test_a_verdict_keeps_four_eyes_and_the_evidence_rule_and_is_audited(imported
         assert (last.who, last.action, last.why) == ("bolat", "verify", "compared with the page")
     finally:
         desk.close()
+    rundown = str(Path(__file__).resolve().parents[2] / "rundowns" / "referendum-day.toml")
+    png = imported.store.parent / "card.png"
+    code, _, err = imported("render", "fact-card", "--fact", "F1", "--out", str(png), "--rundown", rundown)
+    assert code == 0 and png.exists()
+    code, _, err = imported("render", "fact-card", "--fact", "F-1", "--out", str(png), "--rundown", rundown)
+    assert (code, err.strip()) == (2, "studio: error: 'F-1' is not a fact id; write it like F105 or 105")
     code, out, _ = imported("fact", "show", "F1", "--format", "json")
     shown = json.loads(out)
     assert shown["status"] == "verified" and [h["action"] for h in shown["history"]][-2:] == ["attach_source", "verify"]
