@@ -1,10 +1,11 @@
 """The desk's forms driven by keys: a fact from a report group and from nothing,
-an edit of a verified fact, linking and unlinking reports, verdicts refused up
-front; refusals shown in the form, under their field, with nothing typed lost."""
+an edit of a verified fact, linking and unlinking reports, sources, splitting a
+group, a release in one act, verdicts refused up front; refusals shown in the
+form, under their field, with nothing typed lost."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +14,12 @@ from textual.widgets import DataTable, Input, Select, SelectionList
 from studio.desk import rules
 from studio.desk.model import ReportKind, SourceKind, Status
 from studio.i18n import set_language, t
+from studio.store.desk import NewReport
 from studio.tui.desk.fact_form import FactForm
 from studio.tui.desk.links import LinkForm
+from studio.tui.desk.release import ReleaseForm
+from studio.tui.desk.source_form import SourceForm
+from studio.tui.desk.split import SplitForm
 from studio.tui.desk.verdict import VerdictForm
 
 SIZE = (120, 40)
@@ -172,3 +177,116 @@ def _verified_violation(store: Any, seeded: dict[str, int]):
     fact = store.attach_source(fact.id, fact.version, official.id, by="bolat", at=at)
     fact = store.change(fact.id, fact.version, rules.StartReview(), by="bolat", at=at)
     return store.change(fact.id, fact.version, rules.Verify(), by="aigerim", at=at)
+
+
+async def test_a_reprint_is_typed_media_by_the_rules_and_quotes_the_commissions_page(
+    make_desk_app, settle_desk, other, seeded
+):
+    fact_id = seeded["violation"]
+    app = make_desk_app("ru", operator="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        await open_item(pilot, settle_desk, f"fact:{fact_id}")
+        await pilot.press("o")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, SourceForm)
+        await pilot.press(*"https://www.nur.kz/politics/27")
+        await pilot.pause()
+        assert form.query_one("#field-kind", Select).value is SourceKind.MEDIA  # by studio/desk/sources.toml
+        form.query_one("#field-published", Input).value = "15:30"
+        form.query_one("#field-quotes", Input).value = "https://tengrinews.kz/27"
+        await pilot.press("ctrl+s")
+        await settle_desk(pilot)
+        assert form.shown == {"quotes": t("desk.source.not_official", reference="https://tengrinews.kz/27")}
+        form.query_one("#field-quotes", Input).value = "https://www.election.gov.kz/rus/news/27"
+        await pilot.press("ctrl+s")
+        await settle_desk(pilot)
+        assert app.screen is app.desk
+        added = other.get(fact_id).sources[-1]
+        assert added.kind is SourceKind.MEDIA and added.quotes is not None and added.quotes.kind is SourceKind.OFFICIAL
+        assert added.published_at == datetime(2026, 3, 15, 10, 30, tzinfo=UTC)
+    set_language("en")
+
+
+async def test_a_source_the_rules_cannot_type_asks_for_its_type(make_desk_app, settle_desk, other, seeded):
+    app = make_desk_app("en", operator="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        await open_item(pilot, settle_desk, f"fact:{seeded['violation']}")
+        await pilot.press("o", *"protocol 27/3", "ctrl+s")
+        await settle_desk(pilot)
+        form = app.screen
+        assert form.shown == {"kind": t("desk.source.no_kind")}
+        form.query_one("#field-kind", Select).value = SourceKind.OBSERVER
+        await pilot.press("ctrl+s")
+        await settle_desk(pilot)
+        assert form.shown == {"origin": t("desk.source.observer_origin")}
+        form.query_one("#field-origin", Input).value = "Адал сайлау"
+        await pilot.press("ctrl+s")
+        await settle_desk(pilot)
+        added = other.get(seeded["violation"]).sources[-1]
+        assert (added.kind, added.origin, added.reference) == (SourceKind.OBSERVER, "Адал сайлау", "protocol 27/3")
+
+
+async def test_a_wrongly_grouped_report_is_split_out(make_desk_app, settle_desk, other, seeded):
+    lead = other.report(seeded["kk_report"])
+    stray = other.add_report(
+        NewReport("Дина Омарова", "bot", lead.received_at + timedelta(minutes=3), lead.region, lead.station, lead.kind,
+                  lead.text + " (екінші хабар)"),
+        by="aigerim", at=lead.received_at,
+    )
+    assert [r.id for r in other.group_reports(lead.id)] == [lead.id, stray.id]
+    app = make_desk_app("kk", operator="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        await open_item(pilot, settle_desk, f"group:{lead.id}")
+        await pilot.press("t")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, SplitForm)
+        await pilot.press("down", "space", "tab", "ctrl+s")  # the stray, no reason
+        await settle_desk(pilot)
+        assert form.shown == {"why": t("desk.rule.fact.why")}
+        await pilot.press(*"басқа учаске", "enter")
+        await settle_desk(pilot)
+        assert app.screen is app.desk
+        assert [r.id for r in other.group_reports(lead.id)] == [lead.id]
+        assert [r.id for r in other.group_reports(stray.id)] == [stray.id]
+        assert f"group:{stray.id}" in [row.key.value for row in app.desk.query_one(DataTable).ordered_rows]
+    set_language("en")
+
+
+async def test_an_official_release_is_verified_in_one_act(make_desk_app, settle_desk, other):
+    ten = [f for f in other.facts(status=Status.IN_REVIEW) if f.as_of and f.as_of.hour == 5]  # 10:00 in Almaty
+    app = make_desk_app("en", operator="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        await open_item(pilot, settle_desk, f"fact:{ten[0].id}")
+        await pilot.press("b")
+        await settle_desk(pilot)
+        form = app.screen
+        assert isinstance(form, ReleaseForm) and len(form.facts) == len(ten) == 21
+        await pilot.press(*"compared with the commission's page", "enter")
+        await settle_desk(pilot)
+        assert app.screen is app.desk
+        after = [other.get(f.id) for f in ten]
+        assert all(f.status is Status.VERIFIED and f.verified_by == "dana" for f in after)
+        assert all(any(s.kind is SourceKind.OFFICIAL for s in f.sources) for f in after)
+        assert any(t("desk.release.done", count=21) in n.message for n in app._notifications)
+
+
+async def test_the_importer_is_refused_a_release_before_typing(make_desk_app, settle_desk, other):
+    first = next(f for f in other.facts(status=Status.IN_REVIEW) if f.as_of and f.as_of.hour == 5)
+    app = make_desk_app("en", operator="aigerim")  # imported every figure
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        await open_item(pilot, settle_desk, f"fact:{first.id}")
+        await pilot.press("b")
+        await settle_desk(pilot)
+        form = app.screen
+        assert isinstance(form, ReleaseForm) and not form.query(Input)
+        assert form.shown["form"].count("four eyes") == 21
+        await pilot.press("enter")
+        await settle_desk(pilot)
+        assert other.get(first.id).status is Status.IN_REVIEW

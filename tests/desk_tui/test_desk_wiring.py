@@ -21,7 +21,8 @@ from tests.desk_tui.conftest import desk_settle, with_commission_page
 SHOW = Path(__file__).resolve().parent.parent / "tui" / "show.toml"
 SIZE = (120, 40)
 DESK_IDS = {
-    "desk.open", "desk.close", "desk.create", "desk.edit", "desk.link", "desk.review", "desk.verify", "desk.false", "desk.unproven", "desk.retract",
+    "desk.open", "desk.close", "desk.create", "desk.edit", "desk.link", "desk.source", "desk.split", "desk.release",
+    "desk.review", "desk.verify", "desk.false", "desk.unproven", "desk.retract",
     "desk.filter_status", "desk.filter_region", "desk.filter_kind", "desk.filter_age", "desk.filter_clear",
     "desk.reload",
 }

@@ -117,6 +117,14 @@ class MissingReports(Exception):
         self.ids = ids
 
 
+def _official_page(fact: Fact) -> Source | None:
+    """The commission's own publication behind ``fact``: attached, or quoted by an attached reprint."""
+    for source in fact.sources:
+        if source.kind is SourceKind.OFFICIAL:
+            return source
+    return next((s.quotes for s in fact.sources if s.quotes_commission), None)
+
+
 class NotOfficial(Exception):
     """The page a reprint is said to quote is not an official body's (by studio/desk/sources.toml)."""
 
@@ -226,19 +234,31 @@ class DeskClient:
             return self.store.split(group_id, report_ids, by=self.operator, at=self.clock(), why=why)
 
     def release_of(self, fact: Fact) -> tuple[Source, tuple[Fact, ...]] | None:
-        """The official release ``fact`` is a figure of: its source and every figure in review
-        that carries it at the same instant; None when the fact has no official source or time."""
-        official = next((s for s in fact.sources if s.kind is SourceKind.OFFICIAL), None)
-        if official is None or fact.as_of is None:
+        """The official release ``fact`` is a figure of: the commission's page it carries, or
+        the one its reprint quotes, and every figure in review at the same instant that
+        carries that page or a reprint quoting it. None when there is no such page or time."""
+        page = _official_page(fact)
+        if page is None or fact.as_of is None:
             return None
         with self._lock:
-            return official, tuple(self.store.release(fact.as_of, official.id))
+            candidates = self.store.facts(status=Status.IN_REVIEW, kind=fact.kind)
+        figures = tuple(
+            f for f in candidates if f.as_of == fact.as_of and (found := _official_page(f)) and found.id == page.id
+        )
+        return page, figures
 
-    def verify_release(self, facts: tuple[Fact, ...], source: Source, why: str) -> list[Fact]:
-        """Verify the release as read: one act, all or nothing (rules.ReleaseRefused names what blocks)."""
-        with self._lock:
-            read = [(fact.id, fact.version) for fact in facts]
-            return self.store.verify_release(read, source.id, by=self.operator, at=self.clock(), why=why)
+    def verify_release(self, facts: tuple[Fact, ...], page: Source, why: str) -> list[Fact]:
+        """Verify the release as read, in one transaction: the page attached to each figure
+        that carries only a reprint of it (the operator compared them with the page), then
+        every figure verified as one act (rules.ReleaseRefused names what blocks)."""
+        with self._lock, self.store.write():
+            read = []
+            for fact in facts:
+                if not any(source.id == page.id for source in fact.sources):
+                    fact = self.store.change(fact.id, fact.version, rules.AttachSource(page, why), by=self.operator,
+                                             at=self.clock())
+                read.append((fact.id, fact.version))
+            return self.store.verify_release(read, page.id, by=self.operator, at=self.clock(), why=why)
 
     def relink(self, fact: Fact, version: int, link: tuple[int, ...], unlink: tuple[int, ...], why: str) -> Fact:
         """Unlink, then link reports of ``fact`` as read at ``version``: one transaction, one audit entry each."""

@@ -31,11 +31,11 @@ from textual.worker import Worker, WorkerState
 
 from studio.desk.rules import RuleError
 from studio.i18n import t
-from studio.store.desk import ConflictError
+from studio.store.desk import ConflictError, DeskError
 from studio.tui import bindings
 from studio.tui.desk.client import MissingReports
 from studio.tui.desk.fields import FieldProblem
-from studio.tui.desk.refusals import conflict_text, missing_text, rule_text
+from studio.tui.desk.refusals import conflict_text, desk_error_text, missing_text, rule_text
 
 Result = TypeVar("Result")
 
@@ -54,16 +54,21 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
     RULE_FIELDS: ClassVar[dict[str, str]] = {}
     """Which field a rule's refusal is about, by its code, where the rules do not say."""
 
-    def __init__(self, title: str, intro: str, confirm: str, zone: ZoneInfo) -> None:
+    def __init__(
+        self, title: str, intro: str, confirm: str, zone: ZoneInfo, refusals: Iterable[str] = (), version: int = 0
+    ) -> None:
         super().__init__(classes="dialog desk-form")
         self.heading = title
         self.intro = intro
         self.confirm_label = confirm
         self.zone = zone
         self.saving = False
+        self.version = version  # of the fact the form applies to
         self.shown: dict[str, str] = {}
         """The problems shown now, by field ("form" for the whole form)."""
         self.unreadable: list[FieldProblem] = []  # typed text save_call could not read
+        self.refusals = list(refusals)
+        """Why the form refuses before anything is typed: shown in place of Save, with Close."""
 
     # --- what a form provides -----------------------------------------------------
 
@@ -77,6 +82,11 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
 
     def rebase(self, version: int) -> None:
         """A conflict: the form applies to the fact's new ``version`` from now on."""
+        self.version = version
+
+    def refused_here(self, error: BaseException | None) -> bool:
+        """Show a refusal only this form knows (True), else leave it to the common ones."""
+        return False
 
     # --- building blocks ----------------------------------------------------------
 
@@ -110,6 +120,11 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
         inputs = self.query(Input)
         if inputs:
             inputs.first().focus()
+        if self.refusals:
+            self.problem(None, "\n".join(self.refusals))
+            self.query_one("#confirm", Button).display = False
+            self.query_one("#cancel", Button).label = t("button.close")
+            self.query_one("#cancel", Button).focus()
         self.ready()
 
     def ready(self) -> None:
@@ -164,7 +179,7 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
 
     @on(Button.Pressed, "#confirm")
     def action_save(self) -> None:
-        if self.saving:
+        if self.saving or self.refusals:
             return
         self.clear_problems()
         self.unreadable = []
@@ -196,6 +211,8 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
             self.refused(event.worker.error)
 
     def refused(self, error: BaseException | None) -> None:
+        if self.refused_here(error):
+            return
         if isinstance(error, RuleError):
             field = error.params.get("field") or self.RULE_FIELDS.get(error.code)
             self.problem(field, rule_text(error))
@@ -206,6 +223,8 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
             self.problem(None, f"{text} {t('desk.form.kept')}")
         elif isinstance(error, MissingReports):
             self.problem("reports", missing_text(error))
+        elif isinstance(error, DeskError):
+            self.problem(None, desk_error_text(error))
         else:  # the store failed (locked, disk): say so, keep the form
             self.log.error("desk form failed", error=error)
             self.problem(None, t("desk.form.failed", error=str(error)))

@@ -45,7 +45,6 @@ class FactForm(DeskDialog[Fact | None]):
         self.client = client
         self.language = language
         self.fact = fact
-        self.version = fact.version if fact else 0
         lead = reports[0] if reports and fact is None else None
         self.group_id = group_id if lead else None
         self.start: dict[str, Any] = (
@@ -64,7 +63,7 @@ class FactForm(DeskDialog[Fact | None]):
                       text=" ".join(lead.text.split()))
         else:
             title, intro = t("desk.form.create_title"), t("desk.form.from_nothing")
-        super().__init__(title, intro, t("button.save"), zone)
+        super().__init__(title, intro, t("button.save"), zone, version=fact.version if fact else 0)
 
     def compose_fields(self) -> ComposeResult:
         start = self.start
@@ -110,9 +109,6 @@ class FactForm(DeskDialog[Fact | None]):
         changes = {name: value for name, value in content.items() if value != getattr(self.fact, name)}
         fact_id, version, why = self.fact.id, self.version, self.text("why")
         return lambda: client.change(fact_id, version, rules.Edit(changes, why))
-
-    def rebase(self, version: int) -> None:
-        self.version = version
 
 
 def _edit_intro(fact: Fact) -> str:

@@ -18,11 +18,11 @@ class FieldProblem(ValueError):
     """Typed text that is not what the field takes; ``key`` is its catalogue message,
     ``field`` the form's field it is about (set by the form that read it)."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, /, *, field: str | None = None, **params: object) -> None:
         super().__init__(key)
         self.key = key
         self.params = params
-        self.field: str | None = None
+        self.field = field
 
 
 _REPORT_ID = re.compile(r"^[Rr#]?(\d+)$")

@@ -33,10 +33,10 @@ class LinkForm(DeskDialog[Fact | None]):
     def __init__(self, client: DeskClient, fact: Fact, reports: tuple[Report, ...], zone: ZoneInfo) -> None:
         self.client = client
         self.fact = fact
-        self.version = fact.version
         self.linked = reports
         super().__init__(
-            t("binding.desk.link.label"), t("desk.link.intro", id=fact_label(fact.id)), t("button.save"), zone
+            t("binding.desk.link.label"), t("desk.link.intro", id=fact_label(fact.id)), t("button.save"), zone,
+            version=fact.version,
         )
 
     def compose_fields(self) -> ComposeResult:
@@ -51,12 +51,7 @@ class LinkForm(DeskDialog[Fact | None]):
         kept = set(self.query_one("#field-linked", SelectionList).selected) if self.linked else set()
         unlink = tuple(r.id for r in self.linked if r.id not in kept)
         if not link and not unlink:
-            problem = FieldProblem("desk.link.nothing")
-            problem.field = "reports"
-            raise problem
+            raise FieldProblem("desk.link.nothing", field="reports")
         client, fact, why = self.client, self.fact, self.text("why")
         version = self.version
         return lambda: client.relink(fact, version, link, unlink, why)
-
-    def rebase(self, version: int) -> None:
-        self.version = version

@@ -1,6 +1,7 @@
 """A refused desk action in the interface language: the rules' ``RuleError``,
 a fact someone else changed meanwhile (``ConflictError``), reports that do
-not exist. One wording for the desk screen's notices and the dialogs' lines."""
+not exist, the store's own ``DeskError``. One wording for the desk screen's
+notices and the dialogs' lines."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ from zoneinfo import ZoneInfo
 
 from studio.desk.ids import fact_label
 from studio.desk.rules import RuleError
-from studio.i18n import t
-from studio.store.desk import ConflictError
+from studio.i18n import catalogue, render, t
+from studio.store.desk import ConflictError, DeskError
 from studio.tui.desk.client import MissingReports
 
 
 def rule_text(error: RuleError) -> str:
     params = {"fact": "", "who": "", "status": "", "rival": ""} | error.params
-    for name in ("fact", "rival"):
-        if isinstance(params[name], int):
+    for name in ("fact", "rival", "other"):
+        if isinstance(params.get(name), int):
             params[name] = fact_label(params[name])
     if "status" in error.params:
         params["status"] = t(f"desk.status.{error.params['status']}")
@@ -30,3 +31,8 @@ def conflict_text(error: ConflictError, zone: ZoneInfo) -> str:
 
 def missing_text(error: MissingReports) -> str:
     return t("desk.form.no_reports", ids=", ".join(f"R{i}" for i in error.ids))
+
+
+def desk_error_text(error: DeskError) -> str:
+    """The store's refusal (a Msg where the store gives one) in the interface language."""
+    return render(error.args[0], catalogue.language) if error.args else str(error)

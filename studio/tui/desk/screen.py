@@ -24,7 +24,6 @@ from __future__ import annotations
 import sqlite3
 import time
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -41,9 +40,6 @@ from textual.widgets import DataTable, Footer
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from studio.desk import rules
-from studio.desk.ids import fact_label
-from studio.desk.model import Fact
 from studio.desk.rules import RuleError
 from studio.i18n import catalogue, t
 from studio.store.claims import CLAIM_REFRESH
@@ -51,11 +47,9 @@ from studio.store.desk import ConflictError, DeskError
 from studio.tui import bindings
 from studio.tui.desk import view
 from studio.tui.desk.client import DeskClient, Detail, Filters, Queue, QueueItem, Taken
-from studio.tui.desk.fact_form import FactForm
+from studio.tui.desk.actions import DeskActions
 from studio.tui.desk.filters import FilterBar
-from studio.tui.desk.links import LinkForm
-from studio.tui.desk.refusals import conflict_text, rule_text
-from studio.tui.desk.verdict import VerdictForm
+from studio.tui.desk.refusals import conflict_text, desk_error_text, rule_text
 from studio.tui.screens.text import TextScreen
 from studio.tui.widgets.text import Readout
 
@@ -68,7 +62,7 @@ REREAD = 15.0
 ALMATY = ZoneInfo("Asia/Almaty")
 
 
-class DeskScreen(Screen[None]):
+class DeskScreen(DeskActions, Screen[None]):
     CSS_PATH = "desk.tcss"
     BINDING_GROUP_TITLE = "Desk"  # translated on mount
     # English fallbacks; bindings.translate() replaces them from the catalogue.
@@ -78,6 +72,9 @@ class DeskScreen(Screen[None]):
         Binding("n", "create", "New fact", id="desk.create", tooltip="A new fact, from the open group of reports"),
         Binding("m", "edit", "Edit", id="desk.edit", tooltip="Edit what the open fact says"),
         Binding("l", "link", "Reports", id="desk.link", tooltip="Link or unlink reports"),
+        Binding("o", "source", "Source", id="desk.source", tooltip="Add a source to the open fact"),
+        Binding("t", "split", "Split", id="desk.split", tooltip="Split reports out of the open group"),
+        Binding("b", "release", "Release", id="desk.release", tooltip="Verify the open fact's release in one act"),
         Binding("e", "review", "Review", id="desk.review", tooltip="Take the fact into review"),
         Binding("v", "verdict('verify')", "Verify", id="desk.verify", tooltip="Verify the fact"),
         Binding("f", "verdict('false')", "False", id="desk.false", tooltip="Mark the fact false"),
@@ -103,13 +100,6 @@ class DeskScreen(Screen[None]):
     @dataclass
     class StoreChanged(Message):
         """Another terminal wrote to the store (or it is time to re-read anyway)."""
-
-    @dataclass
-    class Changed(Message):
-        """A verdict or review was written: the fact after it."""
-
-        action: str
-        fact: Fact
 
     def __init__(
         self, client: DeskClient, *, zone: ZoneInfo = ALMATY, live: bool = True, id: str = "desk"
@@ -362,80 +352,6 @@ class DeskScreen(Screen[None]):
         self.resort = True
         self.load()
 
-    # --- acting on the open item ------------------------------------------------
-
-    def _open_fact(self, action: str) -> Fact | None:
-        """The open fact, or None with a notice why there is nothing to act on."""
-        if self.opened is None or self.detail is None:
-            self.app.notify(t("desk.open_first"), title=t(f"binding.{action}.label"), severity="warning")
-            return None
-        if self.detail.fact is None:
-            self.app.notify(t("desk.not_a_fact"), title=t(f"binding.{action}.label"), severity="warning")
-            return None
-        return self.detail.fact
-
-    def action_create(self) -> None:
-        """A new fact: from the open group of reports (linked as its evidence), else from nothing."""
-        group = self.detail if self.opened is not None and self.detail and self.detail.item == "group" else None
-        form = FactForm(
-            self.client, catalogue.language, self.zone,
-            group_id=group.item_id if group else None, reports=group.reports if group else (),
-        )
-        self.app.push_screen(form, self._saved("desk.create"))
-
-    def action_edit(self) -> None:
-        fact = self._open_fact("desk.edit")
-        if fact is not None:
-            form = FactForm(self.client, catalogue.language, self.zone, fact=fact)
-            self.app.push_screen(form, self._saved("desk.edit"))
-
-    def action_link(self) -> None:
-        fact = self._open_fact("desk.link")
-        if fact is not None and self.detail is not None:
-            self.app.push_screen(LinkForm(self.client, fact, self.detail.reports, self.zone), self._saved("desk.link"))
-
-    def action_review(self) -> None:
-        fact = self._open_fact("desk.review")
-        if fact is not None:
-            self.change("desk.review", fact, rules.StartReview())
-
-    def action_verdict(self, verdict: str) -> None:
-        fact = self._open_fact(f"desk.{verdict}")
-        if fact is not None:
-            form = VerdictForm(self.client, fact, verdict, self.zone)
-            self.app.push_screen(form, self._saved(f"desk.{verdict}"))
-
-    def _saved(self, action: str) -> Callable[[Fact | None], None]:
-        """What follows a form: read again (a conflict in it may have changed the fact); after a
-        save, say so, and open the fact if it is new."""
-
-        def after(fact: Fact | None) -> None:
-            if fact is None:
-                self.load()
-                return
-            self.post_message(self.Changed(action, fact))
-            if self.opened != ("fact", fact.id):
-                self.then_open = f"fact:{fact.id}"
-
-        return after
-
-    def change(self, action: str, fact: Fact, change: rules.Action) -> None:
-        """Apply ``change`` to ``fact`` as this desk read it (its version), in a worker."""
-        worker = self._change(action, fact.id, fact.version, change)
-        self._actions[worker] = (action, fact.id)
-
-    @work(thread=True, group="desk-change", exit_on_error=False)
-    def _change(self, action: str, fact_id: int, version: int, change: rules.Action) -> None:
-        self.post_message(self.Changed(action, self.client.change(fact_id, version, change)))
-
-    def on_desk_screen_changed(self, message: Changed) -> None:
-        fact = message.fact
-        self.app.notify(
-            t("desk.done", id=fact_label(fact.id), status=t(f"desk.status.{fact.status.value}")),
-            title=t(f"binding.{message.action}.label"),
-        )
-        self.load()
-
     # --- the one place worker failures land ----------------------------------------
 
     @on(Worker.StateChanged)
@@ -465,7 +381,7 @@ class DeskScreen(Screen[None]):
             )
             self.load()
         elif isinstance(error, DeskError):
-            self.app.notify(str(error), title=title, severity="error")
+            self.app.notify(desk_error_text(error), title=title, severity="error")
         elif worker.group == "desk-poll":
             self.app.notify(t("desk.store_error", error=str(error)), title=t("desk.title"), severity="error")
             self.set_timer(1.0, self._poll)

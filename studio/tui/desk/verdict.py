@@ -13,7 +13,6 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
-from textual.widgets import Button
 
 from studio.desk import rules
 from studio.desk.ids import fact_label
@@ -48,11 +47,10 @@ class VerdictForm(DeskDialog[Fact | None]):
         self.client = client
         self.fact = fact
         self.verdict = verdict
-        self.version = fact.version
-        self.refusals = [rule_text(error) for error in blockers(fact, verdict, client.operator, client.store.policy)]
+        refusals = [rule_text(error) for error in blockers(fact, verdict, client.operator, client.store.policy)]
         label = t(f"binding.desk.{verdict}.label")
-        claim = fact.claim.text(catalogue.language)
-        super().__init__(label, t(f"desk.reason.{verdict}", id=fact_label(fact.id), claim=claim), label, zone)
+        intro = t(f"desk.reason.{verdict}", id=fact_label(fact.id), claim=fact.claim.text(catalogue.language))
+        super().__init__(label, intro, label, zone, refusals, fact.version)
 
     def compose_fields(self) -> ComposeResult:
         if self.refusals:
@@ -63,17 +61,6 @@ class VerdictForm(DeskDialog[Fact | None]):
         if self.verdict in CORRECTED:
             yield from self.entry("correction_kk", t("desk.reason.correction_kk"))
             yield from self.entry("correction_ru", t("desk.reason.correction_ru"))
-
-    def ready(self) -> None:
-        if self.refusals:
-            self.problem(None, "\n".join(self.refusals))
-            self.query_one("#confirm", Button).display = False
-            self.query_one("#cancel", Button).label = t("button.close")
-            self.query_one("#cancel", Button).focus()
-
-    def action_save(self) -> None:
-        if not self.refusals:
-            super().action_save()
 
     def save_call(self) -> Save:
         action = self.action()
@@ -89,6 +76,3 @@ class VerdictForm(DeskDialog[Fact | None]):
         if self.verdict == "false":
             return rules.MarkFalse(self.text("why"), correction)
         return rules.Retract(correction)
-
-    def rebase(self, version: int) -> None:
-        self.version = version
