@@ -75,6 +75,10 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
     def compose_fields(self) -> ComposeResult:
         yield from ()
 
+    def compose_above(self) -> ComposeResult:
+        """What the form shows between its intro and its fields (a list to confirm)."""
+        yield from ()
+
     def save_call(self) -> Save:
         """The store call this form makes now. Read typed text with ``typed``; a form-wide
         problem raises FieldProblem."""
@@ -107,6 +111,7 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
             box.border_title = Text(self.heading)  # user text: no markup
             if self.intro:
                 yield Static(Text(self.intro), classes="dialog-question", id="form-intro")
+            yield from self.compose_above()
             with VerticalScroll(classes="form-fields"):
                 yield from self.compose_fields()
             yield Static("", id="problem-form", classes="dialog-error")

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from studio.desk import rules
@@ -52,16 +53,19 @@ class ReleaseForm(DeskDialog[list[Fact] | None]):
         confirm = t("desk.release.confirm", count=len(facts))
         super().__init__(t("binding.desk.release.label"), intro, confirm, zone, refusals)
 
-    def compose_fields(self) -> ComposeResult:
+    def compose_above(self) -> ComposeResult:
         language = catalogue.language
         attach = t("desk.release.attach")
         lines = [
-            f"{fact_label(f.id):>6}  {region_name(f.region, language):<32} "
+            f"{fact_label(f.id):>6}  {region_name(f.region, language):<34} "
             f"{figure(f.value, f.as_of, f.kind, language, self.zone):<16}"
             f"{'' if any(s.id == self.source.id for s in f.sources) else attach}"
             for f in self.facts
         ]
-        yield from self.field("figures", t("desk.release.figures"), Static(Text("\n".join(lines)), id="field-figures"))
+        with VerticalScroll(id="release-figures"):
+            yield Static(Text("\n".join(lines)))
+
+    def compose_fields(self) -> ComposeResult:
         if not self.refusals:
             yield from self.entry("why", t("desk.reason.why"), hint=t("desk.release.why_hint"))
 

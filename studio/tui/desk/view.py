@@ -18,17 +18,17 @@ from studio.tui.desk.client import NATIONAL, Detail, Queue, QueueItem
 from studio.tui.desk.fields import show_value
 
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("id", 6),
-    ("status", 11),
+    ("id", 5),
+    ("status", 12),
     ("region", 16),
     ("kind", 10),
     ("figure", 15),
     ("age", 5),
     ("taken", 10),
-    ("text", 34),
+    ("text", 29),
 )
 """Each column's key and width; the figure has its own, so a claim cut short never hides its number."""
-TEXT_WIDTH = 34
+WIDTH = dict(COLUMNS)
 DEFAULT_WHYS = frozenset(("created", "taken into review", "verified", "source attached", "reports linked"))
 """The rules' own default reasons: the translated action name already says them."""
 
@@ -85,12 +85,12 @@ def row(item: QueueItem, taken_by: str, now: datetime | None, language: str, zon
     return (
         label(item),
         t(f"desk.status.{item.status}"),
-        clip(region_name(item.region, language), 16),
+        clip(region_name(item.region, language), WIDTH["region"]),
         kind_name(item.kind),
         figure(item.value, item.as_of, item.kind, language, zone),
         age(item.at, now),
-        clip(taken_by, 10),
-        clip(claim_text(item.claim, language), TEXT_WIDTH),
+        clip(taken_by, WIDTH["taken"]),
+        clip(claim_text(item.claim, language), WIDTH["text"]),
     )
 
 
