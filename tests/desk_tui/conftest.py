@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 from textual.worker import WorkerFailed
 
 from studio.config import Config
@@ -132,3 +132,13 @@ async def desk_settle(pilot: Pilot[Any]) -> None:
 @pytest.fixture
 def settle_desk() -> Callable[[Pilot[Any]], Any]:
     return desk_settle
+
+
+async def open_item(pilot: Pilot[Any], key: str) -> None:
+    """Select the queue's row ``key`` ("fact:106", "group:1") and open it."""
+    table = pilot.app.desk.query_one("#desk-queue", DataTable)
+    table.move_cursor(row=table.get_row_index(key), animate=False)
+    await pilot.press("enter")
+    await desk_settle(pilot)
+    kind, number = key.split(":")
+    assert pilot.app.desk.opened == (kind, int(number))

@@ -21,16 +21,9 @@ from studio.tui.desk.release import ReleaseForm
 from studio.tui.desk.source_form import SourceForm
 from studio.tui.desk.split import SplitForm
 from studio.tui.desk.verdict import VerdictForm
+from tests.desk_tui.conftest import open_item
 
 SIZE = (120, 40)
-
-
-async def open_item(pilot: Any, settle: Any, key: str) -> None:
-    table = pilot.app.desk.query_one("#desk-queue", DataTable)
-    table.move_cursor(row=table.get_row_index(key), animate=False)
-    await pilot.press("enter")
-    await settle(pilot)
-    assert pilot.app.desk.opened == tuple((key.split(":")[0], int(key.split(":")[1])))
 
 
 def typed(form: Any, field: str) -> str:
@@ -41,7 +34,7 @@ async def test_a_fact_from_a_report_group_links_its_reports_and_opens(make_desk_
     app = make_desk_app("en", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"group:{seeded['kk_report']}")
+        await open_item(pilot, f"group:{seeded['kk_report']}")
         await pilot.press("n")
         await pilot.pause()
         form = app.screen
@@ -98,7 +91,7 @@ async def test_editing_a_verified_fact_warns_then_sends_it_back_to_review(make_d
     app = make_desk_app("kk", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{fact.id}")
+        await open_item(pilot, f"fact:{fact.id}")
         await pilot.press("m")
         await pilot.pause()
         form = app.screen
@@ -121,7 +114,7 @@ async def test_reports_are_unlinked_with_a_reason_and_linked_by_number(make_desk
     app = make_desk_app("en", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{fact_id}")
+        await open_item(pilot, f"fact:{fact_id}")
         await pilot.press("l")
         await pilot.pause()
         form = app.screen
@@ -150,7 +143,7 @@ async def test_false_and_unproven_are_refused_up_front_to_an_editor(make_desk_ap
     app = make_desk_app("en", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{fact_id}")
+        await open_item(pilot, f"fact:{fact_id}")
         for key in ("f", "u"):
             await pilot.press(key)
             await pilot.pause()
@@ -186,7 +179,7 @@ async def test_a_reprint_is_typed_media_by_the_rules_and_quotes_the_commissions_
     app = make_desk_app("ru", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{fact_id}")
+        await open_item(pilot, f"fact:{fact_id}")
         await pilot.press("o")
         await pilot.pause()
         form = app.screen
@@ -213,7 +206,7 @@ async def test_a_source_the_rules_cannot_type_asks_for_its_type(make_desk_app, s
     app = make_desk_app("en", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{seeded['violation']}")
+        await open_item(pilot, f"fact:{seeded['violation']}")
         await pilot.press("o", *"protocol 27/3", "ctrl+s")
         await settle_desk(pilot)
         form = app.screen
@@ -240,7 +233,7 @@ async def test_a_wrongly_grouped_report_is_split_out(make_desk_app, settle_desk,
     app = make_desk_app("kk", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"group:{lead.id}")
+        await open_item(pilot, f"group:{lead.id}")
         await pilot.press("t")
         await pilot.pause()
         form = app.screen
@@ -262,7 +255,7 @@ async def test_an_official_release_is_verified_in_one_act(make_desk_app, settle_
     app = make_desk_app("en", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{ten[0].id}")
+        await open_item(pilot, f"fact:{ten[0].id}")
         await pilot.press("b")
         await settle_desk(pilot)
         form = app.screen
@@ -281,7 +274,7 @@ async def test_the_importer_is_refused_a_release_before_typing(make_desk_app, se
     app = make_desk_app("en", operator="aigerim")  # imported every figure
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{first.id}")
+        await open_item(pilot, f"fact:{first.id}")
         await pilot.press("b")
         await settle_desk(pilot)
         form = app.screen

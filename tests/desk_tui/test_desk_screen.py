@@ -12,7 +12,7 @@ from studio.i18n import set_language, t
 from studio.tui.desk import DeskScreen
 from studio.tui.desk.verdict import VerdictForm
 from studio.tui.widgets.text import Readout
-from tests.desk_tui.conftest import with_commission_page
+from tests.desk_tui.conftest import open_item, with_commission_page
 
 SIZE = (120, 40)
 
@@ -25,21 +25,12 @@ def messages(app: Any) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def open_item(pilot: Any, settle: Any, key: str) -> None:
-    screen = screen_of(pilot.app)
-    table = screen.query_one("#desk-queue", DataTable)
-    table.move_cursor(row=table.get_row_index(key), animate=False)
-    await pilot.press("enter")
-    await settle(pilot)
-    assert screen.opened is not None and f"{screen.opened[0]}:{screen.opened[1]}" == key
-
-
 async def test_a_second_person_verifies_an_imported_turnout_figure(make_desk_app, settle_desk, other) -> None:
     fact = with_commission_page(other, other.facts(status=Status.IN_REVIEW)[0].id)  # imported by aigerim
     app = make_desk_app("en", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{fact.id}")
+        await open_item(pilot, f"fact:{fact.id}")
         await pilot.press("v")
         await pilot.pause()
         await pilot.press("enter")  # the optional note, empty
@@ -57,7 +48,7 @@ async def test_the_importer_cannot_verify_and_reads_why_in_kazakh_before_typing(
     app = make_desk_app("kk", operator="aigerim")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{fact.id}")
+        await open_item(pilot, f"fact:{fact.id}")
         await pilot.press("v")
         await pilot.pause()
         form = app.screen
@@ -77,7 +68,7 @@ async def test_a_change_from_another_desk_is_a_conflict_and_the_fresh_version_sh
     app = make_desk_app("ru", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{fact.id}")
+        await open_item(pilot, f"fact:{fact.id}")
         assert screen_of(app).detail.fact.version == fact.version
         # Meanwhile at another desk: bolat marks it unproven.
         other.change(fact.id, fact.version, rules.MarkUnproven("no protocol photo"), by="bolat", at=app.client.clock())
@@ -104,7 +95,7 @@ async def test_false_needs_a_reason_and_records_it(make_desk_app, settle_desk, o
     app = make_desk_app("en", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{fact_id}")
+        await open_item(pilot, f"fact:{fact_id}")
         await pilot.press("f")
         await pilot.pause()
         await pilot.press("enter", "enter", "enter")  # no reason, no correction
@@ -163,7 +154,7 @@ async def test_an_item_open_in_one_desk_shows_as_taken_in_another(make_desk_app,
         await pilot2.pause()
         async with first.run_test(size=SIZE) as pilot1:
             await settle_desk(pilot1)
-            await open_item(pilot1, settle_desk, key)
+            await open_item(pilot1, key)
             # The second desk's poll loop notices the claim (changed_elsewhere) and reloads.
             table = screen_of(second).query_one("#desk-queue", DataTable)
             for _ in range(40):
@@ -196,7 +187,7 @@ async def test_a_verified_figure_is_retracted_with_its_on_air_correction(make_de
     app = make_desk_app("kk", operator="aigerim")  # anyone may retract, the importer too
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_item(pilot, settle_desk, f"fact:{fact.id}")
+        await open_item(pilot, f"fact:{fact.id}")
         await pilot.press("x")
         await pilot.pause()
         await pilot.press(*"19,12%", "enter", "enter")  # Kazakh correction, no Russian one

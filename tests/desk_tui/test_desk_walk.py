@@ -5,21 +5,12 @@ review -> a second person verifies -> retracted with its correction."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
-
-from textual.widgets import DataTable
 
 from studio.desk.model import ReportKind, SourceKind, Status
 from studio.store.desk import NewReport
+from tests.desk_tui.conftest import open_item
 
 SIZE = (120, 40)
-
-
-async def open_row(pilot: Any, settle: Any, key: str) -> None:
-    table = pilot.app.desk.query_one("#desk-queue", DataTable)
-    table.move_cursor(row=table.get_row_index(key), animate=False)
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 async def test_report_to_fact_to_source_to_second_verifier_to_retraction(make_desk_app, settle_desk, other):
@@ -32,7 +23,7 @@ async def test_report_to_fact_to_source_to_second_verifier_to_retraction(make_de
     dana = make_desk_app("kk", operator="dana")
     async with dana.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_row(pilot, settle_desk, f"group:{report.id}")
+        await open_item(pilot, f"group:{report.id}")
         await pilot.press("n", *"212 учаскеде урна мөрленбеген", "tab", *"На участке 212 урна не опечатана", "ctrl+s")
         await settle_desk(pilot)
         fact_id = dana.desk.opened[1]
@@ -53,7 +44,7 @@ async def test_report_to_fact_to_source_to_second_verifier_to_retraction(make_de
     bolat = make_desk_app("ru", operator="bolat")
     async with bolat.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await open_row(pilot, settle_desk, f"fact:{fact_id}")
+        await open_item(pilot, f"fact:{fact_id}")
         await pilot.press("v", *"сверено с сайтом ЦИК", "enter")
         await settle_desk(pilot)
         assert other.get(fact_id).status is Status.VERIFIED and other.get(fact_id).verified_by == "bolat"

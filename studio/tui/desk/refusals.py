@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from studio.desk.fact_command import rule_message
 from studio.desk.ids import fact_label
 from studio.desk.rules import RuleError
 from studio.i18n import catalogue, render, t
@@ -15,13 +16,8 @@ from studio.tui.desk.client import MissingReports
 
 
 def rule_text(error: RuleError) -> str:
-    params = {"fact": "", "who": "", "status": "", "rival": ""} | error.params
-    for name in ("fact", "rival", "other"):
-        if isinstance(params.get(name), int):
-            params[name] = fact_label(params[name])
-    if "status" in error.params:
-        params["status"] = t(f"desk.status.{error.params['status']}")
-    return t(f"desk.rule.{error.code}", detail=str(error), **params)
+    """The rule's refusal as ``studio fact`` says it, in the interface language."""
+    return rule_message(error).render(catalogue.language)
 
 
 def conflict_text(error: ConflictError, zone: ZoneInfo) -> str:
