@@ -141,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="render one graphic to a PNG (facts: verified only)")
     render.add_argument("template", help="template name in overlays/ (e.g. lower-third) or a .toml path")
     render.add_argument("--data", type=Path, help="TOML or JSON file with the template's fields")
-    render.add_argument("--fact", metavar="ID", help="id of a fact at the desk (fact-card, debunk-card)")
+    render.add_argument("--fact", metavar="ID", help="a fact at the desk, as F105 or 105 (fact-card, debunk-card)")
     render.add_argument("--out", type=Path, help="PNG to write (default: overlays/out/NAME-HASH.png)")
     render.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show whose day a turnout board reads")
     render.set_defaults(handler=_render)
@@ -169,6 +169,10 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="print the description, do not write it"
     )
     youtube.set_defaults(handler=_youtube)
+
+    from studio.fact_cli import add_parser as add_fact_parser
+
+    add_fact_parser(commands, _fact)
 
     locate = commands.add_parser("locate", help="print where the config and the store are")
     locate.set_defaults(handler=_locate)
@@ -452,9 +456,12 @@ def _desk(args: argparse.Namespace):  # -> (Config, DeskStore)
     from studio.store import StoreError
     from studio.store.desk import open_desk
 
+    from studio.desk.rules import EvidencePolicy
+
     config = _config(args)
+    policy = EvidencePolicy(reprint_counts_as_official=config.desk.reprint_counts_as_official)
     try:
-        return config, open_desk(store_file(args.store, config.store.path))
+        return config, open_desk(store_file(args.store, config.store.path), policy)
     except StoreError as error:
         raise UsageError(str(error)) from None
 
@@ -527,15 +534,37 @@ def _provenance(args: argparse.Namespace) -> int:
     return _write_export(args.out, render(found, args.format), f"{len(found)} facts")
 
 
+def _fact(args: argparse.Namespace) -> int:
+    from studio.desk.fact_command import FACT_ERRORS, fact_command, refusal
+
+    config, desk = _desk(args)
+    language = diagnostics_language(args)
+    try:
+        return fact_command(
+            args, desk, operator=lambda: _operator(args, config, desk.db), zone=config.station.zone,
+            language=language
+        )
+    except FACT_ERRORS as error:
+        raise UsageError(refusal(error, language)) from None
+    finally:
+        desk.close()
+
+
 def _render(args: argparse.Namespace) -> int:
     from studio.desk.views import GraphicsFacts
     from studio.graphics.cli import render_command
 
+    from studio.desk.ids import FactIdError, parse_fact_id
+
     config, desk = _desk(args)
     day = _load(args.rundown).show.date
     facts = GraphicsFacts(desk, day, config.station.zone)
+    try:
+        fact = None if args.fact is None else str(parse_fact_id(args.fact))  # F105 or 105, as the desk shows it
+    except FactIdError as error:
+        raise UsageError(error.args[0]) from None
     return render_command(
-        args.template, args.data, args.fact, args.out, facts, zone=config.station.zone, language=diagnostics_language(args)
+        args.template, args.data, fact, args.out, facts, zone=config.station.zone, language=diagnostics_language(args)
     )
 
 

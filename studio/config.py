@@ -85,6 +85,16 @@ class Graphics(_Section):
     """Filled by the graphics work."""
 
 
+class Desk(_Section):
+    """The verification desk's policy on evidence (studio/desk/rules.py EvidencePolicy)."""
+
+    reprint_counts_as_official: bool = Field(
+        default=False,
+        description="a news site quoting the commission counts as the commission's own word; "
+        "false: it is one media source, so a figure needs the commission's own publication or two outlets",
+    )
+
+
 Port = Annotated[int, Field(ge=1, le=65535)]
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
@@ -151,6 +161,7 @@ class Config(_Section):
     prompter: Prompter = Prompter()
     intake: Intake = Intake()
     operators: Operators = Operators()
+    desk: Desk = Desk()
     source: Path | None = Field(default=None, exclude=True)
 
     @field_validator("keymap")

@@ -504,7 +504,7 @@ class Controller:
     def _pull_withdrawn(self) -> None:
         """The on-air invariant: an image states exactly the facts recorded for it at its take, at their versions.
 
-        When one of them no longer stands (retracted, back in review, edited, disputed, gone: any
+        When one of them no longer stands (retracted, back in review, edited, in conflict, gone: any
         change bumps a fact's version), its graphic comes off air at once. One query over the
         on-air facts decides, never a re-render: a board that tolerates a missing region would
         render fine without the fact and keep the old image, figure and all, on air.

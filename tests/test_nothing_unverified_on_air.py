@@ -5,7 +5,7 @@ order, across two show processes (the console, which owns the switcher, and the 
 API) and the desk, each on its own connection to one store, with the real renderer and the
 real fact gate. After every step and one refresh of each process, every graphic the
 switcher shows states only facts that stand exactly as they were rendered: verified (false,
-for a debunk card) at the same version, and not disputed by an open rival figure. What a
+for a debunk card) at the same version, and not in conflict with an open rival figure. What a
 graphic states is read from its rendering's own sidecar, not from the store's record of it.
 
 500 examples in ``make test`` (CI); ``make soak`` runs 10,000 (STUDIO_INVARIANT_EXAMPLES).
@@ -222,7 +222,7 @@ class NothingUnverifiedOnAir(RuleBasedStateMachine):
 
     @rule(region=st.sampled_from(REGIONS), value=st.decimals("10", "40", places=2))
     def rival_figure(self, region: str | None, value: Decimal) -> None:
-        """Another figure for the same release comes in: open, it disputes a verified one that differs."""
+        """Another figure for the same release comes in: open, it puts a verified one that differs in conflict."""
         fact = self.desk.create_fact(Draft(ReportKind.TURNOUT, Claim(ru=f"Явка {value}%"), region, None, value,
                                            RELEASE), by=AUTHOR, at=self.clock())
         self._act(fact.id, rules.StartReview(), by=AUTHOR)
@@ -243,7 +243,7 @@ class NothingUnverifiedOnAir(RuleBasedStateMachine):
                     f"{graphic.template} on air states fact {fact.id} as {stated['status']} v{stated['version']}; "
                     f"it is {fact.status.value} v{fact.version}"
                 )
-                assert not self.desk.disputed(fact), f"{graphic.template} on air states disputed fact {fact.id}"
+                assert self.desk.listing_status(fact) == wanted.value, f"{graphic.template} states {fact.id} in conflict"
         stored = self.processes[0].store.graphics("small")
         assert sorted(g.template for g in self.switcher.shown) == sorted(g.template for g in stored)
 

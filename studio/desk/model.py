@@ -32,10 +32,15 @@ class ReportKind(StrEnum):
 
 
 class SourceKind(StrEnum):
-    OFFICIAL = "official"  # the election (referendum) commission
-    OBSERVER = "observer"
-    MEDIA = "media"
-    SOCIAL = "social"
+    OFFICIAL = "official"  # the referendum commission's own publication
+    AUTHORITY = "authority"  # another official body (a ministry, an akimat)
+    OBSERVER = "observer"  # an observer of a named organisation
+    MEDIA = "media"  # a news site or agency, also when it quotes the commission
+    SOCIAL = "social"  # social networks and messengers: a lead, never evidence
+
+
+LISTED_CONFLICT = "conflict"
+"""How a list shows a verified turnout-like fact that has an open rival (rules.in_conflict)."""
 
 
 class Status(StrEnum):
@@ -60,7 +65,7 @@ class Report:
     kind: ReportKind
     text: str
     attachments: tuple[str, ...] = ()
-    group_id: int = 0  # the id of the first report of its group (its own id for a lead)
+    group_id: int = 0  # its group: the id of the group's first report (its own id for a lead; see DeskStore.split)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,13 @@ class Source:
     reference: str  # a URL, a document number, a report id
     origin: str
     note: str = ""
+    published_at: datetime | None = None  # when the source published it (UTC), if known
+    quotes: Source | None = None  # for a reprint: the source it quotes, e.g. the commission's release
+
+    @property
+    def quotes_commission(self) -> bool:
+        """A reprint of the commission's own publication (by media or another body)."""
+        return self.quotes is not None and self.quotes.kind is SourceKind.OFFICIAL
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,13 +27,14 @@ from datetime import datetime
 from typing import Any
 
 from studio.desk.model import Fact, Status
+from studio.desk.ids import FactIdError, fact_label, parse_fact_id
 from studio.store.desk import DeskStore, utc_text
 from studio.store.show import ShowStore
 
 ON, OFF = "graphic_on", "graphic_off"
 _FACT_KEYS = ("fact_id", "fact", "fact_ids", "facts")
 CSV_COLUMNS = (
-    "fact_id", "status", "kind", "claim_kk", "claim_ru", "region", "station", "value", "as_of",
+    "fact_id", "fact", "status", "kind", "claim_kk", "claim_ru", "region", "station", "value", "as_of",
     "created_by", "created_at", "verified_by", "verified_at", "correction_kk", "correction_ru",
     "sources", "reports", "status_history", "on_air",
 )
@@ -60,8 +61,11 @@ def fact_ids(detail: Any) -> set[int]:
                 item = item.get("id")
             if isinstance(item, int) and not isinstance(item, bool):
                 found.add(item)
-            elif isinstance(item, str) and item.strip().lstrip("#").isdigit():
-                found.add(int(item.strip().lstrip("#")))
+            elif isinstance(item, str):
+                try:
+                    found.add(parse_fact_id(item.strip().lstrip("#")))  # "#105", "F105", "105"
+                except FactIdError:
+                    pass  # not a fact id: the detail names something else
     for value in detail.values():
         if isinstance(value, dict):
             found |= {i for key in _FACT_KEYS if key in value for i in fact_ids({key: value[key]})}
@@ -142,6 +146,7 @@ def _record(fact: Fact, history: list[dict[str, Any]], shown: Iterable[OnAir]) -
             statuses.append({k: entry[k] for k in ("at", "who", "status", "why")})
     return {
         "fact_id": fact.id,
+        "fact": fact_label(fact.id),
         "status": fact.status.value,
         "kind": fact.kind.value,
         "claim": {"kk": fact.claim.kk, "ru": fact.claim.ru},
@@ -189,7 +194,7 @@ def render(found: list[dict[str, Any]], fmt: str) -> str:
     for r in found:
         writer.writerow(
             (
-                r["fact_id"], r["status"], r["kind"], r["claim"]["kk"], r["claim"]["ru"], r["region"] or "",
+                r["fact_id"], r["fact"], r["status"], r["kind"], r["claim"]["kk"], r["claim"]["ru"], r["region"] or "",
                 r["station"] or "", r["value"] or "", r["as_of"] or "", r["created_by"], r["created_at"],
                 r["verified_by"] or "", r["verified_at"] or "", r["correction"]["kk"], r["correction"]["ru"],
                 " | ".join(f"{s['kind']} {s['origin']} {s['reference']}" for s in r["sources"]),

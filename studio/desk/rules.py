@@ -12,13 +12,22 @@
   is not an author of the fact: not its creator and not anyone who edited
   what it says. A retraction may be made by anyone: pulling a wrong fact off
   air must never wait for a second person.
-- ``verified`` needs one official source, or two independent ones: at least
-  two different observers or organisations among the attached observer and
-  media sources and the observers of the linked reports. Social media is a
-  lead, never evidence. Two reports of one observer are one origin.
+- ``verified`` needs one official source (the commission's own
+  publication), or two independent ones: at least two different observers
+  or organisations among the attached observer, media and other-authority
+  sources and the observers of the linked reports. Social media is a lead,
+  never evidence. Two reports of one observer are one origin. A media
+  reprint that quotes the commission is one media origin, unless the
+  station's policy (``EvidencePolicy``) counts it as the commission's word.
 - A turnout-like fact (one with a value and an ``as_of`` instant) cannot be
   verified while another verified fact gives a different value for the same
-  kind, region, station and instant: retract the other first.
+  kind, region, station and instant: retract the other first. A verified
+  one with an open rival (new or in review, another value) is listed as
+  ``conflict`` (``in_conflict``) until the desk settles it.
+- An official release (the commission's figures for one instant, from one
+  source) is verified as one act: every fact in it passes, or none changes
+  (``verify_release``); each still gets its own audit entry.
+- A report split out of its group starts a group of its own (``plan_split``).
 - A verdict is given only in review, and records who gave it and when
   (``verified_by``, ``verified_at``); a false verdict may say what is true
   (``correction``, for a debunk card). A retraction needs its correction in
@@ -40,8 +49,20 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, Sequence
 
+from studio.desk.ids import fact_label
 from studio.desk.model import (
-    CONTENT_FIELDS, Claim, Draft, Fact, ReportKind, ReportRef, Source, SourceKind, Status, person,
+    CONTENT_FIELDS,
+    LISTED_CONFLICT,
+    Claim,
+    Draft,
+    Fact,
+    Report,
+    ReportKind,
+    ReportRef,
+    Source,
+    SourceKind,
+    Status,
+    person,
 )
 from studio.regions import regions
 
@@ -81,7 +102,8 @@ class MarkUnproven:
 
 @dataclass(frozen=True, slots=True)
 class Retract:
-    correction: Claim  # what goes on air instead, in Kazakh and/or Russian; also the audit's why
+    correction: Claim  # what goes on air instead, in Kazakh and/or Russian
+    why: str = ""  # the audit's why; empty: the correction itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +165,13 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidencePolicy:
+    """The station's policy on evidence (config ``[desk]``)."""
+
+    reprint_counts_as_official: bool = False  # a reprint that quotes the commission is the commission's word
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     official: bool
     origins: frozenset[str]  # "observer:<name>" and "org:<name>", folded
@@ -163,26 +192,27 @@ def _fold(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def evidence(sources: Iterable[Source], reports: Iterable[ReportRef]) -> Evidence:
+def evidence(
+    sources: Iterable[Source], reports: Iterable[ReportRef], policy: EvidencePolicy = EvidencePolicy()
+) -> Evidence:
     """What the attached sources and linked reports are worth for verification."""
     official = False
     origins: set[str] = set()
     for source in sources:
-        if source.kind is SourceKind.OFFICIAL:
+        if source.kind is SourceKind.OFFICIAL or (policy.reprint_counts_as_official and source.quotes_commission):
             official = True
         elif source.kind is SourceKind.OBSERVER:
             origins.add("observer:" + _fold(source.origin))
-        elif source.kind is SourceKind.MEDIA:
+        elif source.kind in (SourceKind.MEDIA, SourceKind.AUTHORITY):
             origins.add("org:" + _fold(source.origin))
     origins.update("observer:" + _fold(report.observer) for report in reports)
     return Evidence(official, frozenset(origins))
 
 
-def is_rival(fact: Fact, other: Fact) -> bool:
-    """True when ``other`` is verified and says a different value about the same thing."""
+def disagree(fact: Fact, other: Fact) -> bool:
+    """``other`` says a different value about the same kind, place and instant as ``fact``."""
     return (
         other.id != fact.id
-        and other.status is Status.VERIFIED
         and fact.value is not None
         and fact.as_of is not None
         and (other.kind, other.region, other.station, other.as_of) == (fact.kind, fact.region, fact.station, fact.as_of)
@@ -190,30 +220,34 @@ def is_rival(fact: Fact, other: Fact) -> bool:
     )
 
 
-def disputes(fact: Fact, other: Fact) -> bool:
-    """True when ``fact`` is a verified figure and ``other``, still open (new or in review), gives a
-    different value for the same kind, region, station and instant: the figure is disputed and may
-    not be on air until the desk settles it (studio.store.show.ShowStore.withdrawn says the same in SQL)."""
-    return (
-        fact.status is Status.VERIFIED
-        and other.id != fact.id
-        and other.status in (Status.NEW, Status.IN_REVIEW)
-        and fact.value is not None
-        and other.value is not None
-        and fact.as_of is not None
-        and (other.kind, other.region, other.station, other.as_of) == (fact.kind, fact.region, fact.station, fact.as_of)
-        and other.value != fact.value
+def is_rival(fact: Fact, other: Fact) -> bool:
+    """True when ``other`` is verified and says a different value about the same thing."""
+    return other.status is Status.VERIFIED and disagree(fact, other)
+
+
+def in_conflict(fact: Fact, others: Iterable[Fact]) -> bool:
+    """A verified turnout-like fact with an open rival: another fact, new or in review, that
+    gives a different value for the same kind, region, station and instant."""
+    return fact.status is Status.VERIFIED and any(
+        other.status in (Status.NEW, Status.IN_REVIEW) and disagree(fact, other) for other in others
     )
 
 
-def verify_blockers(fact: Fact, by: str, rivals: Sequence[Fact] = ()) -> list[RuleError]:
+def listed_status(fact: Fact, others: Iterable[Fact]) -> str:
+    """The status a list shows: ``conflict`` for a fact ``in_conflict``, else its status."""
+    return LISTED_CONFLICT if in_conflict(fact, others) else fact.status.value
+
+
+def verify_blockers(
+    fact: Fact, by: str, rivals: Sequence[Fact] = (), policy: EvidencePolicy = EvidencePolicy()
+) -> list[RuleError]:
     """Every reason ``by`` may not verify ``fact`` now (empty: they may)."""
     found = []
     if fact.status is not Status.IN_REVIEW:
         found.append(_status_error(fact, "verify", (Status.IN_REVIEW,)))
     if person(by) in fact.authors:
         found.append(_four_eyes(fact, by))
-    proof = evidence(fact.sources, fact.reports)
+    proof = evidence(fact.sources, fact.reports, policy)
     if not proof.enough:
         found.append(
             RuleError(
@@ -264,11 +298,19 @@ def create(
     return Change(None, fact, "create", why.strip() or "created", by, at)
 
 
-def apply(fact: Fact, action: Action, *, by: str, at: datetime, rivals: Sequence[Fact] = ()) -> Change:
+def apply(
+    fact: Fact,
+    action: Action,
+    *,
+    by: str,
+    at: datetime,
+    rivals: Sequence[Fact] = (),
+    policy: EvidencePolicy = EvidencePolicy(),
+) -> Change:
     """The fact after ``action`` by ``by`` at ``at``, or RuleError.
 
     ``rivals``: the other verified facts of the same kind and instant; the
-    store passes them for ``Verify``.
+    store passes them for ``Verify``. ``policy``: the station's evidence policy.
     """
     by, at = _who(by), _when(at)
     name = _action_name(action)
@@ -279,7 +321,7 @@ def apply(fact: Fact, action: Action, *, by: str, at: datetime, rivals: Sequence
             changes = {"status": Status.IN_REVIEW}
         case Verify() | MarkFalse() | MarkUnproven():
             if isinstance(action, Verify):
-                blockers = verify_blockers(fact, by, rivals)
+                blockers = verify_blockers(fact, by, rivals, policy)
                 if blockers:
                     raise RuleError(blockers[0].code, "; ".join(str(b) for b in blockers), **blockers[0].params)
             else:
@@ -296,7 +338,8 @@ def apply(fact: Fact, action: Action, *, by: str, at: datetime, rivals: Sequence
             if not (correction.kk or correction.ru):
                 raise RuleError("fact.correction", "a retraction needs the correction text that goes on air")
             changes = {"status": Status.RETRACTED, "correction": correction}
-            return _changed(fact, changes, name, " / ".join(filter(None, (correction.kk, correction.ru))), by, at)
+            why = action.why.strip() or " / ".join(filter(None, (correction.kk, correction.ru)))
+            return _changed(fact, changes, name, why, by, at)
         case Reopen():
             _require_status(fact, name, (Status.FALSE, Status.UNPROVEN, Status.RETRACTED))
             _require_why(action.why, name)
@@ -351,6 +394,98 @@ def _changed(fact: Fact, changes: dict[str, Any], action: str, why: str, by: str
 def _weakened(fact: Fact) -> dict[str, Any]:
     """Evidence taken away from a verified fact sends it back to review."""
     return {"status": Status.IN_REVIEW} if fact.status is Status.VERIFIED else {}
+
+
+# --- an official release, as one act ------------------------------------------
+
+
+class ReleaseRefused(RuleError):
+    """A release that cannot be verified as one act; ``blockers`` names each fact that blocks and why."""
+
+    def __init__(self, blockers: Sequence[tuple[int, RuleError]]) -> None:
+        lines = "; ".join(f"{fact_label(fact_id)}: {error}" for fact_id, error in blockers)
+        super().__init__("fact.release", f"the release cannot be verified as one act: {lines}", count=len(blockers))
+        self.blockers = tuple(blockers)
+
+
+def verify_release(
+    facts: Sequence[Fact],
+    *,
+    source_id: int,
+    by: str,
+    at: datetime,
+    why: str,
+    rivals: Sequence[Fact] = (),
+    policy: EvidencePolicy = EvidencePolicy(),
+) -> list[Change]:
+    """Verify every fact of one official release in one four-eyes act: one Change each, or ReleaseRefused.
+
+    A release is the figures one source (``source_id``) published for one
+    instant: every fact must carry that source, be about the same instant,
+    and name a place no other fact of the release names; each must pass
+    ``verify_blockers`` on its own. ``rivals``: the verified facts of that
+    instant outside the release. Nothing is returned unless all pass.
+    """
+    by, at = _who(by), _when(at)
+    _require_why(why, "verify_release")
+    if not facts:
+        raise RuleError("fact.release_empty", f"there is no figure in review with source #{source_id} to verify")
+    instant = facts[0].as_of
+    places: dict[tuple[Any, ...], int] = {}
+    blockers: list[tuple[int, RuleError]] = []
+    for fact in facts:
+        place = (fact.kind, fact.region, fact.station)
+        if not any(source.id == source_id for source in fact.sources):
+            blockers.append((fact.id, RuleError(
+                "fact.release_source", f"fact #{fact.id} does not carry the release's source #{source_id}",
+                fact=fact.id, source=source_id,
+            )))
+        if fact.as_of is None or fact.as_of != instant:
+            blockers.append((fact.id, RuleError(
+                "fact.release_instant", f"fact #{fact.id} is about another instant than the release",
+                fact=fact.id,
+            )))
+        if place in places:
+            blockers.append((fact.id, RuleError(
+                "fact.release_twice", f"fact #{fact.id} and fact #{places[place]} are both in the release for one place",
+                fact=fact.id, other=places[place],
+            )))
+        places.setdefault(place, fact.id)
+        blockers += [(fact.id, error) for error in verify_blockers(fact, by, rivals, policy)]
+    if blockers:
+        raise ReleaseRefused(blockers)
+    note = f"{why.strip()} (one release of {len(facts)} figures, source #{source_id})"
+    return [
+        _changed(fact, {"status": Status.VERIFIED, "verified_by": by, "verified_at": at}, "verify", note, by, at)
+        for fact in facts
+    ]
+
+
+# --- report groups --------------------------------------------------------------
+
+
+def plan_split(group: Sequence[Report], report_ids: Sequence[int], why: str) -> int:
+    """The lead of the new group that ``report_ids`` form when split out of ``group``
+    (its reports, any order), or RuleError: they must all be in the group, its
+    lead stays behind, and the split says why."""
+    _require_why(why, "split")
+    members = {report.id: report for report in group}
+    moving = sorted(set(report_ids))
+    if not group or not moving:
+        raise RuleError("report.split_nothing", "name the reports to split out of their group")
+    lead = min(group, key=lambda report: (report.received_at, report.id))
+    strangers = [i for i in moving if i not in members]
+    if strangers:
+        raise RuleError(
+            "report.split_stranger", f"report #{strangers[0]} is not in group #{lead.id}",
+            report=strangers[0], group=lead.id,
+        )
+    if lead.id in moving:
+        raise RuleError(
+            "report.split_lead", f"report #{lead.id} leads group #{lead.id}; split the other reports out instead",
+            report=lead.id, group=lead.id,
+        )
+    return min((members[i] for i in moving), key=lambda report: (report.received_at, report.id)).id
 
 
 # --- content ------------------------------------------------------------------

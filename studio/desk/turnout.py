@@ -7,16 +7,22 @@ The file is shaped like data/referendum-2026/referendum-2026-turnout.csv::
 
 Each row becomes a turnout fact (region None for ``national``, ``value`` the
 percent exactly as published, ``as_of`` the release instant in UTC, voters
-and registered in ``detail``) with the row's URL attached as an official
-source. The operator is the fact's creator; the import goes through the
-rules like any desk change (create, then start review: two audit entries).
+and registered in ``detail``) with the row's URL attached as its source,
+typed by studio/desk/sources.toml: the commission's own page is official;
+a news site is media quoting the commission (its ``quotes`` is a source
+standing for the commission's release of that instant, which is not
+attached: nobody at the desk has seen the commission's page yet). The
+operator is the fact's creator; the import goes through the rules like any
+desk change (create, then start review: two audit entries).
 
 How imported official figures get verified: they arrive **in review**, and a
-second person verifies them at the desk (DeskStore.change(..., Verify())),
-after comparing them with the commission's own page. An official source is
-enough evidence, but the four-eyes rule holds: the importer cannot verify
-what they imported, and there is deliberately no ``--verified-by`` option,
-since one person typing two names is not two people looking.
+second person verifies them at the desk (DeskStore.change(..., Verify()), or
+a whole release at once, DeskStore.verify_release), after attaching the
+commission's own publication or a second independent outlet: by default a
+reprint is one media source, not the commission's word (``[desk]
+reprint_counts_as_official``). The four-eyes rule holds: the importer cannot
+verify what they imported, and there is deliberately no ``--verified-by``
+option, since one person typing two names is not two people looking.
 
 Outlets sometimes printed different figures for one release. A row whose
 figure equals an existing fact's for the same region and hour adds its
@@ -43,7 +49,8 @@ from studio.desk.outcome import (
     utc_now,
     with_rejects_file,
 )
-from studio.desk.model import Claim, Draft, Fact, ReportKind, SourceKind, Status
+from studio.desk.model import Claim, Draft, Fact, ReportKind, Source, SourceKind, Status
+from studio.desk.sources import classify, commission_origin
 from studio.desk.rows import clean, csv_rows, encoding_problem, raw_text, read_text
 from studio.desk.text import name_key
 from studio.diagnostics import Diagnostic
@@ -102,7 +109,7 @@ def import_turnout(
             existing = [
                 f for f in store.turnout_facts(region, as_of) if f.status not in (Status.FALSE, Status.RETRACTED)
             ]
-            source = store.add_source(SourceKind.OFFICIAL, url, by=operator, at=at, note="turnout release")
+            source = _source(store, url, as_of, operator, at)
             same = next((f for f in existing if f.value == value), None)
             if same is not None:
                 if any(s.id == source.id for s in same.sources):
@@ -134,6 +141,19 @@ def _create(
         fact.id, fact.version, rules.StartReview("official figure imported; a second person verifies it"),
         by=operator, at=at,
     )
+
+
+def _source(store: DeskStore, url: str, as_of: datetime, operator: str, at: datetime) -> Source:
+    """The row's page as a source: official on the commission's site, else a reprint quoting the commission."""
+    kind = classify(url) or SourceKind.MEDIA  # a page the rules cannot place is never the commission's word
+    quoted = None
+    if kind is not SourceKind.OFFICIAL:
+        release = f"turnout release {as_of.astimezone(LOCAL).isoformat(timespec='minutes')}"
+        quoted = store.add_source(
+            SourceKind.OFFICIAL, release, origin=commission_origin(), by=operator, at=at,
+            note="as quoted by the press; the commission's own page is not attached",
+        ).id
+    return store.add_source(kind, url, by=operator, at=at, note="turnout release", quotes=quoted)
 
 
 def claim(region: str | None, as_of: datetime, value: Decimal) -> Claim:

@@ -4,26 +4,40 @@ to ``studio.graphics.gate.FactSource``.
 The gate decides what may reach air; this only translates. Fact ids become
 strings ("42"), the country is region "national", ``as_of`` is the instant a
 figure is about or else the moment of the verdict, sources are their
-references (URLs), the verifier is who gave the verdict.
+references (URLs) and credits (how the source line names them: the
+commission for its own publication, "via" an outlet for a reprint quoting
+it), the verifier is who gave the verdict. A verified figure with an open
+rival (rules.in_conflict) is given as status ``conflict``: conflicting
+figures are never verified on air.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Sequence
+from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
-from studio.desk.model import Fact, Status
-from studio.graphics.gate import FactView
+from studio.desk.model import Fact, Source, SourceKind, Status
+from studio.desk.sources import host_of
+from studio.graphics.gate import Credit, FactView
+from studio.graphics.resolve import source_label
 from studio.store.desk import DeskStore
 
 
-def view(fact: Fact, disputed: bool = False) -> FactView:
-    """``disputed``: a verified figure that an open fact contradicts shows as "disputed", which no graphic admits."""
+def credit(source: Source) -> Credit:
+    """How the on-air source line names ``source``."""
+    if source.kind is SourceKind.OFFICIAL:
+        return Credit("", commission=True)
+    return Credit(source_label(source.reference) if host_of(source.reference) else source.origin,
+                  commission=source.quotes_commission)
+
+
+def view(fact: Fact, others: Iterable[Fact] = ()) -> FactView:
+    """The fact as graphics see it; ``others``: facts about the same instant, for the conflict state."""
     return FactView(
         id=str(fact.id),
-        status="disputed" if disputed else fact.status.value,
+        status=rules.listed_status(fact, others),
         claim_kk=fact.claim.kk,
         claim_ru=fact.claim.ru,
         value=None if fact.value is None else str(fact.value),
@@ -34,6 +48,7 @@ def view(fact: Fact, disputed: bool = False) -> FactView:
         correction_kk=fact.correction.kk,
         correction_ru=fact.correction.ru,
         version=fact.version,
+        credits=tuple(credit(source) for source in fact.sources),
     )
 
 
@@ -47,7 +62,7 @@ class GraphicsFacts:
         """The fact with this id ("42") in its current status, or None."""
         text = str(fact_id).strip()
         found = self.desk.get(int(text)) if text.isdigit() else None
-        return None if found is None else view(found, self.desk.disputed(found))
+        return None if found is None else view(found, self.desk.open_rivals(found))
 
     def turnout(self, hour: time) -> Sequence[FactView]:
         """Every turnout figure released at ``hour`` local time of the show day,
@@ -58,11 +73,10 @@ class GraphicsFacts:
         verified: dict[str | None, Fact] = {}
         others: list[Fact] = []
         for fact in facts:
-            if fact.status is not Status.VERIFIED:
+            if rules.listed_status(fact, facts) != Status.VERIFIED:
                 others.append(fact)
             elif fact.region not in verified or (fact.verified_at or fact.updated_at) >= (
                 verified[fact.region].verified_at or verified[fact.region].updated_at
             ):
                 verified[fact.region] = fact
-        disputed = {fact.id for fact in verified.values() if any(rules.disputes(fact, other) for other in others)}
-        return [view(fact, fact.id in disputed) for fact in (*verified.values(), *others)]
+        return [view(fact, facts) for fact in (*verified.values(), *others)]

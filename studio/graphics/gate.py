@@ -16,7 +16,9 @@ be able to loosen it):
 - a **turnout** field (turnout board) takes the official figures for an
   hour; only ``"verified"`` ones are drawn, the national figure must be one
   of them, and two verified figures for one region is a conflict to settle
-  at the desk, not to pick from.
+  at the desk, not to pick from. A region whose figure is not verified yet
+  (new, in review, in conflict...) is drawn as "being checked", never with
+  its number.
 
 Every other status, ``"retracted"`` above all, is refused with a message
 naming the fact and its status. Statuses are compared exactly: "Verified"
@@ -42,14 +44,23 @@ _STATUS_HINTS = {  # catalogue diag.gate.hint.<value>
     "pending": "checking",
     "unproven": "unproven",
     "disputed": "disputed",
+    "conflict": "disputed",
 }
-_STATUSES = {"new", "in_review", "pending", "verified", "false", "unproven", "disputed", "retracted"}
+_STATUSES = {"new", "in_review", "pending", "verified", "false", "unproven", "disputed", "conflict", "retracted"}
 """Statuses said in the reader's words (catalogue diag.gate.status.<status>); any other as it is, quoted."""
 
 
 def status_said(status: str) -> str:
     """A fact's status as a refusal quotes it: ``'retracted'`` in English, in the reader's words elsewhere."""
     return Msg(f"diag.gate.status.{status}") if status in _STATUSES else repr(status)
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """One source as the on-air source line names it."""
+
+    outlet: str  # the site or name viewers read ("nur.kz"); "" for the commission's own publication
+    commission: bool = False  # the commission's word: its own publication, or an outlet quoting it
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +79,7 @@ class FactView:
     correction_kk: str = ""  # for a false claim: what is true
     correction_ru: str = ""
     version: int = 0  # the desk's version of the fact: an on-air graphic is pulled when it changes
+    credits: tuple[Credit, ...] = ()  # the sources as the source line names them; empty: from ``sources``
 
 
 @runtime_checkable
@@ -158,7 +170,8 @@ class TurnoutBoard:
     hour: time
     national: FactView
     rows: tuple[FactView, ...]  # regions, highest turnout first
-    withheld: tuple[FactView, ...]  # figures for the hour that are not verified: not drawn
+    withheld: tuple[FactView, ...]  # figures for the hour that are not verified: their values are never drawn
+    checking: tuple[str, ...] = ()  # regions with a figure but none verified: drawn as "being checked", in order
 
 
 def percent(view: FactView) -> Decimal | None:
@@ -206,4 +219,6 @@ def turnout_board(template: str, hour: time, source: FactSource | None, known_re
                    else Msg("diag.gate.national_missing", hour=f"{hour:%H:%M}"))
         raise FactRefused(template, label, message, Msg("diag.gate.hint.national"))
     rows = sorted(verified.values(), key=lambda v: (-percent(v), order[v.region]))  # type: ignore[operator,index]
-    return TurnoutBoard(hour, national, tuple(rows), tuple(withheld))
+    checking = sorted({v.region for v in withheld if v.region in order and v.region not in verified},
+                      key=order.__getitem__)  # type: ignore[arg-type]
+    return TurnoutBoard(hour, national, tuple(rows), tuple(withheld), tuple(checking))

@@ -23,7 +23,7 @@ from studio.graphics.errors import DataError, TextDoesNotFit
 from studio.graphics.fit import fit_text
 from studio.graphics.fonts import text_mask
 from studio.graphics.gate import FactSource, percent
-from studio.graphics.resolve import FACT_ID_MAX, ZONE, Resolved, not_a_field, percent_text, resolve, said
+from studio.graphics.resolve import CHECKING, FACT_ID_MAX, ZONE, Resolved, not_a_field, percent_text, resolve, said
 from studio.rundown.load import parse_clock
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.schema import PLACEHOLDER, RENDERER_VERSION, Area, RectBox, TextBox, TurnoutTable
@@ -254,7 +254,7 @@ def _turnout(
     rows = [
         (known[v.region].name(language), percent_text(v.value or ""), percent(v))  # type: ignore[index]
         for v in board.rows
-    ]
+    ] + [(known[region].name(language), CHECKING.get(language, CHECKING["kk"]), None) for region in board.checking]
     capacity = box.columns * box.rows
     if len(rows) > capacity:
         raise TextDoesNotFit(template.name, box.id or "turnout-table",
@@ -279,8 +279,14 @@ def _turnout(
         centre = top + (row_height - bar_height) / 2
         _paste_text(image, name_path, size, name, "l", left, _baseline(template, box.font, size, centre),
                     template.color(box.color))
-        _paste_text(image, value_path, box.size, value, "r", left + column_width,
-                    _baseline(template, box.value_font, box.size, centre), template.color(box.value_color))
+        if number is None:  # being checked: the word in the names' font, fitted to the figures' column
+            word = fit_text(value, name_path, width=value_width, height=row_height, size=size, min_size=box.smallest,
+                            max_lines=1, line_height=1.0, template=template.name, box=box.id or "turnout-table")
+            _paste_text(image, name_path, word.size, value, "r", left + column_width,
+                        _baseline(template, box.font, word.size, centre), template.color(box.color))
+        else:
+            _paste_text(image, value_path, box.size, value, "r", left + column_width,
+                        _baseline(template, box.value_font, box.size, centre), template.color(box.value_color))
         bar_top = top + row_height - bar_height - 4
         track = template.color(box.track)
         if track[3] == 255:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from studio.graphics.errors import DataError, FactRefused, TextRejected
-from studio.graphics.gate import FactSource, FactView, TurnoutBoard, admit, turnout_board
+from studio.graphics.gate import Credit, FactSource, FactView, TurnoutBoard, admit, turnout_board
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.template import FieldSpec, Template
 from studio.i18n import Msg
@@ -47,9 +47,33 @@ def source_label(source: str) -> str:
     return source.strip()
 
 
-def sources_text(sources: tuple[str, ...]) -> str:
-    labels = list(dict.fromkeys(source_label(s) for s in sources if s.strip()))
-    return ", ".join(labels[:3]) + (f" +{len(labels) - 3}" if len(labels) > 3 else "")
+COMMISSION = {"kk": "ОРК / ЦРК", "ru": "ЦРК"}
+"""The referendum commission on air; the Kazakh line of a bilingual graphic names it both ways."""
+VIA = {"kk": "{outlets} арқылы", "ru": "через {outlets}"}
+SOURCES_SHOWN = 3
+CHECKING = {"kk": "тексерілуде", "ru": "проверяется"}
+"""A turnout board's row for a region whose figure is not verified yet: the word, never the number."""
+
+
+def credits_of(view: FactView) -> tuple[Credit, ...]:
+    """How the source line names a view's sources: its credits, else each source by name."""
+    return view.credits or tuple(Credit(source_label(s)) for s in view.sources if s.strip())
+
+
+def sources_text(credits: tuple[Credit, ...], language: str = "kk") -> str:
+    """The source line: the commission first («ОРК / ЦРК, nur.kz арқылы», «ЦРК, через nur.kz» when
+    outlets quote it), then other sources by name, three at most and "+N" for the rest."""
+    own = any(c.commission and not c.outlet for c in credits)
+    via = list(dict.fromkeys(c.outlet for c in credits if c.commission and c.outlet))
+    others = [o for o in dict.fromkeys(c.outlet for c in credits if not c.commission and c.outlet) if o not in via]
+    shown_via = [] if own else via[:SOURCES_SHOWN]
+    shown = others[: SOURCES_SHOWN - len(shown_via)]
+    hidden = (0 if own else len(via) - len(shown_via)) + len(others) - len(shown)
+    parts = []
+    if own or shown_via:
+        via_text = VIA[language].format(outlets=", ".join(shown_via))
+        parts.append(COMMISSION[language] + (f", {via_text}" if shown_via else ""))
+    return ", ".join(parts + shown) + (f" +{hidden}" if hidden else "")
 
 
 def percent_text(value: str) -> str:
@@ -168,7 +192,7 @@ class _Resolver:
                 self.values[f"{name}.{attribute}"] = self.text(f"{name}.{attribute}", spec, text, language=language)
         if view.value is not None:
             self.values[f"{name}.value"] = self.text(f"{name}.value", spec, view.value)
-        self.values[f"{name}.sources"] = self.text(f"{name}.sources", spec, sources_text(view.sources))
+        self.sources(name, spec, credits_of(view))
         if view.verifier:
             self.values[f"{name}.verifier"] = self.text(f"{name}.verifier", spec, view.verifier)
         assert view.as_of is not None  # admit() requires it
@@ -179,13 +203,17 @@ class _Resolver:
             self.values[f"{name}.region_ru"] = known[view.region].ru
         self.provenance.append(_provenance(name, view))
 
+    def sources(self, name: str, spec: FieldSpec, credits: tuple[Credit, ...]) -> None:
+        """``{name}.sources``: the line of a bilingual graphic; ``{name}.sources_ru``: in Russian only."""
+        for key, language in ((f"{name}.sources", "kk"), (f"{name}.sources_ru", "ru")):
+            self.values[key] = self.text(key, spec, sources_text(credits, language))
+
     def board(self, name: str, spec: FieldSpec, board: TurnoutBoard) -> None:
         self.boards[name] = board
         everything = (board.national, *board.rows)
         self.values[name] = f"{board.hour:%H:%M}"
         self.values[f"{name}.national"] = percent_text(board.national.value or "")
-        self.values[f"{name}.sources"] = self.text(
-            f"{name}.sources", spec, sources_text(tuple(s for v in everything for s in v.sources)))
+        self.sources(name, spec, tuple(c for v in everything for c in credits_of(v)))
         self.values[f"{name}.count"] = f"{len(board.rows)}/{len(regions())}"
         self.values[f"{name}.as_of"] = self.local(board.national.as_of) if board.national.as_of else self.values[name]
         self.provenance.extend(_provenance(name, view) for view in everything)

@@ -298,6 +298,52 @@ MIGRATIONS: tuple[str, ...] = (
         locked_until TEXT NOT NULL     -- UTC, ISO 8601: no passphrase for this name is checked before then
     ) WITHOUT ROWID;
     """,
+    # 9: sources with a type of five (the commission, another official body, an observer, media, social), the
+    #    time they published and the source a reprint quotes; a report split out of its group (studio/desk/rules.py
+    #    plan_split): reports never change, so a move is a row of its own and report_grouped is where a report is.
+    #    The source table is rebuilt for its new CHECK (migrate() turns foreign keys off meanwhile).
+    """
+    CREATE TABLE source_v9 (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('official', 'authority', 'observer', 'media', 'social')),
+        reference TEXT NOT NULL,       -- a URL, a document number, a report id
+        origin TEXT NOT NULL,          -- the observer or organisation behind it
+        note TEXT NOT NULL DEFAULT '',
+        published_at TEXT,             -- UTC, ISO 8601: when the source published it; NULL: not known
+        quotes INTEGER REFERENCES source_v9 (id),  -- a reprint: the source it quotes (the commission's release)
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        UNIQUE (kind, origin, reference)
+    );
+    INSERT INTO source_v9 (id, kind, reference, origin, note, added_at, added_by)
+        SELECT id, kind, reference, origin, note, added_at, added_by FROM source;
+    DROP TABLE source;
+    ALTER TABLE source_v9 RENAME TO source;
+    CREATE TRIGGER source_never_changed BEFORE UPDATE ON source
+        BEGIN SELECT RAISE(ABORT, 'a source is never changed; add another'); END;
+    CREATE TRIGGER source_never_deleted BEFORE DELETE ON source
+        BEGIN SELECT RAISE(ABORT, 'a source is never deleted; detach it from the fact'); END;
+    CREATE TABLE report_move (
+        id INTEGER PRIMARY KEY,
+        report_id INTEGER NOT NULL REFERENCES report (id),
+        group_id INTEGER NOT NULL,     -- the group it is in from now on (the lead report of the new group)
+        from_group INTEGER NOT NULL,
+        at TEXT NOT NULL,              -- UTC, ISO 8601
+        who TEXT NOT NULL,
+        why TEXT NOT NULL
+    );
+    CREATE INDEX report_move_report ON report_move (report_id, id);
+    CREATE TRIGGER report_move_append_only_update BEFORE UPDATE ON report_move
+        BEGIN SELECT RAISE(ABORT, 'a group move is recorded, never changed'); END;
+    CREATE TRIGGER report_move_append_only_delete BEFORE DELETE ON report_move
+        BEGIN SELECT RAISE(ABORT, 'a group move is recorded, never deleted'); END;
+    CREATE VIEW report_grouped AS
+        SELECT r.id, r.observer, r.channel, r.received_at, r.region, r.station, r.kind, r.text, r.attachments,
+               COALESCE((SELECT m.group_id FROM report_move AS m WHERE m.report_id = r.id ORDER BY m.id DESC LIMIT 1),
+                        r.group_id) AS group_id,
+               r.batch, r.line
+        FROM report AS r;
+    """,
 )
 
 
@@ -323,17 +369,27 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def migrate(db: sqlite3.Connection) -> None:
-    with immediate(db):
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"the store has schema version {version}, newer than this studio knows ({len(MIGRATIONS)}); "
-                "update studio or use another --store"
-            )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            for statement in _statements(script):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {number}")
+    # Foreign keys are off while migrating, so a table can be rebuilt (sqlite.org/lang_altertable.html,
+    # "other kinds of table schema changes"); they are checked before the commit instead.
+    enforced = db.execute("PRAGMA foreign_keys").fetchone()[0]
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with immediate(db):
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise StoreError(
+                    f"the store has schema version {version}, newer than this studio knows ({len(MIGRATIONS)}); "
+                    "update studio or use another --store"
+                )
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in _statements(script):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+            broken = db.execute("PRAGMA foreign_key_check").fetchone()
+            if broken is not None:
+                raise StoreError(f"migrating the store broke a reference from table {broken[0]}; use another --store")
+    finally:
+        db.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
 
 
 def _statements(script: str) -> Iterator[str]:

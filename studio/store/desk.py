@@ -12,15 +12,28 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
-from urllib.parse import urlsplit
 
 from studio.desk import rules
-from studio.desk.model import AuditEntry, Claim, Draft, Fact, ReportKind, ReportRef, Source, SourceKind, Status
+from studio.desk.ids import fact_label
+from studio.desk.model import (
+    LISTED_CONFLICT,
+    AuditEntry,
+    Claim,
+    Draft,
+    Fact,
+    ReportKind,
+    ReportRef,
+    Source,
+    SourceKind,
+    Status,
+)
+from studio.desk.sources import classify, host_of
+from studio.i18n import Msg
 from studio.regions import regions
 from studio.store.db import connect
 from studio.store.intake import (
@@ -35,9 +48,12 @@ from studio.store.intake import (
 )
 
 __all__ = [
-    "Added", "ConflictError", "DeskError", "DeskStore", "GroupSummary", "NewReport", "QuarantineRow", "open_desk",
-    "utc_text",
+    "Added", "ConflictError", "DeskError", "DeskStore", "GroupSummary", "Listed", "NewReport", "QuarantineRow",
+    "open_desk", "utc_text",
 ]
+
+NATIONAL = "national"
+"""A list's region of a fact about the whole country (region None)."""
 
 
 class ConflictError(Exception):
@@ -52,8 +68,24 @@ class ConflictError(Exception):
         self.fact_id, self.read, self.current, self.who, self.at = fact_id, read, current, who, at
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A fact as a list shows it: ``status`` is its Status value, or ``conflict`` (rules.listed_status)."""
+
+    fact: Fact
+    status: str
+
+
 class DeskStore(IntakeTables):
-    """Typed access to the desk tables; implements ``studio.desk.FactReader``."""
+    """Typed access to the desk tables; implements ``studio.desk.FactReader``.
+
+    ``policy`` is the station's evidence policy (config ``[desk]``), which every
+    verdict is judged by.
+    """
+
+    def __init__(self, db: sqlite3.Connection, policy: rules.EvidencePolicy = rules.EvidencePolicy()) -> None:
+        super().__init__(db)
+        self.policy = policy
 
     # --- facts: reading -----------------------------------------------------
 
@@ -104,17 +136,48 @@ class DeskStore(IntakeTables):
             rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
             return [f for row in rows if (f := self._fact(row[0])) is not None]
 
-    def disputed(self, fact: Fact) -> bool:
-        """Whether an open fact gives ``fact``'s figure a different value (rules.disputes)."""
-        if fact.status is not Status.VERIFIED or fact.value is None or fact.as_of is None:
-            return False
+    def listing(
+        self, status: str | None = None, *, region: str | None = None, kind: ReportKind | None = None
+    ) -> list[Listed]:
+        """Facts as a list shows them, by id: ``status`` a Status value or ``conflict``
+        (a verified figure with an open rival, rules.listed_status); ``region`` a
+        region id or ``national`` (the whole country). Unknown values raise DeskError."""
+        if status is not None and status != LISTED_CONFLICT and status not in set(Status):
+            raise DeskError(Msg("desk.error.status", given=repr(status), choices=", ".join((*Status, LISTED_CONFLICT))))
+        if region is not None and region != NATIONAL and region not in regions():
+            raise DeskError(Msg("desk.error.region", given=repr(region), national=NATIONAL))
+        with self._reading():
+            facts = self.facts(kind=kind)
+        instants: dict[tuple[Any, ...], list[Fact]] = {}
+        for fact in facts:
+            instants.setdefault((fact.kind, fact.as_of), []).append(fact)
+        listed = [
+            Listed(fact, rules.listed_status(fact, instants[(fact.kind, fact.as_of)]))
+            for fact in facts
+            if region is None or (fact.region or NATIONAL) == region
+        ]
+        return [item for item in listed if status is None or item.status == status]
+
+    def conflicts(self) -> list[tuple[Fact, tuple[Fact, ...]]]:
+        """Every verified figure that has an open rival, with its rivals (rules.in_conflict)."""
+        return [(item.fact, tuple(self.open_rivals(item.fact))) for item in self.listing(LISTED_CONFLICT)]
+
+    def listing_status(self, fact: Fact) -> str:
+        """The status a list shows for ``fact``: its status, or ``conflict`` (rules.listed_status)."""
+        return rules.listed_status(fact, self.open_rivals(fact))
+
+    def open_rivals(self, fact: Fact) -> list[Fact]:
+        """Facts new or in review that give ``fact``'s kind, place and instant another value."""
+        if fact.as_of is None or fact.value is None:
+            return []
         with self._reading():
             rows = self.db.execute(
-                "SELECT id FROM fact WHERE kind = ? AND as_of = ? AND region IS ? AND station IS ? "
-                "AND status IN ('new', 'in_review') AND id != ?",
-                (fact.kind.value, utc_text(fact.as_of), fact.region, fact.station, fact.id),
+                "SELECT id FROM fact WHERE kind = ? AND as_of = ? AND status IN ('new', 'in_review') AND id != ? "
+                "ORDER BY id",
+                (fact.kind.value, utc_text(fact.as_of), fact.id),
             ).fetchall()
-            return any(rules.disputes(fact, other) for row in rows if (other := self._fact(row[0])) is not None)
+            others = [f for row in rows if (f := self._fact(row[0])) is not None]
+        return [other for other in others if rules.disagree(fact, other)]
 
     def audit(self, fact_id: int) -> list[AuditEntry]:
         return [
@@ -136,7 +199,7 @@ class DeskStore(IntakeTables):
         if row is None:
             return None
         sources = tuple(
-            _source(s)
+            self._source(s)
             for s in self.db.execute(
                 "SELECT s.* FROM fact_source f JOIN source s ON s.id = f.source_id WHERE f.fact_id = ? ORDER BY s.id",
                 (fact_id,),
@@ -199,12 +262,9 @@ class DeskStore(IntakeTables):
         with self._writing():
             fact = self._fact(fact_id)
             if fact is None:
-                raise DeskError(f"there is no fact #{fact_id}")
+                raise DeskError(Msg("desk.error.no_fact", fact=fact_label(fact_id)))
             if fact.version != version:
-                last = self.db.execute(
-                    "SELECT who, at FROM fact_audit WHERE fact_id = ? ORDER BY version DESC LIMIT 1", (fact_id,)
-                ).fetchone()
-                raise ConflictError(fact_id, version, fact.version, last["who"], _time(last["at"]))
+                raise self._conflict(fact, version)
             # Whatever the caller put in the action, the rules judge the stored source or report.
             if isinstance(action, rules.AttachSource):
                 action = replace(action, source=self._sources([action.source.id])[0])
@@ -212,12 +272,8 @@ class DeskStore(IntakeTables):
                 action = replace(action, reports=self._report_refs([r.id for r in action.reports]))
             rivals: list[Fact] = []
             if isinstance(action, rules.Verify) and fact.as_of is not None:
-                rows = self.db.execute(
-                    "SELECT id FROM fact WHERE kind = ? AND as_of = ? AND status = 'verified' AND id != ?",
-                    (fact.kind.value, utc_text(fact.as_of), fact.id),
-                ).fetchall()
-                rivals = [f for row in rows if (f := self._fact(row[0])) is not None]
-            return self._save(rules.apply(fact, action, by=by, at=at, rivals=rivals))
+                rivals = [f for f in self._verified_at(fact.kind, fact.as_of) if f.id != fact.id]
+            return self._save(rules.apply(fact, action, by=by, at=at, rivals=rivals, policy=self.policy))
 
     def attach_source(self, fact_id: int, version: int, source_id: int, *, by: str, at: datetime) -> Fact:
         source = self._sources([source_id])[0]
@@ -225,6 +281,77 @@ class DeskStore(IntakeTables):
 
     def link_reports(self, fact_id: int, version: int, report_ids: Sequence[int], *, by: str, at: datetime) -> Fact:
         return self.change(fact_id, version, rules.LinkReports(self._report_refs(report_ids)), by=by, at=at)
+
+    def create_from_group(
+        self,
+        draft: Draft,
+        group_id: int,
+        *,
+        by: str,
+        at: datetime,
+        source_ids: Sequence[int] = (),
+        why: str = "created from a group of reports",
+    ) -> Fact:
+        """A new fact with every report of group ``group_id`` linked as evidence (one audit entry)."""
+        with self._writing():
+            reports = self.group_reports(group_id)
+            if not reports:
+                raise DeskError(Msg("desk.error.no_group", group=f"R{group_id}"))
+            return self.create_fact(
+                draft, by=by, at=at, source_ids=source_ids, report_ids=[r.id for r in reports], why=why
+            )
+
+    def release(self, as_of: datetime, source_id: int) -> list[Fact]:
+        """The figures of one official release: facts in review about instant ``as_of``
+        that carry source ``source_id``, by id."""
+        with self._reading():
+            rows = self.db.execute(
+                "SELECT f.id FROM fact AS f JOIN fact_source AS s ON s.fact_id = f.id "
+                "WHERE f.as_of = ? AND s.source_id = ? AND f.status = 'in_review' ORDER BY f.id",
+                (utc_text(as_of), source_id),
+            ).fetchall()
+            return [f for row in rows if (f := self._fact(row[0])) is not None]
+
+    def verify_release(
+        self, read: Sequence[tuple[int, int]], source_id: int, *, by: str, at: datetime, why: str
+    ) -> list[Fact]:
+        """Verify the facts ``read`` as (id, version) as one release of source ``source_id``:
+        one transaction, all or nothing, one audit entry per fact. Raises
+        ConflictError when one changed since it was read, rules.ReleaseRefused
+        naming every fact that blocks and why."""
+        with self._writing():
+            facts = []
+            for fact_id, version in read:
+                fact = self._fact(fact_id)
+                if fact is None:
+                    raise DeskError(Msg("desk.error.no_fact", fact=fact_label(fact_id)))
+                if fact.version != version:
+                    raise self._conflict(fact, version)
+                facts.append(fact)
+            members = {fact.id for fact in facts}
+            rivals = [
+                rival
+                for instant in {(f.kind, f.as_of) for f in facts if f.as_of is not None}
+                for rival in self._verified_at(*instant)
+                if rival.id not in members
+            ]
+            changes = rules.verify_release(
+                facts, source_id=source_id, by=by, at=at, why=why, rivals=rivals, policy=self.policy
+            )
+            return [self._save(change) for change in changes]
+
+    def _verified_at(self, kind: ReportKind, as_of: datetime) -> list[Fact]:
+        rows = self.db.execute(
+            "SELECT id FROM fact WHERE kind = ? AND as_of = ? AND status = 'verified' ORDER BY id",
+            (kind.value, utc_text(as_of)),
+        ).fetchall()
+        return [f for row in rows if (f := self._fact(row[0])) is not None]
+
+    def _conflict(self, fact: Fact, read: int) -> ConflictError:
+        last = self.db.execute(
+            "SELECT who, at FROM fact_audit WHERE fact_id = ? ORDER BY version DESC LIMIT 1", (fact.id,)
+        ).fetchone()
+        return ConflictError(fact.id, read, fact.version, last["who"], _time(last["at"]))
 
     def _save(self, change: rules.Change) -> Fact:
         after = change.after
@@ -303,45 +430,78 @@ class DeskStore(IntakeTables):
     # --- sources ------------------------------------------------------------
 
     def add_source(
-        self, kind: SourceKind, reference: str, *, by: str, at: datetime, origin: str = "", note: str = ""
+        self,
+        kind: SourceKind | None,
+        reference: str,
+        *,
+        by: str,
+        at: datetime,
+        origin: str = "",
+        note: str = "",
+        published_at: datetime | None = None,
+        quotes: int | None = None,
     ) -> Source:
-        """The source (kind, origin, reference), added if new. ``origin`` defaults
-        to the host of a URL reference (without www.)."""
-        kind, reference = SourceKind(kind), reference.strip()
+        """The source (kind, origin, reference), added if new; the one stored before if not.
+
+        ``kind`` None: classified by studio/desk/sources.toml (the commission's
+        domains official, news sites media, ...); a reference those rules cannot
+        place raises DeskError asking for the type. ``origin`` defaults to the
+        host of a URL reference. ``published_at``: when the source published
+        it (aware). ``quotes``: for a reprint, the id of the source it quotes.
+        """
+        reference = reference.strip()
         if not reference:
-            raise DeskError("a source needs a reference: a URL, a document or a report number")
-        origin = origin.strip() or _host(reference) or reference
+            raise DeskError(Msg("desk.error.no_reference"))
+        kind = classify(reference) if kind is None else SourceKind(kind)
+        if kind is None:
+            raise DeskError(Msg("desk.error.source_kind", given=repr(reference), choices=", ".join(SourceKind)))
+        if published_at is not None and (published_at.tzinfo is None or published_at.utcoffset() is None):
+            raise DeskError(Msg("desk.error.naive_time", given=str(published_at)))
+        origin = origin.strip() or host_of(reference) or reference
         with self._writing():
+            if quotes is not None:
+                quoted = self._sources([quotes])[0]
+                if quoted.kind is kind and quoted.origin == origin and quoted.reference == reference:
+                    raise DeskError(Msg("desk.error.quotes_itself", source=quotes))
             self.db.execute(
-                "INSERT OR IGNORE INTO source (kind, reference, origin, note, added_at, added_by) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (kind.value, reference, origin, note, utc_text(at), by),
+                "INSERT OR IGNORE INTO source (kind, reference, origin, note, published_at, quotes, added_at, added_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    kind.value, reference, origin, note, None if published_at is None else utc_text(published_at),
+                    quotes, utc_text(at), by,
+                ),
             )
             row = self.db.execute(
                 "SELECT * FROM source WHERE kind = ? AND origin = ? AND reference = ?", (kind.value, origin, reference)
             ).fetchone()
-        return _source(row)
+            return self._source(row)
+
+    def source(self, source_id: int) -> Source | None:
+        with self._reading():
+            row = self.db.execute("SELECT * FROM source WHERE id = ?", (source_id,)).fetchone()
+            return None if row is None else self._source(row)
 
     def _sources(self, ids: Iterable[int]) -> list[Source]:
         found = []
         for source_id in ids:
             row = self.db.execute("SELECT * FROM source WHERE id = ?", (source_id,)).fetchone()
             if row is None:
-                raise DeskError(f"there is no source #{source_id}")
-            found.append(_source(row))
+                raise DeskError(Msg("desk.error.no_source", source=source_id))
+            found.append(self._source(row))
         return found
 
-def _source(row: sqlite3.Row) -> Source:
-    return Source(row["id"], SourceKind(row["kind"]), row["reference"], row["origin"], row["note"])
+    def _source(self, row: sqlite3.Row, *, follow: bool = True) -> Source:
+        """A source row; ``follow``: with the source it quotes (one level: a quote of a quote is not read)."""
+        quoted = None
+        if follow and row["quotes"] is not None:
+            found = self.db.execute("SELECT * FROM source WHERE id = ?", (row["quotes"],)).fetchone()
+            quoted = None if found is None else self._source(found, follow=False)
+        return Source(
+            row["id"], SourceKind(row["kind"]), row["reference"], row["origin"], row["note"],
+            published_at=_time(row["published_at"]), quotes=quoted,
+        )
 
 
-def _host(reference: str) -> str:
-    parts = urlsplit(reference)
-    if parts.scheme in ("http", "https") and parts.hostname:
-        return parts.hostname.removeprefix("www.")
-    return ""
-
-
-def open_desk(path: Path) -> DeskStore:
-    """The desk's view of the store file (opening migrates it, like open_store)."""
-    return DeskStore(connect(Path(path)))
+def open_desk(path: Path, policy: rules.EvidencePolicy = rules.EvidencePolicy()) -> DeskStore:
+    """The desk's view of the store file (opening migrates it, like open_store), judging by ``policy``."""
+    return DeskStore(connect(Path(path)), policy)

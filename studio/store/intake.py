@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Iterable, Iterator, Sequence
 
+from studio.desk import rules
 from studio.desk.grouping import Bucket, Grouper, GroupingOptions, Item
 from studio.desk.model import Report, ReportKind, ReportRef
+from studio.i18n import Msg
 from studio.regions import regions
 from studio.store.db import Connection, immediate
 
@@ -194,7 +196,7 @@ class IntakeTables(Connection):
         found: dict[int, tuple[Item, int]] = {}
         for (region, station, kind), (low, high) in spans.items():
             for row in self.db.execute(
-                "SELECT id, received_at, text, group_id FROM report WHERE region = ? AND station IS ? AND kind = ? "
+                "SELECT id, received_at, text, group_id FROM report_grouped WHERE region = ? AND station IS ? AND kind = ? "
                 "AND received_at BETWEEN ? AND ?",
                 (region, station, kind, _utc_seconds(low - window), _utc_seconds(high + window)),
             ):
@@ -203,7 +205,7 @@ class IntakeTables(Connection):
         for start in range(0, len(leads), _CHUNK):
             chunk = leads[start : start + _CHUNK]
             for row in self.db.execute(
-                f"SELECT id, region, station, kind, received_at, text, group_id FROM report "
+                f"SELECT id, region, station, kind, received_at, text, group_id FROM report_grouped "
                 f"WHERE id IN ({', '.join('?' * len(chunk))})",
                 chunk,
             ):
@@ -220,7 +222,9 @@ class IntakeTables(Connection):
         ids = list(ids)
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
-            for row in self.db.execute(f"SELECT * FROM report WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+            for row in self.db.execute(
+                f"SELECT * FROM report_grouped WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            ):
                 rows[row["id"]] = row
         return [_report(rows[i]) for i in ids if i in rows]
 
@@ -232,11 +236,43 @@ class IntakeTables(Connection):
         return [
             _report(row)
             for row in self.db.execute(
-                "SELECT * FROM report WHERE region = ? AND station IS ? AND kind = ? AND group_id = ? "
+                "SELECT * FROM report_grouped WHERE region = ? AND station IS ? AND kind = ? AND group_id = ? "
                 "ORDER BY received_at, id",
                 (lead.region, lead.station, lead.kind.value, group_id),
             )
         ]
+
+    def split(self, group_id: int, report_ids: Sequence[int], *, by: str, at: datetime, why: str) -> int:
+        """Split wrongly grouped reports out of group ``group_id``: together they form a
+        new group, led by the earliest of them, whose id is returned. The reports
+        themselves never change; each move is a row of report_move. Raises DeskError
+        for an unknown group, rules.RuleError when the rules refuse (see rules.plan_split)."""
+        who = (by or "").strip()
+        if not who:
+            raise rules.RuleError("fact.who", "every change needs the name of who makes it")
+        with self._writing():
+            group = self.group_reports(group_id)
+            if not group:
+                raise DeskError(Msg("desk.error.no_group", group=f"R{group_id}"))
+            lead = rules.plan_split(group, report_ids, why)
+            self.db.executemany(
+                "INSERT INTO report_move (report_id, group_id, from_group, at, who, why) VALUES (?, ?, ?, ?, ?, ?)",
+                [(report_id, lead, group_id, utc_text(at), who, why.strip()) for report_id in sorted(set(report_ids))],
+            )
+            for changed in (group_id, lead):
+                self._summarise(group[0], changed)
+        return lead
+
+    def _summarise(self, member: Report, group_id: int) -> None:
+        """Recount the queue's summary row of a group in ``member``'s bucket."""
+        self.db.execute(
+            """INSERT INTO report_group (id, region, station, kind, first_at, last_at, reports)
+               SELECT ?, region, station, kind, MIN(received_at), MAX(received_at), COUNT(*) FROM report_grouped
+               WHERE region = ? AND station IS ? AND kind = ? AND group_id = ?
+               ON CONFLICT (id) DO UPDATE SET first_at = excluded.first_at, last_at = excluded.last_at,
+                   reports = excluded.reports""",
+            (group_id, member.region, member.station, member.kind.value, group_id),
+        )
 
     def provenance(self, report_id: int) -> tuple[str, int, datetime, str] | None:
         """Where a report came from: (file, line, imported at, by whom)."""
@@ -252,12 +288,13 @@ class IntakeTables(Connection):
         rows = self.db.execute(
             """
             SELECT top.*, lead.text,
-                   (SELECT COUNT(DISTINCT observer) FROM report AS r WHERE r.region = top.region
+                   (SELECT COUNT(DISTINCT observer) FROM report_grouped AS r WHERE r.region = top.region
                     AND r.station IS top.station AND r.kind = top.kind AND r.group_id = top.id) AS observers
             FROM (SELECT g.id, g.region, g.station, g.kind, g.reports, g.first_at, g.last_at, linked.facts
                   FROM report_group AS g
                   LEFT JOIN (SELECT x.group_id, group_concat(DISTINCT f.fact_id) AS facts
-                             FROM fact_report AS f JOIN report AS x ON x.id = f.report_id GROUP BY x.group_id)
+                             FROM fact_report AS f JOIN report_grouped AS x ON x.id = f.report_id
+                             GROUP BY x.group_id)
                       AS linked ON linked.group_id = g.id
             """
             + (" WHERE linked.facts IS NULL" if open_only else "")
@@ -287,7 +324,7 @@ class IntakeTables(Connection):
         found = {r.id: ReportRef(r.id, r.observer) for r in self.reports(wanted)}
         missing = [i for i in wanted if i not in found]
         if missing:
-            raise DeskError(f"there is no report #{missing[0]}")
+            raise DeskError(Msg("desk.error.no_report", report=f"R{missing[0]}"))
         return [found[i] for i in wanted]
 
     # --- import plumbing (studio/desk/importer.py, inside write()) -----------

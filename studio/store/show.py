@@ -29,7 +29,7 @@ class Withdrawn:
     version: int  # as rendered
     status: str | None  # now; None: there is no such fact
     now_version: int | None
-    disputed: bool  # verified, but another fact in review gives a different value for the same place and time
+    in_conflict: bool  # verified, but another fact, new or in review, gives a different value (rules.in_conflict)
 
     @property
     def reason(self) -> str:
@@ -37,7 +37,7 @@ class Withdrawn:
             return f"fact {self.fact_id} does not exist"
         if self.now_version != self.version:
             return f"fact {self.fact_id} changed: version {self.version} went on air, it is at {self.now_version}, {self.status}"
-        return f"fact {self.fact_id} is disputed: another figure for the same place and time is in review"
+        return f"fact {self.fact_id} is in conflict: another figure for the same place and time is open at the desk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +177,7 @@ class ShowStore(Connection):
         A fact stands while it is at the version the graphic was rendered with (every change of a
         fact, its status included, bumps its version) and, for a verified figure, while no other
         fact new or in review gives a different value for the same kind, region, station and
-        instant (the rival of ``studio.desk.rules.is_rival``, still open).
+        instant (``studio.desk.rules.in_conflict``, said here in SQL so that one query decides).
         """
         rows = self.db.execute(
             """
@@ -186,8 +186,8 @@ class ShowStore(Connection):
                        SELECT 1 FROM fact r
                        WHERE r.kind = f.kind AND r.as_of = f.as_of AND r.region IS f.region
                          AND r.station IS f.station AND r.id != f.id AND r.status IN ('new', 'in_review')
-                         AND r.value IS NOT NULL AND CAST(r.value AS REAL) != CAST(f.value AS REAL)
-                   ) AS disputed
+                         AND (r.value IS NULL OR CAST(r.value AS REAL) != CAST(f.value AS REAL))
+                   ) AS in_conflict
             FROM graphic_fact gf LEFT JOIN fact f ON f.id = gf.fact_id
             WHERE gf.show_id = ?
             ORDER BY gf.template, gf.fact_id
@@ -196,9 +196,9 @@ class ShowStore(Connection):
         ).fetchall()
         return [
             Withdrawn(row["template"], row["fact_id"], row["version"], row["status"], row["now_version"],
-                      bool(row["disputed"]))
+                      bool(row["in_conflict"]))
             for row in rows
-            if row["status"] is None or row["now_version"] != row["version"] or row["disputed"]
+            if row["status"] is None or row["now_version"] != row["version"] or row["in_conflict"]
         ]
 
     def events(self, show_id: str, after_id: int = 0) -> list[EventRow]:

@@ -38,7 +38,7 @@ ORIGINS = st.sampled_from(["obs-1", "obs-2", "nur.kz", "tengrinews.kz", "commiss
 def _counting_origin(kind: str, origin: str) -> str | None:
     """The oracle's own reading of "independent": who stands behind a source."""
     name = " ".join(origin.lower().split())
-    return {"observer": "person " + name, "media": "outlet " + name}.get(kind)
+    return {"observer": "person " + name, "media": "outlet " + name, "authority": "outlet " + name}.get(kind)
 
 
 class DeskMachine(RuleBasedStateMachine):

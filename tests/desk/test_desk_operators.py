@@ -13,6 +13,7 @@ import pytest
 from studio.cli import main
 from studio.config import Config
 from studio.desk import rules
+from studio.desk.model import SourceKind
 from studio.desk.operators import operator_from_cli
 from studio.desk.rules import RuleError
 from studio.store.desk import open_desk
@@ -38,6 +39,13 @@ def no_key(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def store(tmp_path: Path) -> list[str]:
     return ["--store", str(tmp_path / "s.db")]
+
+
+def commission_backed(desk, fact, by: str = "admin"):
+    """``fact`` with the commission's own page attached: an imported reprint alone is not enough to verify."""
+    page = desk.add_source(SourceKind.OFFICIAL, "https://www.election.gov.kz/rus/news/turnout-1000", by=by,
+                           at=fact.created_at)
+    return desk.attach_source(fact.id, fact.version, page.id, by=by, at=fact.created_at)
 
 
 def add(store: list[str], name: str, capsys) -> str:
@@ -112,7 +120,7 @@ def test_one_person_cannot_verify_their_own_fact_by_typing_a_second_name(store, 
     monkeypatch.setenv("STUDIO_OPERATOR_KEY", aigerim)
     assert main([*store, "import-turnout", str(TURNOUT), "--operator", "aigerim", "--rejects", str(tmp_path / "r")]) == 0
     desk = open_desk(tmp_path / "s.db")
-    fact = desk.facts()[0]
+    fact = commission_backed(desk, desk.facts()[0])
     # aigerim types bolat's name: her passphrase does not prove it, so nothing acts as bolat
     with pytest.raises(OperatorError, match="Wrong passphrase for bolat"):
         operator_from_cli(Namespace(operator="bolat"), desk.db, SIGN_IN, environ={"STUDIO_OPERATOR_KEY": aigerim})
@@ -136,7 +144,7 @@ def test_entries_made_without_sign_in_say_so_in_the_provenance_export(store, tmp
     rehearsal = [*store, "--config", str(config)]
     assert main([*rehearsal, "import-turnout", str(TURNOUT), "--operator", "aigerim", "--rejects", str(tmp_path / "r")]) == 0
     desk = open_desk(tmp_path / "s.db")
-    fact = desk.facts()[0]
+    fact = commission_backed(desk, desk.facts()[0], by="aigerim [not signed in]")
     desk.change(fact.id, fact.version, rules.Verify(), by="bolat [not signed in]", at=fact.created_at)
     capsys.readouterr()
     assert main([*rehearsal, "provenance", "export", "--all", "--format", "json"]) == 0
@@ -155,7 +163,7 @@ def test_no_passphrase_or_hash_reaches_an_error_the_audit_the_logs_or_an_export(
         main([*store, "--lang", "en", "import-turnout", str(TURNOUT), "--operator", name, *rejects])
         said.append(capsys.readouterr())
     desk = open_desk(tmp_path / "s.db")
-    fact = desk.facts()[0]
+    fact = commission_backed(desk, desk.facts()[0])
     desk.change(fact.id, fact.version, rules.Verify(), by="bolat", at=fact.created_at)
     for command in (["provenance", "export", "--all", "--format", "json"], ["provenance", "export", "--all"]):
         assert main([*store, *command]) == 0

@@ -129,7 +129,7 @@ def test_the_command_writes_a_file(desk, facts, tmp_path: Path, capsys) -> None:
     assert len(json.loads(out.read_text("utf-8"))) == 2
     assert "wrote 2 facts" in capsys.readouterr().err
     assert main([*command, "--format", "csv", "--all"]) == 0
-    assert capsys.readouterr().out.startswith("fact_id,status,")
+    assert capsys.readouterr().out.startswith("fact_id,fact,status,")
 
 
 @pytest.mark.parametrize(
@@ -145,3 +145,8 @@ def test_the_command_writes_a_file(desk, facts, tmp_path: Path, capsys) -> None:
 )
 def test_fact_ids_are_read_generically(detail, ids) -> None:
     assert fact_ids(detail) == ids
+
+
+def test_fact_ids_are_read_in_every_form_the_desk_shows_them() -> None:
+    assert fact_ids({"fact_id": "F105", "facts": ["#7", 8, {"id": "f9"}], "note": "F1"}) == {105, 7, 8, 9}
+    assert fact_ids({"fact": "FX"}) == set()

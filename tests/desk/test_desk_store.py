@@ -81,12 +81,12 @@ def test_linking_judges_the_stored_report_not_what_the_caller_says(desk, new_fac
 
 
 def test_unknown_things_are_named(desk, new_fact, tick) -> None:
-    with pytest.raises(DeskError, match="there is no fact #99"):
+    with pytest.raises(DeskError, match="there is no fact F99"):
         desk.change(99, 1, rules.Verify(), by="bolat", at=tick())
     fact = new_fact()
     with pytest.raises(DeskError, match="there is no source #5"):
         desk.attach_source(fact.id, fact.version, 5, by="bolat", at=tick())
-    with pytest.raises(DeskError, match="there is no report #7"):
+    with pytest.raises(DeskError, match="there is no report R7"):
         desk.link_reports(fact.id, fact.version, [7], by="bolat", at=tick())
     with pytest.raises(DeskError, match="needs a reference"):
         desk.add_source(SourceKind.MEDIA, " ", by="a", at=tick())

@@ -1,6 +1,8 @@
 """The commission's real turnout figures of 15 March 2026 (tests/data copy of
 data/referendum-2026/referendum-2026-turnout.csv) imported as facts in review with
-their official source, verified by a second person, read by graphics."""
+the news page they were read from (media quoting the commission), verified
+by a second person once the commission's own page is attached, read by
+graphics."""
 
 from __future__ import annotations
 
@@ -13,11 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from studio.desk import rules
-from studio.desk.model import Claim, FactReader, ReportKind, SourceKind, Status
+from studio.desk.model import Claim, Fact, FactReader, ReportKind, Source, SourceKind, Status
 from studio.desk.rules import RuleError
 from studio.desk.turnout import import_turnout
 from studio.regions import regions
-from studio.store.desk import DeskStore
+from studio.store.desk import DeskStore, open_desk
 
 TURNOUT = Path(__file__).resolve().parent.parent / "data" / "referendum-2026-turnout.csv"
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -27,13 +29,24 @@ def local(hour: int) -> datetime:
     return datetime(2026, 3, 15, hour, tzinfo=ALMATY)
 
 
-def verify_release(desk: DeskStore, hour: int, by: str, tick) -> None:
+def commission_page(desk: DeskStore, hour: int, tick) -> Source:
+    """The commission's own publication of a release, as the desk finds it (typed by sources.toml)."""
+    return desk.add_source(None, f"https://www.election.gov.kz/rus/news/turnout-{hour:02d}00", by="dana", at=tick())
+
+
+def verify_release(desk: DeskStore, hour: int, by: str, tick) -> list[Fact]:
+    """The commission's page attached to every figure of the hour, then the release verified in one act."""
+    page = commission_page(desk, hour, tick)
     for fact in desk.facts(status=Status.IN_REVIEW, kind=ReportKind.TURNOUT):
         if fact.as_of == local(hour):
-            desk.change(fact.id, fact.version, rules.Verify("compared with the release"), by=by, at=tick())
+            desk.attach_source(fact.id, fact.version, page.id, by="dana", at=tick())
+    release = desk.release(local(hour), page.id)
+    return desk.verify_release(
+        [(f.id, f.version) for f in release], page.id, by=by, at=tick(), why="compared with the release"
+    )
 
 
-def test_every_row_becomes_a_fact_in_review_with_its_official_source(desk, tick) -> None:
+def test_every_row_becomes_a_fact_in_review_with_its_page_as_media_quoting_the_commission(desk, tick) -> None:
     with open(TURNOUT, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     summary = import_turnout(desk, TURNOUT, operator="aigerim", now=tick)
@@ -48,7 +61,10 @@ def test_every_row_becomes_a_fact_in_review_with_its_official_source(desk, tick)
     assert national.claim.ru == "По Казахстану: явка на 10:00 — 19,21%"
     assert national.claim.kk == "Қазақстан бойынша: сағат 10:00-дегі жағдай бойынша сайлаушылардың келуі 19,21%"
     (source,) = national.sources
-    assert (source.kind, source.reference, source.origin) == (SourceKind.OFFICIAL, rows[0]["source"], "nur.kz")
+    assert (source.kind, source.reference, source.origin) == (SourceKind.MEDIA, rows[0]["source"], "nur.kz")
+    assert source.quotes_commission and source.quotes.origin == "election.gov.kz"
+    assert source.quotes.reference == "turnout release 2026-03-15T10:00+05:00"
+    assert rules.evidence(national.sources, ()).describe() == "1 independent origin(s): org:nur.kz"
     # published figures are kept exactly as printed, trailing zero included
     assert str(next(f for f in facts if f.region == "aktobe" and f.as_of == local(10)).value) == "21.80"
     # the import went through the rules: created, then taken into review, both audited
@@ -66,9 +82,22 @@ def test_importing_the_figures_again_adds_nothing(desk, tick) -> None:
 def test_the_importer_cannot_verify_what_they_imported(desk, tick) -> None:
     import_turnout(desk, TURNOUT, operator="aigerim", now=tick)
     fact = desk.facts()[0]
+    fact = desk.attach_source(fact.id, fact.version, commission_page(desk, 10, tick).id, by="dana", at=tick())
     with pytest.raises(RuleError, match="four eyes"):
         desk.change(fact.id, fact.version, rules.Verify(), by="aigerim", at=tick())
     assert desk.change(fact.id, fact.version, rules.Verify(), by="bolat", at=tick()).airable
+
+
+def test_a_reprint_alone_is_not_the_commissions_word_unless_the_station_says_so(desk, tmp_path, tick) -> None:
+    import_turnout(desk, TURNOUT, operator="aigerim", now=tick)
+    fact = desk.facts()[0]
+    with pytest.raises(RuleError, match="needs one official source or two independent ones"):
+        desk.change(fact.id, fact.version, rules.Verify(), by="bolat", at=tick())
+    lenient = open_desk(tmp_path / "desk.db", rules.EvidencePolicy(reprint_counts_as_official=True))
+    try:
+        assert lenient.change(fact.id, fact.version, rules.Verify(), by="bolat", at=tick()).airable
+    finally:
+        lenient.close()
 
 
 def test_graphics_read_only_verified_turnout_one_per_region_country_first(desk, tick) -> None:
@@ -113,12 +142,14 @@ def test_another_outlet_with_the_same_figure_corroborates_a_different_one_is_fla
     assert (summary.added, summary.corroborated) == (1, 1)
     astana = next(f for f in desk.turnout_facts("astana", local(10)))
     assert [s.origin for s in astana.sources] == ["nur.kz", "tengrinews.kz"]
+    assert rules.evidence(astana.sources, ()).enough  # two independent outlets
     assert [e.action for e in desk.audit(astana.id)][-1] == "attach_source"
     (warning,) = summary.warnings
     assert warning.line == 3 and "almaty at 10:00: 9.45% (new fact" in warning.message and "9.54%" in warning.message
     assert ": warning: almaty at 10:00" in str(summary)
     # the desk cannot verify both figures
     first, second = desk.turnout_facts("almaty", local(10))
+    first = desk.attach_source(first.id, first.version, commission_page(desk, 10, tick).id, by="dana", at=tick())
     desk.change(first.id, first.version, rules.Verify(), by="bolat", at=tick())
     with pytest.raises(RuleError, match="retract it before verifying 9.45"):
         desk.change(second.id, second.version, rules.Verify(), by="bolat", at=tick())

@@ -30,15 +30,17 @@ def test_the_turnout_board_draws_only_what_a_second_person_verified(desk, tick) 
     source = GraphicsFacts(desk, DAY)
     with pytest.raises(FactRefused, match="national figure for 10:00 is 'in_review'"):
         turnout_board("turnout-board", time(10), source, regions())
+    page = desk.add_source(None, "https://www.election.gov.kz/rus/news/turnout-1000", by="dana", at=tick())
     for fact in desk.facts():
         if fact.as_of == datetime(2026, 3, 15, 10, tzinfo=ZoneInfo("Asia/Almaty")) and fact.region != "shymkent":
+            fact = desk.attach_source(fact.id, fact.version, page.id, by="dana", at=tick())
             desk.change(fact.id, fact.version, rules.Verify(), by="bolat", at=tick())
     board = turnout_board("turnout-board", time(10), source, regions())
     assert (board.national.value, board.national.region, board.national.verifier) == ("19.21", "national", "bolat")
     assert len(board.rows) == 19 and [v.region for v in board.withheld] == ["shymkent"]
     assert board.rows[0].region == "karaganda"  # 26.64, the highest at 10:00
     assert board.national.sources == ("https://www.nur.kz/politics/kazakhstan/2354058-referendum-v-kazahstane-"
-                                      "ozvuchena-yavka-izbirateley-na-10-00",)
+                                      "ozvuchena-yavka-izbirateley-na-10-00", page.reference)
 
 
 def test_fact_and_debunk_cards_pass_the_gate_only_with_the_right_verdict(desk, new_fact, source, tick) -> None:

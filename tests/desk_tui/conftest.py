@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 from textual.worker import WorkerFailed
 
 from studio.config import Config
-from studio.desk.model import Claim, Draft, ReportKind, SourceKind
+from studio.desk.model import Claim, Draft, Fact, ReportKind, SourceKind
 from studio.desk.turnout import import_turnout
 from studio.store.desk import DeskStore, NewReport, open_desk
 from studio.tui.desk import DeskApp, make_desk
@@ -75,6 +75,15 @@ def seed(desk: DeskStore, *, turnout: bool = True) -> dict[str, int]:
     return {"kk_report": kk.id, "ru_report": ru.id, "violation": fact.id}
 
 
+def with_commission_page(desk: DeskStore, fact_id: int, by: str = "aigerim") -> Fact:
+    """The imported figure with the commission's own release attached: a news site's reprint
+    alone is one media source, not enough to verify (the station's default policy)."""
+    fact = desk.get(fact_id)
+    at = fact.created_at
+    page = desk.add_source(SourceKind.OFFICIAL, "https://www.election.gov.kz/rus/news/turnout-1000", by=by, at=at)
+    return desk.attach_source(fact.id, fact.version, page.id, by=by, at=at)
+
+
 @pytest.fixture
 def seeded(desk_path: Path) -> Iterator[dict[str, int]]:
     store = open_desk(desk_path)
@@ -123,3 +132,13 @@ async def desk_settle(pilot: Pilot[Any]) -> None:
 @pytest.fixture
 def settle_desk() -> Callable[[Pilot[Any]], Any]:
     return desk_settle
+
+
+async def open_item(pilot: Pilot[Any], key: str) -> None:
+    """Select the queue's row ``key`` ("fact:106", "group:1") and open it."""
+    table = pilot.app.desk.query_one("#desk-queue", DataTable)
+    table.move_cursor(row=table.get_row_index(key), animate=False)
+    await pilot.press("enter")
+    await desk_settle(pilot)
+    kind, number = key.split(":")
+    assert pilot.app.desk.opened == (kind, int(number))

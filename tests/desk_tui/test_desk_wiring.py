@@ -16,12 +16,13 @@ from studio.tui import StudioApp, bindings
 from studio.tui.commands import StudioCommands
 from studio.tui.desk import DeskApp, DeskScreen
 from studio.tui.desk.app import DIALOGS
-from tests.desk_tui.conftest import desk_settle
+from tests.desk_tui.conftest import desk_settle, with_commission_page
 
 SHOW = Path(__file__).resolve().parent.parent / "tui" / "show.toml"
 SIZE = (120, 40)
 DESK_IDS = {
-    "desk.open", "desk.close", "desk.review", "desk.verify", "desk.false", "desk.unproven", "desk.retract",
+    "desk.open", "desk.close", "desk.create", "desk.edit", "desk.link", "desk.source", "desk.split", "desk.release",
+    "desk.review", "desk.verify", "desk.false", "desk.unproven", "desk.retract",
     "desk.filter_status", "desk.filter_region", "desk.filter_kind", "desk.filter_age", "desk.filter_clear",
     "desk.reload",
 }
@@ -38,7 +39,7 @@ def test_every_desk_binding_has_an_id_label_and_tooltip_in_every_language() -> N
 
 
 async def test_the_keymap_rebinds_a_desk_action_and_the_palette_lists_it(make_desk_app, settle_desk, other) -> None:
-    fact = other.facts(status=Status.IN_REVIEW)[0]
+    fact = with_commission_page(other, other.facts(status=Status.IN_REVIEW)[0].id)
     app = make_desk_app("en", operator="dana", keymap={"desk.verify": "ctrl+y", "desk.nonsense": "z"})
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)

@@ -25,11 +25,16 @@ from studio.tui import bindings
 from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
 from studio.tui.desk.client import DeskClient
-from studio.tui.desk.reason import ReasonScreen
+from studio.tui.desk.fact_form import FactForm
+from studio.tui.desk.links import LinkForm
+from studio.tui.desk.release import ReleaseForm
 from studio.tui.desk.screen import DeskScreen
+from studio.tui.desk.source_form import SourceForm
+from studio.tui.desk.split import SplitForm
+from studio.tui.desk.verdict import VerdictForm
 from studio.tui.screens.text import TextScreen
 
-DIALOGS = (ReasonScreen, TextScreen)
+DIALOGS = (FactForm, VerdictForm, LinkForm, SourceForm, SplitForm, ReleaseForm, TextScreen)
 OWN_IDS = ("desk.", "dialog.")
 
 

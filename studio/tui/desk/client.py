@@ -13,9 +13,22 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from studio.desk import rules
-from studio.desk.model import AuditEntry, Claim, Fact, Report, ReportKind, Status
+from studio.desk.model import (
+    LISTED_CONFLICT,
+    AuditEntry,
+    Claim,
+    Draft,
+    Fact,
+    Report,
+    ReportKind,
+    Source,
+    SourceKind,
+    Status,
+)
+from studio.desk.sources import classify
 from studio.store import claims as claim_table
 from studio.store.claims import DeskClaim, Item
 from studio.store.desk import DeskStore
@@ -23,7 +36,7 @@ from studio.store.desk import DeskStore
 GROUP_STATUS = "reports"
 """The queue's status of a group of reports that no fact covers yet."""
 
-STATUSES: tuple[str, ...] = (GROUP_STATUS, *(s.value for s in Status))
+STATUSES: tuple[str, ...] = (GROUP_STATUS, *(s.value for s in Status), LISTED_CONFLICT)
 AGES: tuple[timedelta, ...] = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=3))
 NATIONAL = "national"
 """The queue's region of a fact about the whole country (region None)."""
@@ -35,13 +48,15 @@ class QueueItem:
 
     item: Item
     item_id: int
-    status: str  # a Status value, or GROUP_STATUS
+    status: str  # a Status value, LISTED_CONFLICT (a verified figure with an open rival), or GROUP_STATUS
     region: str  # a region id, or NATIONAL
     kind: ReportKind
     at: datetime  # last activity: the fact's last change, the group's last report
     claim: Claim  # a fact's claim; a group's lead text in both fields
     reports: int
     version: int = 0  # a fact's version; 0 for a group
+    value: Decimal | None = None  # a fact's figure and the instant it is about
+    as_of: datetime | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -94,6 +109,30 @@ class Taken(Exception):
         self.claim = claim
 
 
+class MissingReports(Exception):
+    """Report ids that are not in the store (a typo in a link form)."""
+
+    def __init__(self, ids: tuple[int, ...]) -> None:
+        super().__init__(f"no report {', '.join(map(str, ids))}")
+        self.ids = ids
+
+
+def _official_page(fact: Fact) -> Source | None:
+    """The commission's own publication behind ``fact``: attached, or quoted by an attached reprint."""
+    for source in fact.sources:
+        if source.kind is SourceKind.OFFICIAL:
+            return source
+    return next((s.quotes for s in fact.sources if s.quotes_commission), None)
+
+
+class NotOfficial(Exception):
+    """The page a reprint is said to quote is not an official body's (by studio/desk/sources.toml)."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"{reference} is not an official page")
+        self.reference = reference
+
+
 class DeskClient:
     def __init__(self, store: DeskStore, operator: str, clock: Callable[[], datetime]) -> None:
         self.store = store
@@ -108,15 +147,16 @@ class DeskClient:
     def queue(self) -> Queue:
         now = self.clock()
         with self._lock:
-            facts = self.store.facts()
+            facts = self.store.listing()
             groups = self.store.groups(open_only=True)
             taken = claim_table.claims(self.store, now=now)
         items = [
             QueueItem(
-                "fact", f.id, f.status.value, f.region or NATIONAL, f.kind, f.updated_at, f.claim, len(f.reports),
-                f.version,
+                "fact", f.id, listed.status, f.region or NATIONAL, f.kind, f.updated_at, f.claim, len(f.reports),
+                f.version, f.value, f.as_of,
             )
-            for f in facts
+            for listed in facts
+            for f in (listed.fact,)
         ] + [
             QueueItem(
                 "group", g.group_id, GROUP_STATUS, g.region, g.kind, g.last_at, Claim(g.lead_text, g.lead_text),
@@ -159,3 +199,81 @@ class DeskClient:
         """DeskStore.change as this operator, now: RuleError or ConflictError on refusal."""
         with self._lock:
             return self.store.change(fact_id, version, action, by=self.operator, at=self.clock())
+
+    def create(self, draft: Draft, group_id: int | None = None) -> Fact:
+        """A new fact from ``draft`` by this operator; from a group, its reports linked as evidence."""
+        with self._lock:
+            if group_id is None:
+                return self.store.create_fact(draft, by=self.operator, at=self.clock())
+            return self.store.create_from_group(draft, group_id, by=self.operator, at=self.clock())
+
+    def add_source(
+        self, fact: Fact, version: int, kind: SourceKind | None, reference: str, *, origin: str,
+        published_at: datetime | None, quotes: str,
+    ) -> Fact:
+        """Store the source (``kind`` None: by the classification rules) and attach it to
+        ``fact`` as read at ``version``; ``quotes``: the reference of the official page a
+        reprint quotes, stored as a source of its own. One transaction."""
+        with self._lock, self.store.write():
+            quoted = self._quoted(quotes) if quotes else None
+            source = self.store.add_source(
+                kind, reference, by=self.operator, at=self.clock(), origin=origin, published_at=published_at,
+                quotes=quoted.id if quoted else None,
+            )
+            return self.store.change(fact.id, version, rules.AttachSource(source), by=self.operator, at=self.clock())
+
+    def _quoted(self, reference: str) -> Source:
+        kind = classify(reference)
+        if kind not in (SourceKind.OFFICIAL, SourceKind.AUTHORITY):
+            raise NotOfficial(reference)
+        return self.store.add_source(kind, reference, by=self.operator, at=self.clock())
+
+    def split(self, group_id: int, report_ids: tuple[int, ...], why: str) -> int:
+        """Move reports out of group ``group_id`` into a group of their own; its id."""
+        with self._lock:
+            return self.store.split(group_id, report_ids, by=self.operator, at=self.clock(), why=why)
+
+    def release_of(self, fact: Fact) -> tuple[Source, tuple[Fact, ...]] | None:
+        """The official release ``fact`` is a figure of: the commission's page it carries, or
+        the one its reprint quotes, and every figure in review at the same instant that
+        carries that page or a reprint quoting it. None when there is no such page or time."""
+        page = _official_page(fact)
+        if page is None or fact.as_of is None:
+            return None
+        with self._lock:
+            candidates = self.store.facts(status=Status.IN_REVIEW, kind=fact.kind)
+        figures = tuple(
+            f for f in candidates if f.as_of == fact.as_of and (found := _official_page(f)) and found.id == page.id
+        )
+        return page, figures
+
+    def verify_release(self, facts: tuple[Fact, ...], page: Source, why: str) -> list[Fact]:
+        """Verify the release as read, in one transaction: the page attached to each figure
+        that carries only a reprint of it (the operator compared them with the page), then
+        every figure verified as one act (rules.ReleaseRefused names what blocks)."""
+        with self._lock, self.store.write():
+            read = []
+            for fact in facts:
+                if not any(source.id == page.id for source in fact.sources):
+                    fact = self.store.change(fact.id, fact.version, rules.AttachSource(page, why), by=self.operator,
+                                             at=self.clock())
+                read.append((fact.id, fact.version))
+            return self.store.verify_release(read, page.id, by=self.operator, at=self.clock(), why=why)
+
+    def relink(self, fact: Fact, version: int, link: tuple[int, ...], unlink: tuple[int, ...], why: str) -> Fact:
+        """Unlink, then link reports of ``fact`` as read at ``version``: one transaction, one audit entry each."""
+        with self._lock, self.store.write():
+            self._require_reports(link)
+            if unlink:
+                fact = self.store.change(fact.id, version, rules.UnlinkReports(unlink, why), by=self.operator,
+                                         at=self.clock())
+                version = fact.version
+            if link:
+                fact = self.store.link_reports(fact.id, version, link, by=self.operator, at=self.clock())
+            return fact
+
+    def _require_reports(self, ids: tuple[int, ...]) -> None:
+        known = {report.id for report in self.store.reports(ids)}
+        missing = tuple(i for i in ids if i not in known)
+        if missing:
+            raise MissingReports(missing)

@@ -1,16 +1,22 @@
-"""The desk screen: the queue with its filters, the open item, and the verdicts.
+"""The desk screen: the queue with its filters, the open item, and every
+desk action on it: create and edit facts, link reports, verdicts.
 
 Used by ``studio desk`` (DeskApp) and pushed by the producer console
 (``app.desk``). Every store call goes through a ``DeskClient`` in a thread
-worker; workers post the messages below, and every worker failure lands in
-``_worker_changed``: a refused verdict (``RuleError``) becomes the rule's
-translated message, a fact someone else changed meanwhile
-(``ConflictError``) a notification and the fresh version, an item open at
-another desk (``Taken``) a notice.
+worker. The forms (fact_form, verdict, links) save on their own workers and
+show their refusals themselves; the screen's own workers post the messages
+below, and their failures land in ``_worker_changed``: a refused change
+(``RuleError``) becomes the rule's translated message, a fact someone else
+changed meanwhile (``ConflictError``) a notification and the fresh version,
+an item open at another desk (``Taken``) a notice.
 
 Several desks share one store: a poll loop asks ``changed_elsewhere()``
 four times a second and reloads when another terminal wrote (a verdict, or
-a claim: opening an item claims it, so the others show it as taken).
+a claim: opening an item claims it, so the others show it as taken). Such a
+reload never re-sorts the queue under the operator: known rows keep their
+places, new ones come in at the top, and the selected row stays selected
+(even when it no longer passes the filters, until the cursor leaves it).
+The queue is sorted afresh when the filters change and on ctrl+l.
 """
 
 from __future__ import annotations
@@ -18,8 +24,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import traceback
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -35,25 +40,16 @@ from textual.widgets import DataTable, Footer
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from studio.desk import rules
-from studio.desk.model import Claim, Fact, ReportKind
 from studio.desk.rules import RuleError
 from studio.i18n import catalogue, t
 from studio.store.claims import CLAIM_REFRESH
 from studio.store.desk import ConflictError, DeskError
 from studio.tui import bindings
 from studio.tui.desk import view
-from studio.tui.desk.client import (
-    AGES,
-    STATUSES,
-    DeskClient,
-    Detail,
-    Filters,
-    Queue,
-    QueueItem,
-    Taken,
-)
-from studio.tui.desk.reason import ReasonScreen
+from studio.tui.desk.client import DeskClient, Detail, Filters, Queue, QueueItem, Taken
+from studio.tui.desk.actions import DeskActions
+from studio.tui.desk.filters import FilterBar
+from studio.tui.desk.refusals import conflict_text, desk_error_text, rule_text
 from studio.tui.screens.text import TextScreen
 from studio.tui.widgets.text import Readout
 
@@ -65,21 +61,25 @@ REREAD = 15.0
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
-VERDICTS = ("desk.verify", "desk.false", "desk.unproven", "desk.retract")
 
-
-class DeskScreen(Screen[None]):
+class DeskScreen(DeskActions, Screen[None]):
     CSS_PATH = "desk.tcss"
     BINDING_GROUP_TITLE = "Desk"  # translated on mount
     # English fallbacks; bindings.translate() replaces them from the catalogue.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", id="desk.open", tooltip="Open the selected item"),
         Binding("escape", "close", "Close", id="desk.close", tooltip="Close the open item"),
+        Binding("n", "create", "New fact", id="desk.create", tooltip="A new fact, from the open group of reports"),
+        Binding("m", "edit", "Edit", id="desk.edit", tooltip="Edit what the open fact says"),
+        Binding("l", "link", "Reports", id="desk.link", tooltip="Link or unlink reports"),
+        Binding("o", "source", "Source", id="desk.source", tooltip="Add a source to the open fact"),
+        Binding("t", "split", "Split", id="desk.split", tooltip="Split reports out of the open group"),
+        Binding("b", "release", "Release", id="desk.release", tooltip="Verify the open fact's release in one act"),
         Binding("e", "review", "Review", id="desk.review", tooltip="Take the fact into review"),
-        Binding("v", "verdict('desk.verify')", "Verify", id="desk.verify", tooltip="Verify the fact"),
-        Binding("f", "verdict('desk.false')", "False", id="desk.false", tooltip="Mark the fact false"),
-        Binding("u", "verdict('desk.unproven')", "Unproven", id="desk.unproven", tooltip="Mark unproven"),
-        Binding("x", "verdict('desk.retract')", "Retract", id="desk.retract", tooltip="Retract the fact"),
+        Binding("v", "verdict('verify')", "Verify", id="desk.verify", tooltip="Verify the fact"),
+        Binding("f", "verdict('false')", "False", id="desk.false", tooltip="Mark the fact false"),
+        Binding("u", "verdict('unproven')", "Unproven", id="desk.unproven", tooltip="Mark unproven"),
+        Binding("x", "verdict('retract')", "Retract", id="desk.retract", tooltip="Retract the fact"),
         Binding("s", "filter('status')", "Status", id="desk.filter_status", tooltip="Filter by status"),
         Binding("r", "filter('region')", "Region", id="desk.filter_region", tooltip="Filter by region"),
         Binding("k", "filter('kind')", "Kind", id="desk.filter_kind", tooltip="Filter by kind"),
@@ -101,13 +101,6 @@ class DeskScreen(Screen[None]):
     class StoreChanged(Message):
         """Another terminal wrote to the store (or it is time to re-read anyway)."""
 
-    @dataclass
-    class Changed(Message):
-        """A verdict or review was written: the fact after it."""
-
-        action: str
-        fact: Fact
-
     def __init__(
         self, client: DeskClient, *, zone: ZoneInfo = ALMATY, live: bool = True, id: str = "desk"
     ) -> None:
@@ -119,13 +112,17 @@ class DeskScreen(Screen[None]):
         self.filters = Filters()
         self.opened: tuple[str, int] | None = None
         self.detail: Detail | None = None
+        self.order: list[str] = []  # the queue's row keys in the order shown; kept across reloads
+        self.sticky: str | None = None  # the selected row, kept while the cursor is on it
+        self.resort = True  # the next paint sorts the queue afresh
+        self.then_open: str | None = None  # a row to select and open once the queue has it (a new fact)
         self._actions: dict[Worker[Any], tuple[str, int]] = {}
 
     # --- set-up -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Readout(id="desk-status")
-        yield Readout(id="desk-filters")
+        yield FilterBar(id="desk-filters")
         yield DataTable(id="desk-queue", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="desk-detail"):
             with VerticalScroll(id="desk-info-box"):
@@ -137,6 +134,7 @@ class DeskScreen(Screen[None]):
     def on_mount(self) -> None:
         self.translate()
         self.load()
+        self.query_one("#desk-queue", DataTable).focus()
         if self.live:
             self._poll()
 
@@ -147,6 +145,7 @@ class DeskScreen(Screen[None]):
         table.clear(columns=True)
         for name, width in view.COLUMNS:
             table.add_column(t(f"desk.column.{name}"), key=name, width=width)
+        self.query_one(FilterBar).translate(catalogue.language)
         self.query_one("#desk-info-box").border_title = t("desk.item")
         self.query_one("#desk-history-box").border_title = t("desk.history")
         self._paint_queue()
@@ -193,6 +192,9 @@ class DeskScreen(Screen[None]):
     def on_desk_screen_queue_loaded(self, message: QueueLoaded) -> None:
         self.queue = message.queue
         self._paint_queue()
+        if self.then_open is not None and self._select(self.then_open):
+            self.then_open = None
+            self.action_open()
 
     def on_desk_screen_detail_loaded(self, message: DetailLoaded) -> None:
         key = (message.detail.item, message.detail.item_id)
@@ -206,36 +208,63 @@ class DeskScreen(Screen[None]):
     # --- painting -------------------------------------------------------------
 
     def shown(self) -> list[QueueItem]:
-        """The queue's items that pass the filters."""
+        """The queue's items that pass the filters (and the selected one), in the order shown."""
         if self.queue is None:
             return []
         now = self.queue.at or datetime.now().astimezone()
-        return [item for item in self.queue.items if self.filters.keep(item, now)]
+        kept = [i for i in self.queue.items if self.filters.keep(i, now) or view.key(i) == self.sticky]
+        if self.resort:
+            return kept
+        place = {key: index for index, key in enumerate(self.order)}
+        arrived = [i for i in kept if view.key(i) not in place]  # newest first, as the queue is sorted
+        return arrived + sorted((i for i in kept if view.key(i) in place), key=lambda i: place[view.key(i)])
 
     def _paint_queue(self) -> None:
         try:
             table = self.query_one("#desk-queue", DataTable)
             status = self.query_one("#desk-status", Readout)
-            filters = self.query_one("#desk-filters", Readout)
+            bar = self.query_one(FilterBar)
         except NoMatches:
             return
         language = catalogue.language
+        selected, row_index = self._selected_key(), table.cursor_row
+        self.sticky = selected if not self.resort else None
         items = self.shown()
-        total = len(self.queue.items) if self.queue else 0
+        self.resort = self.queue is None
+        self.order = [view.key(item) for item in items]
         status.set(view.status_line(self.client.operator, self.opened, self.queue, language, self.zone))
-        filters.set(view.filter_line(self.filters, len(items), total, language), "bold" if self.filters.active else "")
-        selected = self._selected_key()
-        table.clear()
+        bar.count(len(items), len(self.queue.items) if self.queue else 0)
         claims = self.queue.claims if self.queue else {}
+        at = self.queue.at if self.queue else None
+        rows = []
         for item in items:
             holder = claims.get(item.key)
             who = holder.who if holder and holder.who != self.client.operator else ""
-            table.add_row(*view.row(item, who, self.queue.at if self.queue else None, language), key=view.key(item))
-        if selected is not None:
-            try:
-                table.move_cursor(row=table.get_row_index(selected), animate=False)
-            except RowDoesNotExist:  # the item left the filtered queue
-                pass
+            rows.append((view.key(item), view.row(item, who, at, language, self.zone)))
+        if [key for key, _ in rows] == [row.key.value for row in table.ordered_rows]:
+            self._update_cells(table, rows)  # the same rows in the same places: nothing moves
+            return
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        if not (selected and self._select(selected)) and table.row_count:
+            table.move_cursor(row=min(row_index, table.row_count - 1), animate=False)
+
+    def _update_cells(self, table: DataTable[Any], rows: list[tuple[str, tuple[str, ...]]]) -> None:
+        columns = [name for name, _ in view.COLUMNS]
+        for key, cells in rows:
+            for column, (old, new) in zip(columns, zip(table.get_row(key), cells)):
+                if old != new:
+                    table.update_cell(key, column, new)
+
+    def _select(self, key: str) -> bool:
+        """Put the cursor on row ``key``; False if the queue does not show it."""
+        table = self.query_one("#desk-queue", DataTable)
+        try:
+            table.move_cursor(row=table.get_row_index(key), animate=False)
+        except RowDoesNotExist:
+            return False
+        return True
 
     def _selected_key(self) -> str | None:
         table = self.query_one("#desk-queue", DataTable)
@@ -307,83 +336,20 @@ class DeskScreen(Screen[None]):
     # --- filters ----------------------------------------------------------------
 
     def action_filter(self, which: str) -> None:
-        filters = self.filters
-        if which == "status":
-            filters = replace(filters, status=_next(STATUSES, filters.status))
-        elif which == "region":
-            present = view.regions_in(self.queue.items if self.queue else ())
-            filters = replace(filters, region=_next(present, filters.region))
-        elif which == "kind":
-            filters = replace(filters, kind=_next(tuple(ReportKind), filters.kind))
-        elif which == "age":
-            filters = replace(filters, age=_next(AGES, filters.age))
-        self.filters = filters
+        self.query_one(FilterBar).choose(which)
+
+    @on(FilterBar.Changed)
+    def _filtered(self, event: FilterBar.Changed) -> None:
+        self.filters = event.filters
+        self.resort = True
         self._paint_queue()
+        self.query_one("#desk-queue", DataTable).focus()
 
     def action_clear_filters(self) -> None:
-        self.filters = Filters()
-        self._paint_queue()
+        self.query_one(FilterBar).clear()
 
     def action_reload(self) -> None:
-        self.load()
-
-    # --- verdicts ---------------------------------------------------------------
-
-    def _open_fact(self, action: str) -> Fact | None:
-        """The open fact, or None with a notice why there is nothing to act on."""
-        if self.opened is None or self.detail is None:
-            self.app.notify(t("desk.open_first"), title=t(f"binding.{action}.label"), severity="warning")
-            return None
-        if self.detail.fact is None:
-            self.app.notify(t("desk.not_a_fact"), title=t(f"binding.{action}.label"), severity="warning")
-            return None
-        return self.detail.fact
-
-    def action_review(self) -> None:
-        fact = self._open_fact("desk.review")
-        if fact is not None:
-            self.change("desk.review", fact, rules.StartReview())
-
-    def action_verdict(self, action: str) -> None:
-        fact = self._open_fact(action)
-        if fact is None:
-            return
-        name = action.removeprefix("desk.")
-        fields = (
-            [t("desk.reason.correction_kk"), t("desk.reason.correction_ru")]
-            if name == "retract"
-            else [t("desk.reason.note" if name == "verify" else "desk.reason.why")]
-        )
-
-        def answered(values: tuple[str, ...] | None) -> None:
-            if values is not None:
-                self.change(action, fact, _action(name, values))
-
-        self.app.push_screen(
-            ReasonScreen(
-                t(f"binding.{action}.label"),
-                t(f"desk.reason.{name}", id=fact.id, claim=fact.claim.text(catalogue.language)),
-                fields,
-                t(f"binding.{action}.label"),
-            ),
-            answered,
-        )
-
-    def change(self, action: str, fact: Fact, change: rules.Action) -> None:
-        """Apply ``change`` to ``fact`` as this desk read it (its version), in a worker."""
-        worker = self._change(action, fact.id, fact.version, change)
-        self._actions[worker] = (action, fact.id)
-
-    @work(thread=True, group="desk-change", exit_on_error=False)
-    def _change(self, action: str, fact_id: int, version: int, change: rules.Action) -> None:
-        self.post_message(self.Changed(action, self.client.change(fact_id, version, change)))
-
-    def on_desk_screen_changed(self, message: Changed) -> None:
-        fact = message.fact
-        self.app.notify(
-            t("desk.done", id=fact.id, status=t(f"desk.status.{fact.status.value}")),
-            title=t(f"binding.{message.action}.label"),
-        )
+        self.resort = True
         self.load()
 
     # --- the one place worker failures land ----------------------------------------
@@ -402,24 +368,11 @@ class DeskScreen(Screen[None]):
         error = worker.error
         title = t(f"binding.{action}.label") if action else t("desk.title")
         if isinstance(error, ConflictError):
-            at = error.at.astimezone(self.zone).strftime("%H:%M:%S") if error.at else "?"
-            self.app.notify(
-                t("desk.conflict.body", id=error.fact_id, who=error.who, at=at, version=error.current),
-                title=t("desk.conflict.title"),
-                severity="error",
-                timeout=10,
-            )
+            self.app.notify(conflict_text(error, self.zone), title=t("desk.conflict.title"), severity="error",
+                            timeout=10)
             self.load()
         elif isinstance(error, RuleError):
-            params = {"fact": "", "who": "", "status": "", "rival": ""} | error.params
-            if "status" in error.params:
-                params["status"] = t(f"desk.status.{error.params['status']}")
-            self.app.notify(
-                t(f"desk.rule.{error.code}", detail=str(error), **params),
-                title=t("desk.refused", action=title),
-                severity="error",
-                timeout=10,
-            )
+            self.app.notify(rule_text(error), title=t("desk.refused", action=title), severity="error", timeout=10)
             self.load()
         elif isinstance(error, Taken):
             at = error.claim.at.astimezone(self.zone).strftime("%H:%M")
@@ -428,7 +381,7 @@ class DeskScreen(Screen[None]):
             )
             self.load()
         elif isinstance(error, DeskError):
-            self.app.notify(str(error), title=title, severity="error")
+            self.app.notify(desk_error_text(error), title=title, severity="error")
         elif worker.group == "desk-poll":
             self.app.notify(t("desk.store_error", error=str(error)), title=t("desk.title"), severity="error")
             self.set_timer(1.0, self._poll)
@@ -436,24 +389,3 @@ class DeskScreen(Screen[None]):
             detail = traceback.format_exception(error) if error is not None else []
             self.log.error("desk worker failed", worker=worker, error=error)
             self.app.push_screen(TextScreen(t("error.unexpected.title", action=title), str(error), detail))
-
-
-def _next(values: Sequence[Any], current: Any) -> Any:
-    """The value after ``current`` in ``values``; None (all) after the last, the first after None."""
-    if not values:
-        return None
-    if current is None or current not in values:
-        return values[0]
-    index = list(values).index(current)
-    return values[index + 1] if index + 1 < len(values) else None
-
-
-def _action(name: str, values: tuple[str, ...]) -> rules.Action:
-    if name == "verify":
-        return rules.Verify(values[0] or "verified")
-    if name == "false":
-        return rules.MarkFalse(values[0])
-    if name == "unproven":
-        return rules.MarkUnproven(values[0])
-    return rules.Retract(Claim(kk=values[0], ru=values[1]))
-

@@ -6,26 +6,30 @@ rows, the status and filter lines, the open item and its history.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from studio.desk.model import Claim, ReportKind
+from studio.desk.ids import fact_label
+from studio.desk.model import Claim, Report, ReportKind
 from studio.i18n import t
 from studio.regions import regions
 from studio.tui import format as fmt
-from studio.tui.desk.client import NATIONAL, Detail, Filters, Queue, QueueItem
+from studio.tui.desk.client import NATIONAL, Detail, Queue, QueueItem
+from studio.tui.desk.fields import show_value
 
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("id", 6),
-    ("status", 11),
+    ("id", 5),
+    ("status", 12),
     ("region", 16),
     ("kind", 10),
+    ("figure", 15),
     ("age", 5),
     ("taken", 10),
-    ("text", 44),
+    ("text", 29),
 )
-TEXT_WIDTH = 44
+"""Each column's key and width; the figure has its own, so a claim cut short never hides its number."""
+WIDTH = dict(COLUMNS)
 DEFAULT_WHYS = frozenset(("created", "taken into review", "verified", "source attached", "reports linked"))
 """The rules' own default reasons: the translated action name already says them."""
 
@@ -36,7 +40,7 @@ def key(item: QueueItem) -> str:
 
 def label(item: QueueItem) -> str:
     """F12 for fact 12, R34 for the group of reports led by report 34."""
-    return ("F" if item.item == "fact" else "R") + str(item.item_id)
+    return fact_label(item.item_id) if item.item == "fact" else f"R{item.item_id}"
 
 
 def region_name(region: str | None, language: str) -> str:
@@ -70,23 +74,25 @@ def claim_text(claim: Claim, language: str) -> str:
     return claim.text("ru" if language == "en" else language)
 
 
-def row(item: QueueItem, taken_by: str, now: datetime | None, language: str) -> tuple[str, ...]:
+def figure(value: Decimal | None, as_of: datetime | None, kind: ReportKind, language: str, zone: ZoneInfo) -> str:
+    """A fact's figure whole, with the hour it is about: «18:00 — 70,98%»."""
+    if value is None:
+        return ""
+    number = show_value(value, language) + ("%" if kind is ReportKind.TURNOUT else "")
+    return f"{_time(as_of, zone)} — {number}" if as_of else number
+
+
+def row(item: QueueItem, taken_by: str, now: datetime | None, language: str, zone: ZoneInfo) -> tuple[str, ...]:
     return (
         label(item),
         t(f"desk.status.{item.status}"),
-        clip(region_name(item.region, language), 16),
+        clip(region_name(item.region, language), WIDTH["region"]),
         kind_name(item.kind),
+        figure(item.value, item.as_of, item.kind, language, zone),
         age(item.at, now),
-        clip(taken_by, 10),
-        clip(claim_text(item.claim, language), TEXT_WIDTH),
+        clip(taken_by, WIDTH["taken"]),
+        clip(claim_text(item.claim, language), WIDTH["text"]),
     )
-
-
-def regions_in(items: Iterable[QueueItem]) -> tuple[str, ...]:
-    """The regions the queue has items for, the country first, then in the order of regions.toml."""
-    present = {item.region for item in items}
-    order = [NATIONAL, *regions()]
-    return tuple(region for region in order if region in present)
 
 
 def status_line(
@@ -97,20 +103,7 @@ def status_line(
     return t("desk.status_line", operator=fmt.operator(operator), at=at, taken=taken)
 
 
-def filter_line(filters: Filters, shown: int, total: int, language: str) -> str:
-    every = t("desk.all")
-    return t(
-        "desk.filters",
-        status=t(f"desk.status.{filters.status}") if filters.status else every,
-        region=region_name(filters.region, language) if filters.region else every,
-        kind=kind_name(filters.kind) if filters.kind else every,
-        age=_span(filters.age) if filters.age else every,
-        shown=shown,
-        total=total,
-    )
-
-
-def _span(span: timedelta) -> str:
+def span_name(span: timedelta) -> str:
     minutes = int(span.total_seconds() // 60)
     return t("desk.age.within", age=f"{minutes}m" if minutes < 60 else f"{minutes // 60}h")
 
@@ -126,7 +119,7 @@ def detail_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
         lines.append(
             t(
                 "desk.fact.heading",
-                id=fact.id,
+                id=fact_label(fact.id),
                 status=t(f"desk.status.{fact.status.value}"),
                 region=region_name(fact.region, language),
                 kind=kind_name(fact.kind),
@@ -138,7 +131,7 @@ def detail_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
         if fact.claim.ru:
             lines.append(f"РУС  {fact.claim.ru}")
         if fact.value is not None:
-            lines.append(t("desk.fact.value", value=str(fact.value), as_of=_time(fact.as_of, zone)))
+            lines.append(t("desk.fact.value", value=show_value(fact.value, language), as_of=_time(fact.as_of, zone)))
         lines.append(t("desk.fact.created", who=fact.created_by, at=_time(fact.created_at, zone)))
         if fact.verified_by:
             lines.append(t("desk.fact.verdict", who=fact.verified_by, at=_time(fact.verified_at, zone)))
@@ -165,10 +158,20 @@ def detail_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
     lines.append("")
     lines.append(t("desk.reports", count=len(detail.reports)))
     for report in detail.reports:
-        station = f" №{report.station}" if report.station else ""
-        lines.append(f"• #{report.id} {_time(report.received_at, zone)} {report.observer} ({report.channel}){station}")
+        lines.append(f"• {report_heading(report, zone)}")
         lines.append(f"  {report.text}")
     return "\n".join(lines)
+
+
+def report_heading(report: Report, zone: ZoneInfo) -> str:
+    """R12 15:12 Игорь Ким (form) №27: which report, when, from whom."""
+    station = f" №{report.station}" if report.station else ""
+    return f"R{report.id} {_time(report.received_at, zone)} {report.observer} ({report.channel}){station}"
+
+
+def report_line(report: Report, zone: ZoneInfo) -> str:
+    """A report on one line, for lists to choose from."""
+    return f"{report_heading(report, zone)}: {clip(report.text, 60)}"
 
 
 def history_text(detail: Detail, language: str, zone: ZoneInfo) -> str:

@@ -1,0 +1,35 @@
+"""One fact id everywhere: shown as ``F105``, accepted as ``F105``, ``f105`` or ``105``.
+
+The desk, ``studio fact``, ``studio render --fact`` and the exports all go
+through these two functions, so an id copied from one place works in every
+other. The stored id is the plain number.
+"""
+
+from __future__ import annotations
+
+from studio.i18n import Msg
+
+PREFIX = "F"
+
+
+class FactIdError(ValueError):
+    """Text that is not a fact id; the message (a Msg) says what was given and the accepted forms."""
+
+
+def fact_label(fact_id: int) -> str:
+    """The id as people see it: ``105`` -> ``"F105"``."""
+    return f"{PREFIX}{int(fact_id)}"
+
+
+def parse_fact_id(text: str | int) -> int:
+    """``"F105"``, ``"f105"``, ``" 105 "`` or ``105`` -> ``105``; anything else raises FactIdError."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        number = str(text)
+    else:
+        number = str(text).strip()
+        if number[:1] in (PREFIX, PREFIX.lower()):
+            number = number[1:]
+    # isdecimal() alone would take other scripts' digits; an id is ASCII 0-9.
+    if not (number.isascii() and number.isdecimal()) or int(number) < 1:
+        raise FactIdError(Msg("fact.id.bad", given=repr(str(text))))
+    return int(number)
