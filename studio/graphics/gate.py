@@ -12,7 +12,9 @@ be able to loosen it):
 - a **fact** field (fact card) needs status ``"verified"``;
 - a **debunk** field (debunk card) needs status ``"false"``: the desk's
   settled verdict that the circulating claim is false, with a correction
-  (what is true) in both languages and at least one source;
+  (what is true) in both languages and at least one source; or
+  ``"retracted"``: a fact the centre stood by and withdrew, whose correction
+  goes on air instead;
 - a **turnout** field (turnout board) takes the official figures for an
   hour; only ``"verified"`` ones are drawn, the national figure must be one
   of them, and two verified figures for one region is a conflict to settle
@@ -20,7 +22,7 @@ be able to loosen it):
   (new, in review, in conflict...) is drawn as "being checked", never with
   its number.
 
-Every other status, ``"retracted"`` above all, is refused with a message
+Every other status, ``"retracted"`` above all on a fact card, is refused with a message
 naming the fact and its status. Statuses are compared exactly: "Verified"
 or "verified " is not verified.
 """
@@ -36,6 +38,8 @@ from studio.graphics.errors import FactRefused
 from studio.i18n import Msg
 
 REQUIRED_STATUS = {"fact": "verified", "debunk": "false", "turnout": "verified"}
+ALSO_ADMITTED = {"debunk": ("retracted",)}
+"""Statuses a field takes besides the one its refusals name: a retraction airs its correction on a debunk card."""
 
 _STATUS_HINTS = {  # catalogue diag.gate.hint.<value>
     "retracted": "retracted",
@@ -150,7 +154,7 @@ def admit(template: str, kind: str, fact_id: str, source: FactSource | None) -> 
     if view.id != fact_id:
         raise FactRefused(template, fact_id, Msg("diag.gate.other_fact", fact=fact_id, returned=view.id),
                           Msg("diag.gate.hint.adapter"))
-    if view.status != wanted:
+    if view.status != wanted and view.status not in ALSO_ADMITTED.get(kind, ()):
         raise _refuse_status(template, view, wanted, what)
     missing = [name for name in ("claim_kk", "claim_ru") if not getattr(view, name).strip()]
     if kind == "debunk":

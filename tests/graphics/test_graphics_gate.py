@@ -72,11 +72,21 @@ def test_a_fact_retracted_after_it_was_rendered_is_not_reused_from_disk(template
         renderer.render("fact-card", {"fact": national.id})  # the file is on disk; the gate still runs first
 
 
-@pytest.mark.parametrize("status", ["verified", "unproven", "retracted", "new"])
-def test_a_debunk_card_needs_the_verdict_false(templates, overlays, tmp_path, false_claim, status) -> None:
+@pytest.mark.parametrize("status", ["verified", "unproven", "in_review", "new"])
+def test_a_debunk_card_needs_the_verdict_false_or_a_retraction(templates, overlays, tmp_path, false_claim,
+                                                               status) -> None:
     facts = MemoryFacts().add(replace(false_claim, status=status))
     for refusal in every_public_path(templates, overlays, tmp_path, facts, "debunk-card", false_claim.id):
         assert f"is {status!r}, not 'false'" in refusal
+
+
+def test_a_retracted_fact_airs_its_correction_on_a_debunk_card_never_as_a_fact(templates, false_claim) -> None:
+    retracted = MemoryFacts().add(replace(false_claim, status="retracted"))
+    debunk = render(templates["debunk-card"], {"fact": false_claim.id}, retracted)
+    assert debunk.prepared.resolved.facts[0]["status"] == "retracted"
+    assert false_claim.correction_ru in debunk.prepared.resolved.values.values()
+    with pytest.raises(FactRefused, match="'retracted'"):
+        render(templates["fact-card"], {"fact": false_claim.id}, retracted)
 
 
 def test_a_false_claim_cannot_be_shown_as_a_fact(templates, false_claim) -> None:

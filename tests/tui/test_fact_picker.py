@@ -98,7 +98,7 @@ async def test_a_false_fact_arms_a_debunk_card_and_one_in_review_cannot_be_armed
         picker = await pick(pilot, settle, desk_facts["review"])
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is picker and "in review: only a verified or a false fact" in str(
+        assert app.screen is picker and "in review: only a verified, false or retracted fact" in str(
             picker.query_one("#picker-error").render())
         options = picker.query_one(OptionList)
         options.highlighted = next(i for i in range(options.option_count)

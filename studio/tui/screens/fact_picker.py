@@ -1,4 +1,5 @@
-"""Pick a fact from the desk to arm as a fact card (verified) or a debunk card (false).
+"""Pick a fact from the desk to arm as a fact card (verified) or a debunk card (false, or retracted:
+its correction).
 
 The producer filters by region and kind; every fact shows its status, so a figure still in
 review is seen and cannot be chosen. Facts are read on a thread worker (``load`` blocks on
@@ -26,7 +27,7 @@ from studio.regions import regions
 from studio.rundown.model import GraphicCue
 from studio.tui import bindings
 
-CARD_FOR = {Status.VERIFIED: "fact-card", Status.FALSE: "debunk-card"}
+CARD_FOR = {Status.VERIFIED: "fact-card", Status.FALSE: "debunk-card", Status.RETRACTED: "debunk-card"}
 """What a fact in each status may go on air as; no other status can be armed."""
 NATIONAL = "national"
 
