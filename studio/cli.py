@@ -456,12 +456,9 @@ def _desk(args: argparse.Namespace):  # -> (Config, DeskStore)
     from studio.store import StoreError
     from studio.store.desk import open_desk
 
-    from studio.desk.rules import EvidencePolicy
-
     config = _config(args)
-    policy = EvidencePolicy(reprint_counts_as_official=config.desk.reprint_counts_as_official)
     try:
-        return config, open_desk(store_file(args.store, config.store.path), policy)
+        return config, open_desk(store_file(args.store, config.store.path), config.desk.evidence_policy())
     except StoreError as error:
         raise UsageError(str(error)) from None
 

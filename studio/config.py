@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from studio.desk.rules import EvidencePolicy
 from studio.i18n import Msg
 from studio.rundown.load import Clock, Zone
 from studio.settings_file import read_settings
@@ -93,6 +94,10 @@ class Desk(_Section):
         description="a news site quoting the commission counts as the commission's own word; "
         "false: it is one media source, so a figure needs the commission's own publication or two outlets",
     )
+
+    def evidence_policy(self) -> EvidencePolicy:
+        """The policy the desk's rules judge evidence by, for every process that opens the desk."""
+        return EvidencePolicy(reprint_counts_as_official=self.reprint_counts_as_official)
 
 
 Port = Annotated[int, Field(ge=1, le=65535)]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 from zoneinfo import ZoneInfo
 
+from studio.desk.ids import parse_fact_id
 from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.i18n import Msg
 from studio.rundown.model import GraphicCue, Kind, Segment
@@ -96,8 +97,7 @@ def stated_facts(provenance: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
     A fact recorded without a version counts as version 0, which no stored fact has:
     the on-air check then pulls the graphic rather than trust a figure it cannot pin down.
     """
-    stated = {int(str(fact["id"]).upper().removeprefix("F")): int(fact.get("version") or 0)
-              for fact in provenance.get("facts", ())}
+    stated = {parse_fact_id(fact["id"]): int(fact.get("version") or 0) for fact in provenance.get("facts", ())}
     return tuple(sorted(stated.items()))
 
 

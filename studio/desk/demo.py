@@ -35,7 +35,7 @@ from studio.desk import rules
 from studio.desk.model import Claim, Draft, Fact, ReportKind, Source, SourceKind
 from studio.desk.outcome import ImportSummary
 from studio.desk.report_body import make_send, write_sends
-from studio.desk.turnout import import_turnout
+from studio.desk.turnout import import_turnout, release_source
 from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.i18n import FALLBACK, Msg
 from studio.store.desk import DeskStore
@@ -107,32 +107,12 @@ REPORTS = (
 # --- sources ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """What a demo story cites: the commission's release (as the press carried it) or a social post."""
-
-    publisher: str  # "commission" or "social"
-    reference: str
-    note: str
-    origin: str = ""  # default: the URL's host
-
-
-def cite(store: DeskStore, citation: Citation, *, at: datetime) -> Source:
-    """The demo's one way of turning a citation into a stored source.
-
-    How sources are typed is changing (the commission's own publication, or
-    media that reprint it and "quote" it); this is the one function to adapt.
-    Today it does what the turnout importer does: a release is official."""
-    kind = {"commission": SourceKind.OFFICIAL, "social": SourceKind.SOCIAL}[citation.publisher]
-    return store.add_source(kind, citation.reference, by=CREATOR, at=at, origin=citation.origin, note=citation.note)
-
-
-RUMOUR = Citation(
-    "social",
-    "Telegram",  # what a source line on air says; the note says which post
-    "a forwarded screenshot «В Алматы к 12:00 проголосовали всего 4%», first seen 12:18, author unknown",
-    origin="Telegram",
-)
+def rumour(store: DeskStore, at: datetime) -> Source:
+    """The fake's source: a social post, a lead and never evidence."""
+    return store.add_source(
+        SourceKind.SOCIAL, "Telegram", by=CREATOR, at=at, origin="Telegram",  # what a source line on air says
+        note="a forwarded screenshot «В Алматы к 12:00 проголосовали всего 4%», first seen 12:18, author unknown",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,13 +184,12 @@ def planted_fake(store: DeskStore, official: Release) -> Fact:
         value=Decimal("4"),
         as_of=official.at,
     )
-    rumour = cite(store, RUMOUR, at=local("12:22"))
     fact = store.create_fact(
-        draft, by=CREATOR, at=local("12:24"), source_ids=[rumour.id],
+        draft, by=CREATOR, at=local("12:24"), source_ids=[rumour(store, local("12:22")).id],
         why="a viral screenshot: checked before anyone repeats it",
     )
     fact = _change(store, fact, rules.StartReview("compared with the commission's 12:00 release"), CREATOR, "12:25")
-    commission = cite(store, Citation("commission", official.source, "turnout release"), at=local("12:38"))
+    commission = release_source(store, official.source, official.at, CREATOR, local("12:38"))
     fact = _change(store, fact, rules.AttachSource(commission, "the commission's 12:00 release"), CREATOR, "12:38")
     correction = Claim(
         kk=f"ОРК деректері бойынша Алматыда сағат 12:00-ге дейін сайлаушылардың {official.figure}%-ы дауыс берді. "
@@ -222,6 +201,25 @@ def planted_fake(store: DeskStore, official: Release) -> Fact:
         correction,
     )
     return _change(store, fact, verdict, VERIFIER, "12:41")
+
+
+def verified_queue(store: DeskStore, reports: dict[str, int]) -> Fact:
+    """A queue at Almaty station 154 that three observers saw: a fact made from their group, verified."""
+    draft = Draft(
+        ReportKind.QUEUE,
+        Claim(
+            kk="Алматы, №154 учаске: 80-ге жуық адам кезекте тұр, тек екі кабина жұмыс істейді",
+            ru="Алматы, участок №154: в очереди около 80 человек, работают только две кабины",
+        ),
+        region="almaty",
+        station=154,
+        as_of=local("08:05"),
+    )
+    fact = store.create_from_group(draft, reports["ala-154-a"], by=CREATOR, at=local("08:24"),
+                                   why="three observers at the station report it")
+    fact = _change(store, fact, rules.StartReview("three observers, two of them called back"), CREATOR, "08:25")
+    return _change(store, fact, rules.Verify("three observers of the network, independent of each other"),
+                   VERIFIER, "08:31")
 
 
 def _change(store: DeskStore, fact: Fact, action: rules.Action, by: str, clock: str) -> Fact:
@@ -265,6 +263,7 @@ def load_demo(store: DeskStore, data: Path = DATA) -> DemoSummary:
     stories = (
         _once(store, "correction", lambda: retracted_station(store, reports)),
         _once(store, "fake", lambda: planted_fake(store, official)),
+        _once(store, "verified", lambda: verified_queue(store, reports)),
     )
     turnout = import_turnout(store, data / TURNOUT_FILE, operator=CREATOR, now=lambda: local("20:45"))
     return DemoSummary(turnout, added, len(REPORTS) - added, stories)

@@ -109,7 +109,7 @@ def import_turnout(
             existing = [
                 f for f in store.turnout_facts(region, as_of) if f.status not in (Status.FALSE, Status.RETRACTED)
             ]
-            source = _source(store, url, as_of, operator, at)
+            source = release_source(store, url, as_of, operator, at)
             same = next((f for f in existing if f.value == value), None)
             if same is not None:
                 if any(s.id == source.id for s in same.sources):
@@ -143,7 +143,7 @@ def _create(
     )
 
 
-def _source(store: DeskStore, url: str, as_of: datetime, operator: str, at: datetime) -> Source:
+def release_source(store: DeskStore, url: str, as_of: datetime, operator: str, at: datetime) -> Source:
     """The row's page as a source: official on the commission's site, else a reprint quoting the commission."""
     kind = classify(url) or SourceKind.MEDIA  # a page the rules cannot place is never the commission's word
     quoted = None

@@ -13,11 +13,13 @@ figures are never verified on air.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
+from studio.desk.ids import FactIdError, parse_fact_id
 from studio.desk.model import Fact, Source, SourceKind, Status
 from studio.desk.sources import host_of
 from studio.graphics.gate import Credit, FactView
@@ -42,14 +44,20 @@ def view(fact: Fact, others: Iterable[Fact] = ()) -> FactView:
         claim_ru=fact.claim.ru,
         value=None if fact.value is None else str(fact.value),
         region=fact.region or "national",
-        sources=tuple(source.reference for source in fact.sources),
+        sources=tuple(source.reference for source in fact.sources) + tuple(f"R{r.id}" for r in fact.reports),
         verifier=fact.verified_by or "",
         as_of=fact.as_of or fact.verified_at or fact.updated_at,
         correction_kk=fact.correction.kk,
         correction_ru=fact.correction.ru,
         version=fact.version,
-        credits=tuple(credit(source) for source in fact.sources),
+        credits=tuple(credit(source) for source in fact.sources) + observers(fact),
     )
+
+
+def observers(fact: Fact) -> tuple[Credit, ...]:
+    """The observers whose reports back ``fact``, counted once each, as a source line credits them."""
+    count = len({report.observer for report in fact.reports})
+    return (Credit("", observers=count),) if count else ()
 
 
 class GraphicsFacts:
@@ -59,10 +67,15 @@ class GraphicsFacts:
         self.desk, self.day, self.zone = desk, day, zone
 
     def fact(self, fact_id: str) -> FactView | None:
-        """The fact with this id ("42") in its current status, or None."""
-        text = str(fact_id).strip()
-        found = self.desk.get(int(text)) if text.isdigit() else None
-        return None if found is None else view(found, self.desk.open_rivals(found))
+        """The fact with this id ("F42" or "42") in its current status, or None. The view carries
+        the id as it was asked for, so the gate sees the fact it named."""
+        try:
+            found = self.desk.get(parse_fact_id(fact_id))
+        except FactIdError:
+            return None
+        if found is None:
+            return None
+        return replace(view(found, self.desk.open_rivals(found)), id=str(fact_id).strip())
 
     def turnout(self, hour: time) -> Sequence[FactView]:
         """Every turnout figure released at ``hour`` local time of the show day,

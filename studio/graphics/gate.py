@@ -65,6 +65,7 @@ class Credit:
 
     outlet: str  # the site or name viewers read ("nur.kz"); "" for the commission's own publication
     commission: bool = False  # the commission's word: its own publication, or an outlet quoting it
+    observers: int = 0  # the centre's own observers whose reports back the fact (outlet "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,8 @@ COMMISSION = {"kk": "ОРК / ЦРК", "ru": "ЦРК"}
 """The referendum commission on air; the Kazakh line of a bilingual graphic names it both ways."""
 VIA = {"kk": "{outlets} арқылы", "ru": "через {outlets}"}
 SOURCES_SHOWN = 3
+OBSERVERS = {"kk": "бақылаушылар ({count})", "ru": "наблюдатели ({count})"}
+"""The centre's own observers on a source line: how many stand behind the fact."""
 CHECKING = {"kk": "тексерілуде", "ru": "проверяется"}
 """A turnout board's row for a region whose figure is not verified yet: the word, never the number."""
 
@@ -73,6 +75,9 @@ def sources_text(credits: tuple[Credit, ...], language: str = "kk") -> str:
     if own or shown_via:
         via_text = VIA[language].format(outlets=", ".join(shown_via))
         parts.append(COMMISSION[language] + (f", {via_text}" if shown_via else ""))
+    observers = sum(c.observers for c in credits)
+    if observers:
+        parts.append(OBSERVERS[language].format(count=observers))
     return ", ".join(parts + shown) + (f" +{hidden}" if hidden else "")
 
 

@@ -212,7 +212,8 @@ class StudioApp(StudioAppBase):
             from studio.tui.desk.client import DeskClient
 
             clock = getattr(self.controller, "clock", None) or (lambda: datetime.now(UTC))
-            self._desk = DeskClient(open_desk(self._store_path()), self.controller.operator, clock)
+            policy = self.config.desk.evidence_policy()
+            self._desk = DeskClient(open_desk(self._store_path(), policy), self.controller.operator, clock)
         return self._desk
 
     def _store_path(self) -> Path:

@@ -69,9 +69,17 @@ def test_the_planted_fake_contradicts_the_commission_and_is_false_with_a_correct
     assert fake.correction.kk and fake.correction.ru
     assert str(official[0].value).replace(".", ",") in fake.correction.ru  # the figure as the commission gave it
     assert fake.verified_by == VERIFIER and VERIFIER not in fake.authors
-    assert {s.kind.value for s in fake.sources} == {"social", "official"}
+    assert {s.kind.value for s in fake.sources} == {"social", "media"}  # the post, and the press's reprint
+    reprint = next(s for s in fake.sources if s.kind.value == "media")
+    assert reprint.quotes_commission
     day = date(2026, 3, 15)
     assert admit("debunk-card", "debunk", str(fake.id), GraphicsFacts(loaded, day)).correction_ru
+
+
+def test_the_verified_fact_is_a_group_of_three_observers_and_airs_as_a_fact_card(loaded: DeskStore) -> None:
+    verified = next(f for f in loaded.facts(Status.VERIFIED))
+    assert len({r.observer for r in verified.reports}) >= 2 and VERIFIER not in verified.authors
+    assert admit("fact-card", "fact", f"F{verified.id}", GraphicsFacts(loaded, date(2026, 3, 15))).verifier == VERIFIER
 
 
 def test_the_correction_is_a_verified_fact_retracted_with_its_correction(loaded: DeskStore) -> None:
@@ -138,3 +146,17 @@ def test_if_empty_loads_a_new_store_and_never_touches_one_with_work_in_it(tmp_pa
         assert counts(desk) == before
     finally:
         desk.close()
+
+
+def test_every_fact_and_debunk_cue_of_the_sample_rundown_airs_from_the_sample_day(loaded: DeskStore, tmp_path) -> None:
+    """No placeholder reaches a cue: each names a fact the demo creates, and the real gate and renderer take it."""
+    from studio.graphics import Renderer, overlays_dir
+    from studio.rundown.load import load_rundown
+
+    rundown = load_rundown(Path(__file__).resolve().parents[2] / "rundowns" / "referendum-day.toml")
+    renderer = Renderer(overlays_dir(), tmp_path, GraphicsFacts(loaded, rundown.show.date), zone=rundown.show.zone)
+    cues = [cue for segment in rundown.segments for cue in segment.graphics
+            if cue.template in ("fact-card", "debunk-card")]
+    assert {cue.template for cue in cues} == {"fact-card", "debunk-card"}
+    for cue in cues:
+        assert Path(renderer.cue(cue).png).exists()
