@@ -72,7 +72,7 @@ class AiredGraphic:
     facts: list[dict[str, Any]]
     off: datetime | None = None
     off_reason: str = ""
-    note: str = ""  # why the gate pulled it, when a withdrawn fact took it off
+    note: str = ""  # why it was pulled for a withdrawn fact, or that it replaces one that was
 
 
 def aired(events: Iterable[EventRow]) -> list[AiredGraphic]:
@@ -88,6 +88,7 @@ def aired(events: Iterable[EventRow]) -> list[AiredGraphic]:
                 template=template, file=event.detail.get("file", ""), segment_id=event.segment_id, on=event.at,
                 taken_by=event.who, origin=event.origin, data=dict(event.detail.get("data", {})),
                 facts=list(event.detail.get("facts", ())),
+                note="replaces a graphic pulled for a withdrawn fact" if "replaces_pulled" in event.detail else "",
             )
             found.append(graphic)
             on_air[template] = graphic

@@ -498,8 +498,10 @@ class Controller:
         )
         self.store.drop_graphic(self.show_id, cue.template)
         self.store.put_graphic(self.show_id, graphic, now)
+        pulled = self.store.pulled_since_take(self.show_id, cue.template)
+        replaces = {"replaces_pulled": pulled.id} if pulled is not None else {}  # a new take, after a withdrawal
         self._log(now, "graphic_on", segment.id, template=cue.template, file=rendered.path,
-                  scene=segment.scene, **dict(rendered.provenance))
+                  scene=segment.scene, **replaces, **dict(rendered.provenance))
 
     def _pull_withdrawn(self) -> None:
         """The on-air invariant: an image states exactly the facts recorded for it at its take, at their versions.

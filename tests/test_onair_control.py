@@ -218,6 +218,30 @@ def test_a_fact_withdrawn_at_the_desk_pulls_its_graphic_off_air(tmp_path, rundow
     assert [(e.detail["template"], "retracted" in e.detail["reason"]) for e in pulled] == [("lower-third", True)]
 
 
+def test_after_a_pull_the_graphic_goes_back_only_as_a_new_take_logged_as_the_replacement(
+    tmp_path, rundown, clock
+) -> None:
+    path = tmp_path / "show.db"
+    fact = verified_fact(path, clock)
+    graphics = StandInGraphics([fact])
+    controller = Controller(open_store(path), rundown, switcher=RecordingSwitcher(), graphics=graphics, clock=clock)
+    controller.take_next()
+    controller.graphic_take(0)
+    retract(path, fact, clock)
+    controller.refresh()
+    assert controller.on_air_graphics == ()  # nothing is put back by itself
+    graphics.facts = []  # the producer takes it again: rendered now, without the withdrawn fact
+    controller.graphic_take(0)
+    events = controller.store.events("small")
+    pulled = next(e for e in events if e.action == "graphic_pulled")
+    again = [e for e in events if e.action == "graphic_on"][-1]
+    assert again.detail["replaces_pulled"] == pulled.id and again.detail["fact_ids"] == []
+    controller.take_next()
+    controller.take("open")  # back to the segment: a new take, so its graphic replaces nothing pulled
+    controller.graphic_take(0)
+    assert "replaces_pulled" not in [e for e in controller.store.events("small") if e.action == "graphic_on"][-1].detail
+
+
 def test_two_processes_noticing_one_withdrawal_pull_it_once(tmp_path, rundown, clock) -> None:
     """The show process and the control API both refresh, so both notice; the log says it once."""
     path = tmp_path / "show.db"

@@ -203,19 +203,22 @@ class ShowStore(Connection):
 
     def events(self, show_id: str, after_id: int = 0) -> list[EventRow]:
         return [
-            EventRow(
-                id=row["id"],
-                at=from_text(row["at"]),
-                action=row["action"],
-                segment_id=row["segment_id"],
-                who=row["who"],
-                origin=row["origin"],
-                detail=json.loads(row["detail"]),
-            )
+            _event(row)
             for row in self.db.execute(
                 "SELECT * FROM event WHERE show_id = ? AND id > ? ORDER BY id", (show_id, after_id)
             )
         ]
+
+    def pulled_since_take(self, show_id: str, template: str) -> EventRow | None:
+        """The last time ``template`` was pulled off air for a withdrawn fact since the last take, if it was."""
+        rows = self.db.execute(
+            """SELECT * FROM event WHERE show_id = ? AND action = 'graphic_pulled'
+               AND id > (SELECT COALESCE(MAX(id), 0) FROM event WHERE show_id = ? AND action = 'take')
+               ORDER BY id DESC""",
+            (show_id, show_id),
+        ).fetchall()
+        found = next((row for row in rows if json.loads(row["detail"]).get("template") == template), None)
+        return None if found is None else _event(found)
 
     # --- writing (call inside write()) --------------------------------------
 
@@ -297,3 +300,15 @@ class ShowStore(Connection):
             "INSERT INTO event (at, show_id, action, segment_id, who, origin, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (to_text(at), show_id, action, segment_id, who, origin, json.dumps(detail, ensure_ascii=False)),
         )
+
+
+def _event(row: sqlite3.Row) -> EventRow:
+    return EventRow(
+        id=row["id"],
+        at=from_text(row["at"]),
+        action=row["action"],
+        segment_id=row["segment_id"],
+        who=row["who"],
+        origin=row["origin"],
+        detail=json.loads(row["detail"]),
+    )
