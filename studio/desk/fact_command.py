@@ -21,7 +21,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
-from studio.desk.ids import FactIdError, fact_label, parse_fact_id
+from studio.desk.ids import FactIdError, fact_label, parse_fact_id, report_label
 from studio.desk.model import LISTED_CONFLICT, Claim, Draft, Fact, ReportKind, ReportRef, SourceKind, Status
 from studio.desk.outcome import utc_now
 from studio.i18n import Msg, render
@@ -64,8 +64,8 @@ def fact_command(
         return 0
     if act == "split":
         group = desk.split(args.group, args.reports, by=operator(), at=clock(), why=args.reason)
-        print(f"R{group}")
-        _said(Msg("fact.cli.split", reports=", ".join(f"R{r}" for r in args.reports), group=f"R{group}"), language)
+        print(report_label(group))
+        _said(Msg("fact.cli.split", reports=", ".join(report_label(r) for r in args.reports), group=report_label(group)), language)
         return 0
     if act == "create":
         return _create(args, desk, operator(), zone, language, clock())
