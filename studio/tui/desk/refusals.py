@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from studio.desk.fact_command import rule_message
 from studio.desk.ids import fact_label, report_label
-from studio.desk.rules import RuleError
+from studio.desk.rules import RuleError, rule_message
 from studio.i18n import catalogue, render, t
 from studio.store.desk import ConflictError, DeskError
 from studio.tui.desk.client import MissingReports
