@@ -66,6 +66,9 @@ def option_ids(picker: FactPickerScreen) -> list[str | None]:
 
 
 async def pick(pilot, settle, fact_id: int) -> FactPickerScreen:
+    """Take the first segment, open the picker over it (f) and highlight ``fact_id``."""
+    await pilot.press("space")
+    await settle(pilot)
     await pilot.press("f")
     await settle(pilot)
     picker = pilot.app.screen
@@ -81,8 +84,6 @@ async def test_a_verified_fact_is_picked_armed_as_a_fact_card_and_taken(
 ) -> None:
     app = console("en")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space")
-        await settle(pilot)
         picker = await pick(pilot, settle, desk_facts["verified"])
         lines = [str(picker.query_one(OptionList).get_option_at_index(i).prompt)
                  for i in range(picker.query_one(OptionList).option_count)]
@@ -104,8 +105,6 @@ async def test_a_false_fact_arms_a_debunk_card_and_one_in_review_cannot_be_armed
 ) -> None:
     app = console("en")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space")
-        await settle(pilot)
         picker = await pick(pilot, settle, desk_facts["review"])
         await pilot.press("enter")
         await settle(pilot)
@@ -123,8 +122,6 @@ async def test_a_false_fact_arms_a_debunk_card_and_one_in_review_cannot_be_armed
 async def test_the_filters_narrow_the_list_by_region_and_kind(console, settle, desk_facts) -> None:
     app = console("en")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space")
-        await settle(pilot)
         picker = await pick(pilot, settle, desk_facts["verified"])
         picker.query_one("#picker-region", Select).value = "almaty"
         await settle(pilot)
