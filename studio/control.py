@@ -512,11 +512,12 @@ class Controller:
         render fine without the fact and keep the old image, figure and all, on air.
         A re-rendered graphic may go back up only as a new take, through the gate.
         """
-        if not self.on_air_graphics or not self.store.withdrawn(self.show_id):
+        if not self.on_air_graphics or not self.store.withdrawn(self.show_id):  # the refresh's one cheap read
             return
         now = self.clock()
         with self.store.write():
-            # Every process that refreshes notices; the first one to write pulls, the others find nothing left.
+            # Asked again under the write lock: every process that refreshes notices, the first one to write
+            # pulls, and the others find nothing left.
             for template, reasons in _by_template(self.store.withdrawn(self.show_id)).items():
                 if self._clear_graphics(now, "withdrawn", template):
                     self._log(now, "graphic_pulled", None, template=template, reason="; ".join(reasons))

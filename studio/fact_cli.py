@@ -9,8 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Callable
 
-NATIONAL = "national"
-
+from studio.regions import NATIONAL
 
 # --- arguments ---------------------------------------------------------------------
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+NATIONAL = "national"
+"""The whole country where a region id is expected: a national figure, a filter, a command's --region."""
+
 
 @dataclass(frozen=True, slots=True)
 class Region:

@@ -22,7 +22,7 @@ SMALL = ROOT / "tests" / "data" / "small.toml"
 
 
 def console(store: Path, key: str | None = None) -> Terminal:
-    """``studio run --operator dana`` with the shipped config (sign-in on); ``key``: in $STUDIO_OPERATOR_KEY."""
+    """``studio run --operator dana`` with the station's test config (sign-in on); ``key``: in $STUDIO_OPERATOR_KEY."""
     env = dict(os.environ) | {"STUDIO_STORE": str(store), "STUDIO_CONFIG": str(STATION_CONFIG)}
     env.pop("STUDIO_OPERATOR_KEY", None)
     if key is not None:

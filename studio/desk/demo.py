@@ -32,6 +32,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
+from studio.desk.ids import fact_label
 from studio.desk.model import Claim, Draft, Fact, ReportKind, Source, SourceKind
 from studio.desk.outcome import ImportSummary
 from studio.desk.report_body import make_send, write_sends
@@ -246,7 +247,7 @@ class DemoSummary:
             Msg("demo.reports", added=self.reports_added, known=self.reports_known).render(language),
         ]
         for story, fact_id, added in self.stories:
-            said = Msg(f"demo.story.{story}", fact=f"F{fact_id}", id=fact_id)
+            said = Msg(f"demo.story.{story}", fact=fact_label(fact_id), id=fact_id)
             lines.append(Msg("demo.added" if added else "demo.known", story=said).render(language))
         if self.added_anything:
             lines.append(Msg("demo.operators", creator=CREATOR, verifier=VERIFIER).render(language))

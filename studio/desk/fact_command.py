@@ -21,8 +21,8 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
-from studio.desk.ids import FactIdError, fact_label, parse_fact_id
-from studio.desk.model import LISTED_CONFLICT, Claim, Draft, Fact, ReportKind, ReportRef, SourceKind, Status
+from studio.desk.ids import FactIdError, fact_label, parse_fact_id, report_label
+from studio.desk.model import Claim, Draft, Fact, ReportKind, ReportRef, SourceKind
 from studio.desk.outcome import utc_now
 from studio.i18n import Msg, render
 from studio.regions import regions
@@ -64,8 +64,8 @@ def fact_command(
         return 0
     if act == "split":
         group = desk.split(args.group, args.reports, by=operator(), at=clock(), why=args.reason)
-        print(f"R{group}")
-        _said(Msg("fact.cli.split", reports=", ".join(f"R{r}" for r in args.reports), group=f"R{group}"), language)
+        print(report_label(group))
+        _said(Msg("fact.cli.split", reports=", ".join(report_label(r) for r in args.reports), group=report_label(group)), language)
         return 0
     if act == "create":
         return _create(args, desk, operator(), zone, language, clock())
@@ -190,25 +190,14 @@ def refusal(error: Exception, language: str) -> str:
     """A FACT_ERRORS refusal as one line (a refused release: a line per fact that blocks)."""
     if isinstance(error, rules.ReleaseRefused):
         head = Msg("fact.cli.release_refused", count=len(error.blockers)).render(language)
-        return "\n".join([head, *(f"  {fact_label(i)}: {render(rule_message(e), language)}" for i, e in error.blockers)])
+        return "\n".join([head, *(f"  {fact_label(i)}: {render(rules.rule_message(e), language)}" for i, e in error.blockers)])
     if isinstance(error, rules.RuleError):
-        return rule_message(error).render(language)
+        return rules.rule_message(error).render(language)
     if isinstance(error, ConflictError):
         at = f"{error.at:%H:%M:%S} UTC" if error.at else "?"
         message = Msg("fact.cli.changed", fact=fact_label(error.fact_id), who=error.who, at=at)
         return message.render(language)
     return render(error.args[0], language) if error.args and isinstance(error.args[0], str) else str(error)
-
-
-def rule_message(error: rules.RuleError) -> Msg:
-    """A RuleError as the desk says it (catalogue ``desk.rule.<code>``), fact ids as F105."""
-    params: dict[str, Any] = {"fact": "", "who": "", "status": "", "rival": ""} | error.params
-    for name in ("fact", "rival", "other"):
-        if isinstance(params.get(name), int):
-            params[name] = fact_label(params[name])
-    if "status" in error.params:
-        params["status"] = Msg(f"desk.status.{error.params['status']}")
-    return Msg(f"desk.rule.{error.code}", detail=str(error), **params)
 
 
 def _said(message: Msg, language: str) -> None:

@@ -1,8 +1,9 @@
 """One fact id everywhere: shown as ``F105``, accepted as ``F105``, ``f105`` or ``105``.
 
 The desk, ``studio fact``, ``studio render --fact`` and the exports all go
-through these two functions, so an id copied from one place works in every
-other. The stored id is the plain number.
+through these functions, so an id copied from one place works in every
+other. The stored id is the plain number. A report (and the group it leads)
+is shown as ``R12`` the same way.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from studio.i18n import Msg
 
 PREFIX = "F"
+REPORT_PREFIX = "R"
 
 
 class FactIdError(ValueError):
@@ -19,6 +21,11 @@ class FactIdError(ValueError):
 def fact_label(fact_id: int) -> str:
     """The id as people see it: ``105`` -> ``"F105"``."""
     return f"{PREFIX}{int(fact_id)}"
+
+
+def report_label(report_id: int) -> str:
+    """A report's id (or its group's, the lead report's) as people see it: ``12`` -> ``"R12"``."""
+    return f"{REPORT_PREFIX}{int(report_id)}"
 
 
 def parse_fact_id(text: str | int) -> int:

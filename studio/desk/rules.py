@@ -64,6 +64,7 @@ from studio.desk.model import (
     Status,
     person,
 )
+from studio.i18n import Msg
 from studio.regions import regions
 
 
@@ -74,6 +75,17 @@ class RuleError(Exception):
         super().__init__(message)
         self.code = code
         self.params = params
+
+
+def rule_message(error: RuleError) -> Msg:
+    """A RuleError as the desk and ``studio fact`` say it (catalogue ``desk.rule.<code>``), fact ids as F105."""
+    params: dict[str, Any] = {"fact": "", "who": "", "status": "", "rival": ""} | error.params
+    for name in ("fact", "rival", "other"):
+        if isinstance(params.get(name), int):
+            params[name] = fact_label(params[name])
+    if "status" in error.params:
+        params["status"] = Msg(f"desk.status.{error.params['status']}")
+    return Msg(f"desk.rule.{error.code}", detail=str(error), **params)
 
 
 # --- actions ----------------------------------------------------------------

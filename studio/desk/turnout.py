@@ -54,12 +54,11 @@ from studio.desk.sources import classify, commission_origin
 from studio.desk.rows import clean, csv_rows, encoding_problem, raw_text, read_text
 from studio.desk.text import name_key
 from studio.diagnostics import Diagnostic
-from studio.regions import regions
+from studio.regions import NATIONAL, regions
 from studio.store.desk import DeskStore
 
 COLUMNS = ("local_time", "region", "turnout_percent", "voters", "registered", "source")
 REQUIRED = ("local_time", "region", "turnout_percent", "source")
-NATIONAL = "national"
 LOCAL = ZoneInfo("Asia/Almaty")
 
 

@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
-from studio.desk.ids import FactIdError, parse_fact_id
+from studio.desk.ids import FactIdError, parse_fact_id, report_label
 from studio.desk.model import Fact, Source, SourceKind, Status
 from studio.desk.sources import host_of
 from studio.graphics.gate import Credit, FactView
@@ -44,7 +44,7 @@ def view(fact: Fact, others: Iterable[Fact] = ()) -> FactView:
         claim_ru=fact.claim.ru,
         value=None if fact.value is None else str(fact.value),
         region=fact.region or "national",
-        sources=tuple(source.reference for source in fact.sources) + tuple(f"R{r.id}" for r in fact.reports),
+        sources=tuple(source.reference for source in fact.sources) + tuple(report_label(r.id) for r in fact.reports),
         verifier=fact.verified_by or "",
         as_of=fact.as_of or fact.verified_at or fact.updated_at,
         correction_kk=fact.correction.kk,

@@ -47,10 +47,9 @@ _STATUS_HINTS = {  # catalogue diag.gate.hint.<value>
     "in_review": "checking",
     "pending": "checking",
     "unproven": "unproven",
-    "disputed": "disputed",
-    "conflict": "disputed",
+    "conflict": "conflict",
 }
-_STATUSES = {"new", "in_review", "pending", "verified", "false", "unproven", "disputed", "conflict", "retracted"}
+_STATUSES = {"new", "in_review", "pending", "verified", "false", "unproven", "conflict", "retracted"}
 """Statuses said in the reader's words (catalogue diag.gate.status.<status>); any other as it is, quoted."""
 
 

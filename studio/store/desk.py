@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from studio.desk import rules
-from studio.desk.ids import fact_label
+from studio.desk.ids import fact_label, report_label
 from studio.desk.model import (
     LISTED_CONFLICT,
     AuditEntry,
@@ -34,7 +34,7 @@ from studio.desk.model import (
 )
 from studio.desk.sources import classify, host_of
 from studio.i18n import Msg
-from studio.regions import regions
+from studio.regions import NATIONAL, regions
 from studio.store.db import connect
 from studio.store.intake import (
     Added,
@@ -51,9 +51,6 @@ __all__ = [
     "Added", "ConflictError", "DeskError", "DeskStore", "GroupSummary", "Listed", "NewReport", "QuarantineRow",
     "open_desk", "utc_text",
 ]
-
-NATIONAL = "national"
-"""A list's region of a fact about the whole country (region None)."""
 
 
 class ConflictError(Exception):
@@ -296,7 +293,7 @@ class DeskStore(IntakeTables):
         with self._writing():
             reports = self.group_reports(group_id)
             if not reports:
-                raise DeskError(Msg("desk.error.no_group", group=f"R{group_id}"))
+                raise DeskError(Msg("desk.error.no_group", group=report_label(group_id)))
             return self.create_fact(
                 draft, by=by, at=at, source_ids=source_ids, report_ids=[r.id for r in reports], why=why
             )

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from studio.desk import rules
 from studio.desk.grouping import Bucket, Grouper, GroupingOptions, Item
+from studio.desk.ids import report_label
 from studio.desk.model import Report, ReportKind, ReportRef
 from studio.i18n import Msg
 from studio.regions import regions
@@ -253,7 +254,7 @@ class IntakeTables(Connection):
         with self._writing():
             group = self.group_reports(group_id)
             if not group:
-                raise DeskError(Msg("desk.error.no_group", group=f"R{group_id}"))
+                raise DeskError(Msg("desk.error.no_group", group=report_label(group_id)))
             lead = rules.plan_split(group, report_ids, why)
             self.db.executemany(
                 "INSERT INTO report_move (report_id, group_id, from_group, at, who, why) VALUES (?, ?, ?, ?, ?, ?)",
@@ -324,7 +325,7 @@ class IntakeTables(Connection):
         found = {r.id: ReportRef(r.id, r.observer) for r in self.reports(wanted)}
         missing = [i for i in wanted if i not in found]
         if missing:
-            raise DeskError(Msg("desk.error.no_report", report=f"R{missing[0]}"))
+            raise DeskError(Msg("desk.error.no_report", report=report_label(missing[0])))
         return [found[i] for i in wanted]
 
     # --- import plumbing (studio/desk/importer.py, inside write()) -----------

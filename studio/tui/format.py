@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from studio.desk.model import person
 from studio.i18n import t
-from studio.regions import regions
+from studio.regions import NATIONAL, regions
 
 if TYPE_CHECKING:
     from studio.i18n import Catalogue
@@ -73,3 +73,18 @@ def operator(who: str) -> str:
     """An operator's name as a header shows it: a name nobody proved (sign-in off) says so."""
     name = person(who)
     return who if name == who else t("operators.not_signed_in", name=name)
+
+
+def region_name(region: str | None, language: str) -> str:
+    """A region in ``language``; the whole country for None or NATIONAL; an unknown id as it is."""
+    if region is None or region == NATIONAL:
+        return t("desk.national")
+    found = regions().get(region)
+    return found.name(language) if found else region
+
+
+def region_choices(language: str) -> list[tuple[str, str]]:
+    """Every place a chooser offers: the whole country (NATIONAL), then each region in file order."""
+    return [(region_name(NATIONAL, language), NATIONAL)] + [
+        (region.name(language), region.id) for region in regions().values()
+    ]

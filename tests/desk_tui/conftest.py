@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from textual.pilot import Pilot
@@ -21,6 +21,7 @@ from studio.tui.desk import DeskApp, make_desk
 
 TURNOUT = Path(__file__).resolve().parent.parent / "data" / "referendum-2026-turnout.csv"
 NOW = datetime(2026, 3, 15, 10, 40, tzinfo=UTC)  # 15:40 in Almaty
+F = TypeVar("F")
 
 
 @pytest.fixture(autouse=True)
@@ -142,3 +143,12 @@ async def open_item(pilot: Pilot[Any], key: str) -> None:
     await desk_settle(pilot)
     kind, number = key.split(":")
     assert pilot.app.desk.opened == (kind, int(number))
+
+
+async def open_form(pilot: Pilot[Any], key: str, form: type[F]) -> F:
+    """Press ``key`` on the desk and return the form it opened, which must be a ``form``."""
+    await pilot.press(key)
+    await desk_settle(pilot)
+    opened = pilot.app.screen
+    assert isinstance(opened, form), opened
+    return opened

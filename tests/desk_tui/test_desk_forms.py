@@ -21,7 +21,7 @@ from studio.tui.desk.release import ReleaseForm
 from studio.tui.desk.source_form import SourceForm
 from studio.tui.desk.split import SplitForm
 from studio.tui.desk.verdict import VerdictForm
-from tests.desk_tui.conftest import open_item
+from tests.desk_tui.conftest import open_form, open_item
 
 SIZE = (120, 40)
 
@@ -35,10 +35,8 @@ async def test_a_fact_from_a_report_group_links_its_reports_and_opens(make_desk_
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
         await open_item(pilot, f"group:{seeded['kk_report']}")
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FactForm) and f"R{seeded['kk_report']}" in form.intro
+        form = await open_form(pilot, "n", FactForm)
+        assert f"R{seeded['kk_report']}" in form.intro
         # The group's kind, region and station are filled in; the claim is the operator's to write.
         assert form.query_one("#field-kind", Select).value is ReportKind.QUEUE
         assert form.query_one("#field-region", Select).value == "shymkent" and typed(form, "station") == "114"
@@ -63,10 +61,8 @@ async def test_a_fact_from_nothing_shows_the_rules_refusal_in_russian(make_desk_
     app = make_desk_app("ru", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FactForm) and form.intro == t("desk.form.from_nothing")
+        form = await open_form(pilot, "n", FactForm)
+        assert form.intro == t("desk.form.from_nothing")
         await pilot.press("ctrl+s")  # no claim in either language
         await settle_desk(pilot)
         assert app.screen is form and set(form.shown) == {"form"}  # the rules: a claim in Kazakh or Russian
@@ -92,10 +88,8 @@ async def test_editing_a_verified_fact_warns_then_sends_it_back_to_review(make_d
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
         await open_item(pilot, f"fact:{fact.id}")
-        await pilot.press("m")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FactForm) and t("desk.form.edit_verified") in form.intro
+        form = await open_form(pilot, "m", FactForm)
+        assert t("desk.form.edit_verified") in form.intro
         assert typed(form, "claim_ru") == fact.claim.ru and typed(form, "station") == "27"
         form.query_one("#field-station", Input).value = "28"
         await pilot.press("ctrl+s")  # no reason for the edit
@@ -115,10 +109,7 @@ async def test_reports_are_unlinked_with_a_reason_and_linked_by_number(make_desk
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
         await open_item(pilot, f"fact:{fact_id}")
-        await pilot.press("l")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, LinkForm)
+        form = await open_form(pilot, "l", LinkForm)
         form.query_one("#field-linked", SelectionList).focus()
         await pilot.press("space")  # untick the one linked report
         form.query_one("#field-reports", Input).value = "R999"
@@ -180,10 +171,7 @@ async def test_a_reprint_is_typed_media_by_the_rules_and_quotes_the_commissions_
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
         await open_item(pilot, f"fact:{fact_id}")
-        await pilot.press("o")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, SourceForm)
+        form = await open_form(pilot, "o", SourceForm)
         await pilot.press(*"https://www.nur.kz/politics/27")
         await pilot.pause()
         assert form.query_one("#field-kind", Select).value is SourceKind.MEDIA  # by studio/desk/sources.toml
@@ -234,10 +222,7 @@ async def test_a_wrongly_grouped_report_is_split_out(make_desk_app, settle_desk,
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
         await open_item(pilot, f"group:{lead.id}")
-        await pilot.press("t")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, SplitForm)
+        form = await open_form(pilot, "t", SplitForm)
         await pilot.press("down", "space", "tab", "ctrl+s")  # the stray, no reason
         await settle_desk(pilot)
         assert form.shown == {"why": t("desk.rule.fact.why")}
@@ -256,10 +241,8 @@ async def test_an_official_release_is_verified_in_one_act(make_desk_app, settle_
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
         await open_item(pilot, f"fact:{ten[0].id}")
-        await pilot.press("b")
-        await settle_desk(pilot)
-        form = app.screen
-        assert isinstance(form, ReleaseForm) and len(form.facts) == len(ten) == 21
+        form = await open_form(pilot, "b", ReleaseForm)
+        assert len(form.facts) == len(ten) == 21
         await pilot.press(*"compared with the commission's page", "enter")
         await settle_desk(pilot)
         assert app.screen is app.desk
@@ -275,10 +258,8 @@ async def test_the_importer_is_refused_a_release_before_typing(make_desk_app, se
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
         await open_item(pilot, f"fact:{first.id}")
-        await pilot.press("b")
-        await settle_desk(pilot)
-        form = app.screen
-        assert isinstance(form, ReleaseForm) and not form.query(Input)
+        form = await open_form(pilot, "b", ReleaseForm)
+        assert not form.query(Input)
         assert form.shown["form"].count("four eyes") == 21
         await pilot.press("enter")
         await settle_desk(pilot)

@@ -12,7 +12,7 @@ from studio.i18n import set_language, t
 from studio.tui.desk import DeskScreen
 from studio.tui.desk.verdict import VerdictForm
 from studio.tui.widgets.text import Readout
-from tests.desk_tui.conftest import open_item, with_commission_page
+from tests.desk_tui.conftest import open_form, open_item, with_commission_page
 
 SIZE = (120, 40)
 
@@ -49,10 +49,8 @@ async def test_the_importer_cannot_verify_and_reads_why_in_kazakh_before_typing(
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
         await open_item(pilot, f"fact:{fact.id}")
-        await pilot.press("v")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, VerdictForm) and not form.query(Input)  # nothing to type: refused up front
+        form = await open_form(pilot, "v", VerdictForm)
+        assert not form.query(Input)  # nothing to type: refused up front
         expected = t("desk.rule.fact.four_eyes", who="aigerim", fact=f"F{fact.id}")
         assert "төрт көз" in expected and expected in form.shown["form"]
         await pilot.press("enter")  # Close

@@ -46,31 +46,44 @@ def desk_facts(store_path: Path, clock) -> dict[str, int]:
     return ids
 
 
-def real_renderer(app, store_path: Path, tmp_path: Path) -> None:
-    facts = GraphicsFacts(open_desk(store_path), date(2026, 3, 15))
-    app.controller.renderer = RendererGraphics(Renderer(overlays_dir(), tmp_path / "out", facts))
+@pytest.fixture
+def console(make, store_path: Path, tmp_path: Path):
+    """The console in ``language`` with the real renderer and gate over the desk's facts in its store."""
+
+    def build(language: str = "en"):
+        app = make(language)
+        facts = GraphicsFacts(open_desk(store_path), date(2026, 3, 15))
+        app.controller.renderer = RendererGraphics(Renderer(overlays_dir(), tmp_path / "out", facts))
+        return app
+
+    return build
+
+
+def option_ids(picker: FactPickerScreen) -> list[str | None]:
+    """The ids of the picker's lines, in order."""
+    options = picker.query_one(OptionList)
+    return [options.get_option_at_index(i).id for i in range(options.option_count)]
 
 
 async def pick(pilot, settle, fact_id: int) -> FactPickerScreen:
+    """Take the first segment, open the picker over it (f) and highlight ``fact_id``."""
+    await pilot.press("space")
+    await settle(pilot)
     await pilot.press("f")
     await settle(pilot)
     picker = pilot.app.screen
     assert isinstance(picker, FactPickerScreen)
-    options = picker.query_one(OptionList)
-    ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    ids = option_ids(picker)
     assert str(fact_id) in ids, (ids, str(picker.query_one("#picker-error").render()))
-    options.highlighted = ids.index(str(fact_id))
+    picker.query_one(OptionList).highlighted = ids.index(str(fact_id))
     return picker
 
 
 async def test_a_verified_fact_is_picked_armed_as_a_fact_card_and_taken(
-    make, settle, store_path, tmp_path, desk_facts
+    console, settle, desk_facts
 ) -> None:
-    app = make("en")
-    real_renderer(app, store_path, tmp_path)
+    app = console("en")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space")
-        await settle(pilot)
         picker = await pick(pilot, settle, desk_facts["verified"])
         lines = [str(picker.query_one(OptionList).get_option_at_index(i).prompt)
                  for i in range(picker.query_one(OptionList).option_count)]
@@ -88,21 +101,16 @@ async def test_a_verified_fact_is_picked_armed_as_a_fact_card_and_taken(
 
 
 async def test_a_false_fact_arms_a_debunk_card_and_one_in_review_cannot_be_armed(
-    make, settle, store_path, tmp_path, desk_facts
+    console, settle, desk_facts
 ) -> None:
-    app = make("en")
-    real_renderer(app, store_path, tmp_path)
+    app = console("en")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space")
-        await settle(pilot)
         picker = await pick(pilot, settle, desk_facts["review"])
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is picker and "in review: only a verified, false or retracted fact" in str(
             picker.query_one("#picker-error").render())
-        options = picker.query_one(OptionList)
-        options.highlighted = next(i for i in range(options.option_count)
-                                   if options.get_option_at_index(i).id == str(desk_facts["false"]))
+        picker.query_one(OptionList).highlighted = option_ids(picker).index(str(desk_facts["false"]))
         await pilot.press("enter")
         await settle(pilot)
         assert f"debunk-card: fact={desk_facts['false']} (picked)" in panel_text(app)
@@ -111,17 +119,14 @@ async def test_a_false_fact_arms_a_debunk_card_and_one_in_review_cannot_be_armed
         assert [g.template for g in app.controller.on_air_graphics] == ["debunk-card"]
 
 
-async def test_the_filters_narrow_the_list_by_region_and_kind(make, settle, store_path, tmp_path, desk_facts) -> None:
-    app = make("en")
-    real_renderer(app, store_path, tmp_path)
+async def test_the_filters_narrow_the_list_by_region_and_kind(console, settle, desk_facts) -> None:
+    app = console("en")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space")
-        await settle(pilot)
         picker = await pick(pilot, settle, desk_facts["verified"])
         picker.query_one("#picker-region", Select).value = "almaty"
         await settle(pilot)
         options = picker.query_one(OptionList)
-        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [str(desk_facts["false"])]
+        assert option_ids(picker) == [str(desk_facts["false"])]
         picker.query_one("#picker-kind", Select).value = "turnout"
         await settle(pilot)
         assert options.option_count == 1 and options.get_option_at_index(0).disabled  # "No fact matches"
@@ -131,10 +136,8 @@ async def test_the_filters_narrow_the_list_by_region_and_kind(make, settle, stor
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_the_picker_in_kazakh_and_russian(snap_compare, make, settle, store_path, tmp_path, desk_facts,
-                                          language) -> None:
-    app = make(language)
-    real_renderer(app, store_path, tmp_path)
+def test_the_picker_in_kazakh_and_russian(snap_compare, console, settle, desk_facts, language) -> None:
+    app = console(language)
 
     async def open_picker(pilot) -> None:
         await pilot.press("space")

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from studio.desk import rules
-from studio.desk.ids import fact_label
+from studio.desk.ids import fact_label, report_label
 from studio.desk.model import Fact, Source
 from studio.i18n import catalogue, t
 from studio.tui.desk.client import DeskClient, Detail
@@ -103,7 +103,7 @@ class DeskActions(Screen[None]):
 
         def split(new_group: int | None) -> None:
             if new_group is not None:
-                self.app.notify(t("desk.split.done", new=f"R{new_group}", old=f"R{group.item_id}"),
+                self.app.notify(t("desk.split.done", new=report_label(new_group), old=report_label(group.item_id)),
                                 title=t("binding.desk.split.label"))
             self.load()
 

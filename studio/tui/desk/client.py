@@ -29,6 +29,7 @@ from studio.desk.model import (
     Status,
 )
 from studio.desk.sources import classify
+from studio.regions import NATIONAL  # the queue's region of a fact about the whole country (region None)
 from studio.store import claims as claim_table
 from studio.store.claims import DeskClaim, Item
 from studio.store.desk import DeskStore
@@ -38,8 +39,6 @@ GROUP_STATUS = "reports"
 
 STATUSES: tuple[str, ...] = (GROUP_STATUS, *(s.value for s in Status), LISTED_CONFLICT)
 AGES: tuple[timedelta, ...] = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=3))
-NATIONAL = "national"
-"""The queue's region of a fact about the whole country (region None)."""
 
 
 @dataclass(frozen=True, slots=True)

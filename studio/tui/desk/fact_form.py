@@ -17,14 +17,15 @@ from textual.app import ComposeResult
 from textual.widgets import Select
 
 from studio.desk import rules
-from studio.desk.ids import fact_label
+from studio.desk.ids import fact_label, report_label
 from studio.desk.model import Claim, Draft, Fact, Report, ReportKind, Status
 from studio.i18n import t
-from studio.regions import regions
+from studio.regions import NATIONAL
 from studio.tui.desk import fields
-from studio.tui.desk.client import NATIONAL, DeskClient
+from studio.tui.desk.client import DeskClient
 from studio.tui.desk.dialog import DeskDialog, Save
-from studio.tui.desk.view import kind_name, region_name
+from studio.tui.desk.view import kind_name
+from studio.tui.format import region_choices
 
 
 class FactForm(DeskDialog[Fact | None]):
@@ -59,7 +60,7 @@ class FactForm(DeskDialog[Fact | None]):
             title, intro = t("desk.form.edit_title", id=fact_label(fact.id)), _edit_intro(fact)
         elif lead is not None:
             title = t("desk.form.create_title")
-            intro = t("desk.form.from_group", count=len(reports), ids=", ".join(f"R{r.id}" for r in reports),
+            intro = t("desk.form.from_group", count=len(reports), ids=", ".join(report_label(r.id) for r in reports),
                       text=" ".join(lead.text.split()))
         else:
             title, intro = t("desk.form.create_title"), t("desk.form.from_nothing")
@@ -73,10 +74,10 @@ class FactForm(DeskDialog[Fact | None]):
         kinds = [(kind_name(kind), kind) for kind in ReportKind]
         kind = Select(kinds, value=start["kind"], allow_blank=False, id="field-kind", compact=True)
         yield from self.field("kind", t("desk.form.kind"), kind)
-        places = [(region_name(None, self.language), NATIONAL)] + [
-            (region.name(self.language), region.id) for region in regions().values()
-        ]
-        region = Select(places, value=start["region"] or NATIONAL, allow_blank=False, id="field-region", compact=True)
+        region = Select(
+            region_choices(self.language), value=start["region"] or NATIONAL, allow_blank=False, id="field-region",
+            compact=True,
+        )
         yield from self.field("region", t("desk.form.region"), region)
         station = "" if start["station"] is None else str(start["station"])
         yield from self.entry("station", t("desk.form.station"), station, t("desk.form.station_hint"))

@@ -19,9 +19,9 @@ from textual.widgets import Select
 
 from studio.desk.model import ReportKind
 from studio.i18n import t
-from studio.regions import regions
-from studio.tui.desk.client import AGES, NATIONAL, STATUSES, Filters
-from studio.tui.desk.view import kind_name, region_name, span_name
+from studio.tui.desk.client import AGES, STATUSES, Filters
+from studio.tui.desk.view import kind_name, span_name
+from studio.tui.format import region_choices
 from studio.tui.widgets.text import Readout
 
 WHICH = ("status", "region", "kind", "age")
@@ -58,9 +58,7 @@ class FilterBar(Horizontal):
         if which == "status":
             return [(t(f"desk.status.{status}"), status) for status in STATUSES]
         if which == "region":
-            return [(region_name(NATIONAL, language), NATIONAL)] + [
-                (region.name(language), region.id) for region in regions().values()
-            ]
+            return region_choices(language)
         if which == "kind":
             return [(kind_name(kind), kind) for kind in ReportKind]
         return [(span_name(span), span) for span in AGES]

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from studio.desk.fact_command import rule_message
-from studio.desk.ids import fact_label
-from studio.desk.rules import RuleError
+from studio.desk.ids import fact_label, report_label
+from studio.desk.rules import RuleError, rule_message
 from studio.i18n import catalogue, render, t
 from studio.store.desk import ConflictError, DeskError
 from studio.tui.desk.client import MissingReports
@@ -26,7 +25,7 @@ def conflict_text(error: ConflictError, zone: ZoneInfo) -> str:
 
 
 def missing_text(error: MissingReports) -> str:
-    return t("desk.form.no_reports", ids=", ".join(f"R{i}" for i in error.ids))
+    return t("desk.form.no_reports", ids=", ".join(report_label(i) for i in error.ids))
 
 
 def desk_error_text(error: DeskError) -> str:

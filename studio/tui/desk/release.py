@@ -29,7 +29,8 @@ from studio.tui.desk.client import DeskClient
 from studio.tui.desk.dialog import DeskDialog, Save
 from studio.tui.desk.refusals import rule_text
 from studio.tui.desk.verdict import blockers
-from studio.tui.desk.view import figure, region_name
+from studio.tui.desk.view import figure
+from studio.tui.format import region_name
 
 
 class ReleaseForm(DeskDialog[list[Fact] | None]):

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.widgets import SelectionList
 from textual.widgets.selection_list import Selection
 
+from studio.desk.ids import report_label
 from studio.desk.model import Report
 from studio.i18n import t
 from studio.tui.desk.client import DeskClient
@@ -33,7 +34,7 @@ class SplitForm(DeskDialog[int | None]):
         self.client = client
         self.group_id = group_id
         self.reports = reports
-        intro = t("desk.split.intro", id=f"R{group_id}")
+        intro = t("desk.split.intro", id=report_label(group_id))
         super().__init__(t("binding.desk.split.label"), intro, t("button.save"), zone)
 
     def compose_fields(self) -> ComposeResult:

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from studio.desk.ids import fact_label
+from studio.desk.ids import fact_label, report_label
 from studio.desk.model import Claim, Report, ReportKind
 from studio.i18n import t
-from studio.regions import regions
 from studio.tui import format as fmt
-from studio.tui.desk.client import NATIONAL, Detail, Queue, QueueItem
+from studio.tui.desk.client import Detail, Queue, QueueItem
 from studio.tui.desk.fields import show_value
+from studio.tui.format import region_name
 
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("id", 5),
@@ -40,14 +40,7 @@ def key(item: QueueItem) -> str:
 
 def label(item: QueueItem) -> str:
     """F12 for fact 12, R34 for the group of reports led by report 34."""
-    return fact_label(item.item_id) if item.item == "fact" else f"R{item.item_id}"
-
-
-def region_name(region: str | None, language: str) -> str:
-    if region is None or region == NATIONAL:
-        return t("desk.national")
-    found = regions().get(region)
-    return found.name(language) if found else region
+    return fact_label(item.item_id) if item.item == "fact" else report_label(item.item_id)
 
 
 def kind_name(kind: ReportKind | str) -> str:
@@ -166,7 +159,7 @@ def detail_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
 def report_heading(report: Report, zone: ZoneInfo) -> str:
     """R12 15:12 Игорь Ким (form) №27: which report, when, from whom."""
     station = f" №{report.station}" if report.station else ""
-    return f"R{report.id} {_time(report.received_at, zone)} {report.observer} ({report.channel}){station}"
+    return f"{report_label(report.id)} {_time(report.received_at, zone)} {report.observer} ({report.channel}){station}"
 
 
 def report_line(report: Report, zone: ZoneInfo) -> str:

@@ -21,15 +21,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from studio.desk.ids import fact_label
 from studio.desk.model import Fact, ReportKind, Status
 from studio.i18n import catalogue, t
-from studio.regions import regions
+from studio.regions import NATIONAL
 from studio.rundown.model import GraphicCue
 from studio.tui import bindings
+from studio.tui.format import region_choices, region_name
 
 CARD_FOR = {Status.VERIFIED: "fact-card", Status.FALSE: "debunk-card", Status.RETRACTED: "debunk-card"}
 """What a fact in each status may go on air as; no other status can be armed."""
-NATIONAL = "national"
 
 
 def card_for(fact: Fact) -> GraphicCue | None:
@@ -40,10 +41,10 @@ def card_for(fact: Fact) -> GraphicCue | None:
 
 def fact_line(fact: Fact, language: str) -> Text:
     """One line of the list: id, status, region, the figure when there is one, the claim."""
-    region = regions()[fact.region].name(language) if fact.region in regions() else t("picker.national")
+    region = region_name(fact.region, language)
     figure = f" — {str(fact.value).replace('.', ',')}%" if fact.value is not None and fact.kind is ReportKind.TURNOUT else ""
     style = "bold" if fact.status in CARD_FOR else "dim"
-    line = Text(f"F{fact.id}  ", style="bold")
+    line = Text(f"{fact_label(fact.id)}  ", style="bold")
     line.append(f"{t(f'picker.status.{fact.status.value}'):<12} ", style=style)
     line.append(f"{region} · {t(f'picker.kind.{fact.kind.value}')}{figure} · ")
     line.append(fact.claim.text(language), style=style)
@@ -69,9 +70,7 @@ class FactPickerScreen(ModalScreen[GraphicCue | None]):
             box.border_title = t("picker.title")
             yield Static(t("picker.hint"), classes="dialog-question")
             with Horizontal(classes="picker-filters"):
-                yield Select([(t("picker.national"), NATIONAL)]
-                             + [(region.name(language), key) for key, region in regions().items()],
-                             prompt=t("picker.every_region"), id="picker-region")
+                yield Select(region_choices(language), prompt=t("picker.every_region"), id="picker-region")
                 yield Select([(t(f"picker.kind.{kind.value}"), kind.value) for kind in ReportKind],
                              prompt=t("picker.every_kind"), id="picker-kind")
             yield OptionList(id="picker-facts")
@@ -134,7 +133,7 @@ class FactPickerScreen(ModalScreen[GraphicCue | None]):
         cue = card_for(fact)
         if cue is None:
             self.query_one("#picker-error", Static).update(
-                Text(t("picker.not_airable", fact=f"F{fact.id}", status=t(f"picker.status.{fact.status.value}"))))
+                Text(t("picker.not_airable", fact=fact_label(fact.id), status=t(f"picker.status.{fact.status.value}"))))
             return
         self.dismiss(cue)
 
