@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any, Callable, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
+from studio.i18n import Msg
 from studio.onair import (
     GraphicRefused,
     Graphics,
@@ -153,11 +154,13 @@ def picked_fact(cue: GraphicCue) -> bool:
     return cue.template in PICKABLE and set(cue.data) == {"fact"} and bool(str(cue.data["fact"]).strip())
 
 
-def _by_template(withdrawn: Sequence[Withdrawn]) -> dict[str, list[str]]:
-    """Each graphic to pull, with why (one reason per fact that no longer stands)."""
-    reasons: dict[str, list[str]] = {}
+def _by_template(withdrawn: Sequence[Withdrawn]) -> dict[str, Msg]:
+    """Each graphic to pull, with why (every fact that no longer stands, in one message)."""
+    reasons: dict[str, Msg] = {}
     for fact in withdrawn:
-        reasons.setdefault(fact.template, []).append(fact.reason)
+        earlier = reasons.get(fact.template)
+        reasons[fact.template] = fact.reason if earlier is None else Msg("onair.withdrawn.more", first=earlier,
+                                                                          more=fact.reason)
     return reasons
 
 
@@ -518,9 +521,9 @@ class Controller:
         with self.store.write():
             # Asked again under the write lock: every process that refreshes notices, the first one to write
             # pulls, and the others find nothing left.
-            for template, reasons in _by_template(self.store.withdrawn(self.show_id)).items():
+            for template, reason in _by_template(self.store.withdrawn(self.show_id)).items():
                 if self._clear_graphics(now, "withdrawn", template):
-                    self._log(now, "graphic_pulled", None, template=template, reason="; ".join(reasons))
+                    self._log(now, "graphic_pulled", None, template=template, reason=str(reason))
         self._load()
         graphics = self.on_air_graphics
         self._switch(lambda switcher: switcher.graphics(graphics))
@@ -550,9 +553,9 @@ class Controller:
                 raise ControlError("take_conflict", "the segment changed meanwhile; look again", segment=segment.id)
             self._put_graphic(self.clock(), segment, cue, rendered)
             changed = _by_template(self.store.withdrawn(self.show_id)).get(cue.template)
-            if changed:  # the desk changed a fact between the rendering and now: nothing goes up
-                raise ControlError("fact_changed", f"not on air: {'; '.join(changed)}; take it again",
-                                   template=cue.template, reason="; ".join(changed))
+            if changed is not None:  # the desk changed a fact between the rendering and now: nothing goes up
+                raise ControlError("fact_changed", f"not on air: {changed}; take it again",
+                                   template=cue.template, reason=changed)
         self._load()
         graphics = self.on_air_graphics
         self._switch(lambda switcher: switcher.graphics(graphics))

@@ -98,7 +98,8 @@ def test_json_lists_every_graphic_with_on_off_times_and_provenance(show: Path, c
     assert dana["file"] == "/out/lower-third-Дана Ким.png" and dana["taken_by"] == "aigerim" and dana["origin"] == "console"
     assert card["end_local"] == "2026-03-15T09:34:00+05:00" and card["duration_s"] == 120.0
     assert card["off_reason"] == "withdrawn"
-    assert card["note"] == "fact 1 changed: version 4 went on air, it is at 5, retracted"  # created, review, source, verified
+    # created, review, source, verified: version 4 on air
+    assert card["note"] == "F1 changed at the desk (now: Retracted): version 4 went on air, it is at version 5"
     [fact] = card["facts"]
     assert card["fact_ids"] == ["1"] and fact["verifier"] == "Гүлнар Сейітова" and fact["sources"] == SOURCES
     assert fact["as_of"] == "2026-03-15T05:00:00+00:00" and fact["status"] == "verified"
@@ -115,7 +116,7 @@ def test_csv_has_a_type_column_and_flat_provenance_columns(show: Path, capsys) -
     assert all(segment[column] == "" for column in GRAPHIC_FIELDS)
     assert (card["template"], card["fact_ids"], card["verifier"]) == ("fact-card", "1", "Гүлнар Сейітова")
     assert card["sources"] == "; ".join(SOURCES) and card["as_of"] == "2026-03-15T05:00:00+00:00"
-    assert card["off_reason"] == "withdrawn" and card["note"].endswith(", retracted")
+    assert card["off_reason"] == "withdrawn" and "(now: Retracted)" in card["note"]
     assert (card["start_utc"], card["end_utc"]) == ("2026-03-15T04:32:00+00:00", "2026-03-15T04:34:00+00:00")
     assert json.loads(rows[1]["data"]) == DANA.data and rows[1]["kind"] == rows[1]["planned_s"] == ""
 

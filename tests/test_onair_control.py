@@ -215,7 +215,7 @@ def test_a_fact_withdrawn_at_the_desk_pulls_its_graphic_off_air(tmp_path, rundow
     assert controller.on_air_graphics == ()
     assert switcher.calls[-1] == "graphics " and switcher.shown == []
     pulled = [e for e in controller.store.events("small") if e.action == "graphic_pulled"]
-    assert [(e.detail["template"], "retracted" in e.detail["reason"]) for e in pulled] == [("lower-third", True)]
+    assert [(e.detail["template"], "(now: Retracted)" in e.detail["reason"]) for e in pulled] == [("lower-third", True)]
 
 
 def test_after_a_pull_the_graphic_goes_back_only_as_a_new_take_logged_as_the_replacement(
@@ -258,3 +258,26 @@ def test_two_processes_noticing_one_withdrawal_pull_it_once(tmp_path, rundown, c
     actions = [e.action for e in show.store.events("small")]
     assert actions.count("graphic_pulled") == 1 and actions.count("graphic_off") == 1
     assert show.on_air_graphics == () and api.on_air_graphics == ()
+
+
+def test_a_take_whose_fact_changed_since_rendering_is_refused_in_the_readers_language(tmp_path, rundown, clock) -> None:
+    """The desk retracts between the rendering and the write: nothing goes up, and the console can say why in kk/ru."""
+    path = tmp_path / "show.db"
+    fact = verified_fact(path, clock)
+    graphics = StandInGraphics([fact])
+    controller = Controller(open_store(path), rundown, switcher=RecordingSwitcher(), graphics=graphics, clock=clock)
+    controller.take_next()
+    render = graphics.render
+
+    def rendered_then_retracted(cue):
+        done = render(cue)
+        retract(path, fact, clock)  # the desk commits while the graphic is being rendered
+        return done
+
+    graphics.render = rendered_then_retracted
+    with pytest.raises(ControlError) as refused:
+        controller.graphic_take(0)
+    assert refused.value.code == "fact_changed" and controller.on_air_graphics == ()
+    reason = refused.value.params["reason"]
+    assert reason.render("ru").startswith(f"F{fact['id']} изменён в проверке (сейчас: ")
+    assert reason.render("kk").startswith(f"F{fact['id']} дискте өзгерді")

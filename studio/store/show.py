@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from studio.desk.ids import fact_label
+from studio.i18n import Msg
 from studio.onair import OnAirGraphic
 from studio.store.db import Connection
 
@@ -32,12 +34,15 @@ class Withdrawn:
     in_conflict: bool  # verified, but another fact, new or in review, gives a different value (rules.in_conflict)
 
     @property
-    def reason(self) -> str:
+    def reason(self) -> Msg:
+        """Why, in any language (the event log keeps its English)."""
+        fact = fact_label(self.fact_id)
         if self.status is None:
-            return f"fact {self.fact_id} does not exist"
+            return Msg("onair.withdrawn.missing", fact=fact)
         if self.now_version != self.version:
-            return f"fact {self.fact_id} changed: version {self.version} went on air, it is at {self.now_version}, {self.status}"
-        return f"fact {self.fact_id} is in conflict: another figure for the same place and time is open at the desk"
+            return Msg("onair.withdrawn.changed", fact=fact, version=self.version, now=self.now_version,
+                       status=Msg(f"desk.status.{self.status}"))
+        return Msg("onair.withdrawn.conflict", fact=fact)
 
 
 @dataclass(frozen=True, slots=True)

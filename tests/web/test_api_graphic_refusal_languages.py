@@ -104,7 +104,9 @@ def test_the_refusal_travels_as_a_msg_and_the_event_log_stays_english(
 
     assert controller.refresh() and controller.on_air_graphics == ()
     pulled = [e for e in controller.store.events("referendum") if e.action == "graphic_pulled"]
-    assert [e.detail["reason"] for e in pulled] == ["fact 7 changed: version 4 went on air, it is at 5, retracted"]
+    assert [e.detail["reason"] for e in pulled] == [
+        "F7 changed at the desk (now: Retracted): version 4 went on air, it is at version 5"
+    ]
     stored = controller.store.db.execute("SELECT detail FROM event WHERE action = 'graphic_pulled'").fetchone()[0]
     assert "қайтарылған" not in stored and "отозван" not in stored
 
