@@ -58,6 +58,24 @@ async def test_a_fact_from_a_report_group_links_its_reports_and_opens(make_desk_
         assert any(f"Fact F{fact.id} is now: New" in n.message for n in app._notifications)
 
 
+async def test_a_fact_made_from_a_group_found_through_the_reports_filter_opens(make_desk_app, settle_desk, other,
+                                                                                 seeded):
+    """The reports filter is how a group is found; the new fact is no report, yet it opens (and shows)."""
+    app = make_desk_app("en", operator="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        app.desk.query_one("#filter-status", Select).value = "reports"
+        await settle_desk(pilot)
+        await open_item(pilot, f"group:{seeded['kk_report']}")
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"114 учаскеде кезек", "ctrl+s")
+        await settle_desk(pilot)
+        fact = other.facts(kind=ReportKind.QUEUE)[0]
+        assert app.desk.opened == ("fact", fact.id) and app.desk.detail.fact.id == fact.id
+        assert app.desk._selected_key() == f"fact:{fact.id}"
+
+
 async def test_a_fact_from_nothing_shows_the_rules_refusal_in_russian(make_desk_app, settle_desk, other):
     before = len(other.facts())
     app = make_desk_app("ru", operator="dana")
