@@ -80,7 +80,7 @@ async def test_a_verified_fact_is_picked_armed_as_a_fact_card_and_taken(
         ]
         await pilot.press("enter")
         await settle(pilot)
-        assert f"fact-card: fact={desk_facts['verified']} (picked)" in panel_text(app)
+        assert f"fact-card: fact=F{desk_facts['verified']} (picked)" in panel_text(app)  # the id as the desk shows it
         await pilot.press("g")
         await settle(pilot)
         [graphic] = app.controller.on_air_graphics
@@ -105,10 +105,29 @@ async def test_a_false_fact_arms_a_debunk_card_and_one_in_review_cannot_be_armed
                                    if options.get_option_at_index(i).id == str(desk_facts["false"]))
         await pilot.press("enter")
         await settle(pilot)
-        assert f"debunk-card: fact={desk_facts['false']} (picked)" in panel_text(app)
+        assert f"debunk-card: fact=F{desk_facts['false']} (picked)" in panel_text(app)
         await pilot.press("g")
         await settle(pilot)
         assert [g.template for g in app.controller.on_air_graphics] == ["debunk-card"]
+
+
+async def test_picking_the_fact_the_segment_already_cues_arms_it_once(
+    make, settle, store_path, tmp_path, desk_facts, rundown_file
+) -> None:
+    verified = desk_facts["verified"]
+    text = rundown_file.read_text("utf-8")
+    cue = f'graphics = [{{ template = "fact-card", data = {{ fact = "F{verified}" }} }}]\n'
+    rundown_file.write_text(text.replace('duration = "3m"\n', 'duration = "3m"\n' + cue, 1), "utf-8")
+    app = make("en")
+    real_renderer(app, store_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await settle(pilot)
+        assert f"Armed 1/1: fact-card: fact=F{verified}" in panel_text(app)
+        await pick(pilot, settle, verified)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"Armed 1/1: fact-card: fact=F{verified}" in panel_text(app)  # not a second copy, 2/2
 
 
 async def test_the_filters_narrow_the_list_by_region_and_kind(make, settle, store_path, tmp_path, desk_facts) -> None:

@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from studio.desk.ids import fact_label
 from studio.desk.model import Fact, ReportKind, Status
 from studio.i18n import catalogue, t
 from studio.regions import regions
@@ -35,7 +36,8 @@ NATIONAL = "national"
 def card_for(fact: Fact) -> GraphicCue | None:
     """The card ``fact`` may be armed as, or None while it may not air."""
     template = CARD_FOR.get(fact.status)
-    return GraphicCue(template, {"fact": str(fact.id)}) if template else None
+    # Named as a rundown's cue names it (F105), so the segment's own cue and the picked one are the same cue.
+    return GraphicCue(template, {"fact": fact_label(fact.id)}) if template else None
 
 
 def fact_line(fact: Fact, language: str) -> Text:
@@ -43,7 +45,7 @@ def fact_line(fact: Fact, language: str) -> Text:
     region = regions()[fact.region].name(language) if fact.region in regions() else t("picker.national")
     figure = f" — {str(fact.value).replace('.', ',')}%" if fact.value is not None and fact.kind is ReportKind.TURNOUT else ""
     style = "bold" if fact.status in CARD_FOR else "dim"
-    line = Text(f"F{fact.id}  ", style="bold")
+    line = Text(f"{fact_label(fact.id)}  ", style="bold")
     line.append(f"{t(f'picker.status.{fact.status.value}'):<12} ", style=style)
     line.append(f"{region} · {t(f'picker.kind.{fact.kind.value}')}{figure} · ")
     line.append(fact.claim.text(language), style=style)
@@ -134,7 +136,7 @@ class FactPickerScreen(ModalScreen[GraphicCue | None]):
         cue = card_for(fact)
         if cue is None:
             self.query_one("#picker-error", Static).update(
-                Text(t("picker.not_airable", fact=f"F{fact.id}", status=t(f"picker.status.{fact.status.value}"))))
+                Text(t("picker.not_airable", fact=fact_label(fact.id), status=t(f"picker.status.{fact.status.value}"))))
             return
         self.dismiss(cue)
 
