@@ -21,6 +21,7 @@ from studio.tui.desk.release import ReleaseForm
 from studio.tui.desk.source_form import SourceForm
 from studio.tui.desk.split import SplitForm
 from studio.tui.desk.verdict import VerdictForm
+from studio.tui.widgets.text import Readout
 from tests.desk_tui.conftest import open_item
 
 SIZE = (120, 40)
@@ -217,6 +218,9 @@ async def test_a_reprint_is_typed_media_by_the_rules_and_quotes_the_commissions_
         added = other.get(fact_id).sources[-1]
         assert added.kind is SourceKind.MEDIA and added.quotes is not None and added.quotes.kind is SourceKind.OFFICIAL
         assert added.published_at == datetime(2026, 3, 15, 10, 30, tzinfo=UTC)
+        await settle_desk(pilot)
+        shown = app.desk.query_one("#desk-info", Readout).text  # the desk says which page the reprint quotes
+        assert "• СМИ · nur.kz · https://www.nur.kz/politics/27 → election.gov.kz · https://www.election.gov.kz/rus/news/27" in shown
     set_language("en")
 
 
