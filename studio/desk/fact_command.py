@@ -113,9 +113,9 @@ def _changes(args: argparse.Namespace, zone: ZoneInfo) -> dict[str, Any]:
     if args.claim_kk is not None or args.claim_ru is not None:
         changes["claim"] = {"kk": args.claim_kk or "", "ru": args.claim_ru or ""}
     if args.kind is not None:
-        changes["kind"] = args.kind
+        changes["kind"] = _choice(ReportKind, args.kind, "--kind")
     if args.region is not None:
-        changes["region"] = None if args.region == NATIONAL else args.region
+        changes["region"] = _region(args.region)
     if args.station is not None:
         changes["station"] = args.station
     if args.as_of is not None:
@@ -164,6 +164,15 @@ def _choice(kind: type[StrEnum], text: str, option: str) -> Any:
     except ValueError:
         raise FactUsage(Msg("fact.cli.bad_choice", option=option, given=repr(text),
                             choices=", ".join(member.value for member in kind))) from None
+
+
+def _region(text: str) -> str | None:
+    """A region id of studio/regions.toml, or None for ``national``; refused in the caller's language."""
+    if text == NATIONAL:
+        return None
+    if text not in regions():
+        raise FactUsage(Msg("desk.error.region", given=repr(text), national=NATIONAL))
+    return text
 
 
 def _fact(desk: DeskStore, text: str) -> Fact:

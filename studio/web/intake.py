@@ -49,7 +49,7 @@ from studio.desk.report_body import ReportRefused, Send, make_send, write_sends
 from studio.i18n import Catalogue
 from studio.store.desk import DeskStore
 from studio.store.observers import list_observers, token_hash, token_table
-from studio.web.api import ApiError, _error_response, _language
+from studio.web.api import ApiError, _error_response, _language, json_object
 from studio.web.commands import is_loopback
 from studio.web.openapi import KEY_PATTERN, ReportProblem, ReportRefusal, intake_document
 
@@ -233,12 +233,7 @@ class IntakeServer:
         raw = await request.read()  # over client_max_size: 413 from aiohttp, answered as JSON
         if request.content_type != "application/json":
             raise ApiError(415, "bad_media_type")
-        try:
-            body = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            raise ApiError(400, "bad_json") from None
-        if not isinstance(body, dict):
-            raise ApiError(400, "not_an_object")
+        body = json_object(raw)
         outcome = await self._submit(make_send(body, observer, self.now(), key=key, token=hashed))
         if outcome is None:
             raise ApiError(503, "unavailable", "intake.error.unavailable", seconds=1)

@@ -171,3 +171,20 @@ def test_every_refusal_is_one_clear_line_and_exit_2(imported, argv, message) -> 
     code, out, err = imported(*argv)
     assert code == 2 and out == ""
     assert err.startswith("studio: error: " + message) and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("fact", "create", "--kind", "queueue", "--claim-ru", "x", "--operator", "dana"),
+         "--kind 'queueue' — неизвестное значение; допустимо: turnout, violation"),
+        (("fact", "create", "--kind", "queue", "--claim-ru", "x", "--region", "Астана", "--operator", "dana"),
+         "неизвестный регион 'Астана'"),
+        (("fact", "edit", "F1", "--region", "astna", "--reason", "r", "--operator", "dana"),
+         "неизвестный регион 'astna'"),
+    ],
+)
+def test_a_wrong_kind_or_region_is_refused_in_the_callers_language(imported, argv, message) -> None:
+    code, out, err = imported(*argv, lang="ru")
+    assert code == 2 and out == "" and err.startswith("studio: error: " + message), err
+    assert "unknown" not in err and len(err.splitlines()) == 1

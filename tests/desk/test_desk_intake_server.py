@@ -122,6 +122,14 @@ def test_a_body_that_is_not_a_json_object_is_400(intake, data: bytes, code: str)
     assert served.count() == 0
 
 
+def test_a_broken_json_body_is_told_where_it_breaks(intake) -> None:
+    served = intake()
+    answer = served.post(data=b'{"region": "shymkent",\n "kind": "queue" "text": "x"}')
+    assert (answer.status, answer.body["error"]) == (400, "bad_json")
+    assert answer.body["message"].startswith("The request body is not valid JSON at line 2, column 18: check the commas, quotes and brackets there")
+    assert served.count() == 0
+
+
 @pytest.mark.parametrize(
     ("change", "field", "code"),
     [

@@ -21,6 +21,7 @@ from studio.tui.desk.release import ReleaseForm
 from studio.tui.desk.source_form import SourceForm
 from studio.tui.desk.split import SplitForm
 from studio.tui.desk.verdict import VerdictForm
+from studio.tui.widgets.text import Readout
 from tests.desk_tui.conftest import open_form, open_item
 
 SIZE = (120, 40)
@@ -54,6 +55,24 @@ async def test_a_fact_from_a_report_group_links_its_reports_and_opens(make_desk_
         assert fact.as_of == datetime(2026, 3, 15, 10, 10, tzinfo=UTC)  # 15:10 in Almaty
         assert app.desk.opened == ("fact", fact.id)  # the new fact is open, the group is not
         assert any(f"Fact F{fact.id} is now: New" in n.message for n in app._notifications)
+
+
+async def test_a_fact_made_from_a_group_found_through_the_reports_filter_opens(make_desk_app, settle_desk, other,
+                                                                                 seeded):
+    """The reports filter is how a group is found; the new fact is no report, yet it opens (and shows)."""
+    app = make_desk_app("en", operator="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        app.desk.query_one("#filter-status", Select).value = "reports"
+        await settle_desk(pilot)
+        await open_item(pilot, f"group:{seeded['kk_report']}")
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"114 учаскеде кезек", "ctrl+s")
+        await settle_desk(pilot)
+        fact = other.facts(kind=ReportKind.QUEUE)[0]
+        assert app.desk.opened == ("fact", fact.id) and app.desk.detail.fact.id == fact.id
+        assert app.desk._selected_key() == f"fact:{fact.id}"
 
 
 async def test_a_fact_from_nothing_shows_the_rules_refusal_in_russian(make_desk_app, settle_desk, other):
@@ -187,6 +206,9 @@ async def test_a_reprint_is_typed_media_by_the_rules_and_quotes_the_commissions_
         added = other.get(fact_id).sources[-1]
         assert added.kind is SourceKind.MEDIA and added.quotes is not None and added.quotes.kind is SourceKind.OFFICIAL
         assert added.published_at == datetime(2026, 3, 15, 10, 30, tzinfo=UTC)
+        await settle_desk(pilot)
+        shown = app.desk.query_one("#desk-info", Readout).text  # the desk says which page the reprint quotes
+        assert "• СМИ · nur.kz · https://www.nur.kz/politics/27 → election.gov.kz · https://www.election.gov.kz/rus/news/27" in shown
     set_language("en")
 
 

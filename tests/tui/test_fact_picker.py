@@ -93,7 +93,7 @@ async def test_a_verified_fact_is_picked_armed_as_a_fact_card_and_taken(
         ]
         await pilot.press("enter")
         await settle(pilot)
-        assert f"fact-card: fact={desk_facts['verified']} (picked)" in panel_text(app)
+        assert f"fact-card: fact=F{desk_facts['verified']} (picked)" in panel_text(app)  # the id as the desk shows it
         await pilot.press("g")
         await settle(pilot)
         [graphic] = app.controller.on_air_graphics
@@ -113,10 +113,25 @@ async def test_a_false_fact_arms_a_debunk_card_and_one_in_review_cannot_be_armed
         picker.query_one(OptionList).highlighted = option_ids(picker).index(str(desk_facts["false"]))
         await pilot.press("enter")
         await settle(pilot)
-        assert f"debunk-card: fact={desk_facts['false']} (picked)" in panel_text(app)
+        assert f"debunk-card: fact=F{desk_facts['false']} (picked)" in panel_text(app)
         await pilot.press("g")
         await settle(pilot)
         assert [g.template for g in app.controller.on_air_graphics] == ["debunk-card"]
+
+
+async def test_picking_the_fact_the_segment_already_cues_arms_it_once(
+    console, settle, desk_facts, rundown_file
+) -> None:
+    verified = desk_facts["verified"]
+    text = rundown_file.read_text("utf-8")
+    cue = f'graphics = [{{ template = "fact-card", data = {{ fact = "F{verified}" }} }}]\n'
+    rundown_file.write_text(text.replace('duration = "3m"\n', 'duration = "3m"\n' + cue, 1), "utf-8")
+    app = console("en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pick(pilot, settle, verified)  # the opening, which cues that fact already, is on air
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"Armed 1/1: fact-card: fact=F{verified}" in panel_text(app)  # not a second copy, 2/2
 
 
 async def test_the_filters_narrow_the_list_by_region_and_kind(console, settle, desk_facts) -> None:

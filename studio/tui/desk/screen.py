@@ -193,8 +193,8 @@ class DeskScreen(DeskActions, Screen[None]):
         self.queue = message.queue
         self._paint_queue()
         if self.then_open is not None and self._select(self.then_open):
+            self.action_open()  # while then_open still keeps its row in the queue
             self.then_open = None
-            self.action_open()
 
     def on_desk_screen_detail_loaded(self, message: DetailLoaded) -> None:
         key = (message.detail.item, message.detail.item_id)
@@ -212,7 +212,8 @@ class DeskScreen(DeskActions, Screen[None]):
         if self.queue is None:
             return []
         now = self.queue.at or datetime.now().astimezone()
-        kept = [i for i in self.queue.items if self.filters.keep(i, now) or view.key(i) == self.sticky]
+        # The selected row stays, and so does a fact just made here: it opens even when the filters hide it.
+        kept = [i for i in self.queue.items if self.filters.keep(i, now) or view.key(i) in (self.sticky, self.then_open)]
         if self.resort:
             return kept
         place = {key: index for index, key in enumerate(self.order)}

@@ -134,7 +134,9 @@ def detail_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
         lines.append("")
         lines.append(t("desk.sources", count=len(fact.sources)))
         for source in fact.sources:
-            lines.append(f"• {t(f'desk.source_kind.{source.kind.value}')} · {source.origin} · {source.reference}")
+            # A reprint names the page it quotes: what the verifier compares the figure with.
+            quoted = "" if source.quotes is None else f" → {source.quotes.origin} · {source.quotes.reference}"
+            lines.append(f"• {t(f'desk.source_kind.{source.kind.value}')} · {source.origin} · {source.reference}{quoted}")
     elif detail.item == "group":
         lead = detail.reports[0] if detail.reports else None
         lines.append(

@@ -36,7 +36,8 @@ CARD_FOR = {Status.VERIFIED: "fact-card", Status.FALSE: "debunk-card", Status.RE
 def card_for(fact: Fact) -> GraphicCue | None:
     """The card ``fact`` may be armed as, or None while it may not air."""
     template = CARD_FOR.get(fact.status)
-    return GraphicCue(template, {"fact": str(fact.id)}) if template else None
+    # Named as a rundown's cue names it (F105), so the segment's own cue and the picked one are the same cue.
+    return GraphicCue(template, {"fact": fact_label(fact.id)}) if template else None
 
 
 def fact_line(fact: Fact, language: str) -> Text:
