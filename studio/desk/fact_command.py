@@ -16,13 +16,14 @@ import argparse
 import json
 import sys
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
 from studio.desk.ids import FactIdError, fact_label, parse_fact_id, report_label
-from studio.desk.model import Claim, Draft, Fact, ReportKind, ReportRef, SourceKind
+from studio.desk.model import Claim, Draft, Fact, ReportKind, ReportRef, SourceKind, figure
 from studio.desk.outcome import utc_now
 from studio.i18n import Msg, render
 from studio.regions import regions
@@ -121,7 +122,7 @@ def _changes(args: argparse.Namespace, zone: ZoneInfo) -> dict[str, Any]:
     if args.as_of is not None:
         changes["as_of"] = _time(args.as_of, zone, "--as-of")
     if args.value is not None:
-        changes["value"] = args.value
+        changes["value"] = _figure(args.value)
     return changes
 
 
@@ -164,6 +165,14 @@ def _choice(kind: type[StrEnum], text: str, option: str) -> Any:
     except ValueError:
         raise FactUsage(Msg("fact.cli.bad_choice", option=option, given=repr(text),
                             choices=", ".join(member.value for member in kind))) from None
+
+
+def _figure(text: str) -> Decimal | None:
+    """``--value`` as the desk's form takes it (70,98 or 70.98); refused in the caller's language."""
+    try:
+        return figure(text)
+    except ValueError:
+        raise FactUsage(Msg("desk.form.bad_value", text=text.strip())) from None
 
 
 def _region(text: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -21,6 +21,20 @@ NOT_SIGNED_IN = " [not signed in]"
 def person(who: str) -> str:
     """The person an audit name stands for, signed in or not: four eyes compares people, not spellings."""
     return who.removesuffix(NOT_SIGNED_IN)
+
+
+def figure(text: str) -> Decimal | None:
+    """A figure as published: "70,98", "70.98" or "70,98%"; empty: none. ValueError when it is not a number."""
+    cleaned = text.strip().removesuffix("%").replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite():
+        raise ValueError(text)
+    return number
 
 
 class ReportKind(StrEnum):

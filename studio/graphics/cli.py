@@ -105,6 +105,11 @@ def render_command(
         if out is not None and Path(out).suffix.lower() != ".png":
             raise GraphicsError(loaded.name, Msg("diag.graphics.out_not_png", out=str(out)),
                                 Msg("diag.graphics.hint.out_not_png"))
+        record = Path(out).with_suffix(".json") if out is not None else None
+        if record is not None and data_path is not None and record.resolve() == Path(data_path).resolve():
+            # The record is written beside the PNG under the same name: it would replace the data it came from.
+            raise GraphicsError(loaded.name, Msg("diag.graphics.out_over_data", out=str(out), data=str(data_path)),
+                                Msg("diag.graphics.hint.out_over_data"))
         try:
             prepared = prepare(loaded, data, fact_source, now=now, zone=zone)
         except DataError as error:

@@ -188,3 +188,17 @@ def test_a_wrong_kind_or_region_is_refused_in_the_callers_language(imported, arg
     code, out, err = imported(*argv, lang="ru")
     assert code == 2 and out == "" and err.startswith("studio: error: " + message), err
     assert "unknown" not in err and len(err.splitlines()) == 1
+
+
+def test_a_figure_is_taken_as_published_with_a_decimal_comma_as_the_desk_takes_it(studio) -> None:
+    code, out, _ = studio("fact", "create", "--kind", "turnout", "--claim-kk", "Астана: 70,98%", "--region", "astana",
+                          "--as-of", "2026-03-15T18:00", "--value", "70,98", "--operator", "dana")
+    assert code == 0
+    desk = open_desk(studio.store)
+    try:
+        assert str(desk.get(int(out.strip().removeprefix("F"))).value) == "70.98"
+    finally:
+        desk.close()
+    code, out, err = studio("fact", "create", "--kind", "turnout", "--claim-kk", "x", "--value", "жетпіс",
+                            "--operator", "dana", lang="ru")
+    assert (code, out) == (2, "") and err.strip() == "studio: error: «жетпіс» — не число: напишите, например, 70,98 (процент без знака)."

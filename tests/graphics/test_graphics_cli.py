@@ -79,3 +79,12 @@ def test_the_fact_given_twice_is_refused(tmp_path: Path, overlays: Path, facts) 
     data.write_text('fact = "f-101"\n', "utf-8")
     status, _, err = run("fact-card", data, "f-101", None, facts, overlays=overlays)
     assert status == 2 and "given twice" in err
+
+
+def test_the_record_beside_the_png_never_overwrites_the_data_file(tmp_path: Path, overlays: Path) -> None:
+    data = tmp_path / "lt.json"  # --out lt.png writes its record to lt.json: this very file
+    given = '{"name": "Айгерім Сәрсенбаева", "role": "жүргізуші"}'
+    data.write_text(given, "utf-8")
+    status, out, err = run("lower-third", data, None, tmp_path / "lt.png", None, overlays=overlays)
+    assert (status, out) == (2, "") and f"--out {tmp_path / 'lt.png'}" in err and "another name" in err
+    assert data.read_text("utf-8") == given and not (tmp_path / "lt.png").exists()

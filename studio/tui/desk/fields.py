@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from studio.desk.model import figure
 
 
 class FieldProblem(ValueError):
@@ -30,16 +32,10 @@ _REPORT_ID = re.compile(r"^[Rr#]?(\d+)$")
 
 def value(text: str) -> Decimal | None:
     """A figure as published: "70,98", "70.98" or "70,98%"; empty: none."""
-    cleaned = text.strip().removesuffix("%").replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    if not cleaned:
-        return None
     try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
+        return figure(text)
+    except ValueError:
         raise FieldProblem("desk.form.bad_value", text=text.strip()) from None
-    if not number.is_finite():
-        raise FieldProblem("desk.form.bad_value", text=text.strip())
-    return number
 
 
 def show_value(number: Decimal | None, language: str) -> str:

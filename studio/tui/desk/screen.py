@@ -213,7 +213,9 @@ class DeskScreen(DeskActions, Screen[None]):
             return []
         now = self.queue.at or datetime.now().astimezone()
         # The selected row stays, and so does a fact just made here: it opens even when the filters hide it.
-        kept = [i for i in self.queue.items if self.filters.keep(i, now) or view.key(i) in (self.sticky, self.then_open)]
+        kept = [
+            i for i in self.queue.items if self.filters.keep(i, now) or view.key(i) in (self.sticky, self.then_open)
+        ]
         if self.resort:
             return kept
         place = {key: index for index, key in enumerate(self.order)}

@@ -136,7 +136,8 @@ def detail_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
         for source in fact.sources:
             # A reprint names the page it quotes: what the verifier compares the figure with.
             quoted = "" if source.quotes is None else f" → {source.quotes.origin} · {source.quotes.reference}"
-            lines.append(f"• {t(f'desk.source_kind.{source.kind.value}')} · {source.origin} · {source.reference}{quoted}")
+            kind = t(f"desk.source_kind.{source.kind.value}")
+            lines.append(f"• {kind} · {source.origin} · {source.reference}{quoted}")
     elif detail.item == "group":
         lead = detail.reports[0] if detail.reports else None
         lines.append(
