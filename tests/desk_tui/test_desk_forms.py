@@ -265,12 +265,20 @@ async def test_an_official_release_is_verified_in_one_act(make_desk_app, settle_
         await open_item(pilot, f"fact:{ten[0].id}")
         form = await open_form(pilot, "b", ReleaseForm)
         assert len(form.facts) == len(ten) == 21
-        await pilot.press(*"compared with the commission's page", "enter")
+        # known only as the press quoted it: the reprint's page is refused, the commission's own is asked for
+        await pilot.press(*"https://www.nur.kz/politics/kazakhstan/2354058", "enter",
+                          *"compared with the commission's page", "enter")
+        await settle_desk(pilot)
+        assert app.screen is form and "not the commission's own page" in form.shown["page"]
+        assert all(other.get(f.id).status is Status.IN_REVIEW for f in ten)
+        form.query_one("#field-page", Input).value = "https://www.election.gov.kz/rus/news/turnout-1000"
+        await pilot.press("ctrl+s")
         await settle_desk(pilot)
         assert app.screen is app.desk
         after = [other.get(f.id) for f in ten]
         assert all(f.status is Status.VERIFIED and f.verified_by == "dana" for f in after)
-        assert all(any(s.kind is SourceKind.OFFICIAL for s in f.sources) for f in after)
+        assert all(any(s.kind is SourceKind.OFFICIAL and s.reference.startswith("https://www.election.gov.kz")
+                       for s in f.sources) for f in after)
         assert any(t("desk.release.done", count=21) in n.message for n in app._notifications)
 
 

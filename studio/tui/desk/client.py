@@ -124,6 +124,12 @@ def _official_page(fact: Fact) -> Source | None:
     return next((s.quotes for s in fact.sources if s.quotes_commission), None)
 
 
+def published(source: Source) -> bool:
+    """Whether ``source`` is the commission's own publication, a page the rules of sources.toml place as
+    official; not the label of a release as the press quoted it, which the importer keeps for the credit."""
+    return source.kind is SourceKind.OFFICIAL and classify(source.reference) is SourceKind.OFFICIAL
+
+
 class NotOfficial(Exception):
     """The page a reprint is said to quote is not an official body's (by studio/desk/sources.toml)."""
 
@@ -246,11 +252,19 @@ class DeskClient:
         )
         return page, figures
 
-    def verify_release(self, facts: tuple[Fact, ...], page: Source, why: str) -> list[Fact]:
+    def verify_release(self, facts: tuple[Fact, ...], page: Source, why: str, page_url: str = "") -> list[Fact]:
         """Verify the release as read, in one transaction: the page attached to each figure
         that carries only a reprint of it (the operator compared them with the page), then
-        every figure verified as one act (rules.ReleaseRefused names what blocks)."""
+        every figure verified as one act (rules.ReleaseRefused names what blocks).
+
+        When the release is known only as the press quoted it (``page`` is not a ``published``
+        page), the operator gives the commission's own page, ``page_url``: a reprint alone never
+        verifies a figure (the station's policy), so NotOfficial refuses any other address."""
         with self._lock, self.store.write():
+            if not published(page):
+                if classify(page_url) is not SourceKind.OFFICIAL:
+                    raise NotOfficial(page_url)
+                page = self.store.add_source(SourceKind.OFFICIAL, page_url, by=self.operator, at=self.clock())
             read = []
             for fact in facts:
                 if not any(source.id == page.id for source in fact.sources):

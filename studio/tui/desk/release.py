@@ -4,7 +4,9 @@ publication (one source, one instant), listed, then one confirmation.
 A figure imported from a reprint carries the reprint, which quotes the
 commission's page; confirming says the operator compared the figures with
 that page, so it is attached to each of them in the same act (marked in the
-list), and the release is verified with it.
+list), and the release is verified with it. When the release is known only as
+the press quoted it, the form asks for the commission's own page (an address
+the rules place as the commission's): a reprint alone never verifies a figure.
 
 The act is all or nothing and four eyes hold for every figure in it: someone
 who imported or edited any of them is refused before typing anything. Each
@@ -25,7 +27,7 @@ from studio.desk import rules
 from studio.desk.ids import fact_label
 from studio.desk.model import Fact, Source
 from studio.i18n import catalogue, t
-from studio.tui.desk.client import DeskClient
+from studio.tui.desk.client import DeskClient, NotOfficial, published
 from studio.tui.desk.dialog import DeskDialog, Save
 from studio.tui.desk.refusals import rule_text
 from studio.tui.desk.verdict import blockers
@@ -68,13 +70,19 @@ class ReleaseForm(DeskDialog[list[Fact] | None]):
 
     def compose_fields(self) -> ComposeResult:
         if not self.refusals:
+            if not published(self.source):  # known only as the press quoted it: the commission's own page
+                yield from self.entry("page", t("desk.release.page"), hint=t("desk.release.page_hint"))
             yield from self.entry("why", t("desk.reason.why"), hint=t("desk.release.why_hint"))
 
     def save_call(self) -> Save:
         client, facts, source, why = self.client, self.facts, self.source, self.text("why")
-        return lambda: client.verify_release(facts, source, why)
+        page_url = "" if published(source) else self.text("page")
+        return lambda: client.verify_release(facts, source, why, page_url)
 
     def refused_here(self, error: BaseException | None) -> bool:
+        if isinstance(error, NotOfficial):
+            self.problem("page", t("desk.release.not_page", reference=error.reference or "—"))
+            return True
         if isinstance(error, rules.ReleaseRefused):
             lines = [rule_text(error)] + [f"{fact_label(i)}: {rule_text(e)}" for i, e in error.blockers]
             self.problem(None, "\n".join(lines))
