@@ -51,6 +51,8 @@ COMMISSION = {"kk": "ОРК / ЦРК", "ru": "ЦРК"}
 """The referendum commission on air; the Kazakh line of a bilingual graphic names it both ways."""
 VIA = {"kk": "{outlets} арқылы", "ru": "через {outlets}"}
 SOURCES_SHOWN = 3
+VERDICT = {"false": "ЖАЛҒАН · НЕПРАВДА", "retracted": "ТҮЗЕТУ · ПОПРАВКА"}
+"""A debunk card's badge: a claim found false, or the centre's own report it retracted and corrects."""
 OBSERVERS = {"kk": "бақылаушылар ({count})", "ru": "наблюдатели ({count})"}
 """The centre's own observers on a source line: how many stand behind the fact."""
 CHECKING = {"kk": "тексерілуде", "ru": "проверяется"}
@@ -197,6 +199,8 @@ class _Resolver:
                 self.values[f"{name}.{attribute}"] = self.text(f"{name}.{attribute}", spec, text, language=language)
         if view.value is not None:
             self.values[f"{name}.value"] = self.text(f"{name}.value", spec, view.value)
+        if kind == "debunk":
+            self.values[f"{name}.verdict"] = VERDICT[view.status]
         self.sources(name, spec, credits_of(view))
         if view.verifier:
             self.values[f"{name}.verifier"] = self.text(f"{name}.verifier", spec, view.verifier)

@@ -24,7 +24,7 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "clock": ("",),
     "region": ("kk", "ru", "en"),
     "fact": ("claim_kk", "claim_ru", "value", "sources", "as_of", "verifier", "region_kk", "region_ru"),
-    "debunk": ("claim_kk", "claim_ru", "correction_kk", "correction_ru", "sources", "as_of", "verifier"),
+    "debunk": ("claim_kk", "claim_ru", "correction_kk", "correction_ru", "sources", "as_of", "verifier", "verdict"),
     "turnout": ("", "national", "sources", "count", "as_of"),
 }
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?\}")

@@ -85,6 +85,9 @@ def test_a_retracted_fact_airs_its_correction_on_a_debunk_card_never_as_a_fact(t
     debunk = render(templates["debunk-card"], {"fact": false_claim.id}, retracted)
     assert debunk.prepared.resolved.facts[0]["status"] == "retracted"
     assert false_claim.correction_ru in debunk.prepared.resolved.values.values()
+    assert debunk.prepared.resolved.values["fact.verdict"] == "ТҮЗЕТУ · ПОПРАВКА"  # a correction, not a fake
+    found_false = render(templates["debunk-card"], {"fact": false_claim.id}, MemoryFacts().add(false_claim))
+    assert found_false.prepared.resolved.values["fact.verdict"] == "ЖАЛҒАН · НЕПРАВДА"
     with pytest.raises(FactRefused, match="'retracted'"):
         render(templates["fact-card"], {"fact": false_claim.id}, retracted)
 
