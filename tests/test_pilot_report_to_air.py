@@ -149,8 +149,8 @@ async def test_an_observers_report_goes_to_air_and_its_retraction_pulls_it_withi
             assert card.template == "fact-card" and card.facts == ((fact_id, reader.get(fact_id).version),)
 
             # bolat retracts it with its correction; the console, refreshing on its own, pulls the card.
-            await checker.press("x", *"212 учаскедегі урна мөрленген", "enter", *"Урна на участке 212 опечатана",
-                                "enter")
+            await checker.press("x", *"комиссия төрағасы растады", "enter", *"212 учаскедегі урна мөрленген",
+                                "enter", *"Урна на участке 212 опечатана", "enter")
             await desk_settle(checker)
             assert reader.get(fact_id).status is Status.RETRACTED
         for _ in range(40):

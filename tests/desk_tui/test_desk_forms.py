@@ -166,7 +166,12 @@ async def test_false_and_unproven_are_refused_up_front_to_an_editor(make_desk_ap
         # A retraction is anyone's, but only of a verified fact: the rules say so in the form.
         await pilot.press("x")
         await pilot.pause()
-        await pilot.press(*"Түзету", "enter", "enter")
+        await pilot.press("enter", *"Түзету", "enter", "enter")  # no reason yet: asked for, nothing typed lost
+        await settle_desk(pilot)
+        assert isinstance(app.screen, VerdictForm) and app.screen.shown["why"]
+        assert typed(app.screen, "correction_kk") == "Түзету"
+        app.screen.query_one("#field-why", Input).value = "сверено"
+        await pilot.press("ctrl+s")
         await settle_desk(pilot)
         assert isinstance(app.screen, VerdictForm) and "In review" in app.screen.shown["form"]
         assert typed(app.screen, "correction_kk") == "Түзету"

@@ -188,7 +188,7 @@ async def test_a_verified_figure_is_retracted_with_its_on_air_correction(make_de
         await open_item(pilot, f"fact:{fact.id}")
         await pilot.press("x")
         await pilot.pause()
-        await pilot.press(*"19,12%", "enter", "enter")  # Kazakh correction, no Russian one
+        await pilot.press(*"ОРК түзетті", "enter", *"19,12%", "enter", "enter")  # Kazakh correction, no Russian one
         await settle_desk(pilot)
         after = other.get(fact.id)
         assert after.status is Status.RETRACTED and after.version == verified.version + 1

@@ -77,7 +77,7 @@ def test_editing_a_verified_fact_in_russian_warns_it_goes_back_to_review(snap_co
 
 def test_retraction_with_its_correction_in_kazakh(snap_compare, make_desk_app, seeded) -> None:
     app = make_desk_app("kk", operator="dana")
-    typing = ("x", *"Түзету", "enter", *"Поправка", "enter")  # the violation is new: the rules refuse, in the form
+    typing = ("x", *"ОРК түзетті", "enter", *"Түзету", "enter", *"Поправка", "enter")  # new: the rules refuse
     assert snap_compare(app, run_before=opening(f"fact:{seeded['violation']}", *typing), terminal_size=SIZE)
 
 

@@ -48,7 +48,8 @@ async def test_report_to_fact_to_source_to_second_verifier_to_retraction(make_de
         await pilot.press("v", *"сверено с сайтом ЦИК", "enter")
         await settle_desk(pilot)
         assert other.get(fact_id).status is Status.VERIFIED and other.get(fact_id).verified_by == "bolat"
-        await pilot.press("x", *"212 учаскедегі урна мөрленген", "enter", *"Урна на участке 212 опечатана", "enter")
+        await pilot.press("x", *"учаске комиссиясы растады", "enter", *"212 учаскедегі урна мөрленген", "enter",
+                          *"Урна на участке 212 опечатана", "enter")
         await settle_desk(pilot)
     retracted = other.get(fact_id)
     assert retracted.status is Status.RETRACTED

@@ -1,6 +1,7 @@
 """A verdict on the open fact: verified, false, unproven or retracted.
 
-Each asks its reason; false and retracted also ask the correction in Kazakh
+Each asks its reason (a retraction's too: the audit keeps why, not only what
+goes on air); false and retracted also ask the correction in Kazakh
 and Russian (what a debunk card shows, what goes on air instead). Four eyes
 are checked before anything is typed: someone who wrote or edited the fact
 gets the refusal in place of the form (rules.verify_blockers, Fact.authors);
@@ -20,6 +21,7 @@ from studio.desk.model import Claim, Fact
 from studio.i18n import catalogue, t
 from studio.tui.desk.client import DeskClient
 from studio.tui.desk.dialog import DeskDialog, Save
+from studio.tui.desk.fields import FieldProblem
 from studio.tui.desk.refusals import rule_text
 
 VERDICTS = ("verify", "false", "unproven", "retract")
@@ -55,9 +57,8 @@ class VerdictForm(DeskDialog[Fact | None]):
     def compose_fields(self) -> ComposeResult:
         if self.refusals:
             return
-        if self.verdict != "retract":
-            why = "desk.reason.note" if self.verdict == "verify" else "desk.reason.why"
-            yield from self.entry("why", t(why))
+        why = "desk.reason.note" if self.verdict == "verify" else "desk.reason.why"
+        yield from self.entry("why", t(why))
         if self.verdict in CORRECTED:
             yield from self.entry("correction_kk", t("desk.reason.correction_kk"))
             yield from self.entry("correction_ru", t("desk.reason.correction_ru"))
@@ -75,4 +76,6 @@ class VerdictForm(DeskDialog[Fact | None]):
         correction = Claim(self.text("correction_kk"), self.text("correction_ru"))
         if self.verdict == "false":
             return rules.MarkFalse(self.text("why"), correction)
-        return rules.Retract(correction)
+        if not self.text("why"):  # the rules would take the correction for it; the desk asks why, as for any verdict
+            raise FieldProblem("desk.rule.fact.why", field="why")
+        return rules.Retract(correction, self.text("why"))
