@@ -1,4 +1,4 @@
-"""The region list matches shared/kz.md: 3 cities and 17 regions, two different Almatys."""
+"""The region list: 3 cities and 17 regions (the division since June 2022), two different Almatys."""
 
 from studio.regions import regions
 
