@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from studio.rundown.load import load_rundown
 from studio.rundown.model import GraphicCue
 from studio.store import open_store
 from studio.store.desk import ConflictError, DeskStore, open_desk
+from tests.desk.conftest import Ticker
 from tests.test_control import RecordingSwitcher
 
 EXAMPLES = int(os.environ.get("STUDIO_INVARIANT_EXAMPLES", "500"))
@@ -57,15 +58,6 @@ CUES = (
     GraphicCue("debunk-card", {"fact": str(FAKE_ID)}),
 )
 STATUS_STATED = {"debunk-card": (Status.FALSE, Status.RETRACTED)}  # every other template: verified facts
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
 
 
 def _verified(desk: DeskStore, draft: Draft, source: int, at: datetime) -> Fact:
@@ -130,7 +122,7 @@ class NothingUnverifiedOnAir(RuleBasedStateMachine):
         super().__init__()
         world = seeded()
         path = world.fresh("show")
-        self.clock = Clock()
+        self.clock = Ticker()
         rundown = load_rundown(SMALL)
         segments = list(rundown.segments)
         segments[0] = replace(segments[0], graphics=CUES)

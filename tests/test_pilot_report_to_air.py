@@ -11,10 +11,8 @@ Three processes' worth of connections share one store file: the intake, two desk
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from textual.widgets import OptionList
 
@@ -32,12 +30,13 @@ from studio.store.operators import add_operator, sign_in
 from studio.tui import StudioApp
 from studio.tui.desk import make_desk
 from studio.tui.screens.fact_picker import FactPickerScreen
+from studio.web.intake import make_intake
 from tests.conftest import SMALL
 from tests.desk_tui.conftest import desk_settle, open_item
 from tests.store.test_operators import QUICK
+from tests.test_control import RecordingSwitcher
 from tests.tui.conftest import _settle as console_settle
 from tests.web.http_helpers import ServerThread, http
-from studio.web.intake import make_intake
 
 SIZE = (120, 40)
 COMMISSION_PAGE = "https://www.election.gov.kz/kaz/news/turnout-212"
@@ -53,34 +52,17 @@ def signed_in(path: Path, name: str) -> str:
         desk.close()
 
 
-def console(path: Path) -> tuple[StudioApp, list[Any]]:
-    """The producer's console on the store, live, with the real renderer and gate; what the switcher showed."""
+def console(path: Path) -> tuple[StudioApp, RecordingSwitcher]:
+    """The producer's console on the store, live, with the real renderer and gate, and its switcher."""
     rundown = load_rundown(SMALL)
     facts = GraphicsFacts(open_desk(path), rundown.show.date, rundown.show.zone)
     renderer = RendererGraphics(Renderer(overlays_dir(), path.parent / "out", facts, zone=rundown.show.zone))
-    shown: list[Any] = []
-
-    class Programme:  # the switcher: what is on the programme, and when it changed
-        def take(self, segment, graphics=()) -> None:
-            shown.append((time.monotonic(), list(graphics)))
-
-        def graphics(self, items) -> None:
-            shown.append((time.monotonic(), list(items)))
-
-        def cue(self, segment) -> None: ...
-
-        def slate(self) -> None: ...
-
-        def end(self) -> None: ...
-
-        def feed_up(self, target) -> None:
-            return None
-
-    controller = Controller(open_store(path), rundown, operator="producer", switcher=Programme(), graphics=renderer)
+    programme = RecordingSwitcher()
+    controller = Controller(open_store(path), rundown, operator="producer", switcher=programme, graphics=renderer)
     config = Config.model_validate({"station": {"language": "ru", "operator": "producer"}})
     app = StudioApp(controller, config, rundown_path=SMALL, live=True)
     app.animation_level = "none"
-    return app, shown
+    return app, programme
 
 
 async def pick_and_take(pilot, fact_id: int) -> None:
@@ -133,7 +115,7 @@ async def test_an_observers_report_goes_to_air_and_its_retraction_pulls_it_withi
 
     # bolat verifies it at his desk; the producer picks it as a fact card and takes it.
     second = make_desk(open_desk(path), config, operator=bolat, live=False)
-    studio, shown = console(path)
+    studio, programme = console(path)
     async with studio.run_test(size=SIZE) as producer:
         await producer.press("space")
         await console_settle(producer)
@@ -145,7 +127,7 @@ async def test_an_observers_report_goes_to_air_and_its_retraction_pulls_it_withi
             assert reader.get(fact_id).status is Status.VERIFIED and reader.get(fact_id).verified_by == "bolat"
 
             await pick_and_take(producer, fact_id)
-            [card] = shown[-1][1]
+            [card] = programme.shown
             assert card.template == "fact-card" and card.facts == ((fact_id, reader.get(fact_id).version),)
 
             # bolat retracts it with its correction; the console, refreshing on its own, pulls the card.
@@ -154,17 +136,17 @@ async def test_an_observers_report_goes_to_air_and_its_retraction_pulls_it_withi
             await desk_settle(checker)
             assert reader.get(fact_id).status is Status.RETRACTED
         for _ in range(40):
-            if not shown[-1][1]:
+            if not programme.shown:
                 break
             await producer.pause(0.05)
         retracted_at = reader.audit(fact_id)[-1].at
         pulled = [e for e in studio.controller.store.events("small") if e.action == "graphic_pulled"]
-        assert shown[-1][1] == [] and len(pulled) == 1
+        assert programme.shown == [] and len(pulled) == 1
         assert (pulled[0].at - retracted_at).total_seconds() < 1.0, (pulled[0].at, retracted_at)
 
         # the correction goes on air as a debunk card of the retracted fact
         await pick_and_take(producer, fact_id)
-        [debunk] = shown[-1][1]
+        [debunk] = programme.shown
         assert debunk.template == "debunk-card"
         sidecar = json.loads(Path(debunk.file).with_suffix(".json").read_text("utf-8"))
         assert "Урна на участке 212 опечатана" in sidecar["text"].values()
