@@ -7,7 +7,7 @@ except under CI=true, where that is a failure: CI must never pass by not testing
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PIL import Image
@@ -70,3 +70,37 @@ def adapter(obs: ObsProcess) -> Iterator[ObsAdapter]:
     connected.connect()
     yield connected
     connected.close()
+
+
+@pytest.fixture(scope="session")
+def obs_at(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[int, int], ObsProcess]]:
+    """A real OBS whose canvas is width x height, one per size for the session (started on first use).
+
+    The `obs` fixture's small canvas keeps most tests cheap; what viewers see is
+    checked at the stations' real sizes (1280x720, 1920x1080) on these. The password
+    is in an env variable of its own size (its settings() name it), never on a command line.
+    """
+    started: dict[tuple[int, int], ObsProcess] = {}
+
+    def at(width: int, height: int) -> ObsProcess:
+        if (width, height) not in started:
+            if missing := missing_binaries():
+                reason = f"needs real OBS: {' and '.join(missing)} not found; {INSTALL_HINT}"
+                if os.environ.get("CI") == "true":
+                    pytest.fail(reason, pytrace=False)
+                pytest.skip(reason)
+            process = ObsProcess(tmp_path_factory.mktemp(f"obs-{width}x{height}"),
+                                 password_env=f"{PASSWORD_ENV}_{width}x{height}", width=width, height=height)
+            os.environ[process.password_env] = process.password
+            try:
+                process.start()
+            except ObsError as error:
+                process.stop()
+                pytest.fail(str(error), pytrace=False)
+            started[(width, height)] = process
+        return started[(width, height)]
+
+    yield at
+    for process in started.values():
+        process.stop()
+        os.environ.pop(process.password_env, None)

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 
 import obsws_python
-from PIL import Image
+from PIL import Image, ImageStat
 
 from studio.obs.redact import install_log_filter, remember_secret
 from tests.obs.obs_process import ObsProcess
@@ -69,3 +69,14 @@ def rgb(picture: Image.Image, at: tuple[int, int]) -> tuple[int, ...]:
     pixel = picture.getpixel(at)
     assert isinstance(pixel, tuple)
     return pixel
+
+
+def mean_luma(picture: Image.Image) -> float:
+    """Mean luma 0..255 of a screenshot: a black programme is near 0."""
+    return float(ImageStat.Stat(picture.convert("L")).mean[0])
+
+
+def programme(client: obsws_python.ReqClient, size: tuple[int, int]) -> Image.Image:
+    """What viewers see now: a screenshot of the programme scene at the canvas size."""
+    scene = client.get_current_program_scene().current_program_scene_name
+    return screenshot(client, scene, size)
