@@ -13,13 +13,14 @@ The ``error:`` and ``hint:`` markers stay English for editors and scripts.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from studio.diagnostics import DiagnosticsError
-from studio.i18n import FALLBACK, LANGUAGES, Msg, render
+from studio.errors import StudioError, UsageError, report
+from studio.i18n import LANGUAGES, Msg
+from studio.language import diagnostics_language
 
 DEFAULT_RUNDOWN = Path("rundowns/referendum-day.toml")
 SIGN_IN_HELP = "who acts (default: [station] operator), proven by the passphrase in $STUDIO_OPERATOR_KEY or asked for"
@@ -27,14 +28,6 @@ SIGN_IN_HELP = "who acts (default: [station] operator), proven by the passphrase
 
 class Quit(Exception):
     """The person left before the program started (at the sign-in screen): nothing to report."""
-
-
-class UsageError(Exception):
-    """A command that cannot run as asked; the message (a ``Msg`` where studio can say it
-    in every language) says what to do."""
-
-    def render(self, language: str = FALLBACK) -> str:
-        return render(self.args[0], language) if self.args and isinstance(self.args[0], str) else str(self)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -197,40 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DiagnosticsError as error:
         print(error.render(diagnostics_language(args)), file=sys.stderr)
         return 2
-    except UsageError as error:
-        print(f"studio: error: {error.render(diagnostics_language(args))}", file=sys.stderr)
-        return 2
+    except StudioError as error:
+        return report(error, diagnostics_language(args), sys.stderr)
     except Quit:
         return 0
     except KeyboardInterrupt:
         return 130
-
-
-def diagnostics_language(args: argparse.Namespace, environ: dict[str, str] | None = None) -> str:
-    """The language errors are printed in: --lang, $STUDIO_LANG, the config's [station] language, English.
-
-    The config is read without being checked (tomllib only): a config with an error
-    elsewhere still says its language. No config file: the default, Kazakh. A config
-    that cannot be read or parsed, or names no language studio speaks: English.
-    """
-    environ = dict(os.environ) if environ is None else environ
-    for given in (getattr(args, "lang", None), environ.get("STUDIO_LANG", "").strip().lower()):
-        if given in LANGUAGES:
-            return given
-    from studio.config import Station
-    from studio.paths import config_file
-
-    path = config_file(getattr(args, "config", None))
-    if path is None:
-        return Station().language
-    try:
-        import tomllib
-
-        station = tomllib.loads(Path(path).read_text("utf-8")).get("station", {})
-    except (OSError, UnicodeDecodeError, ValueError):  # TOMLDecodeError is a ValueError
-        return FALLBACK
-    language = station.get("language", Station().language) if isinstance(station, dict) else None
-    return language if language in LANGUAGES else FALLBACK
 
 
 def _config(args: argparse.Namespace):  # -> Config, imported lazily to keep `studio check` light

@@ -9,7 +9,7 @@ params; as a ``str``, the English text) and ``render(language)`` says them
 in Kazakh, Russian or English. A plain ``str`` message is shown as it is.
 
 Which language: the CLI's ``--lang``, else ``$STUDIO_LANG``, else the
-config's ``[station] language`` (studio/cli.py ``diagnostics_language``); the
+config's ``[station] language`` (studio/language.py ``diagnostics_language``); the
 console renders in its current interface language.
 """
 

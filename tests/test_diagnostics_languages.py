@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from studio.cli import diagnostics_language, main
+from studio.cli import main
+from studio.language import diagnostics_language
 from studio.config import Config, load_config
 from studio.desk.importer import import_reports
 from studio.desk.mapping import Mapping, load_mapping

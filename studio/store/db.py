@@ -5,10 +5,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Self
-
-if TYPE_CHECKING:
-    from studio.store.show import ShowStore
+from typing import Iterator, Self
 
 # Each entry moves the schema from version N to N+1; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -438,9 +435,3 @@ class Connection:
         """One write transaction; the state read inside it is current."""
         with immediate(self.db):
             yield self
-
-
-def open_store(path: Path) -> "ShowStore":
-    from studio.store.show import ShowStore
-
-    return ShowStore(connect(Path(path)))

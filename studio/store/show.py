@@ -6,12 +6,13 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from studio.desk.ids import fact_label
 from studio.i18n import Msg
 from studio.onair import OnAirGraphic
-from studio.store.db import Connection
+from studio.store.db import Connection, connect
 
 
 def to_text(instant: datetime) -> str:
@@ -317,3 +318,8 @@ def _event(row: sqlite3.Row) -> EventRow:
         origin=row["origin"],
         detail=json.loads(row["detail"]),
     )
+
+
+def open_store(path: Path) -> ShowStore:
+    """The show's store in the SQLite file at ``path`` (created and migrated when needed)."""
+    return ShowStore(connect(Path(path)))

@@ -17,13 +17,9 @@ from typing import Mapping
 
 from studio.config import Api, Config
 from studio.control import Controller
+from studio.errors import UsageError
 from studio.i18n import FALLBACK, Msg
-
-
-def _usage_error(message: str) -> Exception:
-    from studio.cli import UsageError
-
-    return UsageError(message)
+from studio.language import diagnostics_language
 
 
 def is_loopback(host: str) -> bool:
@@ -36,12 +32,6 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _language(args: argparse.Namespace) -> str:
-    from studio.cli import diagnostics_language
-
-    return diagnostics_language(args)
-
-
 def _run_site(app, host: str, port: int, what: str, detail: str = "", language: str = FALLBACK) -> None:
     # app: aiohttp.web.Application
     from aiohttp import web
@@ -52,7 +42,7 @@ def _run_site(app, host: str, port: int, what: str, detail: str = "", language: 
     try:
         web.run_app(app, host=host, port=port, print=None, shutdown_timeout=2.0)
     except OSError as error:
-        raise _usage_error(Msg("cli.error.cannot_listen", host=host, port=port, reason=str(error.strerror))) from None
+        raise UsageError(Msg("cli.error.cannot_listen", host=host, port=port, reason=str(error.strerror))) from None
 
 
 def prompter_command(args: argparse.Namespace, config: Config, controller: Controller) -> int:
@@ -72,13 +62,13 @@ def prompter_command(args: argparse.Namespace, config: Config, controller: Contr
             return 0
         follower = Follower(controller)
     except NotReadOnly as error:
-        raise _usage_error(str(error)) from None
+        raise UsageError(str(error)) from None
     from studio.web.prompter import make_prompter_web
 
     host = args.host or config.prompter.host
     port = args.port or config.prompter.port
     app = make_prompter_web(follower, config.station.zone, config.station.language, size=config.prompter.size)
-    _run_site(app, host, port, "browser prompter", "?mirror=1 for beam-splitter glass; ", _language(args))
+    _run_site(app, host, port, "browser prompter", "?mirror=1 for beam-splitter glass; ", diagnostics_language(args))
     return 0
 
 
@@ -96,11 +86,11 @@ def api_tokens(settings: Api, environ: Mapping[str, str] | None = None) -> dict[
             if name == "api" and settings.tokens:
                 continue  # named tokens are enough
             key = "token_env" if name == "api" else "tokens"
-            raise _usage_error(Msg("cli.error.api_token_missing", variable=variable, key=key))
+            raise UsageError(Msg("cli.error.api_token_missing", variable=variable, key=key))
         if len(value) < 16:
-            raise _usage_error(Msg("cli.error.api_token_short", variable=variable))
+            raise UsageError(Msg("cli.error.api_token_short", variable=variable))
         if value in tokens.values():
-            raise _usage_error(Msg("cli.error.api_token_shared", variable=variable))
+            raise UsageError(Msg("cli.error.api_token_shared", variable=variable))
         tokens[name] = value
     return tokens
 
@@ -112,7 +102,7 @@ def serve_command(args: argparse.Namespace, config: Config, controller: Controll
     writes to the store and the show process follows (studio/web/api.py).
     """
     if controller.switcher is not None:
-        raise _usage_error(Msg("cli.error.api_drives_obs"))
+        raise UsageError(Msg("cli.error.api_drives_obs"))
     tokens = api_tokens(config.api)
     from studio.web.api import make_api
 
@@ -120,5 +110,5 @@ def serve_command(args: argparse.Namespace, config: Config, controller: Controll
     port = args.port or config.api.port
     app = make_api(controller, tokens, config.station.zone)
     names = ", ".join(sorted(tokens))
-    _run_site(app, host, port, "control API", f"tokens: {names}; /openapi.json describes it; ", _language(args))
+    _run_site(app, host, port, "control API", f"tokens: {names}; /openapi.json describes it; ", diagnostics_language(args))
     return 0
