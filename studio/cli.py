@@ -346,7 +346,7 @@ def _obs_check(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from studio.rundown.plan_report import report
 
-    print(report(_load(args.rundown)), end="")
+    print(report(_load(args.rundown), diagnostics_language(args)), end="")
     return 0
 
 

@@ -12,12 +12,24 @@ SMALL = ROOT / "tests" / "data" / "small.toml"
 
 
 def test_check_prints_the_timed_plan(capsys) -> None:
-    assert main(["check", str(SMALL)]) == 0
+    assert main(["--lang", "en", "check", str(SMALL)]) == 0
     out = capsys.readouterr().out
     assert "09:30:00 09:40:00" in out  # open
     assert "10:00:00*10:15:00" in out  # fixed briefing
     assert "fixed 10:00:00 not hit: gap 300 s: fill before it" in out
     assert "00:30:00*00:50:00" in out and "ends 2026-03-16 00:50:00" in out
+
+
+def test_check_prints_the_plan_in_the_stations_language(capsys) -> None:
+    """The test config's station speaks Kazakh: no English word in the plan (issue 17: it was all English)."""
+    assert main(["check", str(SMALL)]) == 0
+    out = capsys.readouterr().out
+    assert "тұрақты уақыт 10:00:00 сақталмайды: 300 с бос қалады" in out
+    assert "аяқталуы 2026-03-16 00:50:00" in out
+    for english in ("on air", "segments", "fixed", "ends", "studio ", "briefing", "start", "Title"):
+        assert english not in out, english
+    assert main(["--lang", "ru", "check", str(SMALL)]) == 0
+    assert "фиксированное начало 10:00:00 не выдержано: пауза 300 с" in capsys.readouterr().out
 
 
 def test_check_reports_errors_with_exit_2(tmp_path: Path, capsys) -> None:

@@ -61,6 +61,16 @@ def plan(rundown: Rundown) -> list[PlannedSlot]:
     return slots
 
 
+def span(duration: timedelta | None) -> str:
+    """A length of time as every screen shows it: ``4:05``, ``1:02:03``; whole seconds, rounded down, never signed."""
+    if duration is None:
+        return "—"
+    total = int(abs(duration).total_seconds())
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
 def _pinned(show: Show, segment: Segment) -> datetime | None:
     """The instant a fixed segment must start at, or None if it floats."""
     return None if segment.fixed is None else show.at(segment.fixed)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from studio.desk.model import person
 from studio.i18n import t
 from studio.regions import NATIONAL, regions
+from studio.rundown.timing import span
 
 if TYPE_CHECKING:
     from studio.i18n import Catalogue
@@ -28,16 +29,6 @@ def clock(instant: datetime | None, zone: tzinfo) -> str:
 
 def short_clock(instant: datetime, zone: tzinfo) -> str:
     return f"{instant.astimezone(zone):%H:%M}"
-
-
-def span(duration: timedelta | None) -> str:
-    """A length of time: ``4:05``, ``1:02:03``; whole seconds, rounded down, never signed."""
-    if duration is None:
-        return "—"
-    total = int(abs(duration).total_seconds())
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
 
 
 def countdown(remaining: timedelta) -> str:
