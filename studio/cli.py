@@ -19,7 +19,8 @@ from typing import Any, Callable, Sequence
 
 from studio.diagnostics import DiagnosticsError
 from studio.errors import StudioError, UsageError, report
-from studio.i18n import LANGUAGES, Msg
+from studio.arguments import language_asked, parser_in
+from studio.i18n import FALLBACK, LANGUAGES, Msg
 from studio.language import diagnostics_language
 
 DEFAULT_RUNDOWN = Path("rundowns/referendum-day.toml")
@@ -30,8 +31,8 @@ class Quit(Exception):
     """The person left before the program started (at the sign-in screen): nothing to report."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="studio", description="Referendum-day production system.")
+def _parser(language: str = FALLBACK) -> argparse.ArgumentParser:
+    parser = parser_in(language)(prog="studio", description="Referendum-day production system.")
     parser.add_argument("--config", type=Path, help="config file (default: $STUDIO_CONFIG, ./config.toml)")
     parser.add_argument("--store", type=Path, help="SQLite store (default: $STUDIO_STORE, config, user data dir)")
     parser.add_argument(
@@ -183,7 +184,8 @@ def _issuing(commands: Any, name: str, handler: Callable[..., int], what: str, a
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(diagnostics_language(language_asked(argv))).parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)

@@ -185,3 +185,23 @@ async def test_the_console_shows_a_broken_rundown_file_in_its_language(tmp_path:
         assert "сегмент 'guests': duration: длительность '15 minutes' записана не как" in shown
         assert "Input should" not in shown and "duration must" not in shown
     controller.store.close()
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--lang", "kk", "chek"], "COMMAND аргументі: 'chek' жарамсыз таңдау"),
+    (["--lang", "ru", "run", "--bogus"], "неизвестные аргументы: --bogus"),
+    (["--lang", "kk", "fact"], "мына аргументтер міндетті: ACTION"),
+    (["--lang", "en", "fact"], "the following arguments are required: ACTION"),
+    (["--lang", "en", "--config"], "argument --config: expected one argument"),
+])
+def test_argparse_errors_are_said_in_the_asked_language(argv: list[str], expected: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(argv)
+    assert exit.value.code == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_an_argparse_error_never_worded_before_stays_as_it_is() -> None:
+    from studio.arguments import said
+
+    assert said("something argparse may say one day").render("kk") == "something argparse may say one day"
