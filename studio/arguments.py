@@ -57,11 +57,16 @@ def parser_in(language: str) -> type[argparse.ArgumentParser]:
 
 
 def language_asked(argv: Sequence[str]) -> argparse.Namespace:
-    """``--lang`` and ``--config`` read ahead of the rest, so an error in the rest is said in the right language."""
-    ahead = argparse.ArgumentParser(add_help=False, exit_on_error=False)
-    ahead.add_argument("--lang")  # an unknown one is left to the full parser to refuse
-    ahead.add_argument("--config", type=Path)
-    try:
-        return ahead.parse_known_args(argv)[0]
-    except argparse.ArgumentError:  # e.g. --config with no path: the full parser says so
-        return argparse.Namespace(lang=None, config=None)
+    """``--lang`` and ``--config`` read ahead of the rest, so an error in the rest is said in the right language.
+
+    Each is read on its own: ``--config`` given without a path still lets ``--lang`` be heard.
+    """
+    asked = argparse.Namespace(lang=None, config=None)
+    for option, kind in (("--lang", str), ("--config", Path)):
+        ahead = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+        ahead.add_argument(option, type=kind)  # an unknown language is left to the full parser to refuse
+        try:
+            vars(asked).update(vars(ahead.parse_known_args(argv)[0]))
+        except argparse.ArgumentError:
+            continue  # the full parser says what is wrong with it
+    return asked
