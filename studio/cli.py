@@ -8,6 +8,8 @@ Errors are printed in the station's language (``diagnostics_language``):
 read leniently so that a config with errors in it still names its language;
 English when the config cannot be read at all or names no valid language.
 The ``error:`` and ``hint:`` markers stay English for editors and scripts.
+``--lang`` (or ``$STUDIO_LANG``) is also the language of every screen the
+command opens: the console, the desk, the prompter.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from studio.diagnostics import DiagnosticsError
 from studio.errors import StudioError, UsageError, report
 from studio.arguments import language_asked, parser_in
 from studio.i18n import FALLBACK, LANGUAGES, Msg
-from studio.language import diagnostics_language
+from studio.language import asked_language, diagnostics_language
 
 DEFAULT_RUNDOWN = Path("rundowns/referendum-day.toml")
 SIGN_IN_HELP = "who acts (default: [station] operator), proven by the passphrase in $STUDIO_OPERATOR_KEY or asked for"
@@ -36,7 +38,7 @@ def _parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, help="config file (default: $STUDIO_CONFIG, ./config.toml)")
     parser.add_argument("--store", type=Path, help="SQLite store (default: $STUDIO_STORE, config, user data dir)")
     parser.add_argument(
-        "--lang", choices=LANGUAGES, help="language of error messages (default: $STUDIO_LANG, [station] language)"
+        "--lang", choices=LANGUAGES, help="language of messages and screens (default: $STUDIO_LANG, [station] language)"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -204,7 +206,11 @@ def _config(args: argparse.Namespace):  # -> Config, imported lazily to keep `st
     from studio.config import load_config
     from studio.paths import config_file
 
-    return load_config(config_file(args.config))
+    config = load_config(config_file(args.config))
+    if (asked := asked_language(args)) is None:
+        return config
+    # The reader's language for this run: messages and every screen the command opens.
+    return config.model_copy(update={"station": config.station.model_copy(update={"language": asked})})
 
 
 def _open_store(args: argparse.Namespace, config):  # -> ShowStore

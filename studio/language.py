@@ -10,6 +10,15 @@ from pathlib import Path
 from studio.i18n import FALLBACK, LANGUAGES
 
 
+def asked_language(args: argparse.Namespace, environ: dict[str, str] | None = None) -> str | None:
+    """The language the person asked for this run: ``--lang``, else ``$STUDIO_LANG``; None: the config decides."""
+    environ = dict(os.environ) if environ is None else environ
+    for given in (getattr(args, "lang", None), environ.get("STUDIO_LANG", "").strip().lower()):
+        if given in LANGUAGES:
+            return given
+    return None
+
+
 def diagnostics_language(args: argparse.Namespace, environ: dict[str, str] | None = None) -> str:
     """The language errors are printed in: --lang, $STUDIO_LANG, the config's [station] language, English.
 
@@ -17,10 +26,8 @@ def diagnostics_language(args: argparse.Namespace, environ: dict[str, str] | Non
     elsewhere still says its language. No config file: the default, Kazakh. A config
     that cannot be read or parsed, or names no language studio speaks: English.
     """
-    environ = dict(os.environ) if environ is None else environ
-    for given in (getattr(args, "lang", None), environ.get("STUDIO_LANG", "").strip().lower()):
-        if given in LANGUAGES:
-            return given
+    if asked := asked_language(args, environ):
+        return asked
     from studio.config import Station
     from studio.paths import config_file
 

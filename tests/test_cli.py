@@ -109,3 +109,14 @@ def test_render_and_the_gate_through_the_command_line(tmp_path: Path, capsys, mo
     lower.write_text('name = "Айгерім Сәрсенбаева"\nrole = "жүргізуші"\n', "utf-8")
     assert main([*store, "render", "lower-third", "--data", str(lower), "--out", str(tmp_path / "lt.png")]) == 0
     assert (tmp_path / "lt.png").stat().st_size > 1000
+
+
+def test_lang_is_the_language_of_every_screen_the_command_opens(monkeypatch) -> None:
+    """`studio --lang en desk` on a Kazakh station opens an English desk (issue 17: it stayed Kazakh)."""
+    from studio.cli import _config, _parser
+
+    monkeypatch.delenv("STUDIO_LANG", raising=False)
+    assert _config(_parser().parse_args(["desk"])).station.language == "kk"  # the test station speaks Kazakh
+    assert _config(_parser().parse_args(["--lang", "en", "desk"])).station.language == "en"
+    monkeypatch.setenv("STUDIO_LANG", "ru")
+    assert _config(_parser().parse_args(["desk"])).station.language == "ru"

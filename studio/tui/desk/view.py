@@ -24,9 +24,9 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("region", 16),
     ("kind", 10),
     ("figure", 15),
-    ("age", 5),
+    ("age", 6),
     ("taken", 10),
-    ("text", 29),
+    ("text", 28),
 )
 """Each column's key and width; the figure has its own, so a claim cut short never hides its number."""
 WIDTH = dict(COLUMNS)
@@ -52,10 +52,10 @@ def age(since: datetime, now: datetime | None) -> str:
         return ""
     minutes = max(0, int((now - since).total_seconds() // 60))
     if minutes < 60:
-        return f"{minutes}m"
+        return t("desk.age.minutes", minutes=minutes)
     if minutes < 60 * 24:
-        return f"{minutes // 60}h{minutes % 60:02d}"
-    return f"{minutes // (60 * 24)}d"
+        return t("desk.age.hours", hours=minutes // 60, minutes=f"{minutes % 60:02d}")
+    return t("desk.age.days", days=minutes // (60 * 24))
 
 
 def clip(text: str, width: int) -> str:
@@ -98,7 +98,8 @@ def status_line(
 
 def span_name(span: timedelta) -> str:
     minutes = int(span.total_seconds() // 60)
-    return t("desk.age.within", age=f"{minutes}m" if minutes < 60 else f"{minutes // 60}h")
+    whole_hours = t("desk.age.hours", hours=minutes // 60, minutes="")  # the filter's spans are whole hours
+    return t("desk.age.within", age=t("desk.age.minutes", minutes=minutes) if minutes < 60 else whole_hours)
 
 
 def _time(at: datetime | None, zone: ZoneInfo) -> str:
