@@ -47,7 +47,7 @@ import asyncio
 import hmac
 from concurrent.futures import ThreadPoolExecutor
 from datetime import tzinfo
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Any, Callable, Mapping, NamedTuple, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -56,7 +56,7 @@ from studio.control import ControlError, Controller
 from studio.i18n import Catalogue
 from studio.store.health import read as read_health
 from studio.web.http import ApiError, accepted_language, bearer_token, json_errors, json_response, read_json
-from studio.web.models import ActionResult, GraphicResult, SegmentId, State, TakeNextBody, TemplateName
+from studio.web.models import ActionResult, Closed, GraphicResult, NoBody, SegmentId, State, TakeNextBody, TemplateName
 from studio.web.openapi import document
 from studio.web.state import state
 
@@ -65,6 +65,7 @@ MAX_BODY = 16 * 1024
 
 _SEGMENT_ID = TypeAdapter(SegmentId)
 _TEMPLATE = TypeAdapter(TemplateName)
+Body = TypeVar("Body", bound=Closed)
 _PUBLIC = {("GET", "/openapi.json")}
 _STATUS = {"unknown_segment": 404}  # every other ControlError is a refusal: 409
 ORIGIN = web.RequestKey("origin", str)
@@ -124,15 +125,13 @@ class ControlApi:
     # --- bodies --------------------------------------------------------------
 
     @staticmethod
-    async def _body(request: web.Request, model: type[TakeNextBody] | None = None) -> TakeNextBody | None:
-        """The body checked against ``model`` (no ``model``: the route takes none, so empty or ``{}``)."""
+    async def _body(request: web.Request, model: type[Body] = NoBody) -> Body:
+        """The body (none, or ``{}``, is every field left out) checked against ``model``."""
         body = await read_json(request, optional=True)
-        fields = tuple(model.model_fields) if model is not None else ()
+        fields = tuple(model.model_fields)
         for key in body:
             if key not in fields:
                 raise ApiError(400, "unknown_field", field=str(key)[:64], allowed=", ".join(fields) or "—")
-        if model is None:
-            return None
         try:
             return model.model_validate(body)
         except ValidationError as error:
@@ -222,7 +221,7 @@ class ControlApi:
         return json_response(self.document)
 
     async def take_next(self, request: web.Request) -> web.Response:
-        body = await self._body(request, TakeNextBody) or TakeNextBody()
+        body = await self._body(request, TakeNextBody)
         check = "expect_on_air" in body.model_fields_set
         expect = body.expect_on_air
         return await self._act(request, "take_next", None, lambda c: _done("take", c.take_next(expect, check=check).id))

@@ -68,6 +68,12 @@ class TakeNextBody(Closed):
     )
 
 
+class NoBody(Closed):
+    """The body of a route that takes none: empty, or `{}`."""
+
+    model_config = ConfigDict(strict=True)
+
+
 # --- GET /state ------------------------------------------------------------------------------------
 
 
