@@ -22,13 +22,15 @@ graphic and records it in the store; the show process's ``refresh()`` sees
 the graphics change and shows them in OBS. ``GET /state`` also carries the
 health snapshots the show process publishes (studio/store/health.py).
 
-Protocol: JSON in and out. Errors are ``{"error": code, "message": text}``
-with 400 (malformed body), 401 (missing or wrong bearer token), 404 (no
-such route, segment or template name), 405, 409 (the controller refused: ``ControlError``),
-413 (body over ``max_body``), 415 (a body that is not JSON). A refusal is
-written to the event log as action ``refused``, and a graphics clear with
-nothing to clear as ``unchanged``, so the log shows every action call,
-done or not. Messages come from the catalogue, in the
+Protocol: JSON in and out, in the shapes of studio/web/models.py (bodies
+are checked with those models, answers built from them). Errors are
+``{"error": code, "message": text}`` (studio/web/http.py) with 400
+(malformed body), 401 (missing or wrong bearer token), 404 (no such route,
+segment or template name), 405, 409 (the controller refused:
+``ControlError``), 413 (body over ``max_body``), 415 (a body that is not
+JSON). A refusal is written to the event log as action ``refused``, and a
+graphics clear with nothing to clear as ``unchanged``, so the log shows
+every action call, done or not. Messages come from the catalogue, in the
 ``Accept-Language`` of the caller when studio speaks it, else English.
 The token is compared in constant time and never appears in a response,
 an error or a log line.
@@ -43,28 +45,27 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
-import logging
-import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import tzinfo
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple, TypeVar
 
 from aiohttp import web
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from studio.control import ControlError, Controller
-from studio.i18n import LANGUAGES, Catalogue
+from studio.i18n import Catalogue
 from studio.store.health import read as read_health
-from studio.web.openapi import SEGMENT_ID_PATTERN, TEMPLATE_PATTERN, document
-from studio.web.state import state_json
-
-log = logging.getLogger("studio.web.api")
+from studio.web.http import ApiError, accepted_language, bearer_token, json_errors, json_response, read_json
+from studio.web.models import ActionResult, Closed, GraphicResult, NoBody, SegmentId, State, TakeNextBody, TemplateName
+from studio.web.openapi import document
+from studio.web.state import state
 
 MAX_BODY = 16 * 1024
 """Bytes a request body may have; the largest real one is ~60."""
 
-_SEGMENT_ID = re.compile(SEGMENT_ID_PATTERN)
-_TEMPLATE = re.compile(TEMPLATE_PATTERN)
+_SEGMENT_ID = TypeAdapter(SegmentId)
+_TEMPLATE = TypeAdapter(TemplateName)
+Body = TypeVar("Body", bound=Closed)
 _PUBLIC = {("GET", "/openapi.json")}
 _STATUS = {"unknown_segment": 404}  # every other ControlError is a refusal: 409
 ORIGIN = web.RequestKey("origin", str)
@@ -75,44 +76,12 @@ def token_origin(name: str) -> str:
     return "api" if name == "api" else f"api:{name}"
 
 
-class ApiError(Exception):
-    """An answer other than 2xx: ``code`` names ``api.error.<code>`` or ``error.<code>``."""
-
-    def __init__(self, status: int, code: str, key: str | None = None, **params: Any) -> None:
-        super().__init__(code)
-        self.status, self.code, self.key, self.params = status, code, key or f"api.error.{code}", params
-
-
-def json_object(raw: bytes) -> dict[str, Any]:
-    """A request body as a JSON object; refused with where it breaks (line, column), never a traceback."""
+def _valid(adapter: TypeAdapter[str], value: str) -> bool:
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except json.JSONDecodeError as error:
-        raise ApiError(400, "bad_json", "api.error.bad_json_at", line=error.lineno, column=error.colno) from None
-    except (UnicodeDecodeError, ValueError):
-        raise ApiError(400, "bad_json") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "not_an_object")
-    return body
-
-
-def _language(request: web.Request) -> str:
-    """The caller's first Accept-Language that studio speaks; English otherwise."""
-    for part in request.headers.get("Accept-Language", "").split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in LANGUAGES:
-            return tag
-    return "en"
-
-
-def _error_response(request: web.Request, error: ApiError, headers: Mapping[str, str] | None = None) -> web.Response:
-    message = Catalogue(_language(request)).t(error.key, **error.params)
-    return web.json_response(
-        {"error": error.code, "message": message},
-        status=error.status,
-        headers=headers,
-        dumps=lambda value: json.dumps(value, ensure_ascii=False),
-    )
+        adapter.validate_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class ControlApi:
@@ -132,46 +101,19 @@ class ControlApi:
         self.document = document(max_body)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="api-control")
 
-    # --- middlewares ---------------------------------------------------------
-
-    @web.middleware
-    async def errors(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
-        """Every failure as a JSON error; nothing else ever leaves the server."""
-        try:
-            return await handler(request)
-        except ApiError as error:
-            headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-            return _error_response(request, error, headers)
-        except web.HTTPException as error:
-            if error.status < 400:
-                raise
-            params = {"method": request.method, "path": request.path}
-            if error.status == 404:
-                return _error_response(request, ApiError(404, "not_found", **params))
-            if error.status == 405:
-                allow = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
-                return _error_response(request, ApiError(405, "method_not_allowed", **params), allow)
-            if error.status == 413:
-                return _error_response(request, ApiError(413, "too_large", limit=self.max_body))
-            return _error_response(request, ApiError(error.status, "bad_request", "api.error.bad_json"))
-        except Exception:
-            log.exception("unexpected error in %s %s", request.method, request.path)
-            return _error_response(request, ApiError(500, "internal"))
+    # --- middleware ----------------------------------------------------------
 
     @web.middleware
     async def guard(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
         """The bearer token first (the origin: its name), then the size of the body."""
         if (request.method, request.path) not in _PUBLIC:
-            request[ORIGIN] = token_origin(self._token_name(request.headers.get("Authorization", "")))
+            request[ORIGIN] = token_origin(self._token_name(request))
         if request.content_length is not None and request.content_length > self.max_body:
             raise ApiError(413, "too_large", limit=self.max_body)
         return await handler(request)
 
-    def _token_name(self, header: str) -> str:
-        scheme, _, credentials = header.partition(" ")
-        if scheme.lower() != "bearer" or not credentials.strip():
-            raise ApiError(401, "token_missing")
-        given = credentials.strip().encode()
+    def _token_name(self, request: web.Request) -> str:
+        given = bearer_token(request).encode()
         name = None
         for candidate, token in self.tokens:  # look at every token: the time taken says nothing
             if hmac.compare_digest(given, token) and name is None:
@@ -182,17 +124,18 @@ class ControlApi:
 
     # --- bodies --------------------------------------------------------------
 
-    async def _body(self, request: web.Request, fields: tuple[str, ...] = ()) -> dict[str, Any]:
-        raw = await request.read()  # over client_max_size: 413 from aiohttp, turned into JSON above
-        if not raw.strip():
-            return {}
-        if request.content_type != "application/json":
-            raise ApiError(415, "bad_media_type")
-        body = json_object(raw)
+    @staticmethod
+    async def _body(request: web.Request, model: type[Body] = NoBody) -> Body:
+        """The body (none, or ``{}``, is every field left out) checked against ``model``."""
+        body = await read_json(request, optional=True)
+        fields = tuple(model.model_fields)
         for key in body:
             if key not in fields:
                 raise ApiError(400, "unknown_field", field=str(key)[:64], allowed=", ".join(fields) or "—")
-        return body
+        try:
+            return model.model_validate(body)
+        except ValidationError as error:
+            raise ApiError(400, "bad_field", field=str(error.errors()[0]["loc"][0])) from None
 
     # --- calling the controller ------------------------------------------------
 
@@ -201,40 +144,40 @@ class ControlApi:
         request: web.Request,
         name: str,
         segment_id: str | None,
-        call: Callable[[Controller], dict[str, Any]],
+        call: Callable[[Controller], Done],
         **detail: Any,
     ) -> web.Response:
-        """Run ``call`` on the worker thread; its result (``action`` and what it acted on) gets the new state."""
+        """Run ``call`` on the worker thread; what it did is answered with the new state."""
         origin = request[ORIGIN]
         loop = asyncio.get_running_loop()
         try:
             result = await loop.run_in_executor(
-                self.executor, self._run, origin, name, segment_id, call, _language(request), detail
+                self.executor, self._run, origin, name, segment_id, call, accepted_language(request), detail
             )
         except ControlError as error:
             raise ApiError(_STATUS.get(error.code, 409), error.code, f"error.{error.code}", **error.params) from None
-        return self._json(result)
+        return _json(result)
 
     def _run(
         self,
         origin: str,
         name: str,
         segment_id: str | None,
-        call: Callable[[Controller], dict[str, Any]],
+        call: Callable[[Controller], Done],
         language: str,
         detail: dict[str, Any],
-    ) -> dict[str, Any]:
+    ) -> BaseModel:
         """On the API's one worker thread: calls never overlap, so the origin can be set per call."""
         controller = self.controller
         controller.origin = origin
         try:
-            result = call(controller)
+            done = call(controller)
         except ControlError as error:
             self._log("refused", segment_id, request=name, code=error.code, **detail)
             raise
-        if result.pop("logged", True) is False:  # the controller changed nothing and logged nothing
+        if not done.logged:  # the controller changed nothing and logged nothing
             self._log("unchanged", segment_id, request=name, **detail)
-        return result | {"state": self._snapshot(language)}
+        return done.answer(**done.fields, state=self._snapshot(language))
 
     def _log(self, action: str, segment_id: str | None, **detail: Any) -> None:
         """An API call the controller did not log itself: refused, or with nothing to change."""
@@ -245,48 +188,42 @@ class ControlApi:
                 **detail,
             )
 
-    def _snapshot(self, language: str) -> dict[str, Any]:
+    def _snapshot(self, language: str) -> State:
         """The state, with the health the show process published (one small SQLite read)."""
         health = read_health(self.controller.store.db)
-        return state_json(self.controller.view(), self.zone, health, Catalogue(language))
+        return state(self.controller.view(), self.zone, health, Catalogue(language))
 
-    def _state(self, language: str) -> dict[str, Any]:
+    def _state(self, language: str) -> State:
         self.controller.refresh()  # another process may have taken since the last call
         return self._snapshot(language)
 
     @staticmethod
-    def _json(value: Any) -> web.Response:
-        return web.json_response(value, dumps=lambda data: json.dumps(data, ensure_ascii=False))
-
-    @staticmethod
     def _segment(request: web.Request) -> str:
         segment_id = request.match_info["segment_id"]
-        if len(segment_id) > 64 or not _SEGMENT_ID.match(segment_id):
+        if not _valid(_SEGMENT_ID, segment_id):
             raise ApiError(404, "unknown_segment", "error.unknown_segment", segment=segment_id[:64])
         return segment_id
 
     @staticmethod
     def _template(request: web.Request) -> str:
         template = request.match_info["template"]
-        if len(template) > 64 or not _TEMPLATE.match(template):
+        if not _valid(_TEMPLATE, template):
             raise ApiError(404, "unknown_template", template=template[:64])
         return template
 
     # --- routes -------------------------------------------------------------
 
     async def get_state(self, request: web.Request) -> web.Response:
-        state = await asyncio.get_running_loop().run_in_executor(self.executor, self._state, _language(request))
-        return self._json(state)
+        language = accepted_language(request)
+        return _json(await asyncio.get_running_loop().run_in_executor(self.executor, self._state, language))
 
     async def get_document(self, request: web.Request) -> web.Response:
-        return self._json(self.document)
+        return json_response(self.document)
 
     async def take_next(self, request: web.Request) -> web.Response:
-        body = await self._body(request, ("expect_on_air",))
-        check = "expect_on_air" in body
-        expect = body.get("expect_on_air")
-        if expect is not None and not (isinstance(expect, str) and len(expect) <= 64 and _SEGMENT_ID.match(expect)):
-            raise ApiError(400, "bad_field", field="expect_on_air")
+        body = await self._body(request, TakeNextBody)
+        check = "expect_on_air" in body.model_fields_set
+        expect = body.expect_on_air
         return await self._act(request, "take_next", None, lambda c: _done("take", c.take_next(expect, check=check).id))
 
     async def take(self, request: web.Request) -> web.Response:
@@ -314,7 +251,7 @@ class ControlApi:
         index = int(request.match_info["index"])  # the route admits ASCII digits only
         await self._body(request)
 
-        def take(controller: Controller) -> dict[str, Any]:
+        def take(controller: Controller) -> Done:
             graphic = controller.graphic_take(index)
             return _graphic("graphic_on", graphic.template, graphic.segment_id, 1)
 
@@ -324,7 +261,7 @@ class ControlApi:
         template = self._template(request)
         await self._body(request)
 
-        def clear(controller: Controller) -> dict[str, Any]:
+        def clear(controller: Controller) -> Done:
             return _graphic("graphic_off", template, None, int(controller.graphic_clear(template)))
 
         return await self._act(request, "graphic_clear", None, clear, template=template)
@@ -339,14 +276,27 @@ class ControlApi:
         self.executor.shutdown(wait=True)
 
 
-def _done(action: str, segment_id: str) -> dict[str, Any]:
-    """The result of a segment action (``ActionResult`` without its state)."""
-    return {"action": action, "segment_id": segment_id}
+class Done(NamedTuple):
+    """What a call did: its answer's model and fields but the state; ``logged``: by the controller."""
+
+    answer: type[ActionResult] | type[GraphicResult]
+    fields: dict[str, Any]
+    logged: bool = True
 
 
-def _graphic(action: str, template: str | None, segment_id: str | None, changed: int) -> dict[str, Any]:
-    """The result of a graphics action (``GraphicResult`` without its state); nothing changed: not logged."""
-    return {"action": action, "template": template, "segment_id": segment_id, "changed": changed, "logged": changed > 0}
+def _done(action: str, segment_id: str) -> Done:
+    """A segment action done."""
+    return Done(ActionResult, {"action": action, "segment_id": segment_id})
+
+
+def _graphic(action: str, template: str | None, segment_id: str | None, changed: int) -> Done:
+    """A graphics action; nothing changed: the controller logged nothing."""
+    fields = {"action": action, "template": template, "segment_id": segment_id, "changed": changed}
+    return Done(GraphicResult, fields, logged=changed > 0)
+
+
+def _json(model: BaseModel) -> web.Response:
+    return json_response(model.model_dump(mode="json"))
 
 
 def make_api(
@@ -355,7 +305,7 @@ def make_api(
     """The control API as an aiohttp application acting as ``controller.operator`` (signed in by
     ``studio serve``); ``tokens`` maps a name (the origin logged) to its token."""
     api = ControlApi(controller, tokens, zone, max_body=max_body)
-    app = web.Application(middlewares=[api.errors, api.guard], client_max_size=max_body)
+    app = web.Application(middlewares=[json_errors(max_body=max_body), api.guard], client_max_size=max_body)
     app.router.add_get("/state", api.get_state, allow_head=False)
     app.router.add_get("/openapi.json", api.get_document, allow_head=False)
     app.router.add_post("/take/next", api.take_next)

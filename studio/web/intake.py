@@ -14,7 +14,7 @@ Answers: ``201 {"id", "group", "observer", "received_at"}`` only after the
 report is committed. ``Idempotency-Key`` (recommended; scoped to the
 token's owner): the same key with the same body replays the first 201
 (header ``Idempotent-Replayed: true``) and adds nothing; with another body,
-409. Errors are the control API's ``{"error", "message"}``: 400 (not JSON,
+409. Errors are studio's ``{"error", "message"}`` (studio/web/http.py): 400 (not JSON,
 not an object, a bad key), 401 (token missing, wrong or revoked), 413 (over
 ``[intake] max_body``), 415, 422 (``invalid_report``: the body's fields are
 wrong; ``problems`` lists every one, each as ``{"field", "code",
@@ -29,7 +29,6 @@ each still gets its own answer, and only once that transaction is committed.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import math
 import re
@@ -49,9 +48,10 @@ from studio.desk.report_body import ReportRefused, Send, make_send, write_sends
 from studio.i18n import Catalogue
 from studio.store.desk import DeskStore
 from studio.store.observers import list_observers, token_hash, token_table
-from studio.web.api import ApiError, _error_response, _language, json_object
 from studio.web.commands import is_loopback
-from studio.web.openapi import KEY_PATTERN, ReportProblem, ReportRefusal, intake_document
+from studio.web.http import ApiError, accepted_language, bearer_token, json_errors, json_response, read_json
+from studio.web.models import KEY_PATTERN, ReportProblem, ReportRefusal, StoreHealth
+from studio.web.openapi import intake_document
 
 log = logging.getLogger("studio.desk.intake")
 
@@ -88,13 +88,13 @@ _GROUPING = GroupingOptions()
 
 def _refusal(request: web.Request, refused: ReportRefused) -> web.Response:
     """422 with every problem of the body, in the caller's language."""
-    language = _language(request)
+    language = accepted_language(request)
     problems = [
         ReportProblem(field=p.field, code=p.code, message=p.message.render(language)) for p in refused.problems
     ]
     message = Catalogue(language).t("intake.error.refused", problems="; ".join(p.message for p in problems))
     body = ReportRefusal(error="invalid_report", message=message, problems=problems)
-    return web.json_response(body.model_dump(), status=422, dumps=_dumps)
+    return json_response(body.model_dump(), status=422)
 
 
 class IntakeServer:
@@ -120,43 +120,11 @@ class IntakeServer:
         self.wake: asyncio.Event | None = None
         self.writer: asyncio.Task[None] | None = None
 
-    # --- middleware ------------------------------------------------------------
-
-    @web.middleware
-    async def errors(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except ReportRefused as refused:
-            return _refusal(request, refused)
-        except ApiError as error:
-            headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-            if error.status in (429, 503):
-                headers = {"Retry-After": str(error.params.get("seconds", 1))}
-            return _error_response(request, error, headers)
-        except web.HTTPException as error:
-            if error.status < 400:
-                raise
-            params = {"method": request.method, "path": request.path}
-            if error.status == 404:
-                return _error_response(request, ApiError(404, "not_found", "intake.error.not_found", **params))
-            if error.status == 405:
-                allow = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
-                return _error_response(request, ApiError(405, "method_not_allowed", **params), allow)
-            if error.status == 413:
-                return _error_response(request, ApiError(413, "too_large", limit=self.max_body))
-            return _error_response(request, ApiError(400, "bad_request", "api.error.bad_json"))
-        except Exception:
-            log.exception("unexpected error in %s %s", request.method, request.path)
-            return _error_response(request, ApiError(500, "internal"))
-
     # --- tokens ----------------------------------------------------------------
 
     async def _observer(self, request: web.Request) -> tuple[str, str]:
         """(observer, token hash) of the request's bearer token, or 401."""
-        scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not credentials.strip():
-            raise ApiError(401, "token_missing")
-        hashed = token_hash(credentials.strip())
+        hashed = token_hash(bearer_token(request))
         entry = self.tokens.get(hashed)
         if entry is None and time.monotonic() - self.loaded >= RELOAD_SECONDS:
             self.loaded = time.monotonic()
@@ -230,11 +198,12 @@ class IntakeServer:
             raise ApiError(400, "bad_key", "intake.error.bad_key")
         if request.content_length is not None and request.content_length > self.max_body:
             raise ApiError(413, "too_large", limit=self.max_body)
-        raw = await request.read()  # over client_max_size: 413 from aiohttp, answered as JSON
-        if request.content_type != "application/json":
-            raise ApiError(415, "bad_media_type")
-        body = json_object(raw)
-        outcome = await self._submit(make_send(body, observer, self.now(), key=key, token=hashed))
+        body = await read_json(request)
+        try:
+            send = make_send(body, observer, self.now(), key=key, token=hashed)
+        except ReportRefused as refused:
+            return _refusal(request, refused)
+        outcome = await self._submit(send)
         if outcome is None:
             raise ApiError(503, "unavailable", "intake.error.unavailable", seconds=1)
         kind = outcome[0]
@@ -244,21 +213,17 @@ class IntakeServer:
         if kind == "conflict":
             raise ApiError(409, "key_reused", "intake.error.key_reused", given=key)
         headers = {"Idempotent-Replayed": "true"} if kind == "replay" else None
-        return web.json_response(outcome[1], status=201, headers=headers, dumps=_dumps)
+        return json_response(outcome[1], status=201, headers=headers)
 
     async def openapi(self, request: web.Request) -> web.Response:
-        return web.json_response(self.document, dumps=_dumps)
+        return json_response(self.document)
 
     async def health(self, request: web.Request) -> web.Response:
         try:
             await self._call(lambda: self.store.db.execute("SELECT 1").fetchone())
         except sqlite3.Error:
-            return web.json_response({"status": "store_unavailable"}, status=503)
-        return web.json_response({"status": "ok"})
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+            return json_response(StoreHealth(status="store_unavailable").model_dump(), status=503)
+        return json_response(StoreHealth(status="ok").model_dump())
 
 
 def make_intake(
@@ -266,7 +231,8 @@ def make_intake(
 ) -> web.Application:
     """The intake as an aiohttp application on ``store`` (which it then owns the writing of)."""
     server = IntakeServer(store, max_body=max_body, rate=rate, burst=burst, **options)
-    app = web.Application(middlewares=[server.errors], client_max_size=max_body)
+    errors = json_errors(max_body=max_body, not_found="intake.error.not_found")
+    app = web.Application(middlewares=[errors], client_max_size=max_body)
     app.router.add_post("/reports", server.post_report)
     app.router.add_get("/health", server.health, allow_head=False)
     app.router.add_get("/openapi.json", server.openapi, allow_head=False)

@@ -16,7 +16,9 @@ websocket: the traffic is one-way, plain HTTP, nothing to install.
 Routes: ``GET /`` the page (``?lang=kk|ru|en``, ``?mirror=1``,
 ``?size=1..5``), ``GET /events`` the stream (``event: card``, a JSON
 ``CueCard`` plus ``warning``; a comment every 15 s keeps proxies from
-closing it), ``GET /card.json`` the current card.
+closing it), ``GET /card.json`` the current card. Anything else is the
+JSON ``{"error", "message"}`` every studio server answers (studio/web/http.py),
+in the page's language.
 
 This process only reads (see ``studio/web/follow.py``): it has no switcher
 and its store connection is ``query_only``. It serves on loopback unless
@@ -40,12 +42,15 @@ from studio.control import ShowView
 from studio.i18n import LANGUAGES, Catalogue
 from studio.web.cue import cue_card
 from studio.web.follow import POLL, Follower
+from studio.web.http import json_errors
 from studio.web.page import SIZES_VW, render_page
 
 log = logging.getLogger("studio.web.prompter")
 
 KEEPALIVE = 15.0
 """Seconds between SSE comments on a quiet stream."""
+MAX_BODY = 1024
+"""The prompter only reads: it takes no request bodies."""
 
 
 class Hub:
@@ -138,14 +143,16 @@ HUB = web.AppKey("hub", Hub)
 SIZE = web.AppKey("size", int)
 
 
-def _language(request: web.Request, default: str) -> str:
+def _language(request: web.Request) -> str:
+    """``?lang=``, else the station's language: for the page, the cards and the errors."""
+    default = request.app[HUB].language
     language = request.query.get("lang", default)
     return language if language in LANGUAGES else default
 
 
 async def page(request: web.Request) -> web.Response:
     hub = request.app[HUB]
-    language = _language(request, hub.language)
+    language = _language(request)
     catalogue = hub.catalogues[language]
     try:
         size = min(len(SIZES_VW), max(1, int(request.query.get("size", request.app[SIZE]))))
@@ -183,7 +190,7 @@ async def page(request: web.Request) -> web.Response:
 
 async def events(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB]
-    language = _language(request, hub.language)
+    language = _language(request)
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/event-stream; charset=utf-8",
@@ -212,14 +219,20 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 async def card_json(request: web.Request) -> web.Response:
     hub = request.app[HUB]
-    return web.Response(text=hub.card(_language(request, hub.language)), content_type="application/json")
+    return web.Response(text=hub.card(_language(request)), content_type="application/json")
 
 
 def make_prompter_web(
     follower: Follower, zone: tzinfo, language: str, *, size: int = 3, poll: float = POLL
 ) -> web.Application:
     """The browser prompter as an aiohttp application (``studio prompter --web`` runs it)."""
-    app = web.Application()
+    errors = json_errors(
+        max_body=MAX_BODY,
+        not_found="prompter.error.not_found",
+        not_allowed="prompter.error.method_not_allowed",
+        language=_language,
+    )
+    app = web.Application(middlewares=[errors], client_max_size=MAX_BODY)
     hub = Hub(follower, zone, language, poll=poll)
     app[HUB] = hub
     app[SIZE] = size

@@ -1,4 +1,4 @@
-"""The control API's ``State``: a ``ShowView`` as JSON (the schema is in ``openapi.py``).
+"""The control API's ``State``: a ``ShowView`` as the ``State`` model of studio/web/models.py.
 
 Instants are ISO 8601 in the show's local zone (``2026-03-15T09:58:00+05:00``);
 durations are whole seconds. ``graphics`` lists the on-air segment's armed
@@ -22,14 +22,12 @@ from studio.i18n import Catalogue
 from studio.onair import describe
 from studio.rundown.model import Segment
 from studio.store.health import Health
+from studio.web.models import STALE_AFTER, State
 
 _ZERO = timedelta(0)
 
 HEALTH_SOURCES = ("obs", "youtube")
 """Sources GET /state always names: null (with a reason) until someone publishes them."""
-
-STALE_AFTER = timedelta(seconds=15)
-"""A snapshot older than this is ``stale``: its publisher stopped (three missed heartbeats)."""
 
 
 def _instant(value: datetime | None, zone: tzinfo) -> str | None:
@@ -93,12 +91,13 @@ def health_json(
     return sources, missing
 
 
-def state_json(
+def state(
     view: ShowView,
     zone: tzinfo,
     health: Mapping[str, Health] | None = None,
     catalogue: Catalogue | None = None,
-) -> dict[str, Any]:
+) -> State:
+    """The state of the show, checked against its model: what is answered is what is documented."""
     timing = view.timing
     show = view.rundown.show
     on_air = None
@@ -125,7 +124,7 @@ def state_json(
         upcoming = _segment(view.next) | {"expected_start": _instant(expected.start if expected else None, zone)}
     fixed = timing.next_fixed
     sources, missing = health_json(health or {}, timing.now, zone, catalogue or Catalogue())
-    return {
+    return State.model_validate({
         "show": {
             "id": show.id,
             "title": {"kk": show.title.kk, "ru": show.title.ru},
@@ -162,4 +161,4 @@ def state_json(
         "graphics": graphics_json(view),
         "health": sources,
         "health_missing": missing,
-    }
+    })

@@ -105,3 +105,14 @@ def test_the_browser_prompter_only_reads(prompter, store_path) -> None:
     producer.take_next()
     assert {event.origin for event in producer.store.events(producer.show_id)} == {"console"}
     observer.close()
+
+
+def test_an_unknown_route_or_method_is_a_json_error_in_the_pages_language(prompter) -> None:
+    url, _, _ = prompter
+    missing = http("GET", f"{url}/nothing?lang=ru", token=None)
+    assert (missing.status, missing.body["error"]) == (404, "not_found")
+    assert missing.body["message"].startswith("Здесь нет GET /nothing") and "/card.json" in missing.body["message"]
+    wrong = http("POST", f"{url}/card.json", token=None, data=b"")  # the station's language: kk
+    assert (wrong.status, wrong.body["error"]) == (405, "method_not_allowed")
+    assert wrong.body["message"] == "/card.json үшін POST әдісіне рұқсат жоқ: суфлер тек оқиды (GET)."
+    assert wrong.headers["Allow"].startswith("GET")

@@ -1,0 +1,137 @@
+"""What every HTTP edge of studio shares: one error body, one error middleware, JSON in and out.
+
+The control API (``studio serve``), the observers' intake (``studio intake``)
+and the browser prompter (``studio prompter --web``) answer every failure the
+same way: ``{"error": code, "message": text}`` (the ``Error`` model in
+studio/web/models.py), the message from the catalogue in the caller's
+language, never a traceback and never a secret. ``ApiError`` is such an
+answer raised from a handler; ``json_errors`` turns it, aiohttp's own
+404/405/413 and anything unexpected (500, logged) into that body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from aiohttp import web
+
+from studio.i18n import FALLBACK, LANGUAGES, Catalogue
+
+log = logging.getLogger("studio.web")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
+
+
+class ApiError(Exception):
+    """An answer other than 2xx: ``code`` names ``api.error.<code>`` unless ``key`` names another message.
+
+    ``headers`` go out with the answer; 401 adds ``WWW-Authenticate: Bearer`` and a ``seconds``
+    parameter on 429 or 503 adds ``Retry-After``.
+    """
+
+    def __init__(
+        self, status: int, code: str, key: str | None = None, *, headers: Mapping[str, str] | None = None, **params: Any
+    ) -> None:
+        super().__init__(code)
+        self.status, self.code, self.key, self.params = status, code, key or f"api.error.{code}", params
+        self.headers = dict(headers or {})
+        if status == 401:
+            self.headers["WWW-Authenticate"] = "Bearer"
+        if status in (429, 503) and "seconds" in params:
+            self.headers["Retry-After"] = str(params["seconds"])
+
+
+def dumps(value: Any) -> str:
+    """JSON with the Kazakh and Russian letters as they are."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_response(value: Any, *, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
+    return web.json_response(value, status=status, headers=headers, dumps=dumps)
+
+
+def accepted_language(request: web.Request) -> str:
+    """The caller's first Accept-Language that studio speaks; English otherwise."""
+    for part in request.headers.get("Accept-Language", "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in LANGUAGES:
+            return tag
+    return FALLBACK
+
+
+def error_response(error: ApiError, language: str) -> web.Response:
+    message = Catalogue(language).t(error.key, **error.params)
+    return json_response({"error": error.code, "message": message}, status=error.status, headers=error.headers or None)
+
+
+def json_errors(
+    *,
+    max_body: int,
+    not_found: str = "api.error.not_found",
+    not_allowed: str = "api.error.method_not_allowed",
+    language: Callable[[web.Request], str] = accepted_language,
+) -> Middleware:
+    """The middleware that makes every failure an ``Error`` body. ``not_found`` and ``not_allowed``
+    are the messages of an unknown route and method (they say where to look on this server)."""
+
+    def from_aiohttp(request: web.Request, error: web.HTTPException) -> ApiError:
+        where = {"method": request.method, "path": request.path}
+        if error.status == 404:
+            return ApiError(404, "not_found", not_found, **where)
+        if error.status == 405:
+            allow = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
+            return ApiError(405, "method_not_allowed", not_allowed, headers=allow, **where)
+        if error.status == 413:
+            return ApiError(413, "too_large", limit=max_body)
+        return ApiError(error.status, "bad_request", "api.error.bad_json")
+
+    @web.middleware
+    async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except ApiError as error:
+            return error_response(error, language(request))
+        except web.HTTPException as error:
+            if error.status < 400:
+                raise
+            return error_response(from_aiohttp(request, error), language(request))
+        except Exception:
+            log.exception("unexpected error in %s %s", request.method, request.path)
+            return error_response(ApiError(500, "internal"), language(request))
+
+    return errors
+
+
+def bearer_token(request: web.Request) -> str:
+    """The request's bearer token, or 401 ``token_missing``."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise ApiError(401, "token_missing")
+    return credentials.strip()
+
+
+def json_object(raw: bytes) -> dict[str, Any]:
+    """A request body as a JSON object; refused with where it breaks (line, column), never a traceback."""
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except json.JSONDecodeError as error:
+        raise ApiError(400, "bad_json", "api.error.bad_json_at", line=error.lineno, column=error.colno) from None
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(400, "bad_json") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "not_an_object")
+    return body
+
+
+async def read_json(request: web.Request, *, optional: bool = False) -> dict[str, Any]:
+    """The body as a JSON object (415 unless it is ``application/json``); ``optional``: an empty body is ``{}``."""
+    raw = await request.read()  # over client_max_size: 413 from aiohttp, answered as JSON by json_errors
+    if optional and not raw.strip():
+        return {}
+    if request.content_type != "application/json":
+        raise ApiError(415, "bad_media_type")
+    return json_object(raw)
