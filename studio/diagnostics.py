@@ -92,10 +92,13 @@ def validation_message(problem: Mapping[str, Any]) -> str:
     return Msg("diag.value.other", detail=str(problem.get("msg", "")).removeprefix("Value error, "))
 
 
-def nearest_key_hint(key: str, known: list[str]) -> Msg:
-    """``did you mean 'x'? known keys: ...``: the hint of an unknown key."""
-    import difflib  # only when there is an unknown key
+def nearest_hint(word: str, known: list[str], listing: str = "diag.hint.known_keys") -> Msg:
+    """``did you mean 'x'? known keys: ...``: the hint of a name that is not one of ``known``.
 
-    close = difflib.get_close_matches(key, known, n=1)
-    keys = ", ".join(known)
-    return Msg("diag.hint.did_you_mean", key=close[0], keys=keys) if close else Msg("diag.hint.known_keys", keys=keys)
+    ``listing`` is the catalogue key that lists them (``known keys: {known}``, ``fields: {known}``).
+    """
+    import difflib  # only when there is an unknown name
+
+    close = difflib.get_close_matches(word, known, n=1)
+    listed = Msg(listing, known=", ".join(known) or Msg("diag.template.none"))
+    return Msg("diag.hint.did_you_mean", word=close[0], known=listed) if close else listed
