@@ -15,13 +15,10 @@ console renders in its current interface language.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from studio.i18n import FALLBACK, Msg, messages, render
+from studio.i18n import FALLBACK, Msg, render
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,40 +53,6 @@ class DiagnosticsError(Exception):
 
     def render(self, language: str = FALLBACK) -> str:
         return "\n".join(d.render(language) for d in self.diagnostics)
-
-
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
-
-
-def toml_syntax_error(path: Path, error: Exception) -> Diagnostic:
-    """Turn tomllib's message, which ends "(at line L, column C)", into a Diagnostic.
-
-    tomllib's own words (``Expected '=' after a key``) are Python's and stay English.
-    """
-    message = str(error)
-    found = _TOML_POSITION.search(message)
-    line, column = (int(found[1]), int(found[2])) if found else (1, 1)
-    return Diagnostic(
-        path, line, column, Msg("diag.toml_syntax", detail=_TOML_POSITION.sub("", message)), Msg("diag.hint.toml_syntax")
-    )
-
-
-def _listed(values: Any) -> str:
-    return ", ".join(str(value) for value in values) if isinstance(values, (list, tuple)) else str(values)
-
-
-def validation_message(problem: Mapping[str, Any]) -> str:
-    """One pydantic error as a Msg: studio's own (a validator raised ``ValueError(Msg(...))``),
-    else the catalogue's ``diag.value.<type>`` with pydantic's context, else pydantic's English text."""
-    kind = str(problem.get("type", ""))
-    context = dict(problem.get("ctx") or {})
-    error = context.pop("error", None)
-    if kind == "value_error" and error is not None and error.args and isinstance(error.args[0], Msg):
-        return error.args[0]
-    key = f"diag.value.{kind}"
-    if key in messages(FALLBACK):
-        return Msg(key, **{name: _listed(value) for name, value in context.items()})
-    return Msg("diag.value.other", detail=str(problem.get("msg", "")).removeprefix("Value error, "))
 
 
 def nearest_hint(word: str, known: list[str], listing: str = "diag.hint.known_keys") -> Msg:

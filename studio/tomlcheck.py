@@ -16,16 +16,18 @@ known keys (``LISTING``), and whether diagnostics give a column (``COLUMNS``).
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from studio.diagnostics import Diagnostic, DiagnosticsError, nearest_hint, toml_syntax_error, validation_message
-from studio.i18n import Msg
+from studio.diagnostics import Diagnostic, DiagnosticsError, nearest_hint
+from studio.i18n import FALLBACK, Msg, messages
 from studio.tomlpos import KeyPath, TomlLocator
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -40,6 +42,40 @@ def read_text(path: Path, what: Msg, hint: Msg) -> str:
         reason = getattr(error, "strerror", None) or error
         message = Msg("diag.unreadable", what=what, reason=str(reason))
         raise DiagnosticsError([Diagnostic(path, 1, 0, message, hint)]) from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+
+
+def _syntax_error(path: Path, error: Exception) -> Diagnostic:
+    """Turn tomllib's message, which ends "(at line L, column C)", into a Diagnostic.
+
+    tomllib's own words (``Expected '=' after a key``) are Python's and stay English.
+    """
+    message = str(error)
+    found = _TOML_POSITION.search(message)
+    line, column = (int(found[1]), int(found[2])) if found else (1, 1)
+    return Diagnostic(
+        path, line, column, Msg("diag.toml_syntax", detail=_TOML_POSITION.sub("", message)), Msg("diag.hint.toml_syntax")
+    )
+
+
+def _listed(values: Any) -> str:
+    return ", ".join(str(value) for value in values) if isinstance(values, (list, tuple)) else str(values)
+
+
+def _validation_message(problem: Mapping[str, Any]) -> str:
+    """One pydantic error as a Msg: studio's own (a validator raised ``ValueError(Msg(...))``),
+    else the catalogue's ``diag.value.<type>`` with pydantic's context, else pydantic's English text."""
+    kind = str(problem.get("type", ""))
+    context = dict(problem.get("ctx") or {})
+    error = context.pop("error", None)
+    if kind == "value_error" and error is not None and error.args and isinstance(error.args[0], Msg):
+        return error.args[0]
+    key = f"diag.value.{kind}"
+    if key in messages(FALLBACK):
+        return Msg(key, **{name: _listed(value) for name, value in context.items()})
+    return Msg("diag.value.other", detail=str(problem.get("msg", "")).removeprefix("Value error, "))
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -73,7 +109,7 @@ class TomlCheck:
         try:
             self.table: dict[str, Any] = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise DiagnosticsError([toml_syntax_error(path, error)]) from None
+            raise DiagnosticsError([_syntax_error(path, error)]) from None
 
     @functools.cached_property
     def locator(self) -> TomlLocator:
@@ -96,7 +132,7 @@ class TomlCheck:
                     message = Msg("diag.value.extra_forbidden")
                     hint = self.nearest(str(loc[-1]), self.known_keys(owner(model, loc)))
                 else:
-                    message, hint = validation_message(problem), self.hint(model, base + loc)
+                    message, hint = _validation_message(problem), self.hint(model, base + loc)
                 self.error(base + loc, Msg("diag.setting", name=self.name(base, loc), message=message), hint)
             return None
 
