@@ -120,6 +120,8 @@ def code_digest() -> str:
 
 
 class _Loader(TomlCheck):
+    """One template file: its tables checked by the schema's models, then the checks across sections."""
+
     LISTING = "diag.template.hint.known"
 
     def hint(self, model: type[BaseModel], where: KeyPath) -> str:
