@@ -11,21 +11,17 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from studio.desk.rules import EvidencePolicy
 from studio.i18n import Msg
-from studio.rundown.load import Clock, Zone
 from studio.settings_file import read_settings
+from studio.validated import Clock, Strict, Zone
 
 Language = Literal["kk", "ru", "en"]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-
-class Station(_Section):
+class Station(Strict):
     zone: Zone = Field(default=ZoneInfo("Asia/Almaty"), description="IANA time zone of local times")
     language: Language = Field(default="kk", description="interface language: kk, ru or en")
     operator: str = Field(default="", description="who signs in unless --operator says otherwise; with sign-in off, empty: the login name")
@@ -35,11 +31,11 @@ class Station(_Section):
     )
 
 
-class StoreSettings(_Section):
+class StoreSettings(Strict):
     path: str = Field(default="", description="the SQLite store; empty: the user's data folder")
 
 
-class Obs(_Section):
+class Obs(Strict):
     """Where OBS Studio's WebSocket server (obs-websocket 5) listens. The password never goes in this file."""
 
     host: str = Field(default="127.0.0.1", min_length=1, description="host name or address of OBS's WebSocket server")
@@ -56,7 +52,7 @@ class Obs(_Section):
     )
 
 
-class YouTube(_Section):
+class YouTube(Strict):
     """YouTube Live (``studio youtube ...``). The sign-in is kept in its own file (mode 0600), never here."""
 
     client_secrets: str = Field(
@@ -82,11 +78,11 @@ class YouTube(_Section):
     )
 
 
-class Graphics(_Section):
+class Graphics(Strict):
     """Filled by the graphics work."""
 
 
-class Desk(_Section):
+class Desk(Strict):
     """The verification desk's policy on evidence (studio/desk/rules.py EvidencePolicy)."""
 
     reprint_counts_as_official: bool = Field(
@@ -104,7 +100,7 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
-class Api(_Section):
+class Api(Strict):
     """The HTTP control API (``studio serve``). Tokens live in the environment, never here."""
 
     token_env: EnvName = Field(
@@ -119,7 +115,7 @@ class Api(_Section):
     port: Port = Field(default=8765, description="TCP port, 1-65535")
 
 
-class Prompter(_Section):
+class Prompter(Strict):
     """The presenter's prompter (``studio prompter``), in a terminal or a browser."""
 
     size: int = Field(default=3, ge=1, le=5, description="starting text size step, 1 (small) to 5 (largest)")
@@ -127,7 +123,7 @@ class Prompter(_Section):
     port: Port = Field(default=8766, description="TCP port of the browser prompter (--web), 1-65535")
 
 
-class Intake(_Section):
+class Intake(Strict):
     """The observers' report intake (``studio intake``): ``POST /reports`` with a per-observer token."""
 
     host: str = Field(default="127.0.0.1", min_length=1, description="address to listen on; loopback by default")
@@ -143,7 +139,7 @@ class Intake(_Section):
     )
 
 
-class Operators(_Section):
+class Operators(Strict):
     """Who acts: operators sign in with a passphrase (``studio operators add NAME``)."""
 
     sign_in: bool = Field(
@@ -153,7 +149,7 @@ class Operators(_Section):
     )
 
 
-class Config(_Section):
+class Config(Strict):
     station: Station = Station()
     store: StoreSettings = StoreSettings()
     keymap: dict[str, Annotated[str, Field(min_length=1)]] = Field(
@@ -182,6 +178,4 @@ def load_config(path: Path | None) -> Config:
     """Read and check the config; with no file, the defaults."""
     if path is None:
         return Config()
-    return read_settings(
-        Path(path), Config, what="config", hint="check --config or $STUDIO_CONFIG", extra={"source": path}
-    )
+    return read_settings(Path(path), Config, what="config", extra={"source": path})

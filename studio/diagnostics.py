@@ -15,13 +15,10 @@ console renders in its current interface language.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from studio.i18n import FALLBACK, Msg, messages, render
+from studio.i18n import FALLBACK, Msg, render
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,44 +55,13 @@ class DiagnosticsError(Exception):
         return "\n".join(d.render(language) for d in self.diagnostics)
 
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+def nearest_hint(word: str, known: list[str], listing: str = "diag.hint.known_keys") -> Msg:
+    """``did you mean 'x'? known keys: ...``: the hint of a name that is not one of ``known``.
 
-
-def toml_syntax_error(path: Path, error: Exception) -> Diagnostic:
-    """Turn tomllib's message, which ends "(at line L, column C)", into a Diagnostic.
-
-    tomllib's own words (``Expected '=' after a key``) are Python's and stay English.
+    ``listing`` is the catalogue key that lists them (``known keys: {known}``, ``fields: {known}``).
     """
-    message = str(error)
-    found = _TOML_POSITION.search(message)
-    line, column = (int(found[1]), int(found[2])) if found else (1, 1)
-    return Diagnostic(
-        path, line, column, Msg("diag.toml_syntax", detail=_TOML_POSITION.sub("", message)), Msg("diag.hint.toml_syntax")
-    )
+    import difflib  # only when there is an unknown name
 
-
-def _listed(values: Any) -> str:
-    return ", ".join(str(value) for value in values) if isinstance(values, (list, tuple)) else str(values)
-
-
-def validation_message(problem: Mapping[str, Any]) -> str:
-    """One pydantic error as a Msg: studio's own (a validator raised ``ValueError(Msg(...))``),
-    else the catalogue's ``diag.value.<type>`` with pydantic's context, else pydantic's English text."""
-    kind = str(problem.get("type", ""))
-    context = dict(problem.get("ctx") or {})
-    error = context.pop("error", None)
-    if kind == "value_error" and error is not None and error.args and isinstance(error.args[0], Msg):
-        return error.args[0]
-    key = f"diag.value.{kind}"
-    if key in messages(FALLBACK):
-        return Msg(key, **{name: _listed(value) for name, value in context.items()})
-    return Msg("diag.value.other", detail=str(problem.get("msg", "")).removeprefix("Value error, "))
-
-
-def nearest_key_hint(key: str, known: list[str]) -> Msg:
-    """``did you mean 'x'? known keys: ...``: the hint of an unknown key."""
-    import difflib  # only when there is an unknown key
-
-    close = difflib.get_close_matches(key, known, n=1)
-    keys = ", ".join(known)
-    return Msg("diag.hint.did_you_mean", key=close[0], keys=keys) if close else Msg("diag.hint.known_keys", keys=keys)
+    close = difflib.get_close_matches(word, known, n=1)
+    listed = Msg(listing, known=", ".join(known) or Msg("diag.template.none"))
+    return Msg("diag.hint.did_you_mean", word=close[0], known=listed) if close else listed

@@ -1,29 +1,23 @@
 """A TOML settings file checked by a pydantic model, its errors naming file, line and key.
 
-config.toml and the desk's import mappings are read the same way: every problem at
-once, ``FILE:LINE: error: [section] key: ...``, with the nearest valid key or the
-field's own description as the hint. Every message is a ``Msg`` (studio/diagnostics.py):
-the field descriptions too, from the catalogue's ``diag.field.<model>.<field>`` (the
-model's English ``description`` when the catalogue has none).
+config.toml and the desk's import mappings are read the same way (studio/tomlcheck.py):
+every problem at once, ``FILE:LINE: error: [section] key: ...``, with the nearest valid
+key or the field's own description as the hint. Every message is a ``Msg``
+(studio/diagnostics.py): the field descriptions too, from the catalogue's
+``diag.field.<model>.<field>`` (the model's English ``description`` when the catalogue
+has none).
 """
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from studio.diagnostics import (
-    Diagnostic,
-    DiagnosticsError,
-    nearest_key_hint,
-    toml_syntax_error,
-    validation_message,
-)
 from studio.i18n import FALLBACK, Msg, messages
-from studio.tomlpos import TomlLocator
+from studio.tomlcheck import TomlCheck, read_text
+from studio.tomlpos import KeyPath
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -33,64 +27,44 @@ def _said(key: str, english: str) -> str:
     return Msg(key) if key in messages(FALLBACK) else english
 
 
-def read_settings(
-    path: Path, model: type[Model], *, what: str, hint: str, extra: dict[str, Any] | None = None
-) -> Model:
+def read_settings(path: Path, model: type[Model], *, what: str, extra: dict[str, Any] | None = None) -> Model:
     """Read, parse and check one file; raise DiagnosticsError listing every problem.
 
-    ``what`` names the file for people (``config``, ``mapping``: catalogue ``diag.what.<what>``),
-    ``hint`` what to check when it cannot be read (``diag.hint.unreadable.<what>``).
+    ``what`` names the file for people (``config``, ``mapping``: catalogue ``diag.what.<what>``,
+    and ``diag.hint.unreadable.<what>`` says what to check when it cannot be read). ``extra``
+    are values the program adds (the file's own path): not keys a user writes.
     """
-    try:
-        text = Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or error
-        message = Msg("diag.unreadable", what=_said(f"diag.what.{what}", f"the {what}"), reason=str(reason))
-        raise DiagnosticsError([Diagnostic(Path(path), 1, 0, message, _said(f"diag.hint.unreadable.{what}", hint))]) from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DiagnosticsError([toml_syntax_error(Path(path), error)]) from None
-    try:
-        return model.model_validate(raw | (extra or {}))
-    except ValidationError as error:
-        hidden = frozenset(extra or ())
-        raise DiagnosticsError(_diagnostics(Path(path), text, error, model, hidden)) from None
+    path = Path(path)
+    text = read_text(path, Msg(f"diag.what.{what}"), Msg(f"diag.hint.unreadable.{what}"))
+    check = _SettingsCheck(path, text, frozenset(extra or ()))
+    return check.finish(check.validate(model, check.table | (extra or {})))
 
 
-def _diagnostics(
-    path: Path, text: str, error: ValidationError, root: type[BaseModel], hidden: frozenset[str]
-) -> list[Diagnostic]:
-    locator = TomlLocator(text)
-    found = []
-    for problem in error.errors():
-        where = tuple(problem["loc"])
-        line, _ = locator.find(where)
-        section = str(where[0]) if len(where) > 1 else ""
-        name = f"[{section}] {where[-1]}" if section else str(where[-1])
-        owner, hint = _walk(root, where)
-        if problem["type"] == "extra_forbidden":
-            message = Msg("diag.value.extra_forbidden")
-            hint = nearest_key_hint(str(where[-1]), [key for key in owner.model_fields if key not in hidden])
-        else:
-            message = validation_message(problem)
-        found.append(Diagnostic(path, line, 0, Msg("diag.setting", name=name, message=message), hint))
-    return sorted(found, key=lambda d: d.line)
+class _SettingsCheck(TomlCheck):
+    COLUMNS = False
 
+    def __init__(self, path: Path, text: str, hidden: frozenset[str]) -> None:
+        super().__init__(path, text)
+        self.hidden = hidden
 
-def _walk(root: type[BaseModel], where: tuple[Any, ...]) -> tuple[type[BaseModel], str]:
-    """The model that holds the key at ``where``, and the description of the first plain field on the way."""
-    model = root
-    for part in where:
-        field = model.model_fields.get(str(part))
-        if field is None:
-            return model, ""
-        annotation = field.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            model = annotation
-            continue
-        if not field.description:
-            return model, ""
-        described = _said(f"diag.field.{model.__name__.lower()}.{part}", field.description)
-        return model, Msg("diag.hint.expected", what=described)
-    return model, ""
+    def name(self, base: KeyPath, loc: KeyPath) -> str:
+        """``[section] key``, or ``key`` at the top."""
+        return f"[{loc[0]}] {loc[-1]}" if len(loc) > 1 else str(loc[-1])
+
+    def known_keys(self, table: type[BaseModel]) -> list[str]:
+        return [key for key in table.model_fields if key not in self.hidden]
+
+    def hint(self, model: type[BaseModel], where: KeyPath) -> str:
+        """The description of the first plain field on the way to ``where``."""
+        for part in where:
+            field = model.model_fields.get(str(part))
+            if field is None:
+                return ""
+            annotation = field.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                model = annotation
+                continue
+            if not field.description:
+                return ""
+            return Msg("diag.hint.expected", what=_said(f"diag.field.{model.__name__.lower()}.{part}", field.description))
+        return ""

@@ -9,34 +9,19 @@ from __future__ import annotations
 
 import codecs
 import difflib
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    field_validator,
-)
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
 from studio.desk.model import ReportKind
 from studio.desk.text import name_key
 from studio.i18n import Msg
 from studio.regions import regions
 from studio.settings_file import read_settings
-
-
-def _zone(value: Any) -> ZoneInfo:
-    if isinstance(value, ZoneInfo):
-        return value
-    try:
-        return ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(Msg("diag.mapping.zone", value=repr(value))) from None
+from studio.validated import Strict, parse_zone
 
 
 def _region_id(value: str) -> str:
@@ -48,11 +33,7 @@ def _region_id(value: str) -> str:
     return value
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-
-class Columns(_Strict):
+class Columns(Strict):
     id: str = Field(default="", description="the export's own row id; empty: none")
     observer: str = Field(default="observer", description="who sent the report")
     channel: str = Field(default="channel", description="form, bot, phone...; may be missing")
@@ -67,14 +48,14 @@ class Columns(_Strict):
 REQUIRED = ("observer", "received_at", "region", "kind", "text")
 
 
-class Mapping(_Strict):
+class Mapping(Strict):
     format: Literal["auto", "csv", "json", "jsonl"] = Field(default="auto", description="csv, json, jsonl or auto")
     encoding: str = Field(default="utf-8-sig", description="a Python codec name such as utf-8-sig or cp1251")
     delimiter: str = Field(default=",", min_length=1, max_length=1, description="one character")
     records: str = Field(default="", description="JSON key of the list of records")
     system: str = Field(default="", description="the form or bot whose ids the id column holds")
     channel: str = Field(default="form", min_length=1, description="the channel of rows without one")
-    time_zone: Annotated[ZoneInfo, BeforeValidator(_zone)] = Field(
+    time_zone: Annotated[ZoneInfo, BeforeValidator(partial(parse_zone, refusal="diag.mapping.zone"))] = Field(
         default=ZoneInfo("Asia/Almaty"), description="an IANA zone such as Asia/Almaty"
     )
     time_format: str = Field(default="", description="a strptime format, or empty for ISO 8601")
@@ -146,4 +127,4 @@ def load_mapping(path: Path | None) -> Mapping:
     """The mapping in ``path``; with None, the default. Errors: DiagnosticsError."""
     if path is None:
         return Mapping()
-    return read_settings(Path(path), Mapping, what="mapping", hint="check the --mapping path")
+    return read_settings(Path(path), Mapping, what="mapping")

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from studio.diagnostics import Diagnostic, DiagnosticsError, toml_syntax_error
+from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.graphics import overlays_dir
 from studio.graphics.errors import DataError, GraphicsError
 from studio.graphics.gate import FactSource
@@ -25,6 +24,7 @@ from studio.graphics.render import draw, prepare
 from studio.graphics.resolve import ZONE
 from studio.graphics.template import Template, load_template
 from studio.i18n import FALLBACK, Msg
+from studio.tomlcheck import TomlCheck, read_text
 from studio.tomlpos import TomlLocator
 
 
@@ -40,11 +40,7 @@ def _template(name: str, overlays: Path) -> Template:
 
 
 def _read_data(path: Path) -> tuple[dict[str, Any], str]:
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        message = Msg("diag.unreadable", what=Msg("diag.what.data_file"), reason=str(error))
-        raise DiagnosticsError([Diagnostic(path, 1, 0, message, Msg("diag.hint.check_path"))]) from None
+    text = read_text(path, Msg("diag.what.data_file"), Msg("diag.hint.check_path"))
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)
@@ -52,10 +48,7 @@ def _read_data(path: Path) -> tuple[dict[str, Any], str]:
             raise DiagnosticsError([Diagnostic(path, error.lineno, error.colno, Msg("diag.json_syntax", detail=error.msg),
                                                Msg("diag.hint.json_syntax"))]) from None
     else:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise DiagnosticsError([toml_syntax_error(path, error)]) from None
+        data = TomlCheck(path, text).table
     if not isinstance(data, dict):
         raise DiagnosticsError([Diagnostic(path, 1, 0, Msg("diag.graphics.data_not_table"),
                                            Msg("diag.graphics.hint.data_not_table"))])

@@ -24,12 +24,12 @@ from studio.graphics.fit import fit_text
 from studio.graphics.fonts import text_mask
 from studio.graphics.gate import FactSource, percent
 from studio.graphics.resolve import CHECKING, FACT_ID_MAX, ZONE, Resolved, not_a_field, percent_text, resolve, said
-from studio.rundown.load import parse_clock
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.schema import PLACEHOLDER, RENDERER_VERSION, Area, RectBox, TextBox, TurnoutTable
 from studio.graphics.template import Template
 from studio.i18n import Msg
 from studio.regions import regions
+from studio.validated import parse_clock
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,14 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from studio.diagnostics import nearest_hint
 from studio.graphics.errors import DataError, FactRefused, TextRejected
 from studio.graphics.gate import Credit, FactSource, FactView, TurnoutBoard, admit, turnout_board
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.template import FieldSpec, Template
 from studio.i18n import Msg
 from studio.regions import regions
-from studio.rundown.load import parse_clock
+from studio.validated import parse_clock
 
 ZONE = ZoneInfo("Asia/Almaty")
 FACT_ID_MAX = 128
@@ -96,9 +97,7 @@ def said(error: Exception) -> str:
 
 def not_a_field(template: Template, key: str) -> DataError:
     """Data naming a field the template does not have, with the nearest one."""
-    close = difflib.get_close_matches(key, list(template.fields), n=1)
-    fields = Msg("diag.graphics.hint.fields", fields=", ".join(template.fields) or Msg("diag.template.none"))
-    hint = Msg("diag.graphics.hint.did_you_mean_field", field=close[0], fields=fields) if close else fields
+    hint = nearest_hint(key, list(template.fields), "diag.graphics.hint.fields")
     return DataError(template.name, key, Msg("diag.graphics.not_a_field"), hint)
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from studio.graphics.sanitize import HARD_LIMIT
+from studio.validated import Strict
 
 RENDERER_VERSION = "1"  # bump when a code change alters pixels: every cached file name changes
 MIN_TEXT_SIZE = 16  # px at 1080p; smaller is not legible on a phone watching YouTube
@@ -32,10 +33,6 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _COLOUR = re.compile(r"^#([0-9A-Fa-f]{6})([0-9A-Fa-f]{2})?$")
 
 RGBA = tuple[int, int, int, int]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Area(Strict):

@@ -28,18 +28,16 @@ text: what it states comes from the verification desk by id, or not at all.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel
 
-from studio.diagnostics import Diagnostic, DiagnosticsError, toml_syntax_error, validation_message
+from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.graphics.fonts import REQUIRED, FontFile, font_file
 from studio.graphics.sanitize import HARD_LIMIT, Rejection, clean
 from studio.i18n import Msg
@@ -62,7 +60,8 @@ from studio.graphics.schema import (
     default_safe,
     parse_colour,
 )
-from studio.tomlpos import KeyPath, TomlLocator
+from studio.tomlcheck import TomlCheck, read_text
+from studio.tomlpos import KeyPath
 
 
 _HINTED = ("version", "canvas", "safe", "region", "fonts", "box", "type", "language", "kind", "align", "valign")
@@ -120,50 +119,20 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def _nearest(word: str, known: list[str]) -> Msg:
-    close = difflib.get_close_matches(word, known, n=1)
-    listed = ", ".join(known) or Msg("diag.template.none")
-    if close:
-        return Msg("diag.template.hint.did_you_mean", word=close[0], known=listed)
-    return Msg("diag.template.hint.known", known=listed)
+class _Loader(TomlCheck):
+    """One template file: its tables checked by the schema's models, then the checks across sections."""
 
+    LISTING = "diag.template.hint.known"
 
-class _Loader:
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.text = text
-        self.locator = TomlLocator(text)
-        self.diagnostics: list[Diagnostic] = []
-
-    def error(self, where: KeyPath, message: Msg, hint: str = "") -> None:
-        line, column = self.locator.find(where)
-        self.diagnostics.append(Diagnostic(self.path, line, column, message, hint))
-
-    def validation(self, base: KeyPath, error: ValidationError, known: list[str]) -> None:
-        for problem in error.errors():
-            where = base + tuple(problem["loc"])
-            names = ".".join(str(p) for p in where) or "file"
-            hint: str = next((_hint(str(p)) for p in reversed(where) if str(p) in _HINTED), "")
-            if problem["type"] == "extra_forbidden":
-                message, hint = Msg("diag.value.extra_forbidden"), _nearest(str(where[-1]), known)
-            else:
-                message = validation_message(problem)
-            self.error(where, _in(names, message), hint)
+    def hint(self, model: type[BaseModel], where: KeyPath) -> str:
+        return next((_hint(str(p)) for p in reversed(where) if str(p) in _HINTED), "")
 
     def load(self) -> Template | None:
-        try:
-            raw = tomllib.loads(self.text)
-        except tomllib.TOMLDecodeError as error:
-            self.diagnostics.append(toml_syntax_error(self.path, error))
-            return None
+        raw = self.table
         name = self.path.stem
         if not NAME.match(name):
             self.error((), Msg("diag.template.bad_name", name=name), Msg("diag.template.hint.rename_file"))
-        try:
-            top = TemplateIn.model_validate(raw)
-        except ValidationError as error:
-            self.validation((), error, list(TemplateIn.model_fields))
-            top = None
+        top = self.validate(TemplateIn, raw)
         fields = self._fields(raw.get("fields") if isinstance(raw.get("fields"), dict) else {})
         boxes = self._boxes(raw.get("box") if isinstance(raw.get("box"), list) else [])
         if top is None:
@@ -199,10 +168,8 @@ class _Loader:
             if not re.match(r"^[a-z][a-z0-9_]*$", name):
                 self.error(where, Msg("diag.template.bad_field_name", name=name), Msg("diag.template.hint.rename_field"))
                 continue
-            try:
-                spec = FieldSpec.model_validate(body)
-            except ValidationError as error:
-                self.validation(where, error, list(FieldSpec.model_fields))
+            spec = self.validate(FieldSpec, body, where)
+            if spec is None:
                 continue
             label = f"fields.{name}"
             if spec.type == "choice" and not spec.choices:
@@ -230,10 +197,9 @@ class _Loader:
                 self.error(where + ("kind",), _in(Msg("diag.template.box", number=index + 1),
                                                   Msg("diag.template.unknown_kind", kind=repr(kind))), _hint("kind"))
                 continue
-            try:
-                boxes.append((index, model.model_validate(body)))  # type: ignore[arg-type]
-            except ValidationError as error:
-                self.validation(where, error, list(model.model_fields))
+            box = self.validate(model, body, where)
+            if box is not None:
+                boxes.append((index, box))  # type: ignore[arg-type]
         return boxes
 
     def _colors(self, raw: dict[str, str]) -> dict[str, RGBA]:
@@ -262,7 +228,7 @@ class _Loader:
             if not path.is_file():
                 self.error(where, _in(label, Msg("diag.template.font_not_found", path=str(path))),
                            Msg("diag.template.hint.font_not_found", folder=str(folder),
-                               nearest=_nearest(filename, available)))
+                               nearest=self.nearest(filename, available)))
                 continue
             try:
                 font = font_file(path)
@@ -282,11 +248,11 @@ class _Loader:
 
     def _colour_ref(self, where: KeyPath, ref: str, colors: dict[str, RGBA]) -> None:
         if ref not in colors and parse_colour(ref) is None:
-            self.error(where, Msg("diag.template.colour_undefined", ref=ref), _nearest(ref, sorted(colors)))
+            self.error(where, Msg("diag.template.colour_undefined", ref=ref), self.nearest(ref, sorted(colors)))
 
     def _font_ref(self, where: KeyPath, ref: str, fonts: dict[str, FontFile], declared: list[str]) -> FontFile | None:
         if ref not in declared:
-            self.error(where, Msg("diag.template.font_undeclared", ref=ref), _nearest(ref, declared))
+            self.error(where, Msg("diag.template.font_undeclared", ref=ref), self.nearest(ref, declared))
         return fonts.get(ref)
 
     def _check_boxes(
@@ -313,7 +279,7 @@ class _Loader:
                 self._colour_ref(where + ("fill",), box.fill, colors)
                 if box.when is not None and box.when not in fields:
                     self.error(where + ("when",), _in(label, Msg("diag.template.when_no_field", when=box.when)),
-                               _nearest(box.when, sorted(fields)))
+                               self.nearest(box.when, sorted(fields)))
                 continue
             if not safe.contains(box):
                 self.error(where, _in(label, Msg("diag.template.outside_safe", x=safe.x, y=safe.y, right=safe.right,
@@ -339,7 +305,7 @@ class _Loader:
                     ref = getattr(box, key)
                     if ref is not None and (ref not in ids or ref == box.id):
                         self.error(where + (key,), _in(label, Msg("diag.template.no_text_box", ref=ref)),
-                                   _nearest(ref, sorted(ids - {box.id})))
+                                   self.nearest(ref, sorted(ids - {box.id})))
                 placeholders[position] = self._text(where + ("text",), label, box.text, fields, font)
             else:
                 for key in ("color", "value_color", "bar", "track"):
@@ -363,10 +329,7 @@ class _Loader:
         return placeholders
 
     def _raw_font_names(self) -> list[str]:
-        try:
-            fonts = tomllib.loads(self.text).get("fonts", {})
-        except tomllib.TOMLDecodeError:
-            return []
+        fonts = self.table.get("fonts", {})
         return list(fonts) if isinstance(fonts, dict) else []
 
     def _text(
@@ -378,7 +341,7 @@ class _Loader:
             spec = fields.get(name)
             if spec is None:
                 self.error(where, _in(label, Msg("diag.template.placeholder_no_field", placeholder=found[0])),
-                           _nearest(name, sorted(fields)))
+                           self.nearest(name, sorted(fields)))
                 continue
             if attribute not in ATTRIBUTES[spec.type]:
                 options = ", ".join("{" + name + (f".{a}" if a else "") + "}" for a in ATTRIBUTES[spec.type])
@@ -410,21 +373,13 @@ class _Loader:
 
 def parse_template(path: Path, text: str) -> Template:
     loader = _Loader(Path(path), text)
-    template = loader.load()
-    if loader.diagnostics or template is None:
-        raise DiagnosticsError(sorted(loader.diagnostics, key=lambda d: (d.line, d.column)))
-    return template
+    return loader.finish(loader.load())
 
 
 def load_template(path: Path) -> Template:
     """Read and check one template file; raise DiagnosticsError listing every problem."""
     path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        message = Msg("diag.unreadable", what=Msg("diag.what.template"), reason=str(error))
-        raise DiagnosticsError([Diagnostic(path, 1, 0, message, Msg("diag.template.hint.unreadable"))]) from None
-    return parse_template(path, text)
+    return parse_template(path, read_text(path, Msg("diag.what.template"), Msg("diag.template.hint.unreadable")))
 
 
 def load_templates(folder: Path) -> dict[str, Template]:

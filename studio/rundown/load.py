@@ -6,27 +6,19 @@ English as a string, and said in Kazakh or Russian where it is shown.
 
 from __future__ import annotations
 
-import functools
 import re
-import tomllib
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
-from studio.diagnostics import (
-    Diagnostic,
-    DiagnosticsError,
-    nearest_key_hint,
-    toml_syntax_error,
-    validation_message,
-)
 from studio.i18n import Msg
 from studio.regions import regions
 from studio.rundown.model import Bilingual, GraphicCue, Kind, Rundown, Segment, Show
-from studio.tomlpos import KeyPath, TomlLocator
+from studio.tomlcheck import TomlCheck, read_text
+from studio.tomlpos import KeyPath
+from studio.validated import Clock, Strict, Zone
 
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _SEGMENT_ID = r"^[a-z0-9][a-z0-9_-]*$"
@@ -56,47 +48,20 @@ def format_duration(duration: timedelta) -> str:
     return text or "0s"
 
 
-def parse_clock(value: Any) -> time:
-    """A local time of day: a TOML time (10:00:00) or a string ("10:00")."""
-    if isinstance(value, time):
-        return value
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(Msg("diag.value.clock", value=repr(value)))
-
-
-def _zone(value: Any) -> ZoneInfo:
-    if isinstance(value, ZoneInfo):
-        return value
-    try:
-        return ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(Msg("diag.value.zone", value=repr(value))) from error
-
-
 Duration = Annotated[timedelta, BeforeValidator(parse_duration), AfterValidator(_positive)]
-Clock = Annotated[time, BeforeValidator(parse_clock)]
-Zone = Annotated[ZoneInfo, BeforeValidator(_zone)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-
-class _BilingualIn(_Strict):
+class _BilingualIn(Strict):
     kk: str = Field(min_length=1)
     ru: str = Field(min_length=1)
 
 
-class _GraphicIn(_Strict):
+class _GraphicIn(Strict):
     template: str = Field(min_length=1)
     data: dict[str, Any] = {}
 
 
-class SegmentIn(_Strict):
+class SegmentIn(Strict):
     id: str = Field(pattern=_SEGMENT_ID)
     kind: Kind
     title: _BilingualIn
@@ -125,7 +90,7 @@ class SegmentIn(_Strict):
         )
 
 
-class _ShowIn(_Strict):
+class _ShowIn(Strict):
     id: str | None = Field(default=None, pattern=_SEGMENT_ID)
     title: _BilingualIn
     date: date
@@ -133,7 +98,7 @@ class _ShowIn(_Strict):
     start: Clock
 
 
-class _RundownIn(_Strict):
+class _RundownIn(Strict):
     show: _ShowIn
     segment: list[dict[str, Any]] = Field(min_length=1)
 
@@ -171,46 +136,29 @@ def segment_from_dict(row: dict[str, Any]) -> Segment:
     return SegmentIn.model_validate(row).build()
 
 
-def model_keys(where: KeyPath) -> list[str]:
-    """The keys allowed in the table that holds ``where``."""
-    tables = {"show": _ShowIn, "segment": SegmentIn, "title": _BilingualIn, "graphics": _GraphicIn}
-    owner = next((str(p) for p in reversed(where[:-1]) if str(p) in tables), "")
-    return list(tables[owner].model_fields) if owner else ["show", "segment"]
+class _Checker(TomlCheck):
+    """A rundown's problems, each said of its segment (or of the show)."""
 
+    def __init__(self, path: Path, text: str) -> None:
+        super().__init__(path, text)
+        raw_segments = self.table.get("segment", [])
+        self.raw_segments = [s for s in raw_segments if isinstance(s, dict)] if isinstance(raw_segments, list) else []
 
-class _Checker:
-    def __init__(self, path: Path, text: str, raw_segments: list[dict[str, Any]]) -> None:
-        self.path = path
-        self.raw_segments = raw_segments
-        self._text = text
-        self.diagnostics: list[Diagnostic] = []
-
-    @functools.cached_property
-    def locator(self) -> TomlLocator:
-        """Built only when there is something to report: it costs as much as the parse."""
-        return TomlLocator(self._text)
-
-    def error(self, where: KeyPath, message: Msg, hint: str = "") -> None:
-        line, column = self.locator.find(where)
+    def error(self, where: KeyPath, message: str, hint: str = "") -> None:
         segment_id = self._segment_id(where)
         if segment_id:
             message = Msg("diag.rundown.in_segment", segment=segment_id, message=message)
         elif where[:1] == ("show",):
             message = Msg("diag.rundown.in_show", message=message)
-        self.diagnostics.append(Diagnostic(self.path, line, column, message, hint))
+        super().error(where, message, hint)
 
-    def validation(self, base: KeyPath, error: ValidationError) -> None:
-        for problem in error.errors():
-            where = base + tuple(problem["loc"])
-            field = next((str(p) for p in reversed(where) if str(p) in _HINTED), "")
-            names = ".".join(str(p) for p in problem["loc"]) or "table"
-            hint: str = _hint(field) if field else ""
-            if problem["type"] == "extra_forbidden":
-                message = Msg("diag.value.extra_forbidden")
-                hint = nearest_key_hint(str(where[-1]), model_keys(where))
-            else:
-                message = validation_message(problem)
-            self.error(where, Msg("diag.setting", name=names, message=message), hint)
+    def name(self, base: KeyPath, loc: KeyPath) -> str:
+        """The key within its segment or the show, which the message names already."""
+        return ".".join(str(part) for part in loc) or "table"
+
+    def hint(self, model: type[BaseModel], where: KeyPath) -> str:
+        field = next((str(part) for part in reversed(where) if str(part) in _HINTED), "")
+        return _hint(field) if field else ""
 
     def _segment_id(self, where: KeyPath) -> str | None:
         if len(where) >= 2 and where[0] == "segment" and isinstance(where[1], int):
@@ -223,41 +171,23 @@ class _Checker:
 def load_rundown(path: Path) -> Rundown:
     """Parse and check a rundown file; raise DiagnosticsError listing every problem."""
     path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        message = Msg("diag.unreadable", what=Msg("diag.what.rundown"), reason=str(error))
-        raise DiagnosticsError([Diagnostic(path, 1, 1, message, Msg("diag.hint.check_path"))])
-    return parse_rundown(path, text)
+    return parse_rundown(path, read_text(path, Msg("diag.what.rundown"), Msg("diag.hint.check_path")))
 
 
 def parse_rundown(path: Path, text: str) -> Rundown:
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DiagnosticsError([toml_syntax_error(path, error)]) from None
-    raw_segments = raw.get("segment", [])
-    check = _Checker(path, text, [s for s in raw_segments if isinstance(s, dict)] if isinstance(raw_segments, list) else [])
+    check = _Checker(path, text)
     show: Show | None = None
-    try:
-        parsed = _RundownIn.model_validate(raw)
-    except ValidationError as error:
-        check.validation((), error)
-        parsed = None
+    parsed = check.validate(_RundownIn, check.table)
     if parsed is not None:
         s = parsed.show
         show = Show(s.id or path.stem, Bilingual(s.title.kk, s.title.ru), s.date, s.zone, s.start)
     segments: list[tuple[int, Segment]] = []
     for index, row in enumerate(check.raw_segments):
-        try:
-            segments.append((index, SegmentIn.model_validate(row).build()))
-        except ValidationError as error:
-            check.validation(("segment", index), error)
+        segment = check.validate(SegmentIn, row, ("segment", index))
+        if segment is not None:
+            segments.append((index, segment.build()))
     _check_segments(check, segments, show)
-    if check.diagnostics:
-        raise DiagnosticsError(sorted(check.diagnostics, key=lambda d: (d.line, d.column)))
-    assert show is not None
-    return Rundown(show, tuple(segment for _, segment in segments))
+    return check.finish(Rundown(show, tuple(segment for _, segment in segments)) if show is not None else None)
 
 
 def _check_segments(check: _Checker, segments: list[tuple[int, Segment]], show: Show | None) -> None:
