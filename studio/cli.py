@@ -385,7 +385,6 @@ def _serve(args: argparse.Namespace) -> int:
 def _youtube(args: argparse.Namespace) -> int:
     from studio.obs.errors import ObsError
     from studio.youtube.cli import auth_command, youtube_command  # google's client only for these commands
-    from studio.youtube.errors import YouTubeError
 
     try:
         if args.youtube_command == "auth":
@@ -402,9 +401,6 @@ def _youtube(args: argparse.Namespace) -> int:
             return adapter
 
         return youtube_command(args, config, _open_store(args, config), rundown, connect_obs=connect_obs)
-    except YouTubeError as error:
-        # What to do, in the user's language; YouTube's own step and reason in English beside it.
-        raise UsageError(Msg("youtube.cli_error", summary=Msg(f"youtube.error.{error.code}"), detail=str(error))) from None
     except ObsError as error:
         raise UsageError(error.message) from None  # redacted in every language
 

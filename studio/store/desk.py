@@ -457,8 +457,8 @@ class DeskStore(IntakeTables):
             raise DeskError(Msg("desk.error.no_reference"), kind=Kind.BAD_INPUT)
         kind = classify(reference) if kind is None else SourceKind(kind)
         if kind is None:
-            refused = Msg("desk.error.source_kind", given=repr(reference), choices=", ".join(SourceKind))
-            raise DeskError(refused, kind=Kind.BAD_INPUT)
+            choices = ", ".join(SourceKind)
+            raise DeskError(Msg("desk.error.source_kind", given=repr(reference), choices=choices), kind=Kind.BAD_INPUT)
         if published_at is not None and (published_at.tzinfo is None or published_at.utcoffset() is None):
             raise DeskError(Msg("desk.error.naive_time", given=str(published_at)), kind=Kind.BAD_INPUT)
         origin = origin.strip() or host_of(reference) or reference
