@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator, Self
 
 from studio.errors import Kind, StudioError
-from studio.i18n import Msg
+from studio.i18n import FALLBACK, Msg
 
 # Each entry moves the schema from version N to N+1; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
@@ -351,6 +351,12 @@ class StoreError(StudioError):
     """The store cannot be opened or written; the message says what to do."""
 
     kind = Kind.UNAVAILABLE
+
+    def render(self, language: str = FALLBACK) -> str:
+        """In ``language``, with the English beside it: the system's reason is English, and so is what one searches."""
+        if language == FALLBACK:
+            return str(self.message)
+        return Msg("store.error.with_english", said=self.message, english=str(self.message)).render(language)
 
 
 def connect(path: Path) -> sqlite3.Connection:
