@@ -215,12 +215,9 @@ def _config(args: argparse.Namespace):  # -> Config, imported lazily to keep `st
 
 def _open_store(args: argparse.Namespace, config):  # -> ShowStore
     from studio.paths import store_file
-    from studio.store import StoreError, open_store
+    from studio.store import open_store
 
-    try:
-        return open_store(store_file(args.store, config.store.path))
-    except StoreError as error:
-        raise UsageError(str(error)) from None
+    return open_store(store_file(args.store, config.store.path))
 
 
 def _load(path: Path):
@@ -289,12 +286,8 @@ def _graphics(args: argparse.Namespace, config, rundown):  # -> RendererGraphics
 def _operator(args: argparse.Namespace, config, db) -> str:
     """Who a command line acts as: ``--operator`` proven by $STUDIO_OPERATOR_KEY or a passphrase typed now."""
     from studio.desk.operators import operator_from_cli
-    from studio.store.operators import OperatorError
 
-    try:
-        return operator_from_cli(args, db, config, language=diagnostics_language(args))
-    except OperatorError as error:
-        raise UsageError(error.message) from None
+    return operator_from_cli(args, db, config, language=diagnostics_language(args))
 
 
 def _on_screen(args: argparse.Namespace, config, db) -> str:
@@ -400,7 +393,6 @@ def _serve(args: argparse.Namespace) -> int:
 def _youtube(args: argparse.Namespace) -> int:
     from studio.obs.errors import ObsError
     from studio.youtube.cli import auth_command, youtube_command  # google's client only for these commands
-    from studio.youtube.errors import YouTubeError
 
     try:
         if args.youtube_command == "auth":
@@ -417,23 +409,16 @@ def _youtube(args: argparse.Namespace) -> int:
             return adapter
 
         return youtube_command(args, config, _open_store(args, config), rundown, connect_obs=connect_obs)
-    except YouTubeError as error:
-        # What to do, in the user's language; YouTube's own step and reason in English beside it.
-        raise UsageError(Msg("youtube.cli_error", summary=Msg(f"youtube.error.{error.code}"), detail=str(error))) from None
     except ObsError as error:
         raise UsageError(error.message) from None  # redacted in every language
 
 
 def _desk(args: argparse.Namespace):  # -> (Config, DeskStore)
     from studio.paths import store_file
-    from studio.store import StoreError
     from studio.store.desk import open_desk
 
     config = _config(args)
-    try:
-        return config, open_desk(store_file(args.store, config.store.path), config.desk.evidence_policy())
-    except StoreError as error:
-        raise UsageError(str(error)) from None
+    return config, open_desk(store_file(args.store, config.store.path), config.desk.evidence_policy())
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -482,18 +467,14 @@ def _observers(args: argparse.Namespace) -> int:
     from studio.desk.observers import observers_command
 
     config, desk = _desk(args)
-    return observers_command(args, config, desk)
+    return observers_command(args, config, desk, language=diagnostics_language(args))
 
 
 def _operators(args: argparse.Namespace) -> int:
     from studio.desk.operators import operators_command
-    from studio.store.operators import OperatorError
 
     config, desk = _desk(args)
-    try:
-        return operators_command(args, config, desk.db, language=diagnostics_language(args))
-    except OperatorError as error:
-        raise UsageError(error.message) from None
+    return operators_command(args, config, desk.db, language=diagnostics_language(args))
 
 
 def _provenance(args: argparse.Namespace) -> int:
@@ -505,34 +486,27 @@ def _provenance(args: argparse.Namespace) -> int:
 
 
 def _fact(args: argparse.Namespace) -> int:
-    from studio.desk.fact_command import FACT_ERRORS, fact_command, refusal
+    from studio.desk.fact_command import fact_command
 
     config, desk = _desk(args)
-    language = diagnostics_language(args)
     try:
         return fact_command(
             args, desk, operator=lambda: _operator(args, config, desk.db), zone=config.station.zone,
-            language=language
+            language=diagnostics_language(args),
         )
-    except FACT_ERRORS as error:
-        raise UsageError(refusal(error, language)) from None
     finally:
         desk.close()
 
 
 def _render(args: argparse.Namespace) -> int:
+    from studio.desk.ids import parse_fact_id
     from studio.desk.views import GraphicsFacts
     from studio.graphics.cli import render_command
-
-    from studio.desk.ids import FactIdError, parse_fact_id
 
     config, desk = _desk(args)
     day = _load(args.rundown).show.date
     facts = GraphicsFacts(desk, day, config.station.zone)
-    try:
-        fact = None if args.fact is None else str(parse_fact_id(args.fact))  # F105 or 105, as the desk shows it
-    except FactIdError as error:
-        raise UsageError(error.args[0]) from None
+    fact = None if args.fact is None else str(parse_fact_id(args.fact))  # F105 or 105, as the desk shows it
     return render_command(
         args.template, args.data, fact, args.out, facts, zone=config.station.zone, language=diagnostics_language(args)
     )

@@ -27,9 +27,11 @@ class Kind(StrEnum):
 
 
 EXIT_CODE: Final[dict[Kind, int]] = {
-    Kind.REFUSED: 1, Kind.NOT_FOUND: 1, Kind.CONFLICT: 1, Kind.UNAVAILABLE: 1, Kind.BAD_INPUT: 2, Kind.INTERNAL: 70,
+    Kind.REFUSED: 2, Kind.NOT_FOUND: 2, Kind.CONFLICT: 2, Kind.UNAVAILABLE: 2, Kind.BAD_INPUT: 2, Kind.INTERNAL: 70,
 }
-"""``studio`` exit codes: 2 is a usage error, as argparse's; 70 is EX_SOFTWARE."""
+"""``studio`` exit codes: 2 for every expected failure, as argparse's usage errors and as studio has always
+answered (the README promises it for ``studio fact``; 1 stays "ran, and found problems", as ``obs check``);
+70 is EX_SOFTWARE."""
 
 HTTP_STATUS: Final[dict[Kind, int]] = {
     Kind.REFUSED: 409, Kind.NOT_FOUND: 404, Kind.CONFLICT: 409, Kind.UNAVAILABLE: 503, Kind.BAD_INPUT: 400,
@@ -58,7 +60,7 @@ class StudioError(Exception):
         if kind is not None:
             self.kind = kind
         self.code = code or self.message.key.rpartition(".")[2]
-        super().__init__(str(self.message))
+        super().__init__(self.message)  # args[0] is the Msg: str(error) is its English, as before
 
     @classmethod
     def of(cls, key: str, /, *, kind: Kind | None = None, code: str | None = None, **params: Any) -> StudioError:

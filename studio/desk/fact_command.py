@@ -5,9 +5,10 @@ same rules (studio/desk/rules.py), the same audit and the same refusals
 apply. Ids are read as ``F105`` or ``105`` (studio/desk/ids.py) and shown as
 ``F105``. Listings print as a table or, with ``--format json``, as JSON on
 standard output; what a change did goes to standard error, and a new id to
-standard output, so scripts can chain commands. A refusal is raised as one
-of ``FACT_ERRORS`` and said in the caller's language by ``refusal``. The
-arguments are studio/fact_cli.py.
+standard output, so scripts can chain commands. A refusal is raised as a
+``StudioError`` (``FactUsage``, the rules' ``RuleError``, the store's
+``DeskError`` or ``ConflictError``), which studio/cli.py says in the caller's
+language. The arguments are studio/fact_cli.py.
 """
 
 from __future__ import annotations
@@ -22,22 +23,21 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
-from studio.desk.ids import FactIdError, fact_label, parse_fact_id, report_label
+from studio.desk.ids import fact_label, parse_fact_id, report_label
 from studio.desk.model import Claim, Draft, Fact, ReportKind, ReportRef, SourceKind, figure
 from studio.desk.outcome import utc_now
-from studio.i18n import Msg, render
+from studio.errors import Kind, StudioError
+from studio.i18n import Msg
 from studio.regions import regions
-from studio.store.desk import NATIONAL, ConflictError, DeskError, DeskStore
+from studio.store.desk import NATIONAL, DeskStore
 
 VERDICTS = {"verify": rules.Verify, "false": rules.MarkFalse, "unproven": rules.MarkUnproven}
 
 
-class FactUsage(Exception):
+class FactUsage(StudioError):
     """A ``studio fact`` command given wrongly; the message is a Msg."""
 
-
-FACT_ERRORS = (FactUsage, FactIdError, DeskError, rules.RuleError, ConflictError)
-"""What a ``studio fact`` command raises for an expected refusal; ``refusal`` says it."""
+    kind = Kind.BAD_INPUT
 
 
 # --- the command ---------------------------------------------------------------------
@@ -52,7 +52,7 @@ def fact_command(
     language: str,
     clock: Callable[[], datetime] = utc_now,
 ) -> int:
-    """Run one ``studio fact`` action; raises one of FACT_ERRORS when it is refused.
+    """Run one ``studio fact`` action; raises a StudioError when it is refused.
     ``operator()`` says who acts, for the actions that change something."""
     act = args.fact_command
     if act == "list":
@@ -199,23 +199,6 @@ def _time(text: str, zone: ZoneInfo, option: str) -> datetime:
     except ValueError:
         raise FactUsage(Msg("fact.cli.bad_time", option=option, given=repr(text))) from None
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=zone)
-
-
-# --- refusals, in the caller's language -----------------------------------------------------
-
-
-def refusal(error: Exception, language: str) -> str:
-    """A FACT_ERRORS refusal as one line (a refused release: a line per fact that blocks)."""
-    if isinstance(error, rules.ReleaseRefused):
-        head = Msg("fact.cli.release_refused", count=len(error.blockers)).render(language)
-        return "\n".join([head, *(f"  {fact_label(i)}: {render(rules.rule_message(e), language)}" for i, e in error.blockers)])
-    if isinstance(error, rules.RuleError):
-        return rules.rule_message(error).render(language)
-    if isinstance(error, ConflictError):
-        at = f"{error.at:%H:%M:%S} UTC" if error.at else "?"
-        message = Msg("fact.cli.changed", fact=fact_label(error.fact_id), who=error.who, at=at)
-        return message.render(language)
-    return render(error.args[0], language) if error.args and isinstance(error.args[0], str) else str(error)
 
 
 def _said(message: Msg, language: str) -> None:

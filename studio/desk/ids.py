@@ -8,14 +8,17 @@ is shown as ``R12`` the same way.
 
 from __future__ import annotations
 
+from studio.errors import Kind, StudioError
 from studio.i18n import Msg
 
 PREFIX = "F"
 REPORT_PREFIX = "R"
 
 
-class FactIdError(ValueError):
+class FactIdError(StudioError, ValueError):
     """Text that is not a fact id; the message (a Msg) says what was given and the accepted forms."""
+
+    kind = Kind.BAD_INPUT
 
 
 def fact_label(fact_id: int) -> str:

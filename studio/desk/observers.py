@@ -7,12 +7,14 @@ import sys
 from typing import Any
 
 from studio.desk.outcome import utc_now
-from studio.store.desk import DeskError, DeskStore
+from studio.errors import StudioError, report
+from studio.i18n import FALLBACK
+from studio.store.desk import DeskStore
 from studio.store.observers import add_observer, list_observers, revoke_observer
 
 
-def observers_command(args: Any, config: Any, desk: DeskStore) -> int:
-    """``studio observers add NAME | revoke NAME | list``."""
+def observers_command(args: Any, config: Any, desk: DeskStore, *, language: str = FALLBACK) -> int:
+    """``studio observers add NAME | revoke NAME | list``; a refusal is said in ``language``, exit 2."""
     from studio.control import default_operator
 
     by = config.station.operator or default_operator()
@@ -29,7 +31,6 @@ def observers_command(args: Any, config: Any, desk: DeskStore) -> int:
             for entry in list_observers(desk.db):
                 state = "active" if entry.active else f"revoked {entry.revoked_at:%Y-%m-%d %H:%M} by {entry.revoked_by}"
                 print(f"{entry.name}\t{state}\tissued {entry.created_at:%Y-%m-%d %H:%M} by {entry.created_by}")
-    except DeskError as error:
-        print(f"studio: error: {error}", file=sys.stderr)
-        return 2
+    except StudioError as error:
+        return report(error, language, sys.stderr)
     return 0

@@ -21,6 +21,7 @@ import sys
 from typing import Any, Callable, Mapping, TextIO
 
 from studio.desk.outcome import utc_now
+from studio.errors import Kind
 from studio.i18n import FALLBACK, Msg
 from studio.store.operators import (
     Operator,
@@ -107,11 +108,13 @@ def operator_from_cli(
         return unproven
     name = wanted_name(config, given)
     if not name:
-        raise OperatorError(Msg("operators.error.no_name"))
+        raise OperatorError(Msg("operators.error.no_name"), kind=Kind.BAD_INPUT)
     proven = operator_from_environment(db, config, given, environ)
     if proven is not None:
         return proven.who
     if not (stdin or sys.stdin).isatty():
-        raise OperatorError(Msg("operators.error.no_passphrase", name=name, variable=KEY_VARIABLE))
+        raise OperatorError(
+            Msg("operators.error.no_passphrase", name=name, variable=KEY_VARIABLE), kind=Kind.BAD_INPUT
+        )
     passphrase = ask(Msg("operators.prompt", name=name).render(language))
     return sign_in(db, name, passphrase, at=utc_now()).who

@@ -27,7 +27,8 @@ from studio.desk.grouping import GroupingOptions
 from studio.desk.importer import FIELDS, MAX_STATION, BadValue, FieldRules, _row_parser
 from studio.desk.mapping import Mapping
 from studio.desk.outcome import digest
-from studio.i18n import Msg
+from studio.errors import Kind, StudioError
+from studio.i18n import Joined, Msg
 from studio.store.desk import DeskStore, utc_text
 from studio.store.observers import token_owner
 
@@ -120,11 +121,14 @@ class Problem:
     message: Msg  # "<field>: ...", in any language
 
 
-class ReportRefused(Exception):
+class ReportRefused(StudioError):
     """A body the intake cannot take; ``problems`` lists every reason, in the body's field order."""
 
+    kind = Kind.BAD_INPUT
+
     def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
+        problems_said = Joined(p.message for p in problems)
+        super().__init__(Msg("intake.error.refused", problems=problems_said), code="invalid_report")
         self.problems = tuple(problems)
 
 

@@ -64,17 +64,24 @@ from studio.desk.model import (
     Status,
     person,
 )
-from studio.i18n import Msg
+from studio.errors import Kind, StudioError
+from studio.i18n import FALLBACK, Joined, Msg
 from studio.regions import regions
 
 
-class RuleError(Exception):
-    """A change the rules refuse; ``code`` names the message for translation."""
+class RuleError(StudioError):
+    """A change the rules refuse. ``message`` is the exact reason (``desk.rule.detail.*``; as a str, its
+    English for the logs); ``code`` names the desk's wording of it, ``desk.rule.<code>``, which a person
+    reads (``render``, ``rule_message``)."""
 
-    def __init__(self, code: str, message: str, **params: Any) -> None:
-        super().__init__(message)
-        self.code = code
+    kind = Kind.REFUSED
+
+    def __init__(self, code: str, message: Msg, *, kind: Kind | None = None, **params: Any) -> None:
+        super().__init__(message, kind=kind, code=code)
         self.params = params
+
+    def render(self, language: str = FALLBACK) -> str:
+        return rule_message(self).render(language)
 
 
 def rule_message(error: RuleError) -> Msg:
@@ -85,7 +92,12 @@ def rule_message(error: RuleError) -> Msg:
             params[name] = fact_label(params[name])
     if "status" in error.params:
         params["status"] = Msg(f"desk.status.{error.params['status']}")
-    return Msg(f"desk.rule.{error.code}", detail=str(error), **params)
+    return Msg(f"desk.rule.{error.code}", detail=error.message, **params)
+
+
+def _content(message: Msg) -> RuleError:
+    """What a fact says is malformed (kind, claim, place, value): bad input, not a refusal."""
+    return RuleError("fact.content", message, kind=Kind.BAD_INPUT)
 
 
 # --- actions ----------------------------------------------------------------
@@ -192,12 +204,12 @@ class Evidence:
     def enough(self) -> bool:
         return self.official or len(self.origins) >= 2
 
-    def describe(self) -> str:
+    def describe(self) -> Msg:
         if self.official:
-            return "an official source"
+            return Msg("desk.rule.evidence.official")
         if not self.origins:
-            return "no counting source"
-        return f"{len(self.origins)} independent origin(s): " + ", ".join(sorted(self.origins))
+            return Msg("desk.rule.evidence.none")
+        return Msg("desk.rule.evidence.origins", count=len(self.origins), origins=", ".join(sorted(self.origins)))
 
 
 def _fold(name: str) -> str:
@@ -263,9 +275,7 @@ def verify_blockers(
     if not proof.enough:
         found.append(
             RuleError(
-                "fact.sources",
-                f"fact #{fact.id} needs one official source or two independent ones; it has {proof.describe()}",
-                fact=fact.id,
+                "fact.sources", Msg("desk.rule.detail.sources", fact=fact.id, proof=proof.describe()), fact=fact.id
             )
         )
     for rival in rivals:
@@ -273,8 +283,7 @@ def verify_blockers(
             found.append(
                 RuleError(
                     "fact.rival",
-                    f"fact #{rival.id} is verified with {rival.value} for the same place and time; "
-                    f"retract it before verifying {fact.value}",
+                    Msg("desk.rule.detail.rival", rival=rival.id, rival_value=str(rival.value), value=str(fact.value)),
                     fact=fact.id,
                     rival=rival.id,
                 )
@@ -335,7 +344,8 @@ def apply(
             if isinstance(action, Verify):
                 blockers = verify_blockers(fact, by, rivals, policy)
                 if blockers:
-                    raise RuleError(blockers[0].code, "; ".join(str(b) for b in blockers), **blockers[0].params)
+                    first = blockers[0]
+                    raise RuleError(first.code, Joined(b.message for b in blockers), kind=first.kind, **first.params)
             else:
                 _require_status(fact, name, (Status.IN_REVIEW,))
                 _require_why(action.why, name)
@@ -348,7 +358,7 @@ def apply(
             _require_status(fact, name, (Status.VERIFIED,))
             correction = _claim(action.correction)
             if not (correction.kk or correction.ru):
-                raise RuleError("fact.correction", "a retraction needs the correction text that goes on air")
+                raise RuleError("fact.correction", Msg("desk.rule.detail.correction"))
             changes = {"status": Status.RETRACTED, "correction": correction}
             why = action.why.strip() or " / ".join(filter(None, (correction.kk, correction.ru)))
             return _changed(fact, changes, name, why, by, at)
@@ -360,36 +370,35 @@ def apply(
             _require_why(action.why, name)
             unknown = sorted(set(action.changes) - set(CONTENT_FIELDS))
             if unknown:
-                raise RuleError(
-                    "fact.content", f"cannot edit {', '.join(unknown)}; editable: {', '.join(CONTENT_FIELDS)}"
-                )
+                editable = ", ".join(CONTENT_FIELDS)
+                raise _content(Msg("desk.rule.detail.not_editable", fields=", ".join(unknown), editable=editable))
             current = {name: getattr(fact, name) for name in CONTENT_FIELDS}
             content = check_content(current | dict(action.changes))
             if content == current:
-                raise RuleError("fact.nothing", f"the edit changes nothing in fact #{fact.id}", fact=fact.id)
+                raise RuleError("fact.nothing", Msg("desk.rule.detail.same_edit", fact=fact.id), fact=fact.id)
             changes = content | {"status": Status.NEW if fact.status is Status.NEW else Status.IN_REVIEW}
             if by != fact.created_by and by not in fact.editors:
                 changes["editors"] = (*fact.editors, by)
         case AttachSource(source=source):
             if any(s.id == source.id for s in fact.sources):
-                raise RuleError("fact.nothing", f"source #{source.id} is already attached to fact #{fact.id}")
+                raise RuleError("fact.nothing", Msg("desk.rule.detail.attached", source=source.id, fact=fact.id))
             changes = {"sources": _unique_sources((*fact.sources, source))}
         case DetachSource(source_id=source_id):
             _require_why(action.why, name)
             if not any(s.id == source_id for s in fact.sources):
-                raise RuleError("fact.nothing", f"source #{source_id} is not attached to fact #{fact.id}")
+                raise RuleError("fact.nothing", Msg("desk.rule.detail.not_attached", source=source_id, fact=fact.id))
             changes = {"sources": tuple(s for s in fact.sources if s.id != source_id)} | _weakened(fact)
         case LinkReports(reports=reports):
             known = {r.id for r in fact.reports}
             new = [r for r in reports if r.id not in known]
             if not new:
-                raise RuleError("fact.nothing", f"those reports are already linked to fact #{fact.id}")
+                raise RuleError("fact.nothing", Msg("desk.rule.detail.linked", fact=fact.id))
             changes = {"reports": _unique_reports((*fact.reports, *new))}
         case UnlinkReports(report_ids=report_ids):
             _require_why(action.why, name)
             missing = sorted(set(report_ids) - {r.id for r in fact.reports})
             if missing or not report_ids:
-                raise RuleError("fact.nothing", f"reports {missing} are not linked to fact #{fact.id}")
+                raise RuleError("fact.nothing", Msg("desk.rule.detail.not_linked", reports=str(missing), fact=fact.id))
             changes = {"reports": tuple(r for r in fact.reports if r.id not in set(report_ids))} | _weakened(fact)
         case _:
             raise TypeError(f"not a desk action: {action!r}")
@@ -415,9 +424,15 @@ class ReleaseRefused(RuleError):
     """A release that cannot be verified as one act; ``blockers`` names each fact that blocks and why."""
 
     def __init__(self, blockers: Sequence[tuple[int, RuleError]]) -> None:
-        lines = "; ".join(f"{fact_label(fact_id)}: {error}" for fact_id, error in blockers)
-        super().__init__("fact.release", f"the release cannot be verified as one act: {lines}", count=len(blockers))
+        each = Joined(Msg("desk.rule.blocker", fact=fact_label(i), reason=error.message) for i, error in blockers)
+        super().__init__("fact.release", Msg("desk.rule.detail.release", blockers=each), count=len(blockers))
         self.blockers = tuple(blockers)
+
+    def render(self, language: str = FALLBACK) -> str:
+        """A line saying nothing changed, then a line per fact that blocks, in the desk's words."""
+        lines = (Msg("desk.rule.blocker", fact=fact_label(i), reason=rule_message(e)) for i, e in self.blockers)
+        head = Msg("fact.cli.release_refused", count=len(self.blockers))
+        return Joined((head, *lines), "\n  ").render(language)
 
 
 def verify_release(
@@ -441,7 +456,7 @@ def verify_release(
     by, at = _who(by), _when(at)
     _require_why(why, "verify_release")
     if not facts:
-        raise RuleError("fact.release_empty", f"there is no figure in review with source #{source_id} to verify")
+        raise RuleError("fact.release_empty", Msg("desk.rule.detail.release_empty", source=source_id))
     instant = facts[0].as_of
     places: dict[tuple[Any, ...], int] = {}
     blockers: list[tuple[int, RuleError]] = []
@@ -449,17 +464,16 @@ def verify_release(
         place = (fact.kind, fact.region, fact.station)
         if not any(source.id == source_id for source in fact.sources):
             blockers.append((fact.id, RuleError(
-                "fact.release_source", f"fact #{fact.id} does not carry the release's source #{source_id}",
+                "fact.release_source", Msg("desk.rule.detail.release_source", fact=fact.id, source=source_id),
                 fact=fact.id, source=source_id,
             )))
         if fact.as_of is None or fact.as_of != instant:
             blockers.append((fact.id, RuleError(
-                "fact.release_instant", f"fact #{fact.id} is about another instant than the release",
-                fact=fact.id,
+                "fact.release_instant", Msg("desk.rule.detail.release_instant", fact=fact.id), fact=fact.id
             )))
         if place in places:
             blockers.append((fact.id, RuleError(
-                "fact.release_twice", f"fact #{fact.id} and fact #{places[place]} are both in the release for one place",
+                "fact.release_twice", Msg("desk.rule.detail.release_twice", fact=fact.id, other=places[place]),
                 fact=fact.id, other=places[place],
             )))
         places.setdefault(place, fact.id)
@@ -484,17 +498,17 @@ def plan_split(group: Sequence[Report], report_ids: Sequence[int], why: str) -> 
     members = {report.id: report for report in group}
     moving = sorted(set(report_ids))
     if not group or not moving:
-        raise RuleError("report.split_nothing", "name the reports to split out of their group")
+        raise RuleError("report.split_nothing", Msg("desk.rule.detail.split_nothing"))
     lead = min(group, key=lambda report: (report.received_at, report.id))
     strangers = [i for i in moving if i not in members]
     if strangers:
         raise RuleError(
-            "report.split_stranger", f"report #{strangers[0]} is not in group #{lead.id}",
+            "report.split_stranger", Msg("desk.rule.detail.split_stranger", report=strangers[0], group=lead.id),
             report=strangers[0], group=lead.id,
         )
     if lead.id in moving:
         raise RuleError(
-            "report.split_lead", f"report #{lead.id} leads group #{lead.id}; split the other reports out instead",
+            "report.split_lead", Msg("desk.rule.detail.split_lead", report=lead.id, group=lead.id),
             report=lead.id, group=lead.id,
         )
     return min((members[i] for i in moving), key=lambda report: (report.received_at, report.id)).id
@@ -508,26 +522,26 @@ def check_content(content: Mapping[str, Any]) -> dict[str, Any]:
     try:
         kind = ReportKind(content["kind"])
     except ValueError:
-        raise RuleError("fact.content", f"unknown kind {content['kind']!r}; one of {_names(ReportKind)}") from None
+        raise _content(Msg("desk.rule.detail.kind", given=repr(content["kind"]), choices=_names(ReportKind))) from None
     claim = _claim(content["claim"])
     if not (claim.kk or claim.ru):
-        raise RuleError("fact.content", "a fact needs its claim in Kazakh or Russian")
+        raise _content(Msg("desk.rule.detail.no_claim"))
     region = content.get("region")
     if region is not None and region not in regions():
-        raise RuleError("fact.content", f"unknown region {region!r}; use an id of studio/regions.toml or none")
+        raise _content(Msg("desk.rule.detail.region", given=repr(region)))
     station = content.get("station")
     if station is not None and (isinstance(station, bool) or not isinstance(station, int) or station < 1):
-        raise RuleError("fact.content", f"station must be a positive number, not {station!r}")
+        raise _content(Msg("desk.error.station", given=repr(station)))
     value = content.get("value")
     if value is not None:
         try:
             value = Decimal(str(value)) if not isinstance(value, Decimal) else value
         except InvalidOperation:
-            raise RuleError("fact.content", f"value {value!r} is not a number") from None
+            raise _content(Msg("desk.rule.detail.not_a_number", given=repr(value))) from None
         if not value.is_finite():
-            raise RuleError("fact.content", f"value {value} is not a number")
+            raise _content(Msg("desk.rule.detail.not_a_number", given=str(value)))
         if kind is ReportKind.TURNOUT and not 0 <= value <= 100:
-            raise RuleError("fact.content", f"turnout {value} is not a percentage between 0 and 100")
+            raise _content(Msg("desk.rule.detail.turnout", value=str(value)))
     as_of = content.get("as_of")
     if as_of is not None:
         as_of = _when(as_of)
@@ -553,26 +567,26 @@ def _claim(value: Any) -> Claim:
     if isinstance(value, Mapping):
         value = Claim(**value)
     if not isinstance(value, Claim):
-        raise RuleError("fact.content", f"expected Kazakh and/or Russian text (a Claim), not {value!r}")
+        raise _content(Msg("desk.rule.detail.claim", given=repr(value)))
     return Claim(str(value.kk).strip(), str(value.ru).strip())
 
 
 def _who(by: str) -> str:
     name = (by or "").strip()
     if not name:
-        raise RuleError("fact.who", "every change needs the name of who makes it")
+        raise RuleError("fact.who", Msg("desk.rule.detail.who"), kind=Kind.BAD_INPUT)
     return name
 
 
 def _when(at: datetime) -> datetime:
     if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
-        raise RuleError("fact.time", f"{at!r} is not an aware instant; desk times are in UTC")
+        raise RuleError("fact.time", Msg("desk.rule.detail.time", given=repr(at)), kind=Kind.BAD_INPUT)
     return at.astimezone(UTC)
 
 
 def _require_why(why: str, action: str) -> None:
     if not why.strip():
-        raise RuleError("fact.why", f"{action.replace('_', ' ')} needs a reason (why)")
+        raise RuleError("fact.why", Msg("desk.rule.detail.why", action=action.replace("_", " ")), kind=Kind.BAD_INPUT)
 
 
 def _require_status(fact: Fact, action: str, allowed: tuple[Status, ...]) -> None:
@@ -583,20 +597,17 @@ def _require_status(fact: Fact, action: str, allowed: tuple[Status, ...]) -> Non
 def _status_error(fact: Fact, action: str, allowed: tuple[Status, ...]) -> RuleError:
     return RuleError(
         "fact.status",
-        f"cannot {action.replace('_', ' ')} fact #{fact.id}: it is {fact.status.value}, "
-        f"not {' or '.join(s.value for s in allowed)}",
+        Msg(
+            "desk.rule.detail.status", action=action.replace("_", " "), fact=fact.id, status=fact.status.value,
+            allowed="/".join(s.value for s in allowed),
+        ),
         fact=fact.id,
         status=fact.status.value,
     )
 
 
 def _four_eyes(fact: Fact, by: str) -> RuleError:
-    return RuleError(
-        "fact.four_eyes",
-        f"{by} wrote fact #{fact.id}, so someone else must give the verdict (four eyes)",
-        fact=fact.id,
-        who=by,
-    )
+    return RuleError("fact.four_eyes", Msg("desk.rule.detail.four_eyes", who=by, fact=fact.id), fact=fact.id, who=by)
 
 
 def _unique_sources(sources: Iterable[Source]) -> tuple[Source, ...]:

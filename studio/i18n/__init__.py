@@ -23,7 +23,7 @@ import string
 import tomllib
 from functools import cache
 from importlib import resources
-from typing import Any, Final, Mapping
+from typing import Any, Final, Iterable, Mapping
 
 LANGUAGES: Final = ("kk", "ru", "en")
 """Interface languages, in the order the language commands list them."""
@@ -131,6 +131,24 @@ class Msg(str):
         return Catalogue(language if language in LANGUAGES else FALLBACK).t(self.key, **self.params)
 
 
+class Joined(Msg):
+    """Several messages said as one, ``separator`` between them, each in the language asked for
+    (a refusal that names every reason: ``Joined(reasons, "; ")``)."""
+
+    parts: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, parts: Iterable[str], separator: str = "; ") -> Joined:
+        said = tuple(parts)
+        self = str.__new__(cls, separator.join(said))
+        self.key, self.params = "diag.as_is", {"text": str(self)}
+        self.parts, self.separator = said, separator
+        return self
+
+    def render(self, language: str = FALLBACK) -> str:
+        return self.separator.join(render(part, language) for part in self.parts)
+
+
 def render(text: str, language: str = FALLBACK) -> str:
     """``text`` in ``language`` when it is a ``Msg``; any other string as it is."""
     return text.render(language) if isinstance(text, Msg) else text
@@ -152,6 +170,7 @@ def set_language(language: str) -> None:
 __all__ = [
     "LANGUAGES",
     "Catalogue",
+    "Joined",
     "Msg",
     "UnknownLanguage",
     "catalogue",

@@ -7,6 +7,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Self
 
+from studio.errors import Kind, StudioError
+from studio.i18n import FALLBACK, Msg
+
 # Each entry moves the schema from version N to N+1; never edit a shipped one.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -344,8 +347,16 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-class StoreError(Exception):
+class StoreError(StudioError):
     """The store cannot be opened or written; the message says what to do."""
+
+    kind = Kind.UNAVAILABLE
+
+    def render(self, language: str = FALLBACK) -> str:
+        """In ``language``, with the English beside it: the system's reason is English, and so is what one searches."""
+        if language == FALLBACK:
+            return str(self.message)
+        return Msg("store.error.with_english", said=self.message, english=str(self.message)).render(language)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -359,9 +370,9 @@ def connect(path: Path) -> sqlite3.Connection:
         db.row_factory = sqlite3.Row
         migrate(db)
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"cannot open the store {path}: {error}; check the path or pass --store") from None
+        raise StoreError(Msg("store.error.open", path=str(path), reason=str(error))) from None
     except OSError as error:
-        raise StoreError(f"cannot create the store folder for {path}: {error.strerror}; pass --store") from None
+        raise StoreError(Msg("store.error.folder", path=str(path), reason=str(error.strerror))) from None
     return db
 
 
@@ -375,8 +386,7 @@ def migrate(db: sqlite3.Connection) -> None:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
                 raise StoreError(
-                    f"the store has schema version {version}, newer than this studio knows ({len(MIGRATIONS)}); "
-                    "update studio or use another --store"
+                    Msg("store.error.newer", version=version, known=len(MIGRATIONS)), kind=Kind.REFUSED
                 )
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in _statements(script):
@@ -384,7 +394,7 @@ def migrate(db: sqlite3.Connection) -> None:
                 db.execute(f"PRAGMA user_version = {number}")
             broken = db.execute("PRAGMA foreign_key_check").fetchone()
             if broken is not None:
-                raise StoreError(f"migrating the store broke a reference from table {broken[0]}; use another --store")
+                raise StoreError(Msg("store.error.migration", table=broken[0]), kind=Kind.INTERNAL)
     finally:
         db.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
 

@@ -33,7 +33,8 @@ from studio.desk.model import (
     Status,
 )
 from studio.desk.sources import classify, host_of
-from studio.i18n import Msg
+from studio.errors import Kind, StudioError
+from studio.i18n import FALLBACK, Msg
 from studio.regions import NATIONAL, regions
 from studio.store.db import connect
 from studio.store.intake import (
@@ -53,16 +54,20 @@ __all__ = [
 ]
 
 
-class ConflictError(Exception):
+class ConflictError(StudioError):
     """Someone else changed the fact since it was read; reload and decide again."""
 
+    kind = Kind.CONFLICT
+
     def __init__(self, fact_id: int, read: int, current: int, who: str, at: datetime | None) -> None:
-        when = f" at {at:%H:%M:%S} UTC" if at else ""
-        super().__init__(
-            f"fact #{fact_id} was changed by {who}{when} (it is at version {current}, you read version {read}); "
-            "reload it and decide again"
-        )
+        when = f"{at:%H:%M:%S} UTC" if at else "?"
+        # For the logs, every version; for a person, who changed it and what to do (the desk says it in local time).
+        super().__init__(Msg("desk.error.conflict", fact=fact_id, who=who, at=when, current=current, read=read))
+        self.said = Msg("fact.cli.changed", fact=fact_label(fact_id), who=who, at=when)
         self.fact_id, self.read, self.current, self.who, self.at = fact_id, read, current, who, at
+
+    def render(self, language: str = FALLBACK) -> str:
+        return self.said.render(language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +145,10 @@ class DeskStore(IntakeTables):
         (a verified figure with an open rival, rules.listed_status); ``region`` a
         region id or ``national`` (the whole country). Unknown values raise DeskError."""
         if status is not None and status != LISTED_CONFLICT and status not in set(Status):
-            raise DeskError(Msg("desk.error.status", given=repr(status), choices=", ".join((*Status, LISTED_CONFLICT))))
+            choices = ", ".join((*Status, LISTED_CONFLICT))
+            raise DeskError(Msg("desk.error.status", given=repr(status), choices=choices), kind=Kind.BAD_INPUT)
         if region is not None and region != NATIONAL and region not in regions():
-            raise DeskError(Msg("desk.error.region", given=repr(region), national=NATIONAL))
+            raise DeskError(Msg("desk.error.region", given=repr(region), national=NATIONAL), kind=Kind.BAD_INPUT)
         with self._reading():
             facts = self.facts(kind=kind)
         instants: dict[tuple[Any, ...], list[Fact]] = {}
@@ -448,18 +454,19 @@ class DeskStore(IntakeTables):
         """
         reference = reference.strip()
         if not reference:
-            raise DeskError(Msg("desk.error.no_reference"))
+            raise DeskError(Msg("desk.error.no_reference"), kind=Kind.BAD_INPUT)
         kind = classify(reference) if kind is None else SourceKind(kind)
         if kind is None:
-            raise DeskError(Msg("desk.error.source_kind", given=repr(reference), choices=", ".join(SourceKind)))
+            choices = ", ".join(SourceKind)
+            raise DeskError(Msg("desk.error.source_kind", given=repr(reference), choices=choices), kind=Kind.BAD_INPUT)
         if published_at is not None and (published_at.tzinfo is None or published_at.utcoffset() is None):
-            raise DeskError(Msg("desk.error.naive_time", given=str(published_at)))
+            raise DeskError(Msg("desk.error.naive_time", given=str(published_at)), kind=Kind.BAD_INPUT)
         origin = origin.strip() or host_of(reference) or reference
         with self._writing():
             if quotes is not None:
                 quoted = self._sources([quotes])[0]
                 if quoted.kind is kind and quoted.origin == origin and quoted.reference == reference:
-                    raise DeskError(Msg("desk.error.quotes_itself", source=quotes))
+                    raise DeskError(Msg("desk.error.quotes_itself", source=quotes), kind=Kind.BAD_INPUT)
             self.db.execute(
                 "INSERT OR IGNORE INTO source (kind, reference, origin, note, published_at, quotes, added_at, added_by) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -19,6 +19,7 @@ from studio.desk import rules
 from studio.desk.grouping import Bucket, Grouper, GroupingOptions, Item
 from studio.desk.ids import report_label
 from studio.desk.model import Report, ReportKind, ReportRef
+from studio.errors import Kind, StudioError
 from studio.i18n import Msg
 from studio.regions import regions
 from studio.store.db import Connection, immediate
@@ -34,8 +35,10 @@ def _time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-class DeskError(Exception):
-    """A desk request that names something that does not exist."""
+class DeskError(StudioError):
+    """A desk request that names something that does not exist, or is malformed (``kind`` says which)."""
+
+    kind = Kind.NOT_FOUND
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +133,9 @@ class IntakeTables(Connection):
             report.received_at.timestamp(),
         )
         if not (row[0] and row[1] and row[6]) or report.region not in regions():
-            raise DeskError("a report needs an observer, a channel, a text and a region id of studio/regions.toml")
+            raise DeskError(Msg("desk.error.report_fields"), kind=Kind.BAD_INPUT)
         if report.station is not None and (isinstance(report.station, bool) or report.station < 1):
-            raise DeskError(f"station must be a positive number, not {report.station!r}")
+            raise DeskError(Msg("desk.error.station", given=repr(report.station)), kind=Kind.BAD_INPUT)
         with self._writing():
             batch = self.begin_batch("desk", "", by=by, at=at)
             added = self.add_reports([row], batch=batch, grouping=grouping)
@@ -250,7 +253,7 @@ class IntakeTables(Connection):
         for an unknown group, rules.RuleError when the rules refuse (see rules.plan_split)."""
         who = (by or "").strip()
         if not who:
-            raise rules.RuleError("fact.who", "every change needs the name of who makes it")
+            raise rules.RuleError("fact.who", Msg("desk.rule.detail.who"), kind=Kind.BAD_INPUT)
         with self._writing():
             group = self.group_reports(group_id)
             if not group:

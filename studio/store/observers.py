@@ -18,6 +18,8 @@ import secrets
 import sqlite3
 from datetime import datetime
 
+from studio.errors import Kind
+from studio.i18n import Msg
 from studio.store.db import immediate
 from studio.store.intake import DeskError, utc_text
 from studio.store.issued import Issued, issued, revoke
@@ -44,11 +46,11 @@ def add_observer(db: sqlite3.Connection, name: str, *, by: str, at: datetime) ->
     Refuses a name that already has a working token: revoke it first."""
     name = name.strip()
     if not NAME.match(name):
-        raise DeskError("an observer's name is 1 to 64 characters")
+        raise DeskError(Msg("observers.error.name"), kind=Kind.BAD_INPUT)
     token = new_token()
     with immediate(db):
         if db.execute("SELECT 1 FROM observer_token WHERE name = ? AND revoked_at IS NULL", (name,)).fetchone():
-            raise DeskError(f"{name} already has a token; revoke it first (studio observers revoke {name!r})")
+            raise DeskError(Msg("observers.error.exists", name=name), kind=Kind.CONFLICT)
         db.execute(
             "INSERT INTO observer_token (name, hash, created_at, created_by) VALUES (?, ?, ?, ?)",
             (name, token_hash(token), utc_text(at), by),
@@ -58,7 +60,7 @@ def add_observer(db: sqlite3.Connection, name: str, *, by: str, at: datetime) ->
 
 def revoke_observer(db: sqlite3.Connection, name: str, *, by: str, at: datetime) -> None:
     if not revoke(db, "observer_token", name, by=by, at=at):
-        raise DeskError(f"{name} has no working token; see studio observers list")
+        raise DeskError(Msg("observers.error.none_to_revoke", name=name.strip()))
 
 
 def list_observers(db: sqlite3.Connection) -> list[ObserverToken]:

@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from math import ceil
 
 from studio.desk.model import NOT_SIGNED_IN
+from studio.errors import Kind, StudioError
 from studio.i18n import Msg
 from studio.store.db import immediate
 from studio.store.intake import utc_text
@@ -80,12 +81,8 @@ class Operator:
         return self.name if self.signed_in else self.name + NOT_SIGNED_IN
 
 
-class OperatorError(Exception):
+class OperatorError(StudioError):
     """Sign-in or operator management refused; ``message`` is a catalogue message naming no secret."""
-
-    def __init__(self, message: Msg) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def not_signed_in(name: str) -> Operator:
@@ -109,7 +106,7 @@ def _hash(passphrase: str, salt: bytes, cost: ScryptCost) -> bytes:
 def _checked_name(name: str) -> str:
     name = name.strip()
     if not NAME.match(name):
-        raise OperatorError(Msg("operators.error.name", name=name[:64]))
+        raise OperatorError(Msg("operators.error.name", name=name[:64]), kind=Kind.BAD_INPUT)
     return name
 
 
@@ -124,7 +121,7 @@ def add_operator(
     digest = _hash(passphrase, salt, cost)  # ~0.1 s: outside the write lock
     with immediate(db):
         if db.execute("SELECT 1 FROM operator WHERE name = ? AND revoked_at IS NULL", (name,)).fetchone():
-            raise OperatorError(Msg("operators.error.exists", name=name))
+            raise OperatorError(Msg("operators.error.exists", name=name), kind=Kind.CONFLICT)
         db.execute(
             "INSERT INTO operator (name, salt, scrypt_n, scrypt_r, scrypt_p, hash, created_at, created_by) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -135,7 +132,7 @@ def add_operator(
 
 def revoke_operator(db: sqlite3.Connection, name: str, *, by: str, at: datetime) -> None:
     if not revoke(db, "operator", name, by=by, at=at):
-        raise OperatorError(Msg("operators.error.none_to_revoke", name=name.strip()))
+        raise OperatorError(Msg("operators.error.none_to_revoke", name=name.strip()), kind=Kind.NOT_FOUND)
 
 
 def list_operators(db: sqlite3.Connection) -> list[Issued]:
@@ -155,7 +152,7 @@ def sign_in(db: sqlite3.Connection, name: str, passphrase: str, *, at: datetime)
     """
     name = name.strip()
     if not name:
-        raise OperatorError(Msg("operators.error.no_name"))
+        raise OperatorError(Msg("operators.error.no_name"), kind=Kind.BAD_INPUT)
     waiting = _still_locked(db, name, at)
     if waiting is not None:
         raise OperatorError(Msg("operators.error.slowed", name=name, seconds=waiting))
@@ -168,7 +165,7 @@ def sign_in(db: sqlite3.Connection, name: str, passphrase: str, *, at: datetime)
         _failed(db, name, at)
         raise OperatorError(Msg("operators.error.revoked" if revoked else "operators.error.unknown", name=name))
     if not passphrase.strip():
-        raise OperatorError(Msg("operators.error.empty_passphrase", name=name))
+        raise OperatorError(Msg("operators.error.empty_passphrase", name=name), kind=Kind.BAD_INPUT)
     salt, n, r, p, stored = row
     if not hmac.compare_digest(_hash(passphrase, salt, ScryptCost(n, r, p)), stored):
         _failed(db, name, at)

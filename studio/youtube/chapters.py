@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from studio.errors import Kind, StudioError
 from studio.store import AsRunRow
 
 MIN_CHAPTERS = 3
@@ -36,8 +37,10 @@ class Chapter:
     title: str
 
 
-class ChaptersError(ValueError):
+class ChaptersError(StudioError, ValueError):
     """The chapters cannot be made or written; the message says what to do."""
+
+    kind = Kind.REFUSED
 
 
 @dataclass(slots=True)

@@ -10,58 +10,52 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from studio.errors import Kind, StudioError
+from studio.i18n import FALLBACK, Msg
+
 AUTH_FIX = "run `studio youtube auth` to sign in again"
 
 RETRYABLE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "backendError", "internalError"})
 
 _ADVICE: dict[str, tuple[str, str]] = {
-    # reason: (code, message)
-    "quotaExceeded": (
-        "quota",
-        "YouTube's daily quota for this Google project is used up; it resets at midnight Pacific time. "
-        "Studio stops polling health; going live and ending still need a few calls: ask Google for more quota "
-        "(Cloud Console > APIs > YouTube Data API v3 > Quotas) if the show cannot wait",
-    ),
-    "dailyLimitExceeded": ("quota", "YouTube's daily limit for this project is used up; it resets at midnight Pacific time"),
-    "rateLimitExceeded": ("rate_limit", "YouTube asks to slow down (rate limit) and kept refusing after retries; wait a minute and try again"),
-    "userRateLimitExceeded": ("rate_limit", "YouTube asks to slow down (rate limit) and kept refusing after retries; wait a minute and try again"),
-    "invalidTransition": (
-        "invalid_transition",
-        "YouTube refused that change of the broadcast's state from where it is now; check `studio youtube status` "
-        "(a broadcast goes ready → testing → live → complete, one step at a time)",
-    ),
-    "redundantTransition": ("redundant_transition", "the broadcast is already in that state"),
-    "errorStreamInactive": (
-        "stream_inactive",
-        "YouTube is not receiving the stream: start streaming in OBS (studio does it on go live) and check the "
-        "OBS panel for a connection to the ingest; then try again",
-    ),
-    "liveBroadcastNotFound": (
-        "broadcast_not_found",
-        "the show's broadcast is gone from the channel (deleted in YouTube Studio?); run `studio youtube schedule --new` "
-        "to create another",
-    ),
-    "liveStreamNotFound": ("stream_not_found", "the stream bound to the broadcast is gone from the channel; run `studio youtube schedule --new`"),
-    "videoNotFound": ("video_not_found", "YouTube has no video for this broadcast yet (or it was deleted)"),
-    "insufficientPermissions": (
-        "permission",
-        "the signed-in Google account may not manage this channel's live streams; " + AUTH_FIX + " with the channel's owner or manager",
-    ),
-    "forbidden": ("permission", "YouTube refused the request for this account; " + AUTH_FIX + " with the channel's owner or manager"),
-    "liveStreamingNotEnabled": (
-        "not_enabled",
-        "live streaming is not enabled on this channel: enable it in YouTube Studio (it can take 24 hours)",
-    ),
-    "authError": ("auth", "YouTube refused the sign-in; " + AUTH_FIX),
+    # reason: (code, what to do: catalogue youtube.advice.<key>)
+    "quotaExceeded": ("quota", "quota"),
+    "dailyLimitExceeded": ("quota", "daily_limit"),
+    "rateLimitExceeded": ("rate_limit", "rate_limit"),
+    "userRateLimitExceeded": ("rate_limit", "rate_limit"),
+    "invalidTransition": ("invalid_transition", "invalid_transition"),
+    "redundantTransition": ("redundant_transition", "redundant_transition"),
+    "errorStreamInactive": ("stream_inactive", "stream_inactive"),
+    "liveBroadcastNotFound": ("broadcast_not_found", "broadcast_not_found"),
+    "liveStreamNotFound": ("stream_not_found", "stream_not_found"),
+    "videoNotFound": ("video_not_found", "video_not_found"),
+    "insufficientPermissions": ("permission", "permission"),
+    "forbidden": ("permission", "forbidden"),
+    "liveStreamingNotEnabled": ("not_enabled", "not_enabled"),
+    "authError": ("auth", "auth"),
 }
 
+_KIND: dict[str, Kind] = {
+    "quota": Kind.UNAVAILABLE, "rate_limit": Kind.UNAVAILABLE, "server": Kind.UNAVAILABLE,
+    "network": Kind.UNAVAILABLE, "timeout": Kind.UNAVAILABLE, "obs": Kind.UNAVAILABLE,
+    "broadcast_not_found": Kind.NOT_FOUND, "stream_not_found": Kind.NOT_FOUND, "video_not_found": Kind.NOT_FOUND,
+    "no_broadcast": Kind.NOT_FOUND, "config": Kind.BAD_INPUT,
+}
+"""Each code's kind; every other code (auth, permission, a refused transition...) is refused."""
 
-class YouTubeError(Exception):
-    """An expected YouTube failure; ``code`` is stable, the text says what to do."""
 
-    def __init__(self, code: str, message: str, *, status: int | None = None, reason: str | None = None) -> None:
-        super().__init__(message)
-        self.code, self.status, self.reason = code, status, reason
+class YouTubeError(StudioError):
+    """An expected YouTube failure; ``code`` is stable (``youtube.error.<code>`` says it to a person), the
+    message is YouTube's step and reason, kept in English beside it (what one searches for, or tells Google)."""
+
+    def __init__(
+        self, code: str, message: Msg | str, *, status: int | None = None, reason: str | None = None
+    ) -> None:
+        super().__init__(message, kind=_KIND.get(code, Kind.REFUSED), code=code)
+        self.status, self.reason = status, reason
+
+    def render(self, language: str = FALLBACK) -> str:
+        return Msg("youtube.cli_error", summary=Msg(f"youtube.error.{self.code}"), detail=str(self)).render(language)
 
     def __repr__(self) -> str:
         return f"YouTubeError({self.code!r}, {str(self)!r})"
@@ -81,8 +75,10 @@ def reason_of(content: bytes) -> tuple[str | None, str]:
 def from_response(status: int, content: bytes, doing: str) -> YouTubeError:
     reason, api_message = reason_of(content)
     if reason in _ADVICE:
-        code, message = _ADVICE[reason]
-    elif status == 401:
+        code, advice = _ADVICE[reason]
+        return YouTubeError(code, Msg("youtube.advice.doing", doing=doing, advice=Msg(f"youtube.advice.{advice}")),
+                            status=status, reason=reason)
+    if status == 401:
         code, message = "auth", "YouTube refused the sign-in; " + AUTH_FIX
     elif status >= 500:
         code, message = "server", f"YouTube had a server error ({status}) and kept failing after retries; try again in a minute"

@@ -30,12 +30,13 @@ from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from studio.desk.rules import RuleError
+from studio.errors import StudioError
 from studio.i18n import t
-from studio.store.desk import ConflictError, DeskError
+from studio.store.desk import ConflictError
 from studio.tui import bindings
 from studio.tui.desk.client import MissingReports
 from studio.tui.desk.fields import FieldProblem
-from studio.tui.desk.refusals import conflict_text, desk_error_text, missing_text, rule_text
+from studio.tui.desk.refusals import conflict_text, missing_text, said
 
 Result = TypeVar("Result")
 
@@ -220,7 +221,7 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
             return
         if isinstance(error, RuleError):
             field = error.params.get("field") or self.RULE_FIELDS.get(error.code)
-            self.problem(field, rule_text(error))
+            self.problem(field, said(error))
         elif isinstance(error, ConflictError):
             text = conflict_text(error, self.zone)
             self.app.notify(text, title=t("desk.conflict.title"), severity="error", timeout=10)
@@ -228,8 +229,8 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
             self.problem(None, f"{text} {t('desk.form.kept')}")
         elif isinstance(error, MissingReports):
             self.problem("reports", missing_text(error))
-        elif isinstance(error, DeskError):
-            self.problem(None, desk_error_text(error))
+        elif isinstance(error, StudioError):
+            self.problem(None, said(error))
         else:  # the store failed (locked, disk): say so, keep the form
             self.log.error("desk form failed", error=error)
             self.problem(None, t("desk.form.failed", error=str(error)))

@@ -29,7 +29,7 @@ from studio.desk.model import Fact, Source
 from studio.i18n import catalogue, t
 from studio.tui.desk.client import DeskClient, NotOfficial, published
 from studio.tui.desk.dialog import DeskDialog, Save
-from studio.tui.desk.refusals import rule_text
+from studio.tui.desk.refusals import said
 from studio.tui.desk.verdict import blockers
 from studio.tui.desk.view import figure
 from studio.tui.format import region_name
@@ -47,7 +47,7 @@ class ReleaseForm(DeskDialog[list[Fact] | None]):
         self.source = source
         self.facts = facts
         refusals = [
-            f"{fact_label(fact.id)}: {rule_text(error)}"
+            f"{fact_label(fact.id)}: {said(error)}"
             for fact in facts
             for error in blockers(fact, "false", client.operator, client.store.policy)  # status and four eyes
         ]
@@ -84,7 +84,8 @@ class ReleaseForm(DeskDialog[list[Fact] | None]):
             self.problem("page", t("desk.release.not_page", reference=error.reference or "—"))
             return True
         if isinstance(error, rules.ReleaseRefused):
-            lines = [rule_text(error)] + [f"{fact_label(i)}: {rule_text(e)}" for i, e in error.blockers]
+            head = rules.rule_message(error).render(catalogue.language)  # the desk's head, not the command line's
+            lines = [head] + [f"{fact_label(i)}: {said(e)}" for i, e in error.blockers]
             self.problem(None, "\n".join(lines))
             return True
         return False

@@ -41,15 +41,16 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from studio.desk.rules import RuleError
+from studio.errors import StudioError
 from studio.i18n import catalogue, t
 from studio.store.claims import CLAIM_REFRESH
-from studio.store.desk import ConflictError, DeskError
+from studio.store.desk import ConflictError
 from studio.tui import bindings
 from studio.tui.desk import view
 from studio.tui.desk.client import DeskClient, Detail, Filters, Queue, QueueItem, Taken
 from studio.tui.desk.actions import DeskActions
 from studio.tui.desk.filters import FilterBar
-from studio.tui.desk.refusals import conflict_text, desk_error_text, rule_text
+from studio.tui.desk.refusals import conflict_text, said
 from studio.tui.screens.text import TextScreen
 from studio.tui.widgets.text import Readout
 
@@ -375,7 +376,7 @@ class DeskScreen(DeskActions, Screen[None]):
                             timeout=10)
             self.load()
         elif isinstance(error, RuleError):
-            self.app.notify(rule_text(error), title=t("desk.refused", action=title), severity="error", timeout=10)
+            self.app.notify(said(error), title=t("desk.refused", action=title), severity="error", timeout=10)
             self.load()
         elif isinstance(error, Taken):
             at = error.claim.at.astimezone(self.zone).strftime("%H:%M")
@@ -383,8 +384,8 @@ class DeskScreen(DeskActions, Screen[None]):
                 t("desk.taken_body", who=error.claim.who, at=at), title=t("desk.taken_title"), severity="warning"
             )
             self.load()
-        elif isinstance(error, DeskError):
-            self.app.notify(desk_error_text(error), title=title, severity="error")
+        elif isinstance(error, StudioError):
+            self.app.notify(said(error), title=title, severity="error")
         elif worker.group == "desk-poll":
             self.app.notify(t("desk.store_error", error=str(error)), title=t("desk.title"), severity="error")
             self.set_timer(1.0, self._poll)

@@ -22,7 +22,7 @@ from studio.i18n import catalogue, t
 from studio.tui.desk.client import DeskClient
 from studio.tui.desk.dialog import DeskDialog, Save
 from studio.tui.desk.fields import FieldProblem
-from studio.tui.desk.refusals import rule_text
+from studio.tui.desk.refusals import said
 
 VERDICTS = ("verify", "false", "unproven", "retract")
 CORRECTED = ("false", "retract")
@@ -49,7 +49,7 @@ class VerdictForm(DeskDialog[Fact | None]):
         self.client = client
         self.fact = fact
         self.verdict = verdict
-        refusals = [rule_text(error) for error in blockers(fact, verdict, client.operator, client.store.policy)]
+        refusals = [said(error) for error in blockers(fact, verdict, client.operator, client.store.policy)]
         label = t(f"binding.desk.{verdict}.label")
         intro = t(f"desk.reason.{verdict}", id=fact_label(fact.id), claim=fact.claim.text(catalogue.language))
         super().__init__(label, intro, label, zone, refusals, fact.version)
