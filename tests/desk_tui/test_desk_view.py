@@ -19,7 +19,7 @@ NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
     ("ru", timedelta(hours=3, minutes=5), "3 ч"),
     ("ru", timedelta(days=2), "2 дн"),
     ("en", timedelta(minutes=7), "7m"),
-    ("en", timedelta(hours=3, minutes=5), "3h05"),
+    ("en", timedelta(hours=3, minutes=5), "3h"),
     ("en", timedelta(days=2), "2d"),
 ])
 def test_an_age_is_said_in_the_readers_language_and_fits_its_column(language, ago, said) -> None:

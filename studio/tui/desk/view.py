@@ -54,7 +54,7 @@ def age(since: datetime, now: datetime | None) -> str:
     if minutes < 60:
         return t("desk.age.minutes", minutes=minutes)
     if minutes < 60 * 24:
-        return t("desk.age.hours", hours=minutes // 60, minutes=f"{minutes % 60:02d}")
+        return t("desk.age.hours", hours=minutes // 60)
     return t("desk.age.days", days=minutes // (60 * 24))
 
 
@@ -98,8 +98,8 @@ def status_line(
 
 def span_name(span: timedelta) -> str:
     minutes = int(span.total_seconds() // 60)
-    whole_hours = t("desk.age.hours", hours=minutes // 60, minutes="")  # the filter's spans are whole hours
-    return t("desk.age.within", age=t("desk.age.minutes", minutes=minutes) if minutes < 60 else whole_hours)
+    length = t("desk.age.minutes", minutes=minutes) if minutes < 60 else t("desk.age.hours", hours=minutes // 60)
+    return t("desk.age.within", age=length)
 
 
 def _time(at: datetime | None, zone: ZoneInfo) -> str:
