@@ -221,8 +221,12 @@ class RecordingSwitcher:
         self.shown = [graphic.template for graphic in items]
         self.taken.append("<graphics " + " ".join(self.shown) + ">")
 
+    def watch_slate(self, report: Any) -> None:
+        self.slate_report = report
+
     def slate(self) -> None:
         self.taken.append("<slate>")
+        self.slate_report(True)
 
     def end(self) -> None:
         self.taken.append("<end>")
