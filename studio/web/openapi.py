@@ -319,7 +319,7 @@ def document(max_body: int) -> dict[str, Any]:
                     },
                 ),
                 "Graphics": _object(
-                    ["armed", "on_air"],
+                    ["armed", "on_air", "under_slate"],
                     {
                         "armed": {
                             "type": "array",
@@ -346,6 +346,13 @@ def document(max_body: int) -> dict[str, Any]:
                                     "description": {"type": "string"},
                                 },
                             ),
+                        },
+                        "under_slate": {
+                            "type": "boolean",
+                            "description": "The fallback slate covers the programme (the on-air feed died): the "
+                            "graphics in `on_air` are up but viewers do not see them, and the as-run does not count "
+                            "them on air. They show again with the segment's picture; a retake clears them and puts "
+                            "up the location bug anew.",
                         },
                     },
                 ),
