@@ -231,3 +231,13 @@ async def test_graphics_under_the_slate_are_not_said_on_air_and_the_retake_asks_
         assert "ON AIR location-bug: region=astana" in panel_text(app)
         rows = app.controller.asrun()
         assert [(row.segment_id, row.note) for row in rows[-2:]] == [("astana-live", "feed lost"), ("astana-live", "")]
+
+
+def test_a_graphic_in_the_user_s_data_folder_is_shown_from_home(monkeypatch, tmp_path: Path) -> None:
+    from studio.tui.widgets.graphics.panel import shown_path
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    assert shown_path(str(tmp_path / "home" / ".local/share/studio/graphics/lt.png")) == "~/.local/share/studio/graphics/lt.png"
+    assert shown_path(str(tmp_path / "overlays" / "lt.png")) == "overlays/lt.png"
+    assert shown_path("/srv/gfx/lt.png") == "/srv/gfx/lt.png"

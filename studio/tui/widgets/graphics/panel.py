@@ -55,11 +55,14 @@ def fit(width: int, rows: int, aspect: float = ASPECT) -> Size:
 
 
 def shown_path(path: str) -> str:
-    """``path`` from the working directory when it lies below it (``overlays/out/...``): the column is narrow."""
-    try:
-        return str(Path(path).relative_to(Path.cwd()))
-    except ValueError:
-        return path
+    """``path`` from the working directory when it lies below it, else from ``~`` (the graphics folder is in the
+    user's data folder): the column is narrow."""
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            return prefix + str(Path(path).relative_to(base))
+        except ValueError:
+            continue
+    return path
 
 
 @dataclass(frozen=True, slots=True)
