@@ -237,7 +237,8 @@ def test_a_graphic_in_the_user_s_data_folder_is_shown_from_home(monkeypatch, tmp
     from studio.tui.widgets.graphics.panel import shown_path
 
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.chdir(tmp_path)
+    (tmp_path / "checkout").mkdir()
+    monkeypatch.chdir(tmp_path / "checkout")
     assert shown_path(str(tmp_path / "home" / ".local/share/studio/graphics/lt.png")) == "~/.local/share/studio/graphics/lt.png"
-    assert shown_path(str(tmp_path / "overlays" / "lt.png")) == "overlays/lt.png"
+    assert shown_path(str(tmp_path / "checkout" / "overlays" / "lt.png")) == "overlays/lt.png"
     assert shown_path("/srv/gfx/lt.png") == "/srv/gfx/lt.png"
