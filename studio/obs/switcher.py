@@ -268,7 +268,10 @@ class ObsSwitcher:
         with self._cond:
             changed, self._slate_covers = self._slate_covers != covers, covers
         if changed and self._slate_report is not None:
-            self._slate_report(covers)
+            try:
+                self._slate_report(covers)
+            except Exception:  # the programme is right; only the word of it was lost, and the log says so
+                log.exception("reporting the slate to the controller failed")
 
     # -- extras for the console ---------------------------------------------------
 
