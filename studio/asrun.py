@@ -8,7 +8,9 @@ graphics come from the store's event log: ``graphic_on`` opens one;
 panic, undo, end, withdrawn); a ``graphic_on`` of the same template while
 it is on air replaces it (reason "replaced"); ``graphic_pulled``, logged
 when the desk withdrew a fact on air, adds the gate's refusal as the note.
-A graphic still on air has no off time.
+A graphic still on air has no off time. Times on air are what viewers could
+see (``visible``): the slate going up over a dead feed ends them (reason
+"slate"), and a retake, or the feed coming back, starts new ones.
 
 Both formats have the same records in the same order (by start; a
 segment before the graphics that went up with its take), each with a
@@ -27,14 +29,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from studio.store import AsRunRow
-from studio.store.show import EventRow
+from studio.store.show import COVER_ENDS, SLATE_OFF, SLATE_ON, EventRow
 
 SEGMENT_FIELDS = (
     "segment_id",
@@ -75,24 +77,64 @@ class AiredGraphic:
     note: str = ""  # why it was pulled for a withdrawn fact, or that it replaces one that was
 
 
+ON, OFF = "graphic_on", "graphic_off"
+
+
+def visible(events: Iterable[EventRow]) -> Iterator[EventRow]:
+    """The events with the graphics' times on air cut to what viewers could see (the slate hides them).
+
+    A ``slate_on`` ends every graphic up (a ``graphic_off``, reason "slate"); a ``graphic_on`` or
+    ``graphic_off`` under the slate is held back; a ``slate_off`` (the segment's picture is back) puts
+    every graphic still up on air again, as a new ``graphic_on`` at that instant (detail ``after_slate``).
+    A take, an undo or the end lifts the cover with its segment. Every other event passes unchanged.
+    """
+    up: dict[str, EventRow] = {}  # template -> the graphic_on of the graphic the store has up
+    covered = False
+    for event in events:
+        template = event.detail.get("template")
+        if event.action in (SLATE_ON, SLATE_OFF):
+            if covered != (event.action == SLATE_ON):
+                covered = not covered
+                yield from (_hidden(event, shown) if covered else _shown_again(event, shown) for shown in up.values())
+            continue
+        if event.action in COVER_ENDS:
+            covered = False
+        elif event.action == ON:
+            up[template] = event
+        elif event.action == OFF:
+            up.pop(template, None)
+        if not (covered and event.action in (ON, OFF)):
+            yield event
+
+
+def _hidden(slate: EventRow, shown: EventRow) -> EventRow:
+    detail = {"template": shown.detail.get("template"), "file": shown.detail.get("file", ""), "reason": "slate"}
+    return replace(slate, action=OFF, segment_id=shown.segment_id, detail=detail)
+
+
+def _shown_again(slate: EventRow, shown: EventRow) -> EventRow:
+    detail = {key: value for key, value in shown.detail.items() if key != "replaces_pulled"} | {"after_slate": True}
+    return replace(shown, id=slate.id, at=slate.at, detail=detail)
+
+
 def aired(events: Iterable[EventRow]) -> list[AiredGraphic]:
     """Every graphic that went on air, in the order it went on (see the module's docstring)."""
     found: list[AiredGraphic] = []
     on_air: dict[str, AiredGraphic] = {}
-    for event in events:
+    for event in visible(events):
         template = event.detail.get("template")
-        if event.action == "graphic_on":
+        if event.action == ON:
             if template in on_air:
                 _close(on_air.pop(template), event.at, "replaced")
             graphic = AiredGraphic(
                 template=template, file=event.detail.get("file", ""), segment_id=event.segment_id, on=event.at,
                 taken_by=event.who, origin=event.origin, data=dict(event.detail.get("data", {})),
                 facts=list(event.detail.get("facts", ())),
-                note="replaces a graphic pulled for a withdrawn fact" if "replaces_pulled" in event.detail else "",
+                note=_note(event.detail),
             )
             found.append(graphic)
             on_air[template] = graphic
-        elif event.action == "graphic_off" and template in on_air:
+        elif event.action == OFF and template in on_air:
             _close(on_air.pop(template), event.at, event.detail.get("reason", ""))
         elif event.action == "graphic_pulled":
             # logged just after the graphic_off that took it off: the latest graphic of that template
@@ -100,6 +142,12 @@ def aired(events: Iterable[EventRow]) -> list[AiredGraphic]:
             if pulled is not None:
                 pulled.note = " ".join(str(event.detail.get("reason", "")).split())
     return found
+
+
+def _note(detail: dict[str, Any]) -> str:
+    if "replaces_pulled" in detail:
+        return "replaces a graphic pulled for a withdrawn fact"
+    return "back on air: the segment's picture returned after the slate" if detail.get("after_slate") else ""
 
 
 def _close(graphic: AiredGraphic, at: datetime, reason: str) -> None:

@@ -138,7 +138,7 @@ def _parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     render.add_argument("template", help="template name in overlays/ (e.g. lower-third) or a .toml path")
     render.add_argument("--data", type=Path, help="TOML or JSON file with the template's fields")
     render.add_argument("--fact", metavar="ID", help="a fact at the desk, as F105 or 105 (fact-card, debunk-card)")
-    render.add_argument("--out", type=Path, help="PNG to write (default: overlays/out/NAME-HASH.png)")
+    render.add_argument("--out", type=Path, help="PNG to write (default: NAME-HASH.png in the graphics folder, see locate)")
     render.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show whose day a turnout board reads")
     render.set_defaults(handler=_render)
 
@@ -170,7 +170,7 @@ def _parser(language: str = FALLBACK) -> argparse.ArgumentParser:
 
     add_fact_parser(commands, _fact)
 
-    locate = commands.add_parser("locate", help="print where the config and the store are")
+    locate = commands.add_parser("locate", help="print where the config, the store and the rendered graphics are")
     locate.set_defaults(handler=_locate)
     return parser
 
@@ -270,7 +270,7 @@ def _controller(
 def _graphics(args: argparse.Namespace, config, rundown):  # -> RendererGraphics
     """Graphics for the show process: the desk's verified facts through the gate, rendered off the UI's start."""
     from studio.onair import RendererGraphics
-    from studio.paths import store_file
+    from studio.paths import graphics_dir, store_file
 
     def renderer():  # -> Renderer, built on its own thread (Pillow and the templates take ~0.35 s)
         from studio.desk.views import GraphicsFacts
@@ -278,7 +278,7 @@ def _graphics(args: argparse.Namespace, config, rundown):  # -> RendererGraphics
         from studio.store.desk import open_desk
 
         facts = GraphicsFacts(open_desk(store_file(args.store, config.store.path)), rundown.show.date, rundown.show.zone)
-        return Renderer(overlays_dir(), overlays_dir() / "out", facts, zone=rundown.show.zone)
+        return Renderer(overlays_dir(), graphics_dir(config.graphics.out), facts, zone=rundown.show.zone)
 
     return RendererGraphics(factory=renderer)
 
@@ -502,22 +502,25 @@ def _render(args: argparse.Namespace) -> int:
     from studio.desk.ids import parse_fact_id
     from studio.desk.views import GraphicsFacts
     from studio.graphics.cli import render_command
+    from studio.paths import graphics_dir
 
     config, desk = _desk(args)
     day = _load(args.rundown).show.date
     facts = GraphicsFacts(desk, day, config.station.zone)
     fact = None if args.fact is None else str(parse_fact_id(args.fact))  # F105 or 105, as the desk shows it
     return render_command(
-        args.template, args.data, fact, args.out, facts, zone=config.station.zone, language=diagnostics_language(args)
+        args.template, args.data, fact, args.out, facts, graphics=graphics_dir(config.graphics.out),
+        zone=config.station.zone, language=diagnostics_language(args)
     )
 
 
 def _locate(args: argparse.Namespace) -> int:
-    from studio.paths import config_file, store_file
+    from studio.paths import config_file, graphics_dir, store_file
 
     config = _config(args)
-    print(f"config: {config_file(args.config) or '(none: defaults)'}")
-    print(f"store:  {store_file(args.store, config.store.path)}")
+    print(f"config:   {config_file(args.config) or '(none: defaults)'}")
+    print(f"store:    {store_file(args.store, config.store.path)}")
+    print(f"graphics: {graphics_dir(config.graphics.out)}")
     return 0
 
 

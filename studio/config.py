@@ -79,7 +79,11 @@ class YouTube(Strict):
 
 
 class Graphics(Strict):
-    """Filled by the graphics work."""
+    """Broadcast graphics (studio/graphics): the templates in overlays/, rendered to PNGs OBS shows."""
+
+    out: str = Field(
+        default="", description="folder for the rendered graphics OBS shows; empty: the user's data folder (see `studio locate`)"
+    )
 
 
 class Desk(Strict):

@@ -31,6 +31,7 @@ from studio.rundown.load import segment_dict, segment_from_dict
 from studio.rundown.model import Bilingual, GraphicCue, Rundown, Segment, Show
 from studio.rundown.timing import OnAir, PlannedSlot, Span, Timing, compute, plan
 from studio.store import AsRunRow, ShowState, ShowStore, Withdrawn
+from studio.store.show import SLATE_OFF, SLATE_ON
 
 
 def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,6 +75,11 @@ class Switcher(Protocol):
 
     def feed_up(self, target: Segment) -> bool | None:
         """Pre-flight: is this segment's feed up? None when it has none or nobody can tell."""
+
+    def watch_slate(self, report: Callable[[bool], object]) -> None:
+        """From now on, call ``report(True)`` when the slate goes up over the segment on the programme,
+        whoever put it there (a dead feed), and ``report(False)`` when that segment's own picture is back.
+        Called at most once per change, from any thread, never while holding a lock of the switcher's."""
 
 
 FEED_LOST = "feed lost"
@@ -119,6 +125,7 @@ class ShowView:
     played: tuple[AsRunRow, ...]
     revision: int
     graphics: tuple[OnAirGraphic, ...] = ()  # on air now, in the order taken
+    under_slate: bool = False  # the slate covers the on-air segment: its graphics are not visible
 
     @property
     def ended(self) -> bool:
@@ -208,6 +215,8 @@ class Controller:
                 store.save_plan(self.show_id, show_dict(rundown.show), [segment_dict(s) for s in rundown.segments])
                 store.log(self.show_id, clock(), "plan", self.operator, origin, source="file")
         self._load()
+        if switcher is not None:
+            switcher.watch_slate(self.slate_reported)
 
     @property
     def rehearsal(self) -> bool:
@@ -219,6 +228,7 @@ class Controller:
     def _load(self) -> None:
         self.state = self.store.state(self.show_id)
         self.on_air_graphics = self.store.graphics(self.show_id)
+        self.under_slate = self.store.under_slate(self.show_id)
         assert self.state.show is not None
         self.rundown = Rundown(show_from_dict(self.state.show), self._parsed(self.state))
 
@@ -290,6 +300,7 @@ class Controller:
             played=state.played,
             revision=state.revision,
             graphics=self.on_air_graphics,
+            under_slate=self.under_slate,
         )
 
     @_serialised
@@ -418,6 +429,19 @@ class Controller:
         self._load()
         self._switch(lambda switcher: switcher.slate())
         return True
+
+    @_serialised
+    def slate_reported(self, covering: bool) -> None:
+        """The switcher's word (Switcher.watch_slate): the slate went up over the on-air segment, or its picture
+        is back. Logged once per change (``slate_on``, ``slate_off``) with the graphics it hides or shows again,
+        so that every process, the as-run and the provenance export say those graphics were not visible."""
+        with self.store.write():
+            state = self.store.state(self.show_id)
+            if state.on_air is None or self.store.under_slate(self.show_id) == covering:
+                return  # the show is over, or the store knows already (a restarted process puts the slate back)
+            graphics = [graphic.template for graphic in self.store.graphics(self.show_id)]
+            self._log(self.clock(), SLATE_ON if covering else SLATE_OFF, state.on_air.segment_id, graphics=graphics)
+        self._load()
 
     @_serialised
     def end_show(self) -> None:

@@ -37,6 +37,14 @@ def store_file(explicit: Path | None, configured: str) -> Path:
     return platformdirs.user_data_path(APP) / "studio.db"
 
 
+def graphics_dir(configured: str = "") -> Path:
+    """Rendered graphics, where OBS's image sources read them: config.toml's [graphics] out, else the user's
+    data folder; never the checkout, whose files are the project's, not the day's."""
+    if configured:
+        return Path(configured).expanduser()
+    return platformdirs.user_data_path(APP) / "graphics"
+
+
 def youtube_token_file(configured: str) -> Path:
     """The YouTube sign-in (OAuth token, mode 0600): config.toml's [youtube] token_file, else the user's config dir."""
     if configured:

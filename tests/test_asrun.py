@@ -38,7 +38,7 @@ class DeskGate:
         fact = cue.data.get("fact")
         facts = [{"id": fact, "version": self.version, "status": "verified", "verifier": "Гүлнар Сейітова",
                   "sources": SOURCES, "as_of": "2026-03-15T05:00:00+00:00", "value": "19.21"}] if fact else []
-        name = f"/out/{cue.template}-{fact or cue.data['name']}.png"
+        name = f"/out/{cue.template}-{fact or cue.data.get('name') or cue.data['region']}.png"
         return RenderedGraphic(cue.template, name, (96, 822, 960, 174), (1920, 1080),
                                {"data": dict(cue.data), "fact_ids": [f["id"] for f in facts], "facts": facts})
 
@@ -134,3 +134,50 @@ def test_a_graphic_that_goes_up_with_its_take_follows_its_segment_and_leaves_wit
     records = json.loads(export([row], events, ZoneInfo("Asia/Almaty"), "json"))
     assert [r["type"] for r in records] == ["segment", "graphic"]
     assert (records[1]["off_reason"], records[1]["duration_s"], records[1]["facts"]) == ("take", 300.0, [])
+
+
+def test_graphics_under_the_slate_are_off_air_until_the_retake_puts_them_up_again(tmp_path, small_rundown, clock,
+                                                                                 capsys) -> None:
+    segments = tuple(replace(s, graphics=(DANA,)) if s.id == "live-almaty" else s for s in small_rundown.segments)
+    path = tmp_path / "show.db"
+    show = Controller(open_store(path), small_rundown.with_segments(segments), operator="aigerim", clock=clock,
+                      switcher=RecordingSwitcher(), graphics=DeskGate(1))
+    api = Controller(open_store(path), small_rundown.with_segments(segments), origin="api", clock=clock)
+    show.take("live-almaty")                 # 09:30, the location bug goes up with it
+    clock.advance(minutes=1)
+    show.graphic_take(0)                     # 09:31 Дана Ким
+    clock.advance(minutes=1)
+    assert show.feed_lost("live-almaty")     # 09:32 the feed dies: the slate covers both
+    view = show.view()
+    assert view.under_slate and [g.template for g in view.graphics] == ["location-bug", "lower-third"]
+    assert api.refresh() and api.view().under_slate  # every process reads it from the store
+    clock.advance(minutes=1)
+    show.graphic_clear("lower-third")        # 09:33, under the slate: it was not on air anyway
+    clock.advance(minutes=1)
+    show.take("live-almaty")                 # 09:34 the retake: the bug again, with the time of the retake
+    assert not show.view().under_slate
+    records = json.loads(exported(path, "json", capsys))
+    assert [(r["type"], r.get("template"), r["start_local"][11:16], r["end_local"][11:16], r.get("off_reason") or r["note"])
+            for r in records if r["type"] == "graphic" or r["note"]] == [
+        ("segment", None, "09:30", "09:34", "feed lost"),
+        ("graphic", "location-bug", "09:30", "09:32", "slate"),
+        ("graphic", "lower-third", "09:31", "09:32", "slate"),
+        ("graphic", "location-bug", "09:34", "", ""),
+    ]
+
+
+def test_the_segment_s_picture_back_after_the_slate_starts_its_graphics_time_on_air_again(clock) -> None:
+    at = clock()
+    bug = {"template": "location-bug", "file": "/out/location-bug.png"}
+    events = [
+        EventRow(1, at, "graphic_on", "live-almaty", "aigerim", "console", bug),
+        EventRow(2, at + timedelta(seconds=20), "slate_on", "live-almaty", "aigerim", "console", {}),
+        EventRow(3, at + timedelta(seconds=21), "slate_on", "live-almaty", "aigerim", "console", {}),  # said twice
+        EventRow(4, at + timedelta(seconds=30), "slate_off", "live-almaty", "aigerim", "console", {}),
+        EventRow(5, at + timedelta(seconds=50), "graphic_off", "live-almaty", "aigerim", "console", bug | {"reason": "clear"}),
+    ]
+    records = json.loads(export([], events, ZoneInfo("Asia/Almaty"), "json"))
+    assert [(r["duration_s"], r["off_reason"], r["note"]) for r in records] == [
+        (20.0, "slate", ""),
+        (20.0, "clear", "back on air: the segment's picture returned after the slate"),
+    ]

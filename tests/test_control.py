@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +19,15 @@ class RecordingSwitcher:
         self.calls: list[str] = []
         self.cues: list[str | None] = []
         self.shown: list[OnAirGraphic] = []
+        self.slate_report: Callable[[bool], object] = lambda covers: None
+
+    def watch_slate(self, report: Callable[[bool], object]) -> None:
+        self.slate_report = report
+
+    def slate(self) -> None:
+        """As ObsSwitcher does: the slate on programme, and word of it to the controller."""
+        self.calls.append("slate")
+        self.slate_report(True)
 
     def cue(self, segment: Segment | None) -> None:
         self.cues.append(segment.id if segment else None)
@@ -215,26 +224,25 @@ def test_timing_follows_the_clock_and_the_fixed_briefing(controller, clock) -> N
 
 
 def test_feed_lost_notes_the_asrun_and_cuts_to_the_slate(tmp_path, small_rundown, clock) -> None:
-    class Slating(RecordingSwitcher):
-        def slate(self) -> None:
-            self.calls.append("slate")
-
-    switcher = Slating()
+    switcher = RecordingSwitcher()
     controller = Controller(open_store(tmp_path / "show.db"), small_rundown, switcher=switcher, clock=clock)
     controller.take("live-almaty")
     assert controller.feed_lost("guests") is False  # not on air: a late alarm changes nothing
     assert controller.feed_lost("live-almaty") is True
     assert controller.view().on_air.note == "feed lost"
     assert switcher.calls == ["take live-almaty", "slate"]
-    assert controller.store.events("small")[-1].action == "feed_lost"
-    # a restarted show process keeps the slate up rather than a dead feed
-    restarted = Controller(controller.store, small_rundown, switcher=Slating(), clock=clock)
+    assert [e.action for e in controller.store.events("small")[-2:]] == ["feed_lost", "slate_on"]
+    assert controller.view().under_slate
+    # a restarted show process keeps the slate up rather than a dead feed, and says so only once
+    restarted = Controller(controller.store, small_rundown, switcher=RecordingSwitcher(), clock=clock)
     restarted.resume_air()
-    assert restarted.switcher.calls == ["slate"]
+    assert restarted.switcher.calls == ["slate"] and restarted.view().under_slate
+    assert [e.action for e in controller.store.events("small")].count("slate_on") == 1
     # the feed is back: the producer retakes the same inclusion; the as-run shows both
     controller.take("live-almaty")
     assert switcher.calls[-1] == "take live-almaty"
     assert [(r.segment_id, r.note) for r in controller.asrun()] == [("live-almaty", "feed lost"), ("live-almaty", "")]
+    assert not controller.view().under_slate
     with pytest.raises(ControlError, match="already on air"):
         controller.take("live-almaty")
 

@@ -13,7 +13,9 @@ of ids or of objects with an ``id``; at the top or one level down, as
 studio/onair.py's ``provenance`` writes it). A ``graphic_off`` that names facts ends theirs; one that
 names only a ``template`` ends the graphics of that template; one that names
 neither ends every graphic of its show. Still on air: ``off`` is null. With
-no such events, the on-air lists are empty. Times are UTC ISO 8601.
+no such events, the on-air lists are empty. Times are UTC ISO 8601. They are
+what viewers could see: a graphic under the fallback slate is not on air
+(studio/asrun.py ``visible``, as in the as-run export).
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from studio.asrun import OFF, ON, visible
 from studio.desk.model import Fact, Status
 from studio.desk.ids import FactIdError, fact_label, parse_fact_id
 from studio.store.desk import DeskStore, utc_text
 from studio.store.show import ShowStore
 
-ON, OFF = "graphic_on", "graphic_off"
 _FACT_KEYS = ("fact_id", "fact", "fact_ids", "facts")
 CSV_COLUMNS = (
     "fact_id", "fact", "status", "kind", "claim_kk", "claim_ru", "region", "station", "value", "as_of",
@@ -90,7 +92,7 @@ def on_air_times(desk: DeskStore) -> dict[int, list[OnAir]]:
                 shown = open_.pop(fact_id)
                 times.setdefault(fact_id, []).append(OnAir(shown.show_id, shown.on, at, shown.by, shown.template))
 
-        for event in reader.events(show_id):
+        for event in visible(reader.events(show_id)):
             if event.action not in (ON, OFF):
                 continue
             named = fact_ids(event.detail)

@@ -6,7 +6,7 @@ Entry points::
 
     template = load_template(Path("overlays/lower-third.toml"))    # DiagnosticsError if broken
     rendered = render(template, {"name": "Дана Ким", "role": "корреспондент"})
-    written = write(rendered, Path("overlays/out"))                  # atomic PNG + sidecar JSON
+    written = write(rendered, graphics_dir())                        # atomic PNG + sidecar JSON
 
     renderer = Renderer(facts=store_adapter)                         # a FactSource
     written = renderer.render("fact-card", {"fact": "f-1042"})       # gate: verified only
@@ -32,6 +32,7 @@ from studio.graphics.render import Prepared, Rendered, check, prepare, render
 from studio.graphics.resolve import ZONE
 from studio.graphics.template import Template, load_template, load_templates
 from studio.i18n import Msg
+from studio.paths import graphics_dir
 
 __all__ = [
     "DataError", "FactRefused", "FactSource", "FactView", "GraphicsError", "MemoryFacts", "Prepared", "Rendered",
@@ -49,7 +50,8 @@ def overlays_dir() -> Path:
 
 
 class Renderer:
-    """Templates loaded once, a fact source, an output folder: what the show process holds."""
+    """Templates loaded once, a fact source, an output folder (by default the user's data folder, see
+    studio/paths.py ``graphics_dir``): what the show process holds."""
 
     def __init__(
         self,
@@ -61,7 +63,7 @@ class Renderer:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.overlays = Path(overlays) if overlays is not None else overlays_dir()
-        self.out = Path(out) if out is not None else self.overlays / "out"
+        self.out = Path(out) if out is not None else graphics_dir()
         self.facts = facts
         self.zone = zone
         self.clock = clock

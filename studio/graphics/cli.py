@@ -1,4 +1,5 @@
-"""``studio render TEMPLATE [--data FILE] [--fact ID] [--out PNG]``: one graphic, by hand.
+"""``studio render TEMPLATE [--data FILE] [--fact ID] [--out PNG]``: one graphic, by hand, written to ``--out``
+or into the graphics folder the show uses (``studio locate``).
 
 The same path as the show: the same templates, sanitising, fitting and the
 same gate. A fact is named by id (``--fact``) and must be verified (a
@@ -25,6 +26,7 @@ from studio.graphics.resolve import ZONE
 from studio.graphics.template import Template, load_template
 from studio.i18n import FALLBACK, Msg
 from studio.tomlcheck import TomlCheck, read_text
+from studio.paths import graphics_dir
 from studio.tomlpos import TomlLocator
 
 
@@ -72,13 +74,15 @@ def render_command(
     fact_source: FactSource | None,
     *,
     overlays: Path | None = None,
+    graphics: Path | None = None,
     zone: ZoneInfo = ZONE,
     now: datetime | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     language: str = FALLBACK,
 ) -> int:
-    """Render one graphic; print where it went. Exit status: 0, or 2 with the reason on stderr,
+    """Render one graphic to ``out``, else into ``graphics`` (default: studio/paths.py ``graphics_dir``);
+    print where it went. Exit status: 0, or 2 with the reason on stderr,
     in ``language`` (kk, ru, en: studio's ``--lang``...)."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -112,7 +116,7 @@ def render_command(
                 raise DiagnosticsError([Diagnostic(Path(data_path), line, column, message, error.hint)]) from None
             raise
         rendered = draw(prepared)
-        written = write(rendered, folder / "out", path=Path(out) if out is not None else None)
+        written = write(rendered, graphics or graphics_dir(), path=Path(out) if out is not None else None)
     except DiagnosticsError as error:
         print(error.render(language), file=stderr)
         return 2

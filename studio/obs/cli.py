@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from studio.i18n import FALLBACK, Msg
+from studio.paths import graphics_dir
 from studio.obs.adapter import ObsAdapter, ObsSettings, ObsVersions
 from studio.obs.errors import ObsError
 
@@ -36,7 +37,7 @@ def obs_setup_command(
     rundown = _rundown(args.rundown, err, language)
     if rundown is None:
         return 2
-    slate = _slate_picture(args, err, language)
+    slate = _slate_picture(args, graphics_dir(config.graphics.out), err, language)
     adapter = ObsAdapter(settings_from(config.obs))
     try:
         adapter.connect()
@@ -116,8 +117,9 @@ def _rundown(path: Path, err: TextIO, language: str) -> Any:
     return load_rundown(Path(path))  # a broken file raises DiagnosticsError: studio's main prints it
 
 
-def _slate_picture(args: argparse.Namespace, err: TextIO, language: str) -> Path | None:
-    """The picture for the fallback slate: --slate, else the graphics' slate template, else none."""
+def _slate_picture(args: argparse.Namespace, graphics: Path, err: TextIO, language: str) -> Path | None:
+    """The picture for the fallback slate: --slate, else the graphics' slate template rendered into ``graphics``
+    (the folder the show renders to, which OBS's image sources read), else none."""
     if getattr(args, "text_slate", False):
         return None
     given = getattr(args, "slate", None)
@@ -129,7 +131,7 @@ def _slate_picture(args: argparse.Namespace, err: TextIO, language: str) -> Path
     try:
         from studio.graphics import Renderer  # Pillow and the templates: ~0.5 s, only here
 
-        return Renderer().render("slate", {}).png.resolve()
+        return Renderer(out=graphics).render("slate", {}).png.resolve()
     except Exception as error:  # the text slate is complete without the picture
         from studio.diagnostics import DiagnosticsError
         from studio.graphics.errors import GraphicsError

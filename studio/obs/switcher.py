@@ -165,6 +165,8 @@ class ObsSwitcher:
         self._wanted: ObsWanted | None = None
         self._cued: dict[str, str] = {}
         self._on_air: Segment | None = None  # None: the slate, once anything was wanted
+        self._slate_report: Callable[[bool], object] | None = None  # watch_slate's
+        self._slate_covers = False  # the slate went up over a taken segment and its picture is not back
         self._generation = 0  # bumped by every change of the wanted state
         self._done = 0  # the last generation OBS answered (applied or refused)
         self._reassert = False  # a (re)connect happened: assert the wanted state again
@@ -226,6 +228,7 @@ class ObsSwitcher:
             else:
                 self.watchdog.unwatch()
             self._await(generation)
+            self._report_slate(False)
         except Exception:  # the controller has committed; OBS trouble must not undo that
             log.exception("taking %s to OBS failed", segment.id)
 
@@ -237,6 +240,7 @@ class ObsSwitcher:
                 self._on_air = None
                 generation = self._want()
             self._await(generation)
+            self._report_slate(True)
         except Exception:
             log.exception("putting up the slate failed")
 
@@ -253,6 +257,21 @@ class ObsSwitcher:
             self._await(generation)
         except Exception:
             log.exception("changing the graphics on air failed")
+
+    def watch_slate(self, report: Callable[[bool], object]) -> None:
+        """``report(True)`` once the slate is on programme in place of a segment, ``report(False)`` once a
+        segment is back; on the thread that changed the programme, after OBS answered (or ack_timeout)."""
+        self._slate_report = report
+
+    def _report_slate(self, covers: bool) -> None:
+        """Tell watch_slate's reporter about a change of whether the slate covers the programme (outside the lock)."""
+        with self._cond:
+            changed, self._slate_covers = self._slate_covers != covers, covers
+        if changed and self._slate_report is not None:
+            try:
+                self._slate_report(covers)
+            except Exception:  # the programme is right; only the word of it was lost, and the log says so
+                log.exception("reporting the slate to the controller failed")
 
     # -- extras for the console ---------------------------------------------------
 

@@ -15,6 +15,12 @@ from studio.onair import OnAirGraphic
 from studio.store.db import Connection, connect
 
 
+SLATE_ON, SLATE_OFF = "slate_on", "slate_off"
+"""Events of the slate covering the on-air segment (its feed died) and of its picture coming back."""
+COVER_ENDS = ("take", "undo", "end")
+"""Events after which whatever the slate covered is gone: the programme is a new segment, or the show is over."""
+
+
 def to_text(instant: datetime) -> str:
     return instant.isoformat()
 
@@ -214,6 +220,16 @@ class ShowStore(Connection):
                 "SELECT * FROM event WHERE show_id = ? AND id > ? ORDER BY id", (show_id, after_id)
             )
         ]
+
+    def under_slate(self, show_id: str) -> bool:
+        """Whether the slate covers the on-air segment: a ``slate_on`` since its take, not lifted by a ``slate_off``."""
+        actions = (SLATE_ON, SLATE_OFF, *COVER_ENDS)
+        row = self.db.execute(
+            f"SELECT action FROM event WHERE show_id = ? AND action IN ({', '.join('?' * len(actions))})"
+            " ORDER BY id DESC LIMIT 1",
+            (show_id, *actions),
+        ).fetchone()
+        return row is not None and row["action"] == SLATE_ON
 
     def pulled_since_take(self, show_id: str, template: str) -> EventRow | None:
         """The last time ``template`` was pulled off air for a withdrawn fact since the last take, if it was."""

@@ -161,6 +161,9 @@ class Graphics(Closed):
     on_air: list[OnAirGraphic] = Field(
         description="Graphics on air now, in the order taken (a live inclusion's location bug too)."
     )
+    under_slate: bool = Field(
+        description="The fallback slate covers the programme: the graphics on air are under it, not seen."
+    )
 
 
 class SourceHealth(BaseModel):

@@ -4,7 +4,8 @@ Instants are ISO 8601 in the show's local zone (``2026-03-15T09:58:00+05:00``);
 durations are whole seconds. ``graphics`` lists the on-air segment's armed
 graphics (by ``index``, what ``POST /graphics/take/{index}`` takes) and the
 graphics on air (by ``template``, what ``POST /graphics/clear/{template}``
-clears). ``health`` holds each source's latest snapshot as the process that
+clears); ``under_slate`` is true while the fallback slate covers the programme, so that
+none of those is visible. ``health`` holds each source's latest snapshot as the process that
 owns it published it (studio/store/health.py): OBS from the show process,
 YouTube later; a source nobody has published is null, with the reason in
 ``health_missing``.
@@ -50,7 +51,7 @@ def _segment(segment: Segment) -> dict[str, Any]:
 
 
 def graphics_json(view: ShowView) -> dict[str, Any]:
-    """The on-air segment's armed graphics and the graphics on air."""
+    """The on-air segment's armed graphics, the graphics on air and whether the slate hides them."""
     on_air = {graphic.template for graphic in view.graphics}
     cues = view.on_air_segment.graphics if view.on_air_segment is not None else ()
     return {
@@ -67,6 +68,7 @@ def graphics_json(view: ShowView) -> dict[str, Any]:
             }
             for graphic in view.graphics
         ],
+        "under_slate": view.under_slate,
     }
 
 

@@ -102,6 +102,25 @@ def test_a_graphic_replaced_without_a_clear_ends_its_facts_time_on_air(desk, fac
     ]
 
 
+def test_a_fact_under_the_slate_is_not_on_air_and_its_time_starts_again_when_the_picture_is_back(desk, facts) -> None:
+    first, _, third = facts
+    log_graphics(
+        desk,
+        (0, "graphic_on", {"template": "fact-card", "fact_id": first.id}),
+        (2, "slate_on", {"graphics": ["fact-card"]}),  # the feed died: the slate hides the card
+        (3, "graphic_on", {"template": "lower-third", "fact_ids": [third.id]}),  # taken under the slate: unseen
+        (4, "graphic_off", {"template": "lower-third"}),
+        (5, "slate_off", {"graphics": ["fact-card"]}),  # the feed is back, the card with it
+        (8, "graphic_off", {"template": "fact-card"}),
+    )
+    records = {r["fact_id"]: r for r in json.loads(export(desk, "json"))}
+    assert [(e["on"], e["off"]) for e in records[first.id]["on_air"]] == [
+        (T0.isoformat(), (T0 + timedelta(minutes=2)).isoformat()),
+        ((T0 + timedelta(minutes=5)).isoformat(), (T0 + timedelta(minutes=8)).isoformat()),
+    ]
+    assert records[third.id]["on_air"] == []
+
+
 def test_all_lists_every_fact_with_its_history(desk, facts) -> None:
     records = json.loads(export(desk, "json", every_fact=True))
     assert [r["fact_id"] for r in records] == [f.id for f in facts]

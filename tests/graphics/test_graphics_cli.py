@@ -28,7 +28,7 @@ def test_render_a_lower_third_from_a_toml_data_file(tmp_path: Path, overlays: Pa
     assert json.loads((tmp_path / "lt.json").read_text("utf-8"))["data"]["name"] == "Айгерім Сәрсенбаева"
 
 
-def test_render_from_json_and_into_the_output_folder(tmp_path: Path, overlays: Path) -> None:
+def test_render_from_json_and_into_the_graphics_folder(tmp_path: Path, overlays: Path) -> None:
     data = tmp_path / "bug.json"
     data.write_text('{"region": "almaty-region", "time": "12:00"}', "utf-8")
     folder = tmp_path / "overlays"
@@ -36,10 +36,11 @@ def test_render_from_json_and_into_the_output_folder(tmp_path: Path, overlays: P
     for path in overlays.glob("*.toml"):
         (folder / path.name).write_text(path.read_text("utf-8"), "utf-8")
     (folder / "fonts").symlink_to(overlays / "fonts")
-    status, out, _ = run("location-bug", data, None, None, None, overlays=folder)
+    status, out, _ = run("location-bug", data, None, None, None, overlays=folder, graphics=tmp_path / "graphics")
     assert status == 0
-    [png] = (folder / "out").glob("location-bug-*.png")
+    [png] = (tmp_path / "graphics").glob("location-bug-*.png")
     assert str(png) in out
+    assert not (folder / "out").exists()  # never beside the templates, in the checkout
 
 
 def test_render_a_verified_fact_by_id(tmp_path: Path, overlays: Path, facts, national) -> None:

@@ -78,7 +78,7 @@ def test_setup_corrects_what_drifted_and_leaves_visibility_alone(adapter: ObsAda
 
 def config_for(obs: ObsProcess, **changes: object) -> types.SimpleNamespace:
     settings = {"host": obs.host, "port": obs.port, "password_env": obs.password_env, "timeout": 5.0} | changes
-    return types.SimpleNamespace(obs=types.SimpleNamespace(**settings))
+    return types.SimpleNamespace(obs=types.SimpleNamespace(**settings), graphics=types.SimpleNamespace(out=""))
 
 
 def rundown_file(tmp_path: Path, t: str) -> Path:

@@ -165,3 +165,17 @@ def test_a_scene_switched_by_hand_in_obs_is_put_back(switcher: ObsSwitcher, show
     # a take after that is one batch from the known state again, and lands
     switcher.take(show.segments[3])
     assert program(obs) == show.segments[3].scene
+
+
+def test_the_slate_is_reported_once_per_change_when_obs_shows_it(
+    switcher: ObsSwitcher, show: Rundown, obs: ObsProcess
+) -> None:
+    """The controller learns through Switcher.watch_slate that the slate covers the programme, and when it stops."""
+    studio, live_a, _, _ = show.segments
+    heard: list[tuple[bool, str]] = []
+    switcher.watch_slate(lambda covers: heard.append((covers, program(obs))))
+    switcher.take(live_a)  # nothing covered: nothing to say
+    switcher.slate()
+    switcher.slate()  # already up: said once
+    switcher.take(studio)
+    assert heard == [(True, FALLBACK_SCENE), (False, studio.scene)]

@@ -104,7 +104,7 @@ def test_feed_killed_mid_inclusion_puts_the_slate_up_within_two_seconds(
 
             on_air = controller.view().on_air
             assert on_air is not None and on_air.segment_id == "live" and on_air.note == "feed lost"
-            assert controller.store.events(show.show.id)[-1].action == "feed_lost"
+            assert [e.action for e in controller.store.events(show.show.id)[-2:]] == ["feed_lost", "slate_on"]
             assert switcher.health().feed.segment_id is None  # the slate stopped the watch
     finally:
         sender.stop()

@@ -200,3 +200,45 @@ async def test_a_fact_withdrawn_while_armed_shows_in_the_preview_within_seconds(
         app.request_view()
         await settle(pilot)
         assert "retracted" in file_line(app)
+
+
+async def test_graphics_under_the_slate_are_not_said_on_air_and_the_retake_asks_first(make, settle) -> None:
+    from studio.tui.screens import ConfirmScreen
+    from studio.tui.widgets.rundown import RundownTable
+    from tests.tui.test_obs_panel import CONNECTED, StandInSwitcher
+
+    switcher = StandInSwitcher(CONNECTED)
+    app = make("en", obs=switcher)
+    app.controller.renderer = StandInGraphics()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space")  # the opening, then Astana live with its location bug
+        await settle(pilot)
+        assert "ON AIR location-bug: region=astana" in panel_text(app)
+
+        app.feed_lost("astana-live")  # the watchdog's call: the switcher puts the slate up and says so
+        await settle(pilot)
+        assert switcher.calls[-1] == "slate"
+        assert "UNDER THE SLATE location-bug: region=astana" in panel_text(app) and "ON AIR" not in panel_text(app)
+
+        app.screen.query_one(RundownTable).select("astana-live")
+        await pilot.press("enter")  # the retake asks first, saying what it does
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "the as-run starts a new line" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert switcher.calls[-2:] == ["take astana-live", "cue briefing-10"]
+        assert "ON AIR location-bug: region=astana" in panel_text(app)
+        rows = app.controller.asrun()
+        assert [(row.segment_id, row.note) for row in rows[-2:]] == [("astana-live", "feed lost"), ("astana-live", "")]
+
+
+def test_a_graphic_in_the_user_s_data_folder_is_shown_from_home(monkeypatch, tmp_path: Path) -> None:
+    from studio.tui.widgets.graphics.panel import shown_path
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "checkout").mkdir()
+    monkeypatch.chdir(tmp_path / "checkout")
+    assert shown_path(str(tmp_path / "home" / ".local/share/studio/graphics/lt.png")) == "~/.local/share/studio/graphics/lt.png"
+    assert shown_path(str(tmp_path / "checkout" / "overlays" / "lt.png")) == "overlays/lt.png"
+    assert shown_path("/srv/gfx/lt.png") == "/srv/gfx/lt.png"

@@ -29,8 +29,12 @@ class StandInSwitcher:
     def take(self, segment: Segment, graphics: Any = ()) -> None:
         self.calls.append(f"take {segment.id}")
 
+    def watch_slate(self, report: Any) -> None:
+        self.slate_report = report
+
     def slate(self) -> None:
         self.calls.append("slate")
+        self.slate_report(True)
 
     def end(self) -> None:
         self.calls.append("end")

@@ -34,7 +34,7 @@ def test_state_shows_the_show_with_nothing_on_air_and_no_health_published(api) -
     assert state["next"]["segment_id"] == "open"
     assert state["next"]["expected_start"] == "2026-03-15T09:58:00+05:00"
     assert [line["segment_id"] for line in state["rundown"]] == ["open", "astana-live", "briefing-10", "almaty-live"]
-    assert state["graphics"] == {"armed": [], "on_air": []}
+    assert state["graphics"] == {"armed": [], "on_air": [], "under_slate": False}
     assert state["health"] == {"obs": None, "youtube": None}
     assert "studio run" in state["health_missing"]["obs"] and set(state["health_missing"]) == {"obs", "youtube"}
 
@@ -221,8 +221,12 @@ class RecordingSwitcher:
         self.shown = [graphic.template for graphic in items]
         self.taken.append("<graphics " + " ".join(self.shown) + ">")
 
+    def watch_slate(self, report: Any) -> None:
+        self.slate_report = report
+
     def slate(self) -> None:
         self.taken.append("<slate>")
+        self.slate_report(True)
 
     def end(self) -> None:
         self.taken.append("<end>")

@@ -45,7 +45,7 @@ def graphic_events(controllers) -> list[tuple]:
 
 
 def test_state_lists_the_armed_graphics_with_the_index_a_button_takes(api) -> None:
-    assert http("GET", f"{api}/state").body["graphics"] == {"armed": [], "on_air": []}  # nothing on air yet
+    assert http("GET", f"{api}/state").body["graphics"] == {"armed": [], "on_air": [], "under_slate": False}
     http("POST", f"{api}/take/open")
     graphics = http("GET", f"{api}/state").body["graphics"]
     assert graphics["armed"] == [
@@ -242,3 +242,15 @@ def test_studio_serve_renders_and_records_a_graphic_with_the_real_renderer(tmp_p
     assert Path(graphic.file).is_file() and Path(graphic.file).parent == tmp_path / "overlays" / "out"
     event = [e for e in controller.store.events("referendum") if e.action == "graphic_on"][-1]
     assert (event.who, event.origin, event.detail["data"]["name"]) == ("dana", "api", "Дана Ким")
+
+
+def test_state_says_the_graphics_are_under_the_slate_while_it_covers_a_dead_feed(api, controllers, clock, show) -> None:
+    """The show process hears the slate went up from its switcher; GET /state, served by another process, says so."""
+    console = controllers(origin="console", clock=clock, rundown=show, switcher=RecordingSwitcher(),
+                          graphics=StandInGraphics())
+    console.take("almaty-live")
+    assert console.feed_lost("almaty-live")
+    graphics = http("GET", f"{api}/state").body["graphics"]
+    assert graphics["under_slate"] is True and [g["template"] for g in graphics["on_air"]] == ["location-bug"]
+    console.take("almaty-live")  # the feed is back: the producer retakes the inclusion
+    assert http("GET", f"{api}/state").body["graphics"]["under_slate"] is False

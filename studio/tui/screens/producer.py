@@ -19,7 +19,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from studio.control import Controller, ShowView
+from studio.control import FEED_LOST, Controller, ShowView
 from studio.i18n import t
 from studio.rundown.load import format_duration
 from studio.rundown.model import GraphicCue, Segment
@@ -201,6 +201,10 @@ class ProducerScreen(Screen[None]):
     def _on_air_id(self) -> str | None:
         return self.view.on_air.segment_id if self.view and self.view.on_air else None
 
+    def _feed_lost(self) -> bool:
+        """Whether the on-air inclusion lost its feed: the one segment that may be taken again while on air."""
+        return bool(self.view and self.view.on_air and self.view.on_air.note == FEED_LOST)
+
     # --- actions -----------------------------------------------------------
 
     def _control(self, action: str, call: Callable[[Controller], Any], subject: str | None = None) -> None:
@@ -240,11 +244,12 @@ class ProducerScreen(Screen[None]):
         if self.view.next is not None and selected == self.view.next.id:
             self.action_take_next()  # in order: nothing to ask
             return
-        if selected == self._on_air_id():
+        if selected == self._on_air_id() and not self._feed_lost():
             self._control("rundown.take_selected", lambda c: c.take(selected), selected)  # refused: already on air
             return
+        question = "confirm.retake" if selected == self._on_air_id() else "confirm.take_selected"
         self._ask(
-            t("confirm.take_selected", title=self._title(selected)),
+            t(question, title=self._title(selected)),
             "rundown.take_selected",
             lambda: self._control("rundown.take_selected", lambda c: c.take(selected), selected),
         )

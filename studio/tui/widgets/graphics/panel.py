@@ -55,11 +55,14 @@ def fit(width: int, rows: int, aspect: float = ASPECT) -> Size:
 
 
 def shown_path(path: str) -> str:
-    """``path`` from the working directory when it lies below it (``overlays/out/...``): the column is narrow."""
-    try:
-        return str(Path(path).relative_to(Path.cwd()))
-    except ValueError:
-        return path
+    """``path`` from the working directory when it lies below it, else from ``~`` (the graphics folder is in the
+    user's data folder): the column is narrow."""
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            return prefix + str(Path(path).relative_to(base))
+        except ValueError:
+            continue
+    return path
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +123,13 @@ class GraphicsPanel(Horizontal):
             line.set(t("graphics.none_armed"), "dim")
             self._arm(None)
         on_air = list(view.graphics)
+        # Under the slate (a dead feed), the graphics are up but nobody sees them: never say ON AIR then.
+        said, style = ("graphics.under_slate", "bold yellow") if view.under_slate else ("graphics.on_air", "bold red")
         for index in range(self.LINES):
             readout = self.query_one(f"#graphics-on-{index}", Readout)
             if index < len(on_air):
                 graphic = on_air[index]
-                readout.set(t("graphics.on_air", description=graphic.description, file=shown_path(graphic.file)),
-                            "bold red")
+                readout.set(t(said, description=graphic.description, file=shown_path(graphic.file)), style)
             else:
                 readout.set(t("graphics.nothing_on_air") if index == 0 and not on_air else "", "dim")
         self._show_preview()  # after a language change too
