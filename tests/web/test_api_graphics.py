@@ -218,6 +218,7 @@ def test_studio_serve_renders_and_records_a_graphic_with_the_real_renderer(tmp_p
     from pathlib import Path
 
     from studio.cli import _controller, _operator
+    from studio.paths import graphics_dir
 
     root = Path(__file__).resolve().parents[2]
     shutil.copytree(root / "overlays", tmp_path / "overlays", ignore=shutil.ignore_patterns("out"))
@@ -239,7 +240,8 @@ def test_studio_serve_renders_and_records_a_graphic_with_the_real_renderer(tmp_p
     assert answer.status == 200, answer.body
     assert answer.body["state"]["graphics"]["on_air"][0]["template"] == "lower-third"
     graphic = controller.view().graphics[0]
-    assert Path(graphic.file).is_file() and Path(graphic.file).parent == tmp_path / "overlays" / "out"
+    assert Path(graphic.file).is_file() and Path(graphic.file).parent == graphics_dir(config.graphics.out)
+    assert not (tmp_path / "overlays" / "out").exists()  # never into the templates' folder
     event = [e for e in controller.store.events("referendum") if e.action == "graphic_on"][-1]
     assert (event.who, event.origin, event.detail["data"]["name"]) == ("dana", "api", "Дана Ким")
 
