@@ -144,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--fact", metavar="ID", help="a fact at the desk, as F105 or 105 (fact-card, debunk-card)")
     render.add_argument("--out", type=Path, help="PNG to write (default: overlays/out/NAME-HASH.png)")
     render.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show whose day a turnout board reads")
+    render.add_argument("--size", metavar="WxH", help="OBS's canvas to draw for, e.g. 1280x720 (default: the template's)")
     render.set_defaults(handler=_render)
 
     youtube = commands.add_parser("youtube", help="YouTube Live: sign in, schedule, go live, end, chapters")
@@ -551,6 +552,7 @@ def _render(args: argparse.Namespace) -> int:
     from studio.desk.views import GraphicsFacts
     from studio.graphics.cli import render_command
 
+    from studio.canvas import parse_size
     from studio.desk.ids import FactIdError, parse_fact_id
 
     config, desk = _desk(args)
@@ -558,10 +560,12 @@ def _render(args: argparse.Namespace) -> int:
     facts = GraphicsFacts(desk, day, config.station.zone)
     try:
         fact = None if args.fact is None else str(parse_fact_id(args.fact))  # F105 or 105, as the desk shows it
-    except FactIdError as error:
+        size = None if args.size is None else parse_size(args.size)
+    except (FactIdError, ValueError) as error:
         raise UsageError(error.args[0]) from None
     return render_command(
-        args.template, args.data, fact, args.out, facts, zone=config.station.zone, language=diagnostics_language(args)
+        args.template, args.data, fact, args.out, facts, zone=config.station.zone, language=diagnostics_language(args),
+        canvas=size,
     )
 
 
