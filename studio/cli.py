@@ -286,21 +286,24 @@ def _controller(
         from studio.obs.switcher import ObsSwitcher
 
         switcher = ObsSwitcher(ObsAdapter(settings_from(config.obs)), rundown.segments)
+    # Graphics are drawn for OBS's canvas as the switcher last read it (1920x1080 until OBS answers).
+    canvas = (lambda: switcher.canvas) if switcher is not None else None
     controller = Controller(
         store,
         rundown,
         operator=operator,
         origin=origin,
         switcher=switcher,
-        graphics=_graphics(args, config, rundown) if graphics else None,
+        graphics=_graphics(args, config, rundown, canvas) if graphics else None,
         turnout_hours=config.station.turnout_hours,
     )
     return config, controller
 
 
-def _graphics(args: argparse.Namespace, config, rundown):  # -> RendererGraphics
-    """Graphics for the show process: the desk's verified facts through the gate, rendered off the UI's start."""
-    from studio.onair import RendererGraphics
+def _graphics(args: argparse.Namespace, config, rundown, canvas=None):  # -> RendererGraphics
+    """Graphics for the show process: the desk's verified facts through the gate, rendered off the UI's start,
+    for ``canvas()`` (OBS's size) with the station's location bug."""
+    from studio.onair import BugStyle, RendererGraphics
     from studio.paths import store_file
 
     def renderer():  # -> Renderer, built on its own thread (Pillow and the templates take ~0.35 s)
@@ -311,7 +314,8 @@ def _graphics(args: argparse.Namespace, config, rundown):  # -> RendererGraphics
         facts = GraphicsFacts(open_desk(store_file(args.store, config.store.path)), rundown.show.date, rundown.show.zone)
         return Renderer(overlays_dir(), overlays_dir() / "out", facts, zone=rundown.show.zone)
 
-    return RendererGraphics(factory=renderer)
+    bug = BugStyle(live_word=config.graphics.live_word, clock=config.graphics.bug_clock)
+    return RendererGraphics(factory=renderer, canvas=canvas, bug=bug)
 
 
 def _operator(args: argparse.Namespace, config, db) -> str:

@@ -83,7 +83,16 @@ class YouTube(_Section):
 
 
 class Graphics(_Section):
-    """Filled by the graphics work."""
+    """Broadcast graphics (overlays/*.toml): the station's location bug."""
+
+    live_word: str = Field(
+        default="", max_length=24,
+        description="the station's own word for LIVE on the location bug, shown once for both languages; "
+        "empty: «ТІКЕЛЕЙ ЭФИР» and «ПРЯМОЙ ЭФИР»",
+    )
+    bug_clock: bool = Field(
+        default=True, description="true: the location bug shows the local time, re-rendered on the minute; false: no clock"
+    )
 
 
 class Desk(_Section):
