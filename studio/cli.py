@@ -140,6 +140,7 @@ def _parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     render.add_argument("--fact", metavar="ID", help="a fact at the desk, as F105 or 105 (fact-card, debunk-card)")
     render.add_argument("--out", type=Path, help="PNG to write (default: NAME-HASH.png in the graphics folder, see locate)")
     render.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show whose day a turnout board reads")
+    render.add_argument("--size", metavar="WxH", help="OBS's canvas to draw for, e.g. 1280x720 (default: the template's)")
     render.set_defaults(handler=_render)
 
     youtube = commands.add_parser("youtube", help="YouTube Live: sign in, schedule, go live, end, chapters")
@@ -255,21 +256,24 @@ def _controller(
         from studio.obs.switcher import ObsSwitcher
 
         switcher = ObsSwitcher(ObsAdapter(settings_from(config.obs)), rundown.segments)
+    # Graphics are drawn for OBS's canvas as the switcher last read it (1920x1080 until OBS answers).
+    canvas = (lambda: switcher.canvas) if switcher is not None else None
     controller = Controller(
         store,
         rundown,
         operator=operator,
         origin=origin,
         switcher=switcher,
-        graphics=_graphics(args, config, rundown) if graphics else None,
+        graphics=_graphics(args, config, rundown, canvas) if graphics else None,
         turnout_hours=config.station.turnout_hours,
     )
     return config, controller
 
 
-def _graphics(args: argparse.Namespace, config, rundown):  # -> RendererGraphics
-    """Graphics for the show process: the desk's verified facts through the gate, rendered off the UI's start."""
-    from studio.onair import RendererGraphics
+def _graphics(args: argparse.Namespace, config, rundown, canvas=None):  # -> RendererGraphics
+    """Graphics for the show process: the desk's verified facts through the gate, rendered off the UI's start,
+    for ``canvas()`` (OBS's size) with the station's location bug."""
+    from studio.onair import BugStyle, RendererGraphics
     from studio.paths import graphics_dir, store_file
 
     def renderer():  # -> Renderer, built on its own thread (Pillow and the templates take ~0.35 s)
@@ -280,7 +284,8 @@ def _graphics(args: argparse.Namespace, config, rundown):  # -> RendererGraphics
         facts = GraphicsFacts(open_desk(store_file(args.store, config.store.path)), rundown.show.date, rundown.show.zone)
         return Renderer(overlays_dir(), graphics_dir(config.graphics.out), facts, zone=rundown.show.zone)
 
-    return RendererGraphics(factory=renderer)
+    bug = BugStyle(live_word=config.graphics.live_word, clock=config.graphics.bug_clock)
+    return RendererGraphics(factory=renderer, canvas=canvas, bug=bug)
 
 
 def _operator(args: argparse.Namespace, config, db) -> str:
@@ -499,6 +504,7 @@ def _fact(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from studio.canvas import parse_size
     from studio.desk.ids import parse_fact_id
     from studio.desk.views import GraphicsFacts
     from studio.graphics.cli import render_command
@@ -508,9 +514,13 @@ def _render(args: argparse.Namespace) -> int:
     day = _load(args.rundown).show.date
     facts = GraphicsFacts(desk, day, config.station.zone)
     fact = None if args.fact is None else str(parse_fact_id(args.fact))  # F105 or 105, as the desk shows it
+    try:
+        size = None if args.size is None else parse_size(args.size)
+    except ValueError as error:
+        raise UsageError(error.args[0]) from None
     return render_command(
         args.template, args.data, fact, args.out, facts, graphics=graphics_dir(config.graphics.out),
-        zone=config.station.zone, language=diagnostics_language(args)
+        zone=config.station.zone, language=diagnostics_language(args), canvas=size,
     )
 
 

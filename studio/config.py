@@ -79,10 +79,19 @@ class YouTube(Strict):
 
 
 class Graphics(Strict):
-    """Broadcast graphics (studio/graphics): the templates in overlays/, rendered to PNGs OBS shows."""
+    """Broadcast graphics (studio/graphics): the templates in overlays/, rendered to PNGs OBS shows, and the
+    station's location bug."""
 
     out: str = Field(
         default="", description="folder for the rendered graphics OBS shows; empty: the user's data folder (see `studio locate`)"
+    )
+    live_word: str = Field(
+        default="", max_length=24,
+        description="the station's own word for LIVE on the location bug, shown once for both languages; "
+        "empty: «ТІКЕЛЕЙ ЭФИР» and «ПРЯМОЙ ЭФИР»",
+    )
+    bug_clock: bool = Field(
+        default=True, description="true: the location bug shows the local time, re-rendered on the minute; false: no clock"
     )
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import getpass
+import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Callable, Protocol, Sequence
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from studio.i18n import Msg
 from studio.onair import (
+    LOCATION_BUG,
     GraphicRefused,
     Graphics,
     OnAirGraphic,
@@ -32,6 +34,8 @@ from studio.rundown.model import Bilingual, GraphicCue, Rundown, Segment, Show
 from studio.rundown.timing import OnAir, PlannedSlot, Span, Timing, compute, plan
 from studio.store import AsRunRow, ShowState, ShowStore, Withdrawn
 from studio.store.show import SLATE_OFF, SLATE_ON
+
+log = logging.getLogger(__name__)
 
 
 def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -208,6 +212,7 @@ class Controller:
         self.clock = clock
         self.turnout_hours = tuple(turnout_hours)
         self.renderer = graphics
+        self._clock_failed = ""  # the location bug's minute that would not render: not tried again
         self._lock = threading.RLock()
         self._plan_cache: tuple[int, tuple[Segment, ...]] | None = None
         with store.write():
@@ -246,6 +251,7 @@ class Controller:
         A take made elsewhere (a second console, the control API) reaches air
         here: the process that owns the switcher follows the store's on-air row.
         """
+        self._tick_bug_clock()
         if not self.store.changed_elsewhere():
             return False
         before, graphics_before = self.state.on_air, self.on_air_graphics
@@ -259,6 +265,41 @@ class Controller:
             self._switch(lambda switcher: switcher.graphics(graphics))
         self._pull_withdrawn()
         return True
+
+    def _tick_bug_clock(self) -> None:
+        """The location bug's local time follows the clock while it is on air (issue 15).
+
+        On a new minute the show process (the one with the switcher) redraws it and swaps its file:
+        the same graphic with the same facts (none), so the as-run counts no new take; the log says
+        ``graphic_redrawn``. OBS's image source shows the new file from the next frame. A station
+        whose bug shows no clock gets the same file back: only the record's minute moves on.
+        """
+        if self.switcher is None or self.renderer is None:
+            return
+        bug = next((g for g in self.on_air_graphics if g.template == LOCATION_BUG), None)
+        segment = self.rundown.get(bug.segment_id) if bug is not None else None
+        now = self.clock()
+        cue = location_bug(segment, now, self.rundown.show.zone) if segment is not None else None
+        if bug is None or cue is None or describe(cue) in (bug.description, self._clock_failed):
+            return
+        try:
+            rendered = self.renderer.render(cue)
+        except GraphicRefused as error:  # the bug stays up at its last minute; tried again at the next one
+            self._clock_failed = describe(cue)
+            log.warning("the location bug's clock could not be redrawn: %s", error)
+            return
+        redrawn = replace(bug, file=rendered.path, placement=rendered.placement, canvas=rendered.canvas,
+                          description=describe(cue))
+        with self.store.write():
+            if not self.store.swap_graphic_file(self.show_id, bug.template, bug.file, redrawn):
+                return  # taken off or retaken meanwhile
+            if redrawn.file != bug.file:
+                self._log(now, "graphic_redrawn", segment.id, template=bug.template, file=redrawn.file,
+                          replaces=bug.file, reason="clock")
+        self._load()
+        if redrawn.file != bug.file:
+            graphics = self.on_air_graphics
+            self._switch(lambda switcher: switcher.graphics(graphics))
 
     @_serialised
     def view(self, now: datetime | None = None) -> ShowView:

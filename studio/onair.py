@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 from zoneinfo import ZoneInfo
 
+from studio.canvas import DESIGN, Size
 from studio.desk.ids import parse_fact_id
 from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.i18n import Msg
@@ -63,7 +64,7 @@ def said(error: BaseException) -> Msg:
 LOCATION_BUG = "location-bug"
 """The template that goes up by itself on a live inclusion from a region."""
 
-Box = tuple[int, int, int, int]  # x, y, width, height on the template's canvas
+Box = tuple[int, int, int, int]  # x, y, width, height on the canvas the graphic was drawn for
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +73,8 @@ class RenderedGraphic:
 
     template: str
     path: str  # absolute
-    placement: Box
-    canvas: tuple[int, int] = (1920, 1080)
+    placement: Box  # on ``canvas``, the size it was drawn for
+    canvas: tuple[int, int] = DESIGN
     provenance: Mapping[str, Any] = field(default_factory=dict)  # the sidecar: data, text, facts
 
 
@@ -86,7 +87,7 @@ class OnAirGraphic:
     scene: str | None
     segment_id: str
     placement: Box
-    canvas: tuple[int, int] = (1920, 1080)
+    canvas: tuple[int, int] = DESIGN  # drawn for this canvas; placed on another by studio.canvas.fit
     description: str = ""
     facts: tuple[tuple[int, int], ...] = ()  # (fact id, version) of every fact the image states
 
@@ -118,6 +119,25 @@ def location_bug(segment: Segment, now: datetime, zone: ZoneInfo) -> GraphicCue 
     return GraphicCue(LOCATION_BUG, {"region": segment.region, "time": now.astimezone(zone).strftime("%H:%M")})
 
 
+@dataclass(frozen=True, slots=True)
+class BugStyle:
+    """The station's location bug (config ``[graphics]``): its own word for LIVE, and whether it shows the time."""
+
+    live_word: str = ""  # empty: the catalogue's «ТІКЕЛЕЙ ЭФИР» / «ПРЯМОЙ ЭФИР» (the template's defaults)
+    clock: bool = True
+
+    def apply(self, cue: GraphicCue) -> GraphicCue:
+        """``cue`` as this station draws it: a location bug gets the station's word and clock; others as they are."""
+        if cue.template != LOCATION_BUG:
+            return cue
+        data = dict(cue.data)
+        if self.live_word:
+            data |= {"live_kk": self.live_word, "live_ru": self.live_word}  # one word: drawn once
+        if not self.clock:
+            data["time"] = "off"  # studio.graphics CLOCK_OFF
+        return GraphicCue(cue.template, data)
+
+
 def describe(cue: GraphicCue) -> str:
     """One line for the console: the template and its data, e.g. ``lower-third: name=Дана Ким``."""
     data = ", ".join(f"{key}={value}" for key, value in cue.data.items())
@@ -147,7 +167,14 @@ class RendererGraphics:
     does not wait for. A render before it is ready waits for it.
     """
 
-    def __init__(self, renderer: Renderer | None = None, *, factory: Callable[[], Renderer] | None = None) -> None:
+    def __init__(
+        self, renderer: Renderer | None = None, *, factory: Callable[[], Renderer] | None = None,
+        canvas: Callable[[], Size] | None = None, bug: BugStyle = BugStyle(),
+    ) -> None:
+        """``canvas()``: OBS's canvas now (the switcher's), read at each render so a graphic is drawn
+        at the size viewers get; None: the templates' own (1920x1080). ``bug``: the station's location bug."""
+        self.canvas = canvas
+        self.bug = bug
         self._ready: Future[Renderer] = Future()
         if renderer is not None:
             self._ready.set_result(renderer)
@@ -172,7 +199,7 @@ class RendererGraphics:
         except Exception as error:  # the templates could not be loaded: say so at each take, no traceback
             raise GraphicRefused(Msg("diag.graphics.unavailable", error=said(error))) from error
         try:
-            written = renderer.cue(cue)
+            written = renderer.cue(self.bug.apply(cue), canvas=self.canvas() if self.canvas else None)
         except (GraphicsError, DiagnosticsError) as error:  # refused, or a broken template file
             raise GraphicRefused(said(error)) from error
         record = json.loads(Path(written.sidecar).read_text(encoding="utf-8"))
@@ -182,6 +209,6 @@ class RendererGraphics:
             template=cue.template,
             path=str(Path(written.png).resolve()),
             placement=(area.x, area.y, area.width, area.height),
-            canvas=(int(canvas.get("width", 1920)), int(canvas.get("height", 1080))),
+            canvas=(int(canvas.get("width", DESIGN[0])), int(canvas.get("height", DESIGN[1]))),
             provenance=provenance(record),
         )

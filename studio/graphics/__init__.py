@@ -9,6 +9,7 @@ Entry points::
     written = write(rendered, graphics_dir())                        # atomic PNG + sidecar JSON
 
     renderer = Renderer(facts=store_adapter)                         # a FactSource
+    written = renderer.render("lower-third", data, canvas=(1280, 720))  # drawn at OBS's size, not scaled
     written = renderer.render("fact-card", {"fact": "f-1042"})       # gate: verified only
     written = renderer.cue(segment.graphics[0])                      # a rundown GraphicCue
     renderer.check(segment.graphics[0])                              # for `studio check`: can it air?
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
+from studio.canvas import Size
 from studio.graphics.errors import DataError, FactRefused, GraphicsError, TextDoesNotFit, TextRejected
 from studio.graphics.gate import FactSource, FactView, MemoryFacts
 from studio.graphics.output import Written, write, write_prepared
@@ -77,17 +79,18 @@ class Renderer:
             hint = Msg("diag.graphics.hint.templates_in", folder=str(self.overlays), known=known)
             raise GraphicsError(name, Msg("diag.graphics.no_such_template"), hint) from None
 
-    def prepare(self, name: str, data: Mapping[str, Any]) -> Prepared:
+    def prepare(self, name: str, data: Mapping[str, Any], canvas: Size | None = None) -> Prepared:
         now = self.clock() if self.clock else None
-        return prepare(self.template(name), data, self.facts, now=now, zone=self.zone)
+        return prepare(self.template(name), data, self.facts, now=now, zone=self.zone, canvas=canvas)
 
-    def render(self, name: str, data: Mapping[str, Any], *, reuse: bool = True) -> Written:
-        """Render and write ``name`` with ``data``; an identical graphic already on disk is reused."""
-        return write_prepared(self.prepare(name, data), self.out, reuse=reuse)
+    def render(self, name: str, data: Mapping[str, Any], *, reuse: bool = True, canvas: Size | None = None) -> Written:
+        """Render and write ``name`` with ``data`` for ``canvas`` (OBS's size; None: the template's own);
+        an identical graphic already on disk is reused."""
+        return write_prepared(self.prepare(name, data, canvas), self.out, reuse=reuse)
 
-    def cue(self, cue: Any, *, reuse: bool = True) -> Written:
+    def cue(self, cue: Any, *, reuse: bool = True, canvas: Size | None = None) -> Written:
         """Render a rundown ``GraphicCue`` (template name + data)."""
-        return self.render(cue.template, dict(cue.data), reuse=reuse)
+        return self.render(cue.template, dict(cue.data), reuse=reuse, canvas=canvas)
 
     def check(self, cue: Any) -> None:
         """For `studio check`: raise GraphicsError if the cue can never air (see graphics.render.check)."""

@@ -1,5 +1,5 @@
-"""``studio render TEMPLATE [--data FILE] [--fact ID] [--out PNG]``: one graphic, by hand, written to ``--out``
-or into the graphics folder the show uses (``studio locate``).
+"""``studio render TEMPLATE [--data FILE] [--fact ID] [--out PNG] [--size WxH]``: one graphic, by hand, written
+to ``--out`` or into the graphics folder the show uses (``studio locate``).
 
 The same path as the show: the same templates, sanitising, fitting and the
 same gate. A fact is named by id (``--fact``) and must be verified (a
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from studio.canvas import Size
 from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.graphics import overlays_dir
 from studio.graphics.errors import DataError, GraphicsError
@@ -80,10 +81,11 @@ def render_command(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     language: str = FALLBACK,
+    canvas: Size | None = None,
 ) -> int:
-    """Render one graphic to ``out``, else into ``graphics`` (default: studio/paths.py ``graphics_dir``);
-    print where it went. Exit status: 0, or 2 with the reason on stderr,
-    in ``language`` (kk, ru, en: studio's ``--lang``...)."""
+    """Render one graphic for ``canvas`` (OBS's size; None: the template's own) to ``out``, else into
+    ``graphics`` (default: studio/paths.py ``graphics_dir``); print where it went. Exit status: 0, or 2 with
+    the reason on stderr, in ``language`` (kk, ru, en: studio's ``--lang``...)."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     text = ""
@@ -108,7 +110,7 @@ def render_command(
             raise GraphicsError(loaded.name, Msg("diag.graphics.out_over_data", out=str(out), data=str(data_path)),
                                 Msg("diag.graphics.hint.out_over_data"))
         try:
-            prepared = prepare(loaded, data, fact_source, now=now, zone=zone)
+            prepared = prepare(loaded, data, fact_source, now=now, zone=zone, canvas=canvas)
         except DataError as error:
             if data_path is not None and text and error.field in data and not str(data_path).endswith(".json"):
                 line, column = TomlLocator(text).find((error.field,))
@@ -123,6 +125,7 @@ def render_command(
     except GraphicsError as error:
         print(f"studio: error: {error.render(language)}", file=stderr)
         return 2
-    p = written.placement
-    print(f"wrote {written.png} ({p.width}x{p.height} at x={p.x}, y={p.y}); record: {written.sidecar}", file=stdout)
+    p, size = written.placement, prepared.template.canvas
+    print(f"wrote {written.png} ({p.width}x{p.height} at x={p.x}, y={p.y} on {size.width}x{size.height}); "
+          f"record: {written.sidecar}", file=stdout)
     return 0

@@ -19,12 +19,14 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 
+from studio.canvas import Size
 from studio.graphics.errors import DataError, TextDoesNotFit
 from studio.graphics.fit import fit_text
 from studio.graphics.fonts import text_mask
 from studio.graphics.gate import FactSource, percent
 from studio.graphics.resolve import CHECKING, FACT_ID_MAX, ZONE, Resolved, not_a_field, percent_text, resolve, said
 from studio.graphics.sanitize import Rejection, clean
+from studio.graphics.scale import at_canvas
 from studio.graphics.schema import PLACEHOLDER, RENDERER_VERSION, Area, RectBox, TextBox, TurnoutTable
 from studio.graphics.template import Template
 from studio.i18n import Msg
@@ -42,7 +44,9 @@ class Prepared:
 
     @property
     def name(self) -> str:
-        return f"{self.template.name}-{self.key[:20]}"
+        """``lower-third-1280x720-<key>``: one file per content and output size."""
+        canvas = self.template.canvas
+        return f"{self.template.name}-{canvas.width}x{canvas.height}-{self.key[:20]}"
 
     @property
     def placement(self) -> Area:
@@ -83,11 +87,15 @@ class Rendered:
 
 def prepare(
     template: Template, data: Mapping[str, Any], facts: FactSource | None = None, *,
-    now: datetime | None = None, zone: ZoneInfo = ZONE,
+    now: datetime | None = None, zone: ZoneInfo = ZONE, canvas: Size | None = None,
 ) -> Prepared:
+    """Resolve ``data`` and name the result; drawn for ``canvas`` (OBS's size), else the template's own."""
     resolved = resolve(template, data, facts, now=now, zone=zone)
+    if canvas is not None:
+        template = at_canvas(template, canvas)
     content = {
         "renderer": RENDERER_VERSION, "template": template.name, "version": template.version,
+        "canvas": [template.canvas.width, template.canvas.height],
         "sha256": template.sha256, "data": resolved.data, "text": resolved.values,
         "facts": [{k: f[k] for k in ("id", "version", "status", "verifier", "as_of", "value")} for f in resolved.facts],
     }
@@ -110,7 +118,7 @@ def check(template: Template, data: Mapping[str, Any], *, now: datetime | None =
     if unknown:
         raise not_a_field(template, str(unknown[0]))
     for name, spec in template.fields.items():
-        value = data.get(name, spec.default)
+        value = data.get(name, spec.fallback)
         if value is None:
             if spec.required:
                 raise DataError(template.name, name, Msg("diag.graphics.required"), spec.description)
@@ -130,10 +138,10 @@ def check(template: Template, data: Mapping[str, Any], *, now: datetime | None =
 
 def render(
     template: Template, data: Mapping[str, Any], facts: FactSource | None = None, *,
-    now: datetime | None = None, zone: ZoneInfo = ZONE,
+    now: datetime | None = None, zone: ZoneInfo = ZONE, canvas: Size | None = None,
 ) -> Rendered:
-    """Render ``data`` with ``template``. Raises GraphicsError if anything is refused."""
-    return draw(prepare(template, data, facts, now=now, zone=zone))
+    """Render ``data`` with ``template`` (for ``canvas``). Raises GraphicsError if anything is refused."""
+    return draw(prepare(template, data, facts, now=now, zone=zone, canvas=canvas))
 
 
 def draw(prepared: Prepared) -> Rendered:

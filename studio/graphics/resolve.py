@@ -18,6 +18,7 @@ from studio.diagnostics import nearest_hint
 from studio.graphics.errors import DataError, FactRefused, TextRejected
 from studio.graphics.gate import Credit, FactSource, FactView, TurnoutBoard, admit, turnout_board
 from studio.graphics.sanitize import Rejection, clean
+from studio.graphics.schema import CLOCK_OFF
 from studio.graphics.template import FieldSpec, Template
 from studio.i18n import Msg
 from studio.regions import regions
@@ -153,6 +154,8 @@ class _Resolver:
                 self.values[f"{name}.{language}"] = self.text(name, spec, region.name(language), language="any")
             return value
         if kind == "clock":
+            if value == CLOCK_OFF:
+                return None  # the station shows no clock: the field is left out, as if optional and absent
             if value is None:
                 instant = self.now or datetime.now(UTC)
                 clock = instant.astimezone(self.zone).time()
@@ -256,7 +259,7 @@ def resolve(
     resolver = _Resolver(template, facts, now, zone)
     normalised: dict[str, Any] = {}
     for name, spec in template.fields.items():
-        value = data.get(name, spec.default)
+        value = data.get(name, spec.fallback)
         if value is None and spec.type != "clock":
             if spec.required:
                 raise DataError(template.name, name, Msg("diag.graphics.required"),
@@ -265,6 +268,8 @@ def resolve(
         if value is not None and not isinstance(value, (str, time)):
             raise DataError(template.name, name, Msg("diag.text.not_text", type=type(value).__name__),
                             Msg("diag.text.hint.not_text"))
-        normalised[name] = _json(resolver.field(name, spec, value))
+        given = resolver.field(name, spec, value)
+        if given is not None:
+            normalised[name] = _json(given)
     return Resolved(resolver.values, normalised, tuple(resolver.provenance), resolver.boards,
                     tuple(resolver.withheld))

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from studio.graphics.sanitize import HARD_LIMIT
+from studio.i18n import LANGUAGES, messages
 from studio.validated import Strict
 
 RENDERER_VERSION = "1"  # bump when a code change alters pixels: every cached file name changes
@@ -28,6 +29,7 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "debunk": ("claim_kk", "claim_ru", "correction_kk", "correction_ru", "sources", "as_of", "verifier", "verdict"),
     "turnout": ("", "national", "sources", "count", "as_of"),
 }
+CLOCK_OFF = "off"  # a clock field's value for "show no time" (a station that turned the bug's clock off)
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?\}")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _COLOUR = re.compile(r"^#([0-9A-Fa-f]{6})([0-9A-Fa-f]{2})?$")
@@ -65,7 +67,15 @@ class FieldSpec(Strict):
     language: Literal["kk", "ru", "kk-latn", "any"] = "any"
     choices: list[str] = []
     default: str | None = None
+    default_from: str | None = None  # a catalogue key: the default is its text in the field's language (kk, ru)
     description: str = ""
+
+    @property
+    def fallback(self) -> str | None:
+        """The value when the data gives none: ``default``, else the catalogue's ``default_from``."""
+        if self.default_from is not None and self.language in LANGUAGES:
+            return messages(self.language).get(self.default_from)
+        return self.default
 
 
 class RectBox(Area):

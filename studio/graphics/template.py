@@ -16,7 +16,7 @@ type         value in the data                                   placeholders in
 text         free text (sanitised; max_length, language)         {NAME}
 choice       one of ``choices`` (e.g. a language)                {NAME}
 region       a region id from studio/regions.toml                {NAME.kk} {NAME.ru} {NAME.en}
-clock        "HH:MM" local time; omitted: now, in Asia/Almaty    {NAME}
+clock        "HH:MM" local time; omitted: now; "off": no time    {NAME}
 fact         a fact id; the gate requires status "verified"      {NAME.claim_kk} ... (ATTRIBUTES)
 debunk       a fact id; the gate requires status "false"         {NAME.claim_kk} {NAME.correction_kk} ...
 turnout      an hour "HH:MM"; verified official turnout then     {NAME} {NAME.national} ... + table
@@ -24,6 +24,9 @@ turnout      an hour "HH:MM"; verified official turnout then     {NAME} {NAME.na
 
 A template with a fact, debunk or turnout field may not also take free
 text: what it states comes from the verification desk by id, or not at all.
+A text field may take its default from the interface catalogue in its own
+language (``default_from = "onair.live"``, ``language = "kk"``): the
+location bug's word for LIVE.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from pydantic import BaseModel
 from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.graphics.fonts import REQUIRED, FontFile, font_file
 from studio.graphics.sanitize import HARD_LIMIT, Rejection, clean
-from studio.i18n import Msg
+from studio.i18n import Msg, messages
 from studio.graphics.schema import (
     ATTRIBUTES,
     BOX_KINDS,
@@ -181,11 +184,25 @@ class _Loader(TomlCheck):
             if spec.default is not None and spec.choices and spec.default not in spec.choices:
                 self.error(where + ("default",), _in(label, Msg("diag.template.default_not_choice", default=spec.default)),
                            Msg("diag.template.hint.choose_one", choices=", ".join(spec.choices)))
+            if spec.default_from is not None:
+                self._default_from(where, label, spec)
             if spec.default is not None and spec.type in GATED_TYPES:
                 self.error(where + ("default",), _in(label, Msg("diag.template.gated_default", type=spec.type)),
                            Msg("diag.template.hint.gated_default"))
             fields[name] = spec
         return fields
+
+    def _default_from(self, where: KeyPath, label: str, spec: FieldSpec) -> None:
+        """A default from the catalogue: a text field in kk or ru, naming a key the catalogue has."""
+        if spec.type != "text" or spec.language not in ("kk", "ru") or spec.default is not None:
+            self.error(where + ("default_from",), _in(label, Msg("diag.template.default_from_field")),
+                       Msg("diag.template.hint.default_from_field"))
+        elif spec.fallback is None:
+            close = difflib.get_close_matches(str(spec.default_from), list(messages(spec.language)), n=1)
+            self.error(where + ("default_from",), _in(label, Msg("diag.template.default_from_key",
+                                                                 key=spec.default_from)),
+                       Msg("diag.template.hint.default_from_key", language=spec.language,
+                           nearest=close[0] if close else "onair.live"))
 
     def _boxes(self, raw: list[Any]) -> list[tuple[int, Box]]:
         boxes: list[tuple[int, Box]] = []

@@ -148,6 +148,11 @@ class ObsAdapter:
         d = self.call("GetVersion")
         return ObsVersions(d["obsVersion"], d["obsWebSocketVersion"], int(d["rpcVersion"]))
 
+    def canvas(self) -> tuple[int, int]:
+        """OBS's canvas (Settings > Video > Base Resolution): the size graphics are drawn and placed for."""
+        video = self.call("GetVideoSettings")
+        return int(video["baseWidth"]), int(video["baseHeight"])
+
     def program_scene(self) -> str:
         return str(self.call("GetCurrentProgramScene")["currentProgramSceneName"])
 

@@ -77,11 +77,13 @@ def obs_check_command(
     try:
         adapter.connect()
         report = check(adapter, rundown)
+        size = adapter.canvas()
     except ObsError as error:
         return _obs_failed(error, err, language)
     finally:
         adapter.close()
     print(_versions(report.versions, adapter), file=out)
+    _warn_canvas(size, out, language)
     what = f"rundown {args.rundown}" if rundown is not None else "the fallback slate (no rundown given)"
     for text in report.missing:
         print(f"  missing: {text}", file=out)
@@ -96,6 +98,15 @@ def obs_check_command(
     fix = f"run `studio obs setup {args.rundown}`" if rundown is not None else "run `studio obs setup RUNDOWN`"
     print(f"check: {counts} for {what}; {fix}", file=out)
     return 1
+
+
+def _warn_canvas(size: tuple[int, int], out: TextIO, language: str) -> None:
+    """A canvas that is not 16:9 is a warning, not a failure: graphics are fitted whole, with bars."""
+    from studio.canvas import is_16_9
+
+    if not is_16_9(size):
+        print(f"  warning: {Msg('obs.check.canvas_not_16_9', width=size[0], height=size[1]).render(language)}",
+              file=out)
 
 
 def _versions(versions: ObsVersions, adapter: ObsAdapter) -> str:

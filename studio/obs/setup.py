@@ -326,8 +326,7 @@ def _graphics_to_raise(placed: Iterable[PlacedItem]) -> tuple[str, ...]:
 
 
 def canvas(adapter: ObsAdapter) -> Canvas:
-    video = adapter.call("GetVideoSettings")
-    return int(video["baseWidth"]), int(video["baseHeight"])
+    return adapter.canvas()
 
 
 def inventory(adapter: ObsAdapter, want: ObsNeeds) -> Inventory:

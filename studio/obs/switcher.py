@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from studio.canvas import DESIGN, Size, fit
 from studio.i18n import Msg
 from studio.obs.adapter import ObsAdapter, ObsStatus
 from studio.obs.errors import ObsError
@@ -59,7 +60,7 @@ def wanted_for(
     managed_feeds: Iterable[Item] = (),
     cued: Mapping[str, str] | None = None,
     graphics: Iterable[OnAirGraphic] = (),
-    canvas: tuple[int, int] = (1920, 1080),
+    canvas: Size = DESIGN,
 ) -> ObsWanted:
     """What OBS must show for ``segment``: its scene, its feed (if any) playing and visible,
     and its ``graphics`` on top, each its template's image source showing its file.
@@ -67,8 +68,9 @@ def wanted_for(
     Every other known item is hidden (``managed_feeds``: all the feed and graphic
     items of the rundown). ``cued`` feeds (input -> URL) are set too, so the next
     inclusion's input already plays its URL, unless that input is the one on air.
-    A graphic's PNG is its template's region: it is placed there, scaled from the
-    template's canvas to OBS's ``canvas``.
+    A graphic's PNG is its template's region, drawn for a canvas: it is placed there
+    at scale 1 when that is OBS's ``canvas``; one drawn for another size (taken before
+    OBS said its size) is scaled and centred to fit (studio.canvas.fit), never off-frame.
     """
     item = feed_item(segment)
     managed = frozenset(managed_feeds) | ({item} if item else frozenset())
@@ -84,8 +86,7 @@ def wanted_for(
         source = (segment.scene, graphic_input(graphic.template))
         shown.add(source)
         images[source[1]] = graphic.file
-        scale = canvas[0] / graphic.canvas[0]
-        placements[source] = (graphic.placement[0] * scale, graphic.placement[1] * scale, scale)
+        placements[source] = _place(graphic, canvas)
     return ObsWanted(
         program_scene=segment.scene,
         overlays=frozenset(shown),
@@ -94,6 +95,12 @@ def wanted_for(
         images=images,
         placements=placements,
     )
+
+
+def _place(graphic: OnAirGraphic, canvas: Size) -> Place:
+    to = fit(graphic.canvas, canvas)
+    x, y = to.point(graphic.placement[0], graphic.placement[1])
+    return x, y, to.scale
 
 
 def slate_wanted(managed_feeds: Iterable[Item] = (), cued: Mapping[str, str] | None = None) -> ObsWanted:
@@ -146,11 +153,11 @@ class ObsSwitcher:
         watch: WatchSettings = WatchSettings(),
         backoff: Sequence[float] = BACKOFF,
         probe_every: float = PROBE_EVERY,
-        canvas: tuple[int, int] = (1920, 1080),
+        canvas: Size = DESIGN,
     ) -> None:
         """``segments``: the rundown's, so every feed and graphic item in OBS is known and
-        kept hidden but the on-air ones. ``canvas``: OBS's base size (setup.canvas(adapter)),
-        to place the graphics. ``on_feed_lost(segment_id)`` (wire it to Controller.feed_lost)
+        kept hidden but the on-air ones. ``canvas``: OBS's base size until OBS says it (it is
+        read again on every connect), to draw and place the graphics. ``on_feed_lost(segment_id)`` (wire it to Controller.feed_lost)
         runs on the watchdog's thread; ``on_link`` on the link's thread."""
         self.adapter = adapter
         self.ack_timeout = ack_timeout
@@ -159,7 +166,7 @@ class ObsSwitcher:
         self._on_link_user = on_link
         self._cond = threading.Condition()
         segments = tuple(segments)
-        self.canvas = canvas
+        self._canvas = canvas
         self._managed: set[Item] = set(feed_items(segments)) | set(graphic_items(segments))
         self._graphics: tuple[OnAirGraphic, ...] = ()
         self._wanted: ObsWanted | None = None
@@ -305,6 +312,12 @@ class ObsSwitcher:
             return None
         return feed_up(self._read, name)
 
+    @property
+    def canvas(self) -> Size:
+        """OBS's canvas (base) size as last read on connect; the one given until OBS is reached."""
+        with self._cond:
+            return self._canvas
+
     def wanted(self) -> ObsWanted | None:
         with self._cond:
             return self._wanted
@@ -340,7 +353,7 @@ class ObsSwitcher:
         if self._on_air is None:
             self._wanted = slate_wanted(self._managed, self._cued)
         else:
-            self._wanted = wanted_for(self._on_air, self._managed, self._cued, self._graphics, self.canvas)
+            self._wanted = wanted_for(self._on_air, self._managed, self._cued, self._graphics, self._canvas)
             self._managed |= self._wanted.managed
         self._generation += 1
         self._cond.notify_all()
@@ -361,14 +374,27 @@ class ObsSwitcher:
             self.slate()
 
     def _link_changed(self, event: LinkEvent) -> None:
+        canvas = self._read_canvas() if event.connected else None
         with self._cond:
             self._connected = event.connected
             self._reason = event.reason
+            if canvas is not None and canvas != self._canvas:
+                self._canvas = canvas
+                if self._wanted is not None:
+                    self._want()  # the graphics' places follow the new size
             if event.connected:
                 self._reassert = True
             self._cond.notify_all()
         if self._on_link_user is not None:
             self._on_link_user(event)
+
+    def _read_canvas(self) -> Size | None:
+        """OBS's canvas, read on the link's thread at each connect; None (keep the last) if OBS will not say."""
+        try:
+            return self.adapter.canvas()
+        except ObsError as error:
+            log.warning("OBS did not say its canvas size: %s", error)
+            return None
 
     def _pending(self) -> bool:
         return self.adapter.connected and (self._reassert or self._done < self._generation)

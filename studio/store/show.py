@@ -291,18 +291,26 @@ class ShowStore(Connection):
         self.db.execute("UPDATE asrun SET note = ? WHERE id = ?", (note, row_id))
 
     def put_graphic(self, show_id: str, graphic: OnAirGraphic, at: datetime) -> None:
-        detail = {"placement": list(graphic.placement), "canvas": list(graphic.canvas), "description": graphic.description}
         self.db.execute(
             """INSERT OR REPLACE INTO graphic (show_id, template, segment_id, scene, file, detail, taken_at)
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
             (show_id, graphic.template, graphic.segment_id, graphic.scene, graphic.file,
-             json.dumps(detail, ensure_ascii=False), to_text(at)),
+             _graphic_detail(graphic), to_text(at)),
         )
         self.db.execute("DELETE FROM graphic_fact WHERE show_id = ? AND template = ?", (show_id, graphic.template))
         self.db.executemany(
             "INSERT INTO graphic_fact (show_id, template, fact_id, version) VALUES (?, ?, ?, ?)",
             [(show_id, graphic.template, fact_id, version) for fact_id, version in graphic.facts],
         )
+
+    def swap_graphic_file(self, show_id: str, template: str, old: str, graphic: OnAirGraphic) -> bool:
+        """The same graphic on air, redrawn (the location bug's clock): its file and record change, its take
+        and facts do not. Only if ``old`` is still the file on air; False when it is not (taken off or retaken)."""
+        changed = self.db.execute(
+            "UPDATE graphic SET file = ?, detail = ? WHERE show_id = ? AND template = ? AND file = ?",
+            (graphic.file, _graphic_detail(graphic), show_id, template, old),
+        )
+        return changed.rowcount == 1
 
     def drop_graphic(self, show_id: str, template: str) -> None:
         self.db.execute("DELETE FROM graphic WHERE show_id = ? AND template = ?", (show_id, template))
@@ -322,6 +330,11 @@ class ShowStore(Connection):
             "INSERT INTO event (at, show_id, action, segment_id, who, origin, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (to_text(at), show_id, action, segment_id, who, origin, json.dumps(detail, ensure_ascii=False)),
         )
+
+
+def _graphic_detail(graphic: OnAirGraphic) -> str:
+    detail = {"placement": list(graphic.placement), "canvas": list(graphic.canvas), "description": graphic.description}
+    return json.dumps(detail, ensure_ascii=False)
 
 
 def _event(row: sqlite3.Row) -> EventRow:

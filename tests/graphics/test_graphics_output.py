@@ -25,7 +25,7 @@ def test_the_png_is_the_region_and_the_sidecar_records_placement_template_data_a
     record = json.loads(written.sidecar.read_text("utf-8"))
     assert record["placement"] == {"x": 96, "y": 612, "width": 1728, "height": 384}
     assert record["canvas"] == {"width": 1920, "height": 1080}
-    assert record["template"] == "fact-card" and record["template_version"] == 1
+    assert record["template"] == "fact-card" and record["template_version"] == 2
     assert record["data"] == {"fact": national.id}
     assert record["file"] == written.png.name
     [fact] = record["facts"]

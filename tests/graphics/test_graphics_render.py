@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import pytest
 
+from studio.canvas import fit
 from studio.graphics import render
+from studio.graphics.render import prepare
+
+from .conftest import OVERLAYS
 
 CASES = [
     ("lower-third-kk", "lower-third", {"name": "Айгерім Сәрсенбаева", "role": "жүргізуші"}),
@@ -28,6 +32,17 @@ CASES = [
     ("breaking-banner", "breaking-banner",
      {"text_kk": "ОРК сағат 12:00-дегі қатысуды жариялады: 37,54%", "text_ru": "ЦРК объявила явку на 12:00: 37,54%"}),
     ("slate", "slate", {}),
+    ("location-bug-astana-no-clock", "location-bug", {"region": "astana", "time": "off"}),
+    ("location-bug-almaty-station-word", "location-bug",
+     {"region": "almaty", "time": "07:02", "live_kk": "ЭФИРДЕ", "live_ru": "ЭФИРДЕ"}),
+]
+
+# Drawn for OBS's canvas: geometry and text sizes scaled, text rasterised at that size (no bitmap scaled).
+CANVAS_CASES = [
+    ("lower-third-kk-720p", "lower-third", {"name": "Айгерім Сәрсенбаева", "role": "жүргізуші"}, (1280, 720)),
+    ("location-bug-east-kz-720p", "location-bug", {"region": "east-kz", "time": "05:12"}, (1280, 720)),
+    ("location-bug-east-kz-2160p", "location-bug", {"region": "east-kz", "time": "05:12"}, (3840, 2160)),
+    ("lower-third-ru-4x3", "lower-third", {"name": "Тимур Ахметов", "role": "ведущий"}, (1440, 1080)),
 ]
 
 
@@ -38,6 +53,31 @@ def test_template_matches_golden_image(templates, facts, golden, now, golden_nam
     assert rendered.image.size == (region.width, region.height)
     assert rendered.image.mode == "RGBA"
     golden(rendered.image, golden_name)
+
+
+@pytest.mark.parametrize(("golden_name", "template", "data", "canvas"), CANVAS_CASES, ids=[c[0] for c in CANVAS_CASES])
+def test_a_template_drawn_for_another_canvas_matches_its_golden_image(
+    templates, golden, golden_name, template, data, canvas
+) -> None:
+    rendered = render(templates[template], data, canvas=canvas)
+    fitted = fit((1920, 1080), canvas)
+    design = templates[template].region
+    placed = rendered.placement
+    assert rendered.image.size == (placed.width, placed.height)
+    assert (placed.x, placed.y) == tuple(round(v) for v in fitted.point(design.x, design.y))
+    assert abs(placed.width - design.width * fitted.scale) <= 1 and abs(placed.height - design.height * fitted.scale) <= 1
+    assert rendered.prepared.record()["canvas"] == {"width": canvas[0], "height": canvas[1]}
+    golden(rendered.image, golden_name)
+
+
+def test_the_output_size_is_in_the_file_name_and_the_key() -> None:
+    from studio.graphics import load_template
+
+    template = load_template(OVERLAYS / "lower-third.toml")
+    names = {prepare(template, {"name": "Дана Ким"}, canvas=size).name for size in ((1280, 720), (1920, 1080))}
+    assert {name.split("-")[2] for name in names} == {"1280x720", "1920x1080"}
+    assert len({name.rsplit("-", 1)[1] for name in names}) == 2  # the content key differs too
+    assert prepare(template, {"name": "Дана Ким"}).name == prepare(template, {"name": "Дана Ким"}, canvas=(1920, 1080)).name
 
 
 def test_every_shipped_template_has_a_golden_case(templates) -> None:

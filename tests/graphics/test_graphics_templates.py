@@ -219,3 +219,24 @@ def test_a_file_that_is_not_a_font_is_refused_at_load(folder: Path) -> None:
     [problem] = load(folder, text).diagnostics
     assert problem.line == line_of(text, "Broken.ttf")
     assert "cannot read" in problem.message and "not a TrueType/OpenType font" in problem.message
+
+
+def test_a_default_from_the_catalogue_is_the_word_in_the_fields_language(folder: Path) -> None:
+    from studio.graphics import render
+
+    text = GOOD.replace('max_length = 60\n', 'max_length = 60\nlanguage = "ru"\ndefault_from = "onair.live"\nrequired = false\n')
+    path = folder / "card.toml"
+    path.write_text(text, "utf-8")
+    template = load_template(path)
+    assert render(template, {}).prepared.resolved.values["name"] == "ПРЯМОЙ ЭФИР"
+    assert render(template, {"name": "ЭФИРДЕ"}).prepared.resolved.values["name"] == "ЭФИРДЕ"  # the station's word
+
+
+def test_a_default_from_a_key_the_catalogue_lacks_or_for_the_wrong_field_is_refused(folder: Path) -> None:
+    text = GOOD.replace('max_length = 60\n', 'max_length = 60\nlanguage = "kk"\ndefault_from = "onair.lve"\n')
+    [problem] = load(folder, text).diagnostics
+    assert "the catalogue has no key 'onair.lve'" in problem.message and "onair.live" in problem.hint
+    assert problem.line == line_of(text, "default_from")
+    text = GOOD.replace('max_length = 60\n', 'max_length = 60\ndefault_from = "onair.live"\n')  # language "any"
+    [problem] = load(folder, text).diagnostics
+    assert "default_from needs a text field with language kk or ru" in problem.message
