@@ -31,6 +31,7 @@ location bug's word for LIVE.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
