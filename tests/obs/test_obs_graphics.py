@@ -54,12 +54,12 @@ def test_a_lower_third_goes_up_with_the_take_and_panic_takes_it_down(
 
             controller.take_next()  # live from Almaty: the bug goes up by itself, the lower third is gone
             assert client.get_current_program_scene().current_program_scene_name == live.scene
-            assert wait_for(lambda: near(rgb(screenshot(client, live.scene, obs.size), (452, 33)), LIVE_RGB), 3)
+            assert wait_for(lambda: near(rgb(screenshot(client, live.scene, obs.size), (500, 21)), LIVE_RGB), 3)
             items = {i["sourceName"]: i["sceneItemEnabled"] for i in client.get_scene_item_list(studio.scene).scene_items}
             assert items["gfx-lower-third"] is False
 
             assert controller.graphics_clear_all() == 1  # panic
-            seen = wait_for_pixel(client, live.scene, obs.size, (452, 33), BLACK)
+            seen = wait_for_pixel(client, live.scene, obs.size, (500, 21), BLACK)
             assert near(seen, BLACK), seen
     finally:
         switcher.stop()

@@ -25,7 +25,7 @@ from studio.obs.switcher import ObsSwitcher
 from studio.onair import RendererGraphics
 from studio.rundown.model import GraphicCue, Kind
 from studio.store import open_store
-from studio.web.state import state_json
+from studio.web.state import state
 from tests.obs.obs_checks import near, programme, raw_client, rgb, wait_for_pixel
 from tests.obs.obs_process import ObsProcess
 from tests.obs.obs_show import Sender, free_udp_port, has_ffmpeg, rundown, segment, tag, udp_url, wait_for
@@ -38,7 +38,7 @@ pytestmark = [
 ]
 
 LIVE_RGB = (214, 40, 57)  # location-bug.toml "live"
-BUG = (452, 33)  # a pixel of the bug's LIVE box on the test OBS's canvas
+BUG = (500, 21)  # a pixel of the bug's LIVE box on the test OBS's canvas
 
 
 def test_a_feed_dies_under_its_graphics_and_every_record_says_they_are_under_the_slate(
@@ -69,7 +69,7 @@ def test_a_feed_dies_under_its_graphics_and_every_record_says_they_are_under_the
         controller.graphic_take(0)
         with raw_client(obs) as client:
             assert near(wait_for_pixel(client, live.scene, obs.size, BUG, LIVE_RGB), LIVE_RGB)
-            assert api.refresh() and not state_json(api.view(), zone)["graphics"]["under_slate"]
+            assert api.refresh() and not state(api.view(), zone).graphics.under_slate
 
             sender.kill()
             assert wait_for(lambda: client.get_current_program_scene().current_program_scene_name == FALLBACK_SCENE,
@@ -81,9 +81,9 @@ def test_a_feed_dies_under_its_graphics_and_every_record_says_they_are_under_the
         assert actions[-2:] == ["feed_lost", "slate_on"]  # the switcher's word, in the store for every process
         assert controller.view().under_slate
         assert api.refresh() and api.view().under_slate
-        state = state_json(api.view(), zone)["graphics"]
-        assert state["under_slate"] is True
-        assert [g["template"] for g in state["on_air"]] == ["location-bug", "lower-third"]
+        graphics = state(api.view(), zone).model_dump(mode="json")["graphics"]
+        assert graphics["under_slate"] is True
+        assert [g["template"] for g in graphics["on_air"]] == ["location-bug", "lower-third"]
         aired = [r for r in records(api.asrun(), api.store.events(show.show.id), zone) if r["type"] == "graphic"]
         assert [(r["template"], r["off_reason"]) for r in aired] == [("location-bug", "slate"), ("lower-third", "slate")]
         slate_at = next(e.at for e in api.store.events(show.show.id) if e.action == "slate_on")
