@@ -56,7 +56,8 @@ from studio.control import ControlError, Controller
 from studio.i18n import LANGUAGES, Catalogue
 from studio.store.health import read as read_health
 from studio.web.openapi import SEGMENT_ID_PATTERN, TEMPLATE_PATTERN, document
-from studio.web.state import state_json
+from studio.rundown.model import Segment
+from studio.web.state import STALE_AFTER, state_json
 
 log = logging.getLogger("studio.web.api")
 
@@ -126,6 +127,7 @@ class ControlApi:
         if not tokens:
             raise ValueError("the control API needs at least one token")
         self.controller = controller
+        controller.feed_check = published_feed_check(controller)  # no switcher here: what the show process saw
         self.tokens = [(name, token.encode()) for name, token in tokens.items()]
         self.zone = zone
         self.max_body = max_body
@@ -282,17 +284,22 @@ class ControlApi:
         return self._json(self.document)
 
     async def take_next(self, request: web.Request) -> web.Response:
-        body = await self._body(request, ("expect_on_air",))
+        body = await self._body(request, ("expect_on_air", "confirm"))
         check = "expect_on_air" in body
         expect = body.get("expect_on_air")
         if expect is not None and not (isinstance(expect, str) and len(expect) <= 64 and _SEGMENT_ID.match(expect)):
             raise ApiError(400, "bad_field", field="expect_on_air")
-        return await self._act(request, "take_next", None, lambda c: _done("take", c.take_next(expect, check=check).id))
+        confirm = _confirm(body)
+        return await self._act(
+            request, "take_next", None, lambda c: _done("take", c.take_next(expect, check=check, confirm=confirm).id)
+        )
 
     async def take(self, request: web.Request) -> web.Response:
         segment_id = self._segment(request)
-        await self._body(request)
-        return await self._act(request, "take", segment_id, lambda c: _done("take", c.take(segment_id).id))
+        confirm = _confirm(await self._body(request, ("confirm",)))
+        return await self._act(
+            request, "take", segment_id, lambda c: _done("take", c.take(segment_id, confirm=confirm).id)
+        )
 
     async def hold(self, request: web.Request) -> web.Response:
         segment_id = self._segment(request)
@@ -337,6 +344,30 @@ class ControlApi:
 
     async def close(self, app: web.Application) -> None:
         self.executor.shutdown(wait=True)
+
+
+def _confirm(body: Mapping[str, Any]) -> bool:
+    """The take's ``confirm``: take it even if its feed is down (the slate stands in until its picture)."""
+    confirm = body.get("confirm", False)
+    if not isinstance(confirm, bool):
+        raise ApiError(400, "bad_field", field="confirm")
+    return confirm
+
+
+def published_feed_check(controller: Controller) -> Callable[[Segment], bool | None]:
+    """Is a segment's feed up, as the show process last published it (its OBS health: the on-air
+    and the cued feed's verdicts)? None when it did not say, or said it too long ago."""
+
+    def check(segment: Segment) -> bool | None:
+        health = read_health(controller.store.db).get("obs")
+        if health is None or health.age(controller.clock()) > STALE_AFTER.total_seconds():
+            return None
+        for watched in (health.detail.get("feed") or {}, health.detail.get("cued") or {}):
+            if watched.get("segment_id") == segment.id and watched.get("verdict") in ("alive", "dead"):
+                return bool(watched["verdict"] == "alive")
+        return None
+
+    return check
 
 
 def _done(action: str, segment_id: str) -> dict[str, Any]:

@@ -100,6 +100,14 @@ _INDEX_PARAMETER = _path_parameter(
 )
 
 _SEGMENT_REFUSALS = "`take_conflict`, `nothing_next`, `already_on_air`, `on_air_frozen`, ..."
+_FEED_DOWN = (
+    " A live segment whose feed the show process last saw down is refused with `feed_down` unless the body "
+    "says `\"confirm\": true`; then the slate goes up at once and the programme cuts to the feed at its first frames."
+)
+_CONFIRM = {
+    "type": "boolean",
+    "description": "Take it even if its feed is down or shows no picture yet (the slate stands in until it does).",
+}
 _GRAPHIC_REFUSALS = (
     "`nothing_on_air`, `no_graphic` (no armed graphic with that index), `graphic_refused` (the fact gate or "
     "the renderer said no: the message says why), `no_graphics` (no renderer), `take_conflict` (the segment "
@@ -187,7 +195,9 @@ _OBS_HEALTH = {
         "`error` (what OBS refused), `streaming`, `recording`, `stream_congestion` (0-1), "
         "`stream_dropped_frames`, `render_skipped_frames`, `encoder_skipped_frames`, `active_fps`, "
         "`cpu_percent`, `status_age` (seconds since OBS was read), `feed` (the watched on-air feed: "
-        "`segment_id`, `input`, `verdict` starting/alive/dead/unknown, `reported`). Published on every "
+        "`segment_id`, `input`, `verdict` starting/alive/dead/unknown, `reported`), `cued` (the next "
+        "segment's feed, judged off air, the same fields), `awaiting_feed` (a live segment is taken and "
+        "the slate shows until its feed's first frames). Published on every "
         "change and at least every 5 s."
     ),
 }
@@ -231,12 +241,15 @@ def document(max_body: int) -> dict[str, Any]:
                     "With `expect_on_air` in the body (a segment id, or null for nothing on air) the take is "
                     "refused with `take_conflict` unless that is what is on air now: a screen that was behind "
                     "never skips a segment. Without it, the next segment is taken whatever is on air. "
-                    "(A segment whose id is `next` cannot be taken by id: this route answers.)",
+                    "(A segment whose id is `next` cannot be taken by id: this route answers.)" + _FEED_DOWN,
                     body="TakeNextBody",
                 )
             },
             "/take/{segment_id}": {
-                "post": _action("Take a chosen segment", "In or out of order; a retake too.", parameter=_SEGMENT_PARAMETER)
+                "post": _action(
+                    "Take a chosen segment", "In or out of order; a retake too." + _FEED_DOWN,
+                    parameter=_SEGMENT_PARAMETER, body="TakeBody",
+                )
             },
             "/hold/{segment_id}": {
                 "post": _action(
@@ -301,9 +314,11 @@ def document(max_body: int) -> dict[str, Any]:
                             "nullable": True,
                             "pattern": SEGMENT_ID_PATTERN,
                             "description": "The segment the caller believes is on air; null: nothing.",
-                        }
+                        },
+                        "confirm": _CONFIRM,
                     },
                 ),
+                "TakeBody": _object([], {"confirm": _CONFIRM}),
                 "GraphicResult": _object(
                     ["action", "template", "segment_id", "changed", "state"],
                     {
