@@ -39,6 +39,8 @@ from studio.obs.names import (
     feed_items,
     graphic_input,
     graphic_items,
+    video_item,
+    video_items,
 )
 from studio.obs.state import Item, ObsActual, ObsWanted, Place
 from studio.obs.watchdog import (
@@ -72,18 +74,19 @@ def wanted_for(
     """What OBS must show for ``segment``: its scene, its feed (if any) playing and visible,
     and its ``graphics`` on top, each its template's image source showing its file.
 
-    Every other known item is hidden (``managed_feeds``: all the feed and graphic
+    Every other known item is hidden (``managed_feeds``: all the feed, video and graphic
     items of the rundown). ``cued`` feeds (input -> URL) are set too, so the next
     inclusion's input already plays its URL, unless that input is the one on air.
     A graphic's PNG is its template's region: it is placed there, scaled from the
     template's canvas to OBS's ``canvas``.
     """
     item = feed_item(segment)
+    video = video_item(segment)  # a video segment's clip: shown (and so restarted) with the take
     managed = frozenset(managed_feeds) | ({item} if item else frozenset())
     feeds = {name: url for name, url in (cued or {}).items() if not item or name != item[1]}
     if item and segment.feed:
         feeds[item[1]] = segment.feed
-    shown = {item} if item else set()
+    shown = {i for i in (item, video) if i}
     images: dict[str, str] = {}
     placements: dict[Item, Place] = {}
     for graphic in graphics:
@@ -171,7 +174,7 @@ class ObsSwitcher:
         self._cond = threading.Condition()
         segments = tuple(segments)
         self.canvas = canvas
-        self._managed: set[Item] = set(feed_items(segments)) | set(graphic_items(segments))
+        self._managed: set[Item] = set(feed_items(segments)) | set(graphic_items(segments)) | set(video_items(segments))
         self._graphics: tuple[OnAirGraphic, ...] = ()
         self._wanted: ObsWanted | None = None
         self._cued: dict[str, str] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 import tomllib
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -108,6 +109,8 @@ class SegmentIn(_Strict):
     feed: str | None = None
     cue: str = ""
     graphics: list[_GraphicIn] = []
+    video: str | None = Field(default=None, min_length=1)
+    video_source: str | None = Field(default=None, min_length=1)
 
     def build(self) -> Segment:
         return Segment(
@@ -122,6 +125,8 @@ class SegmentIn(_Strict):
             feed=self.feed,
             cue=self.cue.strip("\n"),
             graphics=tuple(GraphicCue(g.template, g.data) for g in self.graphics),
+            video=self.video,
+            video_source=self.video_source,
         )
 
 
@@ -161,7 +166,7 @@ def segment_dict(segment: Segment) -> dict[str, Any]:
     for name in ("fixed", "soft"):
         if (value := getattr(segment, name)) is not None:
             row[name] = value.isoformat()
-    for name in ("region", "scene", "feed"):
+    for name in ("region", "scene", "feed", "video", "video_source"):
         if (value := getattr(segment, name)) is not None:
             row[name] = value
     return row
@@ -250,7 +255,7 @@ def parse_rundown(path: Path, text: str) -> Rundown:
     segments: list[tuple[int, Segment]] = []
     for index, row in enumerate(check.raw_segments):
         try:
-            segments.append((index, SegmentIn.model_validate(row).build()))
+            segments.append((index, _with_video_path(SegmentIn.model_validate(row).build(), path.parent)))
         except ValidationError as error:
             check.validation(("segment", index), error)
     _check_segments(check, segments, show)
@@ -258,6 +263,24 @@ def parse_rundown(path: Path, text: str) -> Rundown:
         raise DiagnosticsError(sorted(check.diagnostics, key=lambda d: (d.line, d.column)))
     assert show is not None
     return Rundown(show, tuple(segment for _, segment in segments))
+
+
+def _with_video_path(segment: Segment, folder: Path) -> Segment:
+    """A video file is named relative to the rundown file; the live plan keeps it absolute."""
+    if segment.video is None:
+        return segment
+    return replace(segment, video=str((folder / Path(segment.video).expanduser()).resolve()))
+
+
+def _check_video(check: _Checker, where: KeyPath, segment: Segment) -> None:
+    """A video segment must have something to play: a file that is there, or an OBS source (never both)."""
+    if segment.video and segment.video_source:
+        check.error(where + ("video_source",), Msg("diag.rundown.video_twice"), Msg("diag.rundown.hint.video"))
+    elif segment.video and not Path(segment.video).is_file():
+        check.error(where + ("video",), Msg("diag.rundown.video_missing", path=segment.video),
+                    Msg("diag.rundown.hint.video_missing"))
+    elif segment.kind is Kind.VIDEO and not (segment.video or segment.video_source):
+        check.error(where + ("kind",), Msg("diag.rundown.video_nothing"), Msg("diag.rundown.hint.video"))
 
 
 def _check_segments(check: _Checker, segments: list[tuple[int, Segment]], show: Show | None) -> None:
@@ -280,6 +303,7 @@ def _check_segments(check: _Checker, segments: list[tuple[int, Segment]], show: 
             )
         if segment.kind is Kind.LIVE and segment.region is None:
             check.error(where + ("kind",), Msg("diag.rundown.live_needs_region"), Msg("diag.rundown.hint.add_region"))
+        _check_video(check, where, segment)
         if segment.fixed and segment.soft:
             check.error(where + ("soft",), Msg("diag.rundown.fixed_and_soft"), Msg("diag.rundown.hint.fixed_or_soft"))
         if segment.fixed and show is not None:
