@@ -50,6 +50,11 @@ class Obs(Strict):
     timeout: float = Field(
         default=5.0, gt=0, le=60, description="seconds to wait for OBS to answer one request before reconnecting"
     )
+    studio_camera: str = Field(
+        default="",
+        description="the OBS source of the studio camera, which `studio obs setup` puts in the studio scenes; "
+        "empty: a placeholder card (the centre's name and «Студия») stands there instead",
+    )
 
 
 class YouTube(Strict):

@@ -78,7 +78,8 @@ class Switcher(Protocol):
         """Get the next segment ready (its feed playing off air), so a take cuts to a picture."""
 
     def feed_up(self, target: Segment) -> bool | None:
-        """Pre-flight: is this segment's feed up? None when it has none or nobody can tell."""
+        """Pre-flight: is this segment's feed up? None when it has none or nobody can tell.
+        False also for a feed that shows no frames yet: a take asks before going there."""
 
     def watch_slate(self, report: Callable[[bool], object]) -> None:
         """From now on, call ``report(True)`` when the slate goes up over the segment on the programme,
@@ -203,7 +204,10 @@ class Controller:
         clock: Callable[[], datetime] = utc_now,
         turnout_hours: Sequence[time] = (),
         graphics: Graphics | None = None,
+        feed_check: Callable[[Segment], bool | None] | None = None,
     ) -> None:
+        """``feed_check``: is a segment's feed up (the switcher's feed_up by default)? A process
+        without the switcher (the control API) gives what the show process published."""
         self.store = store
         self.show_id = rundown.show.id
         self.operator = operator or default_operator()
@@ -213,6 +217,7 @@ class Controller:
         self.turnout_hours = tuple(turnout_hours)
         self.renderer = graphics
         self._clock_failed = ""  # the location bug's minute that would not render: not tried again
+        self.feed_check = feed_check or (switcher.feed_up if switcher is not None else None)
         self._lock = threading.RLock()
         self._plan_cache: tuple[int, tuple[Segment, ...]] | None = None
         with store.write():
@@ -359,42 +364,62 @@ class Controller:
         return state, list(self._parsed(state))
 
     @_serialised
-    def take_next(self, expect_on_air: str | None = None, *, check: bool = False) -> Segment:
+    def take_next(self, expect_on_air: str | None = None, *, check: bool = False, confirm: bool = False) -> Segment:
         """Take the next segment. With ``check``, refuse if the on-air segment is not ``expect_on_air``
-        (another terminal took in the meantime), so a double press never skips a segment."""
-        return self._take(None, expect_on_air, check)
+        (another terminal took in the meantime), so a double press never skips a segment.
+        ``confirm``: take it even if its feed is down (see _take)."""
+        return self._take(None, expect_on_air, check, confirm)
 
     @_serialised
-    def take(self, segment_id: str) -> Segment:
+    def take(self, segment_id: str, *, confirm: bool = False) -> Segment:
         """Take a chosen segment, in or out of order (a retake too)."""
-        return self._take(segment_id, None, False)
+        return self._take(segment_id, None, False, confirm)
 
-    def _take(self, segment_id: str | None, expect_on_air: str | None, check: bool) -> Segment:
+    def _target(
+        self, state: ShowState, segments: Sequence[Segment], segment_id: str | None, expect_on_air: str | None,
+        check: bool,
+    ) -> Segment:
+        """The segment a take would put on air, or ControlError why it cannot."""
+        current = state.on_air.segment_id if state.on_air else None
+        if check and current != expect_on_air:
+            raise ControlError(
+                "take_conflict", f"someone else took '{current}' meanwhile; look again and retake", segment=current
+            )
+        if segment_id is None:
+            target = _next_after(segments, state)
+            if target is None:
+                raise ControlError("nothing_next", "nothing left to take: the rundown is done")
+        else:
+            target = next((s for s in segments if s.id == segment_id), None)
+            if target is None:
+                raise ControlError("unknown_segment", f"no segment '{segment_id}' in the rundown", segment=segment_id)
+        if target.id == current and state.on_air and state.on_air.note != FEED_LOST:
+            # the one retake allowed: back to a live feed that was lost and has returned
+            raise ControlError("already_on_air", f"'{target.id}' is already on air", segment=target.id)
+        return target
+
+    def _take(self, segment_id: str | None, expect_on_air: str | None, check: bool, confirm: bool) -> Segment:
+        """A take. One whose feed is known to be down, or shows no frames yet, is refused
+        (``feed_down``) unless ``confirm``: then the switcher puts the slate up at once and
+        cuts to the feed at its first frames. The feed is asked before the store is locked
+        (a probe may take ~0.4 s)."""
+        if not confirm and self.feed_check is not None:
+            state, segments = self._current()
+            target = self._target(state, segments, segment_id, expect_on_air, check)
+            if target.feed and self.feed_check(target) is False:
+                raise ControlError("feed_down", f"the feed of '{target.id}' is down or shows nothing yet; "
+                                   "confirm to take it onto the slate until its picture comes", segment=target.id)
         with self.store.write():
             state, segments = self._current()
             current = state.on_air.segment_id if state.on_air else None
-            if check and current != expect_on_air:
-                raise ControlError(
-                    "take_conflict", f"someone else took '{current}' meanwhile; look again and retake", segment=current
-                )
-            if segment_id is None:
-                target = _next_after(segments, state)
-                if target is None:
-                    raise ControlError("nothing_next", "nothing left to take: the rundown is done")
-            else:
-                target = next((s for s in segments if s.id == segment_id), None)
-                if target is None:
-                    raise ControlError("unknown_segment", f"no segment '{segment_id}' in the rundown", segment=segment_id)
-            if target.id == current and state.on_air and state.on_air.note != FEED_LOST:
-                # the one retake allowed: back to a live feed that was lost and has returned
-                raise ControlError("already_on_air", f"'{target.id}' is already on air", segment=target.id)
+            target = self._target(state, segments, segment_id, expect_on_air, check)
             now = self.clock()
             if state.on_air:
                 self.store.close_asrun(state.on_air.id, now)
             self.store.set_flag(self.show_id, target.id, None)  # taking a held segment releases it
             snapshot = segment_dict(target) | {"planned_s": int(target.duration.total_seconds())}
             self.store.open_asrun(self.show_id, snapshot, now, self.operator, self.origin)
-            self._log(now, "take", target.id, previous=current)
+            self._log(now, "take", target.id, previous=current, **({"confirmed_feed_down": True} if confirm else {}))
             self._clear_graphics(now, "take")
             bug = self._location_bug(target, now)
             if bug is not None:
@@ -427,11 +452,11 @@ class Controller:
 
     @_serialised
     def preflight(self) -> bool | None:
-        """Is the next segment's feed up? Blocks for a moment: call it from a worker."""
+        """Is the next segment's feed up (False: a take asks first)? May block a moment: call it from a worker."""
         upcoming = _next_after(self.rundown.segments, self.state)
-        if self.switcher is None or upcoming is None or not upcoming.feed:
+        if self.feed_check is None or upcoming is None or not upcoming.feed:
             return None
-        return self.switcher.feed_up(upcoming)
+        return self.feed_check(upcoming)
 
     def _switch(self, act: Callable[[Switcher], None]) -> None:
         if self.switcher is not None:

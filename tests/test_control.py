@@ -273,3 +273,38 @@ def test_the_switcher_follows_takes_made_by_another_process(tmp_path, small_rund
     assert show.refresh() and switcher.calls == ["take open"]  # back to the same row: nothing to switch
     remote.end_show()
     assert show.refresh() and switcher.calls == ["take open", "end"]
+
+
+def test_a_take_onto_a_feed_that_is_down_is_refused_unless_confirmed(tmp_path, small_rundown, clock) -> None:
+    """Never black: the controller asks its switcher (the Switcher port) before a take; a feed
+    that is down (or shows nothing yet) is taken only when the producer confirms it."""
+
+    class DeadFeed(RecordingSwitcher):
+        def feed_up(self, segment: Segment) -> bool | None:
+            return False
+
+    switcher = DeadFeed()
+    controller = Controller(open_store(tmp_path / "show.db"), small_rundown, switcher=switcher, clock=clock)
+    controller.take("brief-10")
+    with pytest.raises(ControlError) as refused:
+        controller.take_next(expect_on_air="brief-10", check=True)
+    assert (refused.value.code, refused.value.params) == ("feed_down", {"segment": "live-almaty"})
+    assert controller.view().on_air.segment_id == "brief-10" and switcher.calls == ["take brief-10"]
+    assert controller.preflight() is False  # the OBS panel's "next: DOWN" is the same answer
+
+    controller.take_next(expect_on_air="brief-10", check=True, confirm=True)
+    assert controller.view().on_air.segment_id == "live-almaty"
+    assert switcher.calls == ["take brief-10", "take live-almaty"]
+    take = controller.store.events("small")[-1]
+    assert (take.action, take.detail["confirmed_feed_down"]) == ("take", True)
+
+
+def test_a_take_without_a_feed_or_with_an_unknown_one_asks_nothing(tmp_path, small_rundown, clock) -> None:
+    class Unknown(RecordingSwitcher):
+        def feed_up(self, segment: Segment) -> bool | None:
+            return None  # OBS cannot be asked: the switcher holds the slate itself until the feed's frames
+
+    controller = Controller(open_store(tmp_path / "show.db"), small_rundown, switcher=Unknown(), clock=clock)
+    controller.take("open")
+    controller.take("live-almaty")
+    assert controller.view().on_air.segment_id == "live-almaty"

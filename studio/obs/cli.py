@@ -37,11 +37,13 @@ def obs_setup_command(
     rundown = _rundown(args.rundown, err, language)
     if rundown is None:
         return 2
-    slate = _slate_picture(args, graphics_dir(config.graphics.out), err, language)
+    graphics = graphics_dir(config.graphics.out)
+    slate = _slate_picture(args, graphics, err, language)
+    cards = _card_pictures(rundown, graphics, err, language)
     adapter = ObsAdapter(settings_from(config.obs))
     try:
         adapter.connect()
-        report = setup(adapter, rundown, slate_image=slate)
+        report = setup(adapter, rundown, slate_image=slate, cards=cards, studio_camera=config.obs.studio_camera)
     except ObsError as error:
         return _obs_failed(error, err, language)
     finally:
@@ -76,7 +78,7 @@ def obs_check_command(
     adapter = ObsAdapter(settings_from(config.obs))
     try:
         adapter.connect()
-        report = check(adapter, rundown)
+        report = check(adapter, rundown, studio_camera=config.obs.studio_camera)
         size = adapter.canvas()
     except ObsError as error:
         return _obs_failed(error, err, language)
@@ -91,10 +93,13 @@ def obs_check_command(
         print(f"  differs: {text}", file=out)
     for text in report.problems:
         print(f"  problem: {text}", file=out)
+    for text in report.black:
+        print(f"  black on air: {text}", file=out)
     if report.ok:
         print(f"check: OBS has everything {what} needs ({report.checked} checked)", file=out)
         return 0
-    counts = f"{len(report.missing)} missing, {len(report.differing)} differing, {len(report.problems)} problem(s)"
+    counts = (f"{len(report.missing)} missing, {len(report.differing)} differing, {len(report.problems)} problem(s), "
+              f"{len(report.black)} scene(s) black on air")
     fix = f"run `studio obs setup {args.rundown}`" if rundown is not None else "run `studio obs setup RUNDOWN`"
     print(f"check: {counts} for {what}; {fix}", file=out)
     return 1
@@ -139,15 +144,36 @@ def _slate_picture(args: argparse.Namespace, graphics: Path, err: TextIO, langua
             print(f"studio: warning: {Msg('cli.warning.no_slate', path=str(given)).render(language)}", file=err)
             return None
         return Path(given).resolve()
+    return _rendered("slate", {}, graphics, "cli.note.no_slate", err, language)
+
+
+def _card_pictures(rundown: Any, graphics: Path, err: TextIO, language: str) -> dict[str, Path]:
+    """Each scene's card, rendered from the card template like the slate (the centre's name and what
+    the scene is); a scene whose card cannot be rendered keeps the card's plain colour."""
+    from studio.obs.setup import scene_cards
+
+    pictures = {}
+    for scene, (title_kk, title_ru) in scene_cards(rundown.segments).items():
+        data = {"title_kk": title_kk, "title_ru": title_ru}
+        picture = _rendered("card", data, graphics, "cli.note.no_card", err, language)
+        if picture is not None:
+            pictures[scene] = picture
+    return pictures
+
+
+def _rendered(
+    template: str, data: dict[str, Any], graphics: Path, note: str, err: TextIO, language: str
+) -> Path | None:
+    """A graphic rendered for OBS to show, or None with a note on stderr saying why."""
     try:
         from studio.graphics import Renderer  # Pillow and the templates: ~0.5 s, only here
 
-        return Renderer(out=graphics).render("slate", {}).png.resolve()
-    except Exception as error:  # the text slate is complete without the picture
+        return Renderer(out=graphics).render(template, data).png.resolve()
+    except Exception as error:  # what OBS shows without the picture is complete, only plainer
         from studio.diagnostics import DiagnosticsError
         from studio.graphics.errors import GraphicsError
 
         said = error.render(language) if isinstance(error, (DiagnosticsError, GraphicsError)) else str(error)
         detail = f"{type(error).__name__}: {said}"
-        print(f"studio: note: {Msg('cli.note.no_slate', detail=detail).render(language)}", file=err)
+        print(f"studio: note: {Msg(note, detail=detail).render(language)}", file=err)
         return None

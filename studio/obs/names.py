@@ -20,6 +20,10 @@ from studio.rundown.model import Segment
 FALLBACK_SCENE = "fallback-slate"
 FEED_PREFIX = "feed-"
 GRAPHIC_PREFIX = "gfx-"
+VIDEO_PREFIX = "video-"
+CARD_PREFIX = "card-"
+# Under everything in every scene of the rundown: never black, even when nothing else shows.
+CARD_BACKGROUND = "card-background"  # one colour source (the slate's), in each scene
 
 # The fallback slate's own sources, bottom to top. The words are the slate
 # template's defaults (overlays/slate.toml), so both slates say the same.
@@ -57,6 +61,27 @@ def feed_items(segments: Iterable[Segment]) -> frozenset[Item]:
     return frozenset(item for s in segments if (item := feed_item(s)) is not None)
 
 
+def video_input(segment: Segment) -> str | None:
+    """What plays a video segment: the station's own OBS source, or studio's input for its file."""
+    if segment.video_source:
+        return segment.video_source
+    return VIDEO_PREFIX + slug(segment.id) if segment.video else None
+
+
+def video_item(segment: Segment) -> Item | None:
+    name = video_input(segment)
+    return (segment.scene, name) if name and segment.scene else None
+
+
+def video_items(segments: Iterable[Segment]) -> frozenset[Item]:
+    return frozenset(item for s in segments if (item := video_item(s)) is not None)
+
+
+def card_input(scene: str) -> str:
+    """The image source of a scene's card (the centre's name and what the scene is), under all else."""
+    return CARD_PREFIX + slug(scene)
+
+
 def graphic_input(template: str) -> str:
     """The image source that shows a graphic template's rendered PNG."""
     return GRAPHIC_PREFIX + slug(template)
@@ -77,4 +102,4 @@ def graphic_items(segments: Iterable[Segment]) -> frozenset[Item]:
 
 
 def is_ours(source_name: str) -> bool:
-    return source_name.startswith((FEED_PREFIX, GRAPHIC_PREFIX, FALLBACK_SCENE))
+    return source_name.startswith((FEED_PREFIX, GRAPHIC_PREFIX, VIDEO_PREFIX, CARD_PREFIX, FALLBACK_SCENE))

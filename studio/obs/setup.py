@@ -3,9 +3,11 @@
 Three steps, the middle one pure:
 
 1. needs(segments, canvas): the scenes, sources and scene items the rundown
-   needs (every scene it names; one media input per feed place in the scenes
-   of its segments; one hidden image source per graphic template; the
-   ``fallback-slate`` scene);
+   needs (every scene it names, each with a card at the bottom so it is never
+   black: the slate's colour and a picture naming the centre and the scene;
+   the station's studio camera in the studio scenes; one media input per feed
+   place in the scenes of its segments; one hidden input per video file; one
+   hidden image source per graphic template; the ``fallback-slate`` scene);
 2. plan(needs, inventory): given what OBS has, the steps that are missing;
    none when OBS already matches, so running setup twice changes nothing;
 3. setup() carries the steps out; check() only lists them.
@@ -28,7 +30,7 @@ from studio.obs import names
 from studio.obs.adapter import ObsAdapter, ObsVersions
 from studio.obs.errors import ObsError
 from studio.onair import LOCATION_BUG, location_bug_template
-from studio.rundown.model import Segment
+from studio.rundown.model import Kind, Segment
 
 Canvas = tuple[int, int]
 Layout = Literal["fill", "centre", "none"]
@@ -45,6 +47,14 @@ FEED_SETTINGS: Mapping[str, Any] = {
     "close_when_inactive": False,
     "reconnect_delay_sec": 2,  # for feeds that end (SRT, RTMP, HTTP): retry soon, not after 10 s
 }
+# A video segment's file: it plays from the start when its take shows it (restart_on_activate)
+# and rests while hidden; at its end OBS clears it and the scene's card shows.
+VIDEO_SETTINGS: Mapping[str, Any] = {
+    "is_local_file": True,
+    "looping": False,
+    "restart_on_activate": True,
+    "close_when_inactive": True,
+}
 GRAPHIC_KIND = "image_source"
 TEXT_KIND = "text_ft2_source_v2"  # FreeType 2 text: OBS 29 on Linux
 COLOUR_KIND = "color_source_v3"
@@ -57,14 +67,28 @@ SLATE_LINE_Y = (0.417, 0.519, 0.665, 0.735)  # centre of each line, share of the
 SLATE_LINE_SIZE = (0.089, 0.070, 0.052, 0.052)  # font size, share of the height
 SLATE_LINE_BOLD = (True, True, False, False)
 
+# What a scene's card says under the centre's name (on-air words, kk and ru), by the kind of
+# the first segment in the scene. Without a camera, the studio's card is its clearly labelled placeholder.
+CARD_TITLES: Mapping[Kind, tuple[str, str]] = {
+    Kind.STUDIO: ("Студия", "Студия"),
+    Kind.BRIEFING: ("Брифинг", "Брифинг"),
+    Kind.LIVE: ("Тікелей байланыс", "Прямое включение"),
+    Kind.VIDEO: ("Бейнесюжет", "Видеосюжет"),
+    Kind.BREAK: ("Үзіліс", "Перерыв"),
+}
+
 
 @dataclass(frozen=True)
 class SourceNeed:
     name: str
-    kind: str
+    kind: str  # "": the station's own source, of any kind; setup never makes or changes it
     settings: Mapping[str, Any]  # each key must have this value (nested tables: these keys)
     accept: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)  # other values that will do
     what: str = "source"
+
+    @property
+    def stations(self) -> bool:
+        return not self.kind
 
 
 @dataclass(frozen=True)
@@ -112,6 +136,7 @@ class Step:
     item: ItemNeed | None = None
     changes: Mapping[str, Any] = field(default_factory=dict)
     raise_: tuple[str, ...] = ()  # order: sources to bring to the top, bottom first
+    lower: tuple[str, ...] = ()  # order: sources to send to the bottom (the cards)
 
     @property
     def creates(self) -> bool:
@@ -156,22 +181,88 @@ class CheckReport:
     differing: tuple[str, ...]
     problems: tuple[str, ...]
     checked: int  # needed things looked at
+    black: tuple[str, ...] = ()  # scenes that would be black on air, each with why
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.differing or self.problems)
+        return not (self.missing or self.differing or self.problems or self.black)
+
+
+MEDIA_KINDS = frozenset({"ffmpeg_source", "vlc_source"})
+NEVER_PLAYED = "OBS_MEDIA_STATE_NONE"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A visible item of a scene, as far as black goes."""
+
+    source: str
+    media_state: str | None = None  # a media input's state; None: not a media input
+
+
+def black_scenes(scenes: Mapping[str, Iterable[Shown]]) -> tuple[str, ...]:
+    """Each scene that would be black on air, and why: nothing in it is visible, or all that is
+    visible is media that has never played (a card or any other visible source under it will do)."""
+    black = []
+    for scene, shown in scenes.items():
+        shown = tuple(shown)
+        if not shown:
+            black.append(f"scene '{scene}': no visible source")
+        elif all(item.media_state == NEVER_PLAYED for item in shown):
+            media = ", ".join(f"'{item.source}'" for item in shown)
+            black.append(f"scene '{scene}': its only visible source {media} has never played")
+    return tuple(black)
+
+
+def shown_in(adapter: ObsAdapter, scenes: Iterable[str]) -> dict[str, tuple[Shown, ...]]:
+    """The visible items of each scene OBS has (a scene it lacks is reported missing, not black)."""
+    have = {str(s["sceneName"]) for s in adapter.call("GetSceneList")["scenes"]}
+    found = {}
+    for scene in scenes:
+        if scene not in have:
+            continue
+        shown = []
+        for item in adapter.call("GetSceneItemList", sceneName=scene)["sceneItems"]:
+            if not item.get("sceneItemEnabled"):
+                continue
+            source, state = str(item["sourceName"]), None
+            if item.get("inputKind") in MEDIA_KINDS:
+                state = adapter.call("GetMediaInputStatus", inputName=source).get("mediaState")
+            shown.append(Shown(source, state))
+        found[scene] = tuple(shown)
+    return found
 
 
 # -- 1. needs (pure) ------------------------------------------------------------------
 
 
-def needs(segments: Iterable[Segment], canvas: Canvas, slate_image: Path | None = None) -> ObsNeeds:
+def scene_cards(segments: Iterable[Segment]) -> dict[str, tuple[str, str]]:
+    """Each scene of the rundown (not the slate) and what its card says (kk, ru)."""
+    cards: dict[str, tuple[str, str]] = {}
+    for segment in segments:
+        if segment.scene and segment.scene != names.FALLBACK_SCENE:
+            cards.setdefault(segment.scene, CARD_TITLES[segment.kind])
+    return cards
+
+
+def needs(
+    segments: Iterable[Segment],
+    canvas: Canvas,
+    slate_image: Path | None = None,
+    *,
+    cards: Mapping[str, Path] | None = None,
+    studio_camera: str = "",
+) -> ObsNeeds:
+    """``cards``: scene -> its rendered card picture (a scene without one still gets the card's
+    colour). ``studio_camera``: the station's camera source, put in the scenes of studio segments."""
     segments = tuple(segments)
     scenes = list(dict.fromkeys(s.scene for s in segments if s.scene))
     feed_urls: dict[str, list[str]] = {}
     feed_items: list[ItemNeed] = []
+    content: list[ItemNeed] = []  # what a take shows: the camera, the feeds, the videos
     graphic_items: list[ItemNeed] = []
     graphics: dict[str, None] = {}  # image source names, in order of first use
+    sources: list[SourceNeed] = []
     for segment in segments:
         item = names.feed_item(segment)
         if item and segment.feed:
@@ -179,6 +270,16 @@ def needs(segments: Iterable[Segment], canvas: Canvas, slate_image: Path | None 
             if segment.feed not in urls:
                 urls.append(segment.feed)
             feed_items.append(ItemNeed(item[0], item[1], enabled=False, layout="fill"))
+        video = names.video_item(segment)
+        if video:
+            if segment.video_source:
+                sources.append(SourceNeed(video[1], "", {}, what="video source"))
+            else:
+                settings = {**VIDEO_SETTINGS, "local_file": segment.video}
+                sources.append(SourceNeed(video[1], FEED_KIND, settings, what="video"))
+            content.append(ItemNeed(video[0], video[1], enabled=False, layout="fill"))
+        if studio_camera and segment.kind is Kind.STUDIO and segment.scene:
+            content.append(ItemNeed(segment.scene, studio_camera, enabled=True, layout="fill"))
         templates = [cue.template for cue in segment.graphics]
         if location_bug_template(segment):  # goes up by itself on a live inclusion
             templates.append(LOCATION_BUG)
@@ -187,7 +288,9 @@ def needs(segments: Iterable[Segment], canvas: Canvas, slate_image: Path | None 
             graphics.setdefault(name, None)
             if segment.scene:
                 graphic_items.append(ItemNeed(segment.scene, name, enabled=False))
-    sources = [
+    if any(i.source == studio_camera for i in content):
+        sources.append(SourceNeed(studio_camera, "", {}, what="studio camera"))
+    sources += [
         SourceNeed(
             name, FEED_KIND, {**FEED_SETTINGS, "input": urls[0]}, {"input": tuple(urls)}, what="feed"
         )
@@ -196,12 +299,33 @@ def needs(segments: Iterable[Segment], canvas: Canvas, slate_image: Path | None 
     sources += [
         SourceNeed(name, GRAPHIC_KIND, {}, what="graphic") for name in graphics
     ]
+    card_sources, card_items = _cards(scene_cards(segments), canvas, cards or {})
     slate_sources, slate_items = _slate(canvas, slate_image)
-    # Feeds first, graphics over them: items are created bottom to top.
-    items = list(dict.fromkeys(feed_items + graphic_items)) + slate_items
+    # Cards at the bottom, then what a take shows, graphics over them: items are created bottom to top.
+    items = list(dict.fromkeys(card_items + content + feed_items + graphic_items)) + slate_items
     if names.FALLBACK_SCENE not in scenes:
         scenes.append(names.FALLBACK_SCENE)
-    return ObsNeeds(tuple(scenes), tuple(sources + slate_sources), tuple(items))
+    unique = list({source.name: source for source in sources + card_sources + slate_sources}.values())
+    return ObsNeeds(tuple(scenes), tuple(unique), tuple(items))
+
+
+def _cards(
+    titles: Mapping[str, tuple[str, str]], canvas: Canvas, pictures: Mapping[str, Path]
+) -> tuple[list[SourceNeed], list[ItemNeed]]:
+    """Each scene's card: the slate's colour (never black, even without a picture), and its picture."""
+    if not titles:
+        return [], []
+    width, height = canvas
+    colour = {"color": SLATE_BACKGROUND_COLOUR, "width": width, "height": height}
+    sources = [SourceNeed(names.CARD_BACKGROUND, COLOUR_KIND, colour, what="card colour")]
+    items = []
+    for scene in titles:
+        items.append(ItemNeed(scene, names.CARD_BACKGROUND, enabled=True, layout="fill"))
+        if scene in pictures:
+            name = names.card_input(scene)
+            sources.append(SourceNeed(name, GRAPHIC_KIND, {"file": str(pictures[scene])}, what="card picture"))
+            items.append(ItemNeed(scene, name, enabled=True, layout="fill"))
+    return sources, items
 
 
 def _slate(canvas: Canvas, image: Path | None) -> tuple[list[SourceNeed], list[ItemNeed]]:
@@ -251,6 +375,14 @@ def plan(want: ObsNeeds, have: Inventory) -> Plan:
     sources_made: set[str] = set()
     for source in want.sources:
         kind = have.inputs.get(source.name)
+        if source.stations:
+            if kind is None and source.name not in have.scenes:
+                steps.append(Step("conflict", f"{source.what} '{source.name}' is not in OBS: make it there "
+                                  "(its name as the config or the rundown gives it)"))
+                blocked.add(source.name)
+            else:
+                unchanged += 1
+            continue
         if source.name in have.scenes:
             steps.append(Step("conflict", f"{source.what} '{source.name}': the name is taken by a scene"))
             blocked.add(source.name)
@@ -288,11 +420,16 @@ def plan(want: ObsNeeds, have: Inventory) -> Plan:
         else:
             text = f"{source.what} '{item.source}' in scene '{item.scene}'"
             steps.append(Step("item", text, scene=item.scene, source=source, item=item))
+    shown = {item.source for item in want.items if not item.source.startswith(names.GRAPHIC_PREFIX)}
     for scene, placed in have.items.items():
-        raise_ = _graphics_to_raise(placed)
+        raise_ = _graphics_to_raise(placed, shown)
         if raise_:
-            text = f"scene '{scene}': graphics {', '.join(raise_)} are below a feed"
+            text = f"scene '{scene}': graphics {', '.join(raise_)} are below what they go over"
             steps.append(Step("order", text, scene=scene, raise_=raise_))
+        lower = _cards_to_lower(placed)
+        if lower:
+            text = f"scene '{scene}': its card {', '.join(lower)} is not at the bottom"
+            steps.append(Step("order", text, scene=scene, lower=lower))
     return Plan(tuple(steps), unchanged)
 
 
@@ -309,16 +446,29 @@ def _changes(source: SourceNeed, actual: Mapping[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _graphics_to_raise(placed: Iterable[PlacedItem]) -> tuple[str, ...]:
-    """Our graphics that sit below one of our feeds, bottom first (they must be on top)."""
+def _graphics_to_raise(placed: Iterable[PlacedItem], shown: Iterable[str] = ()) -> tuple[str, ...]:
+    """Our graphics that sit below one of our feeds or another item we place (``shown``: a camera,
+    a video), bottom first (they must be on top)."""
     ordered = sorted(placed, key=lambda p: p.index)
-    feeds = [p.index for p in ordered if p.source.startswith(names.FEED_PREFIX)]
-    if not feeds:
+    below = set(shown)
+    under = [p.index for p in ordered if p.source.startswith(names.FEED_PREFIX)
+             or (p.source in below and not p.source.startswith((names.CARD_PREFIX, names.GRAPHIC_PREFIX)))]
+    if not under:
         return ()
-    top_feed = max(feeds)
+    top = max(under)
     return tuple(
-        p.source for p in ordered if p.source.startswith(names.GRAPHIC_PREFIX) and p.index < top_feed
+        p.source for p in ordered if p.source.startswith(names.GRAPHIC_PREFIX) and p.index < top
     )
+
+
+def _cards_to_lower(placed: Iterable[PlacedItem]) -> tuple[str, ...]:
+    """A scene's card items when anything else sits below them (a card made in a scene that had items)."""
+    ordered = sorted(placed, key=lambda p: p.index)
+    cards = sorted((p for p in ordered if p.source.startswith(names.CARD_PREFIX)),
+                   key=lambda p: (p.source != names.CARD_BACKGROUND, p.index))  # the colour under the picture
+    if cards == ordered[: len(cards)]:
+        return ()
+    return tuple(p.source for p in cards)
 
 
 # -- 3. OBS ---------------------------------------------------------------------------------
@@ -397,10 +547,10 @@ def _carry_out(adapter: ObsAdapter, step: Step, canvas_: Canvas, want: ObsNeeds)
     elif step.action == "settings":
         assert step.source
         adapter.call("SetInputSettings", inputName=step.source.name, inputSettings=dict(step.changes), overlay=True)
-        if step.source.name.startswith(names.FALLBACK_SCENE):  # the slate follows the canvas size
-            listed = adapter.call("GetSceneItemList", sceneName=names.FALLBACK_SCENE)["sceneItems"]
+        if step.source.name.startswith((names.FALLBACK_SCENE, names.CARD_PREFIX)):  # slate, cards: the canvas size
             for item in want.items:
                 if item.source == step.source.name:
+                    listed = adapter.call("GetSceneItemList", sceneName=item.scene)["sceneItems"]
                     for i in listed:
                         if i["sourceName"] == item.source:
                             _place(adapter, item, int(i["sceneItemId"]), canvas_)
@@ -410,6 +560,8 @@ def _carry_out(adapter: ObsAdapter, step: Step, canvas_: Canvas, want: ObsNeeds)
         for source in step.raise_:  # bottom first, each to the top: their order is kept
             adapter.call("SetSceneItemIndex", sceneName=step.scene, sceneItemId=ids[source],
                   sceneItemIndex=len(listed) - 1)
+        for source in reversed(step.lower):  # top first, each to the bottom: their order is kept
+            adapter.call("SetSceneItemIndex", sceneName=step.scene, sceneItemId=ids[source], sceneItemIndex=0)
 
 
 def _segments(rundown: Any) -> tuple[Segment, ...]:
@@ -418,16 +570,21 @@ def _segments(rundown: Any) -> tuple[Segment, ...]:
     return tuple(getattr(rundown, "segments", rundown))
 
 
-def setup(adapter: ObsAdapter, rundown: Any, *, slate_image: Path | None = None) -> SetupReport:
+def setup(
+    adapter: ObsAdapter, rundown: Any, *, slate_image: Path | None = None, cards: Mapping[str, Path] | None = None,
+    studio_camera: str = "",
+) -> SetupReport:
     """Create (or correct) in OBS what the rundown needs; a second run changes nothing.
 
     ``rundown``: a Rundown or its segments. ``slate_image``: the graphics work's
-    rendered slate PNG, shown over the built-in text slate when given.
+    rendered slate PNG, shown over the built-in text slate when given. ``cards``: each
+    scene's card picture (scene_cards says what each must say). ``studio_camera``: the
+    station's camera source ([obs] studio_camera), put in the studio scenes over the card.
     Raises ObsError when OBS cannot be reached or refuses a request.
     """
     versions = adapter.versions()
     size = canvas(adapter)
-    want = needs(_segments(rundown), size, slate_image)
+    want = needs(_segments(rundown), size, slate_image, cards=cards, studio_camera=studio_camera)
     steps = plan(want, inventory(adapter, want))
     created, updated = [], []
     for step in steps.steps:
@@ -441,10 +598,14 @@ def setup(adapter: ObsAdapter, rundown: Any, *, slate_image: Path | None = None)
     return SetupReport(versions, tuple(created), tuple(updated), steps.unchanged, steps.conflicts)
 
 
-def check(adapter: ObsAdapter, rundown: Any = None, *, slate_image: Path | None = None) -> CheckReport:
-    """What the rundown (or, without one, the switcher's slate) needs and OBS lacks. Changes nothing."""
+def check(
+    adapter: ObsAdapter, rundown: Any = None, *, slate_image: Path | None = None, studio_camera: str = ""
+) -> CheckReport:
+    """What the rundown (or, without one, the switcher's slate) needs and OBS lacks, and every one
+    of its scenes that would be black on air. Changes nothing."""
     versions = adapter.versions()
-    want = needs(_segments(rundown), canvas(adapter), slate_image)
+    want = needs(_segments(rundown), canvas(adapter), slate_image, studio_camera=studio_camera)
     steps = plan(want, inventory(adapter, want))
     checked = len(want.scenes) + len(want.sources) + len(want.items)
-    return CheckReport(versions, steps.missing, steps.differing, steps.conflicts, checked)
+    black = black_scenes(shown_in(adapter, want.scenes))
+    return CheckReport(versions, steps.missing, steps.differing, steps.conflicts, checked, black)

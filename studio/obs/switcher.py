@@ -7,9 +7,15 @@ hands it to its own applier thread and waits for OBS's answer at most
 never raises to the controller and never waits on a missing OBS: the wanted
 state is kept, and every (re)connect re-asserts it in one batch.
 
+Never black: a live segment whose feed is not known to show frames (dead, or
+not started yet) is taken onto the slate, in the take's own batch, with its
+feed set to play off air; the watchdog calls back at its first frames and the
+programme cuts to the segment then. A feed that never comes is reported lost
+(the slate stays, the console alarms).
+
 Threads: the ObsLink's (connect, probe, backoff), the applier's (the only one
 that changes OBS: takes and re-asserts, plus a status read about once a second)
-and the feed watchdog's (polls the on-air feed). The link is given no wanted
+and the feed watchdog's (polls the on-air and the cued feed). The link is given no wanted
 state of its own: if it re-asserted too, a take landing between its read of the
 wanted state and its batch could be undone by a stale one.
 """
@@ -34,11 +40,14 @@ from studio.obs.names import (
     feed_items,
     graphic_input,
     graphic_items,
+    video_item,
+    video_items,
 )
 from studio.obs.state import Item, ObsActual, ObsWanted, Place
 from studio.obs.watchdog import (
     FeedHealth,
     FeedWatchdog,
+    Verdict,
     WatchSettings,
     feed_up,
     media_reader,
@@ -50,6 +59,7 @@ log = logging.getLogger(__name__)
 
 ACK_TIMEOUT = 0.5  # the longest a take waits for OBS's answer; one frame is usual
 STATUS_EVERY = 1.0  # seconds between status reads for the console panel
+PROBE_KEPT = 1.0  # seconds a probe's answer stands: the controller's check and the take ask in turn
 
 
 # -- the pure part ----------------------------------------------------------------
@@ -65,7 +75,7 @@ def wanted_for(
     """What OBS must show for ``segment``: its scene, its feed (if any) playing and visible,
     and its ``graphics`` on top, each its template's image source showing its file.
 
-    Every other known item is hidden (``managed_feeds``: all the feed and graphic
+    Every other known item is hidden (``managed_feeds``: all the feed, video and graphic
     items of the rundown). ``cued`` feeds (input -> URL) are set too, so the next
     inclusion's input already plays its URL, unless that input is the one on air.
     A graphic's PNG is its template's region, drawn for a canvas: it is placed there
@@ -73,11 +83,12 @@ def wanted_for(
     OBS said its size) is scaled and centred to fit (studio.canvas.fit), never off-frame.
     """
     item = feed_item(segment)
+    video = video_item(segment)  # a video segment's clip: shown (and so restarted) with the take
     managed = frozenset(managed_feeds) | ({item} if item else frozenset())
     feeds = {name: url for name, url in (cued or {}).items() if not item or name != item[1]}
     if item and segment.feed:
         feeds[item[1]] = segment.feed
-    shown = {item} if item else set()
+    shown = {i for i in (item, video) if i}
     images: dict[str, str] = {}
     placements: dict[Item, Place] = {}
     for graphic in graphics:
@@ -104,7 +115,8 @@ def _place(graphic: OnAirGraphic, canvas: Size) -> Place:
 
 
 def slate_wanted(managed_feeds: Iterable[Item] = (), cued: Mapping[str, str] | None = None) -> ObsWanted:
-    """The fallback slate on programme, every feed hidden: never black, never a dead feed."""
+    """The fallback slate on programme, every feed hidden: never black, never a dead feed.
+    ``cued`` feeds still play their URLs off air (a feed awaited on the slate among them)."""
     return ObsWanted(FALLBACK_SCENE, frozenset(), dict(cued or {}), frozenset(managed_feeds))
 
 
@@ -132,6 +144,8 @@ class ObsHealth:
     cpu_percent: float | None = None
     status_age: float | None = None  # seconds since these OBS figures were read; None: never
     feed: FeedHealth = field(default_factory=FeedHealth)  # the watched on-air feed
+    cued: FeedHealth = field(default_factory=FeedHealth)  # the next segment's feed, judged off air
+    awaiting_feed: bool = False  # a live segment is taken but the slate shows until its feed's first frames
     status: ObsStatus | None = None  # the full last status, for a detail view
 
 
@@ -167,13 +181,15 @@ class ObsSwitcher:
         self._cond = threading.Condition()
         segments = tuple(segments)
         self._canvas = canvas
-        self._managed: set[Item] = set(feed_items(segments)) | set(graphic_items(segments))
+        self._managed: set[Item] = set(feed_items(segments)) | set(graphic_items(segments)) | set(video_items(segments))
         self._graphics: tuple[OnAirGraphic, ...] = ()
         self._wanted: ObsWanted | None = None
         self._cued: dict[str, str] = {}
         self._on_air: Segment | None = None  # None: the slate, once anything was wanted
         self._slate_report: Callable[[bool], object] | None = None  # watch_slate's
         self._slate_covers = False  # the slate went up over a taken segment and its picture is not back
+        self._awaiting = False  # the on-air segment's feed shows nothing yet: the slate stands in
+        self._probed: tuple[str, str | None, float, bool | None] | None = None  # input, URL, when, answer
         self._generation = 0  # bumped by every change of the wanted state
         self._done = 0  # the last generation OBS answered (applied or refused)
         self._reassert = False  # a (re)connect happened: assert the wanted state again
@@ -188,7 +204,7 @@ class ObsSwitcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._read = media_reader(adapter)
-        self.watchdog = FeedWatchdog(self._read, self._feed_lost, watch)
+        self.watchdog = FeedWatchdog(self._read, self._feed_lost, watch, on_up=self._feed_came)
         self.link = ObsLink(adapter, lambda: None, self._link_changed, backoff=backoff, probe_every=probe_every)
 
     # -- life cycle -------------------------------------------------------------
@@ -215,6 +231,9 @@ class ObsSwitcher:
 
     def take(self, segment: Segment, graphics: Sequence[OnAirGraphic] = ()) -> None:
         """Put ``segment`` on the programme with ``graphics`` over it, in one batch.
+
+        A live segment whose feed is not known to be up goes to the slate instead, in
+        that batch, and to the programme at its feed's first frames (never black).
         Returns once OBS answered, or after ack_timeout."""
         try:
             if segment.scene is None:
@@ -223,19 +242,23 @@ class ObsSwitcher:
                 log.warning("segment %s names no OBS scene: the programme stays as it is", segment.id)
                 self.watchdog.unwatch()
                 return
+            item = feed_item(segment)
+            awaiting = item is not None and self.feed_up(segment) is not True
+            if awaiting:
+                log.warning("the feed of %s shows nothing yet: the slate until its first frames", segment.id)
             with self._cond:
-                item = feed_item(segment)
                 if item:
                     self._managed.add(item)
                 self._on_air = segment
+                self._awaiting = awaiting
                 self._graphics = tuple(graphics)
                 generation = self._want()
             if item:
-                self.watchdog.watch(segment.id, item[1])
+                self.watchdog.watch(segment.id, item[1], awaiting=awaiting)
             else:
                 self.watchdog.unwatch()
             self._await(generation)
-            self._report_slate(False)
+            self._report_slate(awaiting)
         except Exception:  # the controller has committed; OBS trouble must not undo that
             log.exception("taking %s to OBS failed", segment.id)
 
@@ -245,6 +268,7 @@ class ObsSwitcher:
             self.watchdog.unwatch()
             with self._cond:
                 self._on_air = None
+                self._awaiting = False
                 generation = self._want()
             self._await(generation)
             self._report_slate(True)
@@ -288,6 +312,7 @@ class ObsSwitcher:
         try:
             item = feed_item(segment) if segment else None
             cued = {item[1]: segment.feed} if item and segment and segment.feed else {}
+            self.watchdog.cue(segment.id if item and segment else None, item[1] if item else None)
             with self._cond:
                 if cued == self._cued:
                     return
@@ -304,13 +329,30 @@ class ObsSwitcher:
     def feed_up(self, target: Segment | str) -> bool | None:
         """Pre-flight: is this segment's (or input's) feed playing and advancing?
 
-        Blocks ~0.4 s: call it from a worker. None when OBS cannot be asked or the
-        segment has no feed; False when the input is missing, stopped or still.
+        None when OBS cannot be asked or the segment has no feed; False when the input
+        is missing, stopped, still, or about to be set to another URL (the take restarts
+        it: no frames until the new stream's first keyframe). The watchdog's verdict on
+        the cued or on-air feed answers at once; otherwise a probe blocks ~0.4 s: call
+        it from a worker.
         """
         name = feed_input(target) if isinstance(target, Segment) else target
         if name is None:
             return None
-        return feed_up(self._read, name)
+        url = target.feed if isinstance(target, Segment) else None
+        with self._cond:
+            playing = self._wanted.feeds.get(name) if self._wanted is not None else None
+            probed = self._probed
+        if url is not None and playing is not None and playing != url:
+            return False
+        verdict = self.watchdog.verdict(name)
+        if verdict is Verdict.ALIVE or verdict is Verdict.DEAD:
+            return verdict is Verdict.ALIVE
+        if probed and probed[:2] == (name, url) and time.monotonic() - probed[2] < PROBE_KEPT:
+            return probed[3]
+        answer = feed_up(self._read, name)
+        with self._cond:
+            self._probed = (name, url, time.monotonic(), answer)
+        return answer
 
     @property
     def canvas(self) -> Size:
@@ -343,6 +385,8 @@ class ObsSwitcher:
                 cpu_percent=status.cpu_percent if status else None,
                 status_age=time.monotonic() - self._status_at if self._status_at is not None else None,
                 feed=self.watchdog.health(),
+                cued=self.watchdog.cued_health(),
+                awaiting_feed=self._awaiting,
                 status=status,
             )
 
@@ -352,6 +396,9 @@ class ObsSwitcher:
         """Under the lock: compose the wanted state anew and wake the applier."""
         if self._on_air is None:
             self._wanted = slate_wanted(self._managed, self._cued)
+        elif self._awaiting:  # the segment's feed plays off air; the slate stands in until its first frames
+            awaited = wanted_for(self._on_air, self._managed, self._cued)
+            self._wanted = slate_wanted(self._managed | awaited.managed, awaited.feeds)
         else:
             self._wanted = wanted_for(self._on_air, self._managed, self._cued, self._graphics, self._canvas)
             self._managed |= self._wanted.managed
@@ -366,6 +413,16 @@ class ObsSwitcher:
                 lambda: self._done >= generation or not self.adapter.connected or self._stop.is_set(),
                 timeout=self.ack_timeout,
             )
+
+    def _feed_came(self, segment_id: str) -> None:
+        """The watchdog saw the first frames of a feed awaited on the slate: cut to its segment."""
+        with self._cond:
+            if not self._awaiting or self._on_air is None or self._on_air.id != segment_id:
+                return  # another take or the slate came meanwhile
+            self._awaiting = False
+            generation = self._want()
+        self._await(generation)
+        self._report_slate(False)
 
     def _feed_lost(self, segment_id: str) -> None:
         if self.on_feed_lost is not None:

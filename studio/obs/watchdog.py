@@ -16,7 +16,9 @@ dies, the frames OBS had buffered). So the verdict is taken from the cursor:
 
 The decision (FeedJudge, judge) is pure and takes (time, state, cursor)
 samples; FeedWatchdog is the thin thread that polls OBS and calls ``on_lost``
-once per inclusion. Budget for "slate within 2 s of the feed dying":
+once per inclusion. It also watches the cued (next) feed, so a take knows at
+once whether its feed is up, and a take on a feed that shows nothing yet
+waits on the slate: ``on_up`` is called at its first frames. Budget for "slate within 2 s of the feed dying":
 <=0.7 s of buffered frames + 0.8 s stall + <=0.1 s poll + ~35 ms to switch;
 measured (tests/obs/test_obs_watchdog.py) 0.8-1.6 s from kill to slate.
 """
@@ -200,13 +202,14 @@ class _Watch:
     judge: FeedJudge
     cursor: int | None = None
     reported: bool = False
+    awaiting: bool = False  # on the slate until the first frames: on_up is called then
 
 
 class FeedWatchdog:
     """Polls the watched input at ``poll_every``; calls ``on_lost(segment_id)`` once when it dies.
 
-    ``on_lost`` runs on the watchdog's thread. A late call about a segment that
-    is no longer on air is harmless: Controller.feed_lost ignores it.
+    ``on_lost`` and ``on_up`` run on the watchdog's thread. A late call about a
+    segment that is no longer on air is harmless: Controller.feed_lost ignores it.
     """
 
     def __init__(
@@ -215,34 +218,65 @@ class FeedWatchdog:
         on_lost: Callable[[str], object],
         settings: WatchSettings = WatchSettings(),
         clock: Callable[[], float] = time.monotonic,
+        on_up: Callable[[str], object] | None = None,
     ) -> None:
         self._read = read
         self.on_lost = on_lost
+        self.on_up = on_up
         self.settings = settings
         self._clock = clock
         self._cond = threading.Condition()
         self._watch: _Watch | None = None
+        self._cued: _Watch | None = None  # the next feed, judged off air: never reported lost
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def watch(self, segment_id: str, input_name: str) -> None:
+    def watch(self, segment_id: str, input_name: str, *, awaiting: bool = False) -> None:
+        """Watch the on-air feed. ``awaiting``: it shows nothing yet; call on_up at its first frames."""
         with self._cond:
             current = self._watch
             if current and (current.segment_id, current.input_name) == (segment_id, input_name):
+                current.awaiting = current.awaiting and awaiting
                 return  # the same inclusion asserted again: keep its history
-            self._watch = _Watch(segment_id, input_name, FeedJudge(self.settings))
+            self._watch = _Watch(segment_id, input_name, FeedJudge(self.settings), awaiting=awaiting)
             self._cond.notify_all()
 
     def unwatch(self) -> None:
         with self._cond:
             self._watch = None
 
+    def cue(self, segment_id: str | None, input_name: str | None) -> None:
+        """Judge the next segment's feed off air (None: nothing cued)."""
+        with self._cond:
+            current = self._cued
+            if current and (current.segment_id, current.input_name) == (segment_id, input_name):
+                return
+            self._cued = (
+                _Watch(segment_id, input_name, FeedJudge(self.settings)) if segment_id and input_name else None
+            )
+            self._cond.notify_all()
+
+    def verdict(self, input_name: str) -> Verdict | None:
+        """What is known of ``input_name`` from the on-air or the cued watch; None: neither watches it."""
+        with self._cond:
+            for w in (self._watch, self._cued):
+                if w is not None and w.input_name == input_name:
+                    return w.judge.verdict
+        return None
+
     def health(self) -> FeedHealth:
         with self._cond:
-            w = self._watch
-            if w is None:
-                return FeedHealth()
-            return FeedHealth(w.segment_id, w.input_name, w.judge.verdict, w.cursor, w.reported)
+            return self._health(self._watch)
+
+    def cued_health(self) -> FeedHealth:
+        with self._cond:
+            return self._health(self._cued)
+
+    @staticmethod
+    def _health(w: _Watch | None) -> FeedHealth:
+        if w is None:
+            return FeedHealth()
+        return FeedHealth(w.segment_id, w.input_name, w.judge.verdict, w.cursor, w.reported)
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -260,34 +294,50 @@ class FeedWatchdog:
             self._thread = None
 
     def poll_once(self) -> Verdict | None:
-        """One poll of the watched input (the thread's body; tests may call it)."""
+        """One poll of the watched inputs (the thread's body; tests may call it): the on-air verdict."""
         with self._cond:
-            w = self._watch
+            w, cued = self._watch, self._cued
+        if cued is not None:
+            self._observe(cued, lambda: self._cued)
         if w is None:
             return None
-        sample = self._read(w.input_name)
-        fire = False
+        verdict = self._observe(w, lambda: self._watch)
+        if verdict is None:
+            return None
         with self._cond:
-            if self._watch is not w:
+            lost = verdict is Verdict.DEAD and not w.reported
+            up = verdict is Verdict.ALIVE and w.awaiting
+            w.reported |= lost
+            w.awaiting &= not up
+        if lost:
+            log.warning("feed %s of %s stopped: reporting it lost", w.input_name, w.segment_id)
+            self._tell(self.on_lost, w.segment_id)
+        elif up and self.on_up is not None:
+            log.info("feed %s of %s shows its first frames", w.input_name, w.segment_id)
+            self._tell(self.on_up, w.segment_id)
+        return verdict
+
+    def _observe(self, w: _Watch, current: Callable[[], _Watch | None]) -> Verdict | None:
+        sample = self._read(w.input_name)
+        with self._cond:
+            if current() is not w:
                 return None  # a take replaced or ended it while we read
-            verdict = w.judge.observe(sample)
             if sample.state is not None:
                 w.cursor = sample.cursor
-            if verdict is Verdict.DEAD and not w.reported:
-                w.reported = fire = True
-        if fire:
-            log.warning("feed %s of %s stopped: reporting it lost", w.input_name, w.segment_id)
-            try:
-                self.on_lost(w.segment_id)
-            except Exception:  # the watchdog must outlive a failing callback
-                log.exception("the feed-lost callback failed")
-        return verdict
+            return w.judge.observe(sample)
+
+    @staticmethod
+    def _tell(callback: Callable[[str], object], segment_id: str) -> None:
+        try:
+            callback(segment_id)
+        except Exception:  # the watchdog must outlive a failing callback
+            log.exception("the feed watchdog's callback failed")
 
     def _run(self) -> None:
         every = self.settings.poll_every
         while not self._stop.is_set():
             with self._cond:
-                while self._watch is None and not self._stop.is_set():
+                while self._watch is None and self._cued is None and not self._stop.is_set():
                     self._cond.wait()
             began = self._clock()
             try:

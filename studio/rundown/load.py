@@ -7,6 +7,7 @@ English as a string, and said in Kazakh or Russian where it is shown.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -73,6 +74,8 @@ class SegmentIn(Strict):
     feed: str | None = None
     cue: str = ""
     graphics: list[_GraphicIn] = []
+    video: str | None = Field(default=None, min_length=1)
+    video_source: str | None = Field(default=None, min_length=1)
 
     def build(self) -> Segment:
         return Segment(
@@ -87,6 +90,8 @@ class SegmentIn(Strict):
             feed=self.feed,
             cue=self.cue.strip("\n"),
             graphics=tuple(GraphicCue(g.template, g.data) for g in self.graphics),
+            video=self.video,
+            video_source=self.video_source,
         )
 
 
@@ -126,7 +131,7 @@ def segment_dict(segment: Segment) -> dict[str, Any]:
     for name in ("fixed", "soft"):
         if (value := getattr(segment, name)) is not None:
             row[name] = value.isoformat()
-    for name in ("region", "scene", "feed"):
+    for name in ("region", "scene", "feed", "video", "video_source"):
         if (value := getattr(segment, name)) is not None:
             row[name] = value
     return row
@@ -185,9 +190,27 @@ def parse_rundown(path: Path, text: str) -> Rundown:
     for index, row in enumerate(check.raw_segments):
         segment = check.validate(SegmentIn, row, ("segment", index))
         if segment is not None:
-            segments.append((index, segment.build()))
+            segments.append((index, _with_video_path(segment.build(), path.parent)))
     _check_segments(check, segments, show)
     return check.finish(Rundown(show, tuple(segment for _, segment in segments)) if show is not None else None)
+
+
+def _with_video_path(segment: Segment, folder: Path) -> Segment:
+    """A video file is named relative to the rundown file; the live plan keeps it absolute."""
+    if segment.video is None:
+        return segment
+    return replace(segment, video=str((folder / Path(segment.video).expanduser()).resolve()))
+
+
+def _check_video(check: _Checker, where: KeyPath, segment: Segment) -> None:
+    """A video segment must have something to play: a file that is there, or an OBS source (never both)."""
+    if segment.video and segment.video_source:
+        check.error(where + ("video_source",), Msg("diag.rundown.video_twice"), Msg("diag.rundown.hint.video"))
+    elif segment.video and not Path(segment.video).is_file():
+        check.error(where + ("video",), Msg("diag.rundown.video_missing", path=segment.video),
+                    Msg("diag.rundown.hint.video_missing"))
+    elif segment.kind is Kind.VIDEO and not (segment.video or segment.video_source):
+        check.error(where + ("kind",), Msg("diag.rundown.video_nothing"), Msg("diag.rundown.hint.video"))
 
 
 def _check_segments(check: _Checker, segments: list[tuple[int, Segment]], show: Show | None) -> None:
@@ -210,6 +233,7 @@ def _check_segments(check: _Checker, segments: list[tuple[int, Segment]], show: 
             )
         if segment.kind is Kind.LIVE and segment.region is None:
             check.error(where + ("kind",), Msg("diag.rundown.live_needs_region"), Msg("diag.rundown.hint.add_region"))
+        _check_video(check, where, segment)
         if segment.fixed and segment.soft:
             check.error(where + ("soft",), Msg("diag.rundown.fixed_and_soft"), Msg("diag.rundown.hint.fixed_or_soft"))
         if segment.fixed and show is not None:

@@ -49,6 +49,8 @@ class Segment:
     feed: str | None = None
     cue: str = ""
     graphics: tuple[GraphicCue, ...] = ()
+    video: str | None = None  # a video segment's media file (absolute once loaded)
+    video_source: str | None = None  # or the OBS source the station made that plays it
 
     def with_duration(self, duration: timedelta) -> Segment:
         return replace(self, duration=duration)

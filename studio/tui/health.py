@@ -37,7 +37,7 @@ VOLATILE = frozenset(
         "status_age",
     }
 )
-_LEFT_OUT = {"status", "feed"}  # the full status repeats the figures; the feed is summarised below
+_LEFT_OUT = {"status", "feed", "cued"}  # the full status repeats the figures; the feeds are summarised below
 
 
 def _plain(value: Any) -> Any:
@@ -50,13 +50,14 @@ def _plain(value: Any) -> Any:
 def obs_detail(health: ObsHealth) -> dict[str, Any]:
     """The snapshot as a JSON object (no password is ever in ObsHealth)."""
     detail = {field.name: _plain(getattr(health, field.name)) for field in fields(health) if field.name not in _LEFT_OUT}
-    feed = health.feed
-    detail["feed"] = {
-        "segment_id": feed.segment_id,
-        "input": feed.input_name,
-        "verdict": _plain(feed.verdict),
-        "reported": feed.reported,
-    }
+    for name in ("feed", "cued"):  # the on-air feed, and the next one (the control API asks before a take on it)
+        feed = getattr(health, name)
+        detail[name] = {
+            "segment_id": feed.segment_id,
+            "input": feed.input_name,
+            "verdict": _plain(feed.verdict),
+            "reported": feed.reported,
+        }
     return detail
 
 

@@ -55,8 +55,20 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from studio.control import ControlError, Controller
 from studio.i18n import Catalogue
 from studio.store.health import read as read_health
+from studio.rundown.model import Segment
 from studio.web.http import ApiError, accepted_language, bearer_token, json_errors, json_response, read_json
-from studio.web.models import ActionResult, Closed, GraphicResult, NoBody, SegmentId, State, TakeNextBody, TemplateName
+from studio.web.models import (
+    STALE_AFTER,
+    ActionResult,
+    Closed,
+    GraphicResult,
+    NoBody,
+    SegmentId,
+    State,
+    TakeBody,
+    TakeNextBody,
+    TemplateName,
+)
 from studio.web.openapi import document
 from studio.web.state import state
 
@@ -95,6 +107,7 @@ class ControlApi:
         if not tokens:
             raise ValueError("the control API needs at least one token")
         self.controller = controller
+        controller.feed_check = published_feed_check(controller)  # no switcher here: what the show process saw
         self.tokens = [(name, token.encode()) for name, token in tokens.items()]
         self.zone = zone
         self.max_body = max_body
@@ -223,13 +236,17 @@ class ControlApi:
     async def take_next(self, request: web.Request) -> web.Response:
         body = await self._body(request, TakeNextBody)
         check = "expect_on_air" in body.model_fields_set
-        expect = body.expect_on_air
-        return await self._act(request, "take_next", None, lambda c: _done("take", c.take_next(expect, check=check).id))
+        expect, confirm = body.expect_on_air, body.confirm
+        return await self._act(
+            request, "take_next", None, lambda c: _done("take", c.take_next(expect, check=check, confirm=confirm).id)
+        )
 
     async def take(self, request: web.Request) -> web.Response:
         segment_id = self._segment(request)
-        await self._body(request)
-        return await self._act(request, "take", segment_id, lambda c: _done("take", c.take(segment_id).id))
+        confirm = (await self._body(request, TakeBody)).confirm
+        return await self._act(
+            request, "take", segment_id, lambda c: _done("take", c.take(segment_id, confirm=confirm).id)
+        )
 
     async def hold(self, request: web.Request) -> web.Response:
         segment_id = self._segment(request)
@@ -282,6 +299,22 @@ class Done(NamedTuple):
     answer: type[ActionResult] | type[GraphicResult]
     fields: dict[str, Any]
     logged: bool = True
+
+
+def published_feed_check(controller: Controller) -> Callable[[Segment], bool | None]:
+    """Is a segment's feed up, as the show process last published it (its OBS health: the on-air
+    and the cued feed's verdicts)? None when it did not say, or said it too long ago."""
+
+    def check(segment: Segment) -> bool | None:
+        health = read_health(controller.store.db).get("obs")
+        if health is None or health.age(controller.clock()) > STALE_AFTER.total_seconds():
+            return None
+        for watched in (health.detail.get("feed") or {}, health.detail.get("cued") or {}):
+            if watched.get("segment_id") == segment.id and watched.get("verdict") in ("alive", "dead"):
+                return bool(watched["verdict"] == "alive")
+        return None
+
+    return check
 
 
 def _done(action: str, segment_id: str) -> Done:

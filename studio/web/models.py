@@ -39,6 +39,9 @@ Instant = Annotated[
 ]
 
 
+CONFIRM = "Take it even if its feed is down or shows no picture yet (the slate stands in until it does)."
+
+
 class Closed(BaseModel):
     """A JSON object with exactly these fields."""
 
@@ -66,6 +69,15 @@ class TakeNextBody(Closed):
     expect_on_air: SegmentId | None = Field(
         default=None, description="The segment the caller believes is on air; null: nothing."
     )
+    confirm: bool = Field(default=False, description=CONFIRM)
+
+
+class TakeBody(Closed):
+    """The optional body of `POST /take/{segment_id}`."""
+
+    model_config = ConfigDict(strict=True)
+
+    confirm: bool = Field(default=False, description=CONFIRM)
 
 
 class NoBody(Closed):
@@ -184,8 +196,9 @@ class ObsHealth(SourceHealth):
     `error` (what OBS refused), `streaming`, `recording`, `stream_congestion` (0-1),
     `stream_dropped_frames`, `render_skipped_frames`, `encoder_skipped_frames`, `active_fps`,
     `cpu_percent`, `status_age` (seconds since OBS was read), `feed` (the watched on-air feed:
-    `segment_id`, `input`, `verdict` starting/alive/dead/unknown, `reported`). Published on every
-    change and at least every 5 s."""
+    `segment_id`, `input`, `verdict` starting/alive/dead/unknown, `reported`), `cued` (the next
+    segment's feed, judged off air, the same fields), `awaiting_feed` (a live segment is taken and
+    the slate shows until its feed's first frames). Published on every change and at least every 5 s."""
 
 
 class Health(BaseModel):

@@ -27,6 +27,7 @@ from studio.web.models import (
     SegmentId,
     State,
     StoreHealth,
+    TakeBody,
     TakeNextBody,
     TemplateName,
 )
@@ -86,6 +87,10 @@ _INDEX_PARAMETER = _path_parameter(
 )
 
 _SEGMENT_REFUSALS = "`take_conflict`, `nothing_next`, `already_on_air`, `on_air_frozen`, ..."
+_FEED_DOWN = (
+    " A live segment whose feed the show process last saw down is refused with `feed_down` unless the body "
+    "says `\"confirm\": true`; then the slate goes up at once and the programme cuts to the feed at its first frames."
+)
 _GRAPHIC_REFUSALS = (
     "`nothing_on_air`, `no_graphic` (no armed graphic with that index), `graphic_refused` (the fact gate or "
     "the renderer said no: the message says why), `no_graphics` (no renderer), `take_conflict` (the segment "
@@ -168,12 +173,15 @@ def document(max_body: int) -> dict[str, Any]:
                     "With `expect_on_air` in the body (a segment id, or null for nothing on air) the take is "
                     "refused with `take_conflict` unless that is what is on air now: a screen that was behind "
                     "never skips a segment. Without it, the next segment is taken whatever is on air. "
-                    "(A segment whose id is `next` cannot be taken by id: this route answers.)",
+                    "(A segment whose id is `next` cannot be taken by id: this route answers.)" + _FEED_DOWN,
                     body=TakeNextBody,
                 )
             },
             "/take/{segment_id}": {
-                "post": _action("Take a chosen segment", "In or out of order; a retake too.", parameter=_SEGMENT_PARAMETER)
+                "post": _action(
+                    "Take a chosen segment", "In or out of order; a retake too." + _FEED_DOWN,
+                    parameter=_SEGMENT_PARAMETER, body=TakeBody,
+                )
             },
             "/hold/{segment_id}": {
                 "post": _action(
@@ -223,6 +231,7 @@ def document(max_body: int) -> dict[str, Any]:
             "schemas": _components(
                 [
                     (TakeNextBody, "validation"),
+                    (TakeBody, "validation"),
                     (ActionResult, "serialization"),
                     (GraphicResult, "serialization"),
                     (Error, "serialization"),

@@ -35,6 +35,8 @@ CASES = [
     ("location-bug-astana-no-clock", "location-bug", {"region": "astana", "time": "off"}),
     ("location-bug-almaty-station-word", "location-bug",
      {"region": "almaty", "time": "07:02", "live_kk": "ЭФИРДЕ", "live_ru": "ЭФИРДЕ"}),
+    ("card-studio", "card", {"title_kk": "Студия", "title_ru": "Студия"}),  # the same word: said once
+    ("card-break", "card", {"title_kk": "Үзіліс", "title_ru": "Перерыв"}),
 ]
 
 # Drawn for OBS's canvas: geometry and text sizes scaled, text rasterised at that size (no bitmap scaled).
@@ -84,9 +86,9 @@ def test_every_shipped_template_has_a_golden_case(templates) -> None:
     assert {case[1] for case in CASES} == set(templates)
 
 
-def test_shipped_templates_are_the_seven_of_the_issue(templates) -> None:
+def test_shipped_templates_are_the_seven_of_the_issue_and_the_scene_card(templates) -> None:
     assert sorted(templates) == [
-        "breaking-banner", "debunk-card", "fact-card", "location-bug", "lower-third", "slate", "turnout-board",
+        "breaking-banner", "card", "debunk-card", "fact-card", "location-bug", "lower-third", "slate", "turnout-board",
     ]
 
 

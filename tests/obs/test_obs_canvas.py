@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import threading
-import types
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from studio.store import open_store
 from tests.obs.obs_checks import programme, raw_client, rgb
 from tests.obs.obs_process import ObsProcess
 from tests.obs.obs_show import rundown, segment, tag, wait_for
+from tests.obs.test_obs_setup import config_for
 
 pytestmark = [pytest.mark.obs, pytest.mark.xdist_group("obs")]
 
@@ -169,8 +169,7 @@ def test_the_bug_s_clock_is_swapped_on_the_minute_and_no_frame_misses_the_bug(on
 
 def test_obs_check_warns_of_a_canvas_that_is_not_16_9(obs_at, capsys: pytest.CaptureFixture[str]) -> None:
     obs = obs_at(640, 480)
-    config = types.SimpleNamespace(obs=types.SimpleNamespace(
-        host=obs.host, port=obs.port, password_env=obs.password_env, timeout=5.0))
+    config = config_for(obs)
     obs_check_command(argparse.Namespace(rundown=None), config, language="en")
     out = capsys.readouterr().out
     assert "warning: OBS's canvas is 640x480, not 16:9" in out

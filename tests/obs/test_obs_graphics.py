@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.obs, pytest.mark.xdist_group("obs")]
 
 STRIP_RGB = (238, 243, 248)  # lower-third.toml "strip", under the role
 LIVE_RGB = (214, 40, 57)  # location-bug.toml "live"
-BLACK = (0, 0, 0)
+CARD = (11, 31, 58)  # the scene card's colour (the slate's navy) under everything: never black
 
 
 def test_a_lower_third_goes_up_with_the_take_and_panic_takes_it_down(
@@ -46,7 +46,7 @@ def test_a_lower_third_goes_up_with_the_take_and_panic_takes_it_down(
         strip = (300, 320)  # the strip at (900, 960) on the template's 1920x1080, a third of it here
         controller.take_next()
         with raw_client(obs) as client:
-            assert near(rgb(screenshot(client, studio.scene, obs.size), strip), BLACK)
+            assert near(rgb(screenshot(client, studio.scene, obs.size), strip), CARD)
             controller.graphic_take(0)
             assert switcher.health().in_sync, switcher.health().error
             seen = wait_for_pixel(client, studio.scene, obs.size, strip, STRIP_RGB)
@@ -59,7 +59,7 @@ def test_a_lower_third_goes_up_with_the_take_and_panic_takes_it_down(
             assert items["gfx-lower-third"] is False
 
             assert controller.graphics_clear_all() == 1  # panic
-            seen = wait_for_pixel(client, live.scene, obs.size, (500, 21), BLACK)
-            assert near(seen, BLACK), seen
+            seen = wait_for_pixel(client, live.scene, obs.size, (500, 21), CARD)
+            assert near(seen, CARD), seen
     finally:
         switcher.stop()

@@ -77,7 +77,9 @@ def test_setup_corrects_what_drifted_and_leaves_visibility_alone(adapter: ObsAda
 
 
 def config_for(obs: ObsProcess, **changes: object) -> types.SimpleNamespace:
-    settings = {"host": obs.host, "port": obs.port, "password_env": obs.password_env, "timeout": 5.0} | changes
+    settings = {
+        "host": obs.host, "port": obs.port, "password_env": obs.password_env, "timeout": 5.0, "studio_camera": "",
+    } | changes
     return types.SimpleNamespace(obs=types.SimpleNamespace(**settings), graphics=types.SimpleNamespace(out=""))
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from studio.obs.names import FALLBACK_SCENE, SLATE_BACKGROUND, SLATE_IMAGE
-from studio.obs.setup import FEED_KIND, Inventory, PlacedItem, needs, plan
+from dataclasses import replace
+
+from studio.obs.names import CARD_BACKGROUND, FALLBACK_SCENE, SLATE_BACKGROUND, SLATE_IMAGE
+from studio.obs.setup import FEED_KIND, Inventory, PlacedItem, Shown, black_scenes, needs, plan, scene_cards
 from studio.rundown.model import Kind
 from tests.obs.obs_show import segment
 
@@ -45,7 +47,8 @@ def test_needs_every_scene_one_feed_per_place_graphics_and_the_slate() -> None:
     assert feed.settings["is_local_file"] is False and feed.settings["restart_on_activate"] is False
     assert want.source("gfx-lower-third").kind == "image_source"
     live = [(i.source, i.enabled) for i in want.items if i.scene == "Live"]
-    assert live == [("feed-astana", False), ("gfx-location-bug", False), ("gfx-lower-third", False)]
+    assert live == [(CARD_BACKGROUND, True), ("feed-astana", False), ("gfx-location-bug", False),
+                    ("gfx-lower-third", False)]
     slate = [i.source for i in want.items if i.scene == FALLBACK_SCENE]
     assert slate[0] == SLATE_BACKGROUND and len(slate) == 5 and SLATE_IMAGE not in slate
     assert want.source(SLATE_BACKGROUND).settings["width"] == 1920
@@ -63,7 +66,8 @@ def test_plan_on_an_empty_obs_creates_everything_once() -> None:
     inputs = [s.source.name for s in steps.steps if s.action == "input" and s.source]
     assert len(inputs) == len(set(inputs)) == len(want.sources)
     extra = [(s.scene, s.item.source) for s in steps.steps if s.action == "item" and s.item]
-    assert extra == [("Live", "gfx-lower-third")]  # a second scene item of an existing input
+    # second scene items of existing inputs: the card's colour in every scene, a graphic in two
+    assert extra == [("Live", CARD_BACKGROUND), ("Briefing", CARD_BACKGROUND), ("Live", "gfx-lower-third")]
     assert steps.unchanged == 0 and not steps.conflicts
 
 
@@ -98,7 +102,63 @@ def test_names_taken_by_something_else_are_problems_not_steps() -> None:
 def test_graphics_below_a_feed_are_raised() -> None:
     want = needs(SEGMENTS, CANVAS)
     have = after(want, ())
-    live = (PlacedItem("gfx-location-bug", 1, 0), PlacedItem("feed-astana", 2, 1), PlacedItem("gfx-lower-third", 3, 2))
+    live = (PlacedItem(CARD_BACKGROUND, 9, 0), PlacedItem("gfx-location-bug", 1, 1), PlacedItem("feed-astana", 2, 2),
+            PlacedItem("gfx-lower-third", 3, 3))
     have = Inventory(have.scenes, have.inputs, {**have.items, "Live": live}, have.settings)
     (step,) = plan(want, have).steps
     assert step.action == "order" and step.raise_ == ("gfx-location-bug",)
+
+
+def test_every_scene_gets_a_card_at_the_bottom_its_picture_over_its_colour() -> None:
+    assert scene_cards(SEGMENTS) == {"Studio": ("Студия", "Студия"), "Live": ("Тікелей байланыс", "Прямое включение"),
+                                     "Briefing": ("Брифинг", "Брифинг")}
+    want = needs(SEGMENTS, CANVAS, cards={"Studio": Path("/x/card-studio.png")})
+    studio = [(i.source, i.enabled, i.layout) for i in want.items if i.scene == "Studio"]
+    assert studio[:2] == [(CARD_BACKGROUND, True, "fill"), ("card-studio", True, "fill")]
+    assert want.source("card-studio").settings == {"file": "/x/card-studio.png"}
+    assert want.source(CARD_BACKGROUND).settings["width"] == 1920
+    assert not any(i.source.startswith("card-") for i in want.items if i.scene == FALLBACK_SCENE)
+
+
+def test_a_card_made_in_a_scene_that_had_items_goes_to_the_bottom() -> None:
+    want = needs(SEGMENTS, CANVAS, cards={"Studio": Path("/x/card-studio.png")})
+    have = after(want, ())
+    studio = (PlacedItem("gfx-lower-third", 1, 0), PlacedItem("card-studio", 2, 1), PlacedItem(CARD_BACKGROUND, 3, 2))
+    have = Inventory(have.scenes, have.inputs, {**have.items, "Studio": studio}, have.settings)
+    (step,) = plan(want, have).steps
+    assert step.action == "order" and step.lower == (CARD_BACKGROUND, "card-studio") and step.scene == "Studio"
+
+
+def test_the_station_camera_goes_in_the_studio_scenes_and_must_exist_in_obs() -> None:
+    want = needs(SEGMENTS, CANVAS, studio_camera="Camera 1")
+    studio = [(i.source, i.enabled) for i in want.items if i.scene == "Studio"]
+    assert studio[:2] == [(CARD_BACKGROUND, True), ("Camera 1", True)]
+    assert not any(i.source == "Camera 1" for i in want.items if i.scene != "Studio")
+    missing = plan(want, empty())
+    assert any("studio camera 'Camera 1' is not in OBS" in c for c in missing.conflicts)
+    assert not any(s.item and s.item.source == "Camera 1" for s in missing.steps if s.action != "conflict")
+    have = after(want, ())
+    have = replace(have, inputs={**have.inputs, "Camera 1": "v4l2_input"})
+    assert plan(want, have).steps == ()  # its settings are the station's: never touched
+
+
+def test_a_video_file_gets_its_own_hidden_input_a_video_source_is_the_stations() -> None:
+    clip = replace(segment("clip", Kind.VIDEO, "Video"), video="/clips/how-to-vote.mp4")
+    playout = replace(segment("playout", Kind.VIDEO, "Video"), video_source="Playout 1")
+    want = needs((clip, playout), CANVAS)
+    video = [(i.source, i.enabled) for i in want.items if i.scene == "Video"]
+    assert video == [(CARD_BACKGROUND, True), ("video-clip", False), ("Playout 1", False)]
+    settings = want.source("video-clip").settings
+    assert settings["local_file"] == "/clips/how-to-vote.mp4" and settings["restart_on_activate"] is True
+    assert any("video source 'Playout 1' is not in OBS" in c for c in plan(want, empty()).conflicts)
+
+
+def test_black_scenes_are_those_with_nothing_visible_or_only_media_that_never_played() -> None:
+    black = black_scenes({
+        "Studio": (),
+        "Video": (Shown("video-clip", "OBS_MEDIA_STATE_NONE"),),
+        "Live": (Shown(CARD_BACKGROUND), Shown("feed-astana", "OBS_MEDIA_STATE_NONE")),
+        "Replay": (Shown("replay", "OBS_MEDIA_STATE_PLAYING"),),
+    })
+    assert black == ("scene 'Studio': no visible source",
+                     "scene 'Video': its only visible source 'video-clip' has never played")

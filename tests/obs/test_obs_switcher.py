@@ -14,15 +14,15 @@ from studio.obs.switcher import ObsSwitcher
 from studio.rundown.model import Kind, Rundown
 from tests.obs.obs_checks import raw_client
 from tests.obs.obs_process import ObsProcess
-from tests.obs.obs_show import free_udp_port, rundown, segment, tag, udp_url, wait_for
+from tests.obs.obs_show import Sender, free_udp_port, rundown, segment, tag, udp_url, wait_for
 from tests.obs.test_obs_reconnect import watch_first_accept
 
 pytestmark = [pytest.mark.obs, pytest.mark.xdist_group("obs")]
 
 
 @pytest.fixture
-def show(adapter: ObsAdapter, obs: ObsProcess) -> Rundown:
-    """Studio, two live regions in one Live scene, a second studio segment; set up in OBS."""
+def show(adapter: ObsAdapter, obs: ObsProcess) -> Iterator[Rundown]:
+    """Studio, two live regions in one Live scene (their feeds sending), a second studio segment; set up in OBS."""
     t = tag()
     made = rundown(
         segment("open", Kind.STUDIO, f"Studio {t}"),
@@ -33,7 +33,13 @@ def show(adapter: ObsAdapter, obs: ObsProcess) -> Rundown:
     setup(adapter, made)
     with raw_client(obs) as client:
         client.set_current_scene_transition("Cut")
-    return made
+    # A take onto a feed shows the slate until the feed's first frames: a keyframe every second.
+    senders = [Sender(str(live.feed), gop=25) for live in made.segments[1:3]]
+    for sender in senders:
+        sender.start()
+    yield made
+    for sender in senders:
+        sender.stop()
 
 
 @pytest.fixture
@@ -66,14 +72,17 @@ def test_take_studio_then_live_switches_the_scene_and_the_feed(
 
     durations = [timed(lambda: switcher.take(studio))]
     assert program(obs) == studio.scene  # applied when take returns
-    durations.append(timed(lambda: switcher.take(live_a)))
+    assert switcher.feed_up(live_a) is False  # the pre-flight the console runs in a worker: not playing it yet
+    durations.append(timed(lambda: switcher.take(live_a)))  # the slate at once, the feed at its first frames
+    assert wait_for(lambda: program(obs) == live_a.scene, timeout=5), program(obs)
     with raw_client(obs) as client:
-        assert client.get_current_program_scene().current_program_scene_name == live_a.scene
         assert client.get_input_settings(feed_a).input_settings["input"] == live_a.feed
         items = {i["sourceName"]: i["sceneItemEnabled"] for i in client.get_scene_item_list(live_a.scene).scene_items}
     assert items[feed_a] is True and items[feed_b] is False
 
+    switcher.feed_up(live_b)
     durations.append(timed(lambda: switcher.take(live_b)))  # same scene, the other region
+    assert wait_for(lambda: program(obs) == live_b.scene, timeout=5), program(obs)
     with raw_client(obs) as client:
         items = {i["sourceName"]: i["sceneItemEnabled"] for i in client.get_scene_item_list(live_b.scene).scene_items}
     assert items == {**items, feed_a: False, feed_b: True}
@@ -110,7 +119,7 @@ def test_obs_crash_mid_show_reconnects_and_reasserts_and_a_take_while_down_lands
 ) -> None:
     studio, live_a, _, talk = show.segments
     switcher.take(live_a)
-    assert program(obs) == live_a.scene
+    assert wait_for(lambda: program(obs) == live_a.scene, timeout=5), program(obs)
     with raw_client(obs) as client:  # drift: someone clicks another scene in OBS
         client.set_current_program_scene(studio.scene)
 
@@ -130,8 +139,8 @@ def test_obs_crash_mid_show_reconnects_and_reasserts_and_a_take_while_down_lands
     assert wait_for(lambda: switcher.health().in_sync, timeout=2)
 
     switcher.take(live_a)  # and the show goes on
+    assert wait_for(lambda: program(obs) == live_a.scene, timeout=5), program(obs)
     with raw_client(obs) as client:
-        assert client.get_current_program_scene().current_program_scene_name == live_a.scene
         assert client.get_input_settings(f"feed-{live_a.region}").input_settings["input"] == live_a.feed
         client.set_current_scene_transition("Cut")
 
@@ -139,6 +148,7 @@ def test_obs_crash_mid_show_reconnects_and_reasserts_and_a_take_while_down_lands
 def test_obs_crash_reasserts_the_on_air_scene(switcher: ObsSwitcher, show: Rundown, obs: ObsProcess) -> None:
     studio, live_a, _, _ = show.segments
     switcher.take(live_a)
+    assert wait_for(lambda: program(obs) == live_a.scene, timeout=5), program(obs)
     obs.kill()
     assert wait_for(lambda: not switcher.health().connected, timeout=5)
     accepting = watch_first_accept(obs.host, obs.port)
@@ -171,11 +181,11 @@ def test_the_slate_is_reported_once_per_change_when_obs_shows_it(
     switcher: ObsSwitcher, show: Rundown, obs: ObsProcess
 ) -> None:
     """The controller learns through Switcher.watch_slate that the slate covers the programme, and when it stops."""
-    studio, live_a, _, _ = show.segments
+    studio, _, _, talk = show.segments
     heard: list[tuple[bool, str]] = []
     switcher.watch_slate(lambda covers: heard.append((covers, program(obs))))
-    switcher.take(live_a)  # nothing covered: nothing to say
+    switcher.take(studio)  # nothing covered: nothing to say
     switcher.slate()
     switcher.slate()  # already up: said once
-    switcher.take(studio)
-    assert heard == [(True, FALLBACK_SCENE), (False, studio.scene)]
+    switcher.take(talk)
+    assert heard == [(True, FALLBACK_SCENE), (False, talk.scene)]

@@ -19,10 +19,11 @@ from studio.control import Controller
 from studio.graphics import Renderer, overlays_dir
 from studio.obs import ObsAdapter
 from studio.obs.cli import obs_setup_command
-from studio.obs.names import FALLBACK_SCENE, SLATE_IMAGE
-from studio.obs.setup import setup
+from studio.obs.names import FALLBACK_SCENE, SLATE_IMAGE, card_input
+from studio.obs.setup import scene_cards, setup
 from studio.obs.switcher import ObsSwitcher
 from studio.onair import RendererGraphics
+from studio.rundown.load import load_rundown
 from studio.rundown.model import GraphicCue, Kind
 from studio.store import open_store
 from studio.web.state import state
@@ -103,7 +104,7 @@ def test_a_feed_dies_under_its_graphics_and_every_record_says_they_are_under_the
         switcher.stop()
 
 
-def test_obs_setup_renders_the_slate_picture_into_the_graphics_folder(obs: ObsProcess, tmp_path: Path, capsys) -> None:
+def test_obs_setup_renders_the_slate_and_the_cards_into_the_graphics_folder(obs: ObsProcess, tmp_path: Path, capsys) -> None:
     folder = tmp_path / "graphics"
     path = rundown_file(tmp_path, tag())
     config = config_for(obs)
@@ -113,3 +114,7 @@ def test_obs_setup_renders_the_slate_picture_into_the_graphics_folder(obs: ObsPr
     with raw_client(obs) as client:
         shown = Path(client.get_input_settings(SLATE_IMAGE).input_settings["file"])
     assert shown.parent == folder and shown.name.startswith("slate-") and shown.is_file()
+    with raw_client(obs) as client:
+        cards = [Path(client.get_input_settings(card_input(scene)).input_settings["file"]) for scene in scene_cards(
+            load_rundown(path).segments)]
+    assert cards and all(card.parent == folder and card.name.startswith("card-") and card.is_file() for card in cards)

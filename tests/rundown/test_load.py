@@ -111,3 +111,39 @@ def test_durations_round_trip(text: str, seconds: int) -> None:
 def test_bad_durations_are_refused(text: object) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)
+
+
+def test_a_video_segment_must_have_something_to_play(tmp_path: Path) -> None:
+    """Never black: a video segment names its file (relative to the rundown) or an OBS source."""
+    (tmp_path / "clips").mkdir()
+    (tmp_path / "clips" / "how-to-vote.mp4").write_bytes(b"\x00")
+    text = (
+        HEADER
+        + segment("nothing", kind='"video"')
+        + segment("clip", kind='"video"', video='"clips/how-to-vote.mp4"')
+        + segment("gone", kind='"video"', video='"clips/missing.mp4"')
+        + segment("playout", kind='"video"', video_source='"Playout 1"')
+        + segment("both", kind='"video"', video='"clips/how-to-vote.mp4"', video_source='"Playout 1"')
+    )
+    path = tmp_path / "day.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(DiagnosticsError) as raised:
+        load_rundown(path)
+    found = [str(d) for d in raised.value.diagnostics]
+    assert len(found) == 3, found
+    assert found[0].startswith(f"{path}:9:1: error: segment 'nothing': a video segment has nothing to play")
+    assert "video_source" in found[0]  # the hint says how
+    assert found[1].startswith(f"{path}:25:1: error: segment 'gone': the video file ")
+    assert "missing.mp4 is not there" in found[1]
+    assert found[2].startswith(f"{path}:40:1: error: segment 'both': a segment names both")
+
+    path.write_text(HEADER + segment("clip", kind='"video"', video='"clips/how-to-vote.mp4"')
+                    + segment("playout", kind='"video"', video_source='"Playout 1"'), "utf-8")
+    clip, playout = load_rundown(path).segments
+    assert clip.video == str(tmp_path / "clips" / "how-to-vote.mp4") and playout.video_source == "Playout 1"
+
+
+def test_the_sample_days_videos_are_there() -> None:
+    sample = load_rundown(Path(__file__).parents[2] / "rundowns" / "referendum-day.toml")
+    videos = [s for s in sample.segments if s.kind is Kind.VIDEO]
+    assert videos and all(Path(s.video or "").is_file() for s in videos)

@@ -208,6 +208,7 @@ async def test_graphics_under_the_slate_are_not_said_on_air_and_the_retake_asks_
     from tests.tui.test_obs_panel import CONNECTED, StandInSwitcher
 
     switcher = StandInSwitcher(CONNECTED)
+    switcher.feed = True  # Astana's feed is up when taken, and back when retaken
     app = make("en", obs=switcher)
     app.controller.renderer = StandInGraphics()
     async with app.run_test(size=SIZE) as pilot:

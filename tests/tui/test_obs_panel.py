@@ -14,6 +14,7 @@ from typing import Any
 from studio.obs.switcher import ObsHealth
 from studio.obs.watchdog import FeedHealth, Verdict
 from studio.rundown.model import Segment
+from studio.tui.screens import ConfirmScreen
 
 SIZE = (120, 40)
 
@@ -25,6 +26,7 @@ class StandInSwitcher:
         self.snapshot = health
         self.calls: list[str] = []
         self.on_feed_lost: Any = None
+        self.feed: bool | None = False  # the next feed is down: the pre-flight must say so
 
     def take(self, segment: Segment, graphics: Any = ()) -> None:
         self.calls.append(f"take {segment.id}")
@@ -43,7 +45,7 @@ class StandInSwitcher:
         self.calls.append(f"cue {segment.id if segment else None}")
 
     def feed_up(self, segment: Segment) -> bool | None:
-        return False  # the next feed is down: the pre-flight must say so
+        return self.feed
 
     def health(self) -> ObsHealth:
         return self.snapshot
@@ -98,6 +100,7 @@ async def test_disconnected_obs_is_shown_plainly_with_the_reason(make, settle) -
 
 async def test_a_lost_feed_is_noted_alarmed_and_can_be_retaken(make, settle) -> None:
     switcher = StandInSwitcher(CONNECTED)
+    switcher.feed = True
     app = make("en", obs=switcher)
     async with app.run_test(size=SIZE) as pilot:
         assert switcher.on_feed_lost == app.feed_lost  # the console wires the watchdog to itself
@@ -120,3 +123,41 @@ async def test_a_lost_feed_is_noted_alarmed_and_can_be_retaken(make, settle) -> 
         rows = [(r.segment_id, r.note) for r in app.controller.asrun()]
         assert rows[-2:] == [("astana-live", "feed lost"), ("astana-live", "")]
         assert switcher.calls[-2:] == ["take astana-live", "cue briefing-10"]
+
+
+async def test_a_take_onto_a_dead_feed_asks_first_and_goes_on_only_when_confirmed(make, settle) -> None:
+    """The next feed is down ("next: DOWN"): space asks; n takes nothing; y takes it (the switcher then
+    holds the slate until the feed's first frames: tests/obs/test_obs_never_black.py)."""
+    switcher = StandInSwitcher(CONNECTED)
+    app = make("en", obs=switcher)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")  # the studio opening has no feed: nothing to ask
+        await settle(pilot)
+        assert app.controller.view().on_air.segment_id == "open"
+        await pilot.press("space")  # the Astana inclusion, whose feed is down
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Прямое включение из Астаны" in app.screen.question and "slate" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.controller.view().on_air.segment_id == "open" and "take astana-live" not in switcher.calls
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.controller.view().on_air.segment_id == "astana-live"
+        assert "take astana-live" in switcher.calls
+        take = [e for e in app.controller.store.events("referendum") if e.action == "take"][-1]
+        assert take.detail.get("confirmed_feed_down") is True
+
+
+async def test_a_take_onto_a_live_feed_asks_nothing(make, settle) -> None:
+    switcher = StandInSwitcher(CONNECTED)
+    switcher.feed = True
+    app = make("en", obs=switcher)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(2):  # each take once the screen shows the one before (a stale screen is refused)
+            await pilot.press("space")
+            await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.controller.view().on_air.segment_id == "astana-live"

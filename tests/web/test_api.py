@@ -153,9 +153,17 @@ def test_malformed_bodies_are_400(api, controllers, data, content_type, status, 
 
 
 def test_a_body_where_none_is_expected_must_be_empty(api) -> None:
-    answer = http("POST", f"{api}/take/open", json_body={"force": True})
+    answer = http("POST", f"{api}/hold/open", json_body={"force": True})
     assert (answer.status, answer.body["error"]) == (400, "unknown_field")
     assert "allowed: —" in answer.body["message"]
+    assert http("POST", f"{api}/hold/open", json_body={}).status == 200
+
+
+def test_a_take_names_its_only_field(api) -> None:
+    answer = http("POST", f"{api}/take/open", json_body={"force": True})
+    assert (answer.status, answer.body["error"]) == (400, "unknown_field")
+    assert "allowed: confirm" in answer.body["message"]
+    assert http("POST", f"{api}/take/open", json_body={"confirm": "yes"}).body["error"] == "bad_field"
     assert http("POST", f"{api}/take/open", json_body={}).status == 200
 
 
@@ -252,3 +260,31 @@ def test_the_show_process_switcher_follows_a_take_made_through_the_api(api, cont
 def test_the_api_refuses_a_controller_with_a_switcher(controllers) -> None:
     with pytest.raises(ValueError, match="only the show process talks to OBS"):
         make_api(controllers(origin="api", switcher=RecordingSwitcher()), {"api": TOKEN}, ALMATY)
+
+
+def test_a_take_onto_a_feed_the_show_process_saw_dead_needs_confirm(controllers, serve, clock) -> None:
+    """The API has no switcher: it goes by the OBS health the show process published (the cued
+    feed's verdict). A dead one is refused with feed_down unless the body says confirm."""
+    from dataclasses import replace
+
+    from studio.rundown.load import load_rundown
+    from studio.store.health import publish
+    from tests.web.http_helpers import SHOW
+
+    plan = load_rundown(SHOW)
+    live = replace(plan.segments[1], feed="udp://127.0.0.1:9101")
+    plan = plan.with_segments((plan.segments[0], live, *plan.segments[2:]))
+    controller = controllers(origin="api", operator="aigerim", clock=clock, rundown=plan)
+    api = serve(make_api(controller, {"api": TOKEN}, ALMATY)).url
+    dead = {"segment_id": "astana-live", "input": "feed-astana", "verdict": "dead", "reported": False}
+    publish(controllers().store.db, "obs", {"connected": True, "cued": dead, "feed": {}}, clock())
+    assert http("POST", f"{api}/take/next").status == 200  # the studio opening: no feed
+    refused = http("POST", f"{api}/take/next", json_body={"expect_on_air": "open"})
+    assert (refused.status, refused.body.get("error")) == (409, "feed_down"), refused.body
+    assert "slate" in refused.body["message"]
+    assert controllers().view().on_air.segment_id == "open"
+    taken = http("POST", f"{api}/take/next", json_body={"expect_on_air": "open", "confirm": True})
+    assert taken.status == 200 and taken.body["segment_id"] == "astana-live"
+    http("POST", f"{api}/take/briefing-10")
+    clock.advance(seconds=20)  # an old snapshot says nothing: the show process holds the slate itself if need be
+    assert http("POST", f"{api}/take/astana-live").status == 200

@@ -17,7 +17,9 @@ from pydantic import BaseModel
 
 from studio.desk.report_body import ReportAccepted, ReportBody
 from studio.web.http import ApiError, json_errors, json_response, read_json
-from studio.web.models import ActionResult, Error, GraphicResult, ReportRefusal, State, StoreHealth, TakeNextBody
+from studio.web.models import (
+    ActionResult, Error, GraphicResult, ReportRefusal, State, StoreHealth, TakeBody, TakeNextBody,
+)
 from studio.web.openapi import document, intake_document
 from tests.web.http_helpers import ServerThread, http
 
@@ -40,7 +42,7 @@ def refs(node: Any) -> set[str]:
     [
         (
             document(16 * 1024),
-            [(TakeNextBody, "validation"), (ActionResult, "serialization"), (GraphicResult, "serialization"),
+            [(TakeNextBody, "validation"), (TakeBody, "validation"), (ActionResult, "serialization"), (GraphicResult, "serialization"),
              (State, "serialization"), (Error, "serialization")],
         ),
         (

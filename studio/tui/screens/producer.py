@@ -9,6 +9,7 @@ In the show process a YouTube panel sits beside the OBS panel, with the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, cast
 
@@ -19,7 +20,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from studio.control import FEED_LOST, Controller, ShowView
+from studio.control import FEED_LOST, ControlError, Controller, ShowView
 from studio.i18n import t
 from studio.rundown.load import format_duration
 from studio.rundown.model import GraphicCue, Segment
@@ -41,6 +42,13 @@ if TYPE_CHECKING:
     from studio.tui.app import StudioApp
     from studio.youtube.errors import YouTubeError
     from studio.youtube.live import Broadcast
+
+
+@dataclass(frozen=True)
+class FeedDown:
+    """A take refused because its segment's feed is down or shows no picture yet: the screen asks."""
+
+    segment_id: str
 
 
 class ProducerScreen(Screen[None]):
@@ -78,6 +86,7 @@ class ProducerScreen(Screen[None]):
         self.armed = 0  # index into the cues that can be armed (_cues)
         self._armed_for: str | None = None  # the on-air segment the index is about
         self.picked: GraphicCue | None = None  # a fact card picked from the desk, armable after the segment's own
+        self._asking: dict[str, Callable[[FeedDown], None]] = {}  # a take refused for its feed: ask, by action
 
     GRAPHICS_ACTIONS: ClassVar[frozenset[str]] = frozenset(
         {"graphic_take", "graphic_clear", "graphics_panic", "next_armed", "pick_fact"}
@@ -231,11 +240,33 @@ class ProducerScreen(Screen[None]):
         self.studio.refused(action, "on_air_frozen", segment=segment_id)
         return True
 
+    def _take(self, action: str, take: Callable[[Controller, bool], Segment], subject: str | None = None) -> None:
+        """A take; if its feed is down (or shows no picture yet) ask first, then take it confirmed:
+        the slate goes up at once and the programme cuts to the feed at its first frames."""
+
+        def unconfirmed(controller: Controller) -> Segment | FeedDown:
+            try:
+                return take(controller, False)
+            except ControlError as error:
+                if error.code != "feed_down":
+                    raise
+                return FeedDown(error.params["segment"])
+
+        def asked(result: FeedDown) -> None:
+            self._ask(
+                t("confirm.take_feed_down", title=self._title(result.segment_id)),
+                action,
+                lambda: self._control(action, lambda c: take(c, True), subject),
+            )
+
+        self._asking[action] = asked
+        self._control(action, unconfirmed, subject)
+
     def action_take_next(self) -> None:
         # The on-air id this screen shows: if another terminal took meanwhile,
         # the controller refuses instead of taking the segment after that one.
         expected = self._on_air_id()
-        self._control("rundown.take_next", lambda c: c.take_next(expected, check=True))
+        self._take("rundown.take_next", lambda c, confirm: c.take_next(expected, check=True, confirm=confirm))
 
     def action_take_selected(self) -> None:
         selected = self._selected()
@@ -244,14 +275,18 @@ class ProducerScreen(Screen[None]):
         if self.view.next is not None and selected == self.view.next.id:
             self.action_take_next()  # in order: nothing to ask
             return
+
+        def take(controller: Controller, confirm: bool) -> Segment:
+            return controller.take(selected, confirm=confirm)
+
         if selected == self._on_air_id() and not self._feed_lost():
-            self._control("rundown.take_selected", lambda c: c.take(selected), selected)  # refused: already on air
+            self._take("rundown.take_selected", take, selected)  # refused: already on air
             return
         question = "confirm.retake" if selected == self._on_air_id() else "confirm.take_selected"
         self._ask(
             t(question, title=self._title(selected)),
             "rundown.take_selected",
-            lambda: self._control("rundown.take_selected", lambda c: c.take(selected), selected),
+            lambda: self._take("rundown.take_selected", take, selected),
         )
 
     def action_hold(self) -> None:
@@ -400,7 +435,9 @@ class ProducerScreen(Screen[None]):
     def after(self, done: ControlDone) -> None:
         """Tell the operator what an action did (the panels show the rest)."""
         title = self._title(done.subject)
-        if done.action == "rundown.take_selected":  # out of order: say what went on air
+        if isinstance(done.result, FeedDown):
+            self._asking[done.action](done.result)
+        elif done.action == "rundown.take_selected":  # out of order: say what went on air
             self.studio.notify(t("notify.taken", title=done.result.title.text(self.studio.language)))
         elif done.action == "rundown.hold":
             self.studio.notify(t("notify.held" if done.result else "notify.released", title=title))
