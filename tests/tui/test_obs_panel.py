@@ -161,3 +161,22 @@ async def test_a_take_onto_a_live_feed_asks_nothing(make, settle) -> None:
             await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         assert app.controller.view().on_air.segment_id == "astana-live"
+
+
+async def test_the_panel_says_the_slate_stands_in_until_the_feed_s_first_frames(make, settle) -> None:
+    awaiting = replace(
+        CONNECTED, awaiting_feed=True, program_scene="fallback-slate",
+        feed=replace(CONNECTED.feed, verdict=Verdict.STARTING),
+    )
+    switcher = StandInSwitcher(awaiting)
+    switcher.feed = True
+    app = make("en", obs=switcher)
+    async with app.run_test(size=SIZE) as pilot:
+        app.request_view()
+        await settle(pilot)
+        feeds = app.screen.query_one("#obs-feeds")
+        assert "feed on air: SLATE until its first frames" in str(feeds.text)
+        switcher.snapshot = CONNECTED  # the first frames came: the programme cut to the feed
+        app.request_view()
+        await settle(pilot)
+        assert "feed on air: alive" in str(app.screen.query_one("#obs-feeds").text)

@@ -62,6 +62,9 @@ class ObsPanel(Vertical):
             )
         )
         on_air = t(f"obs.verdict.{health.feed.verdict.value}") if health.feed.segment_id else "—"
+        if health.awaiting_feed:  # a take onto a feed with no picture yet: the slate stands in
+            on_air = t("obs.awaiting_feed")
         upcoming = t("obs.unknown") if preflight is None else t("obs.up") if preflight else t("obs.down")
         feeds = self.query_one("#obs-feeds", Readout)
-        feeds.set(t("obs.feeds", on_air=on_air, next=upcoming), "bold red" if preflight is False else "")
+        style = "bold red" if preflight is False else "bold yellow" if health.awaiting_feed else ""
+        feeds.set(t("obs.feeds", on_air=on_air, next=upcoming), style)
