@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
 from studio.i18n import Catalogue, catalogue
 from studio.regions import regions
@@ -243,6 +243,76 @@ async def test_insert_after_the_selected_line(make, settle) -> None:
         assert app.query_one(RundownTable).get_cell("aktobe-live", "region").plain == regions()["aktobe"].en
 
 
+WITH_GRAPHICS_AND_A_CLIP = """
+[[segment]]
+id = "results-clip"
+kind = "video"
+title = { kk = "Ролик", ru = "Ролик" }
+duration = "1m"
+video_source = "Results clip"
+graphics = [{ template = "lower-third", data = { name = "Дана Ким", role = "корреспондент" } }]
+"""
+
+
+async def test_insert_gives_the_new_segment_its_scene_fixed_start_feed_graphics_and_cue(
+    make, settle, rundown_file
+) -> None:
+    """What the show needs to air an inserted segment: the dialog offers what the rundown already has."""
+    rundown_file.write_text(rundown_file.read_text() + WITH_GRAPHICS_AND_A_CLIP)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, "astana-live")
+        await pilot.press("i")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, InsertScreen)
+        astana = app.controller.rundown.get("astana-live")
+        form = {"#insert-id": "astana-again", "#insert-kk": "Астанадан тағы", "#insert-ru": "Снова Астана",
+                "#insert-duration": "4m", "#insert-fixed": "25:70"}
+        for selector, value in form.items():
+            dialog.query_one(selector, Input).value = value
+        dialog.query_one("#insert-kind", Select).value = Kind.LIVE
+        dialog.query_one("#insert-region", Select).value = astana.region
+        dialog.query_one("#insert-cue", TextArea).text = "Айгерім, сізге сөз."
+        graphics = dialog.query_one("#insert-graphics", SelectionList)
+        assert graphics.option_count == len(dialog.cues) > 0
+        graphics.select(0)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog  # a fixed start that is no time of day: said, nothing inserted
+        assert EN.t("insert.bad_fixed", value="25:70") in str(dialog.query_one("#insert-errors", Static).render())
+        dialog.query_one("#insert-fixed", Input).value = "14:30"
+        dialog.query_one("#insert-fixed", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        inserted = app.controller.rundown.get("astana-again")
+        assert inserted.fixed == time(14, 30) and inserted.cue == "Айгерім, сізге сөз."
+        assert inserted.scene == astana.scene and inserted.feed == astana.feed  # the region's own, from the rundown
+        assert inserted.graphics == (dialog.cues[0],)
+
+
+async def test_insert_of_a_video_segment_needs_a_clip(make, settle, rundown_file) -> None:
+    rundown_file.write_text(rundown_file.read_text() + WITH_GRAPHICS_AND_A_CLIP)
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, "astana-live")
+        await pilot.press("i")
+        await pilot.pause()
+        dialog = app.screen
+        for selector, value in {"#insert-id": "clip-again", "#insert-kk": "Ролик", "#insert-ru": "Ролик",
+                                "#insert-duration": "1m"}.items():
+            dialog.query_one(selector, Input).value = value
+        dialog.query_one("#insert-kind", Select).value = Kind.VIDEO
+        await pilot.press("enter")
+        await pilot.pause()
+        assert EN.t("insert.needs_clip") in str(dialog.query_one("#insert-errors", Static).render())
+        dialog.query_one("#insert-clip", Select).value = 0
+        await pilot.press("enter")
+        await settle(pilot)
+        clip = app.controller.rundown.get("clip-again")
+        assert clip.kind is Kind.VIDEO and clip.video_source == "Results clip" and clip.video is None
+
+
 # --- refusals and failures ----------------------------------------------------------------
 
 
@@ -297,6 +367,33 @@ async def test_another_process_take_shows_within_a_second(make, second_terminal,
                 break
         assert status_cell(app, "open") == EN.t("status.on_air")
         assert app.view.on_air.taken_by == "dana"
+
+
+async def test_the_table_follows_takes_from_elsewhere_unless_the_producer_just_moved_the_cursor(
+    make, settle, second_terminal
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(RundownTable)
+        now = [1000.0]
+        table.monotonic = lambda: now[0]
+        other = second_terminal()
+        for _ in range(2):  # the API or another terminal takes: the cursor follows the on-air row
+            other.take_next()
+            app.request_view()
+            await settle(pilot)
+        assert on_air(app) == table.selected_id == "astana-live"
+        await pilot.press("down", "down")  # the producer's hand: the cursor stays where it was put
+        chosen = table.selected_id
+        other.take_next()
+        app.request_view()
+        await settle(pilot)
+        assert table.selected_id == chosen != on_air(app)
+        now[0] += 5  # some seconds later, the next take from elsewhere takes the cursor again
+        other.take_next()
+        app.request_view()
+        await settle(pilot)
+        assert table.selected_id == on_air(app)
 
 
 # --- keymap -----------------------------------------------------------------------------------

@@ -350,8 +350,6 @@ class ProducerScreen(Screen[None]):
         selected = self._selected()
         if selected is None or self.view is None:
             return
-        taken = {segment.id for segment in self.view.rundown.segments}
-
         def chosen(segment: Segment | None) -> None:
             if segment is None:
                 return
@@ -362,7 +360,7 @@ class ProducerScreen(Screen[None]):
 
             self._control("rundown.insert", call, segment.id)
 
-        self.app.push_screen(InsertScreen(self._title(selected), taken, self.studio.language), chosen)
+        self.app.push_screen(InsertScreen(self._title(selected), self.view.rundown, self.studio.language), chosen)
 
     def action_graphic_take(self) -> None:
         armed = self._armed_cue()

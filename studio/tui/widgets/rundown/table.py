@@ -8,10 +8,12 @@ an insert, a reload) or the language does.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, tzinfo
-from typing import ClassVar, NamedTuple
+from typing import Callable, ClassVar, NamedTuple
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
@@ -37,6 +39,10 @@ COLUMNS: tuple[tuple[str, int | None], ...] = (
 
 FIRST_ROWS = 60
 """Rows laid out before the first paint; the others follow right after it (a 500-line show starts fast)."""
+
+FOLLOW_AFTER = 5.0
+"""Seconds since the producer last moved the cursor after which it follows a new on-air row (a take from the API
+or another terminal); sooner, the cursor stays where the producer put it."""
 
 TITLE_MIN = 24
 _SCROLLBAR = 2
@@ -75,12 +81,12 @@ class RundownTable(DataTable[Text], inherit_bindings=False):
 
     # DataTable's own "enter" (select) is left out: enter takes the selected line.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home", "scroll_top", "Top", show=False),
-        Binding("end,ctrl+end", "scroll_bottom", "Bottom", show=False),
+        Binding("up", "by_hand('cursor_up')", "Cursor up", show=False),
+        Binding("down", "by_hand('cursor_down')", "Cursor down", show=False),
+        Binding("pageup", "by_hand('page_up')", "Page up", show=False),
+        Binding("pagedown", "by_hand('page_down')", "Page down", show=False),
+        Binding("home,ctrl+home", "by_hand('scroll_top')", "Top", show=False),
+        Binding("end,ctrl+end", "by_hand('scroll_bottom')", "Bottom", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -92,6 +98,19 @@ class RundownTable(DataTable[Text], inherit_bindings=False):
         self._added = 0  # rows of self._ids already in the DataTable
         self._plan: Rundown | None = None
         self._plain: dict[tuple[str, Status], tuple[Cell, Cell, tuple[Cell, ...]]] = {}
+        self._on_air: str | None = None
+        self.monotonic: Callable[[], float] = time.monotonic
+        self._moved_at = -FOLLOW_AFTER  # when the producer last moved the cursor (monotonic)
+
+    def action_by_hand(self, move: str) -> None:
+        """A cursor move of the producer's (``move``: one of DataTable's cursor actions); the table
+        does not follow the on-air row for FOLLOW_AFTER seconds after one."""
+        self._moved_at = self.monotonic()
+        getattr(self, f"action_{move}")()
+
+    async def _on_click(self, event: events.Click) -> None:
+        self._moved_at = self.monotonic()
+        await super()._on_click(event)
 
     @property
     def selected_id(self) -> str | None:
@@ -125,7 +144,20 @@ class RundownTable(DataTable[Text], inherit_bindings=False):
         ids = tuple(rows)
         if ids != self._ids or language != self._language:
             self._rebuild(ids, rows, language)
+        else:
+            self._update(rows)
+        self._follow(view.on_air.segment_id if view.on_air else None)
+
+    def _follow(self, on_air: str | None) -> None:
+        """A new on-air row takes the cursor, unless the producer moved it within FOLLOW_AFTER."""
+        if on_air == self._on_air:
             return
+        self._on_air = on_air
+        if on_air is not None and self.monotonic() - self._moved_at >= FOLLOW_AFTER:
+            self.select(on_air)
+
+    def _update(self, rows: dict[str, Row]) -> None:
+        """Replace the cells that differ from what the table shows."""
         for position, (segment_id, row) in enumerate(rows.items()):
             old = self._rows[segment_id]
             if row == old:
