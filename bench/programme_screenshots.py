@@ -3,7 +3,8 @@
 For the README and the closing note of issue 15: one studio segment with its lower third, one live
 inclusion (an ffmpeg test pattern as the correspondent's feed) with its location bug. Each OBS runs on
 its own Xvfb display, free port and throw-away home (tests/obs/obs_process.py), and is stopped after.
-The studio scene shows whatever `obs setup` put there (OBS draws black where a scene holds nothing).
+The scenes are set up as `studio obs setup` does, with their cards: without a camera the studio shows its
+placeholder card (the centre's name and «Студия»), never black.
 
     PYTHONPATH=. .venv/bin/python bench/programme_screenshots.py [--out docs/img]
 """
@@ -33,6 +34,7 @@ from tests.clock import Clock  # noqa: E402
 from tests.obs.obs_checks import mean_luma, programme, raw_client, rgb  # noqa: E402
 from tests.obs.obs_process import ObsProcess  # noqa: E402
 from tests.obs.obs_show import free_udp_port, rundown, segment, sending, udp_url, wait_for  # noqa: E402
+from tests.obs.test_obs_never_black import cards  # noqa: E402
 
 LIVE_RGB = (214, 40, 57)
 
@@ -51,7 +53,7 @@ def shoot(size: tuple[int, int], out: Path, work: Path) -> list[Path]:
     try:
         adapter = ObsAdapter(obs.settings())
         adapter.connect()
-        setup(adapter, show)
+        setup(adapter, show, cards=cards(show))
         adapter.close()
         switcher = ObsSwitcher(ObsAdapter(obs.settings()), show.segments)
         switcher.start()
