@@ -13,6 +13,7 @@ from studio.regions import regions
 from studio.rundown.model import Kind
 from studio.tui.screens import ConfirmScreen, DurationScreen, InsertScreen, ProducerScreen, TextScreen
 from studio.tui.widgets.rundown import RundownTable
+from studio.tui.widgets.rundown.table import FOLLOW_AFTER
 
 SIZE = (120, 40)
 EN = Catalogue("en")
@@ -375,7 +376,7 @@ async def test_the_table_follows_takes_from_elsewhere_unless_the_producer_just_m
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(RundownTable)
-        now = [1000.0]
+        now = [table.monotonic() + FOLLOW_AFTER]  # the console opened on the next row a while ago
         table.monotonic = lambda: now[0]
         other = second_terminal()
         for _ in range(2):  # the API or another terminal takes: the cursor follows the on-air row
@@ -389,7 +390,7 @@ async def test_the_table_follows_takes_from_elsewhere_unless_the_producer_just_m
         app.request_view()
         await settle(pilot)
         assert table.selected_id == chosen != on_air(app)
-        now[0] += 5  # some seconds later, the next take from elsewhere takes the cursor again
+        now[0] += FOLLOW_AFTER  # some seconds later, the next take from elsewhere takes the cursor again
         other.take_next()
         app.request_view()
         await settle(pilot)

@@ -120,6 +120,11 @@ class RundownTable(DataTable[Text], inherit_bindings=False):
         return self._ids[min(self.cursor_row, len(self._ids) - 1)]
 
     def select(self, segment_id: str) -> None:
+        """Put the cursor on a segment's row for the producer (after an insert or a move): a move by hand."""
+        self._moved_at = self.monotonic()
+        self._place(segment_id)
+
+    def _place(self, segment_id: str) -> None:
         if segment_id in self._rows:
             index = self._ids.index(segment_id)
             self._add_until(index + FIRST_ROWS)
@@ -154,7 +159,7 @@ class RundownTable(DataTable[Text], inherit_bindings=False):
             return
         self._on_air = on_air
         if on_air is not None and self.monotonic() - self._moved_at >= FOLLOW_AFTER:
-            self.select(on_air)
+            self._place(on_air)
 
     def _update(self, rows: dict[str, Row]) -> None:
         """Replace the cells that differ from what the table shows."""
