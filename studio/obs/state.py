@@ -31,6 +31,9 @@ class ObsWanted:
     feeds: ffmpeg_source input name -> URL it must play.
     images: image_source input name -> the file it must show (a rendered graphic).
     placements: item -> (x, y, scale) it must have (a graphic PNG is its region only).
+    replaced: visible items whose picture a twin takes over (a graphic whose file changed on air):
+        hidden like any managed item not in overlays, but only after the shows, so that at every
+        frame one of the two shows a whole picture.
     """
 
     program_scene: str | None = None
@@ -39,10 +42,12 @@ class ObsWanted:
     managed: frozenset[Item] = frozenset()
     images: Mapping[str, str] = field(default_factory=dict)
     placements: Mapping[Item, Place] = field(default_factory=dict)
+    replaced: frozenset[Item] = frozenset()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "overlays", frozenset(self.overlays))
-        object.__setattr__(self, "managed", frozenset(self.managed) | self.overlays)
+        object.__setattr__(self, "replaced", frozenset(self.replaced))
+        object.__setattr__(self, "managed", frozenset(self.managed) | self.overlays | self.replaced)
         object.__setattr__(self, "feeds", _frozen(self.feeds))
         object.__setattr__(self, "images", MappingProxyType(dict(self.images)))
         object.__setattr__(self, "placements", MappingProxyType(dict(self.placements)))
@@ -50,7 +55,7 @@ class ObsWanted:
     def __hash__(self) -> int:  # the generated one cannot hash the mappings
         return hash(
             (self.program_scene, self.overlays, self.managed, frozenset(self.feeds.items()),
-             frozenset(self.images.items()), frozenset(self.placements.items()))
+             frozenset(self.images.items()), frozenset(self.placements.items()), self.replaced)
         )
 
 
@@ -107,16 +112,22 @@ def same_place(a: Place | None, b: Place | None) -> bool:
 def diff(wanted: ObsWanted, actual: ObsActual) -> list[Request]:
     """Only the requests that change what differs; none when OBS already matches.
 
-    Hides come first: with haltOnFailure, a later failure can never keep a
-    retracted graphic on air. A graphic's file and place are set before it is shown. The batch runs in one frame, so order is not visible.
+    Hides come first: with haltOnFailure, a later failure can never keep a retracted
+    graphic on air. A graphic's file and place are set before it is shown, and a frame
+    passes between (OBS loads an image source's new file in the tick after the batch's
+    requests, and drops the old picture first): nothing is shown, and the programme is
+    not cut, before every new picture is loaded. A picture a twin replaces is hidden
+    last, after the twin with its new file shows (if the batch halts before, the old
+    picture stays up rather than none).
     """
     hides: list[Request] = []
     shows: list[Request] = []
+    handovers: list[Request] = []
     for scene, source in sorted(wanted.managed):
         item = actual.items.get((scene, source))
         visible = (scene, source) in wanted.overlays
         if item is not None and item.enabled != visible:
-            target = shows if visible else hides
+            target = shows if visible else handovers if (scene, source) in wanted.replaced else hides
             target.append(protocol.set_item_enabled(scene, item.id, visible))
     feeds = [
         protocol.set_feed(name, url)
@@ -138,4 +149,6 @@ def diff(wanted: ObsWanted, actual: ObsActual) -> list[Request]:
     switch: list[Request] = []
     if wanted.program_scene is not None and wanted.program_scene != actual.program_scene:
         switch.append(protocol.set_program_scene(wanted.program_scene))
-    return hides + feeds + images + places + switch + shows
+    after_load = switch + shows + handovers
+    loading = [protocol.sleep_frames(1)] if images and after_load else []
+    return hides + feeds + images + places + loading + after_load

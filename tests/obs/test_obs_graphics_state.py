@@ -16,8 +16,9 @@ BUG = OnAirGraphic("location-bug", "/out/bug.png", "Live", "live-almaty", (1344,
 GFX = ("Studio", "gfx-lower-third")
 
 
-def test_graphic_items_include_the_live_bug() -> None:
-    assert graphic_items([studio, live]) == {GFX, ("Live", "gfx-location-bug")}
+def test_graphic_items_include_the_live_bug_each_with_its_twin() -> None:
+    assert graphic_items([studio, live]) == {GFX, ("Studio", "gfx-lower-third twin"), ("Live", "gfx-location-bug"),
+                                             ("Live", "gfx-location-bug twin")}
 
 
 def test_a_graphic_is_shown_with_its_file_and_place_scaled_to_the_canvas() -> None:
@@ -39,8 +40,11 @@ def test_diff_sets_file_and_place_before_the_show_and_the_switch() -> None:
     actual = ObsActual("Live", {GFX: SceneItem(4, False)}, images={"gfx-lower-third": None},
                        placements={GFX: (0.0, 0.0, 1.0)})
     types = [r["requestType"] for r in diff(wanted, actual)]
-    assert types == ["SetInputSettings", "SetSceneItemTransform", "SetCurrentProgramScene", "SetSceneItemEnabled"]
+    # a frame between: OBS loads the new file in the tick after the batch's requests
+    assert types == ["SetInputSettings", "SetSceneItemTransform", "Sleep", "SetCurrentProgramScene",
+                     "SetSceneItemEnabled"]
     requests = diff(wanted, actual)
+    assert requests[2]["requestData"] == {"sleepFrames": 1}
     assert requests[0]["requestData"]["inputSettings"] == {"file": "/out/lower-third-1.png"}
     assert requests[1]["requestData"]["sceneItemTransform"]["positionY"] == 822
     after = actual.after(wanted)
