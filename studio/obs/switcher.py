@@ -71,11 +71,10 @@ def wanted_for(
     cued: Mapping[str, str] | None = None,
     graphics: Iterable[OnAirGraphic] = (),
     canvas: Size = DESIGN,
-    before: ObsWanted | None = None,
-    lacking: frozenset[Item] = frozenset(),
 ) -> ObsWanted:
     """What OBS must show for ``segment``: its scene, its feed (if any) playing and visible,
-    and its ``graphics`` on top, each one of its template's twin image sources showing its file.
+    and its ``graphics`` on top, each its template's image source (or its twin: see
+    studio.obs.state.resolve) showing its file.
 
     Every other known item is hidden (``managed_feeds``: all the feed, video and graphic
     items of the rundown). ``cued`` feeds (input -> URL) are set too, so the next
@@ -83,8 +82,6 @@ def wanted_for(
     A graphic's PNG is its template's region, drawn for a canvas: it is placed there
     at scale 1 when that is OBS's ``canvas``; one drawn for another size (taken before
     OBS said its size) is scaled and centred to fit (studio.canvas.fit), never off-frame.
-    ``before``: the wanted state this one follows, which says which twin shows each graphic
-    (see _twin_for); ``lacking``: items OBS is known not to have, never chosen.
     """
     item = feed_item(segment)
     video = video_item(segment)  # a video segment's clip: shown (and so restarted) with the take
@@ -95,17 +92,15 @@ def wanted_for(
     shown = {i for i in (item, video) if i}
     images: dict[str, str] = {}
     placements: dict[Item, Place] = {}
-    replaced: set[Item] = set()
+    twins: dict[Item, Item] = {}
     for graphic in graphics:
         if segment.scene is None or graphic.scene != segment.scene:
             continue  # a graphic belongs to its segment's scene
-        source, replacing = _twin_for(graphic, segment.scene, before, lacking)
+        source, twin = ((segment.scene, name) for name in graphic_inputs(graphic.template))
         shown.add(source)
         images[source[1]] = graphic.file
         placements[source] = _place(graphic, canvas)
-        if replacing is not None:
-            replaced.add(replacing)
-            placements[replacing] = placements[source]  # the twin lies exactly over the picture it replaces
+        twins[source] = twin
     return ObsWanted(
         program_scene=segment.scene,
         overlays=frozenset(shown),
@@ -113,30 +108,8 @@ def wanted_for(
         managed=managed | shown,
         images=images,
         placements=placements,
-        replaced=frozenset(replaced),
+        twins=twins,
     )
-
-
-def _twin_for(
-    graphic: OnAirGraphic, scene: str, before: ObsWanted | None, lacking: frozenset[Item]
-) -> tuple[Item, Item | None]:
-    """The item that shows ``graphic`` in ``scene``, and the visible one it takes over from (or None).
-
-    The twin that showed the template in ``before`` keeps it while the file is the same. A new
-    file while it is up goes onto the hidden twin, which is shown before the old one is hidden:
-    an image source changed in place drops its picture while it loads the new one. A graphic
-    not up yet goes onto the first twin. A twin OBS lacks (a station set up before twins) is
-    never chosen: the one it has then changes its file in place, as before twins.
-    """
-    twins = [(scene, name) for name in graphic_inputs(graphic.template)]
-    usable = [item for item in twins if item not in lacking] or twins
-    up = next((item for item in usable if before is not None and item in before.overlays), None)
-    if before is None or up is None:
-        return usable[0], None
-    if before.images.get(up[1]) == graphic.file:
-        return up, None
-    hidden = next((item for item in usable if item != up), None)
-    return (hidden, up) if hidden is not None else (up, None)
 
 
 def _place(graphic: OnAirGraphic, canvas: Size) -> Place:
@@ -225,7 +198,6 @@ class ObsSwitcher:
         self._done = 0  # the last generation OBS answered (applied or refused)
         self._reassert = False  # a (re)connect happened: assert the wanted state again
         self._known: ObsActual | None = None  # what OBS has after our last batch; None: read it first
-        self._lacking: frozenset[Item] = frozenset()  # managed items OBS did not have at the last read
         self._error: str | None = None
         self._connected = False
         self._reason: str = Msg("obs.link.not_started")
@@ -432,8 +404,7 @@ class ObsSwitcher:
             awaited = wanted_for(self._on_air, self._managed, self._cued)
             self._wanted = slate_wanted(self._managed | awaited.managed, awaited.feeds)
         else:
-            self._wanted = wanted_for(self._on_air, self._managed, self._cued, self._graphics, self._canvas,
-                                      before=self._wanted, lacking=self._lacking)
+            self._wanted = wanted_for(self._on_air, self._managed, self._cued, self._graphics, self._canvas)
             self._managed |= self._wanted.managed
         self._generation += 1
         self._cond.notify_all()
@@ -531,18 +502,7 @@ class ObsSwitcher:
                 self._done = max(self._done, generation)
                 self._error = error
             # else: the link broke mid-way; the reconnect re-asserts.
-            if wanted is not None and self._known is not None:
-                self._learn_lacking(frozenset(item for item in wanted.managed if item not in self._known.items))
             self._cond.notify_all()
-
-    def _learn_lacking(self, lacking: frozenset[Item]) -> None:
-        """Under the lock: remember what OBS lacks; if the wanted state shows one of those items (a
-        graphic's twin on a station set up before twins), compose it anew without them."""
-        if lacking == self._lacking:
-            return
-        self._lacking = lacking
-        if self._wanted is not None and self._wanted.overlays & lacking:
-            self._want()  # (the adapter has logged what OBS lacks)
 
     def _read_status(self) -> None:
         if not self.adapter.connected:
