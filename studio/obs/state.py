@@ -181,9 +181,9 @@ def diff(wanted: ObsWanted, actual: ObsActual) -> list[Request]:
 
     Hides come first: with haltOnFailure, a later failure can never keep a retracted
     graphic on air. A graphic's file and place are set before it is shown, and a frame
-    passes between (OBS loads an image source's new file in the tick after the batch's
-    requests, and drops the old picture first): nothing is shown, and the programme is
-    not cut, before every new picture is loaded. A picture a twin replaces is hidden
+    passes between (a frame's tick runs the batch's requests first, then the sources,
+    where an image source drops its old picture and loads the new file): nothing is
+    shown, and the programme is not cut, before every new picture is loaded. A picture a twin replaces is hidden
     last, after the twin with its new file shows (if the batch halts before, the old
     picture stays up rather than none).
     """
