@@ -262,8 +262,8 @@ class ObsAdapter:
             missing = self._resolve_item_ids(items)
             ids = {item: self._item_ids[item] for item in items if item in self._item_ids}
             feeds = sorted(wanted.feeds)
-            images = sorted(wanted.images)
-            placed = [item for item in sorted(wanted.placements) if item in ids]
+            images = sorted(wanted.image_inputs)
+            placed = [item for item in sorted(wanted.placed) if item in ids]
             reads = [protocol.request("GetCurrentProgramScene")]
             reads += [
                 protocol.request("GetSceneItemEnabled", sceneName=scene, sceneItemId=id_)

@@ -20,6 +20,7 @@ from studio.rundown.model import Segment
 FALLBACK_SCENE = "fallback-slate"
 FEED_PREFIX = "feed-"
 GRAPHIC_PREFIX = "gfx-"
+GRAPHIC_TWIN_SUFFIX = " twin"  # a graphic's second image source: see graphic_inputs
 VIDEO_PREFIX = "video-"
 CARD_PREFIX = "card-"
 # Under everything in every scene of the rundown: never black, even when nothing else shows.
@@ -83,12 +84,21 @@ def card_input(scene: str) -> str:
 
 
 def graphic_input(template: str) -> str:
-    """The image source that shows a graphic template's rendered PNG."""
+    """The image source that shows a graphic template's rendered PNG (the first of its twins)."""
     return GRAPHIC_PREFIX + slug(template)
 
 
+def graphic_inputs(template: str) -> tuple[str, str]:
+    """A graphic template's two image sources. OBS frees an image source's picture before it decodes a
+    new file, so a picture changed on air would lapse for a frame: the new one goes onto the hidden twin,
+    which is shown before the old one is hidden. The twin's suffix has a space, which slug() never
+    makes, so no template's first name can be another's twin."""
+    first = graphic_input(template)
+    return first, first + GRAPHIC_TWIN_SUFFIX
+
+
 def graphic_items(segments: Iterable[Segment]) -> frozenset[Item]:
-    """(scene, image source) of every graphic a segment may show: its rundown graphics and,
+    """(scene, image source) of every graphic a segment may show, both twins: its rundown graphics and,
     for a live inclusion from a region, the location bug (studio.onair.LOCATION_BUG)."""
     found = set()
     for segment in segments:
@@ -97,7 +107,7 @@ def graphic_items(segments: Iterable[Segment]) -> frozenset[Item]:
         templates = [cue.template for cue in segment.graphics]
         if location_bug_template(segment):
             templates.append(LOCATION_BUG)
-        found |= {(segment.scene, graphic_input(template)) for template in templates}
+        found |= {(segment.scene, source) for template in templates for source in graphic_inputs(template)}
     return frozenset(found)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 Request = dict[str, Any]
 
 # RequestBatchExecutionType: SerialFrame runs the whole batch inside one graphics
-# tick, so a scene switch and an overlay change land on the same frame.
+# tick (up to a Sleep), so a scene switch and an overlay change land on the same frame.
 SERIAL_REALTIME = 0
 SERIAL_FRAME = 1
 
@@ -21,6 +21,13 @@ def request(request_type: str, **data: Any) -> Request:
         if data
         else {"requestType": request_type}
     )
+
+
+def sleep_frames(frames: int) -> Request:
+    """In a SerialFrame batch, run the requests after it ``frames`` frames later. Without it the
+    whole batch runs in one tick's callback, before the sources' own tick (where an image source
+    loads a new file): a picture would be shown before its file is loaded."""
+    return request("Sleep", sleepFrames=frames)
 
 
 def set_program_scene(scene: str) -> Request:

@@ -6,8 +6,9 @@ Three steps, the middle one pure:
    needs (every scene it names, each with a card at the bottom so it is never
    black: the slate's colour and a picture naming the centre and the scene;
    the station's studio camera in the studio scenes; one media input per feed
-   place in the scenes of its segments; one hidden input per video file; one
-   hidden image source per graphic template; the ``fallback-slate`` scene);
+   place in the scenes of its segments; one hidden input per video file; two
+   hidden image sources per graphic template (twins, names.graphic_inputs); the
+   ``fallback-slate`` scene);
 2. plan(needs, inventory): given what OBS has, the steps that are missing;
    none when OBS already matches, so running setup twice changes nothing;
 3. setup() carries the steps out; check() only lists them.
@@ -284,10 +285,10 @@ def needs(
         if location_bug_template(segment):  # goes up by itself on a live inclusion
             templates.append(LOCATION_BUG)
         for template in dict.fromkeys(templates):
-            name = names.graphic_input(template)
-            graphics.setdefault(name, None)
-            if segment.scene:
-                graphic_items.append(ItemNeed(segment.scene, name, enabled=False))
+            for name in names.graphic_inputs(template):  # twins: a picture changed on air never lapses
+                graphics.setdefault(name, None)
+                if segment.scene:
+                    graphic_items.append(ItemNeed(segment.scene, name, enabled=False))
     if any(i.source == studio_camera for i in content):
         sources.append(SourceNeed(studio_camera, "", {}, what="studio camera"))
     sources += [

@@ -38,7 +38,7 @@ from studio.obs.names import (
     feed_input,
     feed_item,
     feed_items,
-    graphic_input,
+    graphic_inputs,
     graphic_items,
     video_item,
     video_items,
@@ -73,7 +73,8 @@ def wanted_for(
     canvas: Size = DESIGN,
 ) -> ObsWanted:
     """What OBS must show for ``segment``: its scene, its feed (if any) playing and visible,
-    and its ``graphics`` on top, each its template's image source showing its file.
+    and its ``graphics`` on top, each its template's image source (or its twin: see
+    studio.obs.state.resolve) showing its file.
 
     Every other known item is hidden (``managed_feeds``: all the feed, video and graphic
     items of the rundown). ``cued`` feeds (input -> URL) are set too, so the next
@@ -91,13 +92,15 @@ def wanted_for(
     shown = {i for i in (item, video) if i}
     images: dict[str, str] = {}
     placements: dict[Item, Place] = {}
+    twins: dict[Item, Item] = {}
     for graphic in graphics:
         if segment.scene is None or graphic.scene != segment.scene:
             continue  # a graphic belongs to its segment's scene
-        source = (segment.scene, graphic_input(graphic.template))
+        source, twin = ((segment.scene, name) for name in graphic_inputs(graphic.template))
         shown.add(source)
         images[source[1]] = graphic.file
         placements[source] = _place(graphic, canvas)
+        twins[source] = twin
     return ObsWanted(
         program_scene=segment.scene,
         overlays=frozenset(shown),
@@ -105,6 +108,7 @@ def wanted_for(
         managed=managed | shown,
         images=images,
         placements=placements,
+        twins=twins,
     )
 
 

@@ -13,11 +13,11 @@ studio = segment("open", Kind.STUDIO, "Studio", graphics=("lower-third",))
 live = segment("live-almaty", Kind.LIVE, "Live", region="almaty", feed="udp://127.0.0.1:9102")
 LOWER = OnAirGraphic("lower-third", "/out/lower-third-1.png", "Studio", "open", (96, 822, 960, 174))
 BUG = OnAirGraphic("location-bug", "/out/bug.png", "Live", "live-almaty", (1344, 54, 480, 158))
-GFX = ("Studio", "gfx-lower-third")
+GFX, TWIN = ("Studio", "gfx-lower-third"), ("Studio", "gfx-lower-third twin")
 
 
-def test_graphic_items_include_the_live_bug() -> None:
-    assert graphic_items([studio, live]) == {GFX, ("Live", "gfx-location-bug")}
+def test_graphic_items_include_the_live_bug_each_with_its_twin() -> None:
+    assert graphic_items([studio, live]) == {GFX, TWIN, ("Live", "gfx-location-bug"), ("Live", "gfx-location-bug twin")}
 
 
 def test_a_graphic_is_shown_with_its_file_and_place_scaled_to_the_canvas() -> None:
@@ -36,11 +36,15 @@ def test_without_graphics_a_known_graphic_item_is_hidden() -> None:
 
 def test_diff_sets_file_and_place_before_the_show_and_the_switch() -> None:
     wanted = wanted_for(studio, graphics=[LOWER])
-    actual = ObsActual("Live", {GFX: SceneItem(4, False)}, images={"gfx-lower-third": None},
-                       placements={GFX: (0.0, 0.0, 1.0)})
+    actual = ObsActual("Live", {GFX: SceneItem(4, False), TWIN: SceneItem(5, False)},
+                       images={"gfx-lower-third": None, "gfx-lower-third twin": None},
+                       placements={GFX: (0.0, 0.0, 1.0), TWIN: (0.0, 0.0, 1.0)})
     types = [r["requestType"] for r in diff(wanted, actual)]
-    assert types == ["SetInputSettings", "SetSceneItemTransform", "SetCurrentProgramScene", "SetSceneItemEnabled"]
+    # a frame between: OBS loads the new file in the tick after the batch's requests
+    assert types == ["SetInputSettings", "SetSceneItemTransform", "Sleep", "SetCurrentProgramScene",
+                     "SetSceneItemEnabled"]
     requests = diff(wanted, actual)
+    assert requests[2]["requestData"] == {"sleepFrames": 1}
     assert requests[0]["requestData"]["inputSettings"] == {"file": "/out/lower-third-1.png"}
     assert requests[1]["requestData"]["sceneItemTransform"]["positionY"] == 822
     after = actual.after(wanted)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dataclasses import replace
 
-from studio.obs.names import CARD_BACKGROUND, FALLBACK_SCENE, SLATE_BACKGROUND, SLATE_IMAGE
+from studio.obs.names import CARD_BACKGROUND, FALLBACK_SCENE, GRAPHIC_TWIN_SUFFIX, SLATE_BACKGROUND, SLATE_IMAGE
 from studio.obs.setup import FEED_KIND, Inventory, PlacedItem, Shown, black_scenes, needs, plan, scene_cards
 from studio.rundown.model import Kind
 from tests.obs.obs_show import segment
@@ -45,10 +45,10 @@ def test_needs_every_scene_one_feed_per_place_graphics_and_the_slate() -> None:
     assert feed.kind == FEED_KIND
     assert feed.settings["input"] == A1 and feed.accept["input"] == (A1, A2)
     assert feed.settings["is_local_file"] is False and feed.settings["restart_on_activate"] is False
-    assert want.source("gfx-lower-third").kind == "image_source"
+    assert want.source("gfx-lower-third").kind == want.source("gfx-lower-third twin").kind == "image_source"
     live = [(i.source, i.enabled) for i in want.items if i.scene == "Live"]
     assert live == [(CARD_BACKGROUND, True), ("feed-astana", False), ("gfx-location-bug", False),
-                    ("gfx-lower-third", False)]
+                    ("gfx-location-bug twin", False), ("gfx-lower-third", False), ("gfx-lower-third twin", False)]
     slate = [i.source for i in want.items if i.scene == FALLBACK_SCENE]
     assert slate[0] == SLATE_BACKGROUND and len(slate) == 5 and SLATE_IMAGE not in slate
     assert want.source(SLATE_BACKGROUND).settings["width"] == 1920
@@ -66,8 +66,9 @@ def test_plan_on_an_empty_obs_creates_everything_once() -> None:
     inputs = [s.source.name for s in steps.steps if s.action == "input" and s.source]
     assert len(inputs) == len(set(inputs)) == len(want.sources)
     extra = [(s.scene, s.item.source) for s in steps.steps if s.action == "item" and s.item]
-    # second scene items of existing inputs: the card's colour in every scene, a graphic in two
-    assert extra == [("Live", CARD_BACKGROUND), ("Briefing", CARD_BACKGROUND), ("Live", "gfx-lower-third")]
+    # second scene items of existing inputs: the card's colour in every scene, a graphic's twins in two
+    assert extra == [("Live", CARD_BACKGROUND), ("Briefing", CARD_BACKGROUND), ("Live", "gfx-lower-third"),
+                     ("Live", "gfx-lower-third twin")]
     assert steps.unchanged == 0 and not steps.conflicts
 
 
@@ -76,6 +77,19 @@ def test_plan_after_setup_is_empty() -> None:
     again = plan(want, after(want, plan(want, empty())))
     assert again.steps == ()
     assert again.unchanged == len(want.scenes) + len(want.sources) + len(want.items)
+
+
+def test_a_station_set_up_before_twins_is_told_each_twin_is_missing_and_setup_adds_it() -> None:
+    want = needs(SEGMENTS, CANVAS)
+    have = after(want, ())
+    inputs = {name: kind for name, kind in have.inputs.items() if not name.endswith(GRAPHIC_TWIN_SUFFIX)}
+    items = {scene: tuple(p for p in placed if p.source in inputs or not p.source.startswith("gfx-"))
+             for scene, placed in have.items.items()}
+    steps = plan(want, Inventory(have.scenes, inputs, items, have.settings))
+    assert steps.missing == ("graphic 'gfx-lower-third twin' (in scene 'Studio')",
+                             "graphic 'gfx-location-bug twin' (in scene 'Live')",
+                             "graphic 'gfx-lower-third twin' in scene 'Live'")
+    assert [s.action for s in steps.steps] == ["input", "input", "item"] and not steps.conflicts
 
 
 def test_any_of_the_rundowns_urls_will_do_other_settings_are_corrected() -> None:
@@ -103,7 +117,8 @@ def test_graphics_below_a_feed_are_raised() -> None:
     want = needs(SEGMENTS, CANVAS)
     have = after(want, ())
     live = (PlacedItem(CARD_BACKGROUND, 9, 0), PlacedItem("gfx-location-bug", 1, 1), PlacedItem("feed-astana", 2, 2),
-            PlacedItem("gfx-lower-third", 3, 3))
+            PlacedItem("gfx-location-bug twin", 3, 3), PlacedItem("gfx-lower-third", 4, 4),
+            PlacedItem("gfx-lower-third twin", 5, 5))
     have = Inventory(have.scenes, have.inputs, {**have.items, "Live": live}, have.settings)
     (step,) = plan(want, have).steps
     assert step.action == "order" and step.raise_ == ("gfx-location-bug",)
@@ -123,7 +138,8 @@ def test_every_scene_gets_a_card_at_the_bottom_its_picture_over_its_colour() -> 
 def test_a_card_made_in_a_scene_that_had_items_goes_to_the_bottom() -> None:
     want = needs(SEGMENTS, CANVAS, cards={"Studio": Path("/x/card-studio.png")})
     have = after(want, ())
-    studio = (PlacedItem("gfx-lower-third", 1, 0), PlacedItem("card-studio", 2, 1), PlacedItem(CARD_BACKGROUND, 3, 2))
+    studio = (PlacedItem("gfx-lower-third", 1, 0), PlacedItem("card-studio", 2, 1), PlacedItem(CARD_BACKGROUND, 3, 2),
+              PlacedItem("gfx-lower-third twin", 4, 3))
     have = Inventory(have.scenes, have.inputs, {**have.items, "Studio": studio}, have.settings)
     (step,) = plan(want, have).steps
     assert step.action == "order" and step.lower == (CARD_BACKGROUND, "card-studio") and step.scene == "Studio"
