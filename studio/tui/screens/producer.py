@@ -7,6 +7,10 @@ app to run the controller call in a worker; the screen never waits on the store.
 Actions that take out of order or cannot be undone on air ask first.
 In the show process a YouTube panel sits beside the OBS panel, with the
 ``youtube.*`` actions (going live and ending ask first).
+
+One piece (~490 lines) on purpose: Textual looks a binding's action up on the
+screen that declares it, so every console action is a method here; each is a
+few lines that ask, then post ``Act``.
 """
 
 from __future__ import annotations
