@@ -44,6 +44,7 @@ from studio.onair import OnAirGraphic  # noqa: E402
 from studio.obs.redact import install_log_filter, remember_secret  # noqa: E402
 from studio.obs.switcher import ObsSwitcher  # noqa: E402
 from studio.rundown.model import Bilingual, Kind, Rundown, Segment, Show  # noqa: E402
+from studio.show.services import ShowServices  # noqa: E402
 from studio.store import open_store  # noqa: E402
 from studio.tui.app import StudioApp  # noqa: E402
 from studio.tui.messages import ControlDone  # noqa: E402
@@ -114,7 +115,7 @@ async def measure_console(obs: ObsProcess, folder: Path) -> list[float]:
         if isinstance(message, ControlDone):
             done.set()
 
-    app = StudioApp(controller, Config(), live=False)
+    app = StudioApp(ShowServices(controller, folder / "store.db"), Config(), live=False)
     console: list[float] = []
     try:
         async with app.run_test(size=(120, 40), message_hook=hook) as pilot:

@@ -162,6 +162,7 @@ def test_studio_check_prints_in_the_config_language_and_lang_overrides_it(tmp_pa
 async def test_the_console_shows_a_broken_rundown_file_in_its_language(tmp_path: Path) -> None:
     from studio.control import Controller
     from studio.rundown.load import load_rundown
+    from studio.show.services import ShowServices
     from studio.store import open_store
     from studio.tui import StudioApp
     from studio.tui.screens import TextScreen
@@ -170,7 +171,7 @@ async def test_the_console_shows_a_broken_rundown_file_in_its_language(tmp_path:
     rundown.write_text(SMALL.read_text("utf-8"), "utf-8")
     controller = Controller(open_store(tmp_path / "s.db"), load_rundown(rundown), operator="aigerim")
     config = Config.model_validate({"station": {"language": "ru"}})
-    app = StudioApp(controller, config, rundown_path=rundown, live=False)
+    app = StudioApp(ShowServices(controller, tmp_path / "s.db"), config, rundown_path=rundown, live=False)
     rundown.write_text(broken_rundown(), "utf-8")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()

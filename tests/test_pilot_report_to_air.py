@@ -23,6 +23,7 @@ from studio.desk.views import GraphicsFacts
 from studio.graphics import Renderer, overlays_dir
 from studio.onair import RendererGraphics
 from studio.rundown.load import load_rundown
+from studio.show.services import ShowServices
 from studio.store import open_store
 from studio.store.desk import open_desk
 from studio.store.observers import add_observer
@@ -60,7 +61,7 @@ def console(path: Path) -> tuple[StudioApp, RecordingSwitcher]:
     programme = RecordingSwitcher()
     controller = Controller(open_store(path), rundown, operator="producer", switcher=programme, graphics=renderer)
     config = Config.model_validate({"station": {"language": "ru", "operator": "producer"}})
-    app = StudioApp(controller, config, rundown_path=SMALL, live=True)
+    app = StudioApp(ShowServices(controller, path), config, rundown_path=SMALL, live=True)
     app.animation_level = "none"
     return app, programme
 

@@ -27,6 +27,7 @@ from studio.obs.errors import ObsError, ObsMsg
 from studio.obs.protocol import SERIAL_FRAME, SERIAL_REALTIME, Request
 from studio.obs.redact import install_log_filter, remember_secret
 from studio.obs.state import Item, ObsActual, ObsWanted, SceneItem, diff
+from studio.show.health import ObsStatus
 
 log = logging.getLogger(__name__)
 
@@ -46,23 +47,6 @@ class ObsVersions:
     obs: str
     websocket: str
     rpc: int
-
-
-@dataclass(frozen=True)
-class ObsStatus:
-    streaming: bool
-    stream_reconnecting: bool
-    stream_congestion: float  # 0..1, how full the network send buffer is
-    stream_dropped_frames: int  # frames the network could not take
-    stream_total_frames: int
-    recording: bool
-    recording_paused: bool
-    render_skipped_frames: int  # frames the GPU was too late for
-    render_total_frames: int
-    encoder_skipped_frames: int  # frames the encoder was too late for
-    encoder_total_frames: int
-    active_fps: float
-    cpu_percent: float
 
 
 class ObsAdapter:

@@ -26,11 +26,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from studio.canvas import DESIGN, Size, fit
 from studio.i18n import Msg
-from studio.obs.adapter import ObsAdapter, ObsStatus
+from studio.obs.adapter import ObsAdapter
 from studio.obs.errors import ObsError
 from studio.obs.link import BACKOFF, PROBE_EVERY, LinkEvent, ObsLink
 from studio.obs.names import (
@@ -45,7 +44,6 @@ from studio.obs.names import (
 )
 from studio.obs.state import Item, ObsActual, ObsWanted, Place
 from studio.obs.watchdog import (
-    FeedHealth,
     FeedWatchdog,
     Verdict,
     WatchSettings,
@@ -54,6 +52,7 @@ from studio.obs.watchdog import (
 )
 from studio.onair import OnAirGraphic
 from studio.rundown.model import Segment
+from studio.show.health import ObsHealth, ObsStatus
 
 log = logging.getLogger(__name__)
 
@@ -122,35 +121,6 @@ def slate_wanted(managed_feeds: Iterable[Item] = (), cued: Mapping[str, str] | N
     """The fallback slate on programme, every feed hidden: never black, never a dead feed.
     ``cued`` feeds still play their URLs off air (a feed awaited on the slate among them)."""
     return ObsWanted(FALLBACK_SCENE, frozenset(), dict(cued or {}), frozenset(managed_feeds))
-
-
-# -- health for a console panel -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ObsHealth:
-    """One snapshot for a console panel. No field ever holds the password."""
-
-    connected: bool
-    reason: str  # the link's last word: "connected to OBS 29.0.2 at ...", or why not
-    wanted_scene: str | None = None  # what studio wants on programme
-    in_sync: bool = False  # OBS has acknowledged the latest wanted state
-    error: str | None = None  # OBS refused the latest wanted state (e.g. a scene is missing)
-    program_scene: str | None = None
-    preview_scene: str | None = None  # None: studio mode is off
-    streaming: bool | None = None
-    recording: bool | None = None
-    stream_congestion: float | None = None  # 0..1
-    stream_dropped_frames: int | None = None
-    render_skipped_frames: int | None = None
-    encoder_skipped_frames: int | None = None
-    active_fps: float | None = None
-    cpu_percent: float | None = None
-    status_age: float | None = None  # seconds since these OBS figures were read; None: never
-    feed: FeedHealth = field(default_factory=FeedHealth)  # the watched on-air feed
-    cued: FeedHealth = field(default_factory=FeedHealth)  # the next segment's feed, judged off air
-    awaiting_feed: bool = False  # a live segment is taken but the slate shows until its feed's first frames
-    status: ObsStatus | None = None  # the full last status, for a detail view
 
 
 # -- the switcher ---------------------------------------------------------------------

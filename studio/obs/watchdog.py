@@ -30,10 +30,10 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from studio.obs.adapter import ObsAdapter
 from studio.obs.errors import ObsError
+from studio.show.health import FeedHealth, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +63,6 @@ class Sample:
     at: float  # monotonic seconds
     state: str | None  # OBS media state; None: OBS could not be asked
     cursor: int | None = None  # ms into the stream, as OBS reports it
-
-
-class Verdict(StrEnum):
-    STARTING = "starting"
-    ALIVE = "alive"
-    DEAD = "dead"
-    UNKNOWN = "unknown"  # OBS cannot be asked right now
 
 
 class FeedJudge:
@@ -182,17 +175,6 @@ def feed_up(read: Reader, input_name: str, window: float = 0.4) -> bool | None:
         return None
     time.sleep(window)
     return moving(first, read(input_name))
-
-
-@dataclass(frozen=True)
-class FeedHealth:
-    """What the watchdog sees of the on-air feed, for a console panel."""
-
-    segment_id: str | None = None
-    input_name: str | None = None
-    verdict: Verdict = Verdict.UNKNOWN
-    cursor: int | None = None
-    reported: bool = False  # on_lost was called for this inclusion
 
 
 @dataclass

@@ -1,9 +1,12 @@
 """The producer console: the app, its workers and the one place worker results land.
 
-Threads: every controller call (SQLite now, OBS through the switcher later)
-runs in a thread worker. Workers post messages (``studio.tui.messages``);
-failures of any worker end up in ``_worker_changed``: a refused action
-(``ControlError``) becomes one translated notification, anything else an
+The app is given the show's services (studio/show/services.py: the controller,
+OBS, YouTube) and never talks to a device itself. Threads: every controller
+call (SQLite, OBS through the switcher) runs in a thread worker; the producer
+screen asks for one with ``ProducerScreen.Act``. Workers post messages
+(``studio.tui.messages``); failures of any worker end up in
+``_worker_changed``: a refused action (``ControlError``) becomes one translated
+notification, a failed YouTube action is told in its panel, anything else an
 error dialog. The event loop only renders.
 """
 
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette
+from textual.dom import DOMNode
 from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
@@ -27,9 +30,9 @@ from studio._start_time import START_NS
 from studio.config import Config
 from studio.control import ControlError, Controller, ShowView
 from studio.diagnostics import DiagnosticsError
-from studio.i18n import LANGUAGES, catalogue, set_language, t
+from studio.errors import StudioError
+from studio.i18n import t
 from studio.rundown.load import load_rundown
-from studio.tui import bindings
 from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
 from studio.tui.messages import ControlDone, FeedLost, LanguageChanged, PreflightDone, RundownFileRead, ViewReady
@@ -41,16 +44,11 @@ from studio.tui.screens import (
     ProducerScreen,
     TextScreen,
 )
-from studio.tui.widgets.onair.panels import Frame
 from studio.tui.widgets.rundown import RundownTable
-from studio.youtube.errors import YouTubeError
 
 if TYPE_CHECKING:
-    from studio.desk.model import Fact
-    from studio.obs.switcher import ObsSwitcher
+    from studio.show.services import ShowServices
     from studio.tui.desk.client import DeskClient
-    from studio.tui.health import ObsHealthPublisher
-    from studio.tui.widgets.youtube import YouTubeWatch
 
 DIALOGS = (ConfirmScreen, DurationScreen, FactPickerScreen, InsertScreen, TextScreen)
 
@@ -66,6 +64,7 @@ PREFLIGHT = 2.0
 
 class StudioApp(StudioAppBase):
     producer: ProducerScreen
+    PROGRAM = "app"
     CSS_PATH = "app.tcss"
     TITLE = "studio"
     COMMANDS: ClassVar = {StudioCommands}
@@ -82,37 +81,28 @@ class StudioApp(StudioAppBase):
 
     def __init__(
         self,
-        controller: Controller,
+        services: ShowServices,
         config: Config,
         *,
         rundown_path: Path | None = None,
         live: bool = True,
-        obs: ObsSwitcher | None = None,
-        health: ObsHealthPublisher | None = None,
-        youtube: YouTubeWatch | None = None,
     ) -> None:
         """The console as ``studio run`` starts it (studio/cli.py); tests build theirs the same way.
 
-        ``rundown_path`` is the file the live plan came from: it is watched and
+        ``services``: the show (studio/show/services.py): its controller; in the show process
+        also OBS, whose feed watchdog reports to the console and whose health the OBS panel
+        shows (and the services publish for the control API), and YouTube, for its panel and
+        actions. ``rundown_path`` is the file the live plan came from: it is watched and
         offered for reload when it changes. ``live=False`` leaves the refresh and
-        file timers off, for still frames in tests. ``obs``: the show process's
-        switcher, whose feed watchdog reports to the console and whose health
-        the OBS panel shows. ``health``: publishes that health to the store for
-        the control API (studio/tui/health.py). ``youtube``: the show process's
-        YouTube (studio/tui/widgets/youtube/watch.py), for its panel and actions.
+        file timers off, for still frames in tests.
         """
-        super().__init__()
-        self.controller = controller
-        self.obs = obs  # read for its health snapshot only; takes go through the controller
-        if obs is not None:
-            obs.on_feed_lost = self.feed_lost
-        self.health = health  # publishes that snapshot for other processes (the control API)
-        self.youtube = youtube  # the show process's YouTube: the panel and its actions
+        super().__init__(config)
+        self.services = services
+        self.controller = services.controller
+        services.on_feed_lost(self.feed_lost)  # the watchdog's alarm comes here
         self.preflight: tuple[str, bool | None] | None = None
-        self.config = config
         self.rundown_path = Path(rundown_path) if rundown_path is not None else None
         self.live = live  # False: no refresh or file timers (tests of a still frame)
-        set_language(config.station.language)
         self.view: ShowView | None = None
         self._actions: dict[Worker[Any], str] = {}
         self._refreshing = False
@@ -125,30 +115,18 @@ class StudioApp(StudioAppBase):
 
     # --- set-up -------------------------------------------------------------
 
-    @property
-    def language(self) -> str:
-        return catalogue.language
-
-    def frame(self) -> Frame:
-        return Frame(self.language, self.config.station.zone, self.controller.rehearsal, self.controller.operator)
-
     def get_default_screen(self) -> ProducerScreen:
-        self.producer = ProducerScreen()
+        # The first view: pure computation on the state the controller loaded at start.
+        self.view = self.controller.view()
+        self.producer = ProducerScreen(self.services, self.config.station.zone, self.view)
         return self.producer
 
-    def first_view(self) -> ShowView:
-        """The view the producer screen paints first: pure computation on the
-        state the controller loaded at start, so the first frame is complete."""
-        self.view = self.controller.view()
-        return self.view
-
     def on_mount(self) -> None:
-        self.title = t("app.title")
-        bindings.translate(self, "app")
-        self._apply_keymap()
+        self.translate()
+        self.apply_keymap()
         if self.live:
             self.set_interval(TICK, self.request_view, name="refresh")
-            if self.obs is not None:
+            if self.services.has_obs:
                 self.set_interval(PREFLIGHT, self._check_next_feed, name="preflight")
         if self.rundown_path is not None:
             self._file_mtime = self._mtime()
@@ -162,37 +140,18 @@ class StudioApp(StudioAppBase):
         self.log.info(f"studio ready in {self.startup_ms:.0f} ms")
         self.producer.watch_youtube(self.live)  # signing in builds Google's client (~0.5 s): after the first paint
 
-    def _apply_keymap(self) -> None:
-        # One keymap serves every studio program: the prompter's ids are not unknown here.
-        keymap = {key: keys for key, keys in self.config.keymap.items() if not key.startswith("prompter.")}
+    def keymap_owns(self, binding_id: str) -> bool:
+        return not binding_id.startswith("prompter.")  # the console has the desk's ids too
+
+    def keymap_chains(self) -> list[tuple[type[DOMNode], ...]]:
         from studio.tui.desk.app import DIALOGS as DESK_DIALOGS
         from studio.tui.desk.screen import DeskScreen
 
-        known = bindings.binding_ids(StudioApp, ProducerScreen, DeskScreen, *DIALOGS, *DESK_DIALOGS)
-        unknown = sorted(set(keymap) - set(known))
-        if unknown:
-            self.notify(
-                t("error.keymap.unknown", ids=", ".join(unknown)),
-                title=t("error.keymap.title"),
-                severity="warning",
-                timeout=10,
-            )
-        keymap = {key: value for key, value in keymap.items() if key in known}
-        chains = [(RundownTable, ProducerScreen, StudioApp), (DataTable, DeskScreen, StudioApp)]
-        chains += [(dialog,) for dialog in (*DIALOGS, *DESK_DIALOGS)]
-        for key, ids in bindings.keymap_clashes(keymap, *chains).items():
-            self._clashes.add(frozenset(ids))
-            self.notify(
-                t("error.keymap.clash", key=key, ids=", ".join(ids)),
-                title=t("error.keymap.title"),
-                severity="warning",
-                timeout=10,
-            )
-        self.set_keymap(keymap)
-
-    def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=t("palette.placeholder")))
+        chains: list[tuple[type[DOMNode], ...]] = [
+            (RundownTable, ProducerScreen, StudioApp),
+            (DataTable, DeskScreen, StudioApp),
+        ]
+        return chains + [(dialog,) for dialog in (*DIALOGS, *DESK_DIALOGS)]
 
     # --- the verification desk --------------------------------------------------
 
@@ -208,41 +167,20 @@ class StudioApp(StudioAppBase):
 
     def _desk_client(self) -> DeskClient:
         if self._desk is None:
-            from studio.store.desk import open_desk
             from studio.tui.desk.client import DeskClient
 
             clock = getattr(self.controller, "clock", None) or (lambda: datetime.now(UTC))
-            policy = self.config.desk.evidence_policy()
-            self._desk = DeskClient(open_desk(self._store_path(), policy), self.controller.operator, clock)
+            desk = self.services.open_desk(self.config.desk.evidence_policy())
+            self._desk = DeskClient(desk, self.controller.operator, clock)
         return self._desk
-
-    def _store_path(self) -> Path:
-        return Path(self.controller.store.db.execute("PRAGMA database_list").fetchone()["file"])
-
-    def desk_facts(self) -> list[Fact]:
-        """Every fact at the desk, for the producer's fact picker. Blocks: call it from a worker."""
-        from studio.store.desk import open_desk
-
-        desk = open_desk(self._store_path())  # its own connection: the picker's thread, once per opening
-        try:
-            return desk.facts()
-        finally:
-            desk.close()
 
     # --- language -------------------------------------------------------------
 
-    def set_language(self, language: str) -> None:
-        set_language(language)
-        self.title = t("app.title")
-        bindings.translate(self, "app")
-        self.producer.post_message(LanguageChanged(language))
+    def language_changed(self) -> None:
+        self.producer.post_message(LanguageChanged(self.language))
         for screen in self.screen_stack:
             if self._desk is not None and hasattr(screen, "client") and hasattr(screen, "translate"):
                 screen.translate()  # the desk screen, when pushed
-        self.notify(t("notify.language", language=catalogue.native_name()))
-
-    def action_cycle_language(self) -> None:
-        self.set_language(LANGUAGES[(LANGUAGES.index(self.language) + 1) % len(LANGUAGES)])
 
     # --- the live view --------------------------------------------------------
 
@@ -257,9 +195,7 @@ class StudioApp(StudioAppBase):
     @work(thread=True, group="refresh", exit_on_error=False)
     def _refresh(self) -> None:
         changed = self.controller.refresh()  # one cheap PRAGMA unless another process wrote
-        health = self.obs.health() if self.obs is not None else None
-        if health is not None and self.health is not None:
-            self.health.offer(health, self.controller.clock())  # a SQLite write at most every 5 s, here off the loop
+        health = self.services.read_obs()  # published: a SQLite write at most every 5 s, here off the loop
         self.post_message(ViewReady(self.controller.view(), changed, health))
 
     def on_view_ready(self, message: ViewReady) -> None:
@@ -325,6 +261,12 @@ class StudioApp(StudioAppBase):
         self.request_view()
         self.producer.after(message)
 
+    def on_producer_screen_act(self, message: ProducerScreen.Act) -> None:
+        self.control(message.action, message.call, subject=message.subject)
+
+    def on_producer_screen_refused(self, message: ProducerScreen.Refused) -> None:
+        self.refused(message.action, message.code, **message.params)
+
     def refused(self, action: str, code: str, **params: Any) -> None:
         """Show a refusal the way a controller's ControlError is shown.
 
@@ -359,7 +301,7 @@ class StudioApp(StudioAppBase):
         if isinstance(error, ControlError):
             self.refused(action, error.code, **error.params)
             return
-        if isinstance(error, YouTubeError) and action.startswith("youtube."):
+        if isinstance(error, StudioError) and action.startswith("youtube."):  # told in the YouTube panel
             self.producer.youtube_refused(action, error)
             return
         label = t(f"binding.{action}.label") if action else worker.group

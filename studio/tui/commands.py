@@ -16,7 +16,7 @@ from textual.types import IgnoreReturnCallbackType
 from studio.i18n import LANGUAGES, catalogue, t
 
 if TYPE_CHECKING:
-    from studio.tui.app import StudioApp
+    from studio.tui.base import StudioAppBase
 
 
 class Command(NamedTuple):
@@ -27,8 +27,8 @@ class Command(NamedTuple):
 
 class StudioCommands(Provider):
     @property
-    def studio(self) -> StudioApp:
-        return cast("StudioApp", self.app)
+    def studio(self) -> StudioAppBase:
+        return cast("StudioAppBase", self.app)
 
     def commands(self) -> Iterator[Command]:
         app, screen = self.studio, self.screen

@@ -30,9 +30,8 @@ from textual.worker import Worker, WorkerState
 
 from studio.config import Config
 from studio.desk.operators import KEY_VARIABLE, operator_from_environment, sign_in_off, wanted_name
-from studio.i18n import LANGUAGES, Msg, catalogue, set_language, t
+from studio.i18n import Msg, catalogue, t
 from studio.store.operators import Operator, OperatorError, has_operators, sign_in
-from studio.tui import bindings
 from studio.tui.base import StudioAppBase
 from studio.tui.widgets.text import Readout
 
@@ -129,6 +128,8 @@ class SignInScreen(Screen[None]):
 
 
 class SignInApp(StudioAppBase):
+    PROGRAM = "signin"
+    SAY_LANGUAGE = False  # the form is all there is to read
     CSS_PATH = "app.tcss"
     TITLE = "studio"
     ENABLE_COMMAND_PALETTE = False  # nothing to command before someone is signed in
@@ -149,24 +150,19 @@ class SignInApp(StudioAppBase):
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         """``anyone``: the store has an operator who could sign in (else the screen says how to add one)."""
-        super().__init__()
+        super().__init__(config)
         self.db = db
         self.clock = clock
         self.operator: Operator | None = None
         self.form = SignInScreen(name, refused, anyone)
-        set_language(config.station.language)
 
     def get_default_screen(self) -> SignInScreen:
         return self.form
 
     def on_mount(self) -> None:
-        self.title = t("signin.title")
-        bindings.translate(self, "signin")
+        self.translate()
 
-    def action_cycle_language(self) -> None:
-        set_language(LANGUAGES[(LANGUAGES.index(catalogue.language) + 1) % len(LANGUAGES)])
-        self.title = t("signin.title")
-        bindings.translate(self, "signin")
+    def language_changed(self) -> None:
         self.form.translate()
 
     @on(Worker.StateChanged)

@@ -9,51 +9,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from studio.broadcast import Broadcaster, LiveStatus
-from studio.control import default_operator
+from studio.broadcast import LiveStatus
 from studio.paths import youtube_token_file
 from studio.rundown.model import Rundown
+from studio.show.services import make_broadcaster
 from studio.store.show import ShowStore
-from studio.store.youtube import YouTubeStore
-from studio.youtube.api import SCOPES, TokenFile, YouTubeApi
+from studio.youtube.api import SCOPES, TokenFile
 from studio.youtube.errors import YouTubeError
-from studio.youtube.live import YouTube
-from studio.youtube.quota import StoreLedger
 
 
 AUTH_TIMEOUT = 300  # seconds to wait for the browser's sign-in
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def make_broadcaster(
-    config: Any, store: ShowStore, rundown: Rundown, output: Any, origin: str, *, operator: str | None = None
-) -> tuple[Broadcaster, StoreLedger]:
-    """The go-live controller over the signed-in account, and the store's quota ledger it charges;
-    its events name ``operator`` (default: [station] operator, else the login name)."""
-    token_file = TokenFile(youtube_token_file(config.youtube.token_file), config.youtube.token_uri)
-    ledger = StoreLedger(YouTubeStore(store.db), utc_now)
-    api = YouTubeApi(
-        token_file.load(), ledger, endpoint=config.youtube.api_endpoint or None, token_file=token_file
-    )
-    broadcaster = Broadcaster(
-        YouTube(api),
-        store,
-        rundown,
-        output=output,
-        privacy=config.youtube.privacy,
-        language=config.station.language,
-        operator=operator or config.station.operator or default_operator(),
-        origin=origin,
-        clock=utc_now,
-    )
-    return broadcaster, ledger
 
 
 def auth_command(args: argparse.Namespace, config: Any, *, out: TextIO | None = None) -> int:

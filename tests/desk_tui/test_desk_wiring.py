@@ -11,6 +11,7 @@ from studio.control import Controller
 from studio.desk.model import Status
 from studio.i18n import LANGUAGES, messages
 from studio.rundown.load import load_rundown
+from studio.show.services import ShowServices
 from studio.store import open_store
 from studio.tui import StudioApp, bindings
 from studio.tui.commands import StudioCommands
@@ -62,7 +63,7 @@ async def test_the_producer_console_opens_the_desk_and_goes_back(desk_path, seed
     config = Config.model_validate({"station": {"language": "kk", "operator": "dana"}})
     controller = Controller(open_store(desk_path), load_rundown(SHOW), operator="dana", origin="console",
                             clock=desk_clock)
-    app = StudioApp(controller, config, live=False)
+    app = StudioApp(ShowServices(controller, desk_path), config, live=False)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await desk_settle(pilot)

@@ -16,6 +16,7 @@ from textual.worker import WorkerFailed
 from studio.config import Config
 from studio.control import Controller
 from studio.rundown.load import load_rundown
+from studio.show.services import ShowServices
 from studio.store import open_store
 from studio.tui import StudioApp
 from tests.clock import Clock
@@ -83,7 +84,8 @@ def make(rundown_file: Path, store_path: Path, clock: Clock) -> Iterator[Callabl
             switcher=obs,
             turnout_hours=config.station.turnout_hours,
         )
-        app = StudioApp(controller, config, rundown_path=rundown_file, live=live, obs=obs, youtube=youtube)
+        services = ShowServices(controller, store_path, switcher=obs, youtube=youtube)
+        app = StudioApp(services, config, rundown_path=rundown_file, live=live)
         app.animation_level = "none"
         apps.append(app)
         return app

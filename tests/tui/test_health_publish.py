@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from studio.store.db import connect
 from studio.store.health import read
-from studio.tui.health import ObsHealthPublisher, obs_detail
+from studio.obs.health import ObsHealthPublisher, obs_detail
 from tests.tui.test_obs_panel import CONNECTED, StandInSwitcher
 
 SIZE = (120, 40)
@@ -36,7 +36,7 @@ async def test_the_refresh_worker_publishes_changes_at_once_and_figures_with_the
         return offer(health, at)
 
     publisher.offer = recording  # type: ignore[method-assign]
-    app.health = publisher
+    app.services.obs_publisher = publisher
     reader = connect(store_path)  # as the control API reads it, from another process
     async with app.run_test(size=SIZE) as pilot:
         app.request_view()
@@ -61,9 +61,9 @@ async def test_the_refresh_worker_publishes_changes_at_once_and_figures_with_the
 async def test_a_store_that_cannot_be_written_never_stops_the_console(make, settle, store_path) -> None:
     app = make("en", obs=StandInSwitcher(CONNECTED))
     db = connect(store_path)
-    app.health = ObsHealthPublisher(db)
+    app.services.obs_publisher = ObsHealthPublisher(db)
     db.close()  # every write now fails
     async with app.run_test(size=SIZE) as pilot:
         app.request_view()
         await settle(pilot)
-        assert app.view is not None and app.health.offer(CONNECTED, app.controller.clock()) is False
+        assert app.view is not None and app.services.obs_publisher.offer(CONNECTED, app.controller.clock()) is False

@@ -81,7 +81,7 @@ def test_bad_raises_an_alert(snap_compare, console, clock) -> None:
     for _ in range(5):  # fair (a warning) while OBS was sending
         watch.poll()
         clock.advance(seconds=30)
-    app.obs.snapshot = replace(CONNECTED, streaming=False)  # then OBS stops: the panel's first look finds it
+    app.services.switcher.snapshot = replace(CONNECTED, streaming=False)  # then OBS stops: the panel's first look finds it
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.app.workers.wait_for_complete()

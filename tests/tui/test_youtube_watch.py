@@ -19,8 +19,8 @@ from studio.obs.errors import ObsError
 from studio.obs.switcher import ObsHealth
 from studio.store import open_store
 from studio.store.health import Publisher, read
-from studio.tui.widgets.youtube.watch import AFTER_AIR, BEFORE_AIR, NOT_YET, OBS_EVERY, SOURCE, VOLATILE, YouTubeWatch
 from studio.youtube.errors import YouTubeError
+from studio.youtube.watch import AFTER_AIR, BEFORE_AIR, NOT_YET, OBS_EVERY, SOURCE, VOLATILE, YouTubeWatch
 from tests.clock import Clock
 from tests.tui.conftest import START
 from tests.tui.test_obs_panel import CONNECTED

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from studio.broadcast import LiveStatus
-from studio.tui.widgets.youtube.watch import Link, YouTubeWatch
 from studio.youtube.live import Broadcast, Ingest, Stream
+from studio.youtube.watch import Link, YouTubeWatch
 
 KEY = "k3y9-SECRET-0000-aaaa"
 SCHEDULED = Broadcast(

@@ -1,4 +1,4 @@
-"""The console's YouTube watch as `studio run` wires it (show_watch: config, token file, store),
+"""The console's YouTube watch as `studio run` wires it (youtube_watch: config, token file, store),
 talking through the real client to the loopback fake: sign in, schedule, look, publish for the API."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 
 from studio.config import load_config
+from studio.show.services import youtube_watch
 from studio.store import open_store
 from studio.store.health import read
-from studio.tui.widgets.youtube.watch import show_watch
 from studio.youtube.errors import YouTubeError
 from tests.youtube.test_youtube_api import write_token
 
@@ -25,7 +25,7 @@ def test_the_show_process_signs_in_schedules_looks_and_publishes(fake_youtube, s
     store_path = tmp_path / "studio.db"
     open_store(store_path).close()
     obs = SimpleNamespace(adapter=None, health=lambda: None)  # OBS away: the watch still works
-    watch = show_watch(load_config(config_file), store_path, small_rundown, obs, lambda: datetime.now(UTC))
+    watch = youtube_watch(load_config(config_file), store_path, small_rundown, obs, lambda: datetime.now(UTC))
     views = []
     watch.report = lambda view, alert: views.append((view, alert))
 
@@ -50,7 +50,7 @@ def test_a_revoked_sign_in_is_shown_and_the_watch_goes_on(fake_youtube, small_ru
     )
     store_path = tmp_path / "studio.db"
     obs = SimpleNamespace(adapter=None, health=lambda: None)
-    watch = show_watch(load_config(config_file), store_path, small_rundown, obs, lambda: datetime.now(UTC))
+    watch = youtube_watch(load_config(config_file), store_path, small_rundown, obs, lambda: datetime.now(UTC))
     views = []
     watch.report = lambda view, alert: views.append(view)
     watch.poll()

@@ -14,14 +14,12 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette
+from textual.dom import DOMNode
 from textual.widgets import DataTable
 
 from studio.config import Config
 from studio.control import default_operator
-from studio.i18n import LANGUAGES, catalogue, set_language, t
 from studio.store.desk import DeskStore
-from studio.tui import bindings
 from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
 from studio.tui.desk.client import DeskClient
@@ -39,6 +37,7 @@ OWN_IDS = ("desk.", "dialog.")
 
 
 class DeskApp(StudioAppBase):
+    PROGRAM = "desk"
     # The dialogs' look is the console's; Textual reads a screen's own CSS_PATH only for pushed
     # screens, not for the default screen, so the desk's is named here too.
     CSS_PATH: ClassVar = [Path(__file__).parent.parent / "app.tcss", Path(__file__).parent / "desk.tcss"]
@@ -55,51 +54,26 @@ class DeskApp(StudioAppBase):
     ]
 
     def __init__(self, client: DeskClient, config: Config, *, live: bool = True) -> None:
-        super().__init__()
+        super().__init__(config)
         self.client = client
-        self.config = config
         self.live = live  # False: no poll loop (tests of a still frame)
-        set_language(config.station.language)
 
     def get_default_screen(self) -> DeskScreen:
         self.desk = DeskScreen(self.client, zone=self.config.station.zone, live=self.live)
         return self.desk
 
     def on_mount(self) -> None:
-        self.title = t("desk.title")
-        bindings.translate(self, "desk")
-        apply_keymap(self, self.config)
+        self.translate()
+        self.apply_keymap()
 
-    def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=t("palette.placeholder")))
-
-    def set_language(self, language: str) -> None:
-        set_language(language)
-        self.title = t("desk.title")
-        bindings.translate(self, "desk")
+    def language_changed(self) -> None:
         self.desk.translate()
-        self.notify(t("notify.language", language=catalogue.native_name()))
 
-    def action_cycle_language(self) -> None:
-        self.set_language(LANGUAGES[(LANGUAGES.index(catalogue.language) + 1) % len(LANGUAGES)])
+    def keymap_owns(self, binding_id: str) -> bool:
+        return binding_id.startswith(OWN_IDS)
 
-
-def apply_keymap(app: StudioAppBase, config: Config) -> None:
-    """The config's keymap, as far as it names the desk's ids; unknown desk ids and clashes are told."""
-    known = bindings.binding_ids(DeskApp, DeskScreen, *DIALOGS)
-    keymap = {key: keys for key, keys in config.keymap.items() if key.startswith(OWN_IDS)}
-    unknown = sorted(set(keymap) - set(known))
-    if unknown:
-        app.notify(t("error.keymap.unknown", ids=", ".join(unknown)), title=t("error.keymap.title"), severity="warning")
-    keymap = {key: keys for key, keys in keymap.items() if key in known}
-    chains = [(DataTable, DeskScreen, DeskApp)] + [(dialog,) for dialog in DIALOGS]
-    for key, ids in bindings.keymap_clashes(keymap, *chains).items():
-        app._clashes.add(frozenset(ids))
-        app.notify(
-            t("error.keymap.clash", key=key, ids=", ".join(ids)), title=t("error.keymap.title"), severity="warning"
-        )
-    app.set_keymap(keymap)
+    def keymap_chains(self) -> list[tuple[type[DOMNode], ...]]:
+        return [(DataTable, DeskScreen, DeskApp)] + [(dialog,) for dialog in DIALOGS]
 
 
 def operator_of(config: Config, given: str | None = None) -> str:

@@ -28,8 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from studio.config import Config
 from studio.control import Controller, ShowView
-from studio.i18n import LANGUAGES, catalogue, set_language, t
-from studio.tui import bindings
+from studio.i18n import catalogue, t
 from studio.tui.base import StudioAppBase
 from studio.tui.messages import ViewReady
 from studio.tui.prompter.widgets import SIZES, CueText, NextLine, OnAirBar
@@ -41,6 +40,8 @@ SCROLL_TICK = 0.1
 
 
 class PrompterApp(StudioAppBase):
+    PROGRAM = "prompter"
+    SAY_LANGUAGE = False  # the presenter's screen shows the text, no notices
     CSS_PATH = "prompter.tcss"
     TITLE = "studio — prompter"
     BINDING_GROUP_TITLE = "Prompter"
@@ -63,11 +64,9 @@ class PrompterApp(StudioAppBase):
         error: str
 
     def __init__(self, follower: Follower, config: Config, *, live: bool = True) -> None:
-        super().__init__()
+        super().__init__(config)
         self.follower = follower
-        self.config = config
         self.live = live  # False: no follow loop and no auto-scroll (tests of a still frame)
-        set_language(config.station.language)
         self.size_step = config.prompter.size
         self.paused = False
         self.view: ShowView | None = None
@@ -84,33 +83,15 @@ class PrompterApp(StudioAppBase):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self._translate()
-        self._apply_keymap()
+        self.translate()
+        self.apply_keymap()
         self._show(self.follower.view())  # pure computation on the state loaded at start
         if self.live:
             self._follow()
             self.set_interval(SCROLL_TICK, self._scroll_tick, name="auto-scroll")
 
-    def _translate(self) -> None:
-        self.title = t("prompter.title")
-        bindings.translate(self, "prompter")
-
-    def _apply_keymap(self) -> None:
-        """The config's keymap is shared by every studio program: only ``prompter.*`` ids are ours."""
-        known = bindings.binding_ids(PrompterApp)
-        keymap = {key: keys for key, keys in self.config.keymap.items() if key.startswith("prompter.")}
-        unknown = sorted(set(keymap) - set(known))
-        if unknown:
-            self.notify(
-                t("error.keymap.unknown", ids=", ".join(unknown)), title=t("error.keymap.title"), severity="warning"
-            )
-        keymap = {key: keys for key, keys in keymap.items() if key in known}
-        for key, ids in bindings.keymap_clashes(keymap, (PrompterApp,)).items():
-            self._clashes.add(frozenset(ids))
-            self.notify(
-                t("error.keymap.clash", key=key, ids=", ".join(ids)), title=t("error.keymap.title"), severity="warning"
-            )
-        self.set_keymap(keymap)
+    def keymap_owns(self, binding_id: str) -> bool:
+        return binding_id.startswith("prompter.")
 
     # --- following the show ---------------------------------------------------
 
@@ -202,9 +183,7 @@ class PrompterApp(StudioAppBase):
         if self.card is not None:
             self._paint(new_segment=False)
 
-    def action_cycle_language(self) -> None:
-        set_language(LANGUAGES[(LANGUAGES.index(catalogue.language) + 1) % len(LANGUAGES)])
-        self._translate()
+    def language_changed(self) -> None:
         if self.view is not None:
             self._show(self.view)
 

@@ -1,29 +1,37 @@
 """The producer's screen: the clocks and panels on top, the rundown below.
 
-Every action is a named binding (``rundown.*``) that asks the app to run a
-controller call in a worker; the screen itself never waits on the store.
+Attributes go down, messages go up: the app gives the screen the show's
+services and sends it each view (``show_view``) and each result (``after``);
+every action is a named binding (``rundown.*``) that posts ``Act`` up for the
+app to run the controller call in a worker; the screen never waits on the store.
 Actions that take out of order or cannot be undone on air ask first.
 In the show process a YouTube panel sits beside the OBS panel, with the
 ``youtube.*`` actions (going live and ending ask first).
+
+One piece (~490 lines) on purpose: Textual looks a binding's action up on the
+screen that declares it, so every console action is a method here; each is a
+few lines that ask, then post ``Act``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, cast
+from dataclasses import dataclass, field
+from datetime import timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from studio.control import FEED_LOST, ControlError, Controller, ShowView
-from studio.i18n import t
+from studio.i18n import catalogue, t
 from studio.rundown.load import format_duration
 from studio.rundown.model import GraphicCue, Segment
+from studio.show.health import Problem
 from studio.tui import bindings
 from studio.tui.messages import ControlDone, LanguageChanged
 from studio.tui.screens.confirm import ConfirmScreen
@@ -33,15 +41,15 @@ from studio.tui.screens.fact_picker import FactPickerScreen
 from studio.tui.widgets.graphics import GraphicsPanel
 from studio.tui.widgets.obs import ObsPanel
 from studio.tui.widgets.onair import ClockPanel, NextPanel, OnAirPanel, StatusBar, TimingPanel
+from studio.tui.widgets.onair.panels import Frame
 from studio.tui.widgets.rundown import RundownTable
 from studio.tui.widgets.youtube import YouTubePanel
-from studio.tui.widgets.youtube.watch import Problem
 
 if TYPE_CHECKING:
     from studio.broadcast import Broadcaster
-    from studio.tui.app import StudioApp
-    from studio.youtube.errors import YouTubeError
-    from studio.youtube.live import Broadcast
+    from studio.errors import StudioError
+    from studio.show.health import Broadcast
+    from studio.show.services import ShowServices
 
 
 @dataclass(frozen=True)
@@ -79,8 +87,29 @@ class ProducerScreen(Screen[None]):
         Binding("f8", "youtube_end", "End broadcast", id="youtube.end", tooltip="End the broadcast", show=False),
     ]
 
-    def __init__(self) -> None:
+    @dataclass
+    class Act(Message):
+        """Run ``call(controller)`` in a worker; ``action`` is the binding id, for what the producer is told."""
+
+        action: str
+        call: Callable[[Controller], Any]
+        subject: str | None = None  # the segment id the action is about
+
+    @dataclass
+    class Refused(Message):
+        """Refused here, before asking the controller: tell it the way a controller's refusal is told."""
+
+        action: str
+        code: str
+        params: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, services: ShowServices, zone: tzinfo, first_view: ShowView) -> None:
+        """``first_view``: what the screen paints first (the state the controller loaded at start),
+        so the first frame is complete."""
         super().__init__(id="producer")
+        self.services = services
+        self.zone = zone
+        self.first_view = first_view
         self.view: ShowView | None = None
         self._select_after: str | None = None
         self.armed = 0  # index into the cues that can be armed (_cues)
@@ -97,14 +126,10 @@ class ProducerScreen(Screen[None]):
         """Graphics keys exist only where graphics can go to air (a renderer was given); YouTube's
         only in the show process once signed in (the panel says how to sign in)."""
         if action in self.GRAPHICS_ACTIONS:
-            return self.studio.controller.renderer is not None
+            return self.services.controller.renderer is not None
         if action in self.YOUTUBE_ACTIONS:
-            return self.studio.youtube is not None and self.studio.youtube.signed_in
+            return self.services.youtube is not None and self.services.youtube.signed_in
         return True
-
-    @property
-    def studio(self) -> StudioApp:
-        return cast("StudioApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status-bar")
@@ -112,28 +137,26 @@ class ProducerScreen(Screen[None]):
             yield OnAirPanel(id="on-air")
             yield TimingPanel(id="timing")
             yield ClockPanel(id="clock")
-        youtube = self.studio.youtube
-        graphics = self.studio.controller.renderer is not None  # no renderer: no graphics, no panel
+        youtube = self.services.youtube
+        graphics = self.services.controller.renderer is not None  # no renderer: no graphics, no panel
         with Horizontal(id="middle", classes="-graphics" if graphics else None):  # taller: room for the picture
             yield NextPanel(id="next")
-            if self.studio.obs is not None and youtube is None:  # rehearsal: no OBS, no panel (the status bar says so)
+            if self.services.has_obs and youtube is None:  # rehearsal: no OBS, no panel (the status bar says so)
                 yield ObsPanel(id="obs")
             if graphics:
-                yield GraphicsPanel(self.studio.controller.preview, id="graphics")
+                yield GraphicsPanel(self.services.controller.preview, id="graphics")
         if youtube is not None:  # the show process: what leaves the building, OBS sending beside YouTube receiving
             with Horizontal(id="outputs"):
                 yield ObsPanel(id="obs")
-                yield YouTubePanel(youtube, self.studio.config.station.zone, id="youtube")
+                yield YouTubePanel(youtube, self.zone, id="youtube")
         yield RundownTable(id="rundown")
         yield Footer()
 
     def on_mount(self) -> None:
         bindings.translate(self, "rundown")
-        view = self.studio.first_view()
+        view = self.first_view
         self.show_view(view)
-        obs = self.studio.obs
-        if obs is not None:
-            self.show_obs(obs.health(), None)
+        self.show_obs(self.services.obs_now(), None)
         table = self.query_one(RundownTable)
         # After a restart mid-show, start where the show is, not at the top.
         current = view.on_air.segment_id if view.on_air else (view.next.id if view.next else None)
@@ -165,7 +188,8 @@ class ProducerScreen(Screen[None]):
 
     def show_view(self, view: ShowView) -> None:
         self.view = view
-        frame = self.studio.frame()
+        controller = self.services.controller
+        frame = Frame(catalogue.language, self.zone, controller.rehearsal, controller.operator)
         try:
             for panel in (StatusBar, OnAirPanel, TimingPanel, ClockPanel, NextPanel):
                 self.query_one(panel).show(view, frame)
@@ -205,7 +229,7 @@ class ProducerScreen(Screen[None]):
 
     def _title(self, segment_id: str | None) -> str:
         segment = self.view.rundown.get(segment_id) if self.view and segment_id else None
-        return segment.title.text(self.studio.language) if segment else (segment_id or "—")
+        return segment.title.text(catalogue.language) if segment else (segment_id or "—")
 
     def _on_air_id(self) -> str | None:
         return self.view.on_air.segment_id if self.view and self.view.on_air else None
@@ -217,7 +241,7 @@ class ProducerScreen(Screen[None]):
     # --- actions -----------------------------------------------------------
 
     def _control(self, action: str, call: Callable[[Controller], Any], subject: str | None = None) -> None:
-        self.studio.control(action, call, subject=subject)
+        self.post_message(self.Act(action, call, subject))
 
     def _ask(self, question: str, action: str, then: Callable[[], None]) -> None:
         def answered(confirmed: bool | None) -> None:
@@ -230,14 +254,14 @@ class ProducerScreen(Screen[None]):
     def _selected(self) -> str | None:
         selected = self.selected_id
         if selected is None:
-            self.studio.notify(t("notify.no_selection"), severity="warning")
+            self.app.notify(t("notify.no_selection"), severity="warning")
         return selected
 
     def _frozen(self, action: str, segment_id: str) -> bool:
         """Edits that open a dialog check first that the line is not on air (the controller would refuse)."""
         if segment_id != self._on_air_id():
             return False
-        self.studio.refused(action, "on_air_frozen", segment=segment_id)
+        self.post_message(self.Refused(action, "on_air_frozen", {"segment": segment_id}))
         return True
 
     def _take(self, action: str, take: Callable[[Controller, bool], Segment], subject: str | None = None) -> None:
@@ -360,7 +384,7 @@ class ProducerScreen(Screen[None]):
 
             self._control("rundown.insert", call, segment.id)
 
-        self.app.push_screen(InsertScreen(self._title(selected), self.view.rundown, self.studio.language), chosen)
+        self.app.push_screen(InsertScreen(self._title(selected), self.view.rundown, catalogue.language), chosen)
 
     def action_graphic_take(self) -> None:
         armed = self._armed_cue()
@@ -370,7 +394,7 @@ class ProducerScreen(Screen[None]):
     def action_graphic_clear(self) -> None:
         armed = self._armed_cue()
         if armed is None:
-            self.studio.notify(t("graphics.none_armed"), severity="warning")
+            self.app.notify(t("graphics.none_armed"), severity="warning")
             return
         template = armed[1].template
         self._control("graphics.clear", lambda c: template if c.graphic_clear(template) else None)
@@ -384,7 +408,7 @@ class ProducerScreen(Screen[None]):
 
         def run() -> None:
             if panel.busy is not None:
-                self.studio.notify(t("youtube.busy", action=t(f"binding.{panel.busy}.label")), severity="warning")
+                self.app.notify(t("youtube.busy", action=t(f"binding.{panel.busy}.label")), severity="warning")
                 return
             panel.begin(action)
             self._control(action, lambda _: panel.watch.act(call))
@@ -404,13 +428,13 @@ class ProducerScreen(Screen[None]):
     def action_youtube_end(self) -> None:
         self._youtube("youtube.end", lambda youtube: youtube.end(), t("confirm.youtube.end"))
 
-    def youtube_refused(self, action: str, error: YouTubeError) -> None:
+    def youtube_refused(self, action: str, error: StudioError) -> None:
         for panel in self.query(YouTubePanel):
             panel.failed(action, Problem.of(error))
 
     def action_pick_fact(self) -> None:
         if self._on_air_id() is None:
-            self.studio.notify(t("error.nothing_on_air"), severity="warning")
+            self.app.notify(t("error.nothing_on_air"), severity="warning")
             return
 
         def picked(cue: GraphicCue | None) -> None:
@@ -420,7 +444,7 @@ class ProducerScreen(Screen[None]):
             self.armed = self._cues().index(cue)
             self._show_graphics(self.view)
 
-        self.studio.push_screen(FactPickerScreen(self.studio.desk_facts), picked)
+        self.app.push_screen(FactPickerScreen(self.services.desk_facts), picked)
 
     def action_next_armed(self) -> None:
         if self._armed_cue() is not None:
@@ -436,30 +460,30 @@ class ProducerScreen(Screen[None]):
         if isinstance(done.result, FeedDown):
             self._asking[done.action](done.result)
         elif done.action == "rundown.take_selected":  # out of order: say what went on air
-            self.studio.notify(t("notify.taken", title=done.result.title.text(self.studio.language)))
+            self.app.notify(t("notify.taken", title=done.result.title.text(catalogue.language)))
         elif done.action == "rundown.hold":
-            self.studio.notify(t("notify.held" if done.result else "notify.released", title=title))
+            self.app.notify(t("notify.held" if done.result else "notify.released", title=title))
         elif done.action == "rundown.skip":
-            self.studio.notify(t("notify.skipped" if done.result else "notify.unskipped", title=title))
+            self.app.notify(t("notify.skipped" if done.result else "notify.unskipped", title=title))
         elif done.action == "rundown.undo":
-            self.studio.notify(t("notify.undone"))
+            self.app.notify(t("notify.undone"))
         elif done.action == "rundown.end_show":
-            self.studio.notify(t("notify.ended"))
+            self.app.notify(t("notify.ended"))
         elif done.action == "rundown.drop":
-            self.studio.notify(t("notify.dropped", title=title))
+            self.app.notify(t("notify.dropped", title=title))
         elif done.action == "rundown.duration":
-            self.studio.notify(t("notify.duration", title=title, duration=format_duration(done.result)))
+            self.app.notify(t("notify.duration", title=title, duration=format_duration(done.result)))
         elif done.action == "graphics.take":
-            self.studio.notify(t("notify.graphic_on", template=done.result.template))
+            self.app.notify(t("notify.graphic_on", template=done.result.template))
         elif done.action == "graphics.clear" and done.result:
-            self.studio.notify(t("notify.graphic_off", template=done.result))
+            self.app.notify(t("notify.graphic_off", template=done.result))
         elif done.action == "graphics.panic":
-            self.studio.notify(t("notify.graphics_cleared", count=done.result), severity="warning")
+            self.app.notify(t("notify.graphics_cleared", count=done.result), severity="warning")
         elif done.action == "app.reload":
-            self.studio.notify(t("notify.reloaded", count=done.result))
+            self.app.notify(t("notify.reloaded", count=done.result))
         elif done.action.startswith("youtube."):
             for panel in self.query(YouTubePanel):
                 panel.done(done.action, done.result)
         elif done.action == "rundown.insert":
             self._select_after = done.subject
-            self.studio.notify(t("notify.inserted", title=done.result.title.text(self.studio.language)))
+            self.app.notify(t("notify.inserted", title=done.result.title.text(catalogue.language)))

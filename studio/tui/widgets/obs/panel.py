@@ -11,7 +11,7 @@ from studio.i18n import catalogue, render, t
 from studio.tui.widgets.text import Readout
 
 if TYPE_CHECKING:  # the console reads a snapshot; it never talks to OBS itself
-    from studio.obs.switcher import ObsHealth
+    from studio.show.health import ObsHealth
 
 
 def _on_off(value: bool | None) -> str:
@@ -35,7 +35,7 @@ class ObsPanel(Vertical):
         self.set_class(not health.connected, "-disconnected")
         if not health.connected:
             # Nothing to read from OBS: say so plainly, and why, on the lines below. The why is an
-            # ObsError's Msg (studio.obs.errors.ObsMsg): said in the console's language, redacted.
+            # ObsError's Msg (studio/obs/errors.py): said in the console's language, redacted.
             link.set(t("obs.disconnected"), "bold")
             for index, line in enumerate(("scenes", "outputs", "frames", "feeds")):
                 self.query_one(f"#obs-{line}", Readout).set(render(health.reason, catalogue.language) if index == 0 else "")

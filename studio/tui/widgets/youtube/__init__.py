@@ -1,6 +1,5 @@
 """The YouTube area: the broadcast, joined stream health (OBS sending, YouTube receiving) and the quota."""
 
 from studio.tui.widgets.youtube.panel import YouTubePanel
-from studio.tui.widgets.youtube.watch import YouTubeWatch
 
-__all__ = ["YouTubePanel", "YouTubeWatch"]
+__all__ = ["YouTubePanel"]

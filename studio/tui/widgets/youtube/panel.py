@@ -1,7 +1,7 @@
 """YouTube for the producer: the broadcast, what YouTube receives beside what OBS sends, and the quota.
 
-The panel starts the watch (studio/tui/widgets/youtube/watch.py) on a thread
-worker once the first frame is painted; the watch posts ``Changed`` on every
+The panel starts the watch (studio/youtube/watch.py, given through the show's
+services) on a thread worker once the first frame is painted; the watch posts ``Changed`` on every
 step. Actions run in the app's action workers and post ``Progress`` here.
 """
 
@@ -21,10 +21,9 @@ from textual.worker import get_current_worker
 
 from studio.i18n import t
 from studio.tui.widgets.text import Readout
-from studio.tui.widgets.youtube.watch import Problem, YouTubeView, YouTubeWatch
 
 if TYPE_CHECKING:
-    from studio.youtube.live import Broadcast
+    from studio.show.health import Broadcast, Problem, YouTubeView, YouTubeWatch
 
 STEPS = ("obs", "receiving", "testing", "live")
 """Going live, as Broadcaster.go_live reports it."""

@@ -1,8 +1,9 @@
-"""The console's YouTube: signing in off the first paint, the joined health poll, and the actions.
+"""The show process's YouTube: signing in off the first paint, the joined health poll, and the actions.
 
-No Textual here: the YouTube panel runs ``run`` in a thread worker, the app's
-action workers call ``act``, and both hand what they learn to ``report``
-(which posts a message). One lock serialises every use of the broadcaster: its
+No Textual here: the console's YouTube panel runs ``run`` in a thread worker, its
+action workers call ``act``, and both hand what they learn to ``report`` (which
+posts a message) as a ``YouTubeView`` (studio/show/health.py). studio/show/services.py
+builds it for ``studio run``. One lock serialises every use of the broadcaster: its
 API client (httplib2) and its store connection take one call at a time, and a
 health poll never interleaves with a go-live.
 
@@ -24,21 +25,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from studio.paths import youtube_token_file
+from studio.show.health import ObsHealth, Problem, YouTubeView
 from studio.youtube.errors import YouTubeError, not_signed_in
-from studio.youtube.health import ON_AIR, HealthHistory, Sample, Verdict, judge
+from studio.youtube.health import ON_AIR, HealthHistory, Sample, judge
 
 if TYPE_CHECKING:
     from studio.broadcast import Broadcaster
-    from studio.config import Config
-    from studio.obs.switcher import ObsHealth, ObsSwitcher
-    from studio.rundown.model import Rundown
     from studio.store.health import Publisher
     from studio.youtube.live import Broadcast
 
-log = logging.getLogger("studio.tui.youtube")
+log = logging.getLogger(__name__)
 
 SOURCE = "youtube"
 """The show process's YouTube health in the store (studio/store/health.py), for the control API."""
@@ -69,67 +67,6 @@ class Link:
     broadcaster: Broadcaster
     ledger: Ledger
     publisher: Publisher | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """The last failure, as the panel shows it: a stable code (``youtube.error.<code>``) and English detail."""
-
-    code: str
-    detail: str
-
-    @classmethod
-    def of(cls, error: YouTubeError) -> Problem:
-        return cls(error.code, str(error))
-
-
-@dataclass(frozen=True, slots=True)
-class YouTubeView:
-    """One snapshot for the panel (and the store): no token, no stream key."""
-
-    signed_in: bool
-    connected: bool  # signed in and the client is built
-    broadcast: Broadcast | None
-    sample: Sample | None  # the latest joined sample: YouTube's last reading with fresh OBS figures
-    verdicts: tuple[Verdict, ...]
-    spent: int | None  # units spent today; None: not read yet
-    allowance: int
-    next_look: datetime | None  # when YouTube is read next
-    polling: bool  # False: today's allowance is down to the reserve, no more health polls today
-    problem: Problem | None
-
-    @property
-    def verdict(self) -> tuple[Verdict, str]:
-        return judge(self.sample) if self.sample is not None else ("off", "")
-
-    def detail(self) -> dict[str, Any]:
-        """The snapshot as a JSON object for the store."""
-        broadcast, sample = self.broadcast, self.sample
-        verdict, reason = self.verdict
-        return {
-            "signed_in": self.signed_in,
-            "connected": self.connected,
-            "broadcast_id": broadcast.id if broadcast else None,
-            "life_cycle": broadcast.life_cycle if broadcast else None,
-            "privacy": broadcast.privacy if broadcast else None,
-            "watch_url": broadcast.watch_url if broadcast else None,
-            "stream_status": sample.stream_status if sample else None,
-            "youtube_health": sample.youtube_health if sample else None,
-            "issues": list(sample.issues) if sample else [],
-            "obs_streaming": sample.obs_streaming if sample else None,
-            "obs_reconnecting": sample.obs_reconnecting if sample else False,
-            "obs_congestion": round(sample.obs_congestion, 3) if sample else 0.0,
-            "obs_dropped": sample.obs_dropped if sample else 0,
-            "verdict": verdict,
-            "reason": reason,
-            "history": list(self.verdicts),
-            "quota_spent": self.spent,
-            "quota_allowance": self.allowance,
-            "next_look": self.next_look.isoformat() if self.next_look else None,
-            "polling": self.polling,
-            "error_code": self.problem.code if self.problem else None,
-            "error": self.problem.detail if self.problem else None,
-        }
 
 
 Report = Callable[[YouTubeView, "str | None"], object]
@@ -289,17 +226,19 @@ class YouTubeWatch:
 
     def view(self, sample: Sample | None = None) -> YouTubeView:
         latest = self._history.latest
+        sample = sample if sample is not None else latest[0] if latest else None
         return YouTubeView(
             signed_in=self.signed_in,
             connected=self._link is not None,
             broadcast=self._broadcast,
-            sample=sample if sample is not None else latest[0] if latest else None,
+            sample=sample,
             verdicts=self._history.verdicts(),
             spent=self._spent,
             allowance=self._allowance,
             next_look=self._due,
             polling=self._polling,
             problem=self._problem,
+            verdict=judge(sample) if sample is not None else ("off", ""),
         )
 
     def _report(self, alert: str | None, sample: Sample | None = None) -> None:
@@ -312,40 +251,3 @@ class YouTubeWatch:
             publisher.offer(view.detail(), self._clock())
         except (sqlite3.Error, ValueError) as error:  # a busy store must not stop the watch
             log.warning("cannot publish YouTube health: %s", error)
-
-
-def show_watch(
-    config: Config,
-    store_path: Path,
-    rundown: Rundown,
-    switcher: ObsSwitcher,
-    clock: Callable[[], datetime],
-    operator: str | None = None,
-) -> YouTubeWatch:
-    """The show process's watch: signed in with `studio youtube auth`, streaming through the switcher's OBS;
-    its go-live and end are logged as ``operator`` (the console's signed-in one)."""
-
-    def connect() -> Link:  # on the watch's thread, after the first paint
-        # google-api-python-client's import and the client's build: ~0.5 s
-        from studio.store import open_store
-        from studio.store.health import Publisher
-        from studio.youtube.cli import make_broadcaster
-
-        store = open_store(store_path)  # a connection of its own: the controller's serves takes on other threads
-        try:
-            broadcaster, ledger = make_broadcaster(
-                config, store, rundown, switcher.adapter, "console", operator=operator
-            )
-        except BaseException:
-            store.close()
-            raise
-        publisher = Publisher(store.db, SOURCE, volatile=VOLATILE)
-        return Link(broadcaster, ledger, publisher)
-
-    return YouTubeWatch(
-        youtube_token_file(config.youtube.token_file),
-        connect,
-        allowance=config.youtube.daily_quota,
-        obs=switcher.health,
-        clock=clock,
-    )

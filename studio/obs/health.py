@@ -1,9 +1,10 @@
 """The show process publishes what it sees of OBS, for the control API's ``GET /state``.
 
-The console's refresh worker (a thread, never the event loop) takes the
-switcher's ``ObsHealth`` four times a second for the OBS panel and offers it
-here; ``studio.store.health.Publisher`` writes it as source ``"obs"`` only
-when it changed in substance or as a heartbeat every 5 s. Frame counters,
+No Textual here. The console's refresh worker (a thread, never the event loop)
+takes the switcher's ``ObsHealth`` four times a second for the OBS panel and
+offers it here (``ShowServices.read_obs``, studio/show/services.py);
+``studio.store.health.Publisher`` writes it as source ``"obs"`` only when it
+changed in substance or as a heartbeat every 5 s. Frame counters,
 CPU and the age of the figures change all the time: they ride along but do
 not count as a change. A failed write is logged and never stops the console.
 """
@@ -16,14 +17,12 @@ import sqlite3
 from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from studio.show.health import ObsHealth
 from studio.store.health import Publisher
 
-if TYPE_CHECKING:
-    from studio.obs.switcher import ObsHealth
-
-log = logging.getLogger("studio.tui.health")
+log = logging.getLogger(__name__)
 
 SOURCE = "obs"
 VOLATILE = frozenset(

@@ -1,0 +1,263 @@
+"""The show process, built in one place: the controller and what serves it.
+
+``build(shape, ...)`` makes a ``ShowServices`` with the parts a process needs
+(``Shape``): the controller always; the renderer for graphics; the OBS switcher
+with its feed watchdog, OBS's health published for the control API and the
+YouTube watch streaming through that OBS. ``studio run`` is ``CONSOLE`` (or
+``REHEARSAL``: no OBS, the rundown runs on its own), ``studio serve`` is ``API``,
+the prompter ``PROMPTER``, ``studio asrun export`` ``READER``. The screens get
+the ``ShowServices`` and never import an adapter (studio/obs/, studio/youtube/).
+
+Light to import: the adapters (obsws-python, Google's client, Pillow) are
+imported when built, the slow ones on their own threads after the first paint.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studio.control import Controller, default_operator
+from studio.desk.outcome import utc_now
+
+if TYPE_CHECKING:
+    from studio.broadcast import Broadcaster
+    from studio.config import Config
+    from studio.desk.model import Fact
+    from studio.obs.adapter import ObsAdapter
+    from studio.obs.health import ObsHealthPublisher
+    from studio.obs.switcher import ObsSwitcher
+    from studio.onair import RendererGraphics
+    from studio.rundown.model import Rundown
+    from studio.show.health import ObsHealth, YouTubeWatch
+    from studio.desk.rules import EvidencePolicy
+    from studio.store.desk import DeskStore
+    from studio.store.show import ShowStore
+    from studio.youtube.quota import StoreLedger
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What one process of the show needs besides its controller."""
+
+    origin: str  # who acts, in the event log: console, api, prompter, cli
+    graphics: bool = False  # the renderer: graphics drawn through the fact gate, recorded by this process
+    obs: bool = False  # the show process: it owns OBS (switcher, feed watchdog, health) and YouTube through it
+
+
+CONSOLE = Shape("console", graphics=True, obs=True)
+REHEARSAL = Shape("console", graphics=True)
+API = Shape("api", graphics=True)  # writes the store; the show process switches what it writes
+PROMPTER = Shape("prompter")  # only reads
+READER = Shape("cli")
+
+
+@dataclass
+class ShowServices:
+    """One process's show: the controller, and in the show process OBS and YouTube beside it.
+
+    ``switcher``: the OBS switcher (its feed watchdog is ``switcher.watchdog``); ``obs_publisher``
+    publishes what it sees for the control API; ``youtube``: the YouTube watch, signed in on its
+    own thread. ``store_path``: the store the controller writes, for the connections other
+    threads open on it (the desk, the fact picker).
+    """
+
+    controller: Controller
+    store_path: Path
+    switcher: ObsSwitcher | None = None
+    obs_publisher: ObsHealthPublisher | None = None
+    youtube: YouTubeWatch | None = None
+
+    @property
+    def has_obs(self) -> bool:
+        return self.switcher is not None
+
+    def on_feed_lost(self, report: Callable[[str], object]) -> None:
+        """``report(segment_id)`` when the watchdog finds the on-air feed dead (on the watchdog's thread)."""
+        if self.switcher is not None:
+            self.switcher.on_feed_lost = report
+
+    def obs_now(self) -> ObsHealth | None:
+        """What the switcher last saw of OBS (None: no OBS in this process). Cheap: no call to OBS."""
+        return self.switcher.health() if self.switcher is not None else None
+
+    def read_obs(self) -> ObsHealth | None:
+        """``obs_now``, published for the control API. Blocks on a SQLite write at most every
+        5 s: call it from a worker."""
+        health = self.obs_now()
+        if health is not None and self.obs_publisher is not None:
+            self.obs_publisher.offer(health, self.controller.clock())
+        return health
+
+    def open_desk(self, policy: EvidencePolicy | None = None) -> DeskStore:
+        """The desk on a connection of its own (the controller's serves takes on other threads)."""
+        from studio.store.desk import open_desk
+
+        return open_desk(self.store_path, policy) if policy is not None else open_desk(self.store_path)
+
+    def desk_facts(self) -> list[Fact]:
+        """Every fact at the desk, for the producer's fact picker. Blocks: call it from a worker."""
+        desk = self.open_desk()  # the picker's thread, once per opening
+        try:
+            return desk.facts()
+        finally:
+            desk.close()
+
+    @contextmanager
+    def running(self) -> Iterator[ShowServices]:
+        """The show process owns OBS while this lasts: it connects (retrying until OBS is there)
+        and puts back on air what the store says is on air; at the end it lets go of OBS."""
+        if self.switcher is None:
+            yield self
+            return
+        self.switcher.start()
+        try:
+            self.controller.resume_air()
+            yield self
+        finally:
+            self.switcher.stop()
+            if self.obs_publisher is not None:
+                self.obs_publisher.close()
+
+
+def build(
+    shape: Shape,
+    config: Config,
+    rundown: Rundown,
+    store_path: Path,
+    *,
+    sign_in: Callable[[sqlite3.Connection], str] | None = None,
+) -> ShowServices:
+    """The process ``shape`` describes, on the store at ``store_path``.
+
+    ``sign_in(db)`` names who the controller acts as (the passphrase proves it, see
+    studio/desk/operators.py), asked once the store is open and before the controller
+    writes anything; without it, ``[station] operator``.
+    """
+    from studio.store import open_store
+
+    store = open_store(store_path)
+    operator = sign_in(store.db) if sign_in is not None else config.station.operator or None
+    switcher = _switcher(config, rundown) if shape.obs else None
+    # Graphics are drawn for OBS's canvas as the switcher last read it (1920x1080 until OBS answers).
+    canvas = (lambda: switcher.canvas) if switcher is not None else None
+    controller = Controller(
+        store,
+        rundown,
+        operator=operator,
+        origin=shape.origin,
+        switcher=switcher,
+        graphics=_graphics(config, rundown, store_path, canvas) if shape.graphics else None,
+        turnout_hours=config.station.turnout_hours,
+    )
+    services = ShowServices(controller, store_path, switcher=switcher)
+    if switcher is not None:
+        from studio.obs.health import obs_publisher
+
+        services.obs_publisher = obs_publisher(store_path)
+        services.youtube = youtube_watch(config, store_path, rundown, switcher, controller.clock, controller.operator)
+    return services
+
+
+def _switcher(config: Config, rundown: Rundown) -> ObsSwitcher:
+    from studio.obs import ObsAdapter
+    from studio.obs.cli import settings_from
+    from studio.obs.switcher import ObsSwitcher
+
+    return ObsSwitcher(ObsAdapter(settings_from(config.obs)), rundown.segments)
+
+
+def _graphics(
+    config: Config, rundown: Rundown, store_path: Path, canvas: Callable[[], Any] | None
+) -> RendererGraphics:
+    """Graphics for the show: the desk's verified facts through the gate, rendered off the UI's start,
+    for ``canvas()`` (OBS's size) with the station's location bug."""
+    from studio.onair import BugStyle, RendererGraphics
+    from studio.paths import graphics_dir
+
+    def renderer():  # -> Renderer, built on its own thread (Pillow and the templates take ~0.35 s)
+        from studio.desk.views import GraphicsFacts
+        from studio.graphics import Renderer, overlays_dir
+        from studio.store.desk import open_desk
+
+        facts = GraphicsFacts(open_desk(store_path), rundown.show.date, rundown.show.zone)
+        return Renderer(overlays_dir(), graphics_dir(config.graphics.out), facts, zone=rundown.show.zone)
+
+    bug = BugStyle(live_word=config.graphics.live_word, clock=config.graphics.bug_clock)
+    return RendererGraphics(factory=renderer, canvas=canvas, bug=bug)
+
+
+# --- YouTube ---------------------------------------------------------------------------------
+
+
+def make_broadcaster(
+    config: Config, store: ShowStore, rundown: Rundown, output: ObsAdapter | None, origin: str, *,
+    operator: str | None = None,
+) -> tuple[Broadcaster, StoreLedger]:
+    """The go-live controller over the signed-in account, and the store's quota ledger it charges;
+    ``output``: OBS's stream output (None: a command that does not stream). Its events name
+    ``operator`` (default: [station] operator, else the login name)."""
+    from studio.broadcast import Broadcaster
+    from studio.paths import youtube_token_file
+    from studio.store.youtube import YouTubeStore
+    from studio.youtube.api import TokenFile, YouTubeApi
+    from studio.youtube.live import YouTube
+    from studio.youtube.quota import StoreLedger
+
+    token_file = TokenFile(youtube_token_file(config.youtube.token_file), config.youtube.token_uri)
+    ledger = StoreLedger(YouTubeStore(store.db), utc_now)
+    api = YouTubeApi(
+        token_file.load(), ledger, endpoint=config.youtube.api_endpoint or None, token_file=token_file
+    )
+    go_live = Broadcaster(
+        YouTube(api),
+        store,
+        rundown,
+        output=output,
+        privacy=config.youtube.privacy,
+        language=config.station.language,
+        operator=operator or config.station.operator or default_operator(),
+        origin=origin,
+        clock=utc_now,
+    )
+    return go_live, ledger
+
+
+def youtube_watch(
+    config: Config,
+    store_path: Path,
+    rundown: Rundown,
+    switcher: ObsSwitcher,
+    clock: Callable[[], datetime],
+    operator: str | None = None,
+) -> YouTubeWatch:
+    """The show process's watch: signed in with `studio youtube auth`, streaming through the switcher's OBS;
+    its go-live and end are logged as ``operator`` (the console's signed-in one)."""
+    from studio.paths import youtube_token_file
+    from studio.youtube.watch import SOURCE, VOLATILE, Link, YouTubeWatch
+
+    def connect() -> Link:  # on the watch's thread, after the first paint
+        # google-api-python-client's import and the client's build: ~0.5 s
+        from studio.store import open_store
+        from studio.store.health import Publisher
+
+        store = open_store(store_path)  # a connection of its own: the controller's serves takes on other threads
+        try:
+            go_live, ledger = make_broadcaster(config, store, rundown, switcher.adapter, "console", operator=operator)
+        except BaseException:
+            store.close()
+            raise
+        return Link(go_live, ledger, Publisher(store.db, SOURCE, volatile=VOLATILE))
+
+    return YouTubeWatch(
+        youtube_token_file(config.youtube.token_file),
+        connect,
+        allowance=config.youtube.daily_quota,
+        obs=switcher.health,
+        clock=clock,
+    )
