@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from studio.obs import names
 from studio.obs.adapter import ObsAdapter, ObsVersions
-from studio.obs.errors import ObsError
+from studio.obs.errors import ObsError, ObsMsg
 from studio.onair import LOCATION_BUG, location_bug_template
 from studio.rundown.model import Kind, Segment
 
@@ -593,7 +593,8 @@ def setup(
         try:
             _carry_out(adapter, step, size, want)
         except ObsError as error:
-            raise ObsError(error.kind, f"setting up {step.text}: {error}", code=error.code) from None
+            raise ObsError(error.failure, ObsMsg("obs.error.setting_up", step=step.text, error=error.message),
+                           request_type=error.request_type, request_code=error.request_code) from None
         (created if step.creates else updated).append(step.text)
     return SetupReport(versions, tuple(created), tuple(updated), steps.unchanged, steps.conflicts)
 

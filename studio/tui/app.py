@@ -2,9 +2,11 @@
 
 Threads: every controller call (SQLite now, OBS through the switcher later)
 runs in a thread worker. Workers post messages (``studio.tui.messages``);
-failures of any worker end up in ``_worker_changed``: a refused action
-(``ControlError``) becomes one translated notification, anything else an
-error dialog. The event loop only renders.
+failures of any worker end up in ``_worker_changed``: an expected failure
+(any ``StudioError``: a refused take, a graphic the gate refused, YouTube or
+OBS saying no) becomes one translated notification with its kind's severity
+(a YouTube action's in the YouTube panel), anything else an error dialog.
+The event loop only renders.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from studio._start_time import START_NS
 from studio.config import Config
 from studio.control import ControlError, Controller, ShowView
 from studio.diagnostics import DiagnosticsError
-from studio.i18n import LANGUAGES, catalogue, set_language, t
+from studio.errors import StudioError
+from studio.i18n import LANGUAGES, Msg, catalogue, set_language, t
 from studio.rundown.load import load_rundown
 from studio.tui import bindings
 from studio.tui.base import StudioAppBase
@@ -43,7 +46,6 @@ from studio.tui.screens import (
 )
 from studio.tui.widgets.onair.panels import Frame
 from studio.tui.widgets.rundown import RundownTable
-from studio.youtube.errors import YouTubeError
 
 if TYPE_CHECKING:
     from studio.desk.model import Fact
@@ -325,19 +327,20 @@ class StudioApp(StudioAppBase):
         self.request_view()
         self.producer.after(message)
 
-    def refused(self, action: str, code: str, **params: Any) -> None:
-        """Show a refusal the way a controller's ControlError is shown.
+    def refused(self, action: str, error: StudioError) -> None:
+        """Show an action's expected failure: its message, titled by the action, with its kind's severity.
 
-        A segment id in the params is shown as its title: the producer reads
-        titles on screen, not ids.
+        A segment id in the message's params is shown as its title: the producer
+        reads titles on screen, not ids.
         """
+        said, params = error.message, error.message.params
         segment = self.view.rundown.get(params["segment"]) if self.view and params.get("segment") else None
         if segment is not None:
-            params["segment"] = segment.title.text(self.language)
+            said = Msg(said.key, **{**params, "segment": segment.title.text(self.language)})
         self.notify(
-            t(f"error.{code}", **params),
+            said.render(self.language),
             title=t("notify.refused", action=t(f"binding.{action}.label")),
-            severity="error",
+            severity=error.severity,
         )
 
     @on(Worker.StateChanged)
@@ -356,11 +359,13 @@ class StudioApp(StudioAppBase):
             if self._refresh_failed:  # already told: do not repeat it four times a second
                 return
             self._refresh_failed = True
-        if isinstance(error, ControlError):
-            self.refused(action, error.code, **error.params)
-            return
-        if isinstance(error, YouTubeError) and action.startswith("youtube."):
-            self.producer.youtube_refused(action, error)
+        if isinstance(error, ControlError):  # until ControlError is a StudioError (branch playout): then drop this
+            error = StudioError(Msg(f"error.{error.code}", **error.params), code=error.code)
+        if isinstance(error, StudioError):
+            if action.startswith("youtube."):  # the YouTube panel says it, where the action was asked
+                self.producer.youtube_refused(action, error)
+            else:
+                self.refused(action, error)
             return
         label = t(f"binding.{action}.label") if action else worker.group
         detail = traceback.format_exception(error) if error is not None else []

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from studio.control import FEED_LOST, ControlError, Controller, ShowView
+from studio.errors import StudioError
 from studio.i18n import t
 from studio.rundown.load import format_duration
 from studio.rundown.model import GraphicCue, Segment
@@ -40,7 +41,6 @@ from studio.tui.widgets.youtube.watch import Problem
 if TYPE_CHECKING:
     from studio.broadcast import Broadcaster
     from studio.tui.app import StudioApp
-    from studio.youtube.errors import YouTubeError
     from studio.youtube.live import Broadcast
 
 
@@ -237,7 +237,7 @@ class ProducerScreen(Screen[None]):
         """Edits that open a dialog check first that the line is not on air (the controller would refuse)."""
         if segment_id != self._on_air_id():
             return False
-        self.studio.refused(action, "on_air_frozen", segment=segment_id)
+        self.studio.refused(action, StudioError.of("error.on_air_frozen", segment=segment_id))
         return True
 
     def _take(self, action: str, take: Callable[[Controller, bool], Segment], subject: str | None = None) -> None:
@@ -406,7 +406,7 @@ class ProducerScreen(Screen[None]):
     def action_youtube_end(self) -> None:
         self._youtube("youtube.end", lambda youtube: youtube.end(), t("confirm.youtube.end"))
 
-    def youtube_refused(self, action: str, error: YouTubeError) -> None:
+    def youtube_refused(self, action: str, error: StudioError) -> None:
         for panel in self.query(YouTubePanel):
             panel.failed(action, Problem.of(error))
 

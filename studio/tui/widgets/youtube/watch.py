@@ -33,6 +33,7 @@ from studio.youtube.health import ON_AIR, HealthHistory, Sample, Verdict, judge
 if TYPE_CHECKING:
     from studio.broadcast import Broadcaster
     from studio.config import Config
+    from studio.errors import StudioError
     from studio.obs.switcher import ObsHealth, ObsSwitcher
     from studio.rundown.model import Rundown
     from studio.store.health import Publisher
@@ -79,7 +80,7 @@ class Problem:
     detail: str
 
     @classmethod
-    def of(cls, error: YouTubeError) -> Problem:
+    def of(cls, error: StudioError) -> Problem:
         return cls(error.code, str(error))
 
 
