@@ -153,7 +153,7 @@ def _slate_picture(args: argparse.Namespace, graphics: Path, err: TextIO, langua
 def _card_pictures(rundown: Any, graphics: Path, err: TextIO, language: str) -> dict[str, Path]:
     """Each scene's card, rendered from the card template like the slate (the centre's name and what
     the scene is); a scene whose card cannot be rendered keeps the card's plain colour."""
-    from studio.obs.setup import scene_cards
+    from studio.obs.needs import scene_cards
 
     pictures = {}
     for scene, (title_kk, title_ru) in scene_cards(rundown.segments).items():

@@ -93,7 +93,7 @@ class StudioApp(StudioAppBase):
         health: ObsHealthPublisher | None = None,
         youtube: YouTubeWatch | None = None,
     ) -> None:
-        """The console as ``studio run`` starts it (studio/cli.py); tests build theirs the same way.
+        """The console as ``studio run`` starts it (studio/commands/show.py); tests build theirs the same way.
 
         ``rundown_path`` is the file the live plan came from: it is watched and
         offered for reload when it changes. ``live=False`` leaves the refresh and

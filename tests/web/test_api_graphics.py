@@ -217,7 +217,8 @@ def test_studio_serve_renders_and_records_a_graphic_with_the_real_renderer(tmp_p
     import shutil
     from pathlib import Path
 
-    from studio.cli import _controller, _operator
+    from studio.commands.common import operator_signed_in as _operator
+    from studio.commands.show import controller_for as _controller
     from studio.paths import graphics_dir
 
     root = Path(__file__).resolve().parents[2]
