@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 from studio.errors import StudioError, UsageError, report
 from studio.i18n import FALLBACK, Msg
@@ -32,10 +32,7 @@ def obs_setup_command(
     language: str = FALLBACK,
 ) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    try:
-        return _setup(args, config, out, err, language)
-    except StudioError as error:  # OBS unreachable or refusing: its text is redacted, no password
-        return report(error, language, err)
+    return _reported(lambda: _setup(args, config, out, err, language), err, language)
 
 
 def obs_check_command(
@@ -43,8 +40,13 @@ def obs_check_command(
     language: str = FALLBACK,
 ) -> int:
     out, err = out or sys.stdout, err or sys.stderr
+    return _reported(lambda: _check(args, config, out, language), err, language)
+
+
+def _reported(command: Callable[[], int], err: TextIO, language: str) -> int:
+    """The command's exit status; an error (OBS unreachable or refusing: redacted, no password) said on ``err``."""
     try:
-        return _check(args, config, out, language)
+        return command()
     except StudioError as error:
         return report(error, language, err)
 

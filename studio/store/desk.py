@@ -387,22 +387,13 @@ class DeskStore(SourceTables):
                 raise ConflictError(before.id, before.version, -1, "another terminal", None)
             old_sources, old_reports = {s.id for s in before.sources}, {r.id for r in before.reports}
         new_sources, new_reports = {s.id for s in after.sources}, {r.id for r in after.reports}
-        self.db.executemany(
-            "INSERT INTO fact_source (fact_id, source_id) VALUES (?, ?)",
-            [(after.id, i) for i in sorted(new_sources - old_sources)],
-        )
-        self.db.executemany(
-            "DELETE FROM fact_source WHERE fact_id = ? AND source_id = ?",
-            [(after.id, i) for i in sorted(old_sources - new_sources)],
-        )
-        self.db.executemany(
-            "INSERT INTO fact_report (fact_id, report_id) VALUES (?, ?)",
-            [(after.id, i) for i in sorted(new_reports - old_reports)],
-        )
-        self.db.executemany(
-            "DELETE FROM fact_report WHERE fact_id = ? AND report_id = ?",
-            [(after.id, i) for i in sorted(old_reports - new_reports)],
-        )
+        links = (("fact_source", "source_id", old_sources, new_sources),
+                 ("fact_report", "report_id", old_reports, new_reports))
+        for table, column, old, new in links:  # names from this code, never from input
+            self.db.executemany(f"INSERT INTO {table} (fact_id, {column}) VALUES (?, ?)",
+                                [(after.id, i) for i in sorted(new - old)])
+            self.db.executemany(f"DELETE FROM {table} WHERE fact_id = ? AND {column} = ?",
+                                [(after.id, i) for i in sorted(old - new)])
         self.db.execute(
             "INSERT INTO fact_audit (fact_id, version, at, who, action, why, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
