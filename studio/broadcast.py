@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Protocol, Sequence
 
+from studio.i18n import Msg
 from studio.rundown.model import Rundown
 from studio.store.show import AsRunRow, ShowStore
 from studio.store.youtube import YouTubeStore
@@ -27,7 +28,6 @@ from studio.youtube.live import Broadcast, Stream, YouTube
 TITLE_LIMIT = 100  # YouTube's limit for a broadcast title
 RECEIVE_TIMEOUT = 90.0  # YouTube takes 5-30 s to see a new RTMP stream as active
 TITLE_LIMITS = (100, 60, 40, 30, 20)  # chapter title lengths tried, longest first
-CHAPTERS_HEADING = {"kk": "Тараулар", "ru": "Главы", "en": "Chapters"}
 
 
 class StreamOutput(Protocol):
@@ -113,15 +113,12 @@ class Broadcaster:
             broadcast = self.youtube.broadcast(record.broadcast_id)
             if broadcast is None:
                 raise YouTubeError(
-                    "broadcast_not_found",
-                    f"the show's broadcast {record.broadcast_id} is gone from the channel (deleted in YouTube Studio?); "
-                    "run `studio youtube schedule --new` to create another",
+                    "broadcast_not_found", Msg("youtube.advice.broadcast_id_gone", broadcast=record.broadcast_id)
                 )
             if broadcast.life_cycle in ("complete", "revoked"):
                 raise YouTubeError(
                     "broadcast_ended",
-                    f"the show's broadcast {broadcast.id} has ended ({broadcast.life_cycle}); "
-                    "run `studio youtube schedule --new` for another",
+                    Msg("youtube.advice.broadcast_ended", broadcast=broadcast.id, state=broadcast.life_cycle),
                 )
         else:
             title, start = broadcast_title(self.rundown, self.language), self.rundown.show.starts_at
@@ -182,10 +179,12 @@ class Broadcaster:
         """Complete the broadcast, then stop OBS streaming (in that order: viewers see an ending, not a dead stream)."""
         record = self.records.broadcast(self.show_id)
         if record is None:
-            raise YouTubeError("no_broadcast", "nothing to end: no broadcast was scheduled for this show")
+            raise YouTubeError("no_broadcast", Msg("youtube.advice.nothing_to_end"))
         broadcast = self.youtube.broadcast(record.broadcast_id)
         if broadcast is None:
-            raise YouTubeError("broadcast_not_found", f"the show's broadcast {record.broadcast_id} is gone from the channel")
+            raise YouTubeError(
+                "broadcast_not_found", Msg("youtube.advice.broadcast_id_gone_end", broadcast=record.broadcast_id)
+            )
         if broadcast.life_cycle in ("testing", "live", "testStarting", "liveStarting"):
             broadcast = self.youtube.transition(broadcast.id, "complete")
             self._log("youtube_complete", broadcast_id=broadcast.id, actual_end=str(broadcast.actual_end))
@@ -198,9 +197,7 @@ class Broadcaster:
         record = self.records.broadcast(self.show_id)
         broadcast = self.youtube.broadcast(record.broadcast_id) if record else None
         if broadcast is None or broadcast.actual_start is None:
-            raise YouTubeError(
-                "not_started", "no chapters yet: the show's broadcast has not gone live (YouTube reports no start time)"
-            )
+            raise YouTubeError("not_started", Msg("youtube.advice.not_started"))
         state = self.store.state(self.show_id)
         rows: tuple[AsRunRow, ...] = state.played + ((state.on_air,) if state.on_air else ())
         description, snippet = self.youtube.description(broadcast.id)
@@ -215,36 +212,34 @@ class Broadcaster:
     def _chapters_text(self, rows: Sequence[AsRunRow], broadcast: Broadcast, description: str) -> tuple[str, list]:
         """A whole day's chapters overflow YouTube's 5,000-byte description in full titles (82 segments in
         Kazakh: ~5.9 KB), so titles are shortened step by step until the description fits."""
-        error: ChaptersError | None = None
+        refusals: list[ChaptersError] = []
         for limit in TITLE_LIMITS:
             try:
                 chapters = chapters_from_asrun(
                     rows, broadcast.actual_start, broadcast.actual_end or self._clock(), self.language, title_limit=limit
                 )
-                return description_with_chapters(description, chapters, CHAPTERS_HEADING[self.language]), chapters
-            except ChaptersError as e:
-                error = e
-        raise YouTubeError("chapters", f"chapters: {error}")
+                heading = Msg("youtube.chapters.heading").render(self.language)
+                return description_with_chapters(description, chapters, heading), chapters
+            except ChaptersError as refused:
+                refusals.append(refused)
+        # the reason at the shortest titles
+        raise YouTubeError("chapters", Msg("youtube.advice.doing", doing=Msg("youtube.doing.chapters"),
+                                           advice=refusals[-1].message))
 
     def _stream(self, broadcast: Broadcast) -> Stream:
         stream = self.youtube.stream(broadcast.stream_id) if broadcast.stream_id else None
         if stream is None or stream.ingest is None:
-            raise YouTubeError(
-                "stream_not_found", "the broadcast's stream is gone from the channel; run `studio youtube schedule --new`"
-            )
+            raise YouTubeError("stream_not_found", Msg("youtube.advice.stream_gone"))
         return stream
 
     def _start_output(self, stream: Stream) -> None:
         if self.output is None:
-            raise YouTubeError("no_obs", "going live needs OBS: run it from the producer console, not a rehearsal")
+            raise YouTubeError("no_obs", Msg("youtube.advice.no_obs"))
         assert stream.ingest is not None
         if self.output.streaming():
             if self.output.stream_service() == (stream.ingest.server, stream.ingest.key):
                 return
-            raise YouTubeError(
-                "obs_busy",
-                "OBS is already streaming somewhere else; stop that stream in OBS first (studio will not cut it off)",
-            )
+            raise YouTubeError("obs_busy", Msg("youtube.advice.obs_busy"))
         self.output.set_stream_service(stream.ingest.server, stream.ingest.key)
         self.output.start_stream()
         self._log("obs_stream_started", stream_id=stream.id)
@@ -257,10 +252,9 @@ class Broadcaster:
             if stream is not None and stream.receiving:
                 return stream
             if self._monotonic() > deadline:
+                status = stream.status if stream else Msg("youtube.advice.stream_missing")
                 raise YouTubeError(
-                    "stream_inactive",
-                    f"YouTube has not received the stream after {timeout:.0f} s (it says {stream.status if stream else 'gone'}); "
-                    "check the OBS panel: is OBS streaming, congested, reconnecting?",
+                    "stream_inactive", Msg("youtube.advice.not_receiving", seconds=f"{timeout:.0f}", status=status)
                 )
             self._sleep(delay)
             delay = min(delay * 1.5, 5.0)

@@ -55,13 +55,19 @@ class DiagnosticsError(Exception):
         return "\n".join(d.render(language) for d in self.diagnostics)
 
 
+def nearest(word: str, known: list[str]) -> str | None:
+    """The one of ``known`` that ``word`` most likely misspells, if any is close."""
+    import difflib  # only when there is an unknown name
+
+    close = difflib.get_close_matches(word, known, n=1)
+    return close[0] if close else None
+
+
 def nearest_hint(word: str, known: list[str], listing: str = "diag.hint.known_keys") -> Msg:
     """``did you mean 'x'? known keys: ...``: the hint of a name that is not one of ``known``.
 
     ``listing`` is the catalogue key that lists them (``known keys: {known}``, ``fields: {known}``).
     """
-    import difflib  # only when there is an unknown name
-
-    close = difflib.get_close_matches(word, known, n=1)
+    close = nearest(word, known)
     listed = Msg(listing, known=", ".join(known) or Msg("diag.template.none"))
-    return Msg("diag.hint.did_you_mean", word=close[0], known=listed) if close else listed
+    return Msg("diag.hint.did_you_mean", word=close, known=listed) if close else listed

@@ -26,23 +26,19 @@ class Kind(StrEnum):
     INTERNAL = "internal"  # studio itself failed: a bug to report
 
 
-EXIT_CODE: Final[dict[Kind, int]] = {
-    Kind.REFUSED: 2, Kind.NOT_FOUND: 2, Kind.CONFLICT: 2, Kind.UNAVAILABLE: 2, Kind.BAD_INPUT: 2, Kind.INTERNAL: 70,
-}
+EXIT_CODE: Final[dict[Kind, int]] = {kind: 70 if kind is Kind.INTERNAL else 2 for kind in Kind}
 """``studio`` exit codes: 2 for every expected failure, as argparse's usage errors and as studio has always
 answered (the README promises it for ``studio fact``; 1 stays "ran, and found problems", as ``obs check``);
-70 is EX_SOFTWARE."""
+70 (EX_SOFTWARE) for studio's own failure."""
 
 HTTP_STATUS: Final[dict[Kind, int]] = {
     Kind.REFUSED: 409, Kind.NOT_FOUND: 404, Kind.CONFLICT: 409, Kind.UNAVAILABLE: 503, Kind.BAD_INPUT: 400,
     Kind.INTERNAL: 500,
 }
 
-SEVERITY: Final[dict[Kind, str]] = {
-    Kind.REFUSED: "warning", Kind.NOT_FOUND: "warning", Kind.CONFLICT: "warning", Kind.UNAVAILABLE: "error",
-    Kind.BAD_INPUT: "warning", Kind.INTERNAL: "error",
-}
-"""Textual's notification severities."""
+SEVERITY: Final[dict[Kind, str]] = {kind: "error" for kind in Kind}
+"""Textual's notification severities: a failed action is an error to the person who asked for it, whatever
+its kind (the consoles have always shown refusals so); "warning" is for notices that are no failure."""
 
 
 class StudioError(Exception):

@@ -22,22 +22,21 @@ from zoneinfo import ZoneInfo
 from studio.canvas import DESIGN, Size
 from studio.desk.ids import parse_fact_id
 from studio.diagnostics import Diagnostic, DiagnosticsError
+from studio.errors import StudioError
 from studio.i18n import Msg
 from studio.rundown.model import GraphicCue, Kind, Segment
 
 if TYPE_CHECKING:
     from studio.graphics import Renderer
 
-class GraphicRefused(Exception):
+
+class GraphicRefused(StudioError):
     """The port would not render a graphic (a fact not verified, text that cannot fit...).
 
     ``message`` says why as a ``Msg`` (``str(error)`` is its English), so the console and
     the control API show it in their reader's language; a plain text is kept as it is.
+    Its kind is the family's default: refused.
     """
-
-    def __init__(self, message: str) -> None:
-        self.message: Msg = message if isinstance(message, Msg) else Msg("diag.as_is", text=message)
-        super().__init__(str(self.message))
 
 
 def _diagnostic(diagnostic: Diagnostic) -> Msg:
@@ -49,9 +48,9 @@ def _diagnostic(diagnostic: Diagnostic) -> Msg:
 
 
 def said(error: BaseException) -> Msg:
-    """An error as a Msg: a graphics error's own (``said``), a broken file's lines, else its text as it is."""
-    if isinstance(getattr(error, "said", None), Msg):
-        return error.said  # type: ignore[attr-defined]
+    """An error as a Msg: the family's own (a graphics error's ``said``), a broken file's lines, else its text."""
+    if isinstance(error, StudioError):
+        return error.message
     if isinstance(error, DiagnosticsError) and error.diagnostics:
         lines = [_diagnostic(diagnostic) for diagnostic in error.diagnostics]
         whole = lines[0]

@@ -135,7 +135,8 @@ def test_render_and_the_gate_through_the_command_line(tmp_path: Path, capsys, mo
 
 def test_lang_is_the_language_of_every_screen_the_command_opens(monkeypatch) -> None:
     """`studio --lang en desk` on a Kazakh station opens an English desk (issue 17: it stayed Kazakh)."""
-    from studio.cli import _config, _parser
+    from studio.commands.common import read_config as _config
+    from studio.commands.parser import parser as _parser
 
     monkeypatch.delenv("STUDIO_LANG", raising=False)
     assert _config(_parser().parse_args(["desk"])).station.language == "kk"  # the test station speaks Kazakh

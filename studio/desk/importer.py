@@ -13,7 +13,6 @@ quarantine.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import sys
@@ -38,7 +37,7 @@ from studio.desk.outcome import (
 )
 from studio.desk.rows import clean, csv_rows, encoding_problem, json_rows, raw_text, read_text
 from studio.desk.text import name_key
-from studio.diagnostics import Diagnostic, DiagnosticsError
+from studio.diagnostics import Diagnostic, DiagnosticsError, nearest
 from studio.i18n import FALLBACK, Msg
 from studio.store.desk import DeskStore
 
@@ -185,8 +184,8 @@ class FieldRules:
 
     def region_guess(self, text: str) -> str | None:
         """The region id whose spelling is closest to ``text``, if any is close."""
-        close = difflib.get_close_matches(name_key(text), list(self.regions), n=1)
-        return self.regions[close[0]] if close else None
+        close = nearest(name_key(text), list(self.regions))
+        return self.regions[close] if close else None
 
     def kind(self, value: str | None) -> str:
         text = (value or "").strip()

@@ -8,7 +8,6 @@ names what differs; unknown keys are refused with the nearest valid one.
 from __future__ import annotations
 
 import codecs
-import difflib
 from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,6 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
 from studio.desk.model import ReportKind
 from studio.desk.text import name_key
+from studio.diagnostics import nearest
 from studio.i18n import Msg
 from studio.regions import regions
 from studio.settings_file import read_settings
@@ -26,9 +26,9 @@ from studio.validated import Strict, parse_zone
 
 def _region_id(value: str) -> str:
     if value not in regions():
-        close = difflib.get_close_matches(value, list(regions()), n=1)
+        close = nearest(value, list(regions()))
         if close:
-            raise ValueError(Msg("diag.mapping.region_guess", value=repr(value), guess=repr(close[0])))
+            raise ValueError(Msg("diag.mapping.region_guess", value=repr(value), guess=repr(close)))
         raise ValueError(Msg("diag.mapping.region", value=repr(value)))
     return value
 

@@ -1,5 +1,12 @@
 """The verification rules: the one place that decides how a fact may change.
 
+One module of ~630 lines on purpose: every rule a fact obeys is here and
+nowhere else, so a reviewer reads the state machine below, the evidence it
+counts, a release as one act and the content checks together, and a change
+to one rule is seen beside the rules it touches. Its sections (actions,
+evidence, changing, release, groups, content) are pure functions over the
+model; the store only writes what ``apply`` returns.
+
 ::
 
     new ─StartReview─▶ in_review ─Verify─▶ verified ─Retract─▶ retracted

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from studio.canvas import Size
 from studio.diagnostics import Diagnostic, DiagnosticsError
+from studio.errors import report
 from studio.graphics import overlays_dir
 from studio.graphics.errors import DataError, GraphicsError
 from studio.graphics.gate import FactSource
@@ -114,7 +115,7 @@ def render_command(
         except DataError as error:
             if data_path is not None and text and error.field in data and not str(data_path).endswith(".json"):
                 line, column = TomlLocator(text).find((error.field,))
-                message = Msg("diag.graphics.in_template", template=loaded.name, message=error.message)
+                message = Msg("diag.graphics.in_template", template=loaded.name, message=error.reason)
                 raise DiagnosticsError([Diagnostic(Path(data_path), line, column, message, error.hint)]) from None
             raise
         rendered = draw(prepared)
@@ -123,8 +124,7 @@ def render_command(
         print(error.render(language), file=stderr)
         return 2
     except GraphicsError as error:
-        print(f"studio: error: {error.render(language)}", file=stderr)
-        return 2
+        return report(error, language, stderr)
     p, size = written.placement, prepared.template.canvas
     print(f"wrote {written.png} ({p.width}x{p.height} at x={p.x}, y={p.y} on {size.width}x{size.height}); "
           f"record: {written.sidecar}", file=stdout)

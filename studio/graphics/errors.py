@@ -14,31 +14,35 @@ front end that shows it later in its reader's language (the console, the control
 
 from __future__ import annotations
 
-from studio.i18n import FALLBACK, Msg
+from studio.errors import Kind, StudioError
+from studio.i18n import Msg
 
 
-class GraphicsError(Exception):
-    """A graphic that cannot be rendered as asked; the message says what to do."""
+class GraphicsError(StudioError):
+    """A graphic that cannot be rendered as asked; the message says what to do.
 
-    def __init__(self, template: str, message: str, hint: str = "") -> None:
+    ``reason`` and ``hint`` are its two parts; ``message`` (``said``) is the whole.
+    """
+
+    kind = Kind.REFUSED
+
+    def __init__(self, template: str, reason: str, hint: str = "") -> None:
         self.template = template
-        self.message = message
+        self.reason = reason
         self.hint = hint
-        said = Msg("diag.graphics.in_template", template=template, message=message)
+        said = Msg("diag.graphics.in_template", template=template, message=reason)
         self.said: Msg = Msg("diag.with_hint", text=said, hint=hint) if hint else said
-        super().__init__(self.render(FALLBACK))
-
-    def render(self, language: str = FALLBACK) -> str:
-        """``TEMPLATE: MESSAGE`` (and ``  hint: HINT``) in ``language``; ``hint:`` stays as it is."""
-        return self.said.render(language)
+        super().__init__(self.said)
 
 
 class DataError(GraphicsError):
     """The data given for a template does not match its field schema."""
 
-    def __init__(self, template: str, field: str, message: str, hint: str = "") -> None:
+    kind = Kind.BAD_INPUT
+
+    def __init__(self, template: str, field: str, reason: str, hint: str = "") -> None:
         self.field = field
-        super().__init__(template, Msg("diag.graphics.in_field", field=field, message=message), hint)
+        super().__init__(template, Msg("diag.graphics.in_field", field=field, message=reason), hint)
 
 
 class TextRejected(DataError):
@@ -52,14 +56,14 @@ class TextDoesNotFit(GraphicsError):
     Never cut: a claim shortened by the machine is a different claim.
     """
 
-    def __init__(self, template: str, box: str, message: str, hint: str) -> None:
+    def __init__(self, template: str, box: str, reason: str, hint: str) -> None:
         self.box = box
-        super().__init__(template, Msg("diag.graphics.in_box", box=box, message=message), hint)
+        super().__init__(template, Msg("diag.graphics.in_box", box=box, message=reason), hint)
 
 
 class FactRefused(GraphicsError):
     """The gate refused a fact: missing, not verified, retracted, or incomplete."""
 
-    def __init__(self, template: str, fact_id: str, message: str, hint: str = "") -> None:
+    def __init__(self, template: str, fact_id: str, reason: str, hint: str = "") -> None:
         self.fact_id = fact_id
-        super().__init__(template, message, hint)
+        super().__init__(template, reason, hint)

@@ -31,7 +31,6 @@ location bug's word for LIVE.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -41,7 +40,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from studio.diagnostics import Diagnostic, DiagnosticsError
+from studio.diagnostics import Diagnostic, DiagnosticsError, nearest
 from studio.graphics.fonts import REQUIRED, FontFile, font_file
 from studio.graphics.sanitize import HARD_LIMIT, Rejection, clean
 from studio.i18n import Msg, messages
@@ -199,11 +198,11 @@ class _Loader(TomlCheck):
             self.error(where + ("default_from",), _in(label, Msg("diag.template.default_from_field")),
                        Msg("diag.template.hint.default_from_field"))
         elif spec.fallback is None:
-            close = difflib.get_close_matches(str(spec.default_from), list(messages(spec.language)), n=1)
+            # the catalogue's ~1,300 keys are too many to list: the nearest one, or the one the bug uses
+            close = nearest(str(spec.default_from), list(messages(spec.language))) or "onair.live"
             self.error(where + ("default_from",), _in(label, Msg("diag.template.default_from_key",
                                                                  key=spec.default_from)),
-                       Msg("diag.template.hint.default_from_key", language=spec.language,
-                           nearest=close[0] if close else "onair.live"))
+                       Msg("diag.template.hint.default_from_key", language=spec.language, nearest=close))
 
     def _boxes(self, raw: list[Any]) -> list[tuple[int, Box]]:
         boxes: list[tuple[int, Box]] = []

@@ -100,8 +100,7 @@ class ObsAdapter:
                 raise self._failed(
                     ObsError(
                         "protocol",
-                        f"{s.host}:{s.port} answered, but not as obs-websocket 5 "
-                        f"({type(e).__name__}): is that port OBS's WebSocket server?",
+                        ObsMsg("obs.error.not_websocket", host=s.host, port=s.port, detail=type(e).__name__),
                     )
                 ) from None
             except OSError as e:
@@ -376,7 +375,7 @@ class ObsAdapter:
                     check=check,
                 )
             except ObsError as e:
-                if e.kind == "request":
+                if e.failure == "request":
                     self._item_ids.clear()
                 raise
 
@@ -392,7 +391,7 @@ class ObsAdapter:
             if self._client is None:
                 last = self.last_error
                 raise (
-                    ObsError(last.kind, last.message)
+                    ObsError(last.failure, last.message)
                     if last
                     else errors.disconnected(s.host, s.port, ObsMsg("obs.error.not_connected_yet"))
                 )
@@ -403,7 +402,7 @@ class ObsAdapter:
             except (TimeoutError, WebSocketTimeoutException, OBSSDKTimeoutError):
                 raise self._failed(errors.timed_out(s.host, s.port, s.timeout, doing)) from None
             except (OSError, WebSocketException, json.JSONDecodeError) as e:
-                detail = "OBS closed the connection" if isinstance(e, ValueError) else str(e)
+                detail = ObsMsg("obs.error.closed") if isinstance(e, ValueError) else str(e)
                 raise self._failed(
                     errors.disconnected(s.host, s.port, detail or type(e).__name__)
                 ) from None

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from websocket import WebSocketConnectionClosedException
 
-from studio.obs.errors import ObsError, request_failed
+from studio.obs.errors import ObsError, ObsMsg, request_failed
 from studio.obs.protocol import SERIAL_FRAME, Request
 
 OP_REQUEST_BATCH = 8
@@ -87,14 +87,10 @@ def check_results(requests: Sequence[Request], results: Sequence[dict[str, Any]]
         if not status.get("result"):
             request_type = result.get("requestType") or requests[index]["requestType"]
             skipped = total - index - 1
-            position = f" (request {index + 1} of {total} in one batch"
-            position += f"; the {skipped} after it were not run)" if skipped else ")"
+            where = {"index": index + 1, "total": total, "skipped": skipped}
+            position = ObsMsg("obs.error.position_skipped" if skipped else "obs.error.position", **where)
             raise request_failed(
                 request_type, status.get("code"), status.get("comment"), position=position
             )
     if len(results) != total:
-        raise ObsError(
-            "protocol",
-            f"OBS answered {len(results)} of {total} batched requests "
-            "without saying why one failed",
-        )
+        raise ObsError("protocol", ObsMsg("obs.error.batch_short", answered=len(results), total=total))

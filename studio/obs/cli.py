@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
+from studio.errors import StudioError, UsageError, report
 from studio.i18n import FALLBACK, Msg
 from studio.paths import graphics_dir
 from studio.obs.adapter import ObsAdapter, ObsSettings, ObsVersions
-from studio.obs.errors import ObsError
 
 
 def settings_from(obs: Any) -> ObsSettings:
@@ -31,105 +31,110 @@ def obs_setup_command(
     args: argparse.Namespace, config: Any, *, out: TextIO | None = None, err: TextIO | None = None,
     language: str = FALLBACK,
 ) -> int:
-    from studio.obs.setup import setup
-
     out, err = out or sys.stdout, err or sys.stderr
-    rundown = _rundown(args.rundown, err, language)
-    if rundown is None:
-        return 2
-    graphics = graphics_dir(config.graphics.out)
-    slate = _slate_picture(args, graphics, err, language)
-    cards = _card_pictures(rundown, graphics, err, language)
-    adapter = ObsAdapter(settings_from(config.obs))
-    try:
-        adapter.connect()
-        report = setup(adapter, rundown, slate_image=slate, cards=cards, studio_camera=config.obs.studio_camera)
-    except ObsError as error:
-        return _obs_failed(error, err, language)
-    finally:
-        adapter.close()
-    print(_versions(report.versions, adapter), file=out)
-    for text in report.created:
-        print(f"  + {text}", file=out)
-    for text in report.updated:
-        print(f"  ~ {text}", file=out)
-    for text in report.problems:
-        print(f"  ! {text}", file=out)
-    summary = f"setup: {len(report.created)} created, {len(report.updated)} updated, {report.unchanged} unchanged"
-    if report.problems:
-        print(f"{summary}; {len(report.problems)} problem(s) to fix by hand in OBS", file=out)
-        return 1
-    print(summary if report.changed else f"{summary}: OBS already had everything", file=out)
-    return 0
+    return _reported(lambda: _setup(args, config, out, err, language), err, language)
 
 
 def obs_check_command(
     args: argparse.Namespace, config: Any, *, out: TextIO | None = None, err: TextIO | None = None,
     language: str = FALLBACK,
 ) -> int:
-    from studio.obs.setup import check
-
     out, err = out or sys.stdout, err or sys.stderr
-    rundown = None
-    if getattr(args, "rundown", None) is not None:
-        rundown = _rundown(args.rundown, err, language)
-        if rundown is None:
-            return 2
+    return _reported(lambda: _check(args, config, out, language), err, language)
+
+
+def _reported(command: Callable[[], int], err: TextIO, language: str) -> int:
+    """The command's exit status; an error (OBS unreachable or refusing: redacted, no password) said on ``err``."""
+    try:
+        return command()
+    except StudioError as error:
+        return report(error, language, err)
+
+
+def _setup(args: argparse.Namespace, config: Any, out: TextIO, err: TextIO, language: str) -> int:
+    from studio.obs.setup import setup
+
+    rundown = _rundown(args.rundown)
+    graphics = graphics_dir(config.graphics.out)
+    slate = _slate_picture(args, graphics, err, language)
+    cards = _card_pictures(rundown, graphics, err, language)
     adapter = ObsAdapter(settings_from(config.obs))
     try:
         adapter.connect()
-        report = check(adapter, rundown, studio_camera=config.obs.studio_camera)
-        size = adapter.canvas()
-    except ObsError as error:
-        return _obs_failed(error, err, language)
+        done = setup(adapter, rundown, slate_image=slate, cards=cards, studio_camera=config.obs.studio_camera)
     finally:
         adapter.close()
-    print(_versions(report.versions, adapter), file=out)
-    _warn_canvas(size, out, language)
-    what = f"rundown {args.rundown}" if rundown is not None else "the fallback slate (no rundown given)"
-    for text in report.missing:
-        print(f"  missing: {text}", file=out)
-    for text in report.differing:
-        print(f"  differs: {text}", file=out)
-    for text in report.problems:
-        print(f"  problem: {text}", file=out)
-    for text in report.black:
-        print(f"  black on air: {text}", file=out)
-    if report.ok:
-        print(f"check: OBS has everything {what} needs ({report.checked} checked)", file=out)
+    say = _Printer(out, language)
+    say(_versions(done.versions, adapter))
+    for mark, texts in (("+", done.created), ("~", done.updated), ("!", done.problems)):
+        for text in texts:
+            say(Msg("obs.cli.line", mark=mark, text=text))
+    counts = {"created": len(done.created), "updated": len(done.updated), "unchanged": done.unchanged}
+    if done.problems:
+        say(Msg("obs.cli.setup_problems", **counts, problems=len(done.problems)))
+        return 1
+    say(Msg("obs.cli.setup_done" if done.changed else "obs.cli.setup_nothing", **counts))
+    return 0
+
+
+def _check(args: argparse.Namespace, config: Any, out: TextIO, language: str) -> int:
+    from studio.obs.setup import check
+
+    rundown = None if getattr(args, "rundown", None) is None else _rundown(args.rundown)
+    adapter = ObsAdapter(settings_from(config.obs))
+    try:
+        adapter.connect()
+        found = check(adapter, rundown, studio_camera=config.obs.studio_camera)
+        size = adapter.canvas()
+    finally:
+        adapter.close()
+    say = _Printer(out, language)
+    say(_versions(found.versions, adapter))
+    _warn_canvas(size, say)
+    what = Msg("obs.cli.for_rundown", path=str(args.rundown)) if rundown is not None else Msg("obs.cli.for_slate")
+    for key, texts in (("missing", found.missing), ("differs", found.differing), ("problem", found.problems),
+                       ("black", found.black)):
+        for text in texts:
+            say(Msg(f"obs.cli.{key}", text=text))
+    if found.ok:
+        say(Msg("obs.cli.check_ok", what=what, checked=found.checked))
         return 0
-    counts = (f"{len(report.missing)} missing, {len(report.differing)} differing, {len(report.problems)} problem(s), "
-              f"{len(report.black)} scene(s) black on air")
-    fix = f"run `studio obs setup {args.rundown}`" if rundown is not None else "run `studio obs setup RUNDOWN`"
-    print(f"check: {counts} for {what}; {fix}", file=out)
+    fix = Msg("obs.cli.fix", rundown=str(args.rundown) if rundown is not None else "RUNDOWN")
+    say(Msg("obs.cli.check_lacks", missing=len(found.missing), differing=len(found.differing),
+            problems=len(found.problems), black=len(found.black), what=what, fix=fix))
     return 1
 
 
-def _warn_canvas(size: tuple[int, int], out: TextIO, language: str) -> None:
+class _Printer:
+    """Prints catalogue messages in one language to one stream."""
+
+    def __init__(self, stream: TextIO, language: str) -> None:
+        self.stream, self.language = stream, language
+
+    def __call__(self, message: Msg) -> None:
+        print(message.render(self.language), file=self.stream)
+
+
+def _warn_canvas(size: tuple[int, int], say: _Printer) -> None:
     """A canvas that is not 16:9 is a warning, not a failure: graphics are fitted whole, with bars."""
     from studio.canvas import is_16_9
 
     if not is_16_9(size):
-        print(f"  warning: {Msg('obs.check.canvas_not_16_9', width=size[0], height=size[1]).render(language)}",
-              file=out)
+        say(Msg("obs.cli.warning", text=Msg("obs.check.canvas_not_16_9", width=size[0], height=size[1])))
 
 
-def _versions(versions: ObsVersions, adapter: ObsAdapter) -> str:
+def _versions(versions: ObsVersions, adapter: ObsAdapter) -> Msg:
+    """Names and numbers only: the same in every language."""
     s = adapter.settings
-    return f"OBS {versions.obs}, obs-websocket {versions.websocket} (RPC {versions.rpc}) at {s.host}:{s.port}"
+    return Msg("diag.as_is", text=f"OBS {versions.obs}, obs-websocket {versions.websocket} (RPC {versions.rpc}), "
+                                  f"{s.host}:{s.port}")
 
 
-def _obs_failed(error: ObsError, err: TextIO, language: str) -> int:
-    print(f"studio: error: {error.render(language)}", file=err)  # ObsError text is redacted: no password
-    return 2
-
-
-def _rundown(path: Path, err: TextIO, language: str) -> Any:
+def _rundown(path: Path) -> Any:
     from studio.rundown.load import load_rundown
 
     if not Path(path).exists():
-        print(f"studio: error: {Msg('cli.error.no_rundown', path=str(path)).render(language)}", file=err)
-        return None
+        raise UsageError(Msg("cli.error.no_rundown", path=str(path)))
     return load_rundown(Path(path))  # a broken file raises DiagnosticsError: studio's main prints it
 
 
@@ -150,7 +155,7 @@ def _slate_picture(args: argparse.Namespace, graphics: Path, err: TextIO, langua
 def _card_pictures(rundown: Any, graphics: Path, err: TextIO, language: str) -> dict[str, Path]:
     """Each scene's card, rendered from the card template like the slate (the centre's name and what
     the scene is); a scene whose card cannot be rendered keeps the card's plain colour."""
-    from studio.obs.setup import scene_cards
+    from studio.obs.needs import scene_cards
 
     pictures = {}
     for scene, (title_kk, title_ru) in scene_cards(rundown.segments).items():
@@ -171,9 +176,8 @@ def _rendered(
         return Renderer(out=graphics).render(template, data).png.resolve()
     except Exception as error:  # what OBS shows without the picture is complete, only plainer
         from studio.diagnostics import DiagnosticsError
-        from studio.graphics.errors import GraphicsError
 
-        said = error.render(language) if isinstance(error, (DiagnosticsError, GraphicsError)) else str(error)
+        said = error.render(language) if isinstance(error, (DiagnosticsError, StudioError)) else str(error)
         detail = f"{type(error).__name__}: {said}"
         print(f"studio: note: {Msg(note, detail=detail).render(language)}", file=err)
         return None

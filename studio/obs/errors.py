@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from studio.errors import Kind, StudioError
 from studio.i18n import FALLBACK, Msg
 from studio.obs.redact import redact
 
-Kind = Literal["refused", "auth", "timeout", "disconnected", "request", "not_installed", "protocol"]
+Failure = Literal["refused", "auth", "timeout", "disconnected", "request", "protocol"]
+
+_KIND: dict[Failure, Kind] = {"auth": Kind.REFUSED, "request": Kind.REFUSED}
+"""The family's kind of each failure; every other one (OBS not there, too slow, gone, odd) is unavailable."""
 
 
 class ObsMsg(Msg):
@@ -29,30 +33,28 @@ class ObsMsg(Msg):
         return redact(super().render(language))
 
 
-class ObsError(Exception):
+class ObsError(StudioError):
     """An expected OBS failure: its text says what happened and what to do.
 
-    The text passes through the password redactor, so it is safe to show and log.
-    ``message`` keeps it as a Msg (a plain text given by a caller becomes one too,
+    ``failure`` says which (OBS refused the connection, the password, a request...);
+    ``request_type`` and ``request_code`` name the refused request and OBS's status code.
+    The text passes through the password redactor, so it is safe to show and log:
+    ``message`` keeps it as an ObsMsg (a plain text given by a caller becomes one too,
     shown as it is in every language).
     """
 
     def __init__(
-        self, kind: Kind, message: str, *, request_type: str | None = None, code: int | None = None
+        self, failure: Failure, message: str, *, request_type: str | None = None, request_code: int | None = None
     ) -> None:
-        self.kind: Kind = kind
-        self.request_type = request_type
-        self.code = code
-        self.message: Msg = message if isinstance(message, ObsMsg) else ObsMsg(
+        said = message if isinstance(message, ObsMsg) else ObsMsg(
             message.key, **message.params) if isinstance(message, Msg) else ObsMsg("obs.error.text", text=message)
-        super().__init__(redact(str(self.message)))
-
-    def render(self, language: str = FALLBACK) -> str:
-        """The text in ``language``, redacted."""
-        return self.message.render(language)
+        super().__init__(said, kind=_KIND.get(failure, Kind.UNAVAILABLE))
+        self.failure: Failure = failure
+        self.request_type = request_type
+        self.request_code = request_code
 
     def __repr__(self) -> str:
-        return f"ObsError({self.kind!r}, {str(self)!r})"
+        return f"ObsError({self.failure!r}, {str(self)!r})"
 
 
 def refused(host: str, port: int, detail: str) -> ObsError:
@@ -81,5 +83,5 @@ def request_failed(
         "request",
         ObsMsg("obs.error.request", request=request_type, position=position, code=f"{code}", reason=why),
         request_type=request_type,
-        code=code,
+        request_code=code,
     )

@@ -158,7 +158,7 @@ def media_reader(adapter: ObsAdapter, clock: Callable[[], float] = time.monotoni
         except ObsError as error:
             # A refused request: no such input, or not a media input. Anything
             # else is the link failing, which tells nothing about the feed.
-            return Sample(clock(), MISSING if error.kind == "request" else None)
+            return Sample(clock(), MISSING if error.failure == "request" else None)
         cursor = data.get("mediaCursor")
         return Sample(clock(), data.get("mediaState"), int(cursor) if cursor is not None else None)
 

@@ -1,5 +1,5 @@
-"""The desk's tables: facts, sources and their audit (reports, imports and the
-quarantine are in intake.py, DeskStore's base).
+"""The desk's tables: facts and their audit (sources are in sources.py, reports, imports and the
+quarantine in intake.py: DeskStore's bases).
 
 The store decides nothing about facts: every change goes through
 ``studio.desk.rules`` and is written with its one audit entry in the same
@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from studio.desk import rules
 from studio.desk.ids import fact_label, report_label
@@ -28,25 +28,14 @@ from studio.desk.model import (
     Fact,
     ReportKind,
     ReportRef,
-    Source,
-    SourceKind,
     Status,
 )
-from studio.desk.sources import classify, host_of
 from studio.errors import Kind, StudioError
 from studio.i18n import FALLBACK, Msg
 from studio.regions import NATIONAL, regions
 from studio.store.db import connect
-from studio.store.intake import (
-    Added,
-    DeskError,
-    GroupSummary,
-    IntakeTables,
-    NewReport,
-    QuarantineRow,
-    _time,
-    utc_text,
-)
+from studio.store.intake import Added, DeskError, GroupSummary, NewReport, QuarantineRow, _time, utc_text
+from studio.store.sources import SourceTables
 
 __all__ = [
     "Added", "ConflictError", "DeskError", "DeskStore", "GroupSummary", "Listed", "NewReport", "QuarantineRow",
@@ -78,7 +67,7 @@ class Listed:
     status: str
 
 
-class DeskStore(IntakeTables):
+class DeskStore(SourceTables):
     """Typed access to the desk tables; implements ``studio.desk.FactReader``.
 
     ``policy`` is the station's evidence policy (config ``[desk]``), which every
@@ -398,22 +387,13 @@ class DeskStore(IntakeTables):
                 raise ConflictError(before.id, before.version, -1, "another terminal", None)
             old_sources, old_reports = {s.id for s in before.sources}, {r.id for r in before.reports}
         new_sources, new_reports = {s.id for s in after.sources}, {r.id for r in after.reports}
-        self.db.executemany(
-            "INSERT INTO fact_source (fact_id, source_id) VALUES (?, ?)",
-            [(after.id, i) for i in sorted(new_sources - old_sources)],
-        )
-        self.db.executemany(
-            "DELETE FROM fact_source WHERE fact_id = ? AND source_id = ?",
-            [(after.id, i) for i in sorted(old_sources - new_sources)],
-        )
-        self.db.executemany(
-            "INSERT INTO fact_report (fact_id, report_id) VALUES (?, ?)",
-            [(after.id, i) for i in sorted(new_reports - old_reports)],
-        )
-        self.db.executemany(
-            "DELETE FROM fact_report WHERE fact_id = ? AND report_id = ?",
-            [(after.id, i) for i in sorted(old_reports - new_reports)],
-        )
+        links = (("fact_source", "source_id", old_sources, new_sources),
+                 ("fact_report", "report_id", old_reports, new_reports))
+        for table, column, old, new in links:  # names from this code, never from input
+            self.db.executemany(f"INSERT INTO {table} (fact_id, {column}) VALUES (?, ?)",
+                                [(after.id, i) for i in sorted(new - old)])
+            self.db.executemany(f"DELETE FROM {table} WHERE fact_id = ? AND {column} = ?",
+                                [(after.id, i) for i in sorted(old - new)])
         self.db.execute(
             "INSERT INTO fact_audit (fact_id, version, at, who, action, why, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -429,81 +409,6 @@ class DeskStore(IntakeTables):
             ),
         )
         return after
-
-    # --- sources ------------------------------------------------------------
-
-    def add_source(
-        self,
-        kind: SourceKind | None,
-        reference: str,
-        *,
-        by: str,
-        at: datetime,
-        origin: str = "",
-        note: str = "",
-        published_at: datetime | None = None,
-        quotes: int | None = None,
-    ) -> Source:
-        """The source (kind, origin, reference), added if new; the one stored before if not.
-
-        ``kind`` None: classified by studio/desk/sources.toml (the commission's
-        domains official, news sites media, ...); a reference those rules cannot
-        place raises DeskError asking for the type. ``origin`` defaults to the
-        host of a URL reference. ``published_at``: when the source published
-        it (aware). ``quotes``: for a reprint, the id of the source it quotes.
-        """
-        reference = reference.strip()
-        if not reference:
-            raise DeskError(Msg("desk.error.no_reference"), kind=Kind.BAD_INPUT)
-        kind = classify(reference) if kind is None else SourceKind(kind)
-        if kind is None:
-            choices = ", ".join(SourceKind)
-            raise DeskError(Msg("desk.error.source_kind", given=repr(reference), choices=choices), kind=Kind.BAD_INPUT)
-        if published_at is not None and (published_at.tzinfo is None or published_at.utcoffset() is None):
-            raise DeskError(Msg("desk.error.naive_time", given=str(published_at)), kind=Kind.BAD_INPUT)
-        origin = origin.strip() or host_of(reference) or reference
-        with self._writing():
-            if quotes is not None:
-                quoted = self._sources([quotes])[0]
-                if quoted.kind is kind and quoted.origin == origin and quoted.reference == reference:
-                    raise DeskError(Msg("desk.error.quotes_itself", source=quotes), kind=Kind.BAD_INPUT)
-            self.db.execute(
-                "INSERT OR IGNORE INTO source (kind, reference, origin, note, published_at, quotes, added_at, added_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    kind.value, reference, origin, note, None if published_at is None else utc_text(published_at),
-                    quotes, utc_text(at), by,
-                ),
-            )
-            row = self.db.execute(
-                "SELECT * FROM source WHERE kind = ? AND origin = ? AND reference = ?", (kind.value, origin, reference)
-            ).fetchone()
-            return self._source(row)
-
-    def source(self, source_id: int) -> Source | None:
-        with self._reading():
-            row = self.db.execute("SELECT * FROM source WHERE id = ?", (source_id,)).fetchone()
-            return None if row is None else self._source(row)
-
-    def _sources(self, ids: Iterable[int]) -> list[Source]:
-        found = []
-        for source_id in ids:
-            row = self.db.execute("SELECT * FROM source WHERE id = ?", (source_id,)).fetchone()
-            if row is None:
-                raise DeskError(Msg("desk.error.no_source", source=source_id))
-            found.append(self._source(row))
-        return found
-
-    def _source(self, row: sqlite3.Row, *, follow: bool = True) -> Source:
-        """A source row; ``follow``: with the source it quotes (one level: a quote of a quote is not read)."""
-        quoted = None
-        if follow and row["quotes"] is not None:
-            found = self.db.execute("SELECT * FROM source WHERE id = ?", (row["quotes"],)).fetchone()
-            quoted = None if found is None else self._source(found, follow=False)
-        return Source(
-            row["id"], SourceKind(row["kind"]), row["reference"], row["origin"], row["note"],
-            published_at=_time(row["published_at"]), quotes=quoted,
-        )
 
 
 def open_desk(path: Path, policy: rules.EvidencePolicy = rules.EvidencePolicy()) -> DeskStore:

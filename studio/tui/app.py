@@ -5,9 +5,10 @@ OBS, YouTube) and never talks to a device itself. Threads: every controller
 call (SQLite, OBS through the switcher) runs in a thread worker; the producer
 screen asks for one with ``ProducerScreen.Act``. Workers post messages
 (``studio.tui.messages``); failures of any worker end up in
-``_worker_changed``: a refused action (``ControlError``) becomes one translated
-notification, a failed YouTube action is told in its panel, anything else an
-error dialog. The event loop only renders.
+``_worker_changed``: an expected failure (any ``StudioError``: a refused take,
+a graphic the gate refused, YouTube or OBS saying no) becomes one translated
+notification with its kind's severity (a YouTube action's in the YouTube
+panel), anything else an error dialog. The event loop only renders.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from studio.config import Config
 from studio.control import ControlError, Controller, ShowView
 from studio.diagnostics import DiagnosticsError
 from studio.errors import StudioError
-from studio.i18n import t
+from studio.i18n import Msg, t
 from studio.rundown.load import load_rundown
 from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
@@ -87,7 +88,7 @@ class StudioApp(StudioAppBase):
         rundown_path: Path | None = None,
         live: bool = True,
     ) -> None:
-        """The console as ``studio run`` starts it (studio/cli.py); tests build theirs the same way.
+        """The console as ``studio run`` starts it (studio/commands/show.py); tests build theirs the same way.
 
         ``services``: the show (studio/show/services.py): its controller; in the show process
         also OBS, whose feed watchdog reports to the console and whose health the OBS panel
@@ -265,21 +266,22 @@ class StudioApp(StudioAppBase):
         self.control(message.action, message.call, subject=message.subject)
 
     def on_producer_screen_refused(self, message: ProducerScreen.Refused) -> None:
-        self.refused(message.action, message.code, **message.params)
+        self.refused(message.action, message.error)
 
-    def refused(self, action: str, code: str, **params: Any) -> None:
-        """Show a refusal the way a controller's ControlError is shown.
+    def refused(self, action: str, error: StudioError) -> None:
+        """Show an action's expected failure: its message, titled by the action, with its kind's severity.
 
-        A segment id in the params is shown as its title: the producer reads
-        titles on screen, not ids.
+        A segment id in the message's params is shown as its title: the producer
+        reads titles on screen, not ids.
         """
+        said, params = error.message, error.message.params
         segment = self.view.rundown.get(params["segment"]) if self.view and params.get("segment") else None
         if segment is not None:
-            params["segment"] = segment.title.text(self.language)
+            said = Msg(said.key, **{**params, "segment": segment.title.text(self.language)})
         self.notify(
-            t(f"error.{code}", **params),
+            said.render(self.language),
             title=t("notify.refused", action=t(f"binding.{action}.label")),
-            severity="error",
+            severity=error.severity,
         )
 
     @on(Worker.StateChanged)
@@ -298,11 +300,13 @@ class StudioApp(StudioAppBase):
             if self._refresh_failed:  # already told: do not repeat it four times a second
                 return
             self._refresh_failed = True
-        if isinstance(error, ControlError):
-            self.refused(action, error.code, **error.params)
-            return
-        if isinstance(error, StudioError) and action.startswith("youtube."):  # told in the YouTube panel
-            self.producer.youtube_refused(action, error)
+        if isinstance(error, ControlError):  # until ControlError is a StudioError (branch playout): then drop this
+            error = StudioError(Msg(f"error.{error.code}", **error.params), code=error.code)
+        if isinstance(error, StudioError):
+            if action.startswith("youtube."):  # the YouTube panel says it, where the action was asked
+                self.producer.youtube_refused(action, error)
+            else:
+                self.refused(action, error)
             return
         label = t(f"binding.{action}.label") if action else worker.group
         detail = traceback.format_exception(error) if error is not None else []

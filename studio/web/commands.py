@@ -1,6 +1,6 @@
 """``studio prompter`` and ``studio serve``: the CLI's handlers for the prompters and the API.
 
-studio/cli.py builds the controller (``_controller(args, rundown, origin)``)
+studio/commands/show.py builds the controller (``services_for(args, rundown, shape)``)
 and calls these; they choose the front end, check what they were given and
 run it until Ctrl+C. Expected problems raise ``UsageError`` (exit 2, one
 line, never a traceback). Textual and aiohttp are imported only by the

@@ -4,9 +4,11 @@ The control API (``studio serve``), the observers' intake (``studio intake``)
 and the browser prompter (``studio prompter --web``) answer every failure the
 same way: ``{"error": code, "message": text}`` (the ``Error`` model in
 studio/web/models.py), the message from the catalogue in the caller's
-language, never a traceback and never a secret. ``ApiError`` is such an
-answer raised from a handler; ``json_errors`` turns it, aiohttp's own
-404/405/413 and anything unexpected (500, logged) into that body.
+language, never a traceback and never a secret. Any ``StudioError`` raised
+from a handler is answered with the status of its kind (studio/errors.py);
+``ApiError`` is the family's member for what only HTTP says (a token, a
+media type, a rate...). ``json_errors`` turns those, aiohttp's own 404/405/413
+and anything unexpected (500, logged) into that body.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
-from studio.i18n import FALLBACK, LANGUAGES, Catalogue
+from studio.errors import Kind, StudioError
+from studio.i18n import FALLBACK, LANGUAGES, Msg
 
 log = logging.getLogger("studio.web")
 
@@ -26,23 +29,35 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 
 
-class ApiError(Exception):
+_KIND_OF_STATUS: dict[int, Kind] = {
+    401: Kind.REFUSED, 404: Kind.NOT_FOUND, 405: Kind.NOT_FOUND, 409: Kind.CONFLICT, 429: Kind.UNAVAILABLE,
+    500: Kind.INTERNAL, 503: Kind.UNAVAILABLE,
+}
+"""The kind of a status an ApiError answers with; any other 4xx (400, 413, 415...) is bad input."""
+
+
+class ApiError(StudioError):
     """An answer other than 2xx: ``code`` names ``api.error.<code>`` unless ``key`` names another message.
 
-    ``headers`` go out with the answer; 401 adds ``WWW-Authenticate: Bearer`` and a ``seconds``
-    parameter on 429 or 503 adds ``Retry-After``.
+    ``status`` is the answer's, HTTP-only ones included (401, 405, 413, 415, 429); ``headers`` go out with
+    it; 401 adds ``WWW-Authenticate: Bearer`` and a ``seconds`` parameter on 429 or 503 adds ``Retry-After``.
     """
 
     def __init__(
         self, status: int, code: str, key: str | None = None, *, headers: Mapping[str, str] | None = None, **params: Any
     ) -> None:
-        super().__init__(code)
-        self.status, self.code, self.key, self.params = status, code, key or f"api.error.{code}", params
+        kind = _KIND_OF_STATUS.get(status, Kind.BAD_INPUT)
+        super().__init__(Msg(key or f"api.error.{code}", **params), kind=kind, code=code)
+        self.status = status
         self.headers = dict(headers or {})
         if status == 401:
             self.headers["WWW-Authenticate"] = "Bearer"
         if status in (429, 503) and "seconds" in params:
             self.headers["Retry-After"] = str(params["seconds"])
+
+    @property
+    def http_status(self) -> int:
+        return self.status
 
 
 def dumps(value: Any) -> str:
@@ -63,9 +78,11 @@ def accepted_language(request: web.Request) -> str:
     return FALLBACK
 
 
-def error_response(error: ApiError, language: str) -> web.Response:
-    message = Catalogue(language).t(error.key, **error.params)
-    return json_response({"error": error.code, "message": message}, status=error.status, headers=error.headers or None)
+def error_response(error: StudioError, language: str) -> web.Response:
+    """The ``Error`` body of any error of the family, with its status (an ApiError's own, else its kind's)."""
+    headers = (error.headers or None) if isinstance(error, ApiError) else None
+    return json_response({"error": error.code, "message": error.render(language)}, status=error.http_status,
+                         headers=headers)
 
 
 def json_errors(
@@ -93,7 +110,7 @@ def json_errors(
     async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
             return await handler(request)
-        except ApiError as error:
+        except StudioError as error:
             return error_response(error, language(request))
         except web.HTTPException as error:
             if error.status < 400:

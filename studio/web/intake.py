@@ -241,7 +241,7 @@ def make_intake(
     return app
 
 
-# --- the command (wired in studio/cli.py) --------------------------------------------
+# --- the command (wired in studio/commands/desk.py) --------------------------------------------
 
 
 def intake_command(args: Any, config: Any, desk: DeskStore) -> int:

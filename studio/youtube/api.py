@@ -25,6 +25,7 @@ from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
+from studio.i18n import Msg
 from studio.youtube import errors
 from studio.youtube.errors import YouTubeError
 
@@ -58,7 +59,7 @@ class TokenFile:
         except (ValueError, OSError) as e:
             # ValueError from google-auth names the missing field, never the token's value.
             raise YouTubeError(
-                "auth", f"the YouTube token file {self.path} is unreadable ({type(e).__name__}); {errors.AUTH_FIX}"
+                "auth", Msg("youtube.advice.token_unreadable", path=str(self.path), detail=type(e).__name__)
             ) from None
 
     def save(self, credentials: Credentials) -> None:

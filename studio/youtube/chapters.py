@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from studio.errors import Kind, StudioError
+from studio.i18n import Msg
 from studio.store import AsRunRow
 
 MIN_CHAPTERS = 3
@@ -64,13 +65,13 @@ def chapters_from_asrun(
     Rows are ``Controller.asrun()``: in played order (the store sorts by start), undone takes gone.
     """
     if title_limit < 10:
-        raise ChaptersError(f"title_limit {title_limit} leaves no readable title: use 10 characters or more")
+        raise ChaptersError(Msg("youtube.chapters.title_limit", limit=title_limit))
     if language not in LANGUAGES:
-        raise ChaptersError(f"unknown show language {language!r}: use one of {', '.join(LANGUAGES)}")
+        raise ChaptersError(Msg("youtube.chapters.language", language=repr(language), choices=", ".join(LANGUAGES)))
     if started.tzinfo is None or (ended is not None and ended.tzinfo is None):
-        raise ChaptersError("the broadcast's start and end must carry a time zone (YouTube reports UTC)")
+        raise ChaptersError(Msg("youtube.chapters.naive"))
     if ended is not None and ended <= started:
-        raise ChaptersError(f"the broadcast ends ({ended.isoformat()}) before it starts ({started.isoformat()})")
+        raise ChaptersError(Msg("youtube.chapters.ends_first", ended=ended.isoformat(), started=started.isoformat()))
     until = None if ended is None else (ended - started) // SECOND
 
     spans: list[_Span] = []
@@ -99,9 +100,7 @@ def chapters_from_asrun(
 
     if len(kept) < MIN_CHAPTERS:
         raise ChaptersError(
-            f"only {len(kept)} chapter(s) of at least {MIN_LENGTH} s between the broadcast's start and end: "
-            f"YouTube needs {MIN_CHAPTERS}. Check that the as-run log belongs to this broadcast, "
-            "or leave the description without chapters"
+            Msg("youtube.chapters.too_few_kept", count=len(kept), length=MIN_LENGTH, needed=MIN_CHAPTERS)
         )
     return [Chapter(span.start * SECOND, span.title) for span in kept]
 
@@ -156,7 +155,7 @@ def description_with_chapters(description: str, chapters: Sequence[Chapter], hea
     or appended after a blank line the first time. Everything else is kept as it was."""
     heading = clean(heading)
     if not heading:
-        raise ChaptersError("the chapter heading is empty: it marks the block to replace next time")
+        raise ChaptersError(Msg("youtube.chapters.no_heading"))
     _check(chapters)
     block = [heading] + [f"{timestamp(c.offset)} {c.title}" for c in chapters]
 
@@ -181,13 +180,11 @@ def description_with_chapters(description: str, chapters: Sequence[Chapter], hea
     result = "\n".join(out)
 
     if "<" in result or ">" in result:
-        raise ChaptersError("the description contains '<' or '>', which YouTube refuses: remove them first")
+        raise ChaptersError(Msg("youtube.chapters.angle_brackets"))
     size = len(result.encode("utf-8"))
     if size > DESCRIPTION_BYTES:
         raise ChaptersError(
-            f"the description with chapters is {size} bytes, {size - DESCRIPTION_BYTES} over YouTube's "
-            f"{DESCRIPTION_BYTES}-byte limit (UTF-8: a Cyrillic letter counts 2): shorten the description, "
-            "or make the chapters again with a smaller title_limit"
+            Msg("youtube.chapters.too_long", size=size, over=size - DESCRIPTION_BYTES, limit=DESCRIPTION_BYTES)
         )
     return result
 
@@ -195,17 +192,13 @@ def description_with_chapters(description: str, chapters: Sequence[Chapter], hea
 def _check(chapters: Sequence[Chapter]) -> None:
     """Never write a list YouTube would silently ignore."""
     if len(chapters) < MIN_CHAPTERS:
-        raise ChaptersError(f"{len(chapters)} chapter(s): YouTube needs at least {MIN_CHAPTERS}")
+        raise ChaptersError(Msg("youtube.chapters.too_few", count=len(chapters), needed=MIN_CHAPTERS))
     if chapters[0].offset // SECOND != 0:
-        raise ChaptersError(f"the first chapter starts at {timestamp(chapters[0].offset)}: YouTube needs 0:00")
+        raise ChaptersError(Msg("youtube.chapters.first_not_zero", start=timestamp(chapters[0].offset)))
     for before, after in pairwise(chapters):
         if after.offset // SECOND - before.offset // SECOND < MIN_LENGTH:
-            raise ChaptersError(
-                f"chapter {before.title!r} at {timestamp(before.offset)} lasts under {MIN_LENGTH} s: "
-                "YouTube needs every chapter that long, in ascending order"
-            )
+            raise ChaptersError(Msg("youtube.chapters.too_short", title=repr(before.title),
+                                    start=timestamp(before.offset), length=MIN_LENGTH))
     for chapter in chapters:
         if not chapter.title or clean(chapter.title) != chapter.title:
-            raise ChaptersError(
-                f"chapter title {chapter.title!r} is empty or not one clean line: pass it through clean()"
-            )
+            raise ChaptersError(Msg("youtube.chapters.unclean", title=repr(chapter.title)))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from studio.broadcast import LiveStatus
+from studio.i18n import Msg
 from studio.paths import youtube_token_file
 from studio.rundown.model import Rundown
 from studio.show.services import make_broadcaster
@@ -32,14 +33,12 @@ def auth_command(args: argparse.Namespace, config: Any, *, out: TextIO | None = 
     out = out or sys.stdout
     secrets = config.youtube.client_secrets
     if not secrets:
-        raise YouTubeError(
-            "config", "config.toml [youtube] client_secrets is empty: name the OAuth client JSON (see README, YouTube set-up)"
-        )
+        raise YouTubeError("config", Msg("youtube.advice.no_client_secrets"))
     try:
         flow = InstalledAppFlow.from_client_secrets_file(str(Path(secrets).expanduser()), scopes=list(SCOPES))
     except (OSError, ValueError) as e:
         raise YouTubeError(
-            "config", f"cannot read the OAuth client file {secrets} ({type(e).__name__}): download it again (README)"
+            "config", Msg("youtube.advice.client_secrets_unreadable", path=secrets, detail=type(e).__name__)
         ) from None
     try:
         credentials = flow.run_local_server(
@@ -51,12 +50,10 @@ def auth_command(args: argparse.Namespace, config: Any, *, out: TextIO | None = 
             timeout_seconds=AUTH_TIMEOUT,
         )
     except WSGITimeoutError:
-        raise YouTubeError(
-            "auth", f"no answer from the browser within {AUTH_TIMEOUT // 60} minutes; run `studio youtube auth` again"
-        ) from None
+        raise YouTubeError("auth", Msg("youtube.advice.browser_timeout", minutes=AUTH_TIMEOUT // 60)) from None
     except (OAuth2Error, google.auth.exceptions.GoogleAuthError, OSError) as e:
         # OAuth2Error: the user denied access, or Google refused the code; the text names no secret.
-        raise YouTubeError("auth", f"the sign-in did not complete ({type(e).__name__}); run `studio youtube auth` again") from None
+        raise YouTubeError("auth", Msg("youtube.advice.sign_in_failed", detail=type(e).__name__)) from None
     token_file = TokenFile(youtube_token_file(config.youtube.token_file))
     token_file.save(credentials)
     print(f"signed in; the token is kept in {token_file.path} (readable by you only)", file=out)

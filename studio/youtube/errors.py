@@ -13,8 +13,6 @@ from typing import Any
 from studio.errors import Kind, StudioError
 from studio.i18n import FALLBACK, Msg
 
-AUTH_FIX = "run `studio youtube auth` to sign in again"
-
 RETRYABLE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "backendError", "internalError"})
 
 _ADVICE: dict[str, tuple[str, str]] = {
@@ -46,7 +44,8 @@ _KIND: dict[str, Kind] = {
 
 class YouTubeError(StudioError):
     """An expected YouTube failure; ``code`` is stable (``youtube.error.<code>`` says it to a person), the
-    message is YouTube's step and reason, kept in English beside it (what one searches for, or tells Google)."""
+    message is the step and the reason in detail (catalogue ``youtube.doing.*``, ``youtube.advice.*``), shown in
+    English beside the summary: what one searches for, or tells Google."""
 
     def __init__(
         self, code: str, message: Msg | str, *, status: int | None = None, reason: str | None = None
@@ -72,29 +71,34 @@ def reason_of(content: bytes) -> tuple[str | None, str]:
         return None, ""
 
 
+def _failed(code: str, doing: str, advice: Msg, *, status: int | None = None, reason: str | None = None) -> YouTubeError:
+    """``doing`` (``youtube.doing.*``, or a text as it is): ``advice``, what went wrong and what to do."""
+    return YouTubeError(code, Msg("youtube.advice.doing", doing=doing, advice=advice), status=status, reason=reason)
+
+
 def from_response(status: int, content: bytes, doing: str) -> YouTubeError:
     reason, api_message = reason_of(content)
     if reason in _ADVICE:
         code, advice = _ADVICE[reason]
-        return YouTubeError(code, Msg("youtube.advice.doing", doing=doing, advice=Msg(f"youtube.advice.{advice}")),
-                            status=status, reason=reason)
+        return _failed(code, doing, Msg(f"youtube.advice.{advice}"), status=status, reason=reason)
     if status == 401:
-        code, message = "auth", "YouTube refused the sign-in; " + AUTH_FIX
+        code, said = "auth", Msg("youtube.advice.auth")
     elif status >= 500:
-        code, message = "server", f"YouTube had a server error ({status}) and kept failing after retries; try again in a minute"
+        code, said = "server", Msg("youtube.advice.server", status=status)
     else:
         code = "request"
-        message = f"YouTube refused the request ({status} {reason or 'error'}: {api_message[:200] or 'no detail'})"
-    return YouTubeError(code, f"{doing}: {message}", status=status, reason=reason)
+        said = Msg("youtube.advice.refused", status=status, reason=reason or "error",
+                   detail=api_message[:200] or Msg("youtube.advice.no_detail"))
+    return _failed(code, doing, said, status=status, reason=reason)
 
 
 def revoked(doing: str) -> YouTubeError:
-    return YouTubeError("auth", f"{doing}: the YouTube sign-in has expired or was revoked; {AUTH_FIX}")
+    return _failed("auth", doing, Msg("youtube.advice.revoked"))
 
 
 def unreachable(doing: str, detail: str) -> YouTubeError:
-    return YouTubeError("network", f"{doing}: cannot reach YouTube ({detail}); check the network and try again")
+    return _failed("network", doing, Msg("youtube.advice.unreachable", detail=detail))
 
 
 def not_signed_in(token_file: str) -> YouTubeError:
-    return YouTubeError("auth", f"not signed in to YouTube (no token at {token_file}); {AUTH_FIX}")
+    return YouTubeError("auth", Msg("youtube.advice.not_signed_in", path=token_file))

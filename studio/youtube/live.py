@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Callable
 
+from studio.i18n import Msg
 from studio.youtube.errors import YouTubeError
 
 if TYPE_CHECKING:  # the verbs take any client with call(); google's library stays out of their import
@@ -110,15 +111,15 @@ class YouTube:
 
     def broadcast(self, broadcast_id: str) -> Broadcast | None:
         items = self._api.call(
-            "liveBroadcasts.list", "reading the broadcast", part=BROADCAST_PARTS, id=broadcast_id
+            "liveBroadcasts.list", Msg("youtube.doing.read_broadcast"), part=BROADCAST_PARTS, id=broadcast_id
         ).get("items", [])
         return Broadcast.from_api(items[0]) if items else None
 
     def find_upcoming(self, title: str, start: datetime) -> Broadcast | None:
         """A not-yet-live broadcast of the channel with this title and scheduled start (one page of 50: 1 unit)."""
         items = self._api.call(
-            "liveBroadcasts.list", "looking for the show's broadcast", part=BROADCAST_PARTS, broadcastStatus="upcoming",
-            maxResults=50,
+            "liveBroadcasts.list", Msg("youtube.doing.find_broadcast"), part=BROADCAST_PARTS,
+            broadcastStatus="upcoming", maxResults=50,
         ).get("items", [])
         for item in items:
             broadcast = Broadcast.from_api(item)
@@ -138,11 +139,12 @@ class YouTube:
                 "enableAutoStop": False,
             },
         }
-        item = self._api.call("liveBroadcasts.insert", "scheduling the broadcast", part=BROADCAST_PARTS, body=body)
+        item = self._api.call("liveBroadcasts.insert", Msg("youtube.doing.schedule"), part=BROADCAST_PARTS, body=body)
         return Broadcast.from_api(item)
 
     def stream(self, stream_id: str) -> Stream | None:
-        items = self._api.call("liveStreams.list", "reading the stream", part=STREAM_PARTS, id=stream_id).get("items", [])
+        doing = Msg("youtube.doing.read_stream")
+        items = self._api.call("liveStreams.list", doing, part=STREAM_PARTS, id=stream_id).get("items", [])
         return Stream.from_api(items[0]) if items else None
 
     def create_stream(self, title: str) -> Stream:
@@ -151,18 +153,19 @@ class YouTube:
             "cdn": {"ingestionType": "rtmp", "resolution": "variable", "frameRate": "variable"},
             "contentDetails": {"isReusable": True},
         }
-        return Stream.from_api(self._api.call("liveStreams.insert", "creating the stream", part=STREAM_PARTS, body=body))
+        doing = Msg("youtube.doing.create_stream")
+        return Stream.from_api(self._api.call("liveStreams.insert", doing, part=STREAM_PARTS, body=body))
 
     def bind(self, broadcast_id: str, stream_id: str) -> Broadcast:
         item = self._api.call(
-            "liveBroadcasts.bind", "binding the stream to the broadcast", part=BROADCAST_PARTS, id=broadcast_id,
+            "liveBroadcasts.bind", Msg("youtube.doing.bind"), part=BROADCAST_PARTS, id=broadcast_id,
             streamId=stream_id,
         )
         return Broadcast.from_api(item)
 
     def transition(self, broadcast_id: str, status: str, *, settle_timeout: float = 60.0) -> Broadcast:
         """Move the broadcast to ``status`` and wait until it is there (not just *Starting)."""
-        doing = f"moving the broadcast to {status}"
+        doing = Msg("youtube.doing.transition", status=status)
         try:
             broadcast = Broadcast.from_api(
                 self._api.call(
@@ -177,10 +180,8 @@ class YouTube:
         delay = 0.25
         while broadcast.life_cycle == SETTLED.get(status):
             if self._clock() > deadline:
-                raise YouTubeError(
-                    "timeout", f"{doing}: YouTube still says {broadcast.life_cycle} after {settle_timeout:.0f} s; "
-                    "check `studio youtube status` and YouTube Studio"
-                )
+                advice = Msg("youtube.advice.settle", state=broadcast.life_cycle, seconds=f"{settle_timeout:.0f}")
+                raise YouTubeError("timeout", Msg("youtube.advice.doing", doing=doing, advice=advice))
             self._sleep(delay)
             delay = min(delay * 2, 4.0)
             broadcast = self._must(broadcast_id)
@@ -188,9 +189,11 @@ class YouTube:
 
     def description(self, video_id: str) -> tuple[str, dict[str, Any]]:
         """The video's description and its whole snippet (videos.update must send the snippet back)."""
-        items = self._api.call("videos.list", "reading the video", part="snippet", id=video_id).get("items", [])
+        doing = Msg("youtube.doing.read_video")
+        items = self._api.call("videos.list", doing, part="snippet", id=video_id).get("items", [])
         if not items:
-            raise YouTubeError("video_not_found", f"reading the video: YouTube has no video {video_id}")
+            advice = Msg("youtube.advice.no_video", video=video_id)
+            raise YouTubeError("video_not_found", Msg("youtube.advice.doing", doing=doing, advice=advice))
         snippet = items[0]["snippet"]
         return snippet.get("description", ""), snippet
 
@@ -198,15 +201,12 @@ class YouTube:
         # videos.update replaces the whole snippet: title and categoryId are required, the rest is kept as read.
         keep = {k: snippet[k] for k in ("title", "categoryId", "tags", "defaultLanguage") if k in snippet}
         self._api.call(
-            "videos.update", "writing the chapters", part="snippet",
+            "videos.update", Msg("youtube.doing.write_chapters"), part="snippet",
             body={"id": video_id, "snippet": {**keep, "description": description}},
         )
 
     def _must(self, broadcast_id: str) -> Broadcast:
         broadcast = self.broadcast(broadcast_id)
         if broadcast is None:
-            raise YouTubeError(
-                "broadcast_not_found",
-                "the show's broadcast is gone from the channel; run `studio youtube schedule --new` to create another",
-            )
+            raise YouTubeError("broadcast_not_found", Msg("youtube.advice.broadcast_gone"))
         return broadcast

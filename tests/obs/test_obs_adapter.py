@@ -74,7 +74,7 @@ def test_apply_names_the_failed_request_and_stops_there(adapter: ObsAdapter, sho
     adapter.set_program_scene(show.a)
     with pytest.raises(ObsError) as caught:
         adapter.apply([set_program_scene("No such scene"), set_program_scene(show.b)])
-    assert caught.value.kind == "request"
+    assert caught.value.failure == "request"
     assert "SetCurrentProgramScene" in str(caught.value)
     assert "1 after it were not run" in str(caught.value)
     assert adapter.program_scene() == show.a  # halted: the second request never ran
@@ -161,7 +161,7 @@ def test_verbs_after_close_raise_a_clear_error(obs: ObsProcess) -> None:
     adapter = ObsAdapter(obs.settings())
     with pytest.raises(ObsError) as caught:
         adapter.program_scene()
-    assert caught.value.kind == "disconnected"
+    assert caught.value.failure == "disconnected"
     assert "not connected" in str(caught.value)
 
 

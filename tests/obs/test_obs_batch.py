@@ -75,9 +75,9 @@ def test_names_the_failed_request_and_obs_reason() -> None:
     with pytest.raises(ObsError) as caught:
         run_batch(ws, [SWITCH, SHOW])
     error = caught.value
-    assert error.kind == "request"
+    assert error.failure == "request"
     assert error.request_type == "SetCurrentProgramScene"
-    assert error.code == 600
+    assert error.request_code == 600
     text = str(error)
     assert "SetCurrentProgramScene" in text and "No source was found" in text
     assert "request 1 of 2" in text and "1 after it were not run" in text

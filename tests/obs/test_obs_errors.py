@@ -44,7 +44,7 @@ def test_wrong_password(
     with pytest.raises(ObsError) as caught:
         adapter.connect()
     error = caught.value
-    assert error.kind == "auth"
+    assert error.failure == "auth"
     assert WRONG_ENV in str(error) and f"{obs.host}:{obs.port}" in str(error)
     assert error.__cause__ is None and error.__suppress_context__  # no library traceback
     assert "Connecting with parameters" in caplog.text  # obsws-python did log, redacted
@@ -58,7 +58,7 @@ def test_password_env_unset(obs: ObsProcess, caplog: pytest.LogCaptureFixture) -
     caplog.set_level(logging.DEBUG)
     with pytest.raises(ObsError) as caught:
         ObsAdapter(ObsSettings(obs.host, obs.port, "STUDIO_TEST_UNSET_PASSWORD")).connect()
-    assert caught.value.kind == "auth"
+    assert caught.value.failure == "auth"
     assert "STUDIO_TEST_UNSET_PASSWORD is empty or unset" in str(caught.value)
 
 
@@ -68,7 +68,7 @@ def test_wrong_port(wrong_password: str, caplog: pytest.LogCaptureFixture) -> No
     with pytest.raises(ObsError) as caught:
         ObsAdapter(ObsSettings("127.0.0.1", port, WRONG_ENV, timeout=2)).connect()
     error = caught.value
-    assert error.kind == "refused"
+    assert error.failure == "refused"
     assert f"127.0.0.1:{port}" in str(error) and "is OBS running" in str(error)
     assert_no_secret(error, caplog, wrong_password)
     assert not any(r.exc_info for r in caplog.records)  # no tracebacks in the log
@@ -89,7 +89,7 @@ def test_not_a_websocket_server(wrong_password: str) -> None:
         threading.Thread(target=answer_http, daemon=True).start()
         with pytest.raises(ObsError) as caught:
             ObsAdapter(ObsSettings("127.0.0.1", port, WRONG_ENV, timeout=2)).connect()
-    assert caught.value.kind == "protocol"
+    assert caught.value.failure == "protocol"
     assert "not as obs-websocket" in str(caught.value)
 
 
@@ -127,7 +127,7 @@ def test_frozen_obs_times_out_and_drops_the_link(obs: ObsProcess) -> None:
             adapter.program_scene()
     finally:
         os.kill(obs.pid, signal.SIGCONT)
-    assert caught.value.kind == "timeout"
+    assert caught.value.failure == "timeout"
     assert "did not answer GetCurrentProgramScene within 1 s" in str(caught.value)
     assert not adapter.connected  # a late answer must never be read as the next one's
     adapter.connect()

@@ -17,7 +17,8 @@ from studio.control import ControlError, Controller
 from studio.graphics import Renderer
 from studio.obs import ObsAdapter
 from studio.obs.names import FALLBACK_SCENE
-from studio.obs.setup import black_scenes, check, scene_cards, setup, shown_in
+from studio.obs.needs import scene_cards
+from studio.obs.setup import black_scenes, check, setup, shown_in
 from studio.obs.switcher import ObsSwitcher
 from studio.rundown.model import Kind, Rundown
 from studio.store import open_store

@@ -7,7 +7,8 @@ from pathlib import Path
 from dataclasses import replace
 
 from studio.obs.names import CARD_BACKGROUND, FALLBACK_SCENE, GRAPHIC_TWIN_SUFFIX, SLATE_BACKGROUND, SLATE_IMAGE
-from studio.obs.setup import FEED_KIND, Inventory, PlacedItem, Shown, black_scenes, needs, plan, scene_cards
+from studio.obs.needs import FEED_KIND, Inventory, PlacedItem, needs, plan, scene_cards
+from studio.obs.setup import Shown, black_scenes
 from studio.rundown.model import Kind
 from tests.obs.obs_show import segment
 

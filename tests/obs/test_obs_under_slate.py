@@ -20,7 +20,8 @@ from studio.graphics import Renderer, overlays_dir
 from studio.obs import ObsAdapter
 from studio.obs.cli import obs_setup_command
 from studio.obs.names import FALLBACK_SCENE, SLATE_IMAGE, card_input
-from studio.obs.setup import scene_cards, setup
+from studio.obs.needs import scene_cards
+from studio.obs.setup import setup
 from studio.obs.switcher import ObsSwitcher
 from studio.onair import RendererGraphics
 from studio.rundown.load import load_rundown

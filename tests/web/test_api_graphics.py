@@ -217,7 +217,9 @@ def test_studio_serve_renders_and_records_a_graphic_with_the_real_renderer(tmp_p
     import shutil
     from pathlib import Path
 
-    from studio.cli import _controller, _operator
+    from studio.commands.common import operator_signed_in as _operator
+    from studio.commands.show import services_for
+    from studio.show.services import API
     from studio.paths import graphics_dir
 
     root = Path(__file__).resolve().parents[2]
@@ -233,7 +235,8 @@ def test_studio_serve_renders_and_records_a_graphic_with_the_real_renderer(tmp_p
     monkeypatch.setenv("STUDIO_OPERATOR_KEY", add_operator(store.db, "dana", by="admin", at=datetime.now(UTC)))
     store.close()
     args = argparse.Namespace(config=None, store=tmp_path / "s.db", lang=None, operator="dana")
-    config, controller = _controller(args, rundown, "api", graphics=True, acting=_operator)  # as `studio serve`
+    config, services = services_for(args, rundown, API, acting=_operator)  # as `studio serve`
+    controller = services.controller
     url = serve(make_api(controller, {"api": TOKEN}, config.station.zone)).url
     assert http("POST", f"{url}/take/open").status == 200
     answer = http("POST", f"{url}/graphics/take/0")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.cli import UsageError
+from studio.errors import UsageError
 from studio.config import Api, Config, load_config
 from studio.diagnostics import DiagnosticsError
 from studio.web.commands import api_tokens, prompter_command, serve_command

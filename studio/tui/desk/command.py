@@ -1,4 +1,4 @@
-"""``studio desk``: run the desk in this terminal (called by studio/cli.py)."""
+"""``studio desk``: run the desk in this terminal (called by studio/commands/desk.py)."""
 
 from __future__ import annotations
 

@@ -48,9 +48,12 @@ def kind_name(kind: ReportKind | str) -> str:
 
 
 def age(since: datetime, now: datetime | None) -> str:
-    if now is None:
-        return ""
-    minutes = max(0, int((now - since).total_seconds() // 60))
+    return "" if now is None else length(now - since)
+
+
+def length(span: timedelta) -> str:
+    """A span in its largest whole unit: «45m», «3h», «2d» (the column is 6 wide)."""
+    minutes = max(0, int(span.total_seconds() // 60))
     if minutes < 60:
         return t("desk.age.minutes", minutes=minutes)
     if minutes < 60 * 24:
@@ -97,9 +100,7 @@ def status_line(
 
 
 def span_name(span: timedelta) -> str:
-    minutes = int(span.total_seconds() // 60)
-    length = t("desk.age.minutes", minutes=minutes) if minutes < 60 else t("desk.age.hours", hours=minutes // 60)
-    return t("desk.age.within", age=length)
+    return t("desk.age.within", age=length(span))
 
 
 def _time(at: datetime | None, zone: ZoneInfo) -> str:

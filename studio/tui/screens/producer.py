@@ -15,7 +15,7 @@ few lines that ask, then post ``Act``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
@@ -28,6 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from studio.control import FEED_LOST, ControlError, Controller, ShowView
+from studio.errors import StudioError
 from studio.i18n import catalogue, t
 from studio.rundown.load import format_duration
 from studio.rundown.model import GraphicCue, Segment
@@ -47,7 +48,6 @@ from studio.tui.widgets.youtube import YouTubePanel
 
 if TYPE_CHECKING:
     from studio.broadcast import Broadcaster
-    from studio.errors import StudioError
     from studio.show.health import Broadcast
     from studio.show.services import ShowServices
 
@@ -100,8 +100,7 @@ class ProducerScreen(Screen[None]):
         """Refused here, before asking the controller: tell it the way a controller's refusal is told."""
 
         action: str
-        code: str
-        params: dict[str, Any] = field(default_factory=dict)
+        error: StudioError
 
     def __init__(self, services: ShowServices, zone: tzinfo, first_view: ShowView) -> None:
         """``first_view``: what the screen paints first (the state the controller loaded at start),
@@ -261,7 +260,7 @@ class ProducerScreen(Screen[None]):
         """Edits that open a dialog check first that the line is not on air (the controller would refuse)."""
         if segment_id != self._on_air_id():
             return False
-        self.post_message(self.Refused(action, "on_air_frozen", {"segment": segment_id}))
+        self.post_message(self.Refused(action, StudioError.of("error.on_air_frozen", segment=segment_id)))
         return True
 
     def _take(self, action: str, take: Callable[[Controller, bool], Segment], subject: str | None = None) -> None:

@@ -1,0 +1,109 @@
+"""The verification desk and its edges from the command line: ``studio import``, ``import-turnout``,
+``demo-data``, ``desk``, ``intake``, ``observers``, ``operators``, ``provenance``, ``fact`` and ``render``
+(a graphic drawn from the desk's facts)."""
+
+from __future__ import annotations
+
+import argparse
+
+from studio.commands.common import open_desk_store, operator_on_screen, operator_signed_in, read_rundown, write_export
+from studio.errors import UsageError
+from studio.language import diagnostics_language
+
+
+def import_reports(args: argparse.Namespace) -> int:
+    from studio.control import default_operator
+    from studio.desk.importer import run
+
+    config, desk = open_desk_store(args)
+    operator = args.operator or config.station.operator or default_operator()
+    return run(
+        desk, args.file, operator=operator, mapping=args.mapping, rejects=args.rejects,
+        language=diagnostics_language(args),
+    )
+
+
+def import_turnout(args: argparse.Namespace) -> int:
+    from studio.desk.importer import run
+
+    config, desk = open_desk_store(args)
+    return run(
+        desk, args.file, operator=operator_signed_in(args, config, desk.db), turnout=True, rejects=args.rejects, language=diagnostics_language(args)
+    )
+
+
+def demo_data(args: argparse.Namespace) -> int:
+    from studio.desk.demo import demo_command
+
+    _, desk = open_desk_store(args)
+    return demo_command(desk, args.data, if_empty=args.if_empty, language=diagnostics_language(args))
+
+
+def desk_screens(args: argparse.Namespace) -> int:
+    config, desk = open_desk_store(args)
+    from studio.tui.desk.command import desk_command  # textual is imported only for the screens
+
+    return desk_command(config, desk, operator_on_screen(args, config, desk.db))
+
+
+def intake(args: argparse.Namespace) -> int:
+    from studio.web.intake import intake_command
+
+    config, desk = open_desk_store(args)
+    return intake_command(args, config, desk)
+
+
+def observers(args: argparse.Namespace) -> int:
+    from studio.desk.observers import observers_command
+
+    config, desk = open_desk_store(args)
+    return observers_command(args, config, desk, language=diagnostics_language(args))
+
+
+def operators(args: argparse.Namespace) -> int:
+    from studio.desk.operators import operators_command
+
+    config, desk = open_desk_store(args)
+    return operators_command(args, config, desk.db, language=diagnostics_language(args))
+
+
+def provenance(args: argparse.Namespace) -> int:
+    from studio.desk.provenance import records, render as rendered
+
+    _, desk = open_desk_store(args)
+    found = records(desk, every_fact=args.all)
+    return write_export(args.out, rendered(found, args.format), f"{len(found)} facts")
+
+
+def fact(args: argparse.Namespace) -> int:
+    from studio.desk.fact_command import fact_command
+
+    config, desk = open_desk_store(args)
+    try:
+        return fact_command(
+            args, desk, operator=lambda: operator_signed_in(args, config, desk.db), zone=config.station.zone,
+            language=diagnostics_language(args),
+        )
+    finally:
+        desk.close()
+
+
+def render(args: argparse.Namespace) -> int:
+    from studio.canvas import parse_size
+    from studio.desk.ids import parse_fact_id
+    from studio.desk.views import GraphicsFacts
+    from studio.graphics.cli import render_command
+    from studio.paths import graphics_dir
+
+    config, desk = open_desk_store(args)
+    day = read_rundown(args.rundown).show.date
+    facts = GraphicsFacts(desk, day, config.station.zone)
+    fact = None if args.fact is None else str(parse_fact_id(args.fact))  # F105 or 105, as the desk shows it
+    try:
+        size = None if args.size is None else parse_size(args.size)
+    except ValueError as error:
+        raise UsageError(error.args[0]) from None
+    return render_command(
+        args.template, args.data, fact, args.out, facts, graphics=graphics_dir(config.graphics.out),
+        zone=config.station.zone, language=diagnostics_language(args), canvas=size,
+    )

@@ -1,0 +1,90 @@
+"""The show process and the commands that read or drive the show: ``studio run``, ``check``,
+``asrun export``, ``prompter``, ``serve``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, Callable
+
+from studio.commands.common import (
+    operator_on_screen,
+    operator_signed_in,
+    read_config,
+    read_rundown,
+    write_export,
+)
+from studio.language import diagnostics_language
+
+
+def services_for(
+    args: argparse.Namespace,
+    rundown_path: Path,
+    shape,  # studio.show.services.Shape
+    *,
+    acting: Callable[[argparse.Namespace, Any, Any], str] | None = None,
+):  # -> (Config, ShowServices)
+    """The config and this process's show, with the parts its ``shape`` names (studio/show/services.py).
+
+    ``acting(args, config, store_db)`` names who the controller acts as (the passphrase
+    proves it, see studio/desk/operators.py) before the controller writes anything.
+    """
+    from studio.paths import store_file
+    from studio.show.services import build
+
+    config = read_config(args)
+    rundown = read_rundown(rundown_path)
+    sign_in = (lambda db: acting(args, config, db)) if acting else None
+    return config, build(shape, config, rundown, store_file(args.store, config.store.path), sign_in=sign_in)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.show.services import CONSOLE, REHEARSAL
+
+    shape = REHEARSAL if args.rehearsal else CONSOLE
+    config, services = services_for(args, args.rundown, shape, acting=operator_on_screen)
+    from studio.tui.app import StudioApp  # textual is imported only for the console
+
+    app = StudioApp(services, config, rundown_path=args.rundown)
+    with services.running():
+        app.run()
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    from studio.rundown.plan_report import report
+
+    print(report(read_rundown(args.rundown), diagnostics_language(args)), end="")
+    return 0
+
+
+def asrun_export(args: argparse.Namespace) -> int:
+    from studio.asrun import export
+    from studio.show.services import READER
+
+    config, services = services_for(args, args.rundown, READER)
+    controller = services.controller
+    played = controller.asrun()
+    text = export(played, controller.store.events(controller.show_id), config.station.zone, args.format)
+    return write_export(args.out, text, f"the as-run log of {len(played)} segments and their graphics")
+
+
+def prompter(args: argparse.Namespace) -> int:
+    from studio.show.services import PROMPTER
+
+    config, services = services_for(args, args.rundown, PROMPTER)  # no switcher: it only reads
+    from studio.web.commands import prompter_command
+
+    return prompter_command(args, config, services.controller)
+
+
+def serve(args: argparse.Namespace) -> int:
+    # Writes the store; the show process switches. The renderer is here: a graphic taken through the API
+    # is rendered (through the fact gate) and recorded by this process, and the show process shows it.
+    # The person who starts it signs in: every call through the API is logged as them (studio/web/api.py).
+    from studio.show.services import API
+
+    config, services = services_for(args, args.rundown, API, acting=operator_signed_in)
+    from studio.web.commands import serve_command
+
+    return serve_command(args, config, services.controller)
