@@ -212,8 +212,9 @@ async def test_graphics_under_the_slate_are_not_said_on_air_and_the_retake_asks_
     app = make("en", obs=switcher)
     app.controller.renderer = StandInGraphics()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("space", "space")  # the opening, then Astana live with its location bug
-        await settle(pilot)
+        for _ in range(2):  # the opening, then Astana live with its location bug (each once the screen shows the last)
+            await pilot.press("space")
+            await settle(pilot)
         assert "ON AIR location-bug: region=astana" in panel_text(app)
 
         app.feed_lost("astana-live")  # the watchdog's call: the switcher puts the slate up and says so
