@@ -154,7 +154,7 @@ class ObsAdapter:
         try:
             return str(self.call("GetCurrentPreviewScene")["currentPreviewSceneName"])
         except ObsError as e:
-            if e.code == protocol.STUDIO_MODE_NOT_ACTIVE:
+            if e.request_code == protocol.STUDIO_MODE_NOT_ACTIVE:
                 return None
             raise
 
