@@ -257,6 +257,18 @@ graphics = [{ template = "lower-third", data = { name = "Дана Ким", role 
 """
 
 
+async def insert_dialog(pilot, after: str, fields: dict[str, str]) -> InsertScreen:
+    """The insert dialog opened after the line ``after``, its text fields (by selector) filled in."""
+    await select(pilot, after)
+    await pilot.press("i")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, InsertScreen)
+    for selector, value in fields.items():
+        dialog.query_one(selector, Input).value = value
+    return dialog
+
+
 async def test_insert_gives_the_new_segment_its_scene_fixed_start_feed_graphics_and_cue(
     make, settle, rundown_file
 ) -> None:
@@ -264,16 +276,10 @@ async def test_insert_gives_the_new_segment_its_scene_fixed_start_feed_graphics_
     rundown_file.write_text(rundown_file.read_text() + WITH_GRAPHICS_AND_A_CLIP)
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await select(pilot, "astana-live")
-        await pilot.press("i")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, InsertScreen)
-        astana = app.controller.rundown.get("astana-live")
         form = {"#insert-id": "astana-again", "#insert-kk": "Астанадан тағы", "#insert-ru": "Снова Астана",
                 "#insert-duration": "4m", "#insert-fixed": "25:70"}
-        for selector, value in form.items():
-            dialog.query_one(selector, Input).value = value
+        dialog = await insert_dialog(pilot, "astana-live", form)
+        astana = app.controller.rundown.get("astana-live")
         dialog.query_one("#insert-kind", Select).value = Kind.LIVE
         dialog.query_one("#insert-region", Select).value = astana.region
         dialog.query_one("#insert-cue", TextArea).text = "Айгерім, сізге сөз."
@@ -298,13 +304,8 @@ async def test_insert_of_a_video_segment_needs_a_clip(make, settle, rundown_file
     rundown_file.write_text(rundown_file.read_text() + WITH_GRAPHICS_AND_A_CLIP)
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        await select(pilot, "astana-live")
-        await pilot.press("i")
-        await pilot.pause()
-        dialog = app.screen
-        for selector, value in {"#insert-id": "clip-again", "#insert-kk": "Ролик", "#insert-ru": "Ролик",
-                                "#insert-duration": "1m"}.items():
-            dialog.query_one(selector, Input).value = value
+        form = {"#insert-id": "clip-again", "#insert-kk": "Ролик", "#insert-ru": "Ролик", "#insert-duration": "1m"}
+        dialog = await insert_dialog(pilot, "astana-live", form)
         dialog.query_one("#insert-kind", Select).value = Kind.VIDEO
         await pilot.press("enter")
         await pilot.pause()
