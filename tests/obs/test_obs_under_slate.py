@@ -79,8 +79,11 @@ def test_a_feed_dies_under_its_graphics_and_every_record_says_they_are_under_the
             seen = rgb(programme(client, obs.size), BUG)
             assert not near(seen, LIVE_RGB), seen  # viewers see the slate, not the bug
 
-        actions = [event.action for event in controller.store.events(show.show.id)]
-        assert actions[-2:] == ["feed_lost", "slate_on"]  # the switcher's word, in the store for every process
+        def last_actions() -> list[str]:
+            return [event.action for event in controller.store.events(show.show.id)][-2:]
+
+        # the switcher's word comes a moment after the cut, from its own thread: in the store for every process
+        assert wait_for(lambda: last_actions() == ["feed_lost", "slate_on"], timeout=5), last_actions()
         assert controller.view().under_slate
         assert api.refresh() and api.view().under_slate
         graphics = state(api.view(), zone).model_dump(mode="json")["graphics"]

@@ -24,9 +24,9 @@ from tests.prompter.prompter_helpers import SHOW, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# A second studio process: takes what it reads on stdin, prints the wall time of each commit.
+# A second studio process: takes what it reads on stdin, says when each take is committed.
 TAKER = """
-import sys, time
+import sys
 from pathlib import Path
 from studio.control import Controller
 from studio.rundown.load import load_rundown
@@ -36,21 +36,21 @@ controller = Controller(store, show, operator="dana", origin="console")
 print("ready", flush=True)
 for line in sys.stdin:
     controller.take(line.strip())
-    print(time.time(), flush=True)
+    print("taken", flush=True)
 """
 
 
-async def wait_for(condition, timeout: float = 5.0) -> float:
-    """Wait (generously) until ``condition()``; the wall time it first held."""
+async def wait_for(condition, timeout: float = 5.0) -> None:
+    """Wait (generously) until ``condition()``."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError("the prompter did not follow in time")
         await asyncio.sleep(0.005)
-    return time.time()
 
 
-async def test_a_take_in_another_process_shows_on_the_prompter_within_half_a_second(make, store_path) -> None:
+async def test_a_take_in_another_process_shows_on_the_prompter(make, store_path) -> None:
+    """How fast is bench/prompter_latency.py's business; here, that every take shows, in order."""
     app = make("kk", live=True)
     taker = await asyncio.create_subprocess_exec(
         sys.executable, "-c", TAKER, str(store_path), str(SHOW),
@@ -58,19 +58,14 @@ async def test_a_take_in_another_process_shows_on_the_prompter_within_half_a_sec
         env=os.environ | {"PYTHONPATH": str(ROOT)},
     )
     assert (await asyncio.wait_for(taker.stdout.readline(), 30)).strip() == b"ready"
-    latencies = []
     async with app.run_test(size=(120, 40)):
         for segment in ["open", "astana-live", "almaty-live", "open", "briefing-10"]:
             taker.stdin.write(f"{segment}\n".encode())
-            committed = float(await asyncio.wait_for(taker.stdout.readline(), 10))
-            shown = await wait_for(lambda segment=segment: app.card is not None and app.card.segment_id == segment)
-            latencies.append(shown - committed)
+            await asyncio.wait_for(taker.stdout.readline(), 10)
+            await wait_for(lambda segment=segment: app.card is not None and app.card.segment_id == segment, 10)
             assert app.query_one("#title", Readout).text == load_rundown(SHOW).get(segment).title.kk
     taker.stdin.close()
     await taker.wait()
-    latencies.sort()
-    assert latencies[len(latencies) // 2] < 0.5, latencies  # the median; bench/prompter_latency.py has p99
-    assert latencies[-1] < 2.0, latencies
 
 
 async def test_the_prompter_never_writes(make, producer: Controller, store_path) -> None:
