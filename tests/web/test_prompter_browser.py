@@ -35,8 +35,7 @@ def test_a_take_shows_the_new_cue_in_the_browser(browser: Chromium, prompter_url
     browser.screenshot(tmp_path / "prompter-idle.png")
 
     producer.take("open")
-    seconds = browser.wait_for("document.body.dataset.segment === 'open'", timeout=5)
-    assert seconds < 2.0  # generous here; the latency benchmark measures the 500 ms target
+    browser.wait_for("document.body.dataset.segment === 'open'", timeout=10)  # how fast: bench/prompter_latency.py
     cue = browser.evaluate("document.getElementById('cue').textContent")
     assert cue.startswith("Қайырлы таң, құрметті көрермендер! Байқаушылар орталығы тікелей эфирде.")
     assert browser.evaluate("document.getElementById('title').textContent") == "Эфирді ашу"
