@@ -37,13 +37,13 @@ import obsws_python  # noqa: E402
 from obs_take import floor_batch, percentile  # noqa: E402
 
 from studio.config import Config  # noqa: E402
-from studio.control import Controller  # noqa: E402
 from studio.obs import ObsAdapter  # noqa: E402
 from studio.obs.protocol import set_program_scene  # noqa: E402
 from studio.onair import OnAirGraphic  # noqa: E402
 from studio.obs.redact import install_log_filter, remember_secret  # noqa: E402
 from studio.obs.switcher import ObsSwitcher  # noqa: E402
 from studio.rundown.model import Bilingual, Kind, Rundown, Segment, Show  # noqa: E402
+from studio.show import Controller  # noqa: E402
 from studio.store import open_store  # noqa: E402
 from studio.tui.app import StudioApp  # noqa: E402
 from studio.tui.messages import ControlDone  # noqa: E402

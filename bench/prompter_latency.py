@@ -38,8 +38,8 @@ import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
 from studio.config import Config  # noqa: E402
-from studio.control import Controller  # noqa: E402
 from studio.rundown.load import load_rundown  # noqa: E402
+from studio.show import Controller  # noqa: E402
 from studio.store import open_store  # noqa: E402
 from studio.tui.prompter import make_prompter  # noqa: E402
 from studio.web.follow import POLL, Follower  # noqa: E402

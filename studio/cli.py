@@ -243,7 +243,7 @@ def _controller(
     ``acting(args, config, store_db)`` names who the controller acts as (the passphrase
     proves it, see studio/desk/operators.py) before the controller writes anything.
     """
-    from studio.control import Controller
+    from studio.show import Controller
 
     config = _config(args)
     rundown = _load(rundown_path)
@@ -427,7 +427,7 @@ def _desk(args: argparse.Namespace):  # -> (Config, DeskStore)
 
 
 def _import(args: argparse.Namespace) -> int:
-    from studio.control import default_operator
+    from studio.machine import default_operator
     from studio.desk.importer import run
 
     config, desk = _desk(args)

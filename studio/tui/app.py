@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from studio._start_time import START_NS
 from studio.config import Config
-from studio.control import ControlError, Controller, ShowView
+from studio.show import ControlError, Controller, ShowView
 from studio.diagnostics import DiagnosticsError
 from studio.i18n import LANGUAGES, catalogue, set_language, t
 from studio.rundown.load import load_rundown

@@ -16,10 +16,10 @@ import sys
 from typing import Mapping
 
 from studio.config import Api, Config
-from studio.control import Controller
 from studio.errors import UsageError
 from studio.i18n import FALLBACK, Msg
 from studio.language import diagnostics_language
+from studio.show import Controller
 
 
 def is_loopback(host: str) -> bool:

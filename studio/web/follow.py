@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from studio.control import Controller, ShowView
+from studio.show import Controller, ShowView
 
 POLL = 0.1
 """Seconds between looks at the store: a take elsewhere shows within ~100 ms (target: 500 ms)."""

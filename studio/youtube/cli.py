@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from studio.broadcast import Broadcaster, LiveStatus
-from studio.control import default_operator
+from studio.machine import default_operator, utc_now
 from studio.paths import youtube_token_file
 from studio.rundown.model import Rundown
 from studio.store.show import ShowStore
@@ -26,10 +25,6 @@ from studio.youtube.quota import StoreLedger
 
 
 AUTH_TIMEOUT = 300  # seconds to wait for the browser's sign-in
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def make_broadcaster(

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from studio.config import Config
-from studio.control import Controller
 from studio.rundown.load import load_rundown
+from studio.show import Controller
 from studio.store import open_store
 from studio.tui.prompter import PrompterApp, make_prompter
 from tests.clock import Clock

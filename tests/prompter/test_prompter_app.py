@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from studio.config import Config
-from studio.control import Controller
 from studio.rundown.load import load_rundown
+from studio.show import Controller
 from studio.store import open_store
 from studio.tui.prompter import make_prompter
 from studio.tui.prompter.widgets import SIZES, CueText, OnAirBar
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TAKER = """
 import sys, time
 from pathlib import Path
-from studio.control import Controller
+from studio.show import Controller
 from studio.rundown.load import load_rundown
 from studio.store import open_store
 store, show = open_store(Path(sys.argv[1])), load_rundown(Path(sys.argv[2]))

@@ -18,8 +18,8 @@ from textual.command import CommandPalette
 from textual.widgets import DataTable
 
 from studio.config import Config
-from studio.control import default_operator
 from studio.i18n import LANGUAGES, catalogue, set_language, t
+from studio.machine import default_operator
 from studio.store.desk import DeskStore
 from studio.tui import bindings
 from studio.tui.base import StudioAppBase

@@ -27,8 +27,8 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from studio.config import Config
-from studio.control import Controller, ShowView
 from studio.i18n import LANGUAGES, catalogue, set_language, t
+from studio.show import Controller, ShowView
 from studio.tui import bindings
 from studio.tui.base import StudioAppBase
 from studio.tui.messages import ViewReady

@@ -20,10 +20,10 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from studio.control import FEED_LOST, ControlError, Controller, ShowView
 from studio.i18n import t
 from studio.rundown.load import format_duration
 from studio.rundown.model import GraphicCue, Segment
+from studio.show import FEED_LOST, ControlError, Controller, ShowView
 from studio.tui import bindings
 from studio.tui.messages import ControlDone, LanguageChanged
 from studio.tui.screens.confirm import ConfirmScreen

@@ -1,0 +1,9 @@
+"""The show process: what runs the show and what reads it (see controller.py and view.py)."""
+
+from studio.show.commands import FEED_LOST
+from studio.show.controller import Controller
+from studio.show.playout import ControlError
+from studio.show.ports import Switcher
+from studio.show.view import ShowReader, ShowView
+
+__all__ = ["FEED_LOST", "ControlError", "Controller", "ShowReader", "ShowView", "Switcher"]
