@@ -270,6 +270,15 @@ def _controller(
     return config, controller
 
 
+def _reader(args: argparse.Namespace, rundown_path: Path):
+    """The config and a reader of the show (studio/show/view.py): it takes no lock and writes nothing to the show."""
+    from studio.show import ShowReader
+
+    config = _config(args)
+    rundown = _load(rundown_path)
+    return config, ShowReader(_open_store(args, config), rundown, turnout_hours=config.station.turnout_hours)
+
+
 def _graphics(args: argparse.Namespace, config, rundown, canvas=None):  # -> RendererGraphics
     """Graphics for the show process: the desk's verified facts through the gate, rendered off the UI's start,
     for ``canvas()`` (OBS's size) with the station's location bug."""
@@ -359,9 +368,9 @@ def _check(args: argparse.Namespace) -> int:
 def _asrun_export(args: argparse.Namespace) -> int:
     from studio.asrun import export
 
-    config, controller = _controller(args, args.rundown, "cli")
-    played = controller.asrun()
-    text = export(played, controller.store.events(controller.show_id), config.station.zone, args.format)
+    config, show = _reader(args, args.rundown)
+    played = show.asrun()
+    text = export(played, show.store.events(show.show_id), config.station.zone, args.format)
     return _write_export(args.out, text, f"the as-run log of {len(played)} segments and their graphics")
 
 
@@ -379,10 +388,10 @@ def _write_export(out: Path | None, text: str, what: str) -> int:
 
 
 def _prompter(args: argparse.Namespace) -> int:
-    config, controller = _controller(args, args.rundown, "prompter")  # no switcher: it only reads
+    config, show = _reader(args, args.rundown)
     from studio.web.commands import prompter_command
 
-    return prompter_command(args, config, controller)
+    return prompter_command(args, config, show)
 
 
 def _serve(args: argparse.Namespace) -> int:
