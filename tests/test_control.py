@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from studio.show import ControlError, Controller
-
 from studio.onair import OnAirGraphic
 from studio.rundown.model import Bilingual, Kind, Segment
+from studio.show import ControlError, Controller
 from studio.show.view import Status
 from studio.store import open_store
 

@@ -1,11 +1,12 @@
 """The terminal prompter (``studio prompter``): the presenter's cue, full screen.
 
-It runs in its own process and only reads. Its ``Follower`` polls a
+It runs in its own process and only reads. Its ``Follower`` follows a
 ``ShowReader``, which takes no lock and writes nothing, its SQLite
-connection in ``query_only`` (studio/web/follow.py). A thread worker polls ``Follower.poll()`` ten times
-a second, so a take made in any other process (the producer console, the
-control API) shows here within about 100 ms; each new view is posted back as
-a ``ViewReady`` message and turned into a ``CueCard`` on the event loop.
+connection in ``query_only`` (studio/web/follow.py). A thread worker polls
+``Follower.poll()`` ten times a second, so a take made in any other process
+(the producer console, the control API) shows here within about 100 ms; each
+new view is posted back as a ``ViewReady`` message and turned into a
+``CueCard`` on the event loop.
 
 Presenter keys have ids ``prompter.*`` (rebind them in the config's
 ``[keymap]``), labels and tooltips from the catalogue.

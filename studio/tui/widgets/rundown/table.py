@@ -16,13 +16,11 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
-from studio.show.view import Line, Status
-
 from studio.i18n import t
 from studio.regions import regions
 from studio.rundown.model import Rundown
 from studio.rundown.timing import Timing
-from studio.show import ShowView
+from studio.show.view import Line, ShowView, Status
 from studio.tui import format as fmt
 
 COLUMNS: tuple[tuple[str, int | None], ...] = (
