@@ -37,7 +37,6 @@ import obsws_python  # noqa: E402
 from obs_take import floor_batch, percentile  # noqa: E402
 
 from studio.config import Config  # noqa: E402
-from studio.control import Controller  # noqa: E402
 from studio.obs import ObsAdapter  # noqa: E402
 from studio.obs.protocol import set_program_scene  # noqa: E402
 from studio.onair import OnAirGraphic  # noqa: E402

@@ -172,7 +172,7 @@ def main() -> int:
     from studio.regions import regions
     from studio.store.desk import open_desk
     from studio.store.observers import add_observer
-    from studio.desk.outcome import utc_now
+    from studio.machine import utc_now
 
     region_ids = list(regions())
     with tempfile.TemporaryDirectory(prefix="studio-intake-bench-") as folder:

@@ -31,12 +31,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from obs_take import percentile  # noqa: E402
 
-from studio.control import Controller  # noqa: E402
 from studio.desk import rules  # noqa: E402
 from studio.desk.model import Claim, Draft, ReportKind, SourceKind  # noqa: E402
 from studio.onair import RenderedGraphic  # noqa: E402
 from studio.rundown.load import load_rundown  # noqa: E402
 from studio.rundown.model import GraphicCue, Segment  # noqa: E402
+from studio.show import Controller  # noqa: E402
 from studio.store import open_store  # noqa: E402
 from studio.store.desk import DeskStore, open_desk  # noqa: E402
 

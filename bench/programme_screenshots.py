@@ -22,13 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from studio.control import Controller  # noqa: E402
 from studio.graphics import Renderer, overlays_dir  # noqa: E402
 from studio.obs import ObsAdapter  # noqa: E402
 from studio.obs.setup import setup  # noqa: E402
 from studio.obs.switcher import ObsSwitcher  # noqa: E402
 from studio.onair import RendererGraphics  # noqa: E402
 from studio.rundown.model import GraphicCue, Kind  # noqa: E402
+from studio.show import Controller  # noqa: E402
 from studio.store import open_store  # noqa: E402
 from tests.clock import Clock  # noqa: E402
 from tests.obs.obs_checks import mean_luma, programme, raw_client, rgb  # noqa: E402

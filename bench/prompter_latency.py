@@ -38,8 +38,8 @@ import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
 from studio.config import Config  # noqa: E402
-from studio.control import Controller  # noqa: E402
 from studio.rundown.load import load_rundown  # noqa: E402
+from studio.show import Controller, ShowReader  # noqa: E402
 from studio.store import open_store  # noqa: E402
 from studio.tui.prompter import make_prompter  # noqa: E402
 from studio.web.follow import POLL, Follower  # noqa: E402
@@ -62,6 +62,11 @@ def pause(rng: random.Random) -> float:
 
 def controller(path: Path, origin: str) -> Controller:
     return Controller(open_store(path), load_rundown(SHOW), operator="bench", origin=origin)
+
+
+def prompter_side(path: Path) -> ShowReader:
+    """The prompter's side, as ``studio prompter`` builds it."""
+    return ShowReader(open_store(path), load_rundown(SHOW))
 
 
 def store_latency(path: Path) -> list[float]:
@@ -98,7 +103,7 @@ def store_latency(path: Path) -> list[float]:
 
 async def terminal_latency(path: Path) -> list[float]:
     producer = controller(path, "console")
-    app = make_prompter(controller(path, "prompter"), Config())
+    app = make_prompter(prompter_side(path), Config())
     shown: dict[str, float] = {}
     show: Callable = app._show
 
@@ -124,7 +129,7 @@ async def terminal_latency(path: Path) -> list[float]:
 
 async def browser_latency(path: Path) -> list[float]:
     producer = controller(path, "console")
-    app = make_prompter_web(Follower(controller(path, "prompter")), producer.rundown.show.zone, "kk")
+    app = make_prompter_web(Follower(prompter_side(path)), producer.rundown.show.zone, "kk")
     runner = web.AppRunner(app, shutdown_timeout=1.0)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()

@@ -1,7 +1,7 @@
-"""Graphics on air: what the controller keeps, and the port it renders through.
+"""Graphics on air: what the controller keeps, and what renders them in the show process.
 
-The controller is given a ``Graphics`` port (``RendererGraphics`` over
-``studio.graphics.Renderer`` in the show process, a stand-in in tests). A
+The controller is given a ``Graphics`` port (studio/show/ports.py): ``RendererGraphics``
+over ``studio.graphics.Renderer`` in the show process, a stand-in in tests. A
 rendered graphic becomes an ``OnAirGraphic`` kept in the store, so a restart
 puts back what was on air; the switcher shows each one as its template's image
 source in the segment's scene.
@@ -16,7 +16,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
 from studio.canvas import DESIGN, Size
@@ -99,11 +99,6 @@ def stated_facts(provenance: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
     """
     stated = {parse_fact_id(fact["id"]): int(fact.get("version") or 0) for fact in provenance.get("facts", ())}
     return tuple(sorted(stated.items()))
-
-
-class Graphics(Protocol):
-    def render(self, cue: GraphicCue) -> RenderedGraphic:
-        """Render ``cue``; raise studio.graphics.GraphicsError (FactRefused...) when it may not air."""
 
 
 def location_bug_template(segment: Segment) -> bool:

@@ -14,9 +14,9 @@ import pytest
 
 from studio.asrun import FIELDS, GRAPHIC_FIELDS, export
 from studio.cli import main
-from studio.control import Controller
 from studio.onair import GraphicRefused, RenderedGraphic
 from studio.rundown.model import GraphicCue, Rundown
+from studio.show import Controller
 from studio.store import AsRunRow, open_store
 from studio.store.show import EventRow
 from tests.test_control import RecordingSwitcher

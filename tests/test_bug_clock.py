@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from studio.asrun import aired
-from studio.control import Controller
 from studio.graphics import Renderer, overlays_dir
 from studio.onair import LOCATION_BUG, BugStyle, RendererGraphics
+from studio.show import Controller
 from studio.store import open_store
 from tests.test_control import RecordingSwitcher
 

@@ -81,7 +81,7 @@ def test_render_writes_into_the_graphics_folder_never_into_the_checkout(tmp_path
 
 
 def test_asrun_export_json_and_csv(tmp_path: Path, small_rundown, clock, capsys) -> None:
-    from studio.control import Controller
+    from studio.show import Controller
     from studio.store import open_store
 
     store_path = tmp_path / "show.db"

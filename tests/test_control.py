@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from studio.control import ControlError, Controller, Status
 from studio.onair import OnAirGraphic
 from studio.rundown.model import Bilingual, Kind, Segment
+from studio.show import ControlError, Controller
+from studio.show.view import Status
 from studio.store import open_store
 
 

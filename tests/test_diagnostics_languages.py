@@ -160,7 +160,7 @@ def test_studio_check_prints_in_the_config_language_and_lang_overrides_it(tmp_pa
 
 
 async def test_the_console_shows_a_broken_rundown_file_in_its_language(tmp_path: Path) -> None:
-    from studio.control import Controller
+    from studio.show import Controller
     from studio.rundown.load import load_rundown
     from studio.show.services import ShowServices
     from studio.store import open_store

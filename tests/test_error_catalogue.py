@@ -15,7 +15,7 @@ STUDIO = Path(__file__).parents[1] / "studio"
 TREES = {path: ast.parse(path.read_text("utf-8")) for path in sorted(STUDIO.rglob("*.py"))}
 
 # The code a class's first argument names, and the catalogue key that says it to a person.
-CODE_KEYS = {"RuleError": "desk.rule.{}", "YouTubeError": "youtube.error.{}"}
+CODE_KEYS = {"RuleError": "desk.rule.{}", "YouTubeError": "youtube.error.{}", "ControlError": "error.{}"}
 MESSAGES = {"Msg", "ObsMsg"}  # ObsMsg: a Msg whose words pass the password redactor
 
 
@@ -78,11 +78,13 @@ def test_the_scan_sees_the_family() -> None:
     members = family()
     assert {"UsageError", "StoreError", "DeskError", "ConflictError", "OperatorError", "RuleError",
             "ReleaseRefused", "FactUsage", "FactIdError", "ReportRefused", "YouTubeError", "ChaptersError",
-            "ObsError", "GraphicsError", "FactRefused", "TextDoesNotFit", "GraphicRefused", "ApiError"} <= members
+            "ObsError", "GraphicsError", "FactRefused", "TextDoesNotFit", "GraphicRefused", "ApiError",
+            "ControlError"} <= members
     keys = {key for _, key in said()}
     assert {"store.error.open", "desk.error.no_fact", "desk.rule.fact.four_eyes", "desk.rule.detail.four_eyes",
             "operators.error.wrong", "fact.cli.no_fact", "fact.id.bad", "cli.error.no_rundown",
-            "obs.error.refused", "diag.gate.no_fact", "api.error.token_wrong", "intake.error.key_reused"} <= keys
+            "obs.error.refused", "diag.gate.no_fact", "api.error.token_wrong", "intake.error.key_reused",
+            "error.take_conflict", "error.feed_down"} <= keys
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

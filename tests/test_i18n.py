@@ -8,17 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from studio.control import Status
 from studio.i18n import LANGUAGES, Catalogue, UnknownLanguage, messages, params_of
 from studio.rundown.model import Kind
+from studio.show.view import Status
 
-CONTROL = Path(__file__).parents[1] / "studio" / "control.py"
+SHOW = Path(__file__).parents[1] / "studio" / "show"
 
 
 def control_error_codes() -> dict[str, frozenset[str]]:
-    """Every ``ControlError(code, message, **params)`` raised in the controller, with its param names."""
+    """Every ``ControlError(code, **params)`` raised in the controller, with its param names."""
     codes: dict[str, frozenset[str]] = {}
-    for node in ast.walk(ast.parse(CONTROL.read_text("utf-8"))):
+    trees = [ast.parse(path.read_text("utf-8")) for path in sorted(SHOW.glob("*.py"))]
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ControlError":
             code = node.args[0]
             assert isinstance(code, ast.Constant), f"line {node.lineno}: the code must be a literal"

@@ -26,7 +26,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from studio.control import ControlError, Controller
 from studio.desk import rules
 from studio.desk.model import Claim, Draft, Fact, ReportKind, SourceKind, Status
 from studio.desk.views import GraphicsFacts
@@ -34,6 +33,7 @@ from studio.graphics import Renderer, overlays_dir
 from studio.onair import RendererGraphics
 from studio.rundown.load import load_rundown
 from studio.rundown.model import GraphicCue
+from studio.show import ControlError, Controller
 from studio.store import open_store
 from studio.store.desk import ConflictError, DeskStore, open_desk
 from tests.desk.conftest import Ticker

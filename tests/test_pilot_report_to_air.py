@@ -17,12 +17,12 @@ from pathlib import Path
 from textual.widgets import OptionList
 
 from studio.config import Config
-from studio.control import Controller
 from studio.desk.model import SourceKind, Status
 from studio.desk.views import GraphicsFacts
 from studio.graphics import Renderer, overlays_dir
 from studio.onair import RendererGraphics
 from studio.rundown.load import load_rundown
+from studio.show import Controller
 from studio.show.services import ShowServices
 from studio.store import open_store
 from studio.store.desk import open_desk

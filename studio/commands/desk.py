@@ -12,7 +12,7 @@ from studio.language import diagnostics_language
 
 
 def import_reports(args: argparse.Namespace) -> int:
-    from studio.control import default_operator
+    from studio.machine import default_operator
     from studio.desk.importer import run
 
     config, desk = open_desk_store(args)

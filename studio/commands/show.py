@@ -38,6 +38,15 @@ def services_for(
     return config, build(shape, config, rundown, store_file(args.store, config.store.path), sign_in=sign_in)
 
 
+def reader_for(args: argparse.Namespace, rundown_path: Path):  # -> (Config, ShowReader)
+    """The config and a reader of the show (studio/show/view.py): it takes no lock and writes nothing."""
+    from studio.paths import store_file
+    from studio.show.services import reader
+
+    config = read_config(args)
+    return config, reader(config, read_rundown(rundown_path), store_file(args.store, config.store.path))
+
+
 def run(args: argparse.Namespace) -> int:
     from studio.show.services import CONSOLE, REHEARSAL
 
@@ -60,22 +69,18 @@ def check(args: argparse.Namespace) -> int:
 
 def asrun_export(args: argparse.Namespace) -> int:
     from studio.asrun import export
-    from studio.show.services import READER
 
-    config, services = services_for(args, args.rundown, READER)
-    controller = services.controller
-    played = controller.asrun()
-    text = export(played, controller.store.events(controller.show_id), config.station.zone, args.format)
+    config, show = reader_for(args, args.rundown)
+    played = show.asrun()
+    text = export(played, show.store.events(show.show_id), config.station.zone, args.format)
     return write_export(args.out, text, f"the as-run log of {len(played)} segments and their graphics")
 
 
 def prompter(args: argparse.Namespace) -> int:
-    from studio.show.services import PROMPTER
-
-    config, services = services_for(args, args.rundown, PROMPTER)  # no switcher: it only reads
+    config, show = reader_for(args, args.rundown)
     from studio.web.commands import prompter_command
 
-    return prompter_command(args, config, services.controller)
+    return prompter_command(args, config, show)
 
 
 def serve(args: argparse.Namespace) -> int:

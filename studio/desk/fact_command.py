@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 from studio.desk import rules
 from studio.desk.ids import fact_label, parse_fact_id, report_label
 from studio.desk.model import Claim, Draft, Fact, ReportKind, ReportRef, SourceKind, figure
-from studio.desk.outcome import utc_now
 from studio.errors import Kind, StudioError
 from studio.i18n import Msg
+from studio.machine import utc_now
 from studio.regions import regions
 from studio.store.desk import NATIONAL, DeskStore
 

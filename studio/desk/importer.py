@@ -32,13 +32,13 @@ from studio.desk.outcome import (
     default_rejects_path,
     digest,
     quarantine_rows,
-    utc_now,
     with_rejects_file,
 )
 from studio.desk.rows import clean, csv_rows, encoding_problem, json_rows, raw_text, read_text
 from studio.desk.text import name_key
 from studio.diagnostics import Diagnostic, DiagnosticsError, nearest
 from studio.i18n import FALLBACK, Msg
+from studio.machine import utc_now
 from studio.store.desk import DeskStore
 
 FIELDS = tuple(Columns.model_fields)  # id, observer, channel, received_at, region, station, kind, text, attachments

@@ -6,17 +6,15 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from studio.desk.outcome import utc_now
 from studio.errors import StudioError, report
 from studio.i18n import FALLBACK
+from studio.machine import default_operator, utc_now
 from studio.store.desk import DeskStore
 from studio.store.observers import add_observer, list_observers, revoke_observer
 
 
 def observers_command(args: Any, config: Any, desk: DeskStore, *, language: str = FALLBACK) -> int:
     """``studio observers add NAME | revoke NAME | list``; a refusal is said in ``language``, exit 2."""
-    from studio.control import default_operator
-
     by = config.station.operator or default_operator()
     action = args.observers_command
     try:

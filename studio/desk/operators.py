@@ -20,9 +20,9 @@ import sqlite3
 import sys
 from typing import Any, Callable, Mapping, TextIO
 
-from studio.desk.outcome import utc_now
 from studio.errors import Kind
 from studio.i18n import FALLBACK, Msg
+from studio.machine import default_operator, utc_now
 from studio.store.operators import (
     Operator,
     OperatorError,
@@ -37,8 +37,6 @@ KEY_VARIABLE = "STUDIO_OPERATOR_KEY"
 
 
 def _manager(config: Any) -> str:
-    from studio.control import default_operator
-
     return config.station.operator or default_operator()
 
 
@@ -74,8 +72,6 @@ def sign_in_off(config: Any, given: str | None) -> str | None:
     login name), marked not signed in. None when sign-in is on."""
     if config.operators.sign_in:
         return None
-    from studio.control import default_operator
-
     return not_signed_in(wanted_name(config, given) or default_operator()).who
 
 

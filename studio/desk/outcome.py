@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from hashlib import blake2b
 from pathlib import Path
 from typing import Sequence
 
 from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.i18n import FALLBACK, Msg
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

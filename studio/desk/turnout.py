@@ -46,7 +46,6 @@ from studio.desk.outcome import (
     check_operator,
     digest,
     quarantine_rows,
-    utc_now,
     with_rejects_file,
 )
 from studio.desk.model import Claim, Draft, Fact, ReportKind, Source, SourceKind, Status
@@ -54,6 +53,7 @@ from studio.desk.sources import classify, commission_origin
 from studio.desk.rows import clean, csv_rows, encoding_problem, raw_text, read_text
 from studio.desk.text import name_key
 from studio.diagnostics import Diagnostic
+from studio.machine import utc_now
 from studio.regions import NATIONAL, regions
 from studio.store.desk import DeskStore
 

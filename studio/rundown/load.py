@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
@@ -139,6 +140,27 @@ def segment_dict(segment: Segment) -> dict[str, Any]:
 
 def segment_from_dict(row: dict[str, Any]) -> Segment:
     return SegmentIn.model_validate(row).build()
+
+
+def show_dict(show: Show) -> dict[str, Any]:
+    """The show's header as the store keeps it beside the segments."""
+    return {
+        "id": show.id,
+        "title": {"kk": show.title.kk, "ru": show.title.ru},
+        "date": show.date.isoformat(),
+        "zone": show.zone.key,
+        "start": show.start.isoformat(),
+    }
+
+
+def show_from_dict(row: dict[str, Any]) -> Show:
+    return Show(
+        row["id"],
+        Bilingual(row["title"]["kk"], row["title"]["ru"]),
+        date.fromisoformat(row["date"]),
+        ZoneInfo(row["zone"]),
+        time.fromisoformat(row["start"]),
+    )
 
 
 class _Checker(TomlCheck):

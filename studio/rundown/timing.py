@@ -24,6 +24,7 @@ from datetime import datetime, time, timedelta
 from typing import Iterable, Mapping, Sequence
 
 from studio.rundown.model import Rundown, Segment, Show
+from studio.rundown.next import last_finished, upcoming
 
 _ZERO = timedelta(0)
 
@@ -158,9 +159,10 @@ def compute(
     finished span when nothing is on air, or at the top of the show when
     nothing has run. Segments already played or in ``excluded`` (held or
     skipped) are left out; the others chain end to end, fixed ones pinned.
+    Which segments remain is ``next.upcoming``'s answer, the console's too.
     """
     show = rundown.show
-    last = _latest(played)
+    last = last_finished(played)
     elapsed = remaining = over = None
     if on_air is not None:
         elapsed = now - on_air.started_at
@@ -171,11 +173,8 @@ def compute(
         resume_at = max(now, last.ended_at)
     else:
         resume_at = max(now, show.starts_at)
-    after = _resume_after(rundown, on_air, last)
-
-    skip = excluded.union(span.segment_id for span in played)
-    upcoming = (s for s in rundown.segments[after + 1 :] if s.id not in skip)
-    expected = _forecast(show, upcoming, resume_at, now)
+    rest = upcoming(rundown.segments, on_air.segment_id if on_air else None, played, excluded)
+    expected = _forecast(show, rest, resume_at, now)
 
     # Usually the last segment's end; a pinned segment the flow has overrun
     # can end earlier than what precedes it, and the show cannot finish
@@ -222,36 +221,6 @@ def _forecast(
     return tuple(out)
 
 
-def _resume_after(rundown: Rundown, on_air: OnAir | None, last: Span | None) -> int:
-    """Index of the segment the forecast resumes after (-1: from the top).
-
-    The on-air segment wins; an on-air item missing from the rundown (an
-    ad-hoc insert) falls back to the last played one, as does nothing on air.
-    """
-    if on_air is not None:
-        position = _position(rundown, on_air.segment_id)
-        if position >= 0:
-            return position
-    return -1 if last is None else _position(rundown, last.segment_id)
-
-
-def _latest(played: Sequence[Span]) -> Span | None:
-    """The most recently finished span (the last one listed wins a tie)."""
-    latest = None
-    for span in played:
-        if latest is None or span.ended_at >= latest.ended_at:
-            latest = span
-    return latest
-
-
-def _position(rundown: Rundown, segment_id: str) -> int:
-    """Index of a segment in the rundown, or -1 if it is not (or no longer) there."""
-    for position, segment in enumerate(rundown.segments):
-        if segment.id == segment_id:
-            return position
-    return -1
-
-
 def _over_under(played: Sequence[Span], on_air_over: timedelta | None) -> timedelta:
     """How far the show runs over (positive) or under its plan so far.
 
@@ -266,5 +235,5 @@ def _over_under(played: Sequence[Span], on_air_over: timedelta | None) -> timede
 
 def _next_turnout(show: Show, hours: Sequence[time], now: datetime) -> datetime | None:
     """The first turnout announcement strictly after ``now``, if any remain."""
-    upcoming = [at for at in (show.at(hour) for hour in hours) if at > now]
-    return min(upcoming, default=None)
+    later = [at for at in (show.at(hour) for hour in hours) if at > now]
+    return min(later, default=None)

@@ -4,9 +4,10 @@
 (``Shape``): the controller always; the renderer for graphics; the OBS switcher
 with its feed watchdog, OBS's health published for the control API and the
 YouTube watch streaming through that OBS. ``studio run`` is ``CONSOLE`` (or
-``REHEARSAL``: no OBS, the rundown runs on its own), ``studio serve`` is ``API``,
-the prompter ``PROMPTER``, ``studio asrun export`` ``READER``. The screens get
-the ``ShowServices`` and never import an adapter (studio/obs/, studio/youtube/).
+``REHEARSAL``: no OBS, the rundown runs on its own), ``studio serve`` is ``API``.
+The prompters and ``studio asrun export`` only read: ``reader(...)`` gives them a
+``ShowReader`` that takes no lock and writes nothing. The screens get the
+``ShowServices`` and never import an adapter (studio/obs/, studio/youtube/).
 
 Light to import: the adapters (obsws-python, Google's client, Pillow) are
 imported when built, the slow ones on their own threads after the first paint.
@@ -22,8 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.control import Controller, default_operator
-from studio.desk.outcome import utc_now
+from studio.machine import default_operator, utc_now
+from studio.show import Controller, ShowReader
 
 if TYPE_CHECKING:
     from studio.broadcast import Broadcaster
@@ -53,8 +54,6 @@ class Shape:
 CONSOLE = Shape("console", graphics=True, obs=True)
 REHEARSAL = Shape("console", graphics=True)
 API = Shape("api", graphics=True)  # writes the store; the show process switches what it writes
-PROMPTER = Shape("prompter")  # only reads
-READER = Shape("cli")
 
 
 @dataclass
@@ -162,6 +161,13 @@ def build(
         services.obs_publisher = obs_publisher(store_path)
         services.youtube = youtube_watch(config, store_path, rundown, switcher, controller.clock, controller.operator)
     return services
+
+
+def reader(config: Config, rundown: Rundown, store_path: Path) -> ShowReader:
+    """The show as a process that only reads sees it (prompters, exports): no lock, no write."""
+    from studio.store import open_store
+
+    return ShowReader(open_store(store_path), rundown, turnout_hours=config.station.turnout_hours)
 
 
 def _switcher(config: Config, rundown: Rundown) -> ObsSwitcher:

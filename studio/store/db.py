@@ -260,7 +260,7 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     """,
     # 7: the facts each on-air graphic states, at the version it was rendered with (the on-air invariant:
-    #    studio/control.py pulls a graphic whose fact is no longer verified at that version)
+    #    studio/show/graphics.py pulls a graphic whose fact is no longer verified at that version)
     """
     CREATE TABLE graphic_fact (
         show_id TEXT NOT NULL,

@@ -29,11 +29,11 @@ from textual.worker import Worker, WorkerState
 
 from studio._start_time import START_NS
 from studio.config import Config
-from studio.control import ControlError, Controller, ShowView
 from studio.diagnostics import DiagnosticsError
 from studio.errors import StudioError
 from studio.i18n import Msg, t
 from studio.rundown.load import load_rundown
+from studio.show import Controller, ShowView
 from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
 from studio.tui.messages import ControlDone, FeedLost, LanguageChanged, PreflightDone, RundownFileRead, ViewReady
@@ -300,8 +300,6 @@ class StudioApp(StudioAppBase):
             if self._refresh_failed:  # already told: do not repeat it four times a second
                 return
             self._refresh_failed = True
-        if isinstance(error, ControlError):  # until ControlError is a StudioError (branch playout): then drop this
-            error = StudioError(Msg(f"error.{error.code}", **error.params), code=error.code)
         if isinstance(error, StudioError):
             if action.startswith("youtube."):  # the YouTube panel says it, where the action was asked
                 self.producer.youtube_refused(action, error)

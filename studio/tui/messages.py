@@ -11,9 +11,9 @@ from typing import Any
 
 from textual.message import Message
 
-from studio.control import ShowView
 from studio.diagnostics import Diagnostic
 from studio.rundown.model import Rundown
+from studio.show import ShowView
 
 
 @dataclass

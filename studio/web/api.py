@@ -52,10 +52,10 @@ from typing import Any, Callable, Mapping, NamedTuple, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from studio.control import ControlError, Controller
 from studio.i18n import Catalogue
-from studio.store.health import read as read_health
 from studio.rundown.model import Segment
+from studio.show import ControlError, Controller
+from studio.store.health import read as read_health
 from studio.web.http import ApiError, accepted_language, bearer_token, json_errors, json_response, read_json
 from studio.web.models import (
     STALE_AFTER,
@@ -79,8 +79,6 @@ _SEGMENT_ID = TypeAdapter(SegmentId)
 _TEMPLATE = TypeAdapter(TemplateName)
 Body = TypeVar("Body", bound=Closed)
 _PUBLIC = {("GET", "/openapi.json")}
-_STATUS = {"unknown_segment": 404}  # every other ControlError is a refusal: 409
-# (until ControlError is a StudioError, branch playout: then _act lets it through and json_errors answers it by kind)
 ORIGIN = web.RequestKey("origin", str)
 """Where a request came from, by its token's name: the origin written in the event log."""
 
@@ -164,12 +162,10 @@ class ControlApi:
         """Run ``call`` on the worker thread; what it did is answered with the new state."""
         origin = request[ORIGIN]
         loop = asyncio.get_running_loop()
-        try:
-            result = await loop.run_in_executor(
-                self.executor, self._run, origin, name, segment_id, call, accepted_language(request), detail
-            )
-        except ControlError as error:
-            raise ApiError(_STATUS.get(error.code, 409), error.code, f"error.{error.code}", **error.params) from None
+        # A ControlError is a StudioError: json_errors answers it by its kind (409 a refusal, 404 no such segment).
+        result = await loop.run_in_executor(
+            self.executor, self._run, origin, name, segment_id, call, accepted_language(request), detail
+        )
         return _json(result)
 
     def _run(

@@ -1,10 +1,10 @@
 """``studio prompter`` and ``studio serve``: the CLI's handlers for the prompters and the API.
 
 studio/commands/show.py builds the controller (``services_for(args, rundown, shape)``)
-and calls these; they choose the front end, check what they were given and
-run it until Ctrl+C. Expected problems raise ``UsageError`` (exit 2, one
-line, never a traceback). Textual and aiohttp are imported only by the
-command that needs them.
+or, for the prompters, a reader of the show (``reader_for(args, rundown)``) and
+calls these; they choose the front end, check what they were given and run it
+until Ctrl+C. Expected problems raise ``UsageError`` (exit 2, one line, never a
+traceback). Textual and aiohttp are imported only by the command that needs them.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import sys
 from typing import Mapping
 
 from studio.config import Api, Config
-from studio.control import Controller
 from studio.errors import UsageError
 from studio.i18n import FALLBACK, Msg
 from studio.language import diagnostics_language
+from studio.show import Controller, ShowReader
 
 
 def is_loopback(host: str) -> bool:
@@ -45,11 +45,11 @@ def _run_site(app, host: str, port: int, what: str, detail: str = "", language: 
         raise UsageError(Msg("cli.error.cannot_listen", host=host, port=port, reason=str(error.strerror))) from None
 
 
-def prompter_command(args: argparse.Namespace, config: Config, controller: Controller) -> int:
+def prompter_command(args: argparse.Namespace, config: Config, show: ShowReader) -> int:
     """``studio prompter [RUNDOWN] [--web [--host H] [--port N]]``.
 
-    ``controller`` must have no switcher; from here on it only reads (its
-    store connection is put in ``query_only``).
+    ``show`` reads the show (a controller with a switcher is refused); its
+    store connection is put in ``query_only``.
     """
     from studio.web.follow import Follower, NotReadOnly
 
@@ -58,9 +58,9 @@ def prompter_command(args: argparse.Namespace, config: Config, controller: Contr
         if not web:
             from studio.tui.prompter import make_prompter
 
-            make_prompter(controller, config).run()
+            make_prompter(show, config).run()
             return 0
-        follower = Follower(controller)
+        follower = Follower(show)
     except NotReadOnly as error:
         raise UsageError(str(error)) from None
     from studio.web.prompter import make_prompter_web

@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta, tzinfo
 from typing import Any
 
-from studio.control import ShowView
 from studio.i18n import Catalogue
+from studio.show import ShowView
 from studio.tui import format as fmt
 from studio.tui.format import describe
 

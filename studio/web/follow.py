@@ -1,15 +1,10 @@
 """Following the show from a process that only reads: the prompters.
 
-A ``Follower`` wraps a ``Controller`` that has no switcher and lets only
-``refresh()`` and ``view()`` through. It also puts the controller's SQLite
-connection into ``PRAGMA query_only``, so a write from a prompter process
-fails in SQLite itself instead of reaching the show (the prompters never
-take, hold or log anything).
-
-One write can come before: ``Controller()`` itself loads the rundown file's
-plan into the store when the show is not there yet (a prompter started
-before the producer console), exactly as ``studio run`` would; after that,
-nothing.
+A ``Follower`` polls a ``ShowReader`` (studio/show/view.py), which takes no
+lock and writes nothing: a prompter started before the producer console
+shows the rundown file's plan until the console puts it in the store. The
+reader's SQLite connection is put in ``PRAGMA query_only`` as well, so a
+write from a prompter process would fail in SQLite itself.
 
 ``poll()`` is the 10 Hz heartbeat of both prompters: one cheap
 ``PRAGMA data_version`` unless another process committed, then a new view
@@ -22,39 +17,39 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from studio.control import Controller, ShowView
+from studio.show import Controller, ShowReader, ShowView
 
 POLL = 0.1
 """Seconds between looks at the store: a take elsewhere shows within ~100 ms (target: 500 ms)."""
 
 
 class NotReadOnly(ValueError):
-    """A prompter was handed a controller that could drive the switcher."""
+    """A prompter was handed a controller that drives the switcher."""
 
 
 class Follower:
-    """A read-only view of the show through a switcher-less controller."""
+    """The show as a prompter follows it, through a reader that cannot change it."""
 
-    def __init__(self, controller: Controller) -> None:
-        if controller.switcher is not None:
-            raise NotReadOnly("a prompter follows the show: give it a controller without a switcher")
-        self._controller = controller
-        controller.store.db.execute("PRAGMA query_only = ON")
+    def __init__(self, show: ShowReader) -> None:
+        if isinstance(show, Controller) and show.switcher is not None:
+            raise NotReadOnly("a prompter follows the show: give it a reader of it, or a controller without a switcher")
+        self._show = show
+        show.store.db.execute("PRAGMA query_only = ON")
         self._second: int | None = None
         self._last: ShowView | None = None
 
     def refresh(self) -> bool:
         """Reload if another process wrote; True when something changed."""
-        return self._controller.refresh()
+        return self._show.refresh()
 
     def view(self, now: datetime | None = None) -> ShowView:
-        self._last = self._controller.view(now)
+        self._last = self._show.view(now)
         return self._last
 
     def poll(self) -> ShowView | None:
         """A new view when the store changed or the clock's second moved; else None."""
         changed = self.refresh()
-        now = self._controller.clock()
+        now = self._show.clock()
         second = math.floor(now.timestamp())
         if not changed and second == self._second and self._last is not None:
             return None

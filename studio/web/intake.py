@@ -43,9 +43,9 @@ from typing import Any
 from aiohttp import web
 
 from studio.desk.grouping import GroupingOptions
-from studio.desk.outcome import utc_now
 from studio.desk.report_body import ReportRefused, Send, make_send, write_sends
 from studio.i18n import Catalogue
+from studio.machine import utc_now
 from studio.store.desk import DeskStore
 from studio.store.observers import list_observers, token_hash, token_table
 from studio.web.commands import is_loopback

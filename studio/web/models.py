@@ -18,9 +18,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
-from studio.control import Status
 from studio.desk.report_body import PROBLEM_CODES
 from studio.rundown.model import Kind
+from studio.show.view import Status
 
 SEGMENT_ID_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
 TEMPLATE_PATTERN = "^[a-z0-9][a-z0-9_-]*$"

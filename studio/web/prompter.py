@@ -38,8 +38,8 @@ from datetime import tzinfo
 
 from aiohttp import web
 
-from studio.control import ShowView
 from studio.i18n import LANGUAGES, Catalogue
+from studio.show import ShowView
 from studio.web.cue import cue_card
 from studio.web.follow import POLL, Follower
 from studio.web.http import json_errors

@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from studio.control import ShowView
 from studio.i18n import Catalogue
 from studio.onair import describe
 from studio.rundown.model import Segment
+from studio.show import ShowView
 from studio.store.health import Health
 from studio.web.models import STALE_AFTER, State
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from textual.widgets import DataTable
 
 from studio.config import Config
-from studio.control import Controller
 from studio.desk.model import Status
 from studio.i18n import LANGUAGES, messages
 from studio.rundown.load import load_rundown
+from studio.show import Controller
 from studio.show.services import ShowServices
 from studio.store import open_store
 from studio.tui import StudioApp, bindings

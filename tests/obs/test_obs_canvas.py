@@ -17,7 +17,6 @@ import pytest
 from PIL import Image, ImageChops
 
 from studio.canvas import fit
-from studio.control import Controller
 from studio.graphics import Renderer, overlays_dir
 from studio.obs import ObsAdapter
 from studio.obs.cli import obs_check_command
@@ -26,6 +25,7 @@ from studio.obs.setup import check, setup
 from studio.obs.switcher import ObsSwitcher
 from studio.onair import RendererGraphics
 from studio.rundown.model import GraphicCue, Kind
+from studio.show import Controller
 from studio.store import open_store
 from tests.obs.obs_checks import programme, raw_client, rgb
 from tests.obs.obs_process import ObsProcess

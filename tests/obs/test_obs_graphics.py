@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from studio.control import Controller
 from studio.graphics import Renderer, overlays_dir
 from studio.obs import ObsAdapter
 from studio.obs.setup import setup
 from studio.obs.switcher import ObsSwitcher
 from studio.onair import RendererGraphics
 from studio.rundown.model import GraphicCue, Kind
+from studio.show import Controller
 from studio.store import open_store
 from tests.obs.obs_checks import near, raw_client, rgb, screenshot, wait_for_pixel
 from tests.obs.obs_process import ObsProcess

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from studio.control import ControlError, Controller
 from studio.graphics import Renderer
 from studio.obs import ObsAdapter
 from studio.obs.names import FALLBACK_SCENE
@@ -21,6 +20,7 @@ from studio.obs.needs import scene_cards
 from studio.obs.setup import black_scenes, check, setup, shown_in
 from studio.obs.switcher import ObsSwitcher
 from studio.rundown.model import Kind, Rundown
+from studio.show import ControlError, Controller
 from studio.store import open_store
 from tests.obs.obs_checks import mean_luma, programme, raw_client, screenshot
 from tests.obs.obs_process import ObsProcess

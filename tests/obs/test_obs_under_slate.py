@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from studio.asrun import records
-from studio.control import Controller
 from studio.graphics import Renderer, overlays_dir
 from studio.obs import ObsAdapter
 from studio.obs.cli import obs_setup_command
@@ -26,6 +25,7 @@ from studio.obs.switcher import ObsSwitcher
 from studio.onair import RendererGraphics
 from studio.rundown.load import load_rundown
 from studio.rundown.model import GraphicCue, Kind
+from studio.show import Controller
 from studio.store import open_store
 from studio.web.state import state
 from tests.obs.obs_checks import near, programme, raw_client, rgb, wait_for_pixel

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from studio.control import Controller
 from studio.obs import ObsAdapter
 from studio.obs.names import FALLBACK_SCENE, feed_input
 from studio.obs.setup import setup
 from studio.obs.switcher import ObsSwitcher
 from studio.obs.watchdog import Verdict, feed_up, media_reader
 from studio.rundown.model import Kind
+from studio.show import Controller
 from studio.store import open_store
 from tests.obs.obs_checks import raw_client
 from tests.obs.obs_process import ObsProcess

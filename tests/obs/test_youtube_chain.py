@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from studio.broadcast import Broadcaster
-from studio.control import Controller
 from studio.obs import ObsAdapter
+from studio.show import Controller
 from studio.store import open_store
 from studio.store.youtube import YouTubeStore
 from studio.youtube.api import YouTubeApi

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from studio.config import Config
-from studio.control import Controller
 from studio.rundown.load import load_rundown
+from studio.show import Controller, ShowReader
 from studio.store import open_store
 from studio.tui.prompter import PrompterApp, make_prompter
 from tests.clock import Clock
@@ -58,12 +58,12 @@ def make(store_path: Path, clock: Clock, producer: Controller) -> Iterator[Calla
     apps: list[PrompterApp] = []
 
     def build(language: str = "kk", *, live: bool = False, size: int = 3, **config: Any) -> PrompterApp:
-        controller = Controller(open_store(store_path), load_rundown(SHOW), origin="prompter", clock=clock)
-        app = make_prompter(controller, prompter_config(language, size, **config), live=live)
+        show = ShowReader(open_store(store_path), load_rundown(SHOW), clock=clock)
+        app = make_prompter(show, prompter_config(language, size, **config), live=live)
         app.animation_level = "none"
         apps.append(app)
         return app
 
     yield build
     for app in apps:
-        app.follower._controller.store.close()
+        app.follower._show.store.close()

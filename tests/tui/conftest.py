@@ -14,8 +14,8 @@ from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from studio.config import Config
-from studio.control import Controller
 from studio.rundown.load import load_rundown
+from studio.show import Controller
 from studio.show.services import ShowServices
 from studio.store import open_store
 from studio.tui import StudioApp

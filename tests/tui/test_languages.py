@@ -132,7 +132,7 @@ async def test_the_desk_shows_no_untranslated_text(desk_app, language: str) -> N
 @pytest.fixture
 def prompter_app(tmp_path):
     """The terminal prompter as ``studio prompter`` builds it, with the producer taking on another connection."""
-    from studio.control import Controller
+    from studio.show import Controller
     from studio.rundown.load import load_rundown
     from studio.store import open_store
     from studio.tui.prompter import make_prompter

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from studio.control import Controller
 from studio.rundown.load import load_rundown
 from studio.rundown.model import Rundown
+from studio.show import Controller
 from studio.store import open_store
 from tests.web.http_helpers import ALMATY, SHOW, Clock, Served, ServerThread
 

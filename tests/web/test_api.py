@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from studio.control import Controller
+from studio.show import Controller
 from studio.web.api import MAX_BODY, make_api
 from tests.web.http_helpers import ALMATY, DESK_TOKEN, TOKEN, http
 

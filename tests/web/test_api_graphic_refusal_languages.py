@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from studio.control import ControlError
 from studio.graphics import MemoryFacts, Renderer, overlays_dir
 from studio.graphics.gate import FactView
 from studio.i18n import Msg
 from studio.onair import GraphicRefused, RendererGraphics
+from studio.show import ControlError
 from studio.web.api import make_api
 from studio.desk.views import GraphicsFacts
 from studio.store.desk import open_desk

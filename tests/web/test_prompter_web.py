@@ -96,7 +96,7 @@ def test_the_browser_prompter_only_reads(prompter, store_path) -> None:
     time.sleep(0.5)  # five polls of the store
     assert observer.execute("PRAGMA data_version").fetchone()[0] == version  # nobody committed
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
-        follower._controller.take_next()
+        follower._show.take_next()
     producer.take_next()
     assert {event.origin for event in producer.store.events(producer.show_id)} == {"console"}
     observer.close()

@@ -80,8 +80,8 @@ RUN = """
 import argparse, sys
 from pathlib import Path
 from studio.config import Config
-from studio.control import Controller
 from studio.rundown.load import load_rundown
+from studio.show import Controller
 from studio.store import open_store
 from studio.web.commands import prompter_command, serve_command
 command, store, show, port = sys.argv[1:]

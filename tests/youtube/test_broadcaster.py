@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from studio.broadcast import Broadcaster, broadcast_description, broadcast_title
-from studio.control import Controller
+from studio.show import Controller
 from studio.store import open_store
 from studio.youtube.errors import YouTubeError
 from studio.youtube.live import Broadcast, Ingest, Stream

@@ -18,7 +18,7 @@ from textual.dom import DOMNode
 from textual.widgets import DataTable
 
 from studio.config import Config
-from studio.control import default_operator
+from studio.machine import default_operator
 from studio.store.desk import DeskStore
 from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands

@@ -1,11 +1,12 @@
 """The terminal prompter (``studio prompter``): the presenter's cue, full screen.
 
-It runs in its own process and only reads. Its ``Follower`` wraps a
-controller without a switcher, with its SQLite connection in ``query_only``
-(studio/web/follow.py). A thread worker polls ``Follower.poll()`` ten times
-a second, so a take made in any other process (the producer console, the
-control API) shows here within about 100 ms; each new view is posted back as
-a ``ViewReady`` message and turned into a ``CueCard`` on the event loop.
+It runs in its own process and only reads. Its ``Follower`` follows a
+``ShowReader``, which takes no lock and writes nothing, its SQLite
+connection in ``query_only`` (studio/web/follow.py). A thread worker polls
+``Follower.poll()`` ten times a second, so a take made in any other process
+(the producer console, the control API) shows here within about 100 ms; each
+new view is posted back as a ``ViewReady`` message and turned into a
+``CueCard`` on the event loop.
 
 Presenter keys have ids ``prompter.*`` (rebind them in the config's
 ``[keymap]``), labels and tooltips from the catalogue.
@@ -27,8 +28,8 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from studio.config import Config
-from studio.control import Controller, ShowView
 from studio.i18n import catalogue, t
+from studio.show import ShowReader, ShowView
 from studio.tui.base import StudioAppBase
 from studio.tui.messages import ViewReady
 from studio.tui.prompter.widgets import SIZES, CueText, NextLine, OnAirBar
@@ -188,11 +189,12 @@ class PrompterApp(StudioAppBase):
             self._show(self.view)
 
 
-def make_prompter(controller: Controller, config: Config, *, live: bool = True) -> PrompterApp:
+def make_prompter(show: ShowReader, config: Config, *, live: bool = True) -> PrompterApp:
     """The prompter as ``studio prompter`` starts it; tests build theirs here too.
 
-    ``controller`` must have no switcher (``NotReadOnly`` otherwise); from
-    here on its store connection only reads. ``live=False`` leaves the follow
-    loop and the auto-scroll off, for still frames in tests.
+    ``show`` is a reader of the show (a controller with a switcher is refused:
+    ``NotReadOnly``); from here on its store connection only reads.
+    ``live=False`` leaves the follow loop and the auto-scroll off, for still
+    frames in tests.
     """
-    return PrompterApp(Follower(controller), config, live=live)
+    return PrompterApp(Follower(show), config, live=live)

@@ -27,11 +27,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from studio.control import FEED_LOST, ControlError, Controller, ShowView
 from studio.errors import StudioError
 from studio.i18n import catalogue, t
 from studio.rundown.load import format_duration
 from studio.rundown.model import GraphicCue, Segment
+from studio.show import FEED_LOST, ControlError, Controller, ShowView
 from studio.show.health import Problem
 from studio.tui import bindings
 from studio.tui.messages import ControlDone, LanguageChanged

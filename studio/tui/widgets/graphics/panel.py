@@ -25,14 +25,14 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from studio.control import ControlError
 from studio.i18n import t
 from studio.onair import RenderedGraphic, describe
 from studio.rundown.model import GraphicCue
+from studio.show import ControlError
 from studio.tui.widgets.text import Readout
 
 if TYPE_CHECKING:
-    from studio.control import ShowView
+    from studio.show import ShowView
 
 Armed = tuple[int, GraphicCue]  # the index among the cues that can be armed, and that cue
 Size = tuple[int, int]  # the picture's cells and rows

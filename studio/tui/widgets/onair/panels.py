@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits
 
-from studio.control import ShowView
 from studio.i18n import catalogue, t
+from studio.show import ShowView
 from studio.tui import format as fmt
 from studio.tui.widgets.text import Readout
 

@@ -18,11 +18,11 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
-from studio.control import Line, ShowView, Status
 from studio.i18n import t
 from studio.regions import regions
 from studio.rundown.model import Rundown
 from studio.rundown.timing import Timing
+from studio.show.view import Line, ShowView, Status
 from studio.tui import format as fmt
 
 COLUMNS: tuple[tuple[str, int | None], ...] = (

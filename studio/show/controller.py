@@ -1,0 +1,61 @@
+"""The controller: the one place that changes the show and orders its side effects.
+
+It is a ``ShowReader`` (studio/show/view.py) that also acts: the commands
+(commands.py), the plan edits (edits.py) and the on-air graphics
+(graphics.py), over the machinery they share (playout.py). The show process
+gives it the switcher; a process without one (the control API, a rehearsal)
+only writes the store, and the show process follows it in ``refresh``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from studio.show.commands import Commands
+from studio.show.edits import Edits
+from studio.show.playout import serialised
+from studio.show.view import ShowView
+from studio.store import AsRunRow
+
+
+class Controller(Commands, Edits):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """As ``Playout``: the store, the rundown file, and who acts, where, with what."""
+        super().__init__(*args, **kwargs)
+        if self.switcher is not None:
+            self.switcher.watch_slate(self.slate_reported)
+
+    @property
+    def rehearsal(self) -> bool:
+        """Without a switcher nothing goes to air: the rundown runs on its own."""
+        return self.switcher is None
+
+    @serialised
+    def refresh(self) -> bool:
+        """Reload if another process changed the store; True when something changed.
+
+        A take made elsewhere (a second console, the control API) reaches air
+        here: the process that owns the switcher follows the store's on-air row.
+        """
+        self._tick_bug_clock()
+        before, graphics_before = self.state.on_air, self.on_air_graphics
+        if not super().refresh():
+            return False
+        after, graphics = self.state.on_air, self.on_air_graphics
+        if (before.id if before else None) != (after.id if after else None):
+            segment = self.rundown.get(after.segment_id) if after else None
+            self._switch(lambda switcher: switcher.take(segment, graphics) if segment else switcher.end())
+            self._cue_next()
+        elif graphics != graphics_before:
+            self._switch(lambda switcher: switcher.graphics(graphics))
+        self._pull_withdrawn()
+        return True
+
+    @serialised
+    def view(self, now: datetime | None = None) -> ShowView:
+        return super().view(now)
+
+    @serialised
+    def asrun(self) -> tuple[AsRunRow, ...]:
+        return super().asrun()
