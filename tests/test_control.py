@@ -103,6 +103,17 @@ def test_hold_and_skip_are_passed_over_and_can_be_released(controller) -> None:
         controller.skip("open")
 
 
+def test_a_played_segment_cannot_be_held_or_skipped(controller) -> None:
+    controller.take_next()
+    controller.take_next()
+    for toggle in (controller.hold, controller.skip):
+        with pytest.raises(ControlError) as refused:
+            toggle("open")
+        assert refused.value.code == "already_played" and refused.value.params == {"segment": "open"}
+    assert statuses(controller)["open"] is Status.PLAYED
+    assert [row.segment_id for row in controller.asrun()][:1] == ["open"]
+
+
 def test_taking_a_held_segment_releases_it(controller) -> None:
     controller.hold("brief-10")
     controller.take("brief-10")

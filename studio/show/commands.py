@@ -188,6 +188,9 @@ class Commands(OnAirGraphics):
             state, segments = self._current()
             self._editable(state, segments, segment_id)
             was = segment_id in (state.held if flag == "held" else state.skipped)
+            if not was and any(row.segment_id == segment_id for row in state.played):
+                # the as-run says it was played: a "held" or "skipped" row would contradict it
+                raise ControlError("already_played", segment=segment_id)
             self.store.set_flag(self.show_id, segment_id, None if was else flag)
             self._log(self.clock(), ("un" if was else "") + ("hold" if flag == "held" else "skip"), segment_id)
         self._load()

@@ -114,6 +114,24 @@ async def test_skip(make, settle) -> None:
         assert on_air(app) == "astana-live"
 
 
+async def test_hold_and_skip_on_played_and_on_air_rows_are_refused_with_a_message(make, settle) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(RundownTable).monotonic = lambda: 0.0  # the cursor stays where the producer put it
+        for _ in range(2):
+            await pilot.press("space")
+            await settle(pilot)
+        for row, key, said in [("open", "h", "error.already_played"), ("open", "s", "error.already_played"),
+                               ("astana-live", "s", "error.on_air_frozen")]:
+            await select(pilot, row)
+            await pilot.press(key)
+            await settle(pilot)
+            title = app.controller.rundown.get(row).title.text("en")
+            assert EN.t(said, segment=title) in [message for message, _, _ in notices(app)]
+        assert status_cell(app, "open") == EN.t("status.played")
+        assert app.controller.store.state("referendum").held == set() == app.controller.store.state("referendum").skipped
+
+
 async def test_undo_asks_then_puts_back_the_previous_segment(make, settle, clock) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
