@@ -1,8 +1,11 @@
-"""The command palette: every console action, titled ``group: action`` in the interface language.
+"""The command palette: every console action, titled ``group: action`` in the interface language,
+with its key (as the keymap set it) before its help.
 
 Commands come from the bindings of the screen under the palette and of the
 app, so a new binding shows up here with no extra work, plus one entry per
-interface language. ``discover`` is cheap: it only reads bindings.
+interface language. The group is the binding id's first part (``graphics.take``:
+Graphics), so a screen's graphics and YouTube actions are not listed as its
+rundown's. ``discover`` is cheap: it only reads bindings.
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ class StudioCommands(Provider):
         app, screen = self.studio, self.screen
         seen: set[str] = set()
         for node in (screen, app):
-            group = node.BINDING_GROUP_TITLE or ""
             for bindings in node._bindings.key_to_bindings.values():
                 for binding in bindings:
                     if not binding.id or binding.id in seen or binding.id.endswith((".language", ".palette")):
@@ -43,7 +45,9 @@ class StudioCommands(Provider):
                         continue  # not available on this screen now (graphics without a renderer)
                     seen.add(binding.id)
                     run = partial(app.run_action, binding.action, node)
-                    yield Command(f"{group}: {binding.description}", run, binding.tooltip)
+                    group = t(f"group.{binding.id.split('.')[0]}")
+                    key = app.get_key_display(binding)
+                    yield Command(f"{group}: {binding.description}", run, f"{key} · {binding.tooltip}")
         for language in LANGUAGES:
             if language != catalogue.language:
                 yield Command(

@@ -73,6 +73,7 @@ def make(rundown_file: Path, store_path: Path, clock: Clock) -> Iterator[Callabl
         live: bool = False,
         obs: Any = None,
         youtube: Any = None,
+        graphics: Any = None,
     ) -> StudioApp:
         config = make_config(language, keymap)
         controller = Controller(
@@ -82,6 +83,7 @@ def make(rundown_file: Path, store_path: Path, clock: Clock) -> Iterator[Callabl
             origin="console",
             clock=clock,
             switcher=obs,
+            graphics=graphics,
             turnout_hours=config.station.turnout_hours,
         )
         services = ShowServices(controller, store_path, switcher=obs, youtube=youtube)

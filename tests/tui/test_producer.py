@@ -532,10 +532,12 @@ async def test_language_switch_from_the_command_palette(make, settle) -> None:
         assert app.query_one(RundownTable).get_cell("open", "title").plain == "Открытие эфира"
 
 
-async def test_every_rundown_action_is_in_the_command_palette(make) -> None:
+async def test_every_rundown_action_is_in_the_command_palette(make, tmp_path) -> None:
+    from studio.graphics import Renderer, overlays_dir
+    from studio.onair import RendererGraphics
     from studio.tui.commands import StudioCommands
 
-    app = make()
+    app = make(graphics=RendererGraphics(Renderer(overlays_dir(), tmp_path)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         provider = StudioCommands(app.screen)
@@ -549,6 +551,10 @@ async def test_every_rundown_action_is_in_the_command_palette(make) -> None:
         assert "Rundown: Take next" in titles
         assert f"{EN.t('group.app')}: {EN.t('binding.app.reload.label')}" in titles
         assert "Language: Қазақша" in titles and "Language: Русский" in titles
+        graphics = [title for title in titles if title.endswith(EN.t("binding.graphics.take.label"))]
+        assert graphics == [f"{EN.t('group.graphics')}: {EN.t('binding.graphics.take.label')}"]  # not "Rundown:"
+        helps = {command.title: command.help for command in provider.commands()}
+        assert helps["Rundown: Take next"].startswith("space · ")  # the key, as the footer shows it
 
 
 # --- the clock ticking --------------------------------------------------------------------------------
