@@ -7,7 +7,8 @@ import sys
 from typing import Any
 
 from studio.errors import StudioError, report
-from studio.i18n import FALLBACK
+from studio.desk.issued_list import issued_lines
+from studio.i18n import FALLBACK, Msg
 from studio.machine import default_operator, utc_now
 from studio.store.desk import DeskStore
 from studio.store.observers import add_observer, list_observers, revoke_observer
@@ -21,14 +22,13 @@ def observers_command(args: Any, config: Any, desk: DeskStore, *, language: str 
         if action == "add":
             token = add_observer(desk.db, args.name, by=by, at=utc_now())
             print(token)
-            print(f"the token of {args.name.strip()}: shown this once, only its hash is kept", file=sys.stderr)
+            print(Msg("observers.added", name=args.name.strip()).render(language), file=sys.stderr)
         elif action == "revoke":
             revoke_observer(desk.db, args.name, by=by, at=utc_now())
-            print(f"revoked the token of {args.name.strip()}", file=sys.stderr)
+            print(Msg("observers.revoked", name=args.name.strip()).render(language), file=sys.stderr)
         else:
-            for entry in list_observers(desk.db):
-                state = "active" if entry.active else f"revoked {entry.revoked_at:%Y-%m-%d %H:%M} by {entry.revoked_by}"
-                print(f"{entry.name}\t{state}\tissued {entry.created_at:%Y-%m-%d %H:%M} by {entry.created_by}")
+            for line in issued_lines(list_observers(desk.db), language, config.station.zone):
+                print(line)
     except StudioError as error:
         return report(error, language, sys.stderr)
     return 0

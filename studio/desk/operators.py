@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping, TextIO
 
 from studio.errors import Kind
 from studio.i18n import FALLBACK, Msg
+from studio.desk.issued_list import issued_lines
 from studio.machine import default_operator, utc_now
 from studio.store.operators import (
     Operator,
@@ -51,14 +52,8 @@ def operators_command(args: Any, config: Any, db: sqlite3.Connection, *, languag
         revoke_operator(db, args.name, by=_manager(config), at=utc_now())
         print(Msg("operators.revoked", name=args.name.strip()).render(language), file=sys.stderr)
     else:
-        for entry in list_operators(db):
-            state = (
-                Msg("operators.list.active")
-                if entry.active
-                else Msg("operators.list.revoked", at=f"{entry.revoked_at:%Y-%m-%d %H:%M}", by=entry.revoked_by)
-            )
-            added = Msg("operators.list.added", at=f"{entry.created_at:%Y-%m-%d %H:%M}", by=entry.created_by)
-            print(f"{entry.name}\t{state.render(language)}\t{added.render(language)}")
+        for line in issued_lines(list_operators(db), language, config.station.zone):
+            print(line)
     return 0
 
 

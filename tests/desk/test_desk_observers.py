@@ -48,6 +48,7 @@ def test_revoke_then_a_new_token_and_list(desk: DeskStore, capsys) -> None:
     assert run(desk, "list") == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and "revoked" in lines[0] and "by dana" in lines[0] and "\tactive\t" in lines[1]
+    assert all(line.count(" UTC+05:00 by ") == 2 - index for index, line in enumerate(lines))  # local, labelled
     assert [t.active for t in list_observers(desk.db)] == [False, True]
 
 
@@ -62,3 +63,14 @@ def test_tokens_are_never_deleted(desk: DeskStore) -> None:
 
     with pytest.raises(sqlite3.IntegrityError, match="revoked, never deleted"):
         desk.db.execute("DELETE FROM observer_token")
+
+
+def test_list_times_are_local_and_labelled() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from studio.desk.issued_list import local_stamp
+
+    at = datetime(2026, 3, 15, 4, 5, tzinfo=UTC)
+    assert local_stamp(at, ZoneInfo("Asia/Almaty")) == "2026-03-15 09:05 UTC+05:00"
+    assert local_stamp(at, ZoneInfo("America/St_Johns")) == "2026-03-15 01:35 UTC-02:30"

@@ -13,7 +13,7 @@ from studio.regions import regions
 from studio.rundown.model import Kind
 from studio.tui.screens import ConfirmScreen, DurationScreen, InsertScreen, ProducerScreen, TextScreen
 from studio.tui.widgets.rundown import RundownTable
-from studio.tui.widgets.rundown.table import FOLLOW_AFTER
+from studio.tui.widgets.rundown.table import FOLLOW_AFTER, TITLE_MIN
 
 SIZE = (120, 40)
 EN = Catalogue("en")
@@ -112,6 +112,24 @@ async def test_skip(make, settle) -> None:
         await pilot.press("space")
         await settle(pilot)
         assert on_air(app) == "astana-live"
+
+
+async def test_the_id_column_fits_the_longest_id_an_insert_brings(make, settle) -> None:
+    from studio.rundown.model import Bilingual, Segment
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(RundownTable)
+        long_id = "live-shymkent-afternoon"  # 23 characters, as in the sample day
+        assert table.columns["id"].width < len(long_id)
+        title_before = table.columns["title"].width
+        segment = Segment(long_id, Kind.STUDIO, Bilingual("Қосымша", "Дополнительно"), timedelta(minutes=3))
+        app.controller.insert("open", segment)
+        app.request_view()
+        await settle(pilot)
+        assert table.columns["id"].width == len(long_id)
+        assert table.get_cell(long_id, "id").plain == long_id
+        assert table.columns["title"].width == max(TITLE_MIN, title_before - (len(long_id) - 13))  # it gives the room
 
 
 async def test_hold_and_skip_on_played_and_on_air_rows_are_refused_with_a_message(make, settle) -> None:

@@ -35,7 +35,10 @@ COLUMNS: tuple[tuple[str, int | None], ...] = (
     ("region", 18),
     ("id", 13),
 )
-"""Column keys and widths; the title (None) takes the room the others leave."""
+"""Column keys and widths; the title (None) takes the room the others leave, and the id grows to the
+rundown's longest id, up to ID_MAX (a cut id cannot be told from its neighbour: live-shymkent-morning)."""
+
+ID_MAX = 32
 
 FIRST_ROWS = 60
 """Rows laid out before the first paint; the others follow right after it (a 500-line show starts fast)."""
@@ -96,6 +99,7 @@ class RundownTable(DataTable[Text], inherit_bindings=False):
         self._language = ""
         self.rebuilds = 0  # how often the rows were laid out from scratch (a tick must not)
         self._added = 0  # rows of self._ids already in the DataTable
+        self._id_width = dict(COLUMNS)["id"]
         self._plan: Rundown | None = None
         self._plain: dict[tuple[str, Status], tuple[Cell, Cell, tuple[Cell, ...]]] = {}
         self._on_air: str | None = None
@@ -180,9 +184,12 @@ class RundownTable(DataTable[Text], inherit_bindings=False):
         selected = self.selected_id
         index = self.cursor_row
         self.clear(columns=language != self._language or not self.columns)
+        self._id_width = min(ID_MAX, max([len(segment_id) for segment_id in ids] + [dict(COLUMNS)["id"]]))
         if not self.columns:
-            for key, width in COLUMNS:
-                self.add_column(Text(t(f"column.{key}")), width=width or self._title_width(), key=key)
+            for key, _ in COLUMNS:
+                self.add_column(Text(t(f"column.{key}")), width=self._width(key), key=key)
+        else:
+            self._fit_widths()
         self._ids, self._rows, self._language, self._added = ids, rows, language, 0
         if selected in rows:
             index = ids.index(selected)
@@ -198,16 +205,26 @@ class RundownTable(DataTable[Text], inherit_bindings=False):
             self.add_row(*(cell.render() for cell in self._rows[segment_id]), key=segment_id)
         self._added = max(self._added, min(count, len(self._ids)))
 
-    def _title_width(self) -> int:
-        fixed = sum(width or 0 for _, width in COLUMNS) + 2 * self.cell_padding * len(COLUMNS) + _SCROLLBAR
-        return max(TITLE_MIN, self.size.width - fixed)
+    def _width(self, key: str) -> int:
+        if key == "title":
+            others = sum(self._width(other) for other, _ in COLUMNS if other != "title")
+            return max(TITLE_MIN, self.size.width - others - 2 * self.cell_padding * len(COLUMNS) - _SCROLLBAR)
+        return self._id_width if key == "id" else dict(COLUMNS)[key] or 0
 
-    def on_resize(self) -> None:
-        column = self.columns.get(ColumnKey("title"))
-        if column is not None and column.width != (width := self._title_width()):
-            column.width = width
+    def _fit_widths(self) -> None:
+        """The id and title columns after the window or the longest id changed."""
+        changed = False
+        for key in ("id", "title"):
+            column = self.columns.get(ColumnKey(key))
+            if column is not None and column.width != (width := self._width(key)):
+                column.width = width
+                changed = True
+        if changed:
             self._require_update_dimensions = True  # DataTable's own flag: recompute the virtual size
             self.refresh()
+
+    def on_resize(self) -> None:
+        self._fit_widths()
 
 
 def _plan_cells(line: Line, language: str, zone: tzinfo) -> tuple[Cell, Cell, tuple[Cell, ...]]:
