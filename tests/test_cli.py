@@ -54,16 +54,16 @@ def test_bad_config_is_reported_with_its_line(tmp_path: Path, capsys) -> None:
 
 
 def test_locate_honours_store_option(tmp_path: Path, capsys) -> None:
-    assert main(["--store", str(tmp_path / "x.db"), "locate"]) == 0
+    assert main(["--lang", "en", "--store", str(tmp_path / "x.db"), "locate"]) == 0
     assert f"store:    {tmp_path / 'x.db'}" in capsys.readouterr().out
 
 
 def test_locate_prints_the_graphics_folder_the_data_folder_unless_configured(tmp_path: Path, capsys) -> None:
-    assert main(["locate"]) == 0
+    assert main(["--lang", "en", "locate"]) == 0
     assert f"graphics: {tmp_path / 'xdg-data' / 'studio' / 'graphics'}" in capsys.readouterr().out
     config = tmp_path / "config.toml"
     config.write_text(f'[graphics]\nout = "{tmp_path / "gfx"}"\n', "utf-8")
-    assert main(["--config", str(config), "locate"]) == 0
+    assert main(["--lang", "en", "--config", str(config), "locate"]) == 0
     assert f"graphics: {tmp_path / 'gfx'}" in capsys.readouterr().out
 
 
@@ -73,7 +73,7 @@ def test_render_writes_into_the_graphics_folder_never_into_the_checkout(tmp_path
     data = tmp_path / "dana.toml"
     data.write_text('name = "Дана Ким"\nrole = "корреспондент"\n', "utf-8")
     before = set((overlays_dir() / "out").glob("*"))
-    assert main(["render", "lower-third", "--data", str(data)]) == 0
+    assert main(["--lang", "en", "render", "lower-third", "--data", str(data)]) == 0
     folder = tmp_path / "xdg-data" / "studio" / "graphics"
     [png] = folder.glob("lower-third-*.png")
     assert f"wrote {png} " in capsys.readouterr().out

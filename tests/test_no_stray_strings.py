@@ -32,6 +32,13 @@ MARKERS = {"studio", "error", "warning", "note", "hint", "http", "https", "usage
 HELP_TEXTS_PENDING = {"add_argument", "add_parser"}
 """argparse's help texts: issue 17 moves them to the catalogue (branch help); until then they are reference English."""
 
+FILES_PENDING = {
+    "studio/youtube/cli.py": "issue 17 part 3 translates it (branch preflight)",
+    "studio/web/commands.py": "issue 17 part 4 reworks how the servers start and say so (branch up)",
+    "studio/web/intake.py": "issue 17 part 4 (branch up)",
+}
+"""Files whose lines are being moved to the catalogue on a branch: the merge removes them from here."""
+
 WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -75,7 +82,8 @@ def stray_strings(path: Path) -> Iterator[str]:
 
 
 def test_no_words_outside_the_catalogues_reach_a_person() -> None:
-    found = [line for path in sorted(STUDIO.rglob("*.py")) for line in stray_strings(path)]
+    paths = [path for path in sorted(STUDIO.rglob("*.py")) if str(path.relative_to(STUDIO.parent)) not in FILES_PENDING]
+    found = [line for path in paths for line in stray_strings(path)]
     assert found == [], "\n".join(found)
 
 

@@ -67,8 +67,8 @@ def operator_on_screen(args: argparse.Namespace, config, db) -> str:
     return who
 
 
-def write_export(out: Path | None, text: str, what: str) -> int:
-    """An export on standard output, or written to ``out`` (and said so on standard error)."""
+def write_export(out: Path | None, text: str, what: Msg, language: str) -> int:
+    """An export on standard output, or written to ``out`` (and said so on standard error, in ``language``)."""
     if out is None:
         sys.stdout.write(text)
         return 0
@@ -76,7 +76,7 @@ def write_export(out: Path | None, text: str, what: str) -> int:
         out.write_text(text, "utf-8")
     except OSError as error:
         raise UsageError(Msg("cli.error.cannot_write", path=str(out), reason=str(error.strerror))) from None
-    print(f"wrote {what} to {out}", file=sys.stderr)
+    print(Msg("cli.export.wrote", what=what.render(language), path=str(out)).render(language), file=sys.stderr)
     return 0
 
 
@@ -84,7 +84,12 @@ def locate(args: argparse.Namespace) -> int:
     from studio.paths import config_file, graphics_dir, store_file
 
     config = read_config(args)
-    print(f"config:   {config_file(args.config) or '(none: defaults)'}")
-    print(f"store:    {store_file(args.store, config.store.path)}")
-    print(f"graphics: {graphics_dir(config.graphics.out)}")
+    language = diagnostics_language(args)
+    found = config_file(args.config)
+    for key, path in (
+        ("config", str(found) if found else Msg("cli.locate.no_config").render(language)),
+        ("store", str(store_file(args.store, config.store.path))),
+        ("graphics", str(graphics_dir(config.graphics.out))),
+    ):
+        print(Msg(f"cli.locate.{key}", path=path).render(language))
     return 0

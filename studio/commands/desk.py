@@ -8,6 +8,7 @@ import argparse
 
 from studio.commands.common import open_desk_store, operator_on_screen, operator_signed_in, read_rundown, write_export
 from studio.errors import UsageError
+from studio.i18n import Msg
 from studio.language import diagnostics_language
 
 
@@ -72,7 +73,8 @@ def provenance(args: argparse.Namespace) -> int:
 
     _, desk = open_desk_store(args)
     found = records(desk, every_fact=args.all)
-    return write_export(args.out, rendered(found, args.format), f"{len(found)} facts")
+    what = Msg("cli.export.facts", count=len(found))
+    return write_export(args.out, rendered(found, args.format), what, diagnostics_language(args))
 
 
 def fact(args: argparse.Namespace) -> int:

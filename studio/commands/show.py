@@ -14,6 +14,7 @@ from studio.commands.common import (
     read_rundown,
     write_export,
 )
+from studio.i18n import Msg
 from studio.language import diagnostics_language
 
 
@@ -73,7 +74,8 @@ def asrun_export(args: argparse.Namespace) -> int:
     config, show = reader_for(args, args.rundown)
     played = show.asrun()
     text = export(played, show.store.events(show.show_id), config.station.zone, args.format)
-    return write_export(args.out, text, f"the as-run log of {len(played)} segments and their graphics")
+    what = Msg("cli.export.asrun", count=len(played))
+    return write_export(args.out, text, what, diagnostics_language(args))
 
 
 def prompter(args: argparse.Namespace) -> int:

@@ -126,6 +126,7 @@ def render_command(
     except GraphicsError as error:
         return report(error, language, stderr)
     p, size = written.placement, prepared.template.canvas
-    print(f"wrote {written.png} ({p.width}x{p.height} at x={p.x}, y={p.y} on {size.width}x{size.height}); "
-          f"record: {written.sidecar}", file=stdout)
+    said = Msg("cli.render.wrote", png=str(written.png), width=p.width, height=p.height, x=p.x, y=p.y,
+               canvas=f"{size.width}x{size.height}", sidecar=str(written.sidecar))
+    print(said.render(language), file=stdout)
     return 0

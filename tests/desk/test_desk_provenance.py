@@ -143,7 +143,7 @@ def test_csv_has_one_row_per_fact(desk, facts) -> None:
 
 def test_the_command_writes_a_file(desk, facts, tmp_path: Path, capsys) -> None:
     out = tmp_path / "provenance.json"
-    command = ["--store", str(tmp_path / "desk.db"), "provenance", "export"]
+    command = ["--lang", "en", "--store", str(tmp_path / "desk.db"), "provenance", "export"]
     assert main([*command, "--format", "json", "--out", str(out)]) == 0
     assert len(json.loads(out.read_text("utf-8"))) == 2
     assert "wrote 2 facts" in capsys.readouterr().err
