@@ -18,6 +18,10 @@ that changes OBS: takes and re-asserts, plus a status read about once a second)
 and the feed watchdog's (polls the on-air and the cued feed). The link is given no wanted
 state of its own: if it re-asserted too, a take landing between its read of the
 wanted state and its batch could be undone by a stale one.
+
+One piece (~500 lines) on purpose: the wanted state, the applier that converges
+OBS to it, the wait for a feed's first frames and the health snapshot share one
+condition variable; split, each half would reach into the other's lock.
 """
 
 from __future__ import annotations
