@@ -25,7 +25,7 @@ def youtube(args: argparse.Namespace) -> int:
     from studio.youtube.cli import auth_command, youtube_command  # google's client only for these commands
 
     if args.youtube_command == "auth":
-        return auth_command(args, read_config(args))
+        return auth_command(args, read_config(args), language=diagnostics_language(args))
     config = read_config(args)
     rundown = read_rundown(args.rundown)
 
@@ -37,4 +37,7 @@ def youtube(args: argparse.Namespace) -> int:
         adapter.connect()  # an ObsError (redacted) is said by main, as every StudioError
         return adapter
 
-    return youtube_command(args, config, open_show_store(args, config), rundown, connect_obs=connect_obs)
+    return youtube_command(
+        args, config, open_show_store(args, config), rundown, connect_obs=connect_obs,
+        language=diagnostics_language(args),
+    )
