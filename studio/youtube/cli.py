@@ -70,7 +70,7 @@ def auth_command(
     return 0
 
 
-def _said(prefix: str, value: str) -> Msg:
+def said(prefix: str, value: str) -> Msg:
     """YouTube's name for a state (``ready``, ``noData``) in the reader's words when the catalogue has them."""
     key = f"{prefix}.{value}"
     return Msg(key) if key in messages(FALLBACK) else Msg("diag.as_is", text=value)
@@ -86,8 +86,8 @@ def describe(status: LiveStatus, spent: int, allowance: int, zone: tzinfo) -> li
     if b is None:
         return [Msg("youtube.cli.no_broadcast")]
     lines = [
-        Msg("youtube.cli.broadcast", id=b.id, state=_said("youtube.state", b.life_cycle),
-            privacy=_said("youtube.privacy", b.privacy), title=b.title),
+        Msg("youtube.cli.broadcast", id=b.id, state=said("youtube.state", b.life_cycle),
+            privacy=said("youtube.privacy", b.privacy), title=b.title),
         Msg("youtube.cli.watch", url=b.watch_url),
         Msg("youtube.cli.scheduled_at", at=_stamp(b.scheduled_start, zone)),
     ]
@@ -98,8 +98,8 @@ def describe(status: LiveStatus, spent: int, allowance: int, zone: tzinfo) -> li
     if s is None:
         lines.append(Msg("youtube.cli.stream_unbound"))
     else:
-        receiving = Msg("youtube.receiving", status=_said("youtube.stream", s.status),
-                        health=_said("youtube.health", s.health))
+        receiving = Msg("youtube.receiving", status=said("youtube.stream", s.status),
+                        health=said("youtube.health", s.health))
         lines.append(Msg("youtube.cli.stream", id=s.id, receiving=receiving))
         lines.extend(Msg("youtube.cli.issue", issue=issue) for issue in s.issues)
     lines.append(Msg("youtube.cli.quota", spent=spent, allowance=allowance))
@@ -171,8 +171,8 @@ def youtube_command(
     broadcaster, ledger = make_broadcaster(config, store, rundown, output, "cli", credentials=credentials)
     if action == "schedule":
         broadcast = broadcaster.schedule(new=args.new)
-        say("youtube.cli.scheduled", id=broadcast.id, state=_said("youtube.state", broadcast.life_cycle),
-            privacy=_said("youtube.privacy", broadcast.privacy), title=broadcast.title)
+        say("youtube.cli.scheduled", id=broadcast.id, state=said("youtube.state", broadcast.life_cycle),
+            privacy=said("youtube.privacy", broadcast.privacy), title=broadcast.title)
         say("youtube.cli.watch", url=broadcast.watch_url)
     elif action == "status":
         status = broadcaster.status()
@@ -181,7 +181,7 @@ def youtube_command(
     elif action == "golive":
         broadcast = broadcaster.preview(lambda step: say("youtube.cli.step", step=Msg(f"youtube.step.{step}")))
         if broadcast.life_cycle != "live":
-            say("youtube.cli.previewing", state=_said("youtube.state", broadcast.life_cycle))
+            say("youtube.cli.previewing", state=said("youtube.state", broadcast.life_cycle))
             if not confirmed("youtube.cli.ask_live"):
                 say("youtube.cli.not_live")
                 return 1
@@ -189,7 +189,7 @@ def youtube_command(
         say("youtube.cli.live", url=broadcast.watch_url)
     elif action == "end":
         broadcast = broadcaster.end()
-        say("youtube.cli.ended", id=broadcast.id, state=_said("youtube.state", broadcast.life_cycle))
+        say("youtube.cli.ended", id=broadcast.id, state=said("youtube.state", broadcast.life_cycle))
     elif action == "chapters":
         text = broadcaster.chapters(dry_run=args.dry_run)
         print(text, file=out)
