@@ -177,7 +177,9 @@ def is_listener(url: str) -> bool:
 
 def probe(url: str, timeout: float = FEED_TIMEOUT) -> bool:
     """Whether ffprobe opens ``url`` and finds a stream in it within ``timeout`` seconds."""
-    command = ["ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", url]
+    # a second of the stream is enough to find a picture (ffprobe's default analysis takes five)
+    command = ["ffprobe", "-v", "error", "-analyzeduration", "1000000", "-probesize", "1000000",
+               "-show_entries", "stream=codec_type", "-of", "csv=p=0", url]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
