@@ -21,7 +21,8 @@ the same list. The checks:
 The checks run at once, each on its own thread with its own timeout: a check that
 waits on the network cannot hold the others up, one that does not finish is ✗
 "no answer within N s", one that crashes is ✗ with its error, never a traceback.
-Nothing here writes the store or changes OBS.
+Nothing here changes OBS or creates a store; the only write is the quota ledger's
+record of the two units the broadcast's check spends.
 """
 
 from __future__ import annotations
