@@ -46,6 +46,17 @@ class LiveStatus:
     stream: Stream | None
 
 
+def unprepared(store: ShowStore, show_id: str, *, streaming: bool) -> list[YouTubeError]:
+    """What the show's broadcast lacks, read from the store (no call to YouTube), each saying what to do:
+    none scheduled; for ``streaming`` (going live) also no stream bound, so no stream key for OBS."""
+    record = YouTubeStore(store.db).broadcast(show_id)
+    if record is None:
+        return [YouTubeError("no_broadcast", Msg("youtube.ready.no_broadcast", show=show_id))]
+    if streaming and record.stream_id is None:
+        return [YouTubeError("stream_not_found", Msg("youtube.ready.no_stream", broadcast=record.broadcast_id))]
+    return []
+
+
 def _sanitised(text: str) -> str:
     return clean(text)
 

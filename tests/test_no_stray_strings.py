@@ -33,7 +33,6 @@ HELP_TEXTS_PENDING = {"add_argument", "add_parser"}
 """argparse's help texts: issue 17 moves them to the catalogue (branch help); until then they are reference English."""
 
 FILES_PENDING = {
-    "studio/youtube/cli.py": "issue 17 part 3 translates it (branch preflight)",
     "studio/web/commands.py": "issue 17 part 4 reworks how the servers start and say so (branch up)",
     "studio/web/intake.py": "issue 17 part 4 (branch up)",
 }

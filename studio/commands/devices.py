@@ -25,7 +25,7 @@ def youtube(args: argparse.Namespace) -> int:
     from studio.youtube.cli import auth_command, youtube_command  # google's client only for these commands
 
     if args.youtube_command == "auth":
-        return auth_command(args, read_config(args))
+        return auth_command(args, read_config(args), language=diagnostics_language(args))
     config = read_config(args)
     rundown = read_rundown(args.rundown)
 
@@ -37,4 +37,20 @@ def youtube(args: argparse.Namespace) -> int:
         adapter.connect()  # an ObsError (redacted) is said by main, as every StudioError
         return adapter
 
-    return youtube_command(args, config, open_show_store(args, config), rundown, connect_obs=connect_obs)
+    return youtube_command(
+        args, config, open_show_store(args, config), rundown, connect_obs=connect_obs,
+        language=diagnostics_language(args),
+    )
+
+
+def preflight(args: argparse.Namespace) -> int:
+    """``studio preflight [RUNDOWN]``: the day's checklist; 1 when something would fail on air."""
+    from studio.machine import utc_now
+    from studio.paths import store_file
+    from studio.preflight import day_for, lines, run_checks, would_fail
+
+    config = read_config(args)
+    day = day_for(config, args.rundown, store_file(args.store, config.store.path), utc_now())
+    results = run_checks(day)
+    print("\n".join(lines(results, diagnostics_language(args))))
+    return 1 if would_fail(results) else 0

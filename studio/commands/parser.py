@@ -45,6 +45,10 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     obs_check.add_argument("rundown", type=Path, nargs="?")
     obs_check.set_defaults(handler=devices.obs_check)
 
+    preflight = commands.add_parser("preflight", help="check everything the day needs and print a checklist")
+    preflight.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
+    preflight.set_defaults(handler=devices.preflight)
+
     check = commands.add_parser("check", help="validate a rundown and print its timed plan")
     check.add_argument("rundown", type=Path)
     check.set_defaults(handler=show.check)

@@ -14,12 +14,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from studio.errors import StudioError, UsageError, report
 from studio.i18n import FALLBACK, Msg
 from studio.paths import graphics_dir
 from studio.obs.adapter import ObsAdapter, ObsSettings, ObsVersions
+
+if TYPE_CHECKING:
+    from studio.obs.setup import CheckReport
 
 
 def settings_from(obs: Any) -> ObsSettings:
@@ -65,7 +68,7 @@ def _setup(args: argparse.Namespace, config: Any, out: TextIO, err: TextIO, lang
     finally:
         adapter.close()
     say = _Printer(out, language)
-    say(_versions(done.versions, adapter))
+    say(versions_line(done.versions, adapter.settings))
     for mark, texts in (("+", done.created), ("~", done.updated), ("!", done.problems)):
         for text in texts:
             say(Msg("obs.cli.line", mark=mark, text=text))
@@ -77,19 +80,24 @@ def _setup(args: argparse.Namespace, config: Any, out: TextIO, err: TextIO, lang
     return 0
 
 
-def _check(args: argparse.Namespace, config: Any, out: TextIO, language: str) -> int:
+def inspect(config: Any, rundown: Any) -> tuple[CheckReport, tuple[int, int]]:
+    """What ``rundown`` (None: the switcher's slate) needs that OBS lacks, and OBS's canvas; changes nothing.
+    An ObsError when OBS cannot be reached or refuses."""
     from studio.obs.setup import check
 
-    rundown = None if getattr(args, "rundown", None) is None else _rundown(args.rundown)
     adapter = ObsAdapter(settings_from(config.obs))
     try:
         adapter.connect()
-        found = check(adapter, rundown, studio_camera=config.obs.studio_camera)
-        size = adapter.canvas()
+        return check(adapter, rundown, studio_camera=config.obs.studio_camera), adapter.canvas()
     finally:
         adapter.close()
+
+
+def _check(args: argparse.Namespace, config: Any, out: TextIO, language: str) -> int:
+    rundown = None if getattr(args, "rundown", None) is None else _rundown(args.rundown)
+    found, size = inspect(config, rundown)
     say = _Printer(out, language)
-    say(_versions(found.versions, adapter))
+    say(versions_line(found.versions, settings_from(config.obs)))
     _warn_canvas(size, say)
     what = Msg("obs.cli.for_rundown", path=str(args.rundown)) if rundown is not None else Msg("obs.cli.for_slate")
     for key, texts in (("missing", found.missing), ("differs", found.differing), ("problem", found.problems),
@@ -123,9 +131,8 @@ def _warn_canvas(size: tuple[int, int], say: _Printer) -> None:
         say(Msg("obs.cli.warning", text=Msg("obs.check.canvas_not_16_9", width=size[0], height=size[1])))
 
 
-def _versions(versions: ObsVersions, adapter: ObsAdapter) -> Msg:
+def versions_line(versions: ObsVersions, s: ObsSettings) -> Msg:
     """Names and numbers only: the same in every language."""
-    s = adapter.settings
     return Msg("diag.as_is", text=f"OBS {versions.obs}, obs-websocket {versions.websocket} (RPC {versions.rpc}), "
                                   f"{s.host}:{s.port}")
 

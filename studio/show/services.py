@@ -27,6 +27,8 @@ from studio.machine import default_operator, utc_now
 from studio.show import Controller, ShowReader
 
 if TYPE_CHECKING:
+    from google.oauth2.credentials import Credentials
+
     from studio.broadcast import Broadcaster
     from studio.config import Config
     from studio.desk.model import Fact
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from studio.desk.rules import EvidencePolicy
     from studio.store.desk import DeskStore
     from studio.store.show import ShowStore
+    from studio.youtube.api import TokenFile
     from studio.youtube.quota import StoreLedger
 
 
@@ -201,24 +204,33 @@ def _graphics(
 # --- YouTube ---------------------------------------------------------------------------------
 
 
+def youtube_token(config: Config) -> TokenFile:
+    """The sign-in `studio youtube auth` keeps: ``load()`` it (a YouTubeError says what to do when it
+    is missing or unreadable)."""
+    from studio.paths import youtube_token_file
+    from studio.youtube.api import TokenFile
+
+    return TokenFile(youtube_token_file(config.youtube.token_file), config.youtube.token_uri)
+
+
 def make_broadcaster(
     config: Config, store: ShowStore, rundown: Rundown, output: ObsAdapter | None, origin: str, *,
-    operator: str | None = None,
+    operator: str | None = None, credentials: Credentials | None = None,
 ) -> tuple[Broadcaster, StoreLedger]:
     """The go-live controller over the signed-in account, and the store's quota ledger it charges;
     ``output``: OBS's stream output (None: a command that does not stream). Its events name
-    ``operator`` (default: [station] operator, else the login name)."""
+    ``operator`` (default: [station] operator, else the login name). ``credentials``: the sign-in
+    already loaded (``youtube_token(config).load()``), else it is loaded here."""
     from studio.broadcast import Broadcaster
-    from studio.paths import youtube_token_file
     from studio.store.youtube import YouTubeStore
-    from studio.youtube.api import TokenFile, YouTubeApi
+    from studio.youtube.api import YouTubeApi
     from studio.youtube.live import YouTube
     from studio.youtube.quota import StoreLedger
 
-    token_file = TokenFile(youtube_token_file(config.youtube.token_file), config.youtube.token_uri)
+    token_file = youtube_token(config)
     ledger = StoreLedger(YouTubeStore(store.db), utc_now)
     api = YouTubeApi(
-        token_file.load(), ledger, endpoint=config.youtube.api_endpoint or None, token_file=token_file
+        credentials or token_file.load(), ledger, endpoint=config.youtube.api_endpoint or None, token_file=token_file
     )
     go_live = Broadcaster(
         YouTube(api),

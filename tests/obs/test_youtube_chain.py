@@ -100,7 +100,7 @@ def test_schedule_stream_go_live_health_chapters_and_end(obs: ObsProcess, rtmp_i
         output.close()
 
 
-def test_the_command_line_goes_live_and_ends(obs: ObsProcess, rtmp_ingest, fake_youtube, tmp_path, capsys):  # noqa: F811
+def test_the_command_line_goes_live_and_ends(obs: ObsProcess, rtmp_ingest, fake_youtube, tmp_path, capsys, monkeypatch):  # noqa: F811
     from studio.cli import main
 
     token = write_token(fake_youtube, tmp_path / "token.json")
@@ -110,10 +110,14 @@ def test_the_command_line_goes_live_and_ends(obs: ObsProcess, rtmp_ingest, fake_
         f'[youtube]\ntoken_file = "{token.path}"\napi_endpoint = "{fake_youtube.url}"\ntoken_uri = "{fake_youtube.url}token"\n'
     )
     small = Path(__file__).parents[1] / "data" / "small.toml"
-    options = ["--config", str(config), "--store", str(tmp_path / "studio.db"), "youtube"]
+    options = ["--config", str(config), "--store", str(tmp_path / "studio.db"), "--lang", "en", "youtube"]
     adapter = ObsAdapter(obs.settings())  # a second client, to see what the command line did to OBS
     adapter.connect()
     try:
+        monkeypatch.setattr("builtins.input", lambda prompt: "n")
+        assert main([*options, "golive", str(small)]) == 2  # OBS is there and signed in: only the broadcast lacks
+        assert "no broadcast is scheduled" in capsys.readouterr().err and not adapter.streaming()
+        assert main([*options, "schedule", str(small)]) == 0
         assert main([*options, "golive", "--yes", str(small)]) == 0
         out = capsys.readouterr().out
         (broadcast,) = fake_youtube.broadcasts.values()
@@ -121,7 +125,15 @@ def test_the_command_line_goes_live_and_ends(obs: ObsProcess, rtmp_ingest, fake_
         assert fake_youtube.broadcast(broadcast["id"])["status"]["lifeCycleStatus"] == "live"
         (stream,) = fake_youtube.streams.values()
         assert stream["cdn"]["ingestionInfo"]["streamName"] not in out and obs.password not in out
-        assert main([*options, "end", "--yes", str(small)]) == 0
+        asked: list[str] = []
+        monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "жоқ")
+        kazakh = [*options[:-3], "--lang", "kk", "youtube"]
+        assert main([*kazakh, "end", str(small)]) == 1  # everything is there: asked, and «жоқ» is no
+        assert asked == ["Трансляцияны көрермендер үшін қазір аяқтау керек пе? [иә/жоқ] "]
+        assert "аяқталмады" in capsys.readouterr().out
+        assert fake_youtube.broadcast(broadcast["id"])["status"]["lifeCycleStatus"] == "live" and adapter.streaming()
+        monkeypatch.setattr("builtins.input", lambda prompt: "иә")
+        assert main([*kazakh, "end", str(small)]) == 0
         assert fake_youtube.broadcast(broadcast["id"])["status"]["lifeCycleStatus"] == "complete"
         assert wait_for(lambda: not adapter.streaming(), timeout=10)  # `end` stopped OBS streaming
     finally:

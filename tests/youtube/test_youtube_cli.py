@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 
 from studio.cli import main
+from studio.store import open_store
+from studio.youtube.cli import is_yes
+from tests.obs.obs_process import free_port
+from tests.tui.test_languages import english_fragments
 from tests.youtube.test_youtube_api import write_token
 
 SMALL = Path(__file__).parents[1] / "data" / "small.toml"
@@ -27,7 +31,7 @@ def signed_in(fake_youtube, tmp_path) -> list[str]:
         f'token_uri = "{fake_youtube.url}token"\n'
         'privacy = "private"\n'
     )
-    return ["--config", str(config), "--store", str(tmp_path / "studio.db")]
+    return ["--config", str(config), "--store", str(tmp_path / "studio.db"), "--lang", "en"]
 
 
 def test_schedule_twice_makes_one_broadcast_and_status_reports_it(signed_in, fake_youtube, capsys):
@@ -39,7 +43,8 @@ def test_schedule_twice_makes_one_broadcast_and_status_reports_it(signed_in, fak
     assert main([*signed_in, "youtube", "status", str(SMALL)]) == 0
     out = capsys.readouterr().out
     assert f"watch: https://www.youtube.com/watch?v={broadcast['id']}" in out
-    assert "ready (private)" in out and "health noData" in out
+    assert "ready, not live (private)" in out and "health no data" in out
+    assert "scheduled: 2026-" in out and "UTC+05:00" in out  # the station's time, labelled
     assert f"quota: {fake_youtube.units_spent} of 10000 units" in out
     (stream,) = fake_youtube.streams.values()
     assert stream["cdn"]["ingestionInfo"]["streamName"] not in out  # the stream key is never printed
@@ -72,7 +77,8 @@ def test_chapters_before_the_show_went_live(signed_in, capsys):
 def test_not_signed_in(tmp_path, capsys):
     config = tmp_path / "config.toml"
     config.write_text(f'[youtube]\ntoken_file = "{tmp_path / "none.json"}"\n')
-    assert main(["--config", str(config), "--store", str(tmp_path / "s.db"), "youtube", "status", str(SMALL)]) == 2
+    options = ["--config", str(config), "--store", str(tmp_path / "s.db"), "--lang", "en"]
+    assert main([*options, "youtube", "status", str(SMALL)]) == 2
     assert "run `studio youtube auth`" in capsys.readouterr().err
 
 
@@ -81,12 +87,65 @@ def test_auth_without_client_secrets_says_where_to_get_them(tmp_path, capsys):
     assert "client_secrets" in capsys.readouterr().err
 
 
-def test_end_asks_first(signed_in, fake_youtube, monkeypatch, capsys):
+def never_asked(prompt: str) -> str:
+    raise AssertionError(f"asked {prompt!r} before every prerequisite was checked")
+
+
+@pytest.fixture
+def dead_obs(tmp_path) -> list[str]:
+    """Global options for a config whose OBS port has nothing listening, with no sign-in."""
+    config = tmp_path / "dead-obs.toml"
+    config.write_text(f'[obs]\nport = {free_port()}\ntimeout = 1.0\n[youtube]\ntoken_file = "{tmp_path / "none.json"}"\n')
+    return ["--config", str(config), "--store", str(tmp_path / "studio.db"), "--lang", "en"]
+
+
+@pytest.mark.parametrize("action", ["golive", "end"])
+def test_without_obs_sign_in_or_broadcast_everything_missing_is_said_at_once(dead_obs, action, monkeypatch, capsys):
+    monkeypatch.setattr("builtins.input", never_asked)
+    assert main([*dead_obs, "youtube", action, str(SMALL)]) == 2
+    captured = capsys.readouterr()
+    err = captured.err
+    assert err.startswith(f"studio: error: `studio youtube {action}` cannot start; first:\n"), err
+    items = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert len(items) == 3, err
+    assert "cannot connect to OBS at 127.0.0.1:" in items[1] and "is OBS running" in items[1]
+    assert "run `studio youtube auth`" in items[0]
+    assert "no broadcast is scheduled for the show" in items[2] and "studio youtube schedule" in items[2]
+    assert captured.out == "" and "Traceback" not in err
+
+
+def test_golive_signed_in_lists_obs_and_the_unbound_stream(signed_in, fake_youtube, tmp_path, monkeypatch, capsys):
     assert main([*signed_in, "youtube", "schedule", str(SMALL)]) == 0
-    monkeypatch.setattr("builtins.input", lambda prompt: "n")
-    monkeypatch.setenv("OBS_PASSWORD", "")  # a refused end never reaches OBS (none runs here)
-    assert main([*signed_in, "youtube", "end", str(SMALL)]) == 1
-    assert "not ended" in capsys.readouterr().out
+    store = open_store(tmp_path / "studio.db")
+    with store.write():  # as if the stream's binding had been lost
+        store.db.execute("UPDATE youtube_broadcast SET stream_id = NULL")
+    store.close()
+    config = Path(signed_in[1])
+    config.write_text(config.read_text() + f"[obs]\nport = {free_port()}\ntimeout = 1.0\n")
+    monkeypatch.setattr("builtins.input", never_asked)
+    spent = fake_youtube.units_spent
+    assert main([*signed_in, "youtube", "golive", str(SMALL)]) == 2
+    err = capsys.readouterr().err
+    items = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert len(items) == 2 and "cannot connect to OBS" in items[0] and "no stream bound" in items[1], err
+    assert fake_youtube.units_spent == spent  # found without a call to YouTube
+
+
+def test_the_lines_are_in_the_readers_language(signed_in, capsys):
+    assert main([*signed_in, "--lang", "kk", "youtube", "schedule", str(SMALL)]) == 0
+    assert main([*signed_in, "--lang", "kk", "youtube", "status", str(SMALL)]) == 0
+    out = capsys.readouterr().out
+    assert "жоспарланды:" in out and "дайын, эфирде емес (жабық)" in out and "квота:" in out
+    leaks = sorted(fragment for fragment in english_fragments("kk") if fragment in out)
+    assert leaks == [], f"English in Kazakh output: {leaks}"
+
+
+@pytest.mark.parametrize(("answer", "language", "yes"), [
+    ("y", "kk", True), ("YES", "ru", True), ("иә", "kk", True), ("Иә ", "kk", True), ("да", "ru", True),
+    ("да", "kk", False), ("", "en", False), ("n", "en", False), ("жоқ", "kk", False), ("нет", "ru", False),
+])
+def test_the_readers_yes_is_accepted(answer, language, yes):
+    assert is_yes(answer, language) is yes
 
 
 class ConsentingBrowser:
@@ -124,7 +183,7 @@ def auth_config(fake, tmp_path: Path) -> list[str]:
         f'[youtube]\nclient_secrets = "{secrets}"\ntoken_file = "{tmp_path / "cfg" / "token.json"}"\n'
         f'api_endpoint = "{fake.url}"\ntoken_uri = "{fake.url}token"\n'
     )
-    return ["--config", str(config), "--store", str(tmp_path / "studio.db")]
+    return ["--config", str(config), "--store", str(tmp_path / "studio.db"), "--lang", "en"]
 
 
 def test_auth_signs_in_through_the_browser_and_keeps_the_token_0600(fake_youtube, tmp_path, monkeypatch, capsys):
