@@ -23,6 +23,10 @@ waits on the network cannot hold the others up, one that does not finish is ✗
 "no answer within N s", one that crashes is ✗ with its error, never a traceback.
 Nothing here changes OBS or creates a store; the only write is the quota ledger's
 record of the two units the broadcast's check spends.
+
+One module (~480 lines) on purpose: each check is a short function and the
+module reads top to bottom as the checklist it prints; split, a reader would
+chase one list across files.
 """
 
 from __future__ import annotations
