@@ -220,7 +220,8 @@ def build(
     hours = [local(hour) for hour in turnout_hours]
     observers = observer_names(volume.observers)
     region_ids = sorted(regions)
-    busy = {region: rng.sample(range(1, 900), volume.busy_stations) for region in region_ids}
+    busy = {region: [_trouble(rng, station) for station in rng.sample(range(1, 900), volume.busy_stations)]
+            for region in region_ids}
 
     reports: list[ReportSend] = []
     minute, closing = max(start, local(volume.polls_open)), min(end, local(volume.polls_close))
@@ -250,20 +251,29 @@ def build(
     return Scenario(seed, observers, tuple(reports), releases, fakes, _retraction(rng, releases))
 
 
+def _trouble(rng: random.Random, station: int) -> tuple[int, str, int]:
+    """A busy station: what goes on there (its kind, and which of the kind's texts), reported by many."""
+    kind = rng.choice(("queue", "violation", "incident"))
+    return station, kind, rng.randrange(len(TEXTS[kind]["ru"]))
+
+
 def _report(
     rng: random.Random, number: int, seed: int, at: datetime, index: int, observer: str, region_ids: Sequence[str],
-    busy: Mapping[str, Sequence[int]], weights: Sequence[float], zone: ZoneInfo,
+    busy: Mapping[str, Sequence[tuple[int, str, int]]], weights: Sequence[float], zone: ZoneInfo,
 ) -> ReportSend:
     region = rng.choice(region_ids)
-    station = rng.choice(busy[region]) if rng.random() < 0.6 else rng.randint(1, 899)
     kind = rng.choices(KINDS, weights)[0]
+    station, variant = rng.randint(1, 899), None
+    if kind != "turnout" and rng.random() < 0.6:  # at a busy station: what goes on there
+        station, kind, variant = rng.choice(busy[region])
     language = _language(index)
     listed = rng.randint(800, 2500)
     values = {
         "station": station, "people": rng.randint(15, 120), "listed": listed,
         "voted": rng.randint(listed // 10, listed * 7 // 10), "hour": f"{at.astimezone(zone):%H}:00",
     }
-    text = rng.choice(TEXTS[kind][language]).format(**values)
+    texts = TEXTS[kind][language]
+    text = (texts[variant] if variant is not None else rng.choice(texts)).format(**values)
     body = {"region": region, "station": station, "kind": kind, "text": text, "channel": "telegram-bot"}
     return ReportSend(at, observer, f"rehearsal-{seed}-{number}", body)
 
