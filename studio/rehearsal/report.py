@@ -180,8 +180,10 @@ def summary(found: dict[str, Any], language: str) -> str:
 WIDTH, HEIGHT, PAD = 720, 220, 40
 
 
-def _axes(x_label: str, y_max: float) -> str:
-    return (f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - 10}" y2="{HEIGHT - PAD}" stroke="#888"/>'
+def _axes(x_label: str, y_max: float, x0: float, x1: float) -> str:
+    return (f'<text x="{PAD}" y="{HEIGHT - PAD + 14}" font-size="11">{x0:.4g}</text>'
+            f'<text x="{WIDTH - 10}" y="{HEIGHT - PAD + 14}" text-anchor="end" font-size="11">{x1:.4g}</text>'
+            f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - 10}" y2="{HEIGHT - PAD}" stroke="#888"/>'
             f'<line x1="{PAD}" y1="10" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#888"/>'
             f'<text x="{PAD - 4}" y="16" text-anchor="end" font-size="11">{y_max:g}</text>'
             f'<text x="{PAD - 4}" y="{HEIGHT - PAD}" text-anchor="end" font-size="11">0</text>'
@@ -207,7 +209,7 @@ def chart(points: Sequence[tuple[float, float]], *, bars: bool = False, x_label:
         shapes = f'<polyline points="{path}" fill="none" stroke="#37a" stroke-width="1.5"/>' + "".join(
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2" fill="#37a"/>' for px, py in (place(x, y) for x, y in points))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" role="img">'
-            f'{_axes(x_label, round(top, 3))}{shapes}</svg>')
+            f'{_axes(x_label, round(top, 3), x0, x1)}{shapes}</svg>')
 
 
 def page(found: dict[str, Any], language: str) -> str:
