@@ -40,7 +40,8 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     )
     rehearse.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
     rehearse.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
-    rehearse.add_argument("--start", metavar="HH:MM", help="begin at this time of the plan's day (default: its start)")
+    rehearse.add_argument("--start", metavar="HH:MM", help="begin at this time of the plan's day (default: its start;"
+                          " a time before the start is after midnight, as in the plan)")
     taking = rehearse.add_mutually_exclusive_group()
     taking.add_argument("--auto", dest="auto", action="store_true", default=True,
                         help="the plan drives the takes and their graphics (default)")

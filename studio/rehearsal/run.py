@@ -403,7 +403,7 @@ def rehearse(settings: Settings, config: Any, rundown: Any, out: TextIO = sys.st
     if settings.obs:
         raise RehearsalError(Msg(_obs_problem(config), host=config.obs.host, port=config.obs.port))
     show = rundown.show
-    begin = datetime.combine(show.date, settings.start or show.start, show.zone)
+    begin = show.at(settings.start or show.start)  # as the plan's fixed times: before its start is after midnight
     slots = plan(rundown)
     end = max(slot.end for slot in slots) if slots else begin
     if begin >= end:
