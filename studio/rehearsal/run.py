@@ -13,23 +13,21 @@ What runs, all in this process and on one ``SimulatedClock`` (studio/rehearsal/c
 - with ``--auto`` a simulated producer taking each segment at its expected start and its graphics through
   the controller; with ``--manual`` a trainee takes from `studio run` on the rehearsal's store.
 
-Main thread: the desk, the producer and the controller's refresh (every 0.25 s, as the console's). Every
-figure of the report (studio/rehearsal/report.py) is measured here, none is assumed.
+The observers are observers.py, the desk desk.py, the producer producer.py; this module wires them and
+runs the main thread's loop (the desk, the controller's refresh, the producer). Every figure of the
+report (studio/rehearsal/report.py) is measured, none is assumed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import socket
 import sys
-import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time as clock_time, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -38,7 +36,10 @@ from studio.i18n import Msg
 from studio.machine import utc_now
 from studio.rehearsal import report as reporting
 from studio.rehearsal.clock import SimulatedClock
-from studio.rehearsal.scenario import Fake, Release, ReportSend, Retraction, Scenario, TurnoutRow
+from studio.rehearsal.desk import DESK_AUTHOR, SimulatedDesk
+from studio.rehearsal.observers import Observers
+from studio.rehearsal.producer import SimulatedProducer, Takes
+from studio.rehearsal.scenario import Scenario, TurnoutRow
 
 TICK_SECONDS = 0.02
 """How often the main loop looks: the desk's agenda, the controller's refresh (the console refreshes every
@@ -47,8 +48,7 @@ SAMPLE_SECONDS = 0.5
 """Real seconds between two samples of memory, CPU and reports in."""
 PLAIN_PROGRESS = timedelta(minutes=30)
 """Without a terminal, a progress line every this much of the simulated day."""
-PRODUCER, DESK_AUTHOR, DESK_VERIFIER = "rehearsal-producer", "rehearsal-desk-1", "rehearsal-desk-2"
-SENDING_AT_ONCE = 16
+PRODUCER = "rehearsal-producer"
 
 
 class RehearsalError(StudioError):
@@ -67,329 +67,6 @@ class Settings:
     store: Path | None  # given explicitly (--store); None: a store of its own in the data folder
     seed: int
     language: str
-
-
-# --- the observers, on their own thread ---------------------------------------------------------------
-
-
-@dataclass
-class Sent:
-    """What the observers' side saw; read by the main thread (each field written by the intake thread only)."""
-
-    attempted: int = 0
-    accepted: int = 0
-    refused: Counter[int] = field(default_factory=Counter)  # HTTP status -> count
-    rate_limited: int = 0  # 429 answers, each sent again after Retry-After
-    failed: int = 0  # no answer (connection refused, reset)
-    latency_ms: list[float] = field(default_factory=list)
-    answers: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (report id, group id)
-
-
-class Observers:
-    """The real intake app on a loopback port, and the scenario's observers posting to it (aiohttp)."""
-
-    def __init__(self, store_path: Path, config: Any, clock: SimulatedClock, tokens: dict[str, str],
-                 reports: tuple[ReportSend, ...]) -> None:
-        self.store_path, self.config, self.clock, self.tokens, self.reports = store_path, config, clock, tokens, reports
-        self.sent = Sent()
-        self.url = ""
-        self._ready = threading.Event()
-        self._failure: BaseException | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._thread = threading.Thread(target=self._run, name="rehearsal-observers", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-        self._ready.wait()
-        if self._failure is not None:
-            raise self._failure
-
-    def stop(self) -> None:
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join()
-
-    def _run(self) -> None:
-        try:
-            asyncio.run(self._main())
-        except BaseException as error:  # said by start() when it failed before serving
-            self._failure = error
-            self._ready.set()
-
-    async def _main(self) -> None:
-        from aiohttp import ClientSession, web
-
-        from studio.store.desk import open_desk
-        from studio.web.intake import make_intake
-
-        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-        settings = self.config.intake
-        desk = open_desk(self.store_path, self.config.desk.evidence_policy())  # the intake's own connection
-        app = make_intake(desk, max_body=settings.max_body, rate=settings.rate, burst=settings.burst, now=self.clock)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            self.url = f"http://127.0.0.1:{runner.addresses[0][1]}/reports"
-            self._ready.set()
-            gate = asyncio.Semaphore(SENDING_AT_ONCE)
-            async with ClientSession() as session:
-                sending = set()
-                for report in self.reports:
-                    if await self._stopped_within(self.clock.real_until(report.at)):
-                        break
-                    task = asyncio.create_task(self._send(session, gate, report))
-                    sending.add(task)
-                    task.add_done_callback(sending.discard)
-                await self._stop.wait()
-                for task in list(sending):
-                    task.cancel()
-                await asyncio.gather(*sending, return_exceptions=True)
-        finally:
-            await runner.cleanup()
-            desk.close()
-
-    async def _stopped_within(self, seconds: float) -> bool:
-        assert self._stop is not None
-        try:
-            await asyncio.wait_for(self._stop.wait(), timeout=seconds) if seconds > 0 else None
-        except TimeoutError:
-            return False
-        return self._stop.is_set()
-
-    async def _send(self, session: Any, gate: asyncio.Semaphore, report: ReportSend) -> None:
-        from aiohttp import ClientError
-
-        headers = {"Authorization": f"Bearer {self.tokens[report.observer]}", "Idempotency-Key": report.key}
-        sent = self.sent
-        async with gate:
-            sent.attempted += 1
-            while True:
-                began = time.perf_counter()
-                try:
-                    async with session.post(self.url, json=dict(report.body), headers=headers) as answer:
-                        body = await answer.json() if answer.status in (201, 429) else None
-                        status, wait = answer.status, answer.headers.get("Retry-After", "1")
-                except (ClientError, OSError):
-                    sent.failed += 1
-                    return
-                if status != 429:
-                    break
-                sent.rate_limited += 1
-                await asyncio.sleep(float(wait))
-            sent.latency_ms.append((time.perf_counter() - began) * 1000)
-            if status == 201 and body is not None:
-                sent.accepted += 1
-                sent.answers[report.key] = (int(body["id"]), int(body["group"]))
-            else:
-                sent.refused[status] += 1
-
-
-# --- the desk --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class DeskWork:
-    releases_imported: int = 0
-    figures_imported: int = 0
-    figures_verified: int = 0
-    releases_refused: list[str] = field(default_factory=list)
-    conflicts_false: int = 0
-    fakes_false: int = 0
-    refusals: list[str] = field(default_factory=list)  # desk acts the store or the rules refused
-
-
-class SimulatedDesk:
-    """Two operators at the desk (four eyes): one imports and writes facts, the other gives the verdicts.
-    Every act goes through the desk's store and rules, as `studio fact` does."""
-
-    def __init__(self, desk: Any, clock: SimulatedClock, folder: Path, zone: Any) -> None:
-        self.desk, self.clock, self.folder, self.zone = desk, clock, folder, zone
-        self.work = DeskWork()
-
-    @staticmethod
-    def _place(region: str) -> tuple[str, str]:
-        """The region's names in Kazakh and Russian, as on air."""
-        from studio.regions import regions
-
-        known = regions()[region]
-        return known.kk, known.ru
-
-    def receive(self, release: Release) -> None:
-        """The commission's figures (and the planted conflicting one) through `studio import-turnout`'s importer."""
-        from studio.desk.turnout import import_turnout
-
-        rows = release.rows + ((release.conflict,) if release.conflict else ())
-        path = self.folder / f"turnout-{release.as_of:%H%M}.csv"
-        path.write_text("local_time,region,turnout_percent,voters,registered,source\n"
-                        + "".join(row.csv() + "\n" for row in rows), encoding="utf-8")
-        summary = import_turnout(self.desk, path, operator=DESK_AUTHOR, now=self.clock)
-        self.work.releases_imported += 1
-        self.work.figures_imported += summary.added
-
-    def verify(self, release: Release) -> None:
-        """The conflicting figure false first, then the release verified against the commission's own page."""
-        from studio.desk import rules
-        from studio.desk.model import SourceKind, Status
-        from studio.desk.sources import commission_origin
-        from studio.desk.turnout import claim, release_reference
-
-        desk = self.desk
-        if release.conflict is not None:
-            printed = release.conflict
-            official = next(row for row in release.rows if row.region == printed.region)
-            region = None if printed.region == "national" else printed.region
-            for fact in desk.turnout_facts(region, release.as_of):
-                if fact.status is Status.IN_REVIEW and any(s.reference == printed.source for s in fact.sources):
-                    correction = claim(region, release.as_of, Decimal(official.turnout_percent))
-                    why = f"the commission's release gives {official.turnout_percent}%; the outlet misprinted it"
-                    desk.change(fact.id, fact.version, rules.MarkFalse(why, correction), by=DESK_VERIFIER,
-                                at=self.clock())
-                    self.work.conflicts_false += 1
-        commission = desk.add_source(SourceKind.OFFICIAL, release_reference(release.as_of), origin=commission_origin(),
-                                     by=DESK_AUTHOR, at=self.clock())
-        for fact in desk.turnout_facts(None, release.as_of, every_region=True):
-            if fact.status is Status.IN_REVIEW and all(s.id != commission.id for s in fact.sources):
-                desk.attach_source(fact.id, fact.version, commission.id, by=DESK_AUTHOR, at=self.clock())
-        found = desk.release(release.as_of, commission.id)
-        try:
-            done = desk.verify_release([(f.id, f.version) for f in found], commission.id, by=DESK_VERIFIER,
-                                       at=self.clock(), why="checked against the commission's own release")
-        except rules.RuleError as refused:
-            self.work.releases_refused.append(f"{release.as_of:%H:%M}: {refused}")
-            return
-        self.work.figures_verified += len(done)
-
-    def judge(self, fake: Fake, answers: dict[str, tuple[int, int]]) -> bool:
-        """A planted fake: a fact from its report's group, reviewed, then found false by the other operator.
-        False while its report has not reached the desk yet (the intake is behind): asked again later."""
-        from studio.desk import rules
-        from studio.desk.model import Claim, Draft, ReportKind
-        from studio.desk.turnout import claim
-
-        answer = answers.get(fake.key)
-        if answer is None:
-            return False
-        region = fake.region
-        kk, ru = self._place(region)
-        hour = f"{fake.as_of.astimezone(self.zone):%H:%M}"
-        said = Claim(kk=f"{kk}: сағат {hour} жағдайы бойынша небәрі {fake.claimed}% дауыс берді (чаттағы скриншот)",
-                     ru=f"{ru}: к {hour} проголосовали всего {fake.claimed}% (скриншот из чата)")
-        draft = Draft(ReportKind.TURNOUT, said, region=region, value=Decimal(fake.claimed), as_of=fake.as_of)
-        at = self.clock()
-        fact = self.desk.create_from_group(draft, answer[1], by=DESK_AUTHOR, at=at, why="a forwarded screenshot")
-        fact = self.desk.change(fact.id, fact.version, rules.StartReview("compared with the commission's release"),
-                                by=DESK_AUTHOR, at=self.clock())
-        official = fake.official
-        correction = claim(region, fake.as_of, Decimal(official.turnout_percent)) if official else Claim()
-        why = (f"the commission gives {official.turnout_percent}%" if official else "no release says so")
-        self.desk.change(fact.id, fact.version, rules.MarkFalse(why + "; the screenshot has no source", correction),
-                         by=DESK_VERIFIER, at=self.clock())
-        self.work.fakes_false += 1
-        return True
-
-    def on_air_figure(self, retraction: Retraction, stated: set[int]) -> Any:
-        """The verified figure the retraction is about, if a graphic on air states it (``stated``: fact ids)."""
-        from studio.desk.model import Status
-
-        for fact in self.desk.turnout_facts(retraction.region, retraction.as_of):
-            if fact.status is Status.VERIFIED and fact.id in stated:
-                return fact
-        return None
-
-    def retract(self, fact: Any) -> None:
-        from studio.desk import rules
-        from studio.desk.model import Claim
-
-        kk, ru = self._place(fact.region)
-        hour = f"{fact.as_of.astimezone(self.zone):%H:%M}"
-        correction = Claim(kk=f"Түзету: {kk}, сағат {hour} жағдайы бойынша көрсеткіш қайта тексерілуде.",
-                           ru=f"Поправка: явка, {ru}, на {hour} перепроверяется.")
-        self.desk.change(fact.id, fact.version, rules.Retract(correction, "rehearsal: a figure on air withdrawn"),
-                         by=DESK_AUTHOR, at=self.clock())
-
-
-# --- the producer ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Takes:
-    latency: list[tuple[datetime, str, float]] = field(default_factory=list)  # (simulated, segment, ms)
-    refused: Counter[str] = field(default_factory=Counter)  # ControlError code -> count
-    graphics_aired: list[tuple[datetime, str]] = field(default_factory=list)
-    graphics_refused: Counter[str] = field(default_factory=Counter)  # "template: code" -> count
-
-
-class SimulatedProducer:
-    """``--auto``: each segment taken at its expected start, its graphics one after another across it."""
-
-    def __init__(self, controller: Any) -> None:
-        self.controller = controller
-        self.takes = Takes()
-        self._graphics_done: dict[int, int] = {}  # as-run row id -> graphics taken
-
-    def act(self, now: datetime) -> bool:
-        """One look at the show; False once it is over."""
-        from studio.show import ControlError
-
-        view = self.controller.view(now)
-        if view.ended:
-            return False
-        if view.next is None:
-            if view.on_air is not None and now >= view.on_air.started_at + view.on_air.planned:
-                self.controller.end_show()
-                return False
-            self._graphics(view, now)
-            return True
-        if view.on_air is None and not view.played:
-            target, due = self._opening(view, now)
-        else:
-            expected = view.timing.expected_for(view.next.id)
-            target, due = view.next.id, expected.start if expected is not None else now
-        if now >= due:
-            began = time.perf_counter()
-            try:
-                self.controller.take(target) if target != view.next.id else self.controller.take_next()
-            except ControlError as refused:
-                self.takes.refused[refused.code] += 1
-                return True
-            self.takes.latency.append((now, target, (time.perf_counter() - began) * 1000))
-            return True
-        self._graphics(view, now)
-        return True
-
-    @staticmethod
-    def _opening(view: Any, now: datetime) -> tuple[str, datetime]:
-        """The first take: the segment the plan has on air at ``now`` (a rehearsal from ``--start``), or the first."""
-        for line in view.lines:
-            slot = line.planned
-            if slot.start <= now < slot.end:
-                return slot.segment.id, now
-        first = view.lines[0].planned
-        return first.segment.id, first.start
-
-    def _graphics(self, view: Any, now: datetime) -> None:
-        from studio.show import ControlError
-
-        row, segment = view.on_air, view.on_air_segment
-        if row is None or segment is None or not segment.graphics:
-            return
-        done = self._graphics_done.get(row.id, 0)
-        if done >= len(segment.graphics):
-            return
-        step = row.planned / (len(segment.graphics) + 1)
-        if now < row.started_at + step * (done + 1):
-            return
-        self._graphics_done[row.id] = done + 1
-        cue = segment.graphics[done]
-        try:
-            self.controller.graphic_take(done)
-        except ControlError as refused:
-            self.takes.graphics_refused[f"{cue.template}: {refused.code}"] += 1
-            return
-        self.takes.graphics_aired.append((now, cue.template))
 
 
 # --- the rehearsal ---------------------------------------------------------------------------------------
