@@ -19,7 +19,10 @@ segment before the graphics that went up with its take), each with a
 - JSON: a list of objects; a graphic's ``facts`` is a list of objects (id,
   status, verifier, sources, as_of, value) and its ``data`` an object.
 - CSV: one header, the columns of ``FIELDS``; a column that does not apply
-  to the row's type is empty. Several facts: ``fact_ids``, ``verifier``,
+  to the row's type is empty; ``rehearsal`` is ``true`` or ``false``.
+
+Every record says whether a rehearsal played it (``rehearsal``: `studio
+rehearse`, never on air; migration 10 of studio/store/db.py marks the rows). Several facts: ``fact_ids``, ``verifier``,
   ``sources`` and ``as_of`` list distinct values in fact order, separated
   by "; "; ``data`` is the graphic's data as compact JSON.
 """
@@ -54,6 +57,7 @@ SEGMENT_FIELDS = (
     "taken_by",
     "origin",
     "note",
+    "rehearsal",
 )
 GRAPHIC_FIELDS = ("template", "file", "off_reason", "fact_ids", "verifier", "sources", "as_of", "data")
 FIELDS = ("type", *SEGMENT_FIELDS, *GRAPHIC_FIELDS)
@@ -75,6 +79,7 @@ class AiredGraphic:
     off: datetime | None = None
     off_reason: str = ""
     note: str = ""  # why it was pulled for a withdrawn fact, or that it replaces one that was
+    rehearsal: bool = False  # taken in a rehearsal
 
 
 ON, OFF = "graphic_on", "graphic_off"
@@ -130,7 +135,7 @@ def aired(events: Iterable[EventRow]) -> list[AiredGraphic]:
                 template=template, file=event.detail.get("file", ""), segment_id=event.segment_id, on=event.at,
                 taken_by=event.who, origin=event.origin, data=dict(event.detail.get("data", {})),
                 facts=list(event.detail.get("facts", ())),
-                note=_note(event.detail),
+                note=_note(event.detail), rehearsal=event.rehearsal,
             )
             found.append(graphic)
             on_air[template] = graphic
@@ -179,6 +184,7 @@ def _segment(row: AsRunRow, zone: ZoneInfo) -> dict[str, object]:
         "taken_by": row.taken_by,
         "origin": row.origin,
         "note": row.note,
+        "rehearsal": row.rehearsal,
     }
 
 
@@ -190,6 +196,7 @@ def _graphic(graphic: AiredGraphic, zone: ZoneInfo) -> dict[str, object]:
         "taken_by": graphic.taken_by,
         "origin": graphic.origin,
         "note": graphic.note,
+        "rehearsal": graphic.rehearsal,
         "template": graphic.template,
         "file": graphic.file,
         "off_reason": graphic.off_reason,
@@ -212,6 +219,7 @@ def _listed(values: Iterable[Any]) -> str:
 
 
 def _csv_row(record: dict[str, Any]) -> dict[str, object]:
+    record = record | {"rehearsal": "true" if record["rehearsal"] else "false"}
     if record["type"] != "graphic":
         return record
     facts = record["facts"]

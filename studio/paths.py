@@ -50,3 +50,10 @@ def youtube_token_file(configured: str) -> Path:
     if configured:
         return Path(configured).expanduser()
     return platformdirs.user_config_path(APP) / "youtube-token.json"
+
+
+def rehearsal_files(show_id: str, stamp: str) -> Path:
+    """Where one rehearsal keeps its own files, in the user's data folder beside (never in) the real store:
+    ``rehearsal-<show>-<stamp>.db`` is its store, with ``.json`` and ``.html`` its report, and a folder of the
+    same name its graphics and the figures it fed in. Returned without a suffix."""
+    return platformdirs.user_data_path(APP) / f"rehearsal-{show_id}-{stamp}"

@@ -33,6 +33,28 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     run.add_argument("--operator", help=SIGN_IN_HELP)
     run.set_defaults(handler=show.run)
 
+    rehearse = commands.add_parser(
+        "rehearse",
+        help="play a whole show day on a simulated clock (reports, figures, desk, takes) and write a report;"
+        " for now only --no-obs: the rehearsal against real OBS (feeds, recording) is not built yet",
+    )
+    rehearse.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
+    rehearse.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
+    rehearse.add_argument("--start", metavar="HH:MM", help="begin at this time of the plan's day (default: its start;"
+                          " a time before the start is after midnight, as in the plan)")
+    taking = rehearse.add_mutually_exclusive_group()
+    taking.add_argument("--auto", dest="auto", action="store_true", default=True,
+                        help="the plan drives the takes and their graphics (default)")
+    taking.add_argument("--manual", dest="auto", action="store_false",
+                        help="a trainee takes from `studio run` on the rehearsal's store (the command is printed)")
+    rehearse.add_argument("--no-obs", action="store_true",
+                          help="without OBS: everything else is rehearsed (required for now)")
+    rehearse.add_argument("--store", dest="rehearsal_store", type=Path, metavar="PATH",
+                          help="the store to rehearse in (default: a new one of its own in the data folder;"
+                          " never the show's store unless named here)")
+    rehearse.add_argument("--seed", type=int, default=1, help="the scenario's seed: same seed, same day (default 1)")
+    rehearse.set_defaults(handler=show.rehearse)
+
     obs = commands.add_parser("obs", help="prepare and check OBS Studio for a rundown")
     obs_commands = obs.add_subparsers(dest="obs_command", required=True, metavar="ACTION")
     obs_setup = obs_commands.add_parser("setup", help="create in OBS what a rundown needs (safe to run again)")

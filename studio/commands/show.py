@@ -1,5 +1,5 @@
 """The show process and the commands that read or drive the show: ``studio run``, ``check``,
-``asrun export``, ``prompter``, ``serve``."""
+``asrun export``, ``prompter``, ``serve``, ``rehearse``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from studio.commands.common import (
     read_rundown,
     write_export,
 )
+from studio.errors import UsageError
 from studio.i18n import Msg
 from studio.language import diagnostics_language
 
@@ -95,3 +96,25 @@ def serve(args: argparse.Namespace) -> int:
     from studio.web.commands import serve_command
 
     return serve_command(args, config, services.controller)
+
+
+def rehearse(args: argparse.Namespace) -> int:
+    """``studio rehearse``: the day on a simulated clock, in a store of its own (studio/rehearsal/run.py)."""
+    from datetime import time
+
+    from studio.rehearsal.run import Settings, rehearse as play
+
+    if not args.speed > 0:
+        raise UsageError(Msg("rehearse.error.speed", given=f"{args.speed:g}"))
+    try:
+        start = None if args.start is None else time.fromisoformat(args.start)
+    except ValueError:
+        raise UsageError(Msg("rehearse.error.bad_start", given=args.start)) from None
+    config = read_config(args)
+    settings = Settings(
+        rundown_path=args.rundown, speed=args.speed, start=start, auto=args.auto, obs=not args.no_obs,
+        store=args.rehearsal_store or args.store,  # named on the command line; $STUDIO_STORE is the show's own
+        seed=args.seed, language=diagnostics_language(args),
+    )
+    play(settings, config, read_rundown(args.rundown))
+    return 0

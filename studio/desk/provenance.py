@@ -15,7 +15,9 @@ names only a ``template`` ends the graphics of that template; one that names
 neither ends every graphic of its show. Still on air: ``off`` is null. With
 no such events, the on-air lists are empty. Times are UTC ISO 8601. They are
 what viewers could see: a graphic under the fallback slate is not on air
-(studio/asrun.py ``visible``, as in the as-run export).
+(studio/asrun.py ``visible``, as in the as-run export). A time on air that a
+rehearsal played (`studio rehearse`) says so: ``rehearsal`` is true in JSON,
+and the CSV's ``on_air`` entry ends with ``(rehearsal)``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class OnAir:
     off: datetime | None
     by: str
     template: str | None
+    rehearsal: bool = False  # a rehearsal put it up (studio rehearse): never on air
 
 
 def fact_ids(detail: Any) -> set[int]:
@@ -90,7 +93,9 @@ def on_air_times(desk: DeskStore) -> dict[int, list[OnAir]]:
         def close(ending: Iterable[int], at: datetime) -> None:
             for fact_id in list(ending):
                 shown = open_.pop(fact_id)
-                times.setdefault(fact_id, []).append(OnAir(shown.show_id, shown.on, at, shown.by, shown.template))
+                times.setdefault(fact_id, []).append(
+                    OnAir(shown.show_id, shown.on, at, shown.by, shown.template, shown.rehearsal)
+                )
 
         for event in visible(reader.events(show_id)):
             if event.action not in (ON, OFF):
@@ -103,7 +108,7 @@ def on_air_times(desk: DeskStore) -> dict[int, list[OnAir]]:
                       event.at)
                 for fact_id in sorted(named):
                     if fact_id not in open_:
-                        open_[fact_id] = OnAir(show_id, event.at, None, event.who, template)
+                        open_[fact_id] = OnAir(show_id, event.at, None, event.who, template, event.rehearsal)
                 continue
             if named:
                 close([i for i in named if i in open_], event.at)
@@ -170,7 +175,8 @@ def _record(fact: Fact, history: list[dict[str, Any]], shown: Iterable[OnAir]) -
         "status_history": statuses,
         "history": history,
         "on_air": [
-            {"show_id": e.show_id, "on": _iso(e.on), "off": _iso(e.off), "by": e.by, "template": e.template}
+            {"show_id": e.show_id, "on": _iso(e.on), "off": _iso(e.off), "by": e.by, "template": e.template,
+             "rehearsal": e.rehearsal}
             for e in shown
         ],
     }
@@ -202,7 +208,8 @@ def render(found: list[dict[str, Any]], fmt: str) -> str:
                 " | ".join(f"{s['kind']} {s['origin']} {s['reference']}" for s in r["sources"]),
                 " | ".join(f"#{p['id']} {p['observer']}" for p in r["reports"]),
                 " | ".join(f"{h['at']} {h['status']} by {h['who']}" for h in r["status_history"]),
-                " | ".join(f"{e['show_id']} {e['on']} - {e['off'] or 'on air'}" for e in r["on_air"]),
+                " | ".join(f"{e['show_id']} {e['on']} - {e['off'] or 'on air'}{' (rehearsal)' if e['rehearsal'] else ''}"
+                           for e in r["on_air"]),
             )
         )
     return buffer.getvalue()

@@ -147,12 +147,16 @@ def release_source(store: DeskStore, url: str, as_of: datetime, operator: str, a
     kind = classify(url) or SourceKind.MEDIA  # a page the rules cannot place is never the commission's word
     quoted = None
     if kind is not SourceKind.OFFICIAL:
-        release = f"turnout release {as_of.astimezone(LOCAL).isoformat(timespec='minutes')}"
         quoted = store.add_source(
-            SourceKind.OFFICIAL, release, origin=commission_origin(), by=operator, at=at,
+            SourceKind.OFFICIAL, release_reference(as_of), origin=commission_origin(), by=operator, at=at,
             note="as quoted by the press; the commission's own page is not attached",
         ).id
     return store.add_source(kind, url, by=operator, at=at, note="turnout release", quotes=quoted)
+
+
+def release_reference(as_of: datetime) -> str:
+    """How a source standing for the commission's own release of ``as_of`` is referred to."""
+    return f"turnout release {as_of.astimezone(LOCAL).isoformat(timespec='minutes')}"
 
 
 def claim(region: str | None, as_of: datetime, value: Decimal) -> Claim:

@@ -34,6 +34,7 @@ from studio.graphics.render import Prepared, Rendered, check, prepare, render
 from studio.graphics.resolve import ZONE
 from studio.graphics.template import Template, load_template, load_templates
 from studio.i18n import Msg
+from studio.machine import utc_now
 from studio.paths import graphics_dir
 
 __all__ = [
@@ -62,8 +63,9 @@ class Renderer:
         facts: FactSource | None = None,
         *,
         zone: ZoneInfo = ZONE,
-        clock: Callable[[], datetime] | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        """``clock``: the time its graphics show and are stated "as of" (the show's, a rehearsal's simulated day)."""
         self.overlays = Path(overlays) if overlays is not None else overlays_dir()
         self.out = Path(out) if out is not None else graphics_dir()
         self.facts = facts
@@ -80,7 +82,7 @@ class Renderer:
             raise GraphicsError(name, Msg("diag.graphics.no_such_template"), hint) from None
 
     def prepare(self, name: str, data: Mapping[str, Any], canvas: Size | None = None) -> Prepared:
-        now = self.clock() if self.clock else None
+        now = self.clock()
         return prepare(self.template(name), data, self.facts, now=now, zone=self.zone, canvas=canvas)
 
     def render(self, name: str, data: Mapping[str, Any], *, reuse: bool = True, canvas: Size | None = None) -> Written:
@@ -94,5 +96,5 @@ class Renderer:
 
     def check(self, cue: Any) -> None:
         """For `studio check`: raise GraphicsError if the cue can never air (see graphics.render.check)."""
-        now = self.clock() if self.clock else None
+        now = self.clock()
         check(self.template(cue.template), dict(cue.data), now=now)

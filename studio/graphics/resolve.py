@@ -21,6 +21,7 @@ from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.schema import CLOCK_OFF
 from studio.graphics.template import FieldSpec, Template
 from studio.i18n import Msg
+from studio.machine import utc_now
 from studio.regions import regions
 from studio.validated import parse_clock
 
@@ -102,6 +103,11 @@ def not_a_field(template: Template, key: str) -> DataError:
     return DataError(template.name, key, Msg("diag.graphics.not_a_field"), hint)
 
 
+RENDERING_CLOCK = utc_now
+"""A clock field with no time and no ``now`` given shows the time of rendering: the graphics commands
+outside a show (`studio render`). The show's renderer always gives its own clock's time (``Renderer``)."""
+
+
 def _json(value: Any) -> Any:
     return value.isoformat(timespec="minutes") if isinstance(value, time) else value
 
@@ -157,7 +163,7 @@ class _Resolver:
             if value == CLOCK_OFF:
                 return None  # the station shows no clock: the field is left out, as if optional and absent
             if value is None:
-                instant = self.now or datetime.now(UTC)
+                instant = self.now or RENDERING_CLOCK()  # a caller with a clock of its own gives ``now``
                 clock = instant.astimezone(self.zone).time()
             else:
                 try:

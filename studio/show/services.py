@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from studio.machine import default_operator, utc_now
 from studio.show import Controller, ShowReader
+from studio.show.ports import Clock
 
 if TYPE_CHECKING:
     from google.oauth2.credentials import Credentials
@@ -52,11 +53,13 @@ class Shape:
     origin: str  # who acts, in the event log: console, api, prompter, cli
     graphics: bool = False  # the renderer: graphics drawn through the fact gate, recorded by this process
     obs: bool = False  # the show process: it owns OBS (switcher, feed watchdog, health) and YouTube through it
+    rehearses: bool = False  # every event and as-run row it writes is marked as a rehearsal's
 
 
 CONSOLE = Shape("console", graphics=True, obs=True)
 REHEARSAL = Shape("console", graphics=True)
 API = Shape("api", graphics=True)  # writes the store; the show process switches what it writes
+REHEARSE = Shape("rehearse", graphics=True, rehearses=True)  # studio rehearse --no-obs: the simulated day
 
 
 @dataclass
@@ -134,16 +137,18 @@ def build(
     store_path: Path,
     *,
     sign_in: Callable[[sqlite3.Connection], str] | None = None,
+    clock: Clock = utc_now,
 ) -> ShowServices:
     """The process ``shape`` describes, on the store at ``store_path``.
 
     ``sign_in(db)`` names who the controller acts as (the passphrase proves it, see
     studio/desk/operators.py), asked once the store is open and before the controller
-    writes anything; without it, ``[station] operator``.
+    writes anything; without it, ``[station] operator``. ``clock``: the time for everything
+    the process builds (the controller, the graphics' clocks; a rehearsal's simulated day).
     """
     from studio.store import open_store
 
-    store = open_store(store_path)
+    store = open_store(store_path, rehearses=shape.rehearses)
     operator = sign_in(store.db) if sign_in is not None else config.station.operator or None
     switcher = _switcher(config, rundown) if shape.obs else None
     # Graphics are drawn for OBS's canvas as the switcher last read it (1920x1080 until OBS answers).
@@ -154,8 +159,9 @@ def build(
         operator=operator,
         origin=shape.origin,
         switcher=switcher,
-        graphics=_graphics(config, rundown, store_path, canvas) if shape.graphics else None,
+        graphics=_graphics(config, rundown, store_path, canvas, clock) if shape.graphics else None,
         turnout_hours=config.station.turnout_hours,
+        clock=clock,
     )
     services = ShowServices(controller, store_path, switcher=switcher)
     if switcher is not None:
@@ -182,10 +188,10 @@ def _switcher(config: Config, rundown: Rundown) -> ObsSwitcher:
 
 
 def _graphics(
-    config: Config, rundown: Rundown, store_path: Path, canvas: Callable[[], Any] | None
+    config: Config, rundown: Rundown, store_path: Path, canvas: Callable[[], Any] | None, clock: Clock
 ) -> RendererGraphics:
     """Graphics for the show: the desk's verified facts through the gate, rendered off the UI's start,
-    for ``canvas()`` (OBS's size) with the station's location bug."""
+    for ``canvas()`` (OBS's size) with the station's location bug; their clocks read ``clock``."""
     from studio.onair import BugStyle, RendererGraphics
     from studio.paths import graphics_dir
 
@@ -195,7 +201,7 @@ def _graphics(
         from studio.store.desk import open_desk
 
         facts = GraphicsFacts(open_desk(store_path), rundown.show.date, rundown.show.zone)
-        return Renderer(overlays_dir(), graphics_dir(config.graphics.out), facts, zone=rundown.show.zone)
+        return Renderer(overlays_dir(), graphics_dir(config.graphics.out), facts, zone=rundown.show.zone, clock=clock)
 
     bug = BugStyle(live_word=config.graphics.live_word, clock=config.graphics.bug_clock)
     return RendererGraphics(factory=renderer, canvas=canvas, bug=bug)

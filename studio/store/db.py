@@ -344,6 +344,24 @@ MIGRATIONS: tuple[str, ...] = (
                r.batch, r.line
         FROM report AS r;
     """,
+    # 10: rehearsals (studio rehearse, studio/rehearsal/). Every event and as-run row says whether a rehearsal
+    #     wrote it: a row is marked when the store is a rehearsal's (the one row of ``rehearsal``, written when
+    #     `studio rehearse` made the store: then a trainee's console on it marks its rows too) or when the
+    #     process writing it is a rehearsal (`studio rehearse --store` on a store that is not one).
+    """
+    ALTER TABLE event ADD COLUMN rehearsal INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE asrun ADD COLUMN rehearsal INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE rehearsal (
+        id INTEGER PRIMARY KEY CHECK (id = 1),  -- at most one row: this whole store is a rehearsal's
+        show_id TEXT NOT NULL,
+        begun_at TEXT NOT NULL,        -- UTC, ISO 8601: the wall clock when the rehearsal began
+        simulated_start TEXT NOT NULL, -- UTC, ISO 8601: the instant of the show's day it began at
+        speed REAL NOT NULL,           -- simulated seconds per real second
+        seed INTEGER NOT NULL          -- the scenario's seed (studio/rehearsal/scenario.py)
+    );
+    CREATE TRIGGER rehearsal_never_deleted BEFORE DELETE ON rehearsal
+        BEGIN SELECT RAISE(ABORT, 'a rehearsal store stays one'); END;
+    """,
 )
 
 

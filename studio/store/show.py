@@ -68,6 +68,7 @@ class AsRunRow:
     taken_by: str
     origin: str
     note: str
+    rehearsal: bool = False  # played in a rehearsal (studio rehearse), never on air
 
     @property
     def duration(self) -> timedelta | None:
@@ -93,6 +94,7 @@ class AsRunRow:
             taken_by=row["taken_by"],
             origin=row["origin"],
             note=row["note"],
+            rehearsal=bool(row["rehearsal"]),
         )
 
 
@@ -105,6 +107,7 @@ class EventRow:
     who: str
     origin: str
     detail: dict[str, Any]
+    rehearsal: bool = False  # written by a rehearsal (studio rehearse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +123,43 @@ class ShowState:
     on_air: AsRunRow | None
 
 
+REHEARSAL_ROW = "(? OR EXISTS (SELECT 1 FROM rehearsal))"
+"""The ``rehearsal`` value of a new event or as-run row: this process rehearses, or the store is a rehearsal's."""
+
+
+@dataclass(frozen=True, slots=True)
+class RehearsalMark:
+    """The one row that makes a whole store a rehearsal's, with the rehearsal's clock."""
+
+    show_id: str
+    begun_at: datetime  # the wall clock
+    simulated_start: datetime
+    speed: float
+    seed: int
+
+
 class ShowStore(Connection):
-    """Typed access to the show tables. Writes go through ``write()``."""
+    """Typed access to the show tables. Writes go through ``write()``.
+
+    ``rehearses``: this process is a rehearsal, so every event and as-run row it writes is marked
+    as one (a store marked as a rehearsal's marks every row whoever writes it).
+    """
+
+    rehearses = False
+
+    def rehearsal_mark(self) -> RehearsalMark | None:
+        row = self.db.execute("SELECT * FROM rehearsal").fetchone()
+        if row is None:
+            return None
+        return RehearsalMark(row["show_id"], from_text(row["begun_at"]), from_text(row["simulated_start"]),
+                             row["speed"], row["seed"])
+
+    def mark_rehearsal(self, mark: RehearsalMark) -> None:
+        """Make this whole store a rehearsal's (inside write()): from now on every row is marked."""
+        self.db.execute(
+            "INSERT INTO rehearsal (id, show_id, begun_at, simulated_start, speed, seed) VALUES (1, ?, ?, ?, ?, ?)",
+            (mark.show_id, to_text(mark.begun_at), to_text(mark.simulated_start), mark.speed, mark.seed),
+        )
 
     # --- reading -----------------------------------------------------------
 
@@ -264,8 +302,8 @@ class ShowStore(Connection):
         self, show_id: str, snapshot: dict[str, Any], started_at: datetime, taken_by: str, origin: str
     ) -> int:
         cursor = self.db.execute(
-            """INSERT INTO asrun (show_id, segment_id, kind, title_kk, title_ru, region, planned_s,
-               started_at, taken_by, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            f"""INSERT INTO asrun (show_id, segment_id, kind, title_kk, title_ru, region, planned_s,
+               started_at, taken_by, origin, rehearsal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {REHEARSAL_ROW})""",
             (
                 show_id,
                 snapshot["id"],
@@ -277,6 +315,7 @@ class ShowStore(Connection):
                 to_text(started_at),
                 taken_by,
                 origin,
+                self.rehearses,
             ),
         )
         return int(cursor.lastrowid or 0)
@@ -327,8 +366,10 @@ class ShowStore(Connection):
         **detail: Any,
     ) -> None:
         self.db.execute(
-            "INSERT INTO event (at, show_id, action, segment_id, who, origin, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (to_text(at), show_id, action, segment_id, who, origin, json.dumps(detail, ensure_ascii=False)),
+            "INSERT INTO event (at, show_id, action, segment_id, who, origin, detail, rehearsal)"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, {REHEARSAL_ROW})",
+            (to_text(at), show_id, action, segment_id, who, origin, json.dumps(detail, ensure_ascii=False),
+             self.rehearses),
         )
 
 
@@ -346,9 +387,13 @@ def _event(row: sqlite3.Row) -> EventRow:
         who=row["who"],
         origin=row["origin"],
         detail=json.loads(row["detail"]),
+        rehearsal=bool(row["rehearsal"]),
     )
 
 
-def open_store(path: Path) -> ShowStore:
-    """The show's store in the SQLite file at ``path`` (created and migrated when needed)."""
-    return ShowStore(connect(Path(path)))
+def open_store(path: Path, *, rehearses: bool = False) -> ShowStore:
+    """The show's store in the SQLite file at ``path`` (created and migrated when needed);
+    ``rehearses``: every event and as-run row this connection writes is a rehearsal's."""
+    store = ShowStore(connect(Path(path)))
+    store.rehearses = rehearses
+    return store

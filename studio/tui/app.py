@@ -17,7 +17,6 @@ import os
 import time
 import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -32,6 +31,7 @@ from studio.config import Config
 from studio.diagnostics import DiagnosticsError
 from studio.errors import StudioError
 from studio.i18n import Msg, t
+from studio.machine import utc_now
 from studio.rundown.load import load_rundown
 from studio.show import Controller, ShowView
 from studio.tui.base import StudioAppBase
@@ -170,7 +170,7 @@ class StudioApp(StudioAppBase):
         if self._desk is None:
             from studio.tui.desk.client import DeskClient
 
-            clock = getattr(self.controller, "clock", None) or (lambda: datetime.now(UTC))
+            clock = getattr(self.controller, "clock", None) or utc_now
             desk = self.services.open_desk(self.config.desk.evidence_policy())
             self._desk = DeskClient(desk, self.controller.operator, clock)
         return self._desk

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from textual import on
@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState
 from studio.config import Config
 from studio.desk.operators import KEY_VARIABLE, operator_from_environment, sign_in_off, wanted_name
 from studio.i18n import Msg, catalogue, t
+from studio.machine import utc_now
 from studio.store.operators import Operator, OperatorError, has_operators, sign_in
 from studio.tui.base import StudioAppBase
 from studio.tui.widgets.text import Readout
@@ -147,7 +148,7 @@ class SignInApp(StudioAppBase):
         name: str = "",
         refused: Msg | None = None,
         anyone: bool = True,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         """``anyone``: the store has an operator who could sign in (else the screen says how to add one)."""
         super().__init__(config)

@@ -9,7 +9,7 @@ palette and the keymap: only ``desk.*`` and ``dialog.*`` ids of the config's
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,7 +18,7 @@ from textual.dom import DOMNode
 from textual.widgets import DataTable
 
 from studio.config import Config
-from studio.machine import default_operator
+from studio.machine import default_operator, utc_now
 from studio.store.desk import DeskStore
 from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
@@ -94,5 +94,5 @@ def make_desk(
     ``clock`` gives aware instants (default: now, UTC); ``live=False``
     leaves the poll loop off, for still frames in tests.
     """
-    client = DeskClient(store, operator_of(config, operator), clock or (lambda: datetime.now(UTC)))
+    client = DeskClient(store, operator_of(config, operator), clock or utc_now)
     return DeskApp(client, config, live=live)

@@ -25,7 +25,6 @@ import sqlite3
 import time
 import traceback
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -212,7 +211,7 @@ class DeskScreen(DeskActions, Screen[None]):
         """The queue's items that pass the filters (and the selected one), in the order shown."""
         if self.queue is None:
             return []
-        now = self.queue.at or datetime.now().astimezone()
+        now = self.queue.at or self.client.clock()  # the queue not read yet: the desk's clock
         # The selected row stays, and so does a fact just made here: it opens even when the filters hide it.
         kept = [
             i for i in self.queue.items if self.filters.keep(i, now) or view.key(i) in (self.sticky, self.then_open)

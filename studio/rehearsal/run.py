@@ -1,0 +1,346 @@
+"""``studio rehearse``: the show's day played on the rehearsal's clock, through the real show process.
+
+What runs, all in this process and on one ``SimulatedClock`` (studio/rehearsal/clock.py):
+
+- the controller, built by studio/show/services.py ``build`` with the ``REHEARSE`` shape: its own store,
+  every row marked as a rehearsal's, graphics through the fact gate into the rehearsal's own folder, no OBS,
+  no YouTube;
+- the real intake (studio/web/intake.py ``make_intake``) on a loopback port, with a token per simulated
+  observer, and the observers posting the scenario's reports to it with aiohttp (its own thread and loop);
+- the commission's figures, fed through `studio import-turnout`'s importer at the hours they were published;
+- a simulated desk of two operators (four eyes) acting through the desk's rules, as `studio fact` does:
+  it marks the planted conflict and fakes false, verifies each release, and retracts one figure on air;
+- with ``--auto`` a simulated producer taking each segment at its expected start and its graphics through
+  the controller; with ``--manual`` a trainee takes from `studio run` on the rehearsal's store.
+
+The observers are observers.py, the desk desk.py, the producer producer.py; this module wires them and
+runs the main thread's loop (the desk, the controller's refresh, the producer). Every figure of the
+report (studio/rehearsal/report.py) is measured, none is assumed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, time as clock_time, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from studio.errors import Kind, StudioError
+from studio.i18n import Msg
+from studio.machine import utc_now
+from studio.rehearsal import report as reporting
+from studio.rehearsal.clock import SimulatedClock
+from studio.rehearsal.desk import DESK_AUTHOR, SimulatedDesk
+from studio.rehearsal.observers import Observers
+from studio.rehearsal.producer import SimulatedProducer, Takes
+from studio.rehearsal.scenario import Scenario, TurnoutRow
+
+TICK_SECONDS = 0.02
+"""How often the main loop looks: the desk's agenda, the controller's refresh (the console refreshes every
+0.25 s; a rehearsal at 600x would pass 2.5 simulated minutes between two of those), the producer."""
+SAMPLE_SECONDS = 0.5
+"""Real seconds between two samples of memory, CPU and reports in."""
+PLAIN_PROGRESS = timedelta(minutes=30)
+"""Without a terminal, a progress line every this much of the simulated day."""
+PRODUCER = "rehearsal-producer"
+
+
+class RehearsalError(StudioError):
+    """A rehearsal that cannot start; the message says what to do."""
+
+    kind = Kind.REFUSED
+
+
+@dataclass(frozen=True)
+class Settings:
+    rundown_path: Path
+    speed: float
+    start: clock_time | None
+    auto: bool
+    obs: bool
+    store: Path | None  # given explicitly (--store); None: a store of its own in the data folder
+    seed: int
+    language: str
+
+
+# --- the rehearsal ---------------------------------------------------------------------------------------
+
+
+def rehearse(settings: Settings, config: Any, rundown: Any, out: TextIO = sys.stdout) -> dict[str, Any]:
+    """Play the day; write the report beside the store and return its figures."""
+    from studio.rundown.timing import plan
+    from studio.show.services import REHEARSE, build
+
+    if settings.obs:
+        raise RehearsalError(Msg(_obs_problem(config), host=config.obs.host, port=config.obs.port))
+    show = rundown.show
+    begin = show.at(settings.start or show.start)  # as the plan's fixed times: before its start is after midnight
+    slots = plan(rundown)
+    end = max(slot.end for slot in slots) if slots else begin
+    if begin >= end:
+        raise RehearsalError(Msg("rehearse.error.start_after_end", start=f"{begin:%H:%M}", end=f"{end:%H:%M}"))
+    files = _files(settings, show.id)
+    files.folder.mkdir(parents=True, exist_ok=True)
+    clock = SimulatedClock(begin, settings.speed)
+    from studio.rehearsal.scenario import build as scenario
+
+    plan_of_day = scenario(day=show.date, zone=show.zone, start=begin, end=end,
+                           turnout_hours=config.station.turnout_hours, published=_published(show.date),
+                           regions=_regions(), seed=settings.seed)
+    store_marked = _mark(files.store, show.id, clock, settings)
+    if not settings.auto and not store_marked:
+        raise RehearsalError(Msg("rehearse.error.manual_real_store", store=str(files.store)))
+    rehearsal_config = config.model_copy(
+        update={"graphics": config.graphics.model_copy(update={"out": str(files.folder / "graphics")})}
+    )
+    services = build(REHEARSE, rehearsal_config, rundown, files.store, sign_in=lambda db: PRODUCER, clock=clock)
+    said = lambda message: print(message.render(settings.language), file=out, flush=True)  # noqa: E731
+    said(Msg("rehearse.started", store=str(files.store), day=f"{begin:%Y-%m-%d %H:%M}", end=f"{end:%H:%M}",
+             speed=_speed(settings.speed), seed=settings.seed))
+    if not settings.auto:
+        said(Msg("rehearse.manual", command=_console_command(settings, files.store)))
+    run = _Run(settings, config, services, files, clock, plan_of_day, end, out)
+    found = reporting.figures(run.play())
+    files.json.write_text(json.dumps(found, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    files.html.write_text(reporting.page(found, settings.language), encoding="utf-8")
+    print(reporting.summary(found, settings.language), file=out)
+    said(Msg("rehearse.wrote", json=str(files.json), html=str(files.html)))
+    return found
+
+
+@dataclass(frozen=True)
+class Files:
+    store: Path
+    folder: Path  # its graphics and the figure files it fed in
+    json: Path
+    html: Path
+
+
+def _files(settings: Settings, show_id: str) -> Files:
+    """The rehearsal's own store, beside its report, unless ``--store`` names one."""
+    from studio.paths import rehearsal_files
+
+    base = rehearsal_files(show_id, f"{utc_now():%Y%m%d-%H%M%S}")  # the run's real date names its files
+    store = settings.store if settings.store is not None else base.with_suffix(".db")
+    if settings.store is None and store.exists():
+        raise RehearsalError(Msg("rehearse.error.exists", store=str(store)))
+    return Files(store, base, base.with_suffix(".json"), base.with_suffix(".html"))
+
+
+def _mark(store_path: Path, show_id: str, clock: SimulatedClock, settings: Settings) -> bool:
+    """Mark a new (or empty) store as a rehearsal's, so every row in it says so whoever writes it;
+    True when the store is one. A store with a show in it already stays as it is."""
+    from studio.store import open_store
+    from studio.store.show import RehearsalMark
+
+    store = open_store(store_path)
+    try:
+        with store.write():
+            if store.rehearsal_mark() is not None:
+                return True
+            if store.db.execute("SELECT EXISTS (SELECT 1 FROM plan) OR EXISTS (SELECT 1 FROM report)").fetchone()[0]:
+                return False
+            store.mark_rehearsal(RehearsalMark(show_id, utc_now(), clock(), settings.speed, settings.seed))
+            return True
+    finally:
+        store.close()
+
+
+class _Run:
+    """The main thread's loop: figures and verdicts when due, the producer, the controller's refresh, samples."""
+
+    def __init__(self, settings: Settings, config: Any, services: Any, files: Files, clock: SimulatedClock,
+                 scenario: Scenario, end: datetime, out: TextIO) -> None:
+        from studio.store.desk import open_desk
+        from studio.store.observers import add_observer
+
+        self.settings, self.services, self.files, self.clock, self.scenario, self.end, self.out = (
+            settings, services, files, clock, scenario, end, out)
+        self.controller = services.controller
+        self.desk_store = open_desk(files.store, config.desk.evidence_policy())
+        self.desk = SimulatedDesk(self.desk_store, clock, files.folder, clock.start.tzinfo)
+        tokens = {name: add_observer(self.desk_store.db, name, by=DESK_AUTHOR, at=clock())
+                  for name in scenario.observers}
+        self.observers = Observers(files.store, config, clock, tokens, scenario.reports)
+        self.producer = SimulatedProducer(self.controller) if settings.auto else None
+        self.samples: list[reporting.Sample] = []
+        self.retraction: dict[str, Any] = {}
+        self.terminal = out.isatty()
+
+    def _agenda(self) -> list[tuple[datetime, int, Any]]:
+        """What the desk does when: (simulated instant, order, act)."""
+        sc = self.scenario
+        items: list[tuple[datetime, int, Any]] = []
+        for release in sc.releases:
+            items.append((release.at, 0, lambda r=release: self.desk.receive(r)))
+            items.append((release.verify_at, 1, lambda r=release: self.desk.verify(r)))
+        for fake in sc.fakes:
+            items.append((fake.judge_at, 2, lambda f=fake: self.desk.judge(f, self.observers.sent.answers)))
+        return sorted(items, key=lambda item: item[:2])
+
+    def play(self) -> reporting.Measured:
+        self.observers.start()
+        agenda = self._agenda()
+        self.clock.begin()
+        began_wall, cpu_start = time.perf_counter(), os.times()
+        last_sample = 0.0
+        last_plain = self.clock.start
+        try:
+            while True:
+                now = self.clock()
+                wall = time.perf_counter()
+                due = [item for item in agenda if item[0] <= now]
+                agenda = [item for item in agenda if item[0] > now] + [item for item in due if self._do(item[2])]
+                self.controller.refresh()
+                going = self.producer.act(self.clock()) if self.producer is not None else now < self.end
+                self._follow_retraction()  # after the producer: the next look begins with the controller's refresh
+                if wall - last_sample >= SAMPLE_SECONDS:
+                    self.samples.append(_sample(wall - began_wall, now, self.observers.sent.accepted))
+                    last_sample = wall
+                last_plain = self._progress(now, last_plain)
+                if not going or now >= self.end + timedelta(minutes=30):
+                    break
+                time.sleep(TICK_SECONDS)
+        finally:
+            self.observers.stop()
+            if self.terminal:
+                print(file=self.out)
+        self.controller.refresh()
+        cpu = os.times()
+        self.samples.append(_sample(time.perf_counter() - began_wall, self.clock(), self.observers.sent.accepted))
+        return self._measured(time.perf_counter() - began_wall, cpu.user - cpu_start.user,
+                              cpu.system - cpu_start.system)
+
+    def _do(self, act: Any) -> bool:
+        """One act of the desk; True when it is to be tried again (what it needs has not arrived yet).
+        A refusal (the rules, a conflict) is counted, and the day goes on."""
+        try:
+            return act() is False
+        except StudioError as refused:
+            self.desk.work.refusals.append(str(refused))
+            return False
+
+    def _follow_retraction(self) -> None:
+        """Retract the chosen figure once a graphic on air states it, then time it off air: pulled by the
+        controller's refresh (``graphic_pulled``), or, if a take came first, gone with its segment."""
+        target, db = self.scenario.retraction, self.desk_store.db
+        if target is None or "off_air_ms" in self.retraction:
+            return
+        if not self.retraction:
+            stated = {fact_id for graphic in self.controller.on_air_graphics for fact_id, _ in graphic.facts}
+            fact = self.desk.on_air_figure(target, stated) if stated else None
+            if fact is None:
+                return
+            last_event = db.execute("SELECT COALESCE(MAX(id), 0) FROM event").fetchone()[0]
+            self.desk.retract(fact)
+            self.retraction = {"fact": fact.id, "region": fact.region, "as_of": fact.as_of.isoformat(),
+                               "retracted_at": self.clock().isoformat(), "_after": last_event,
+                               "_began": time.perf_counter()}
+            return
+        gone = db.execute("SELECT action, at FROM event WHERE id > ? AND action IN ('graphic_pulled', 'take', 'end')"
+                          " ORDER BY id LIMIT 1", (self.retraction["_after"],)).fetchone()
+        if gone is not None:
+            self.retraction["off_air_ms"] = (time.perf_counter() - self.retraction.pop("_began")) * 1000
+            self.retraction["how"] = "pulled" if gone[0] == "graphic_pulled" else "taken_off_with_its_segment"
+            self.retraction["off_air_at"] = gone[1]
+            del self.retraction["_after"]
+
+    def _progress(self, now: datetime, last_plain: datetime) -> datetime:
+        takes = len(self.producer.takes.latency) if self.producer else None
+        line = Msg("rehearse.progress", time=f"{now.astimezone(self.clock.start.tzinfo):%H:%M:%S}",
+                   speed=_speed(self.settings.speed), takes="-" if takes is None else takes,
+                   reports=self.observers.sent.accepted).render(self.settings.language)
+        if self.terminal:
+            print(f"\r{line}\x1b[K", end="", file=self.out, flush=True)
+            return last_plain
+        if now - last_plain >= PLAIN_PROGRESS:
+            print(line, file=self.out, flush=True)
+            return now
+        return last_plain
+
+    def _measured(self, wall: float, cpu_user: float, cpu_system: float) -> reporting.Measured:
+        db = self.desk_store.db
+        count = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+        statuses = dict(db.execute("SELECT status, COUNT(*) FROM fact GROUP BY status").fetchall())
+        show_id = self.controller.show_id
+        events = Counter(dict(db.execute(
+            "SELECT action, COUNT(*) FROM event WHERE show_id = ? GROUP BY action", (show_id,)).fetchall()))
+        unmarked = count("SELECT (SELECT COUNT(*) FROM event WHERE rehearsal = 0)"
+                         " + (SELECT COUNT(*) FROM asrun WHERE rehearsal = 0)")
+        received = [row[0] for row in db.execute("SELECT received_at FROM report ORDER BY received_at")]
+        sent, takes = self.observers.sent, self.producer.takes if self.producer else Takes()
+        groups = count("SELECT COUNT(*) FROM report_group")
+        grouped = count("SELECT COALESCE(SUM(reports), 0) FROM report_group WHERE reports > 1")
+        self.desk_store.close()
+        return reporting.Measured(
+            show_id=show_id, rundown=str(self.settings.rundown_path), store=str(self.files.store),
+            mode="auto" if self.settings.auto else "manual", seed=self.settings.seed, speed=self.settings.speed,
+            simulated_start=self.clock.start, simulated_end=self.clock(), wall_seconds=wall,
+            takes=takes.latency, take_refusals=dict(takes.refused),
+            graphics_aired=len(takes.graphics_aired), graphics_refused=dict(takes.graphics_refused),
+            graphics_pulled=events["graphic_pulled"], played=events["take"],
+            reports_planned=len(self.scenario.reports), reports_attempted=sent.attempted,
+            reports_accepted=sent.accepted, reports_refused={str(k): v for k, v in sent.refused.items()},
+            reports_rate_limited=sent.rate_limited, reports_failed=sent.failed, intake_ms=list(sent.latency_ms),
+            reports_in_store=len(received), report_times=[datetime.fromisoformat(t) for t in received],
+            groups=groups, grouped=grouped,
+            facts=statuses, desk=vars(self.desk.work) | {"fakes_planted": len(self.scenario.fakes)},
+            retraction=self.retraction if "off_air_ms" in self.retraction else None,
+            retraction_planned=None if self.scenario.retraction is None else {
+                "region": self.scenario.retraction.region, "as_of": self.scenario.retraction.as_of.isoformat()},
+            unmarked_rows=unmarked, store_bytes=_store_bytes(self.files.store), samples=self.samples,
+            cpu_user=cpu_user, cpu_system=cpu_system,
+        )
+
+
+def _sample(wall: float, now: datetime, accepted: int) -> reporting.Sample:
+    return reporting.Sample(wall, now, _rss_bytes(), sum(os.times()[:2]), accepted)
+
+
+def _rss_bytes() -> int | None:
+    """This process's resident memory now (Linux /proc); None where it cannot be read."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _store_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists())
+
+
+def _published(day: Any) -> tuple[TurnoutRow, ...]:
+    from studio.desk.demo import DATA, TURNOUT_FILE
+    from studio.rehearsal.scenario import read_turnout
+
+    return read_turnout((DATA / TURNOUT_FILE).read_text(encoding="utf-8"), day)
+
+
+def _regions() -> dict[str, tuple[str, str]]:
+    from studio.regions import regions
+
+    return {region.id: (region.kk, region.ru) for region in regions().values()}
+
+
+def _obs_problem(config: Any) -> str:
+    """Why a rehearsal with OBS cannot start: OBS is not there, or (it is) that path is not built yet."""
+    try:
+        socket.create_connection((config.obs.host, config.obs.port), timeout=1.0).close()
+    except OSError:
+        return "rehearse.error.no_obs"
+    return "rehearse.error.obs_not_yet"
+
+
+def _speed(speed: float) -> str:
+    return f"{speed:g}x"
+
+
+def _console_command(settings: Settings, store: Path) -> str:
+    return f"studio --store {store} run --rehearsal {settings.rundown_path}"

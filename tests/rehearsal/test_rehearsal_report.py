@@ -1,0 +1,65 @@
+"""The report's arithmetic and pages: pure, from what was measured; what was not measured says so."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from studio.rehearsal.report import Measured, Sample, chart, figures, page, percentile, rate, summary
+
+T0 = datetime(2026, 3, 15, 17, 45, tzinfo=ZoneInfo("Asia/Almaty"))
+
+
+def measured(**changes) -> Measured:
+    base = dict(
+        show_id="referendum-2026", rundown="r.toml", store="s.db", mode="auto", seed=1, speed=600.0,
+        simulated_start=T0, simulated_end=T0 + timedelta(hours=1), wall_seconds=6.0,
+        takes=[(T0 + timedelta(minutes=i), f"s{i}", float(i + 1)) for i in range(100)], take_refusals={},
+        graphics_aired=3, graphics_refused={"fact-card: graphic_refused": 1}, graphics_pulled=1, played=100,
+        reports_planned=4, reports_attempted=4, reports_accepted=3, reports_refused={"422": 1},
+        reports_rate_limited=0, reports_failed=0, intake_ms=[2.0, 4.0, 3.0], reports_in_store=3,
+        report_times=[T0, T0 + timedelta(minutes=5), T0 + timedelta(minutes=25)], groups=2, grouped=2,
+        facts={"verified": 5, "false": 2}, desk={"fakes_false": 1, "fakes_planted": 1, "conflicts_false": 1},
+        retraction={"fact": 7, "off_air_ms": 21.5, "how": "pulled"}, retraction_planned=None, unmarked_rows=0,
+        store_bytes=2 * 1024 * 1024, samples=[Sample(0.5, T0, 50 * 1024 * 1024, 0.2, 1),
+                                              Sample(1.0, T0, None, 0.3, 2)],
+    )
+    return Measured(**(base | changes))
+
+
+def test_percentiles_are_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50 and percentile(values, 99) == 99 and percentile([], 50) is None
+
+
+def test_the_report_rate_counts_every_bucket_empty_ones_too() -> None:
+    counted = rate([T0, T0 + timedelta(minutes=9), T0 + timedelta(minutes=31)], T0, T0 + timedelta(minutes=40))
+    assert [n for _, n in counted] == [2, 0, 0, 1]
+
+
+def test_the_figures_say_what_was_not_measured_instead_of_a_number() -> None:
+    found = figures(measured(takes=[], retraction=None, retraction_planned={"region": "abai", "as_of": "x"},
+                             samples=[Sample(0.5, T0, None, 0.1, 0)]))
+    assert found["feeds"] == {"losses": None, "not measured": "--no-obs"}
+    assert found["takes"]["latency_ms"]["count"] == 0 and "not measured" in found["takes"]["latency_ms"]
+    assert "abai" in found["retraction"]["not measured"]
+    assert "not measured" in found["memory"]
+
+
+def test_the_figures_come_from_the_measurements() -> None:
+    found = figures(measured())
+    assert found["takes"]["latency_ms"] | {"measured": ""} == {"count": 100, "p50": 50.0, "p99": 99.0,
+                                                                "max": 100.0, "measured": ""}
+    assert found["reports"]["refused"] == {"422": 1} and found["graphics"]["refused_count"] == 1
+    assert found["memory"]["peak_rss_bytes"] == 50 * 1024 * 1024
+    assert [b["count"] for b in found["reports"]["per_10_minutes"]][:3] == [2, 0, 1]
+
+
+def test_the_summary_and_the_page_speak_the_readers_language() -> None:
+    found = figures(measured())
+    assert "p50 50.0 ms" in summary(found, "en") and "снято контроллером" in summary(found, "ru")
+    html = page(found, "kk")
+    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 3 and "<script" not in html
+    assert "Репетиция есебі" in html and "http" not in html.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_a_chart_with_nothing_says_so() -> None:
+    assert "nothing measured" in chart([], empty="nothing measured")
