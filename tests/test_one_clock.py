@@ -18,6 +18,7 @@ ROOTS = {
     "desk/observers.py": "`studio observers add|revoke`: the instant a person issues a token",
     "desk/operators.py": "`studio operators` and the command line's sign-in: the instant a person acts",
     "rehearsal/run.py": "`studio rehearse`: the real date that names its files and marks its store",
+    "commands/devices.py": "`studio preflight`: the checks are about today, on the machine's clock",
 }
 """Composition roots: the commands where a person acts now, on the machine's clock."""
 
