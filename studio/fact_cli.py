@@ -39,7 +39,9 @@ def add_parser(commands: Any, handler: Callable[[argparse.Namespace], int]) -> N
     create = action("create", fact_id=False)
     _content(create, required=True)
     create.add_argument("--from-group", type=int, metavar="G", help=Msg("cli.help.fact.create.from_group"))
-    create.add_argument("--source", type=int, action="append", default=[], metavar="S", help=Msg("cli.help.fact.create.source"))
+    create.add_argument(
+        "--source", type=int, action="append", default=[], metavar="S", help=Msg("cli.help.fact.create.source")
+    )
     create.add_argument("--why", default="created", help=Msg("cli.help.fact.create.why"))
     edit = action("edit")
     _content(edit, required=False)
