@@ -1,11 +1,18 @@
-"""argparse, speaking the station's language: its errors say what is wrong in kk, ru or en.
+"""argparse, speaking the station's language: its help and its errors in kk, ru or en.
 
-argparse words its errors in English (``the following arguments are required:
+Help: every help text, description and epilog of studio's parsers is a ``Msg``
+(a catalogue key, ``cli.help.*``), rendered when the help is printed by the
+parser's formatter in the parser's language. argparse's own few words
+(``usage:``, ``positional arguments``, ``options``, ``show this help message and
+exit``) reach the same formatter in English; it recognises them and says them
+from the catalogue (``cli.argparse.*``), so no gettext domain is needed.
+Command names, flags, metavars and choices stay as they are in every language.
+
+Errors: argparse words them in English (``the following arguments are required:
 RUNDOWN``). ``ArgumentParser.error`` is where every one of them passes, already
 formatted; the templates it uses are few and stable, so each is recognised here
 and said again from the catalogue (``cli.arguments.*``). One argparse has not
-worded before stays as it is. Help texts stay English: they are the reference
-the README quotes.
+worded before stays as it is.
 """
 
 from __future__ import annotations
@@ -15,9 +22,9 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from studio.i18n import Msg
+from studio.i18n import Msg, render
 
 _TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.DOTALL), key)
@@ -43,8 +50,44 @@ def said(message: str) -> Msg:
     return Msg("diag.as_is", text=message)
 
 
+_OWN_WORDS = {
+    "usage: ": Msg("cli.argparse.usage"),
+    "positional arguments": Msg("cli.argparse.positionals"),
+    "options": Msg("cli.argparse.options"),
+    "show this help message and exit": Msg("cli.argparse.help"),
+}
+"""What argparse itself writes into a help page (through gettext, in English), by its English."""
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter saying every text it is given in ``language``."""
+
+    def __init__(self, prog: str, language: str) -> None:
+        super().__init__(prog)
+        self.language = language
+
+    def _said(self, text: str) -> str:
+        return render(_OWN_WORDS.get(text, text), self.language)
+
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, self._said("usage: ") if prefix is None else prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(heading and self._said(heading))
+
+    def _format_text(self, text: str) -> str:
+        return super()._format_text(self._said(text))
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        # a catalogue text is not an argparse template: a % in it is a percent sign
+        return self._said(action.help or "").replace("%", "%%")
+
+
 class _Parser(argparse.ArgumentParser):
     language = "en"
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        return _Formatter(self.prog, self.language)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -52,7 +95,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser_in(language: str) -> type[argparse.ArgumentParser]:
-    """An ArgumentParser class whose errors are said in ``language``; its sub-parsers are of the same class."""
+    """An ArgumentParser class whose help and errors are said in ``language``; its sub-parsers are of the same class."""
     return type("ArgumentParser", (_Parser,), {"language": language})
 
 

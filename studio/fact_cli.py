@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Callable
 
+from studio.i18n import Msg
 from studio.regions import NATIONAL
 
 # --- arguments ---------------------------------------------------------------------
@@ -16,81 +17,81 @@ from studio.regions import NATIONAL
 
 def add_parser(commands: Any, handler: Callable[[argparse.Namespace], int]) -> None:
     """``studio fact`` and its subcommands, on the top-level parser's subparsers."""
-    fact = commands.add_parser("fact", help="the desk's actions as commands: list, create, source, verdicts, release")
+    fact = commands.add_parser("fact", help=Msg("cli.help.fact.about"))
     actions = fact.add_subparsers(dest="fact_command", required=True, metavar="ACTION")
 
-    def action(name: str, text: str, *, acts: bool = True, fact_id: bool = True) -> argparse.ArgumentParser:
-        parser = actions.add_parser(name, help=text)
+    def action(name: str, *, acts: bool = True, fact_id: bool = True) -> argparse.ArgumentParser:
+        parser = actions.add_parser(name, help=Msg(f"cli.help.fact.{name}.about"))
         if fact_id:
-            parser.add_argument("id", metavar="ID", help="the fact, as F105 or 105")
+            parser.add_argument("id", metavar="ID", help=Msg("cli.help.fact.id"))
         if acts:
-            parser.add_argument("--operator", help="who acts (four eyes: not the fact's author for a verdict)")
+            parser.add_argument("--operator", help=Msg("cli.help.fact.operator"))
         return parser
 
-    listing = action("list", "facts, filtered; statuses include conflict", acts=False, fact_id=False)
-    listing.add_argument("--status", help="new, in_review, verified, false, unproven, retracted or conflict")
-    listing.add_argument("--region", help=f"a region id of studio/regions.toml, or {NATIONAL}")
-    listing.add_argument("--kind", help="turnout, violation, incident, queue or other")
+    listing = action("list", acts=False, fact_id=False)
+    listing.add_argument("--status", help=Msg("cli.help.fact.list.status"))
+    listing.add_argument("--region", help=Msg("cli.help.fact.list.region", national=NATIONAL))
+    listing.add_argument("--kind", help=Msg("cli.help.fact.kind"))
     listing.add_argument("--format", choices=("table", "json"), default="table")
-    show = action("show", "one fact with its sources, reports and history", acts=False)
+    show = action("show", acts=False)
     show.add_argument("--format", choices=("table", "json"), default="table")
 
-    create = action("create", "a new fact (new; `review` takes it into review)", fact_id=False)
+    create = action("create", fact_id=False)
     _content(create, required=True)
-    create.add_argument("--from-group", type=int, metavar="G", help="link every report of group G as evidence")
-    create.add_argument("--source", type=int, action="append", default=[], metavar="S", help="attach source S")
-    create.add_argument("--why", default="created", help="the audit's note")
-    edit = action("edit", "change what a fact says; a decided fact goes back to review")
+    create.add_argument("--from-group", type=int, metavar="G", help=Msg("cli.help.fact.create.from_group"))
+    create.add_argument(
+        "--source", type=int, action="append", default=[], metavar="S", help=Msg("cli.help.fact.create.source")
+    )
+    create.add_argument("--why", default="created", help=Msg("cli.help.fact.create.why"))
+    edit = action("edit")
     _content(edit, required=False)
     edit.add_argument("--reason", required=True)
 
-    source = action("source", "add a source and attach it to the fact")
+    source = action("source")
     where = source.add_mutually_exclusive_group(required=True)
     where.add_argument("--url")
-    where.add_argument("--reference", help="a document or report number, when there is no URL")
-    source.add_argument("--type", help="official (the commission's own), authority (another official body), "
-                        "observer, media or social; default: from the URL (studio/desk/sources.toml)")
-    source.add_argument("--origin", help="who stands behind it (default: the URL's site)")
-    source.add_argument("--published", metavar="TIME", help="when it was published, e.g. 2026-03-15T10:05")
-    source.add_argument("--quotes", type=int, metavar="S", help="a reprint: the source it quotes")
+    where.add_argument("--reference", help=Msg("cli.help.fact.source.reference"))
+    source.add_argument("--type", help=Msg("cli.help.fact.source.type"))
+    source.add_argument("--origin", help=Msg("cli.help.fact.source.origin"))
+    source.add_argument("--published", metavar="TIME", help=Msg("cli.help.fact.source.published"))
+    source.add_argument("--quotes", type=int, metavar="S", help=Msg("cli.help.fact.source.quotes"))
 
-    for name, text in (("link", "link reports to the fact as evidence"), ("unlink", "unlink reports")):
-        linking = action(name, text)
+    for name in ("link", "unlink"):
+        linking = action(name)
         linking.add_argument("reports", nargs="+", type=_report_id, metavar="REPORT")
         if name == "unlink":
             linking.add_argument("--reason", required=True)
-    split = action("split", "split wrongly grouped reports out of group G into a group of their own", fact_id=False)
+    split = action("split", fact_id=False)
     split.add_argument("group", type=_report_id, metavar="G")
     split.add_argument("reports", nargs="+", type=_report_id, metavar="REPORT")
     split.add_argument("--reason", required=True)
 
-    action("review", "take a new fact into review")
-    for name, text in (("verify", "verified"), ("false", "found false"), ("unproven", "unproven")):
-        verdict = action(name, f"the verdict: {text} (four eyes)")
+    action("review")
+    for name in ("verify", "false", "unproven"):
+        verdict = action(name)
         verdict.add_argument("--reason", required=True)
         if name == "false":
-            verdict.add_argument("--correction-kk", default="", help="what is true, in Kazakh (debunk card)")
-            verdict.add_argument("--correction-ru", default="", help="what is true, in Russian (debunk card)")
-    retract = action("retract", "withdraw a verified fact, with the correction that goes on air")
+            verdict.add_argument("--correction-kk", default="", help=Msg("cli.help.fact.false.correction_kk"))
+            verdict.add_argument("--correction-ru", default="", help=Msg("cli.help.fact.false.correction_ru"))
+    retract = action("retract")
     retract.add_argument("--reason", required=True)
     retract.add_argument("--correction-kk", required=True)
     retract.add_argument("--correction-ru", required=True)
-    release = action("release", "verify an official release (the figures of one source at one time) as one act",
-                     fact_id=False)
-    release.add_argument("--as-of", required=True, metavar="TIME", help="the release's instant, e.g. 2026-03-15T10:00")
-    release.add_argument("--source", required=True, type=int, metavar="S", help="the release's source")
+    release = action("release", fact_id=False)
+    release.add_argument("--as-of", required=True, metavar="TIME", help=Msg("cli.help.fact.release.as_of"))
+    release.add_argument("--source", required=True, type=int, metavar="S", help=Msg("cli.help.fact.release.source"))
     release.add_argument("--reason", required=True)
     fact.set_defaults(handler=handler)
 
 
 def _content(parser: argparse.ArgumentParser, *, required: bool) -> None:
-    parser.add_argument("--claim-kk", default=None, help="the claim in Kazakh")
-    parser.add_argument("--claim-ru", default=None, help="the claim in Russian")
-    parser.add_argument("--kind", required=required, help="turnout, violation, incident, queue or other")
-    parser.add_argument("--region", help=f"a region id of studio/regions.toml, or {NATIONAL} (the default)")
-    parser.add_argument("--station", type=int, help="the polling station's number")
-    parser.add_argument("--as-of", metavar="TIME", help="the instant a figure is about, e.g. 2026-03-15T18:00")
-    parser.add_argument("--value", help="the figure exactly as published, e.g. 70.98")
+    parser.add_argument("--claim-kk", default=None, help=Msg("cli.help.fact.claim_kk"))
+    parser.add_argument("--claim-ru", default=None, help=Msg("cli.help.fact.claim_ru"))
+    parser.add_argument("--kind", required=required, help=Msg("cli.help.fact.kind"))
+    parser.add_argument("--region", help=Msg("cli.help.fact.region", national=NATIONAL))
+    parser.add_argument("--station", type=int, help=Msg("cli.help.fact.station"))
+    parser.add_argument("--as-of", metavar="TIME", help=Msg("cli.help.fact.as_of"))
+    parser.add_argument("--value", help=Msg("cli.help.fact.value"))
 
 
 def _report_id(text: str) -> int:

@@ -29,8 +29,8 @@ Not scanned: pydantic's ``Field(description=...)`` (the API's schema, for progra
 description (a fallback: studio/tui/bindings.py translates every binding by its id)."""
 MARKERS = {"studio", "error", "warning", "note", "hint", "http", "https", "usage"}
 """Words of the machine-readable markers every language keeps (``FILE:LINE: error:``, like compilers)."""
-HELP_TEXTS_PENDING = {"add_argument", "add_parser"}
-"""argparse's help texts: issue 17 moves them to the catalogue (branch help); until then they are reference English."""
+ARGPARSE = {"ArgumentParser", "add_argument", "add_parser"}
+"""argparse calls: their positional arguments are flags and command names, not words for a person."""
 
 FILES_PENDING = {
     "studio/web/commands.py": "issue 17 part 4 reworks how the servers start and say so (branch up)",
@@ -69,11 +69,12 @@ def stray_strings(path: Path) -> Iterator[str]:
         if not isinstance(node, ast.Call):
             continue
         name, owner = call_name(node)
-        if owner in {"log", "logger", "logging"} or name in HELP_TEXTS_PENDING:
+        if owner in {"log", "logger", "logging"}:
             continue
         if name not in SHOWN_BY:
             continue
-        shown = list(node.args) + [keyword.value for keyword in node.keywords if keyword.arg in SHOWN_AS]
+        named = [] if name in ARGPARSE else list(node.args)
+        shown = named + [keyword.value for keyword in node.keywords if keyword.arg in SHOWN_AS]
         for argument in shown:
             if words := literal_words(argument):
                 where = f"{path.relative_to(STUDIO.parent)}:{argument.lineno}"

@@ -1,7 +1,9 @@
 """``studio``'s arguments: the parser of every command, each naming its function (studio/commands/*.py).
 
-Help texts stay English: they are the reference the README quotes; errors in
-the arguments are said in the reader's language (studio/arguments.py).
+Every help text is a catalogue message: ``cli.help.COMMAND.about`` for a
+command, ``cli.help.COMMAND.DEST`` for one of its arguments, ``cli.help.DEST``
+when several commands share it. The help and the errors are said in the
+reader's language (studio/arguments.py).
 """
 
 from __future__ import annotations
@@ -12,169 +14,146 @@ from typing import Any, Callable
 
 from studio.arguments import parser_in
 from studio.commands import common, desk as desk_commands, devices, show
-from studio.i18n import FALLBACK, LANGUAGES
+from studio.i18n import FALLBACK, LANGUAGES, Msg
 
 DEFAULT_RUNDOWN = Path("rundowns/referendum-day.toml")
-SIGN_IN_HELP = "who acts (default: [station] operator), proven by the passphrase in $STUDIO_OPERATOR_KEY or asked for"
+SIGN_IN_HELP = Msg("cli.help.operator")
 
 
 def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
-    parser = parser_in(language)(prog="studio", description="Referendum-day production system.")
-    parser.add_argument("--config", type=Path, help="config file (default: $STUDIO_CONFIG, ./config.toml)")
-    parser.add_argument("--store", type=Path, help="SQLite store (default: $STUDIO_STORE, config, user data dir)")
+    parser = parser_in(language)(prog="studio", description=Msg("cli.help.about"))
+    parser.add_argument("--config", type=Path, help=Msg("cli.help.config"))
+    parser.add_argument("--store", type=Path, help=Msg("cli.help.store"))
     parser.add_argument(
-        "--lang", choices=LANGUAGES, help="language of messages and screens (default: $STUDIO_LANG, [station] language)"
+        "--lang", choices=LANGUAGES, help=Msg("cli.help.lang")
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="start the producer console")
+    run = commands.add_parser("run", help=Msg("cli.help.run.about"))
     run.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
-    run.add_argument("--rehearsal", action="store_true", help="no OBS: run the rundown on its own")
+    run.add_argument("--rehearsal", action="store_true", help=Msg("cli.help.run.rehearsal"))
     run.add_argument("--operator", help=SIGN_IN_HELP)
     run.set_defaults(handler=show.run)
 
-    rehearse = commands.add_parser(
-        "rehearse",
-        help="play a whole show day on a simulated clock (reports, figures, desk, takes) and write a report;"
-        " for now only --no-obs: the rehearsal against real OBS (feeds, recording) is not built yet",
-    )
+    rehearse = commands.add_parser("rehearse", help=Msg("cli.help.rehearse.about"))
     rehearse.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
-    rehearse.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
-    rehearse.add_argument("--start", metavar="HH:MM", help="begin at this time of the plan's day (default: its start;"
-                          " a time before the start is after midnight, as in the plan)")
+    rehearse.add_argument("--speed", type=float, default=1.0, help=Msg("cli.help.rehearse.speed"))
+    rehearse.add_argument("--start", metavar="HH:MM", help=Msg("cli.help.rehearse.start"))
     taking = rehearse.add_mutually_exclusive_group()
-    taking.add_argument("--auto", dest="auto", action="store_true", default=True,
-                        help="the plan drives the takes and their graphics (default)")
-    taking.add_argument("--manual", dest="auto", action="store_false",
-                        help="a trainee takes from `studio run` on the rehearsal's store (the command is printed)")
-    rehearse.add_argument("--no-obs", action="store_true",
-                          help="without OBS: everything else is rehearsed (required for now)")
+    taking.add_argument("--auto", dest="auto", action="store_true", default=True, help=Msg("cli.help.rehearse.auto"))
+    taking.add_argument("--manual", dest="auto", action="store_false", help=Msg("cli.help.rehearse.manual"))
+    rehearse.add_argument("--no-obs", action="store_true", help=Msg("cli.help.rehearse.no_obs"))
     rehearse.add_argument("--store", dest="rehearsal_store", type=Path, metavar="PATH",
-                          help="the store to rehearse in (default: a new one of its own in the data folder;"
-                          " never the show's store unless named here)")
-    rehearse.add_argument("--seed", type=int, default=1, help="the scenario's seed: same seed, same day (default 1)")
+                          help=Msg("cli.help.rehearse.store"))
+    rehearse.add_argument("--seed", type=int, default=1, help=Msg("cli.help.rehearse.seed"))
     rehearse.set_defaults(handler=show.rehearse)
 
-    obs = commands.add_parser("obs", help="prepare and check OBS Studio for a rundown")
+    obs = commands.add_parser("obs", help=Msg("cli.help.obs.about"))
     obs_commands = obs.add_subparsers(dest="obs_command", required=True, metavar="ACTION")
-    obs_setup = obs_commands.add_parser("setup", help="create in OBS what a rundown needs (safe to run again)")
+    obs_setup = obs_commands.add_parser("setup", help=Msg("cli.help.obs.setup.about"))
     obs_setup.add_argument("rundown", type=Path)
     slate = obs_setup.add_mutually_exclusive_group()
-    slate.add_argument("--slate", type=Path, metavar="PNG", help="picture for the fallback slate")
-    slate.add_argument("--text-slate", action="store_true", help="no picture: OBS text on a colour")
+    slate.add_argument("--slate", type=Path, metavar="PNG", help=Msg("cli.help.obs.setup.slate"))
+    slate.add_argument("--text-slate", action="store_true", help=Msg("cli.help.obs.setup.text_slate"))
     obs_setup.set_defaults(handler=devices.obs_setup)
-    obs_check = obs_commands.add_parser("check", help="OBS versions, and what a rundown needs that OBS lacks")
+    obs_check = obs_commands.add_parser("check", help=Msg("cli.help.obs.check.about"))
     obs_check.add_argument("rundown", type=Path, nargs="?")
     obs_check.set_defaults(handler=devices.obs_check)
 
-    preflight = commands.add_parser("preflight", help="check everything the day needs and print a checklist")
+    preflight = commands.add_parser("preflight", help=Msg("cli.help.preflight.about"))
     preflight.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
     preflight.set_defaults(handler=devices.preflight)
 
-    check = commands.add_parser("check", help="validate a rundown and print its timed plan")
+    check = commands.add_parser("check", help=Msg("cli.help.check.about"))
     check.add_argument("rundown", type=Path)
     check.set_defaults(handler=show.check)
 
-    asrun = commands.add_parser("asrun", help="the as-run log")
+    asrun = commands.add_parser("asrun", help=Msg("cli.help.asrun.about"))
     asrun_commands = asrun.add_subparsers(dest="asrun_command", required=True, metavar="ACTION")
-    export = asrun_commands.add_parser("export", help="export what was played and every graphic aired")
+    export = asrun_commands.add_parser("export", help=Msg("cli.help.asrun.export.about"))
     export.add_argument("--format", choices=("csv", "json"), default="csv")
-    export.add_argument("--out", type=Path, help="write here instead of standard output")
-    export.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show's rundown file")
+    export.add_argument("--out", type=Path, help=Msg("cli.help.out"))
+    export.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help=Msg("cli.help.asrun.export.rundown"))
     export.set_defaults(handler=show.asrun_export)
 
-    prompter = commands.add_parser("prompter", help="the presenter's prompter: cue, next item, countdown")
+    prompter = commands.add_parser("prompter", help=Msg("cli.help.prompter.about"))
     prompter.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
-    prompter.add_argument("--web", action="store_true", help="serve it to a browser (tablet, prompter monitor)")
-    prompter.add_argument("--host", help="with --web: address to listen on (default: [prompter] host, 127.0.0.1)")
-    prompter.add_argument("--port", type=int, help="with --web: port (default: [prompter] port, 8766)")
+    prompter.add_argument("--web", action="store_true", help=Msg("cli.help.prompter.web"))
+    prompter.add_argument("--host", help=Msg("cli.help.prompter.host"))
+    prompter.add_argument("--port", type=int, help=Msg("cli.help.prompter.port"))
     prompter.set_defaults(handler=show.prompter)
 
-    serve = commands.add_parser("serve", help="the HTTP control API (bearer token from $STUDIO_API_TOKEN)")
+    serve = commands.add_parser("serve", help=Msg("cli.help.serve.about"))
     serve.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
-    serve.add_argument("--host", help="address to listen on (default: [api] host, 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default: [api] port, 8765)")
-    serve.add_argument("--operator", help=SIGN_IN_HELP + "; every call through the API is logged as them")
+    serve.add_argument("--host", help=Msg("cli.help.serve.host"))
+    serve.add_argument("--port", type=int, help=Msg("cli.help.serve.port"))
+    serve.add_argument("--operator", help=Msg("cli.help.serve.operator"))
     serve.set_defaults(handler=show.serve)
 
-    importing = commands.add_parser("import", help="import observer reports from a form's or chat bot's export")
-    importing.add_argument("file", type=Path, help="the export: .csv, .json or .jsonl")
-    importing.add_argument("--mapping", type=Path, help="TOML mapping of its columns (default: studio/desk/mapping.toml)")
-    importing.add_argument("--rejects", type=Path, help="where rejected rows are written (default: FILE.rejects.csv)")
-    importing.add_argument("--operator", help="who imports (default: [station] operator, else the login name)")
+    importing = commands.add_parser("import", help=Msg("cli.help.import.about"))
+    importing.add_argument("file", type=Path, help=Msg("cli.help.import.file"))
+    importing.add_argument("--mapping", type=Path, help=Msg("cli.help.import.mapping"))
+    importing.add_argument("--rejects", type=Path, help=Msg("cli.help.rejects"))
+    importing.add_argument("--operator", help=Msg("cli.help.import.operator"))
     importing.set_defaults(handler=desk_commands.import_reports)
 
-    turnout = commands.add_parser("import-turnout", help="import the commission's turnout figures (arrive in review)")
-    turnout.add_argument("file", type=Path, help="a CSV shaped like data/referendum-2026/referendum-2026-turnout.csv")
-    turnout.add_argument("--operator", help=SIGN_IN_HELP + "; a second person verifies the figures")
-    turnout.add_argument("--rejects", type=Path, help="where rejected rows are written (default: FILE.rejects.csv)")
+    turnout = commands.add_parser("import-turnout", help=Msg("cli.help.import_turnout.about"))
+    turnout.add_argument("file", type=Path, help=Msg("cli.help.import_turnout.file"))
+    turnout.add_argument("--operator", help=Msg("cli.help.import_turnout.operator"))
+    turnout.add_argument("--rejects", type=Path, help=Msg("cli.help.rejects"))
     turnout.set_defaults(handler=desk_commands.import_turnout)
 
     demo = commands.add_parser(
-        "demo-data", help="load the sample day into the store: figures in review, reports, a fake, a correction"
+        "demo-data", help=Msg("cli.help.demo_data.about")
     )
-    demo.add_argument("--data", type=Path, help="the sample data folder (default: data/referendum-2026)")
-    demo.add_argument("--if-empty", action="store_true", help="only into a store with no report and no fact yet")
+    demo.add_argument("--data", type=Path, help=Msg("cli.help.demo_data.data"))
+    demo.add_argument("--if-empty", action="store_true", help=Msg("cli.help.demo_data.if_empty"))
     demo.set_defaults(handler=desk_commands.demo_data)
 
-    desk = commands.add_parser("desk", help="the verification desk: queue, verdicts (four eyes), audit")
+    desk = commands.add_parser("desk", help=Msg("cli.help.desk.about"))
     desk.add_argument("--operator", help=SIGN_IN_HELP)
     desk.set_defaults(handler=desk_commands.desk_screens)
 
-    intake = commands.add_parser("intake", help="the observers' report intake: POST /reports with a per-observer token")
-    intake.add_argument("--host", help="address to listen on (default: [intake] host, 127.0.0.1)")
-    intake.add_argument("--port", type=int, help="port (default: [intake] port, 8767)")
+    intake = commands.add_parser("intake", help=Msg("cli.help.intake.about"))
+    intake.add_argument("--host", help=Msg("cli.help.intake.host"))
+    intake.add_argument("--port", type=int, help=Msg("cli.help.intake.port"))
     intake.set_defaults(handler=desk_commands.intake)
 
-    _issuing(
-        commands, "observers", desk_commands.observers, "the intake's per-observer tokens",
-        "issue a token for NAME (printed once; only its hash is kept)", "revoke NAME's token",
-        "every token issued, working or revoked",
-    )
-    _issuing(
-        commands, "operators", desk_commands.operators, "the people who sign in (passphrases; four eyes means two people)",
-        "a passphrase for NAME (printed once; only a slow hash is kept)", "revoke NAME's passphrase",
-        "every operator added, working or revoked",
-    )
+    _issuing(commands, "observers", desk_commands.observers)
+    _issuing(commands, "operators", desk_commands.operators)
 
-    provenance = commands.add_parser("provenance", help="what aired, on whose word, checked by whom")
+    provenance = commands.add_parser("provenance", help=Msg("cli.help.provenance.about"))
     provenance_commands = provenance.add_subparsers(dest="provenance_command", required=True, metavar="ACTION")
-    provenance_export = provenance_commands.add_parser("export", help="facts with sources, verifier, history, times on air")
+    provenance_export = provenance_commands.add_parser("export", help=Msg("cli.help.provenance.export.about"))
     provenance_export.add_argument("--format", choices=("csv", "json"), default="csv")
-    provenance_export.add_argument("--out", type=Path, help="write here instead of standard output")
-    provenance_export.add_argument("--all", action="store_true", help="every fact, aired or not, with its history")
+    provenance_export.add_argument("--out", type=Path, help=Msg("cli.help.out"))
+    provenance_export.add_argument("--all", action="store_true", help=Msg("cli.help.provenance.export.all"))
     provenance_export.set_defaults(handler=desk_commands.provenance)
 
-    render = commands.add_parser("render", help="render one graphic to a PNG (facts: verified only)")
-    render.add_argument("template", help="template name in overlays/ (e.g. lower-third) or a .toml path")
-    render.add_argument("--data", type=Path, help="TOML or JSON file with the template's fields")
-    render.add_argument("--fact", metavar="ID", help="a fact at the desk, as F105 or 105 (fact-card, debunk-card)")
-    render.add_argument("--out", type=Path, help="PNG to write (default: NAME-HASH.png in the graphics folder, see locate)")
-    render.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help="the show whose day a turnout board reads")
-    render.add_argument("--size", metavar="WxH", help="OBS's canvas to draw for, e.g. 1280x720 (default: the template's)")
+    render = commands.add_parser("render", help=Msg("cli.help.render.about"))
+    render.add_argument("template", help=Msg("cli.help.render.template"))
+    render.add_argument("--data", type=Path, help=Msg("cli.help.render.data"))
+    render.add_argument("--fact", metavar="ID", help=Msg("cli.help.render.fact"))
+    render.add_argument("--out", type=Path, help=Msg("cli.help.render.out"))
+    render.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help=Msg("cli.help.render.rundown"))
+    render.add_argument("--size", metavar="WxH", help=Msg("cli.help.render.size"))
     render.set_defaults(handler=desk_commands.render)
 
-    youtube = commands.add_parser("youtube", help="YouTube Live: sign in, schedule, go live, end, chapters")
+    youtube = commands.add_parser("youtube", help=Msg("cli.help.youtube.about"))
     youtube_commands = youtube.add_subparsers(dest="youtube_command", required=True, metavar="ACTION")
-    auth = youtube_commands.add_parser("auth", help="sign in with the channel's Google account (once)")
-    auth.add_argument("--no-browser", action="store_true", help="print the address instead of opening a browser")
-    auth.add_argument("--port", type=int, default=0, help="local port for Google's redirect (default: any free)")
-    for name, text in (
-        ("schedule", "create the show's broadcast and stream once, bind them (reused afterwards)"),
-        ("golive", "OBS streams, YouTube receives, testing; then live after you confirm"),
-        ("end", "complete the broadcast, then stop OBS streaming"),
-        ("status", "broadcast, stream health and today's quota"),
-        ("chapters", "write chapters from the as-run log into the video description"),
-    ):
-        action = youtube_commands.add_parser(name, help=text)
+    auth = youtube_commands.add_parser("auth", help=Msg("cli.help.youtube.auth.about"))
+    auth.add_argument("--no-browser", action="store_true", help=Msg("cli.help.youtube.auth.no_browser"))
+    auth.add_argument("--port", type=int, default=0, help=Msg("cli.help.youtube.auth.port"))
+    for name in ("schedule", "golive", "end", "status", "chapters"):
+        action = youtube_commands.add_parser(name, help=Msg(f"cli.help.youtube.{name}.about"))
         action.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
         if name in ("golive", "end"):
-            action.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+            action.add_argument("--yes", action="store_true", help=Msg("cli.help.youtube.yes"))
     youtube_commands.choices["schedule"].add_argument(
-        "--new", action="store_true", help="a new broadcast even if the show has one (the old one is forgotten)"
+        "--new", action="store_true", help=Msg("cli.help.youtube.schedule.new")
     )
     youtube_commands.choices["chapters"].add_argument(
-        "--dry-run", action="store_true", help="print the description, do not write it"
+        "--dry-run", action="store_true", help=Msg("cli.help.youtube.chapters.dry_run")
     )
     youtube.set_defaults(handler=devices.youtube)
 
@@ -182,16 +161,18 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
 
     add_fact_parser(commands, desk_commands.fact)
 
-    locate = commands.add_parser("locate", help="print where the config, the store and the rendered graphics are")
+    locate = commands.add_parser("locate", help=Msg("cli.help.locate.about"))
     locate.set_defaults(handler=common.locate)
     return parser
 
 
-def _issuing(commands: Any, name: str, handler: Callable[..., int], what: str, add: str, revoke: str, listing: str) -> None:
-    """``studio NAME add NAME | revoke NAME | list``: credentials issued to names (observers, operators)."""
-    parser = commands.add_parser(name, help=what)
+def _issuing(commands: Any, name: str, handler: Callable[..., int]) -> None:
+    """``studio NAME add NAME | revoke NAME | list``: credentials issued to names (observers, operators);
+    their help is ``cli.help.NAME.about`` and ``cli.help.NAME.ACTION.about``."""
+    parser = commands.add_parser(name, help=Msg(f"cli.help.{name}.about"))
     actions = parser.add_subparsers(dest=f"{name}_command", required=True, metavar="ACTION")
-    for action, text in (("add", add), ("revoke", revoke)):
-        actions.add_parser(action, help=text).add_argument("name", metavar="NAME")
-    actions.add_parser("list", help=listing)
+    for action in ("add", "revoke", "list"):
+        added = actions.add_parser(action, help=Msg(f"cli.help.{name}.{action}.about"))
+        if action != "list":
+            added.add_argument("name", metavar="NAME")
     parser.set_defaults(handler=handler)
