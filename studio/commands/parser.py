@@ -12,9 +12,9 @@ from typing import Any, Callable
 
 from studio.arguments import parser_in
 from studio.commands import common, desk as desk_commands, devices, show
+from studio.commands.common import DEFAULT_RUNDOWN
 from studio.i18n import FALLBACK, LANGUAGES
 
-DEFAULT_RUNDOWN = Path("rundowns/referendum-day.toml")
 SIGN_IN_HELP = "who acts (default: [station] operator), proven by the passphrase in $STUDIO_OPERATOR_KEY or asked for"
 
 
@@ -46,7 +46,7 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     obs_check.set_defaults(handler=devices.obs_check)
 
     check = commands.add_parser("check", help="validate a rundown and print its timed plan")
-    check.add_argument("rundown", type=Path)
+    check.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
     check.set_defaults(handler=show.check)
 
     asrun = commands.add_parser("asrun", help="the as-run log")
@@ -79,7 +79,7 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     importing.set_defaults(handler=desk_commands.import_reports)
 
     turnout = commands.add_parser("import-turnout", help="import the commission's turnout figures (arrive in review)")
-    turnout.add_argument("file", type=Path, help="a CSV shaped like data/referendum-2026/referendum-2026-turnout.csv")
+    turnout.add_argument("file", type=Path, help="a CSV shaped like the sample's referendum-2026-turnout.csv (see locate)")
     turnout.add_argument("--operator", help=SIGN_IN_HELP + "; a second person verifies the figures")
     turnout.add_argument("--rejects", type=Path, help="where rejected rows are written (default: FILE.rejects.csv)")
     turnout.set_defaults(handler=desk_commands.import_turnout)
@@ -87,7 +87,7 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo-data", help="load the sample day into the store: figures in review, reports, a fake, a correction"
     )
-    demo.add_argument("--data", type=Path, help="the sample data folder (default: data/referendum-2026)")
+    demo.add_argument("--data", type=Path, help="the sample data folder (default: the one studio ships, see locate)")
     demo.add_argument("--if-empty", action="store_true", help="only into a store with no report and no fact yet")
     demo.set_defaults(handler=desk_commands.demo_data)
 
@@ -120,7 +120,7 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     provenance_export.set_defaults(handler=desk_commands.provenance)
 
     render = commands.add_parser("render", help="render one graphic to a PNG (facts: verified only)")
-    render.add_argument("template", help="template name in overlays/ (e.g. lower-third) or a .toml path")
+    render.add_argument("template", help="template name (e.g. lower-third; see locate for the folders) or a .toml path")
     render.add_argument("--data", type=Path, help="TOML or JSON file with the template's fields")
     render.add_argument("--fact", metavar="ID", help="a fact at the desk, as F105 or 105 (fact-card, debunk-card)")
     render.add_argument("--out", type=Path, help="PNG to write (default: NAME-HASH.png in the graphics folder, see locate)")
@@ -156,7 +156,9 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
 
     add_fact_parser(commands, desk_commands.fact)
 
-    locate = commands.add_parser("locate", help="print where the config, the store and the rendered graphics are")
+    locate = commands.add_parser(
+        "locate", help="print where studio looks for its config, store, graphics, templates, rundown and sample data"
+    )
     locate.set_defaults(handler=common.locate)
     return parser
 

@@ -1,4 +1,4 @@
-"""Templates as data: one TOML file per graphic in ``overlays/``.
+"""Templates as data: one TOML file per graphic in ``studio/overlays/`` (or a station's folder).
 
 A template declares its canvas (1920x1080 unless it says otherwise), the
 title-safe area that text must stay inside, the region of the canvas the
@@ -44,6 +44,7 @@ from studio.diagnostics import Diagnostic, DiagnosticsError, nearest
 from studio.graphics.fonts import REQUIRED, FontFile, font_file
 from studio.graphics.sanitize import HARD_LIMIT, Rejection, clean
 from studio.i18n import Msg, messages
+from studio.paths import shipped
 from studio.graphics.schema import (
     ATTRIBUTES,
     BOX_KINDS,
@@ -232,7 +233,9 @@ class _Loader(TomlCheck):
 
     def _fonts(self, raw: dict[str, str]) -> dict[str, FontFile]:
         folder = self.path.parent / "fonts"
-        available = sorted(p.name for p in folder.glob("*.[ot]tf")) if folder.is_dir() else []
+        # A station's template may use the fonts studio ships without copying them: its own folder first.
+        searched = (folder, shipped("overlays", "fonts"))
+        available = sorted({p.name for f in searched for p in f.glob("*.[ot]tf")})
         fonts: dict[str, FontFile] = {}
         for name, filename in raw.items():
             where: KeyPath = ("fonts", name)
@@ -241,7 +244,7 @@ class _Loader(TomlCheck):
                 self.error(where, _in(label, Msg("diag.template.font_not_a_name", file=filename, folder=str(folder))),
                            Msg("diag.template.hint.bundled_fonts", fonts=", ".join(available)))
                 continue
-            path = folder / filename
+            path = next((f / filename for f in searched if (f / filename).is_file()), folder / filename)
             if not path.is_file():
                 self.error(where, _in(label, Msg("diag.template.font_not_found", path=str(path))),
                            Msg("diag.template.hint.font_not_found", folder=str(folder),
@@ -399,13 +402,24 @@ def load_template(path: Path) -> Template:
     return parse_template(path, read_text(path, Msg("diag.what.template"), Msg("diag.template.hint.unreadable")))
 
 
-def load_templates(folder: Path) -> dict[str, Template]:
-    """Every ``*.toml`` in ``folder`` by name; all problems in all files reported together."""
+def template_files(*folders: Path) -> dict[str, Path]:
+    """Each ``*.toml`` by name, from the first of ``folders`` that has one of that name (a station's
+    template replaces the shipped one); a folder that does not exist has none."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        for path in sorted(Path(folder).glob("*.toml")):
+            found.setdefault(path.stem, path)
+    return found
+
+
+def load_templates(*folders: Path) -> dict[str, Template]:
+    """Every template of ``folders`` by name (see ``template_files``); all problems in all files reported
+    together."""
     templates: dict[str, Template] = {}
     problems: list[Diagnostic] = []
-    for path in sorted(Path(folder).glob("*.toml")):
+    for name, path in sorted(template_files(*folders).items()):
         try:
-            templates[path.stem] = load_template(path)
+            templates[name] = load_template(path)
         except DiagnosticsError as error:
             problems.extend(error.diagnostics)
     if problems:

@@ -16,7 +16,8 @@ import pytest
 
 from studio.asrun import records
 from studio.control import Controller
-from studio.graphics import Renderer, overlays_dir
+from studio.graphics import Renderer
+from studio.paths import shipped
 from studio.obs import ObsAdapter
 from studio.obs.cli import obs_setup_command
 from studio.obs.names import FALLBACK_SCENE, SLATE_IMAGE, card_input
@@ -56,7 +57,7 @@ def test_a_feed_dies_under_its_graphics_and_every_record_says_they_are_under_the
     with raw_client(obs) as client:
         client.set_current_scene_transition("Cut")
     switcher = ObsSwitcher(ObsAdapter(obs.settings()), show.segments, canvas=obs.size)
-    graphics = RendererGraphics(Renderer(overlays_dir(), tmp_path / "graphics"))
+    graphics = RendererGraphics(Renderer(shipped("overlays"), tmp_path / "graphics"))
     controller = Controller(open_store(tmp_path / "show.db"), show, operator="test", switcher=switcher,
                             graphics=graphics)
     api = Controller(open_store(tmp_path / "show.db"), show, origin="api")  # another process: the store only
