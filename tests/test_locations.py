@@ -10,9 +10,9 @@ import pytest
 
 from studio.cli import main
 from studio.config import load_config
-from studio.diagnostics import DiagnosticsError
 from studio.graphics import Renderer
 from studio.paths import default_rundown, sample_data, sample_rundown, shipped, template_folders
+from tests.test_config import problems
 
 SMALL = Path(__file__).resolve().parent / "data" / "small.toml"
 
@@ -78,11 +78,8 @@ def test_relative_paths_in_the_config_are_taken_from_its_folder(tmp_path: Path, 
 
 
 def test_a_configured_rundown_or_templates_folder_that_is_not_there_is_an_error_at_its_line(tmp_path: Path) -> None:
+    found = problems(tmp_path, '[show]\nrundown = "day.toml"\n[graphics]\ntemplates = "ours"\n')
     config = tmp_path / "config.toml"
-    config.write_text('[show]\nrundown = "day.toml"\n[graphics]\ntemplates = "ours"\n', "utf-8")
-    with pytest.raises(DiagnosticsError) as raised:
-        load_config(config)
-    found = [str(d) for d in raised.value.diagnostics]
     assert found[0].startswith(f"{config}:2: error: [show] rundown: no file at {tmp_path / 'day.toml'}")
     assert found[1].startswith(f"{config}:4: error: [graphics] templates: no folder at {tmp_path / 'ours'}")
     assert "hint: expected folder of the station's own templates" in found[1]

@@ -38,7 +38,8 @@ def _template(name: str, folders: tuple[Path, ...]) -> Template:
     files = template_files(*folders)
     if name not in files:
         known = ", ".join(sorted(files)) or Msg("diag.template.none")
-        raise GraphicsError(name, Msg("diag.graphics.no_template", path=", ".join(str(f / f"{name}.toml") for f in folders)),
+        looked = ", ".join(str(folder / f"{name}.toml") for folder in folders)
+        raise GraphicsError(name, Msg("diag.graphics.no_template", path=looked),
                             Msg("diag.graphics.hint.templates", known=known))
     return load_template(files[name])
 

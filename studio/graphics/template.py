@@ -233,9 +233,9 @@ class _Loader(TomlCheck):
 
     def _fonts(self, raw: dict[str, str]) -> dict[str, FontFile]:
         folder = self.path.parent / "fonts"
-        # A station's template may use the fonts studio ships without copying them: its own folder first.
-        searched = (folder, shipped("overlays", "fonts"))
-        available = sorted({p.name for f in searched for p in f.glob("*.[ot]tf")})
+        if not folder.is_dir():  # a station's folder without fonts of its own uses the fonts studio ships
+            folder = shipped("overlays", "fonts")
+        available = sorted(p.name for p in folder.glob("*.[ot]tf")) if folder.is_dir() else []
         fonts: dict[str, FontFile] = {}
         for name, filename in raw.items():
             where: KeyPath = ("fonts", name)
@@ -244,7 +244,7 @@ class _Loader(TomlCheck):
                 self.error(where, _in(label, Msg("diag.template.font_not_a_name", file=filename, folder=str(folder))),
                            Msg("diag.template.hint.bundled_fonts", fonts=", ".join(available)))
                 continue
-            path = next((f / filename for f in searched if (f / filename).is_file()), folder / filename)
+            path = folder / filename
             if not path.is_file():
                 self.error(where, _in(label, Msg("diag.template.font_not_found", path=str(path))),
                            Msg("diag.template.hint.font_not_found", folder=str(folder),

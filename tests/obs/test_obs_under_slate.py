@@ -113,7 +113,7 @@ def test_obs_setup_renders_the_slate_and_the_cards_into_the_graphics_folder(obs:
     folder = tmp_path / "graphics"
     path = rundown_file(tmp_path, tag())
     config = config_for(obs)
-    config.graphics = types.SimpleNamespace(out=str(folder))
+    config.graphics = types.SimpleNamespace(out=str(folder), templates="")
     code = obs_setup_command(argparse.Namespace(rundown=path, slate=None, text_slate=False), config)
     assert code == 0, capsys.readouterr()
     with raw_client(obs) as client:
