@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SAMPLE := rundowns/referendum-day.toml
+SAMPLE := studio/sample/referendum-day.toml
 RUNDOWN ?= $(SAMPLE)
 
 .PHONY: run demo test soak test-snapshot-update bench check clean

@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from studio.graphics import Renderer, overlays_dir  # noqa: E402
+from studio.graphics import Renderer  # noqa: E402
+from studio.paths import shipped  # noqa: E402
 from studio.obs import ObsAdapter  # noqa: E402
 from studio.obs.setup import setup  # noqa: E402
 from studio.obs.switcher import ObsSwitcher  # noqa: E402
@@ -59,7 +60,7 @@ def shoot(size: tuple[int, int], out: Path, work: Path) -> list[Path]:
         switcher.start()
         try:
             assert wait_for(lambda: switcher.health().connected, timeout=10), switcher.health().reason
-            graphics = RendererGraphics(Renderer(overlays_dir(), work / "out"), canvas=lambda: switcher.canvas)
+            graphics = RendererGraphics(Renderer(shipped("overlays"), work / "out"), canvas=lambda: switcher.canvas)
             clock = Clock(datetime(2026, 3, 15, 5, 12, tzinfo=UTC))  # 10:12 in Almaty
             controller = Controller(open_store(work / f"show-{size[0]}.db"), show, switcher=switcher, clock=clock,
                                     graphics=graphics)

@@ -53,7 +53,7 @@ from studio.graphics.render import draw, prepare  # noqa: E402
 from studio.rundown.load import load_rundown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNDOWN = ROOT / "rundowns" / "referendum-day.toml"
+RUNDOWN = ROOT / "studio" / "sample" / "referendum-day.toml"
 # the module, not the function of the same name that studio.graphics exports
 render_module = importlib.import_module("studio.graphics.render")
 WARM_UP = 10
@@ -177,9 +177,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=300, help=f"at most {len(every) - WARM_UP}: each run has new text")
     runs = min(max(parser.parse_args().runs, 100), len(every) - WARM_UP)
     data = every[:runs + WARM_UP]
-    template = load_template(ROOT / "overlays" / "lower-third.toml")
-    bold = ImageFont.truetype(str(ROOT / "overlays" / "fonts" / "NotoSans-Bold.ttf"), 56)
-    regular = ImageFont.truetype(str(ROOT / "overlays" / "fonts" / "NotoSans-Regular.ttf"), 34)
+    template = load_template(ROOT / "studio" / "overlays" / "lower-third.toml")
+    bold = ImageFont.truetype(str(ROOT / "studio" / "overlays" / "fonts" / "NotoSans-Bold.ttf"), 56)
+    regular = ImageFont.truetype(str(ROOT / "studio" / "overlays" / "fonts" / "NotoSans-Regular.ttf"), 34)
     ours = lambda out, item: write(render(template, item), out)  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as temp:
         root = Path(temp)

@@ -22,7 +22,7 @@ import sys
 from typing import Callable, Sequence
 
 from studio.arguments import language_asked
-from studio.commands.common import Quit
+from studio.commands.common import DEFAULT_RUNDOWN, Quit, default_rundown
 from studio.commands.parser import parser
 from studio.diagnostics import DiagnosticsError
 from studio.errors import StudioError, report
@@ -34,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser(diagnostics_language(language_asked(argv))).parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
+        if getattr(args, "rundown", None) is DEFAULT_RUNDOWN:
+            args.rundown = default_rundown(args)
         return handler(args)
     except DiagnosticsError as error:
         print(error.render(diagnostics_language(args)), file=sys.stderr)

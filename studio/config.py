@@ -2,6 +2,8 @@
 
 Errors name the file and line and say what to do: ``config.toml:12: error:
 [station] language: ...``. Unknown keys are refused with the nearest valid one.
+A relative path in the file is relative to the file's folder, so a station's
+config works whatever folder studio is started from.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from studio.desk.rules import EvidencePolicy
 from studio.i18n import Msg
@@ -19,6 +21,32 @@ from studio.settings_file import read_settings
 from studio.validated import Clock, Strict, Zone
 
 Language = Literal["kk", "ru", "en"]
+
+
+def _beside_the_file(value: str, info: ValidationInfo) -> str:
+    """A relative path is taken from the config file's folder (the validation context's ``folder``)."""
+    folder = (info.context or {}).get("folder")
+    if not value or folder is None or Path(value).expanduser().is_absolute():
+        return value
+    return str(Path(folder) / value)
+
+
+def _a_folder(value: str) -> str:
+    if value and not Path(value).expanduser().is_dir():
+        raise ValueError(Msg("diag.config.no_folder", path=value))
+    return value
+
+
+def _a_file(value: str) -> str:
+    if value and not Path(value).expanduser().is_file():
+        raise ValueError(Msg("diag.config.no_file", path=value))
+    return value
+
+
+FilePath = Annotated[str, AfterValidator(_beside_the_file)]
+"""A path in config.toml; "" for the default."""
+ExistingFile = Annotated[FilePath, AfterValidator(_a_file)]
+ExistingFolder = Annotated[FilePath, AfterValidator(_a_folder)]
 
 
 class Station(Strict):
@@ -31,8 +59,18 @@ class Station(Strict):
     )
 
 
+class Show(Strict):
+    """The day's show."""
+
+    rundown: ExistingFile = Field(
+        default="",
+        description="the day's rundown, for commands given none; empty: ./rundowns/referendum-day.toml, "
+        "else the sample show (see `studio locate`)",
+    )
+
+
 class StoreSettings(Strict):
-    path: str = Field(default="", description="the SQLite store; empty: the user's data folder")
+    path: FilePath = Field(default="", description="the SQLite store; empty: the user's data folder")
 
 
 class Obs(Strict):
@@ -60,11 +98,11 @@ class Obs(Strict):
 class YouTube(Strict):
     """YouTube Live (``studio youtube ...``). The sign-in is kept in its own file (mode 0600), never here."""
 
-    client_secrets: str = Field(
+    client_secrets: FilePath = Field(
         default="",
         description="the OAuth client JSON downloaded from Google Cloud Console (type: Desktop app); see README",
     )
-    token_file: str = Field(
+    token_file: FilePath = Field(
         default="", description="where `studio youtube auth` keeps the sign-in (mode 0600); empty: the user's config folder"
     )
     privacy: Literal["public", "unlisted", "private"] = Field(
@@ -84,11 +122,16 @@ class YouTube(Strict):
 
 
 class Graphics(Strict):
-    """Broadcast graphics (studio/graphics): the templates in overlays/, rendered to PNGs OBS shows, and the
-    station's location bug."""
+    """Broadcast graphics (studio/graphics): the templates, rendered to PNGs OBS shows, and the station's
+    location bug."""
 
-    out: str = Field(
+    out: FilePath = Field(
         default="", description="folder for the rendered graphics OBS shows; empty: the user's data folder (see `studio locate`)"
+    )
+    templates: ExistingFolder = Field(
+        default="",
+        description="folder of the station's own templates (fonts in its fonts/), taken before the shipped ones "
+        "of the same name; empty: only the user's data folder and the shipped ones (see `studio locate`)",
     )
     live_word: str = Field(
         default="", max_length=24,
@@ -169,6 +212,7 @@ class Operators(Strict):
 
 class Config(Strict):
     station: Station = Station()
+    show: Show = Show()
     store: StoreSettings = StoreSettings()
     keymap: dict[str, Annotated[str, Field(min_length=1)]] = Field(
         default={}, description="binding id = comma-separated keys, e.g. \"rundown.take_next\" = \"f1,space\""
@@ -196,4 +240,6 @@ def load_config(path: Path | None) -> Config:
     """Read and check the config; with no file, the defaults."""
     if path is None:
         return Config()
-    return read_settings(Path(path), Config, what="config", extra={"source": path})
+    path = Path(path)
+    folder = {"folder": path.absolute().parent}
+    return read_settings(path, Config, what="config", extra={"source": path}, context=folder)

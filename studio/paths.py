@@ -1,13 +1,59 @@
-"""Where studio's files live. Every location is decided here and nowhere else."""
+"""Where studio's files live. Every location is decided here and nowhere else (`studio locate` prints them).
+
+What studio ships (the graphic templates and their fonts, the sample show with its clip and the real
+figures of 15 March 2026) is package data, found through ``importlib.resources``: the same from a
+checkout, a virtualenv or pipx, whatever the current folder. A station's own files are named in its
+config.toml (relative paths there are relative to the file) or kept in the user's folders (XDG).
+"""
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
 
 APP = "studio"
+SAMPLE_RUNDOWN_NAME = "referendum-day.toml"
+CHECKOUT_RUNDOWN = Path("rundowns") / SAMPLE_RUNDOWN_NAME
+"""The rundown a working folder laid out like the old checkout keeps: used when a command names none."""
+
+
+def shipped(*parts: str) -> Path:
+    """A file or folder studio ships. pip and pipx install packages unzipped, so this is a real path that
+    OBS, Pillow and SQLite can open."""
+    return Path(str(resources.files("studio").joinpath(*parts)))
+
+
+def sample_rundown() -> Path:
+    """The sample show: referendum day, 15 March 2026."""
+    return shipped("sample", SAMPLE_RUNDOWN_NAME)
+
+
+def sample_data() -> Path:
+    """The real figures of 15 March 2026 with their sources (`studio demo-data` reads them)."""
+    return shipped("sample", "referendum-2026")
+
+
+def template_folders(configured: str = "") -> list[Path]:
+    """Where graphic templates are looked for, in order; a template is taken from the first folder that
+    has it, so a station's file replaces the shipped one of the same name: $STUDIO_OVERLAYS, config.toml's
+    [graphics] templates, the user's data folder's overlays/, the shipped templates."""
+    folders = [Path(env)] if (env := os.environ.get("STUDIO_OVERLAYS")) else []
+    if configured:
+        folders.append(Path(configured).expanduser())
+    return folders + [platformdirs.user_data_path(APP) / "overlays", shipped("overlays")]
+
+
+def default_rundown(configured: str = "") -> tuple[Path, str]:
+    """The rundown of a command given none, and why it is that one (``config``, ``folder``, ``sample``):
+    config.toml's [show] rundown, else ./rundowns/referendum-day.toml, else the sample show."""
+    if configured:
+        return Path(configured).expanduser(), "config"
+    if CHECKOUT_RUNDOWN.is_file():
+        return CHECKOUT_RUNDOWN, "folder"
+    return sample_rundown(), "sample"
 
 
 def config_file(explicit: Path | None = None) -> Path | None:
@@ -23,6 +69,7 @@ def config_file(explicit: Path | None = None) -> Path | None:
 
 
 def search_directories() -> list[Path]:
+    """Where config.toml is looked for when neither --config nor $STUDIO_CONFIG names one."""
     return [Path.cwd(), platformdirs.user_config_path(APP)]
 
 

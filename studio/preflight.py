@@ -366,9 +366,11 @@ def _store_writable(path: Path) -> Result:
 
 
 def check_fonts(day: Day) -> list[Result]:
-    from studio.graphics import load_templates, overlays_dir
+    from studio.graphics import load_templates
+    from studio.paths import template_folders
 
-    templates = load_templates(overlays_dir())  # every font each names, checked for Kazakh
+    # the station's and the shipped templates, as the show finds them; every font each names, checked for Kazakh
+    templates = load_templates(*template_folders(day.config.graphics.templates))
     fonts = {font.path.name for template in templates.values() for font in template.fonts.values()}
     return [Result(Mark.OK, Msg("preflight.fonts.ok", templates=len(templates), fonts=", ".join(sorted(fonts))))]
 

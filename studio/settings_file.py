@@ -27,17 +27,21 @@ def _said(key: str, english: str) -> str:
     return Msg(key) if key in messages(FALLBACK) else english
 
 
-def read_settings(path: Path, model: type[Model], *, what: str, extra: dict[str, Any] | None = None) -> Model:
+def read_settings(
+    path: Path, model: type[Model], *, what: str, extra: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
+) -> Model:
     """Read, parse and check one file; raise DiagnosticsError listing every problem.
 
     ``what`` names the file for people (``config``, ``mapping``: catalogue ``diag.what.<what>``,
     and ``diag.hint.unreadable.<what>`` says what to check when it cannot be read). ``extra``
-    are values the program adds (the file's own path): not keys a user writes.
+    are values the program adds (the file's own path): not keys a user writes. ``context`` is pydantic's
+    validation context, for validators that need to know where the file is.
     """
     path = Path(path)
     text = read_text(path, Msg(f"diag.what.{what}"), Msg(f"diag.hint.unreadable.{what}"))
     check = _SettingsCheck(path, text, frozenset(extra or ()))
-    return check.finish(check.validate(model, check.table | (extra or {})))
+    return check.finish(check.validate(model, check.table | (extra or {}), context=context))
 
 
 class _SettingsCheck(TomlCheck):

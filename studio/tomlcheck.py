@@ -121,10 +121,12 @@ class TomlCheck:
         line, column = self.locator.find(where)
         self.diagnostics.append(Diagnostic(self.path, line, column if self.COLUMNS else 0, message, hint))
 
-    def validate(self, model: type[Model], value: Any, base: KeyPath = ()) -> Model | None:
+    def validate(
+        self, model: type[Model], value: Any, base: KeyPath = (), context: dict[str, Any] | None = None
+    ) -> Model | None:
         """``value`` (the table at ``base``) checked by ``model``; None when refused, every problem recorded."""
         try:
-            return model.model_validate(value)
+            return model.model_validate(value, context=context)
         except ValidationError as error:
             for problem in error.errors():
                 loc = tuple(problem["loc"])

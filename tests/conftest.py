@@ -65,9 +65,10 @@ def run_python(tmp_path: Path):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    """In CI a skipped real-OBS test is a failure: CI must prove the real thing."""
+    """In CI a skipped real-OBS or wheel test is a failure: CI must prove the real thing."""
     outcome = yield
     report = outcome.get_result()
-    if os.environ.get("CI") == "true" and report.skipped and item.get_closest_marker("obs"):
+    marker = next((m for m in ("obs", "wheel") if item.get_closest_marker(m)), None)
+    if os.environ.get("CI") == "true" and report.skipped and marker:
         report.outcome = "failed"
-        report.longrepr = f"real-OBS test skipped in CI: {report.longrepr}"
+        report.longrepr = f"{marker} test skipped in CI: {report.longrepr}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from studio.asrun import aired
-from studio.graphics import Renderer, overlays_dir
+from studio.graphics import Renderer
+from studio.paths import shipped
 from studio.onair import LOCATION_BUG, BugStyle, RendererGraphics
 from studio.show import Controller
 from studio.store import open_store
@@ -14,7 +15,7 @@ from tests.test_control import RecordingSwitcher
 
 def show(tmp_path: Path, small_rundown, clock, bug: BugStyle = BugStyle()) -> tuple[Controller, RecordingSwitcher]:
     switcher = RecordingSwitcher()
-    graphics = RendererGraphics(Renderer(overlays_dir(), tmp_path / "out"), bug=bug)
+    graphics = RendererGraphics(Renderer(shipped("overlays"), tmp_path / "out"), bug=bug)
     controller = Controller(open_store(tmp_path / "s.db"), small_rundown, operator="aigerim", clock=clock,
                             switcher=switcher, graphics=graphics)
     controller.take("live-almaty")  # 09:30 in Almaty: the bug goes up with the take
@@ -53,7 +54,7 @@ def test_a_station_without_a_clock_keeps_its_file(tmp_path, small_rundown, clock
 
 
 def test_without_a_switcher_nothing_is_redrawn(tmp_path, small_rundown, clock) -> None:
-    graphics = RendererGraphics(Renderer(overlays_dir(), tmp_path / "out"))
+    graphics = RendererGraphics(Renderer(shipped("overlays"), tmp_path / "out"))
     controller = Controller(open_store(tmp_path / "s.db"), small_rundown, clock=clock, graphics=graphics)
     controller.take("live-almaty")
     [first] = controller.on_air_graphics

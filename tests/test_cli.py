@@ -68,16 +68,16 @@ def test_locate_prints_the_graphics_folder_the_data_folder_unless_configured(tmp
 
 
 def test_render_writes_into_the_graphics_folder_never_into_the_checkout(tmp_path: Path, capsys) -> None:
-    from studio.graphics import overlays_dir
+    from studio.paths import shipped
 
     data = tmp_path / "dana.toml"
     data.write_text('name = "Дана Ким"\nrole = "корреспондент"\n', "utf-8")
-    before = set((overlays_dir() / "out").glob("*"))
+    before = set((shipped("overlays") / "out").glob("*"))
     assert main(["--lang", "en", "render", "lower-third", "--data", str(data)]) == 0
     folder = tmp_path / "xdg-data" / "studio" / "graphics"
     [png] = folder.glob("lower-third-*.png")
     assert f"wrote {png} " in capsys.readouterr().out
-    assert set((overlays_dir() / "out").glob("*")) == before
+    assert set((shipped("overlays") / "out").glob("*")) == before
 
 
 def test_asrun_export_json_and_csv(tmp_path: Path, small_rundown, clock, capsys) -> None:

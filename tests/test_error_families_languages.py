@@ -19,7 +19,7 @@ from tests.graphics.test_graphics_templates import GOOD
 from tests.tui.test_languages import english_fragments
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNDOWN = ROOT / "rundowns" / "referendum-day.toml"
+RUNDOWN = ROOT / "studio" / "sample" / "referendum-day.toml"
 
 # The good template of the template tests, broken: one font lacks Kazakh letters, another is missing,
 # a placeholder names no field and the text may shrink below legibility.
@@ -56,7 +56,7 @@ def broken_template(tmp_path: Path) -> Path:
 
     fonts = tmp_path / "overlays" / "fonts"
     fonts.mkdir(parents=True)
-    shutil.copy(ROOT / "overlays" / "fonts" / "NotoSans-Bold.ttf", fonts / "NotoSans-Bold.ttf")
+    shutil.copy(ROOT / "studio" / "overlays" / "fonts" / "NotoSans-Bold.ttf", fonts / "NotoSans-Bold.ttf")
     subsetter = subset.Subsetter(subset.Options())
     subsetter.populate(text="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzАБВГДабвгд")
     font = TTFont(fonts / "NotoSans-Bold.ttf")

@@ -138,7 +138,7 @@ def test_the_english_help_is_word_for_word_what_it_was(path: tuple[str, ...], ca
 
 def test_the_readme_quotes_the_english_help() -> None:
     lines = README.read_text("utf-8").splitlines()
-    check = next(line for line in lines if line.startswith("| `studio check RUNDOWN` |"))
+    check = next(line for line in lines if line.startswith("| `studio check [RUNDOWN]` |"))
     assert f"| {Msg('cli.help.check.about').render('en')};" in check
 
 

@@ -29,7 +29,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from studio.desk import rules
 from studio.desk.model import Claim, Draft, Fact, ReportKind, SourceKind, Status
 from studio.desk.views import GraphicsFacts
-from studio.graphics import Renderer, overlays_dir
+from studio.graphics import Renderer
+from studio.paths import shipped
 from studio.onair import RendererGraphics
 from studio.rundown.load import load_rundown
 from studio.rundown.model import GraphicCue
@@ -96,7 +97,7 @@ class Seeded:
         _seed(self.template)
         self.facts = [GraphicsFacts(open_desk(self.template), RELEASE.date()) for _ in range(2)]
         self.renderers = [
-            Renderer(overlays_dir(), self.folder / "out", facts) for facts in self.facts
+            Renderer(shipped("overlays"), self.folder / "out", facts) for facts in self.facts
         ]
 
     def fresh(self, name: str) -> Path:

@@ -179,10 +179,11 @@ def test_without_a_renderer_graphics_are_refused(tmp_path, rundown, clock) -> No
 
 
 def test_the_renderer_port_builds_in_the_background_and_refuses_in_its_own_terms(tmp_path) -> None:
-    from studio.graphics import MemoryFacts, Renderer, overlays_dir
+    from studio.graphics import MemoryFacts, Renderer
+    from studio.paths import shipped
     from studio.onair import RendererGraphics
 
-    port = RendererGraphics(factory=lambda: Renderer(overlays_dir(), tmp_path / "out", MemoryFacts({})))
+    port = RendererGraphics(factory=lambda: Renderer(shipped("overlays"), tmp_path / "out", MemoryFacts({})))
     drawn = port.render(LOWER)
     assert drawn.template == "lower-third" and drawn.path.endswith(".png") and drawn.placement[2:] == (960, 174)
     with pytest.raises(GraphicRefused, match="fact-card"):

@@ -19,7 +19,8 @@ from textual.widgets import OptionList
 from studio.config import Config
 from studio.desk.model import SourceKind, Status
 from studio.desk.views import GraphicsFacts
-from studio.graphics import Renderer, overlays_dir
+from studio.graphics import Renderer
+from studio.paths import shipped
 from studio.onair import RendererGraphics
 from studio.rundown.load import load_rundown
 from studio.show import Controller
@@ -57,7 +58,7 @@ def console(path: Path) -> tuple[StudioApp, RecordingSwitcher]:
     """The producer's console on the store, live, with the real renderer and gate, and its switcher."""
     rundown = load_rundown(SMALL)
     facts = GraphicsFacts(open_desk(path), rundown.show.date, rundown.show.zone)
-    renderer = RendererGraphics(Renderer(overlays_dir(), path.parent / "out", facts, zone=rundown.show.zone))
+    renderer = RendererGraphics(Renderer(shipped("overlays"), path.parent / "out", facts, zone=rundown.show.zone))
     programme = RecordingSwitcher()
     controller = Controller(open_store(path), rundown, operator="producer", switcher=programme, graphics=renderer)
     config = Config.model_validate({"station": {"language": "ru", "operator": "producer"}})

@@ -245,7 +245,7 @@ def test_unconfigured_services_are_not_checked_and_do_not_fail(tmp_path, capsys,
 
 def test_a_template_whose_font_is_gone(tmp_path, capsys, monkeypatch):
     overlays = tmp_path / "overlays"
-    shutil.copytree(ROOT / "overlays", overlays)
+    shutil.copytree(ROOT / "studio" / "overlays", overlays)
     (overlays / "fonts" / "NotoSans-Bold.ttf").unlink()
     monkeypatch.setenv("STUDIO_OVERLAYS", str(overlays))
     code, lines = preflight(tmp_path, write_config(tmp_path, obs_port=free_port()), capsys, "--lang", "en")

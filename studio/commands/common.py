@@ -16,6 +16,16 @@ class Quit(Exception):
     """The person left before the program started (at the sign-in screen): nothing to report."""
 
 
+class _DefaultRundown:
+    """The RUNDOWN of a command given none: chosen by ``default_rundown`` once the config is read."""
+
+    def __repr__(self) -> str:
+        return "the default rundown (see studio locate)"
+
+
+DEFAULT_RUNDOWN = _DefaultRundown()
+
+
 def read_config(args: argparse.Namespace):  # -> Config, imported lazily to keep `studio check` light
     from studio.config import load_config
     from studio.paths import config_file
@@ -25,6 +35,17 @@ def read_config(args: argparse.Namespace):  # -> Config, imported lazily to keep
         return config
     # The reader's language for this run: messages and every screen the command opens.
     return config.model_copy(update={"station": config.station.model_copy(update={"language": asked})})
+
+
+def default_rundown(args: argparse.Namespace) -> Path:
+    """The rundown of a command given none (studio/paths.py ``default_rundown``), said on standard error:
+    a station must never run the sample show without being told."""
+    from studio.paths import default_rundown as choose
+
+    path, why = choose(read_config(args).show.rundown)
+    note = Msg("cli.note.default_rundown", path=str(path), why=Msg(f"cli.note.rundown_from.{why}"))
+    print(f"studio: note: {note.render(diagnostics_language(args))}", file=sys.stderr)
+    return path
 
 
 def open_show_store(args: argparse.Namespace, config):  # -> ShowStore
@@ -81,15 +102,35 @@ def write_export(out: Path | None, text: str, what: Msg, language: str) -> int:
 
 
 def locate(args: argparse.Namespace) -> int:
-    from studio.paths import config_file, graphics_dir, store_file
+    """Every place studio reads or writes, in search order where there is one, each marked as there or not.
+    The labels stay English, like ``error:``, for scripts; what the marks and orders mean is translated."""
+    from studio.paths import (
+        config_file, default_rundown as choose, graphics_dir, sample_data, sample_rundown, search_directories,
+        store_file, template_folders,
+    )
 
     config = read_config(args)
     language = diagnostics_language(args)
+    said = {True: Msg("locate.there").render(language), False: Msg("locate.not_there").render(language)}
+
+    def line(label: str, path: Path) -> str:
+        return f"{label + ':':<10}{path}  ({said[path.exists()]})"
+
+    def listing(label: str, order: str, paths: list[Path]) -> list[str]:
+        return [f"{label}: {Msg(order).render(language)}"] + [f"  {path}  ({said[path.exists()]})" for path in paths]
+
     found = config_file(args.config)
-    for key, path in (
-        ("config", str(found) if found else Msg("cli.locate.no_config").render(language)),
-        ("store", str(store_file(args.store, config.store.path))),
-        ("graphics", str(graphics_dir(config.graphics.out))),
-    ):
-        print(Msg(f"cli.locate.{key}", path=path).render(language))
+    rundown, why = choose(config.show.rundown)
+    lines = [
+        line("config", found) if found else f"config:   {Msg('locate.no_config').render(language)}",
+        *listing("config search", "locate.config_order", [d / "config.toml" for d in search_directories()]),
+        line("store", store_file(args.store, config.store.path)),
+        line("graphics", graphics_dir(config.graphics.out)),
+        *listing("templates", "locate.template_order", template_folders(config.graphics.templates)),
+        line("rundown", rundown),
+        f"  {Msg(f'cli.note.rundown_from.{why}').render(language)}",
+        line("sample", sample_rundown()),
+        line("data", sample_data()),
+    ]
+    print("\n".join(lines))
     return 0

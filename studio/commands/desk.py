@@ -95,7 +95,7 @@ def render(args: argparse.Namespace) -> int:
     from studio.desk.ids import parse_fact_id
     from studio.desk.views import GraphicsFacts
     from studio.graphics.cli import render_command
-    from studio.paths import graphics_dir
+    from studio.paths import graphics_dir, template_folders
 
     config, desk = open_desk_store(args)
     day = read_rundown(args.rundown).show.date
@@ -107,5 +107,6 @@ def render(args: argparse.Namespace) -> int:
         raise UsageError(error.args[0]) from None
     return render_command(
         args.template, args.data, fact, args.out, facts, graphics=graphics_dir(config.graphics.out),
+        overlays=template_folders(config.graphics.templates),
         zone=config.station.zone, language=diagnostics_language(args), canvas=size,
     )

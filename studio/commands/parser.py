@@ -14,9 +14,9 @@ from typing import Any, Callable
 
 from studio.arguments import parser_in
 from studio.commands import common, desk as desk_commands, devices, show
+from studio.commands.common import DEFAULT_RUNDOWN
 from studio.i18n import FALLBACK, LANGUAGES, Msg
 
-DEFAULT_RUNDOWN = Path("rundowns/referendum-day.toml")
 SIGN_IN_HELP = Msg("cli.help.operator")
 
 
@@ -65,7 +65,7 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     preflight.set_defaults(handler=devices.preflight)
 
     check = commands.add_parser("check", help=Msg("cli.help.check.about"))
-    check.add_argument("rundown", type=Path)
+    check.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
     check.set_defaults(handler=show.check)
 
     asrun = commands.add_parser("asrun", help=Msg("cli.help.asrun.about"))

@@ -12,7 +12,7 @@ times on 15 March 2026 (Asia/Almaty, UTC+5):
 - a planted fake: a viral "4% in Almaty at 12:00" screenshot, checked
   against the commission's 12:00 release and marked false, with the
   correction in Kazakh and Russian that a debunk card shows;
-- the commission's turnout figures (data/referendum-2026), through the
+- the commission's turnout figures (studio/sample/referendum-2026), through the
   turnout importer, in review: a second person verifies them at the desk.
 
 Two named operators share the work, so four eyes holds in the audit:
@@ -39,9 +39,10 @@ from studio.desk.report_body import make_send, write_sends
 from studio.desk.turnout import import_turnout, release_source
 from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.i18n import FALLBACK, Msg
+from studio.paths import sample_data
 from studio.store.desk import DeskStore
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "referendum-2026"
+DATA = sample_data()
 TURNOUT_FILE = "referendum-2026-turnout.csv"
 DAY = date(2026, 3, 15)
 ZONE = ZoneInfo("Asia/Almaty")

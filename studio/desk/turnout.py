@@ -1,6 +1,6 @@
 """``studio import-turnout FILE --operator NAME``: the commission's turnout figures.
 
-The file is shaped like data/referendum-2026/referendum-2026-turnout.csv::
+The file is shaped like studio/sample/referendum-2026/referendum-2026-turnout.csv::
 
     local_time,region,turnout_percent,voters,registered,source
     2026-03-15T10:00+05:00,national,19.21,2393844,12461796,https://...

@@ -4,7 +4,7 @@ Entry points::
 
     from studio.graphics import Renderer, load_template, render, write
 
-    template = load_template(Path("overlays/lower-third.toml"))    # DiagnosticsError if broken
+    template = load_template(Path("studio/overlays/lower-third.toml"))    # DiagnosticsError if broken
     rendered = render(template, {"name": "Дана Ким", "role": "корреспондент"})
     written = write(rendered, graphics_dir())                        # atomic PNG + sidecar JSON
 
@@ -20,10 +20,9 @@ template, the field or box or fact, and what to do.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from studio.canvas import Size
@@ -35,30 +34,34 @@ from studio.graphics.resolve import ZONE
 from studio.graphics.template import Template, load_template, load_templates
 from studio.i18n import Msg
 from studio.machine import utc_now
-from studio.paths import graphics_dir
+from studio.paths import graphics_dir, template_folders
 
 __all__ = [
     "DataError", "FactRefused", "FactSource", "FactView", "GraphicsError", "MemoryFacts", "Prepared", "Rendered",
     "Renderer", "Template", "TextDoesNotFit", "TextRejected", "Written", "load_template", "load_templates",
-    "check", "overlays_dir", "prepare", "render", "write",
+    "check", "prepare", "template_search", "render", "write",
 ]
 
 
-def overlays_dir() -> Path:
-    """The templates folder: $STUDIO_OVERLAYS, else the project's overlays/, else ./overlays."""
-    if env := os.environ.get("STUDIO_OVERLAYS"):
-        return Path(env)
-    bundled = Path(__file__).resolve().parents[2] / "overlays"
-    return bundled if bundled.is_dir() else Path.cwd() / "overlays"
+Folders = Path | Sequence[Path]
+"""One templates folder, or several searched in order (studio/paths.py ``template_folders``)."""
+
+
+def template_search(overlays: Folders | None = None) -> tuple[Path, ...]:
+    """The folders templates are taken from: ``overlays``, else the search order of studio/paths.py."""
+    if overlays is None:
+        return tuple(template_folders())
+    return (Path(overlays),) if isinstance(overlays, (str, Path)) else tuple(Path(f) for f in overlays)
 
 
 class Renderer:
-    """Templates loaded once, a fact source, an output folder (by default the user's data folder, see
-    studio/paths.py ``graphics_dir``): what the show process holds."""
+    """Templates loaded once (by default from the folders of studio/paths.py ``template_folders``), a fact
+    source, an output folder (by default the user's data folder, see ``graphics_dir``): what the show
+    process holds."""
 
     def __init__(
         self,
-        overlays: Path | None = None,
+        overlays: Folders | None = None,
         out: Path | None = None,
         facts: FactSource | None = None,
         *,
@@ -66,19 +69,19 @@ class Renderer:
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         """``clock``: the time its graphics show and are stated "as of" (the show's, a rehearsal's simulated day)."""
-        self.overlays = Path(overlays) if overlays is not None else overlays_dir()
+        self.folders = template_search(overlays)
         self.out = Path(out) if out is not None else graphics_dir()
         self.facts = facts
         self.zone = zone
         self.clock = clock
-        self.templates = load_templates(self.overlays)
+        self.templates = load_templates(*self.folders)
 
     def template(self, name: str) -> Template:
         try:
             return self.templates[name]
         except KeyError:
             known = ", ".join(sorted(self.templates))
-            hint = Msg("diag.graphics.hint.templates_in", folder=str(self.overlays), known=known)
+            hint = Msg("diag.graphics.hint.templates_in", folder=", ".join(map(str, self.folders)), known=known)
             raise GraphicsError(name, Msg("diag.graphics.no_such_template"), hint) from None
 
     def prepare(self, name: str, data: Mapping[str, Any], canvas: Size | None = None) -> Prepared:

@@ -19,28 +19,29 @@ from zoneinfo import ZoneInfo
 from studio.canvas import Size
 from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.errors import report
-from studio.graphics import overlays_dir
+from studio.graphics import Folders, template_search
 from studio.graphics.errors import DataError, GraphicsError
 from studio.graphics.gate import FactSource
 from studio.graphics.output import write
 from studio.graphics.render import draw, prepare
 from studio.graphics.resolve import ZONE
-from studio.graphics.template import Template, load_template
+from studio.graphics.template import Template, load_template, template_files
 from studio.i18n import FALLBACK, Msg
 from studio.tomlcheck import TomlCheck, read_text
 from studio.paths import graphics_dir
 from studio.tomlpos import TomlLocator
 
 
-def _template(name: str, overlays: Path) -> Template:
+def _template(name: str, folders: tuple[Path, ...]) -> Template:
     if name.endswith(".toml") or "/" in name:
         return load_template(Path(name))
-    path = overlays / f"{name}.toml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in overlays.glob("*.toml"))) or Msg("diag.template.none")
-        raise GraphicsError(name, Msg("diag.graphics.no_template", path=str(path)),
+    files = template_files(*folders)
+    if name not in files:
+        known = ", ".join(sorted(files)) or Msg("diag.template.none")
+        looked = ", ".join(str(folder / f"{name}.toml") for folder in folders)
+        raise GraphicsError(name, Msg("diag.graphics.no_template", path=looked),
                             Msg("diag.graphics.hint.templates", known=known))
-    return load_template(path)
+    return load_template(files[name])
 
 
 def _read_data(path: Path) -> tuple[dict[str, Any], str]:
@@ -75,7 +76,7 @@ def render_command(
     out: Path | None,
     fact_source: FactSource | None,
     *,
-    overlays: Path | None = None,
+    overlays: Folders | None = None,
     graphics: Path | None = None,
     zone: ZoneInfo = ZONE,
     now: datetime | None = None,
@@ -91,8 +92,7 @@ def render_command(
     stderr = stderr or sys.stderr
     text = ""
     try:
-        folder = Path(overlays) if overlays is not None else overlays_dir()
-        loaded = _template(template, folder)
+        loaded = _template(template, template_search(overlays))
         data: dict[str, Any] = {}
         if data_path is not None:
             data, text = _read_data(Path(data_path))

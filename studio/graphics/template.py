@@ -1,4 +1,4 @@
-"""Templates as data: one TOML file per graphic in ``overlays/``.
+"""Templates as data: one TOML file per graphic in ``studio/overlays/`` (or a station's folder).
 
 A template declares its canvas (1920x1080 unless it says otherwise), the
 title-safe area that text must stay inside, the region of the canvas the
@@ -44,6 +44,7 @@ from studio.diagnostics import Diagnostic, DiagnosticsError, nearest
 from studio.graphics.fonts import REQUIRED, FontFile, font_file
 from studio.graphics.sanitize import HARD_LIMIT, Rejection, clean
 from studio.i18n import Msg, messages
+from studio.paths import shipped
 from studio.graphics.schema import (
     ATTRIBUTES,
     BOX_KINDS,
@@ -232,6 +233,8 @@ class _Loader(TomlCheck):
 
     def _fonts(self, raw: dict[str, str]) -> dict[str, FontFile]:
         folder = self.path.parent / "fonts"
+        if not folder.is_dir():  # a station's folder without fonts of its own uses the fonts studio ships
+            folder = shipped("overlays", "fonts")
         available = sorted(p.name for p in folder.glob("*.[ot]tf")) if folder.is_dir() else []
         fonts: dict[str, FontFile] = {}
         for name, filename in raw.items():
@@ -399,13 +402,24 @@ def load_template(path: Path) -> Template:
     return parse_template(path, read_text(path, Msg("diag.what.template"), Msg("diag.template.hint.unreadable")))
 
 
-def load_templates(folder: Path) -> dict[str, Template]:
-    """Every ``*.toml`` in ``folder`` by name; all problems in all files reported together."""
+def template_files(*folders: Path) -> dict[str, Path]:
+    """Each ``*.toml`` by name, from the first of ``folders`` that has one of that name (a station's
+    template replaces the shipped one); a folder that does not exist has none."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        for path in sorted(Path(folder).glob("*.toml")):
+            found.setdefault(path.stem, path)
+    return found
+
+
+def load_templates(*folders: Path) -> dict[str, Template]:
+    """Every template of ``folders`` by name (see ``template_files``); all problems in all files reported
+    together."""
     templates: dict[str, Template] = {}
     problems: list[Diagnostic] = []
-    for path in sorted(Path(folder).glob("*.toml")):
+    for name, path in sorted(template_files(*folders).items()):
         try:
-            templates[path.stem] = load_template(path)
+            templates[name] = load_template(path)
         except DiagnosticsError as error:
             problems.extend(error.diagnostics)
     if problems:

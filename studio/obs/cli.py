@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from studio.errors import StudioError, UsageError, report
 from studio.i18n import FALLBACK, Msg
-from studio.paths import graphics_dir
+from studio.paths import graphics_dir, template_folders
 from studio.obs.adapter import ObsAdapter, ObsSettings, ObsVersions
 
 if TYPE_CHECKING:
@@ -58,9 +58,8 @@ def _setup(args: argparse.Namespace, config: Any, out: TextIO, err: TextIO, lang
     from studio.obs.setup import setup
 
     rundown = _rundown(args.rundown)
-    graphics = graphics_dir(config.graphics.out)
-    slate = _slate_picture(args, graphics, err, language)
-    cards = _card_pictures(rundown, graphics, err, language)
+    slate = _slate_picture(args, config, err, language)
+    cards = _card_pictures(rundown, config, err, language)
     adapter = ObsAdapter(settings_from(config.obs))
     try:
         adapter.connect()
@@ -145,8 +144,8 @@ def _rundown(path: Path) -> Any:
     return load_rundown(Path(path))  # a broken file raises DiagnosticsError: studio's main prints it
 
 
-def _slate_picture(args: argparse.Namespace, graphics: Path, err: TextIO, language: str) -> Path | None:
-    """The picture for the fallback slate: --slate, else the graphics' slate template rendered into ``graphics``
+def _slate_picture(args: argparse.Namespace, config: Any, err: TextIO, language: str) -> Path | None:
+    """The picture for the fallback slate: --slate, else the slate template rendered into the graphics folder
     (the folder the show renders to, which OBS's image sources read), else none."""
     if getattr(args, "text_slate", False):
         return None
@@ -156,10 +155,10 @@ def _slate_picture(args: argparse.Namespace, graphics: Path, err: TextIO, langua
             print(f"studio: warning: {Msg('cli.warning.no_slate', path=str(given)).render(language)}", file=err)
             return None
         return Path(given).resolve()
-    return _rendered("slate", {}, graphics, "cli.note.no_slate", err, language)
+    return _rendered("slate", {}, config, "cli.note.no_slate", err, language)
 
 
-def _card_pictures(rundown: Any, graphics: Path, err: TextIO, language: str) -> dict[str, Path]:
+def _card_pictures(rundown: Any, config: Any, err: TextIO, language: str) -> dict[str, Path]:
     """Each scene's card, rendered from the card template like the slate (the centre's name and what
     the scene is); a scene whose card cannot be rendered keeps the card's plain colour."""
     from studio.obs.needs import scene_cards
@@ -167,20 +166,22 @@ def _card_pictures(rundown: Any, graphics: Path, err: TextIO, language: str) -> 
     pictures = {}
     for scene, (title_kk, title_ru) in scene_cards(rundown.segments).items():
         data = {"title_kk": title_kk, "title_ru": title_ru}
-        picture = _rendered("card", data, graphics, "cli.note.no_card", err, language)
+        picture = _rendered("card", data, config, "cli.note.no_card", err, language)
         if picture is not None:
             pictures[scene] = picture
     return pictures
 
 
 def _rendered(
-    template: str, data: dict[str, Any], graphics: Path, note: str, err: TextIO, language: str
+    template: str, data: dict[str, Any], config: Any, note: str, err: TextIO, language: str
 ) -> Path | None:
-    """A graphic rendered for OBS to show, or None with a note on stderr saying why."""
+    """A graphic rendered for OBS to show (the station's templates first, into its graphics folder), or None
+    with a note on stderr saying why."""
     try:
         from studio.graphics import Renderer  # Pillow and the templates: ~0.5 s, only here
 
-        return Renderer(out=graphics).render(template, data).png.resolve()
+        renderer = Renderer(template_folders(config.graphics.templates), graphics_dir(config.graphics.out))
+        return renderer.render(template, data).png.resolve()
     except Exception as error:  # what OBS shows without the picture is complete, only plainer
         from studio.diagnostics import DiagnosticsError
 

@@ -27,7 +27,7 @@ CARD_PREFIX = "card-"
 CARD_BACKGROUND = "card-background"  # one colour source (the slate's), in each scene
 
 # The fallback slate's own sources, bottom to top. The words are the slate
-# template's defaults (overlays/slate.toml), so both slates say the same.
+# template's defaults (studio/overlays/slate.toml), so both slates say the same.
 SLATE_BACKGROUND = "fallback-slate background"
 SLATE_LINES = (
     ("fallback-slate title kk", "Техникалық ақау"),

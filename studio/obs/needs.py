@@ -54,7 +54,7 @@ TEXT_KIND = "text_ft2_source_v2"  # FreeType 2 text: OBS 29 on Linux
 COLOUR_KIND = "color_source_v3"
 FONT_FACE = "DejaVu Sans"  # installed with OBS's own dependencies; covers Kazakh Cyrillic
 
-# The slate's colours and layout follow overlays/slate.toml. OBS colours are 0xAABBGGRR.
+# The slate's colours and layout follow studio/overlays/slate.toml. OBS colours are 0xAABBGGRR.
 SLATE_BACKGROUND_COLOUR = 0xFF3A1F0B  # #0B1F3A
 SLATE_TEXT_COLOURS = (0xFFFFFFFF, 0xFFE3D6C9, 0xFFFFFFFF, 0xFFE3D6C9)  # white, #C9D6E3
 SLATE_LINE_Y = (0.417, 0.519, 0.665, 0.735)  # centre of each line, share of the height

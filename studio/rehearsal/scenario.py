@@ -6,7 +6,7 @@ inputs. Nothing here reads a file, the network or a clock (studio/rehearsal/run.
 - Observer reports: through the polling hours a steady stream, with bursts around each turnout hour
   (``[station] turnout_hours``); each observer writes in Kazakh or Russian, and several observers report
   the same busy polling stations, so the desk's grouping has work to do.
-- The commission's turnout figures (data/referendum-2026): each release arrives at the hour it was
+- The commission's turnout figures (studio/sample/referendum-2026): each release arrives at the hour it was
   published, as the rows the project's copy has, one of them with a conflicting figure from another
   outlet beside it (planted: the desk marks it false before it verifies the release).
 - Planted fakes: forwarded "screenshots" with an impossible turnout, which the desk marks false.
@@ -48,7 +48,7 @@ class Volume:
 
 @dataclass(frozen=True, slots=True)
 class TurnoutRow:
-    """One row of the commission's turnout file, as the project's copy has it (data/referendum-2026)."""
+    """One row of the commission's turnout file, as the project's copy has it (studio/sample/referendum-2026)."""
 
     local_time: str
     region: str

@@ -193,15 +193,16 @@ def _graphics(
     """Graphics for the show: the desk's verified facts through the gate, rendered off the UI's start,
     for ``canvas()`` (OBS's size) with the station's location bug; their clocks read ``clock``."""
     from studio.onair import BugStyle, RendererGraphics
-    from studio.paths import graphics_dir
+    from studio.paths import graphics_dir, template_folders
 
     def renderer():  # -> Renderer, built on its own thread (Pillow and the templates take ~0.35 s)
         from studio.desk.views import GraphicsFacts
-        from studio.graphics import Renderer, overlays_dir
+        from studio.graphics import Renderer
         from studio.store.desk import open_desk
 
         facts = GraphicsFacts(open_desk(store_path), rundown.show.date, rundown.show.zone)
-        return Renderer(overlays_dir(), graphics_dir(config.graphics.out), facts, zone=rundown.show.zone, clock=clock)
+        folders = template_folders(config.graphics.templates)
+        return Renderer(folders, graphics_dir(config.graphics.out), facts, zone=rundown.show.zone, clock=clock)
 
     bug = BugStyle(live_word=config.graphics.live_word, clock=config.graphics.bug_clock)
     return RendererGraphics(factory=renderer, canvas=canvas, bug=bug)

@@ -150,11 +150,12 @@ def test_if_empty_loads_a_new_store_and_never_touches_one_with_work_in_it(tmp_pa
 
 def test_every_fact_and_debunk_cue_of_the_sample_rundown_airs_from_the_sample_day(loaded: DeskStore, tmp_path) -> None:
     """No placeholder reaches a cue: each names a fact the demo creates, and the real gate and renderer take it."""
-    from studio.graphics import Renderer, overlays_dir
+    from studio.graphics import Renderer
+    from studio.paths import shipped
     from studio.rundown.load import load_rundown
 
-    rundown = load_rundown(Path(__file__).resolve().parents[2] / "rundowns" / "referendum-day.toml")
-    renderer = Renderer(overlays_dir(), tmp_path, GraphicsFacts(loaded, rundown.show.date), zone=rundown.show.zone)
+    rundown = load_rundown(Path(__file__).resolve().parents[2] / "studio" / "sample" / "referendum-day.toml")
+    renderer = Renderer(shipped("overlays"), tmp_path, GraphicsFacts(loaded, rundown.show.date), zone=rundown.show.zone)
     cues = [cue for segment in rundown.segments for cue in segment.graphics
             if cue.template in ("fact-card", "debunk-card")]
     assert {cue.template for cue in cues} == {"fact-card", "debunk-card"}

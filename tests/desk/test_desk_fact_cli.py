@@ -81,7 +81,7 @@ def test_a_verdict_keeps_four_eyes_and_the_evidence_rule_and_is_audited(imported
         assert (last.who, last.action, last.why) == ("bolat", "verify", "compared with the page")
     finally:
         desk.close()
-    rundown = str(Path(__file__).resolve().parents[2] / "rundowns" / "referendum-day.toml")
+    rundown = str(Path(__file__).resolve().parents[2] / "studio" / "sample" / "referendum-day.toml")
     png = imported.store.parent / "card.png"
     code, _, err = imported("render", "fact-card", "--fact", "F1", "--out", str(png), "--rundown", rundown)
     assert code == 0 and png.exists()

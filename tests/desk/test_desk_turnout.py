@@ -1,5 +1,5 @@
 """The commission's real turnout figures of 15 March 2026 (tests/data copy of
-data/referendum-2026/referendum-2026-turnout.csv) imported as facts in review with
+studio/sample/referendum-2026/referendum-2026-turnout.csv) imported as facts in review with
 the news page they were read from (media quoting the commission), verified
 by a second person once the commission's own page is attached, read by
 graphics."""

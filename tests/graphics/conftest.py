@@ -15,7 +15,7 @@ from studio.graphics import Renderer, load_templates
 from studio.graphics.gate import FactView, MemoryFacts
 
 ROOT = Path(__file__).resolve().parents[2]
-OVERLAYS = ROOT / "overlays"
+OVERLAYS = ROOT / "studio" / "overlays"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 TURNOUT_CSV = ROOT / "tests" / "data" / "referendum-2026-turnout.csv"
 NOW = datetime(2026, 3, 15, 9, 5, tzinfo=UTC)  # 14:05 in Almaty

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from studio.graphics import Renderer, render, load_templates
 from studio.graphics.cli import render_command
-templates = load_templates(Path("overlays"))
+from studio.paths import shipped
+templates = load_templates(shipped("overlays"))
 render(templates["lower-third"], {"name": "Дана Ким"})
 bad = sorted(m for m in sys.modules if m.split(".")[0] in
              {"textual", "obsws_python", "websocket", "websockets", "googleapiclient", "requests", "httpx", "urllib3"}

@@ -97,7 +97,7 @@ def test_every_graphic_of_the_sample_rundown_passes_the_check(overlays, tmp_path
     from studio.graphics import Renderer
     from studio.rundown.load import load_rundown
 
-    rundown = load_rundown(root / "rundowns" / "referendum-day.toml")
+    rundown = load_rundown(root / "studio" / "sample" / "referendum-day.toml")
     renderer = Renderer(overlays, tmp_path / "out", clock=lambda: now)
     cues = [cue for segment in rundown.segments for cue in segment.graphics]
     for cue in cues:

@@ -17,7 +17,8 @@ import pytest
 from PIL import Image, ImageChops
 
 from studio.canvas import fit
-from studio.graphics import Renderer, overlays_dir
+from studio.graphics import Renderer
+from studio.paths import shipped
 from studio.obs import ObsAdapter
 from studio.obs.cli import obs_check_command
 from studio.obs.names import graphic_inputs
@@ -77,7 +78,7 @@ class OnAir:
         self.switcher = ObsSwitcher(ObsAdapter(obs.settings()), self.show.segments)  # no canvas: it asks OBS
         self.switcher.start()
         assert wait_for(lambda: self.switcher.health().connected, timeout=10), self.switcher.health().reason
-        graphics = RendererGraphics(Renderer(overlays_dir(), tmp_path / "out"), canvas=lambda: self.switcher.canvas)
+        graphics = RendererGraphics(Renderer(shipped("overlays"), tmp_path / "out"), canvas=lambda: self.switcher.canvas)
         self.controller = Controller(open_store(tmp_path / "s.db"), self.show, switcher=self.switcher, clock=clock,
                                      graphics=graphics)
 

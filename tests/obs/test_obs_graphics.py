@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from studio.graphics import Renderer, overlays_dir
+from studio.graphics import Renderer
+from studio.paths import shipped
 from studio.obs import ObsAdapter
 from studio.obs.setup import setup
 from studio.obs.switcher import ObsSwitcher
@@ -41,7 +42,7 @@ def test_a_lower_third_goes_up_with_the_take_and_panic_takes_it_down(
     switcher.start()
     try:
         assert wait_for(lambda: switcher.health().connected, timeout=10), switcher.health().reason
-        graphics = RendererGraphics(Renderer(overlays_dir(), tmp_path / "out"))
+        graphics = RendererGraphics(Renderer(shipped("overlays"), tmp_path / "out"))
         controller = Controller(open_store(tmp_path / "s.db"), show, switcher=switcher, clock=clock, graphics=graphics)
         strip = (300, 320)  # the strip at (900, 960) on the template's 1920x1080, a third of it here
         controller.take_next()

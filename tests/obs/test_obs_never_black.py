@@ -34,7 +34,7 @@ pytestmark = [
 
 NOT_BLACK = 15.0  # mean luma: black is 0; the cards' and the slate's navy ~28; a feed's test pattern far more
 SAMPLE = (320, 180)  # the size of the rapid screenshots
-CLIP = Path(__file__).parents[2] / "rundowns" / "media" / "sample-clip.mp4"
+CLIP = Path(__file__).parents[2] / "studio" / "sample" / "media" / "sample-clip.mp4"
 
 
 def day(t: str, good: str, dead: str) -> Rundown:

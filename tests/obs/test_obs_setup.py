@@ -80,7 +80,7 @@ def config_for(obs: ObsProcess, **changes: object) -> types.SimpleNamespace:
     settings = {
         "host": obs.host, "port": obs.port, "password_env": obs.password_env, "timeout": 5.0, "studio_camera": "",
     } | changes
-    return types.SimpleNamespace(obs=types.SimpleNamespace(**settings), graphics=types.SimpleNamespace(out=""))
+    return types.SimpleNamespace(obs=types.SimpleNamespace(**settings), graphics=types.SimpleNamespace(out="", templates=""))
 
 
 def rundown_file(tmp_path: Path, t: str) -> Path:

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from studio.asrun import records
-from studio.graphics import Renderer, overlays_dir
+from studio.graphics import Renderer
+from studio.paths import shipped
 from studio.obs import ObsAdapter
 from studio.obs.cli import obs_setup_command
 from studio.obs.names import FALLBACK_SCENE, SLATE_IMAGE, card_input
@@ -56,7 +57,7 @@ def test_a_feed_dies_under_its_graphics_and_every_record_says_they_are_under_the
     with raw_client(obs) as client:
         client.set_current_scene_transition("Cut")
     switcher = ObsSwitcher(ObsAdapter(obs.settings()), show.segments, canvas=obs.size)
-    graphics = RendererGraphics(Renderer(overlays_dir(), tmp_path / "graphics"))
+    graphics = RendererGraphics(Renderer(shipped("overlays"), tmp_path / "graphics"))
     controller = Controller(open_store(tmp_path / "show.db"), show, operator="test", switcher=switcher,
                             graphics=graphics)
     api = Controller(open_store(tmp_path / "show.db"), show, origin="api")  # another process: the store only
@@ -112,7 +113,7 @@ def test_obs_setup_renders_the_slate_and_the_cards_into_the_graphics_folder(obs:
     folder = tmp_path / "graphics"
     path = rundown_file(tmp_path, tag())
     config = config_for(obs)
-    config.graphics = types.SimpleNamespace(out=str(folder))
+    config.graphics = types.SimpleNamespace(out=str(folder), templates="")
     code = obs_setup_command(argparse.Namespace(rundown=path, slate=None, text_slate=False), config)
     assert code == 0, capsys.readouterr()
     with raw_client(obs) as client:

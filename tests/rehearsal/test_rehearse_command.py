@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.commands.parser import DEFAULT_RUNDOWN
+from studio.paths import sample_rundown
 from studio.desk.report_body import BATCH_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,7 @@ def studio(tmp_path: Path, *args: str, timeout: float = 60) -> subprocess.Comple
 @pytest.fixture(scope="module")
 def rehearsed(tmp_path_factory: pytest.TempPathFactory):
     tmp_path = tmp_path_factory.mktemp("rehearse")
-    done = studio(tmp_path, "rehearse", str(DEFAULT_RUNDOWN), "--no-obs", "--auto", "--speed", "1200",
+    done = studio(tmp_path, "rehearse", str(sample_rundown()), "--no-obs", "--auto", "--speed", "1200",
                   "--start", "17:45", "--seed", "3", timeout=600)
     assert done.returncode == 0, done.stderr
     [report] = (tmp_path / "data" / "studio").glob("rehearsal-referendum-2026-*.json")
@@ -98,7 +98,7 @@ def test_the_real_store_was_not_touched(rehearsed) -> None:
 def test_without_obs_it_says_to_start_obs_or_pass_no_obs(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text("[obs]\nport = 1\n", encoding="utf-8")  # nothing listens on port 1
-    done = studio(tmp_path, "--config", str(config), "rehearse", "--speed", "600")
+    done = studio(tmp_path, "--config", str(config), "rehearse", str(sample_rundown()), "--speed", "600")
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
         "studio: error: OBS is not reachable at 127.0.0.1:1: start OBS, or pass --no-obs to rehearse without it"]

@@ -144,6 +144,6 @@ def test_a_video_segment_must_have_something_to_play(tmp_path: Path) -> None:
 
 
 def test_the_sample_days_videos_are_there() -> None:
-    sample = load_rundown(Path(__file__).parents[2] / "rundowns" / "referendum-day.toml")
+    sample = load_rundown(Path(__file__).parents[2] / "studio" / "sample" / "referendum-day.toml")
     videos = [s for s in sample.segments if s.kind is Kind.VIDEO]
     assert videos and all(Path(s.video or "").is_file() for s in videos)

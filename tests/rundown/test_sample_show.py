@@ -8,7 +8,7 @@ from studio.rundown.load import load_rundown
 from studio.rundown.model import Kind
 from studio.rundown.timing import plan
 
-SAMPLE = Path(__file__).resolve().parents[2] / "rundowns" / "referendum-day.toml"
+SAMPLE = Path(__file__).resolve().parents[2] / "studio" / "sample" / "referendum-day.toml"
 
 
 def test_a_full_day_through_every_region() -> None:

@@ -12,7 +12,8 @@ from textual.widgets import OptionList, Select
 from studio.desk import rules
 from studio.desk.model import Claim, Draft, ReportKind, SourceKind
 from studio.desk.views import GraphicsFacts
-from studio.graphics import Renderer, overlays_dir
+from studio.graphics import Renderer
+from studio.paths import shipped
 from studio.onair import RendererGraphics
 from studio.store.desk import open_desk
 from studio.tui.screens.fact_picker import FactPickerScreen
@@ -53,7 +54,7 @@ def console(make, store_path: Path, tmp_path: Path):
     def build(language: str = "en"):
         app = make(language)
         facts = GraphicsFacts(open_desk(store_path), date(2026, 3, 15))
-        app.controller.renderer = RendererGraphics(Renderer(overlays_dir(), tmp_path / "out", facts))
+        app.controller.renderer = RendererGraphics(Renderer(shipped("overlays"), tmp_path / "out", facts))
         return app
 
     return build

@@ -11,7 +11,8 @@ from PIL import Image
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from studio.graphics import MemoryFacts, Renderer, overlays_dir
+from studio.graphics import MemoryFacts, Renderer
+from studio.paths import shipped
 from studio.graphics.gate import FactView
 from studio.onair import GraphicRefused, RenderedGraphic, RendererGraphics
 from studio.rundown.model import GraphicCue
@@ -104,7 +105,7 @@ def real_graphics(tmp_path: Path) -> RendererGraphics:
     """The shipped templates and the real gate: fact 7 is still pending at the desk."""
     pending = FactView(id="7", status="pending", claim_kk="Тексерілмеген", claim_ru="Не проверено")
     facts = MemoryFacts().add(pending)
-    return RendererGraphics(Renderer(overlays_dir(), tmp_path / "out", facts))
+    return RendererGraphics(Renderer(shipped("overlays"), tmp_path / "out", facts))
 
 
 def counting_app(make: Any, rundown_file: Path, tmp_path: Path) -> tuple[StudioApp, CountingGraphics]:

@@ -551,11 +551,11 @@ async def test_language_switch_from_the_command_palette(make, settle) -> None:
 
 
 async def test_every_rundown_action_is_in_the_command_palette(make, tmp_path) -> None:
-    from studio.graphics import Renderer, overlays_dir
+    from studio.graphics import Renderer
     from studio.onair import RendererGraphics
     from studio.tui.commands import StudioCommands
 
-    app = make(graphics=RendererGraphics(Renderer(overlays_dir(), tmp_path)))
+    app = make(graphics=RendererGraphics(Renderer(out=tmp_path)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         provider = StudioCommands(app.screen)

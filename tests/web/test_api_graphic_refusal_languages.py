@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from studio.graphics import MemoryFacts, Renderer, overlays_dir
+from studio.graphics import MemoryFacts, Renderer
+from studio.paths import shipped
 from studio.graphics.gate import FactView
 from studio.i18n import Msg
 from studio.onair import GraphicRefused, RendererGraphics
@@ -44,7 +45,7 @@ def show():
 
 
 def gate(tmp_path: Path, facts: MemoryFacts) -> RendererGraphics:
-    return RendererGraphics(Renderer(overlays_dir(), tmp_path / "out", facts))
+    return RendererGraphics(Renderer(shipped("overlays"), tmp_path / "out", facts))
 
 
 def leaks(text: str, language: str) -> list[str]:

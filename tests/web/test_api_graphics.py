@@ -223,7 +223,7 @@ def test_studio_serve_renders_and_records_a_graphic_with_the_real_renderer(tmp_p
     from studio.paths import graphics_dir
 
     root = Path(__file__).resolve().parents[2]
-    shutil.copytree(root / "overlays", tmp_path / "overlays", ignore=shutil.ignore_patterns("out"))
+    shutil.copytree(root / "studio" / "overlays", tmp_path / "overlays", ignore=shutil.ignore_patterns("out"))
     monkeypatch.setenv("STUDIO_OVERLAYS", str(tmp_path / "overlays"))
     rundown = tmp_path / "show.toml"
     lower = 'graphics = [{ template = "lower-third", data = { name = "Дана Ким", role = "тілші" } }]'

@@ -227,7 +227,7 @@ def test_title_and_description_come_from_the_rundown(small_rundown):
 def test_a_whole_referendum_day_fits_the_description_by_shortening_titles(tmp_path, youtube, output, clock, calls):
     from studio.rundown.load import load_rundown
 
-    day = load_rundown(Path(__file__).parents[2] / "rundowns" / "referendum-day.toml")
+    day = load_rundown(Path(__file__).parents[2] / "studio" / "sample" / "referendum-day.toml")
     broadcaster = make(tmp_path, day, youtube, output, clock)
     broadcaster.go_live()
     controller = Controller(broadcaster.store, day, operator="timur", clock=clock)

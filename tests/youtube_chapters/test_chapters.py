@@ -22,7 +22,7 @@ from studio.youtube.chapters import (
     timestamp,
 )
 
-SAMPLE = Path(__file__).resolve().parents[2] / "rundowns" / "referendum-day.toml"
+SAMPLE = Path(__file__).resolve().parents[2] / "studio" / "sample" / "referendum-day.toml"
 HEADING = "Chapters / Бөлімдер"
 S = timedelta(seconds=1)
 ON_AIR = datetime(2026, 3, 15, 2, 0, tzinfo=UTC)  # 07:00 in Almaty
