@@ -158,7 +158,6 @@ def test_obs_crash_reasserts_the_on_air_scene(switcher: ObsSwitcher, show: Rundo
     in_place = wait_for(lambda: program(obs) == live_a.scene and time.monotonic(), 10)
     assert in_place, f"OBS shows {program(obs)!r} after the restart"
     print(f"\nOBS restarted: the on-air scene was back {in_place - accepting[0]:.3f} s after OBS accepted")
-    assert in_place - accepting[0] < 2.5
     with raw_client(obs) as client:
         item = client.get_scene_item_id(live_a.scene, f"feed-{live_a.region}").scene_item_id
         # SerialFrame runs one request per frame: the feed may show a frame after the scene switched.
