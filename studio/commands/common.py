@@ -10,6 +10,7 @@ from pathlib import Path
 from studio.errors import UsageError
 from studio.i18n import Msg
 from studio.language import asked_language, diagnostics_language
+from studio.machine import utc_now
 
 
 class Quit(Exception):
@@ -42,12 +43,21 @@ def read_rundown(path: Path):
     return load_rundown(path)
 
 
-def open_desk_store(args: argparse.Namespace):  # -> (Config, DeskStore)
-    from studio.paths import store_file
+def open_desk_store(args: argparse.Namespace, *, rehearsal: bool = False):  # -> (Config, DeskStore)
+    """The desk on the show's store, or with ``rehearsal`` on today's rehearsal store."""
     from studio.store.desk import open_desk
 
     config = read_config(args)
-    return config, open_desk(store_file(args.store, config.store.path), config.desk.evidence_policy())
+    return config, open_desk(store_path(args, config, rehearsal=rehearsal), config.desk.evidence_policy())
+
+
+def store_path(args: argparse.Namespace, config, *, rehearsal: bool = False) -> Path:
+    """The show's store (--store, $STUDIO_STORE, config), or with ``rehearsal`` the store beside it
+    where today's rehearsal on today's clock keeps its show (studio/show/on_today.py)."""
+    from studio.paths import rehearsal_store_file, store_file
+
+    path = store_file(args.store, config.store.path)
+    return rehearsal_store_file(path, utc_now().astimezone(config.station.zone).date()) if rehearsal else path
 
 
 def operator_signed_in(args: argparse.Namespace, config, db) -> str:
@@ -81,10 +91,11 @@ def write_export(out: Path | None, text: str, what: str) -> int:
 
 
 def locate(args: argparse.Namespace) -> int:
-    from studio.paths import config_file, graphics_dir, store_file
+    from studio.paths import config_file, graphics_dir
 
     config = read_config(args)
-    print(f"config:   {config_file(args.config) or '(none: defaults)'}")
-    print(f"store:    {store_file(args.store, config.store.path)}")
-    print(f"graphics: {graphics_dir(config.graphics.out)}")
+    print(f"config:    {config_file(args.config) or '(none: defaults)'}")
+    print(f"store:     {store_path(args, config)}")
+    print(f"rehearsal: {store_path(args, config, rehearsal=True)}")
+    print(f"graphics:  {graphics_dir(config.graphics.out)}")
     return 0

@@ -30,6 +30,16 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="start the producer console")
     run.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
     run.add_argument("--rehearsal", action="store_true", help="no OBS: run the rundown on its own")
+    day = run.add_mutually_exclusive_group()  # a plan of another day: asked on the console unless one is given
+    day.add_argument(
+        "--on-today", action="store_true",
+        help="rehearse a plan of another day on today's clock, in a store of its own (see locate)",
+    )
+    day.add_argument("--as-planned", action="store_true", help="run a plan of a later day on its own day's clock")
+    run.add_argument(
+        "--start", type=start_time, metavar="HH:MM|plan",
+        help="on today's clock, start the show at HH:MM, or at the plan's own time of day (default: now)",
+    )
     run.add_argument("--operator", help=SIGN_IN_HELP)
     run.set_defaults(handler=show.run)
 
@@ -89,6 +99,7 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     )
     demo.add_argument("--data", type=Path, help="the sample data folder (default: data/referendum-2026)")
     demo.add_argument("--if-empty", action="store_true", help="only into a store with no report and no fact yet")
+    demo.add_argument("--on-today", action="store_true", help="into the store of today's rehearsal (run --on-today)")
     demo.set_defaults(handler=desk_commands.demo_data)
 
     desk = commands.add_parser("desk", help="the verification desk: queue, verdicts (four eyes), audit")
@@ -159,6 +170,12 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     locate = commands.add_parser("locate", help="print where the config, the store and the rendered graphics are")
     locate.set_defaults(handler=common.locate)
     return parser
+
+
+def start_time(text: str):  # -> time | "plan"; argparse names a refused value "invalid value"
+    from studio.rundown.today import parse_start
+
+    return parse_start(text)
 
 
 def _issuing(commands: Any, name: str, handler: Callable[..., int], what: str, add: str, revoke: str, listing: str) -> None:

@@ -8,12 +8,16 @@ from pathlib import Path
 from typing import Any, Callable
 
 from studio.commands.common import (
+    Quit,
     operator_on_screen,
     operator_signed_in,
     read_config,
     read_rundown,
+    store_path,
     write_export,
 )
+from studio.errors import UsageError
+from studio.i18n import Msg
 from studio.language import diagnostics_language
 
 
@@ -48,16 +52,47 @@ def reader_for(args: argparse.Namespace, rundown_path: Path):  # -> (Config, Sho
 
 
 def run(args: argparse.Namespace) -> int:
-    from studio.show.services import CONSOLE, REHEARSAL
+    from studio.show.on_today import replan
+    from studio.show.services import CONSOLE, REHEARSAL, build
 
+    config = read_config(args)
+    show = _on_whose_clock(args, config, read_rundown(args.rundown))
+    config = config.model_copy(
+        update={"station": config.station.model_copy(update={"turnout_hours": list(show.turnout_hours)})}
+    )
     shape = REHEARSAL if args.rehearsal else CONSOLE
-    config, services = services_for(args, args.rundown, shape, acting=operator_on_screen)
+    services = build(shape, config, show.rundown, show.store, sign_in=lambda db: operator_on_screen(args, config, db))
+    replan(services.controller, show)
     from studio.tui.app import StudioApp  # textual is imported only for the console
 
     app = StudioApp(services, config, rundown_path=args.rundown)
     with services.running():
         app.run()
     return 0
+
+
+def _on_whose_clock(args: argparse.Namespace, config, rundown):  # -> studio.show.on_today.Run
+    """The plan as the console runs it: a plan of another day rehearsed on today's clock (in its own
+    store) or run as planned, as the flags say or else as the person answers on the console."""
+    from studio.machine import utc_now
+    from studio.show.on_today import AS_PLANNED, Asked, question, settle
+
+    if args.as_planned and args.start is not None:
+        raise UsageError(Msg("on_today.error.start_as_planned"))
+    known = question(rundown, store_path(args, config, rehearsal=True), utc_now())
+    if args.on_today or args.start is not None:
+        asked: Asked | None = Asked(on_today=True, start=args.start)
+    elif args.as_planned:
+        asked = AS_PLANNED
+    elif known.todays:
+        asked = None
+    else:
+        from studio.tui.on_today import asked_on_console  # textual: only when there is a question
+
+        asked = asked_on_console(config, known)
+        if asked is None:
+            raise Quit()
+    return settle(rundown, asked, known, config.station.turnout_hours, store_path(args, config), utc_now())
 
 
 def check(args: argparse.Namespace) -> int:

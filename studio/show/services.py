@@ -191,7 +191,8 @@ def _graphics(
         from studio.graphics import Renderer, overlays_dir
         from studio.store.desk import open_desk
 
-        facts = GraphicsFacts(open_desk(store_path), rundown.show.date, rundown.show.zone)
+        show = rundown.show  # a rehearsal on today's clock shows the figures of the day it was planned for
+        facts = GraphicsFacts(open_desk(store_path), show.plan_date or show.date, show.zone)
         return Renderer(overlays_dir(), graphics_dir(config.graphics.out), facts, zone=rundown.show.zone)
 
     bug = BugStyle(live_word=config.graphics.live_word, clock=config.graphics.bug_clock)
