@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from studio.errors import UsageError
@@ -48,16 +49,19 @@ def open_desk_store(args: argparse.Namespace, *, rehearsal: bool = False):  # ->
     from studio.store.desk import open_desk
 
     config = read_config(args)
-    return config, open_desk(store_path(args, config, rehearsal=rehearsal), config.desk.evidence_policy())
+    path = store_path(args, config, rehearsal_on=utc_now() if rehearsal else None)
+    return config, open_desk(path, config.desk.evidence_policy())
 
 
-def store_path(args: argparse.Namespace, config, *, rehearsal: bool = False) -> Path:
-    """The show's store (--store, $STUDIO_STORE, config), or with ``rehearsal`` the store beside it
-    where today's rehearsal on today's clock keeps its show (studio/show/on_today.py)."""
+def store_path(args: argparse.Namespace, config, *, rehearsal_on: datetime | None = None) -> Path:
+    """The show's store (--store, $STUDIO_STORE, config); with ``rehearsal_on``, the store beside it where
+    the rehearsal on that day's clock (the station's day) keeps its show (studio/show/on_today.py)."""
     from studio.paths import rehearsal_store_file, store_file
 
     path = store_file(args.store, config.store.path)
-    return rehearsal_store_file(path, utc_now().astimezone(config.station.zone).date()) if rehearsal else path
+    if rehearsal_on is None:
+        return path
+    return rehearsal_store_file(path, rehearsal_on.astimezone(config.station.zone).date())
 
 
 def operator_signed_in(args: argparse.Namespace, config, db) -> str:
@@ -96,6 +100,6 @@ def locate(args: argparse.Namespace) -> int:
     config = read_config(args)
     print(f"config:    {config_file(args.config) or '(none: defaults)'}")
     print(f"store:     {store_path(args, config)}")
-    print(f"rehearsal: {store_path(args, config, rehearsal=True)}")
+    print(f"rehearsal: {store_path(args, config, rehearsal_on=utc_now())}")
     print(f"graphics:  {graphics_dir(config.graphics.out)}")
     return 0

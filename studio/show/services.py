@@ -131,8 +131,9 @@ def build(
     store_path: Path,
     *,
     sign_in: Callable[[sqlite3.Connection], str] | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> ShowServices:
-    """The process ``shape`` describes, on the store at ``store_path``.
+    """The process ``shape`` describes, on the store at ``store_path``, on ``clock`` (tests move their own).
 
     ``sign_in(db)`` names who the controller acts as (the passphrase proves it, see
     studio/desk/operators.py), asked once the store is open and before the controller
@@ -153,6 +154,7 @@ def build(
         switcher=switcher,
         graphics=_graphics(config, rundown, store_path, canvas) if shape.graphics else None,
         turnout_hours=config.station.turnout_hours,
+        clock=clock,
     )
     services = ShowServices(controller, store_path, switcher=switcher)
     if switcher is not None:

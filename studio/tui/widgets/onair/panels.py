@@ -166,7 +166,7 @@ class StatusBar(Horizontal):
         self.query_one("#show-title", Readout).set(f"{show.title.text(frame.language)} · {show.date:%Y-%m-%d}", "bold")
         mode = self.query_one("#mode", Readout)
         if show.plan_date is not None:  # a plan of another day on today's clock: a rehearsal, with or without OBS
-            key = "on_today.statusbar.no_switcher" if frame.rehearsal else "on_today.statusbar"
+            key = "on_today.statusbar.no_switcher" if frame.rehearsal else "on_today.statusbar.switcher"
             mode.set(t(key, plan=show.plan_date.isoformat()))
         else:
             mode.set(t("statusbar.rehearsal") if frame.rehearsal else t("statusbar.switcher"))
