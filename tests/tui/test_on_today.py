@@ -262,6 +262,25 @@ def test_leaving_the_question_starts_nothing(station, show_store, monkeypatch) -
     assert not show_store.exists() and not rehearsal_store_file(show_store, TODAY).exists()
 
 
+def test_the_rehearsals_graphics_show_the_figures_of_the_day_it_was_planned_for(station, show_store, no_question):
+    """The sample day's desk (make run loads it into the rehearsal's store) holds the commission's figures of
+    2026-03-15: a turnout board in the rehearsal finds them there (in review, so refused), not on today."""
+    from studio.desk.demo import load_demo
+    from studio.onair import GraphicRefused
+    from studio.rundown.model import GraphicCue
+    from studio.store.desk import open_desk
+
+    desk = open_desk(rehearsal_store_file(show_store, TODAY))
+    load_demo(desk)
+    desk.close()
+    services, _ = started(station, show_store, "--on-today", "--rehearsal")
+    assert services.controller.renderer is not None
+    with pytest.raises(GraphicRefused) as refused:
+        services.controller.renderer.render(GraphicCue("turnout-board", {"hour": "10:00", "language": "kk"}))
+    assert "the national figure for 10:00 is 'in_review'" in str(refused.value)  # found on the plan's day
+    services.controller.store.close()
+
+
 # --------------------------------------------------------------------------- a rehearsal begun, resumed
 
 
