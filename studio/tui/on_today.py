@@ -26,7 +26,7 @@ from studio.config import Config
 from studio.i18n import t
 from studio.rundown.today import PLAN, parse_start
 from studio.show.on_today import AS_PLANNED, Asked, Question
-from studio.tui.base import StudioAppBase
+from studio.tui.base import OneScreenApp
 from studio.tui.widgets.text import Readout
 
 
@@ -136,12 +136,8 @@ class OnTodayScreen(Screen[None]):
         app.exit()
 
 
-class OnTodayApp(StudioAppBase):
+class OnTodayApp(OneScreenApp):
     PROGRAM = "on_today"
-    SAY_LANGUAGE = False  # the question is all there is to read
-    CSS_PATH = "app.tcss"
-    TITLE = "studio"
-    ENABLE_COMMAND_PALETTE = False  # nothing to command before the show's clock is known
     BINDING_GROUP_TITLE = "Plan of another day"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "cycle_language", "Language", id="on_today.language", tooltip="Switch language"),
@@ -151,13 +147,4 @@ class OnTodayApp(StudioAppBase):
     def __init__(self, config: Config, known: Question) -> None:
         super().__init__(config)
         self.asked: Asked | None = None
-        self.question = OnTodayScreen(known)
-
-    def get_default_screen(self) -> OnTodayScreen:
-        return self.question
-
-    def on_mount(self) -> None:
-        self.translate()
-
-    def language_changed(self) -> None:
-        self.question.translate()
+        self.form = OnTodayScreen(known)
