@@ -15,13 +15,16 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-# The sample show opens on the sample day's desk, loaded only into a store nobody
-# has worked in: a store with any report or fact is never touched.
+# The sample show is a rehearsal: its plan (of 15 March 2026) on today's clock, starting now, without
+# OBS, in the store of today's rehearsal (`studio locate`), never the show's. It opens on the sample
+# day's desk, loaded only into a store nobody has worked in: a store with any report or fact is never touched.
 run: $(STAMP)
 ifeq ($(RUNDOWN),$(SAMPLE))
-	$(BIN)/studio demo-data --if-empty
-endif
+	$(BIN)/studio demo-data --if-empty --on-today
+	$(BIN)/studio run --on-today --rehearsal $(RUNDOWN)
+else
 	$(BIN)/studio run $(RUNDOWN)
+endif
 
 # The sample day in the store: figures in review, report groups, a fake, a correction (safe to repeat).
 demo: $(STAMP)

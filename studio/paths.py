@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from importlib import resources
+from datetime import date
 from pathlib import Path
 
 import platformdirs
@@ -82,6 +83,12 @@ def store_file(explicit: Path | None, configured: str) -> Path:
     if configured:
         return Path(configured).expanduser()
     return platformdirs.user_data_path(APP) / "studio.db"
+
+
+def rehearsal_store_file(store: Path, day: date) -> Path:
+    """Where a rehearsal on ``day``'s clock keeps its show: beside the show's store, one file a day
+    (studio.rehearsal-2026-12-06.db), so a rehearsal never writes the real show's rows."""
+    return store.with_name(f"{store.stem}.rehearsal-{day.isoformat()}{store.suffix or '.db'}")
 
 
 def graphics_dir(configured: str = "") -> Path:

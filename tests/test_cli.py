@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from studio.cli import main
 
@@ -55,16 +57,19 @@ def test_bad_config_is_reported_with_its_line(tmp_path: Path, capsys) -> None:
 
 def test_locate_honours_store_option(tmp_path: Path, capsys) -> None:
     assert main(["--lang", "en", "--store", str(tmp_path / "x.db"), "locate"]) == 0
-    assert f"store:    {tmp_path / 'x.db'}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"store:     {tmp_path / 'x.db'}  (not there)\n" in out
+    today = datetime.now(ZoneInfo("Asia/Almaty")).date()  # the station's zone (tests/data/station.toml)
+    assert f"rehearsal: {tmp_path / f'x.rehearsal-{today}.db'}  (not there)\n" in out  # today's, beside the show's
 
 
 def test_locate_prints_the_graphics_folder_the_data_folder_unless_configured(tmp_path: Path, capsys) -> None:
     assert main(["--lang", "en", "locate"]) == 0
-    assert f"graphics: {tmp_path / 'xdg-data' / 'studio' / 'graphics'}" in capsys.readouterr().out
+    assert f"graphics:  {tmp_path / 'xdg-data' / 'studio' / 'graphics'}" in capsys.readouterr().out
     config = tmp_path / "config.toml"
     config.write_text(f'[graphics]\nout = "{tmp_path / "gfx"}"\n', "utf-8")
     assert main(["--lang", "en", "--config", str(config), "locate"]) == 0
-    assert f"graphics: {tmp_path / 'gfx'}" in capsys.readouterr().out
+    assert f"graphics:  {tmp_path / 'gfx'}" in capsys.readouterr().out
 
 
 def test_render_writes_into_the_graphics_folder_never_into_the_checkout(tmp_path: Path, capsys) -> None:

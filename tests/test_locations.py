@@ -4,7 +4,9 @@ templates and rundown named in config.toml (relative to the file), and `studio l
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -129,20 +131,22 @@ def test_locate_prints_every_search_path_marked_there_or_not(tmp_path: Path, els
     assert main(["--lang", "en", "--config", str(config), "locate"]) == 0
     lines = capsys.readouterr().out.splitlines()
     data_home = tmp_path / "xdg-data" / "studio"
+    today = datetime.now(ZoneInfo("Asia/Almaty")).date()  # the station's day: the config names no other zone
     assert lines == [
-        f"config:   {config}  (there)",
+        f"config:    {config}  (there)",
         "config search: --config, else $STUDIO_CONFIG, else the first of these that is there",
         f"  {elsewhere / 'config.toml'}  (there)",
         f"  {tmp_path / 'xdg-config' / 'studio' / 'config.toml'}  (not there)",
-        f"store:    {tmp_path / 'default-store.db'}  (not there)",
-        f"graphics: {data_home / 'graphics'}  (not there)",
+        f"store:     {tmp_path / 'default-store.db'}  (not there)",
+        f"rehearsal: {tmp_path / f'default-store.rehearsal-{today}.db'}  (not there)",
+        f"graphics:  {data_home / 'graphics'}  (not there)",
         "templates: each template is taken from the first of these folders that has it",
         f"  {elsewhere / '..' / 'ours'}  (there)",
         f"  {data_home / 'overlays'}  (not there)",
         f"  {shipped('overlays')}  (there)",
-        f"rundown:  {sample_rundown()}  (there)",
+        f"rundown:   {sample_rundown()}  (there)",
         "  the sample show that studio ships: the config names no [show] rundown and this folder has no "
         "rundowns/referendum-day.toml",
-        f"sample:   {sample_rundown()}  (there)",
-        f"data:     {sample_data()}  (there)",
+        f"sample:    {sample_rundown()}  (there)",
+        f"data:      {sample_data()}  (there)",
     ]

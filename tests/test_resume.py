@@ -11,6 +11,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from studio.store import open_store
 from studio.store.operators import add_operator
@@ -22,12 +23,16 @@ SMALL = ROOT / "tests" / "data" / "small.toml"
 
 
 def console(store: Path, key: str | None = None) -> Terminal:
-    """``studio run --operator dana`` with the station's test config (sign-in on); ``key``: in $STUDIO_OPERATOR_KEY."""
+    """``studio run --operator dana`` with the station's test config (sign-in on); ``key``: in $STUDIO_OPERATOR_KEY.
+    The show is today's (a plan of another day would be asked about first): the small show dated today."""
     env = dict(os.environ) | {"STUDIO_STORE": str(store), "STUDIO_CONFIG": str(STATION_CONFIG)}
     env.pop("STUDIO_OPERATOR_KEY", None)
     if key is not None:
         env["STUDIO_OPERATOR_KEY"] = key
-    return Terminal([sys.executable, "-m", "studio", "run", str(SMALL), "--operator", "dana"], env=env, cwd=ROOT)
+    today = datetime.now(ZoneInfo("Asia/Almaty")).date()
+    rundown = store.with_name("small.toml")
+    rundown.write_text(SMALL.read_text("utf-8").replace("date = 2026-03-15", f"date = {today}"), "utf-8")
+    return Terminal([sys.executable, "-m", "studio", "run", str(rundown), "--operator", "dana"], env=env, cwd=ROOT)
 
 
 def add_dana(store: Path) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from studio.errors import UsageError
 from studio.i18n import Msg
 from studio.language import asked_language, diagnostics_language
+from studio.machine import utc_now
 
 
 class Quit(Exception):
@@ -63,12 +65,24 @@ def read_rundown(path: Path):
     return load_rundown(path)
 
 
-def open_desk_store(args: argparse.Namespace):  # -> (Config, DeskStore)
-    from studio.paths import store_file
+def open_desk_store(args: argparse.Namespace, *, rehearsal: bool = False):  # -> (Config, DeskStore)
+    """The desk on the show's store, or with ``rehearsal`` on today's rehearsal store."""
     from studio.store.desk import open_desk
 
     config = read_config(args)
-    return config, open_desk(store_file(args.store, config.store.path), config.desk.evidence_policy())
+    path = store_path(args, config, rehearsal_on=utc_now() if rehearsal else None)
+    return config, open_desk(path, config.desk.evidence_policy())
+
+
+def store_path(args: argparse.Namespace, config, *, rehearsal_on: datetime | None = None) -> Path:
+    """The show's store (--store, $STUDIO_STORE, config); with ``rehearsal_on``, the store beside it where
+    the rehearsal on that day's clock (the station's day) keeps its show (studio/show/on_today.py)."""
+    from studio.paths import rehearsal_store_file, store_file
+
+    path = store_file(args.store, config.store.path)
+    if rehearsal_on is None:
+        return path
+    return rehearsal_store_file(path, rehearsal_on.astimezone(config.station.zone).date())
 
 
 def operator_signed_in(args: argparse.Namespace, config, db) -> str:
@@ -106,7 +120,7 @@ def locate(args: argparse.Namespace) -> int:
     The labels stay English, like ``error:``, for scripts; what the marks and orders mean is translated."""
     from studio.paths import (
         config_file, default_rundown as choose, graphics_dir, sample_data, sample_rundown, search_directories,
-        store_file, template_folders,
+        template_folders,
     )
 
     config = read_config(args)
@@ -114,7 +128,7 @@ def locate(args: argparse.Namespace) -> int:
     said = {True: Msg("locate.there").render(language), False: Msg("locate.not_there").render(language)}
 
     def line(label: str, path: Path) -> str:
-        return f"{label + ':':<10}{path}  ({said[path.exists()]})"
+        return f"{label + ':':<11}{path}  ({said[path.exists()]})"
 
     def listing(label: str, order: str, paths: list[Path]) -> list[str]:
         return [f"{label}: {Msg(order).render(language)}"] + [f"  {path}  ({said[path.exists()]})" for path in paths]
@@ -122,9 +136,10 @@ def locate(args: argparse.Namespace) -> int:
     found = config_file(args.config)
     rundown, why = choose(config.show.rundown)
     lines = [
-        line("config", found) if found else f"config:   {Msg('locate.no_config').render(language)}",
+        line("config", found) if found else f"config:    {Msg('locate.no_config').render(language)}",
         *listing("config search", "locate.config_order", [d / "config.toml" for d in search_directories()]),
-        line("store", store_file(args.store, config.store.path)),
+        line("store", store_path(args, config)),
+        line("rehearsal", store_path(args, config, rehearsal_on=utc_now())),  # today's, beside the show's
         line("graphics", graphics_dir(config.graphics.out)),
         *listing("templates", "locate.template_order", template_folders(config.graphics.templates)),
         line("rundown", rundown),

@@ -36,7 +36,7 @@ def import_turnout(args: argparse.Namespace) -> int:
 def demo_data(args: argparse.Namespace) -> int:
     from studio.desk.demo import demo_command
 
-    _, desk = open_desk_store(args)
+    _, desk = open_desk_store(args, rehearsal=args.on_today)
     return demo_command(desk, args.data, if_empty=args.if_empty, language=diagnostics_language(args))
 
 

@@ -32,6 +32,10 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     run = commands.add_parser("run", help=Msg("cli.help.run.about"))
     run.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
     run.add_argument("--rehearsal", action="store_true", help=Msg("cli.help.run.rehearsal"))
+    day = run.add_mutually_exclusive_group()  # a plan of another day: asked on the console unless one is given
+    day.add_argument("--on-today", action="store_true", help=Msg("cli.help.run.on_today"))
+    day.add_argument("--as-planned", action="store_true", help=Msg("cli.help.run.as_planned"))
+    run.add_argument("--start", type=start_time, metavar="HH:MM|plan", help=Msg("cli.help.run.start"))
     run.add_argument("--operator", help=SIGN_IN_HELP)
     run.set_defaults(handler=show.run)
 
@@ -108,6 +112,7 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     )
     demo.add_argument("--data", type=Path, help=Msg("cli.help.demo_data.data"))
     demo.add_argument("--if-empty", action="store_true", help=Msg("cli.help.demo_data.if_empty"))
+    demo.add_argument("--on-today", action="store_true", help=Msg("cli.help.demo_data.on_today"))
     demo.set_defaults(handler=desk_commands.demo_data)
 
     desk = commands.add_parser("desk", help=Msg("cli.help.desk.about"))
@@ -164,6 +169,12 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     locate = commands.add_parser("locate", help=Msg("cli.help.locate.about"))
     locate.set_defaults(handler=common.locate)
     return parser
+
+
+def start_time(text: str):  # -> time | "plan"; argparse names a refused value "invalid value"
+    from studio.rundown.today import parse_start
+
+    return parse_start(text)
 
 
 def _issuing(commands: Any, name: str, handler: Callable[..., int]) -> None:

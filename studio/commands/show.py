@@ -4,19 +4,23 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
 from studio.commands.common import (
+    Quit,
     operator_on_screen,
     operator_signed_in,
     read_config,
     read_rundown,
+    store_path,
     write_export,
 )
 from studio.errors import UsageError
 from studio.i18n import Msg
 from studio.language import diagnostics_language
+from studio.machine import utc_now
 
 
 def services_for(
@@ -50,16 +54,57 @@ def reader_for(args: argparse.Namespace, rundown_path: Path):  # -> (Config, Sho
 
 
 def run(args: argparse.Namespace) -> int:
-    from studio.show.services import CONSOLE, REHEARSAL
-
-    shape = REHEARSAL if args.rehearsal else CONSOLE
-    config, services = services_for(args, args.rundown, shape, acting=operator_on_screen)
-    from studio.tui.app import StudioApp  # textual is imported only for the console
-
-    app = StudioApp(services, config, rundown_path=args.rundown)
+    services, app = console(args)
     with services.running():
         app.run()
     return 0
+
+
+def console(args: argparse.Namespace, clock: Callable[[], datetime] = utc_now):  # -> (ShowServices, StudioApp)
+    """The producer console as ``studio run`` starts it, on ``clock`` (tests give a still one).
+
+    A plan of another day is first put on a clock: today's (a rehearsal, in its own store) or its
+    own, as the flags say or else as the person answers (studio/show/on_today.py).
+    """
+    from studio.show.on_today import replan
+    from studio.show.services import CONSOLE, REHEARSAL, build
+
+    config = read_config(args)
+    show = _on_whose_clock(args, config, read_rundown(args.rundown), clock)
+    config = config.model_copy(
+        update={"station": config.station.model_copy(update={"turnout_hours": list(show.turnout_hours)})}
+    )
+    shape = REHEARSAL if args.rehearsal else CONSOLE
+    services = build(
+        shape, config, show.rundown, show.store, sign_in=lambda db: operator_on_screen(args, config, db), clock=clock
+    )
+    replan(services.controller, show)
+    from studio.tui.app import StudioApp  # textual is imported only for the console
+
+    return services, StudioApp(services, config, rundown_path=args.rundown)
+
+
+def _on_whose_clock(args: argparse.Namespace, config, rundown, clock: Callable[[], datetime]):  # -> on_today.Run
+    """The plan as the console runs it: a plan of another day rehearsed on today's clock or run as planned."""
+    from studio.show.on_today import AS_PLANNED, Asked, question, settle
+
+    if args.as_planned and args.start is not None:
+        raise UsageError(Msg("on_today.error.start_as_planned"))
+    now = clock()
+    known = question(rundown, store_path(args, config, rehearsal_on=now), now)
+    if args.on_today or args.start is not None:
+        asked: Asked | None = Asked(on_today=True, start=args.start)
+    elif args.as_planned:
+        asked = AS_PLANNED
+    elif known.todays:
+        asked = None
+    else:
+        from studio.tui.on_today import asked_on_console  # textual: only when there is a question
+
+        asked = asked_on_console(config, known)
+        if asked is None:
+            raise Quit()
+    return settle(rundown, asked, known, config.station.turnout_hours, store_path(args, config), clock())
 
 
 def check(args: argparse.Namespace) -> int:

@@ -144,13 +144,16 @@ def segment_from_dict(row: dict[str, Any]) -> Segment:
 
 def show_dict(show: Show) -> dict[str, Any]:
     """The show's header as the store keeps it beside the segments."""
-    return {
+    row: dict[str, Any] = {
         "id": show.id,
         "title": {"kk": show.title.kk, "ru": show.title.ru},
         "date": show.date.isoformat(),
         "zone": show.zone.key,
         "start": show.start.isoformat(),
     }
+    if show.plan_date is not None:  # a plan on another day's clock: every reader of the store knows it
+        row["plan_date"] = show.plan_date.isoformat()
+    return row
 
 
 def show_from_dict(row: dict[str, Any]) -> Show:
@@ -160,6 +163,7 @@ def show_from_dict(row: dict[str, Any]) -> Show:
         date.fromisoformat(row["date"]),
         ZoneInfo(row["zone"]),
         time.fromisoformat(row["start"]),
+        date.fromisoformat(row["plan_date"]) if row.get("plan_date") else None,
     )
 
 

@@ -63,6 +63,9 @@ class Show:
     date: date
     zone: ZoneInfo
     start: time  # local time the show goes on air
+    # A plan moved onto another day's clock (a rehearsal, studio/rundown/today.py): the day it
+    # was planned for. None: the show runs on its own day.
+    plan_date: date | None = None
 
     @property
     def starts_at(self) -> datetime:

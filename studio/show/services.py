@@ -139,7 +139,7 @@ def build(
     sign_in: Callable[[sqlite3.Connection], str] | None = None,
     clock: Clock = utc_now,
 ) -> ShowServices:
-    """The process ``shape`` describes, on the store at ``store_path``.
+    """The process ``shape`` describes, on the store at ``store_path``, on ``clock`` (tests move their own).
 
     ``sign_in(db)`` names who the controller acts as (the passphrase proves it, see
     studio/desk/operators.py), asked once the store is open and before the controller
@@ -200,9 +200,10 @@ def _graphics(
         from studio.graphics import Renderer
         from studio.store.desk import open_desk
 
-        facts = GraphicsFacts(open_desk(store_path), rundown.show.date, rundown.show.zone)
+        show = rundown.show  # a rehearsal on today's clock shows the figures of the day it was planned for
+        facts = GraphicsFacts(open_desk(store_path), show.plan_date or show.date, show.zone)
         folders = template_folders(config.graphics.templates)
-        return Renderer(folders, graphics_dir(config.graphics.out), facts, zone=rundown.show.zone, clock=clock)
+        return Renderer(folders, graphics_dir(config.graphics.out), facts, zone=show.zone, clock=clock)
 
     bug = BugStyle(live_word=config.graphics.live_word, clock=config.graphics.bug_clock)
     return RendererGraphics(factory=renderer, canvas=canvas, bug=bug)

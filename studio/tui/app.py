@@ -33,6 +33,7 @@ from studio.errors import StudioError
 from studio.i18n import Msg, t
 from studio.machine import utc_now
 from studio.rundown.load import load_rundown
+from studio.rundown.today import like_live
 from studio.show import Controller, ShowView
 from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
@@ -58,6 +59,9 @@ TICK = 0.25
 
 FILE_POLL = 1.0
 """Seconds between looks at the rundown file's modification time."""
+
+NOTICE = 20.0
+"""Seconds the rehearsal's first notice stays: long enough to read what to do first."""
 
 PREFLIGHT = 2.0
 """Seconds between pre-flight checks of the next segment's feed (each blocks ~0.4 s in a worker)."""
@@ -129,11 +133,26 @@ class StudioApp(StudioAppBase):
             self.set_interval(TICK, self.request_view, name="refresh")
             if self.services.has_obs:
                 self.set_interval(PREFLIGHT, self._check_next_feed, name="preflight")
+        self._say_the_clock()
         if self.rundown_path is not None:
             self._file_mtime = self._mtime()
             self._read_rundown(explicit=False)  # at start: offer the file if it differs from the live plan
             if self.live:
                 self.set_interval(FILE_POLL, self._poll_file, name="file-poll")
+
+    def _say_the_clock(self) -> None:
+        """A plan on today's clock (a rehearsal) says so once, with what to do first."""
+        assert self.view is not None
+        show = self.view.rundown.show
+        if show.plan_date is None:
+            return
+        begun = bool(self.view.played) or self.view.on_air is not None
+        self.notify(
+            t("on_today.notice.resumed" if begun else "on_today.notice.starts", plan=show.plan_date.isoformat(),
+              start=f"{show.start:%H:%M}"),
+            title=t("on_today.notice.title"),
+            timeout=NOTICE,
+        )
 
     def on_ready(self) -> None:
         """First frame painted: log the startup time (``textual console`` shows it)."""
@@ -336,7 +355,7 @@ class StudioApp(StudioAppBase):
     def _read_rundown(self, explicit: bool) -> None:
         assert self.rundown_path is not None
         try:
-            rundown = load_rundown(self.rundown_path)
+            rundown = like_live(self.controller.rundown.show, load_rundown(self.rundown_path))
         except DiagnosticsError as error:
             self.post_message(RundownFileRead(None, error.diagnostics, False, explicit))
             return

@@ -119,3 +119,23 @@ class StudioAppBase(App[None]):
     ) -> None:
         """Notifications carry user text (segment titles, file paths): plain text unless asked."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+class OneScreenApp(StudioAppBase):
+    """A program of one screen that runs before a work app and ends with an answer (the sign-in, the
+    plan's clock): no palette, no notice of a language switch; ``form`` is its screen, re-said on F2."""
+
+    SAY_LANGUAGE = False  # the form is all there is to read
+    CSS_PATH = "app.tcss"
+    TITLE = "studio"
+    ENABLE_COMMAND_PALETTE = False  # nothing to command before the answer
+    form: Any  # a Screen with translate()
+
+    def get_default_screen(self) -> Any:
+        return self.form
+
+    def on_mount(self) -> None:
+        self.translate()
+
+    def language_changed(self) -> None:
+        self.form.translate()

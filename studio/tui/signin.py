@@ -33,7 +33,7 @@ from studio.desk.operators import KEY_VARIABLE, operator_from_environment, sign_
 from studio.i18n import Msg, catalogue, t
 from studio.machine import utc_now
 from studio.store.operators import Operator, OperatorError, has_operators, sign_in
-from studio.tui.base import StudioAppBase
+from studio.tui.base import OneScreenApp
 from studio.tui.widgets.text import Readout
 
 
@@ -128,12 +128,8 @@ class SignInScreen(Screen[None]):
         passphrase.focus()
 
 
-class SignInApp(StudioAppBase):
+class SignInApp(OneScreenApp):
     PROGRAM = "signin"
-    SAY_LANGUAGE = False  # the form is all there is to read
-    CSS_PATH = "app.tcss"
-    TITLE = "studio"
-    ENABLE_COMMAND_PALETTE = False  # nothing to command before someone is signed in
     BINDING_GROUP_TITLE = "Sign in"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "cycle_language", "Language", id="signin.language", tooltip="Switch language"),
@@ -156,15 +152,6 @@ class SignInApp(StudioAppBase):
         self.clock = clock
         self.operator: Operator | None = None
         self.form = SignInScreen(name, refused, anyone)
-
-    def get_default_screen(self) -> SignInScreen:
-        return self.form
-
-    def on_mount(self) -> None:
-        self.translate()
-
-    def language_changed(self) -> None:
-        self.form.translate()
 
     @on(Worker.StateChanged)
     def _checked(self, event: Worker.StateChanged) -> None:

@@ -9,6 +9,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -29,12 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def show_file(folder: Path, scene: str) -> Path:
+    """Today's show (a plan of another day would be asked about before the console opens)."""
     path = folder / "show.toml"
     path.write_text(
         f"""[show]
 id = "console-{scene}"
 title = {{ kk = "Сынақ", ru = "Тест" }}
-date = 2026-03-15
+date = {datetime.now(ZoneInfo("Asia/Almaty")).date()}
 zone = "Asia/Almaty"
 start = 09:30:00
 

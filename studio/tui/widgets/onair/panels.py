@@ -154,7 +154,7 @@ class NextPanel(Vertical):
 
 
 class StatusBar(Horizontal):
-    """Top line: the show, REHEARSAL when no switcher is attached, and the operator."""
+    """Top line: the show, REHEARSAL when no switcher is attached or the plan is on today's clock, and the operator."""
 
     def compose(self) -> ComposeResult:
         yield Readout(id="show-title")
@@ -165,6 +165,10 @@ class StatusBar(Horizontal):
         show = view.rundown.show
         self.query_one("#show-title", Readout).set(f"{show.title.text(frame.language)} · {show.date:%Y-%m-%d}", "bold")
         mode = self.query_one("#mode", Readout)
-        mode.set(t("statusbar.rehearsal") if frame.rehearsal else t("statusbar.switcher"))
-        mode.set_class(frame.rehearsal, "-rehearsal")
+        if show.plan_date is not None:  # a plan of another day on today's clock: a rehearsal, with or without OBS
+            key = "on_today.statusbar.no_switcher" if frame.rehearsal else "on_today.statusbar.switcher"
+            mode.set(t(key, plan=show.plan_date.isoformat()))
+        else:
+            mode.set(t("statusbar.rehearsal") if frame.rehearsal else t("statusbar.switcher"))
+        mode.set_class(frame.rehearsal or show.plan_date is not None, "-rehearsal")
         self.query_one("#operator", Readout).set(t("statusbar.operator", name=fmt.operator(frame.operator)))
