@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from studio.arguments import parser_in
-from studio.commands import common, desk as desk_commands, devices, show
+from studio.commands import common, desk as desk_commands, devices, show, up as up_commands
 from studio.i18n import FALLBACK, LANGUAGES
 
 DEFAULT_RUNDOWN = Path("rundowns/referendum-day.toml")
@@ -70,6 +70,17 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default: [api] port, 8765)")
     serve.add_argument("--operator", help=SIGN_IN_HELP + "; every call through the API is logged as them")
     serve.set_defaults(handler=show.serve)
+
+    up = commands.add_parser(
+        "up", help="the day's headless services in one supervised process: intake, control API, browser prompter"
+    )
+    up.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
+    up.add_argument(
+        "--service", action="append", metavar="NAME",
+        help="run only this service (intake, api, prompter; again for more; default: [up] services, else all)",
+    )
+    up.add_argument("--operator", help=SIGN_IN_HELP + "; the control API acts as them")
+    up.set_defaults(handler=up_commands.up)
 
     importing = commands.add_parser("import", help="import observer reports from a form's or chat bot's export")
     importing.add_argument("file", type=Path, help="the export: .csv, .json or .jsonl")
