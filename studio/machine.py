@@ -26,9 +26,14 @@ def default_operator() -> str:
         return "producer"
 
 
-def short_path(path: Path, width: int = SHORT_PATH) -> str:
-    """A file's place as a header shows it: ``~`` for the home folder, the end kept when it is long."""
-    text, home = str(path), str(Path.home())
-    if text.startswith(home + "/"):
-        text = "~" + text[len(home):]
-    return text if len(text) <= width else "…" + text[-(width - 1):]
+def short_path(path: str | Path, width: int | None = None) -> str:
+    """A file's place as a person reads it: from the working directory when it lies below it, else from
+    ``~``; with ``width``, only its end when it is longer (a header's store: ``SHORT_PATH``)."""
+    text = str(path)
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            text = prefix + str(Path(path).relative_to(base))
+            break
+        except ValueError:
+            continue
+    return text if width is None or len(text) <= width else "…" + text[-(width - 1):]

@@ -23,7 +23,7 @@ from studio.language import asked_language, diagnostics_language
 def up(args: argparse.Namespace) -> int:
     import asyncio
 
-    from studio.machine import short_path, utc_now
+    from studio.machine import SHORT_PATH, short_path, utc_now
     from studio.paths import config_file, store_file
     from studio.store import open_store
     from studio.up.services import SERVICES, Day, chosen, secrets
@@ -63,7 +63,7 @@ def up(args: argparse.Namespace) -> int:
     def relay(name: str, line: str) -> None:
         print(f"  {name} | {line}", file=sys.stderr, flush=True)
 
-    say(Msg("up.started", store=short_path(day.store), show=show.id).render(language))
+    say(Msg("up.started", store=short_path(day.store, SHORT_PATH), show=show.id).render(language))
     supervisor = Supervisor(
         services, report=report, relay=relay, notice=lambda msg: say(msg.render(language)), secrets=secrets(day)
     )

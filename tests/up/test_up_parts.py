@@ -122,7 +122,38 @@ def test_no_secret_the_supervisor_knows_reaches_a_line(monkeypatch) -> None:
 
 def test_a_store_path_is_shortened_for_a_header(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert short_path(tmp_path / ".local/share/studio/studio.db") == "~/.local/share/studio/studio.db"
+    assert short_path(tmp_path / ".local/share/studio/studio.db", 40) == "~/.local/share/studio/studio.db"
     assert short_path(Path("/srv/shows/2026/referendum/rehearsal-of-the-day/studio.db"), 30) == (
         "…ehearsal-of-the-day/studio.db"
     )
+
+
+STUBBORN = """
+import signal, socket, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a child that will not stop when asked
+server = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+print("listening", flush=True)
+while True:
+    time.sleep(60)
+"""
+
+
+async def test_a_second_interrupt_kills_a_child_that_ignores_the_first() -> None:
+    import asyncio
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    stubborn = Service("stubborn", (sys.executable, "-c", STUBBORN, str(port)), "127.0.0.1", port, "up")
+    said: list[Status] = []
+    notices: list[str] = []
+    supervisor = Supervisor([stubborn], report=said.append, relay=lambda name, line: None, notice=notices.append)
+    running = asyncio.create_task(supervisor.run())
+    while not any(status.state is State.UP for status in said):
+        await asyncio.sleep(0.05)
+    supervisor.interrupt()  # SIGTERM: ignored
+    assert not running.done() and supervisor.children
+    supervisor.interrupt()  # SIGKILL
+    assert await running == 0
+    assert [status.state for status in said] == [State.STARTING, State.UP, State.STOPPED]
+    assert [notice.key for notice in notices] == ["up.stopping", "up.forcing"]
