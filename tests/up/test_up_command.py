@@ -187,3 +187,17 @@ def test_a_taken_port_and_a_missing_token_are_said_once_and_never_retried(studio
         lines = [line for line in up.lines if re.search(rf"\s{name}\s", line)]
         assert len(lines) == 1 and "starting" not in lines[0], lines
     assert "Traceback" not in said
+
+
+def test_a_service_on_a_taken_port_exits_2_with_one_line(tmp_path: Path) -> None:
+    """What the supervisor counts on: a studio service that cannot listen waits for a person (exit 2)."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "studio", "--lang", "en", "--store", str(tmp_path / "studio.db"), "intake",
+             "--port", str(port)],
+            cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120,
+        )
+    assert result.returncode == 2, result.stderr
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith(f"studio: error: cannot listen on 127.0.0.1:{port}: ") and "Traceback" not in result.stderr
