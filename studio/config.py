@@ -200,6 +200,20 @@ class Intake(Strict):
     )
 
 
+UpService = Literal["intake", "api", "prompter"]
+"""The services ``studio up`` knows (studio/up/services.py ``SERVICES``)."""
+
+
+class Up(Strict):
+    """``studio up``: the day's headless services in one supervised process."""
+
+    services: list[UpService] = Field(
+        default=[],
+        description="the services `studio up` runs: intake, api, prompter; empty: all of them "
+        "(the API only once its token is set)",
+    )
+
+
 class Operators(Strict):
     """Who acts: operators sign in with a passphrase (``studio operators add NAME``)."""
 
@@ -223,6 +237,7 @@ class Config(Strict):
     api: Api = Api()
     prompter: Prompter = Prompter()
     intake: Intake = Intake()
+    up: Up = Up()
     operators: Operators = Operators()
     desk: Desk = Desk()
     source: Path | None = Field(default=None, exclude=True)

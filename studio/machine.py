@@ -1,4 +1,4 @@
-"""What this computer says: the time, in UTC, and who is logged in.
+"""What this computer says: the time, in UTC, who is logged in, and where a file is.
 
 A leaf module: the pure core (the desk's commands), the show process and the
 command line all ask here, and nothing here imports studio.
@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import getpass
 from datetime import UTC, datetime
+from pathlib import Path
+
+SHORT_PATH = 40
+"""Characters a file's place takes at most in a header."""
 
 
 def utc_now() -> datetime:
@@ -20,3 +24,16 @@ def default_operator() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "producer"
+
+
+def short_path(path: str | Path, width: int | None = None) -> str:
+    """A file's place as a person reads it: from the working directory when it lies below it, else from
+    ``~``; with ``width``, only its end when it is longer (a header's store: ``SHORT_PATH``)."""
+    text = str(path)
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            text = prefix + str(Path(path).relative_to(base))
+            break
+        except ValueError:
+            continue
+    return text if width is None or len(text) <= width else "…" + text[-(width - 1):]

@@ -23,7 +23,7 @@ KEPT = frozenset(
     "new in_review verified false unproven retracted conflict national "  # what one types after --status, --region
     "turnout violation incident queue other official authority observer media social "  # --kind, --type
     "lower-third fact-card debunk-card "  # templates
-    "HH MM plan".split()  # a time as one types it (HH:MM), or the word plan (--start plan)
+    "HH MM plan intake api prompter".split()  # a time as typed (HH:MM, plan); the services of studio up
 )
 """Latin words a Kazakh or Russian help page keeps: names, and the values one types (the same in every language)."""
 

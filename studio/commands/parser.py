@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from studio.arguments import parser_in
-from studio.commands import common, desk as desk_commands, devices, show
+from studio.commands import common, desk as desk_commands, devices, show, up as up_commands
 from studio.commands.common import DEFAULT_RUNDOWN
 from studio.i18n import FALLBACK, LANGUAGES, Msg
 
@@ -93,6 +93,12 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help=Msg("cli.help.serve.port"))
     serve.add_argument("--operator", help=Msg("cli.help.serve.operator"))
     serve.set_defaults(handler=show.serve)
+
+    up = commands.add_parser("up", help=Msg("cli.help.up.about"))
+    up.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
+    up.add_argument("--service", action="append", metavar="NAME", help=Msg("cli.help.up.service"))
+    up.add_argument("--operator", help=Msg("cli.help.up.operator"))
+    up.set_defaults(handler=up_commands.up)
 
     importing = commands.add_parser("import", help=Msg("cli.help.import.about"))
     importing.add_argument("file", type=Path, help=Msg("cli.help.import.file"))

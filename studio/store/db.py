@@ -445,6 +445,8 @@ class Connection:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self._data_version = self._read_data_version()
+        # The file SQLite opened (every program's header names it): read once, never on a UI's loop.
+        self.path = Path(db.execute("PRAGMA database_list").fetchone()[2])
 
     def close(self) -> None:
         self.db.close()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.desk.model import person
 from studio.i18n import t
+from studio.machine import SHORT_PATH, short_path
 from studio.regions import NATIONAL, regions
 from studio.rundown.timing import span
 
@@ -79,3 +81,11 @@ def region_choices(language: str) -> list[tuple[str, str]]:
     return [(region_name(NATIONAL, language), NATIONAL)] + [
         (region.name(language), region.id) for region in regions().values()
     ]
+
+
+def where(store: Path, show: str | None = None) -> str:
+    """Which store, and which show, a program is on: every header says it (``studio up`` starts
+    the services on one store; the people's terminals must be on that one too)."""
+    if show is None:
+        return t("header.store", store=short_path(store, SHORT_PATH))
+    return t("header.store_show", store=short_path(store, SHORT_PATH), show=show)

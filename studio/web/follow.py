@@ -38,6 +38,11 @@ class Follower:
         self._second: int | None = None
         self._last: ShowView | None = None
 
+    @property
+    def show(self) -> ShowReader:
+        """The reader followed: its store and its show, which the prompter's header names."""
+        return self._show
+
     def refresh(self) -> bool:
         """Reload if another process wrote; True when something changed."""
         return self._show.refresh()

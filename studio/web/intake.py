@@ -33,7 +33,6 @@ import logging
 import math
 import re
 import sqlite3
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -45,10 +44,11 @@ from aiohttp import web
 from studio.desk.grouping import GroupingOptions
 from studio.desk.report_body import ReportRefused, Send, make_send, write_sends
 from studio.i18n import Catalogue
+from studio.language import diagnostics_language
 from studio.machine import utc_now
 from studio.store.desk import DeskStore
 from studio.store.observers import list_observers, token_hash, token_table
-from studio.web.commands import is_loopback
+from studio.web.commands import serve_site
 from studio.web.http import ApiError, accepted_language, bearer_token, json_errors, json_response, read_json
 from studio.web.models import KEY_PATTERN, ReportProblem, ReportRefusal, StoreHealth
 from studio.web.openapi import intake_document
@@ -248,15 +248,8 @@ def intake_command(args: Any, config: Any, desk: DeskStore) -> int:
     """``studio intake [--host H] [--port N]``: serve until interrupted."""
     settings = config.intake
     host, port = args.host or settings.host, args.port or settings.port
-    if not is_loopback(host):
-        print(f"studio intake: warning: listening on {host}, not loopback: use TLS in front of it", file=sys.stderr)
     app = make_intake(desk, max_body=settings.max_body, rate=settings.rate, burst=settings.burst)
     active = sum(1 for t in list_observers(desk.db) if t.active)
-    print(
-        f"studio intake: http://{host}:{port}/reports ({active} observers with tokens; "
-        f"http://{host}:{port}/openapi.json describes it)",
-        file=sys.stderr,
-    )
-    web.run_app(app, host=host, port=port, print=None, handle_signals=True)
+    detail = f"{active} observers with tokens; POST /reports, /openapi.json describes it; "
+    serve_site(app, host, port, "observers' intake", detail, diagnostics_language(args))
     return 0
-

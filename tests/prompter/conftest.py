@@ -26,6 +26,7 @@ START = datetime(2026, 3, 15, 9, 58, tzinfo=ALMATY)
 def no_discovered_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("STUDIO_CONFIG", str(tmp_path / "absent-config.toml"))
     monkeypatch.setenv("STUDIO_STORE", str(tmp_path / "absent-store.db"))
+    monkeypatch.setenv("HOME", str(tmp_path))  # the header's store is ~/studio.db in every screenshot
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ def no_discovered_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     """Keep the developer's own config and store out of every test."""
     monkeypatch.setenv("STUDIO_CONFIG", str(tmp_path / "absent-config.toml"))
     monkeypatch.setenv("STUDIO_STORE", str(tmp_path / "absent-store.db"))
+    monkeypatch.setenv("HOME", str(tmp_path))  # the header's store is ~/studio.db in every screenshot
 
 
 @pytest.fixture(autouse=True)

@@ -157,7 +157,7 @@ async def test_the_preview_renders_off_air_and_only_when_the_cue_or_size_changes
     async with app.run_test(size=SIZE) as pilot:
         await take_the_opening(pilot, settle)
         picture = str(app.screen.query_one("#graphics-picture", Static).render())
-        assert graphics.calls == 1 and file_line(app) == str(tmp_path / "lower-third.png")
+        assert graphics.calls == 1 and file_line(app) == "~/lower-third.png"  # HOME is tmp_path (conftest)
         assert "▀" in picture and app.controller.on_air_graphics == ()
         assert [e.action for e in app.controller.store.events("referendum")][-1] == "take"  # nothing logged
 
@@ -237,7 +237,7 @@ async def test_graphics_under_the_slate_are_not_said_on_air_and_the_retake_asks_
 
 
 def test_a_graphic_in_the_user_s_data_folder_is_shown_from_home(monkeypatch, tmp_path: Path) -> None:
-    from studio.tui.widgets.graphics.panel import shown_path
+    from studio.machine import short_path as shown_path
 
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "checkout").mkdir()

@@ -14,6 +14,7 @@ from studio.i18n import messages
 SIZE = (120, 40)
 _TAGS = re.compile(r"<[^>]+>")
 _SEGMENT_IDS = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9…]*)+")  # data, not interface text
+_STORE_FILES = re.compile(r"\S*\.db\b")  # the store a header names (studio.db): data too
 
 
 def screen_text(app: Any) -> str:
@@ -21,7 +22,7 @@ def screen_text(app: Any) -> str:
     svg = app.export_screenshot()
     body = svg[svg.index("<g class=\"terminal") :] if "<g class=\"terminal" in svg else svg
     text = " ".join(html.unescape(_TAGS.sub(" ", body)).replace("\xa0", " ").split())
-    return _SEGMENT_IDS.sub(" ", text)
+    return _SEGMENT_IDS.sub(" ", _STORE_FILES.sub(" ", text))
 
 
 def english_fragments(language: str) -> set[str]:

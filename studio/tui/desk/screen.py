@@ -44,7 +44,7 @@ from studio.errors import StudioError
 from studio.i18n import catalogue, t
 from studio.store.claims import CLAIM_REFRESH
 from studio.store.desk import ConflictError
-from studio.tui import bindings
+from studio.tui import bindings, format as fmt
 from studio.tui.desk import view
 from studio.tui.desk.client import DeskClient, Detail, Filters, Queue, QueueItem, Taken
 from studio.tui.desk.actions import DeskActions
@@ -235,7 +235,8 @@ class DeskScreen(DeskActions, Screen[None]):
         items = self.shown()
         self.resort = self.queue is None
         self.order = [view.key(item) for item in items]
-        status.set(view.status_line(self.client.operator, self.opened, self.queue, language, self.zone))
+        where = fmt.where(self.client.store.path)
+        status.set(f"{view.status_line(self.client.operator, self.opened, self.queue, language, self.zone)} · {where}")
         bar.count(len(items), len(self.queue.items) if self.queue else 0)
         claims = self.queue.claims if self.queue else {}
         at = self.queue.at if self.queue else None

@@ -30,6 +30,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from studio.config import Config
 from studio.i18n import catalogue, t
 from studio.show import ShowReader, ShowView
+from studio.tui import format as fmt
 from studio.tui.base import StudioAppBase
 from studio.tui.messages import ViewReady
 from studio.tui.prompter.widgets import SIZES, CueText, NextLine, OnAirBar
@@ -150,7 +151,9 @@ class PrompterApp(StudioAppBase):
         if self.warning:
             return self.warning, "bold #f9a825"
         scrolling = t("prompter.paused") if self.paused else t("prompter.scrolling")
-        text = f"{scrolling}  ·  " + t("prompter.size", size=self.size_step, max=len(SIZES))
+        show = self.follower.show
+        size = t("prompter.size", size=self.size_step, max=len(SIZES))
+        text = f"{scrolling}  ·  {size}  ·  {fmt.where(show.store.path, show.show_id)}"
         return text, "bold #f9a825" if self.paused else "dim"
 
     def _scroll_tick(self) -> None:

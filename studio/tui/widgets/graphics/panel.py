@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from rich.text import Text
@@ -26,6 +25,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from studio.i18n import t
+from studio.machine import short_path
 from studio.onair import RenderedGraphic, describe
 from studio.rundown.model import GraphicCue
 from studio.show import ControlError
@@ -52,17 +52,6 @@ def fit(width: int, rows: int, aspect: float = ASPECT) -> Size:
     cells = min(width, round(2 * rows * aspect))
     rows = min(rows, round(cells / aspect / 2))
     return (cells, rows) if cells > 0 and rows > 0 else (0, 0)
-
-
-def shown_path(path: str) -> str:
-    """``path`` from the working directory when it lies below it, else from ``~`` (the graphics folder is in the
-    user's data folder): the column is narrow."""
-    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
-        try:
-            return prefix + str(Path(path).relative_to(base))
-        except ValueError:
-            continue
-    return path
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +118,7 @@ class GraphicsPanel(Horizontal):
             readout = self.query_one(f"#graphics-on-{index}", Readout)
             if index < len(on_air):
                 graphic = on_air[index]
-                readout.set(t(said, description=graphic.description, file=shown_path(graphic.file)), style)
+                readout.set(t(said, description=graphic.description, file=short_path(graphic.file)), style)
             else:
                 readout.set(t("graphics.nothing_on_air") if index == 0 and not on_air else "", "dim")
         self._show_preview()  # after a language change too
@@ -207,7 +196,7 @@ class GraphicsPanel(Horizontal):
         elif refusal is not None:
             file.set(t(f"error.{refusal.code}", **refusal.params), "bold red")
         else:
-            shown = [shown_path(preview.rendered.path)] if preview.rendered else []
+            shown = [short_path(preview.rendered.path)] if preview.rendered else []
             if problem is not None:
                 shown.append(t("graphics.no_picture", error=problem))
             file.set(" · ".join(shown), "yellow" if problem else "dim")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, timedelta, tzinfo
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -25,6 +26,7 @@ class Frame:
     zone: tzinfo
     rehearsal: bool
     operator: str
+    store: Path  # the file the console's store is on, named in its top line
 
 
 class OnAirPanel(Vertical):
@@ -154,16 +156,19 @@ class NextPanel(Vertical):
 
 
 class StatusBar(Horizontal):
-    """Top line: the show, REHEARSAL when no switcher is attached or the plan is on today's clock, and the operator."""
+    """Top line: the show, the store and the show's id it is on, REHEARSAL when no switcher is attached or the
+    plan is on today's clock, and the operator."""
 
     def compose(self) -> ComposeResult:
         yield Readout(id="show-title")
+        yield Readout(id="where")
         yield Readout(id="mode")
         yield Readout(id="operator")
 
     def show(self, view: ShowView, frame: Frame) -> None:
         show = view.rundown.show
         self.query_one("#show-title", Readout).set(f"{show.title.text(frame.language)} · {show.date:%Y-%m-%d}", "bold")
+        self.query_one("#where", Readout).set(fmt.where(frame.store, show.id), "dim")
         mode = self.query_one("#mode", Readout)
         if show.plan_date is not None:  # a plan of another day on today's clock: a rehearsal, with or without OBS
             key = "on_today.statusbar.no_switcher" if frame.rehearsal else "on_today.statusbar.switcher"
