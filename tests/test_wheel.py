@@ -119,7 +119,7 @@ def test_the_installed_wheel_checks_renders_and_runs_the_shipped_sample_from_an_
 
     data = tmp_path / "d.json"
     data.write_text('{"name": "Дана Ким", "role": "тілші"}', "utf-8")
-    rendered = run([studio, "render", "lower-third", "--data", str(data)], env=env, cwd=empty)
+    rendered = run([studio, "--lang", "en", "render", "lower-third", "--data", str(data)], env=env, cwd=empty)
     [png] = (tmp_path / "xdg" / "data" / "studio" / "graphics").glob("lower-third-*.png")
     assert f"wrote {png} " in rendered.stdout
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

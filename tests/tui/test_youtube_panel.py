@@ -189,7 +189,7 @@ async def test_the_actions_are_in_the_command_palette_and_the_keymap(make, tmp_p
         await settle(pilot)
         titles = [title for title in palette(app) if "YouTube" in title]
         assert titles == [
-            "Rundown: Schedule on YouTube", "Rundown: Go live on YouTube", "Rundown: End the YouTube broadcast"
+            "YouTube: Schedule on YouTube", "YouTube: Go live on YouTube", "YouTube: End the YouTube broadcast"
         ]
         await press_and_settle(pilot, settle, "ctrl+y")
         assert broadcaster.calls[-2:] == ["schedule", "status"]  # then a look, to show the broadcast
