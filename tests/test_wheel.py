@@ -125,12 +125,14 @@ def test_the_installed_wheel_checks_renders_and_runs_the_shipped_sample_from_an_
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     located = run([studio, "--lang", "en", "locate"], env=env, cwd=empty).stdout
-    assert f"  {package / 'overlays'}  (there)" in located and f"sample:   {sample}  (there)" in located
-    assert f"data:     {package / 'sample' / 'referendum-2026'}  (there)" in located
+    assert f"  {package / 'overlays'}  (there)" in located and f"sample:    {sample}  (there)" in located
+    assert f"data:      {package / 'sample' / 'referendum-2026'}  (there)" in located
 
     # No config: sign-in is on, as on a station. The operator's passphrase signs the console in.
-    key = run([studio, "operators", "add", "tester"], env=env, cwd=empty).stdout.strip()
-    with Terminal([studio, "run", "--rehearsal", "--operator", "tester"], env=env | {"STUDIO_OPERATOR_KEY": key},
+    # The sample is a plan of another day: on today's clock, in today's rehearsal store (`locate` names it).
+    rehearsal = next(line.split()[1] for line in located.splitlines() if line.startswith("rehearsal:"))
+    key = run([studio, "--store", rehearsal, "operators", "add", "tester"], env=env, cwd=empty).stdout.strip()
+    with Terminal([studio, "run", "--rehearsal", "--on-today", "--operator", "tester"], env=env | {"STUDIO_OPERATOR_KEY": key},
                   cwd=empty) as console:
         console.wait_for(FIRST_SEGMENT, timeout=90)
     assert list(empty.iterdir()) == []  # nothing written where studio was started
