@@ -43,6 +43,7 @@ from studio.onair import OnAirGraphic  # noqa: E402
 from studio.obs.redact import install_log_filter, remember_secret  # noqa: E402
 from studio.obs.switcher import ObsSwitcher  # noqa: E402
 from studio.rundown.model import Bilingual, Kind, Rundown, Segment, Show  # noqa: E402
+from studio.show.controller import Controller  # noqa: E402
 from studio.show.services import ShowServices  # noqa: E402
 from studio.store import open_store  # noqa: E402
 from studio.tui.app import StudioApp  # noqa: E402

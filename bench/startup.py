@@ -11,7 +11,9 @@ from __future__ import annotations
 import statistics
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,7 +46,8 @@ def rundown_text() -> str:
         "[show]",
         'id = "bench"',
         'title = { kk = "Өлшеу", ru = "Замер" }',
-        "date = 2026-03-15",
+        # dated today in the show's zone, so the console opens on the rundown, not on the "another day" question
+        f"date = {datetime.now(ZoneInfo('Asia/Almaty')).date().isoformat()}",
         'zone = "Asia/Almaty"',
         "start = 07:00:00",
     ]

@@ -311,6 +311,25 @@ def test_a_take_onto_a_feed_that_is_down_is_refused_unless_confirmed(tmp_path, s
     assert (take.action, take.detail["confirmed_feed_down"]) == ("take", True)
 
 
+def test_a_take_rereads_the_store_when_another_terminal_committed_while_the_feed_was_asked(
+    tmp_path, small_rundown, clock
+) -> None:
+    """The feed is asked before the store is locked; what was read then is reused only if no other
+    connection committed since (PRAGMA data_version). Here one did: the double press is caught."""
+    remote = Controller(open_store(tmp_path / "show.db"), small_rundown, operator="dana", clock=clock)
+
+    class TakenMeanwhile(RecordingSwitcher):
+        def feed_up(self, segment: Segment) -> bool | None:
+            remote.take("live-almaty")  # the other terminal's take lands while OBS is asked
+            return True
+
+    controller = Controller(open_store(tmp_path / "show.db"), small_rundown, switcher=TakenMeanwhile(), clock=clock)
+    controller.take("brief-10")
+    with pytest.raises(ControlError) as refused:
+        controller.take_next(expect_on_air="brief-10", check=True)
+    assert (refused.value.code, refused.value.params) == ("take_conflict", {"segment": "live-almaty"})
+
+
 def test_a_take_without_a_feed_or_with_an_unknown_one_asks_nothing(tmp_path, small_rundown, clock) -> None:
     class Unknown(RecordingSwitcher):
         def feed_up(self, segment: Segment) -> bool | None:

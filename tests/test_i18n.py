@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -115,3 +116,33 @@ def test_the_catalogue_imports_no_ui(run_python) -> None:
     result = run_python("import sys, studio.i18n\nprint(sorted(m for m in sys.modules if m.startswith('textual')))")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.fixture
+def catalogue_cache(tmp_path, monkeypatch):
+    """An empty cache folder; the catalogues are read afresh before and after."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    messages.cache_clear()
+    yield tmp_path / "cache"
+    messages.cache_clear()
+
+
+def test_a_parsed_catalogue_is_kept_and_read_back_until_it_is_torn(catalogue_cache) -> None:
+    russian = dict(messages("ru"))
+    [kept] = (catalogue_cache / "studio" / "i18n").glob("*.json")
+    assert json.loads(kept.read_text("utf-8")) == russian
+
+    kept.write_text(json.dumps(russian | {"language.name": "kept copy"}), "utf-8")
+    messages.cache_clear()
+    assert messages("ru")["language.name"] == "kept copy"  # the next start reads the copy, not the TOML
+
+    kept.write_text('{"language.na', "utf-8")  # torn by a full disk
+    messages.cache_clear()
+    assert messages("ru") == russian
+    assert json.loads(kept.read_text("utf-8")) == russian
+
+
+def test_a_cache_that_cannot_be_written_costs_only_time(catalogue_cache) -> None:
+    catalogue_cache.write_text("a file where the folder should be", "utf-8")
+    assert messages("kk")["language.name"] == "Қазақша"
+    assert messages("kk") is messages("kk")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -54,9 +55,15 @@ def reader_for(args: argparse.Namespace, rundown_path: Path):  # -> (Config, Sho
 
 
 def run(args: argparse.Namespace) -> int:
-    services, app = console(args)
-    with services.running():
-        app.run()
+    # The console's start makes ~90k objects that live all day (modules, the plan, the screens); the collector would
+    # walk them over and over before the first frame (~30 ms of it, bench/startup.py). StudioApp.on_ready turns it on.
+    gc.disable()
+    try:
+        services, app = console(args)
+        with services.running():
+            app.run()
+    finally:
+        gc.enable()
     return 0
 
 

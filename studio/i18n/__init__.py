@@ -19,11 +19,17 @@ This module has no Textual import and may be used by the core.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import string
 import tomllib
+from contextlib import suppress
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Final, Iterable, Mapping
+
+import platformdirs
 
 LANGUAGES: Final = ("kk", "ru", "en")
 """Interface languages, in the order the language commands list them."""
@@ -51,8 +57,37 @@ def messages(language: str) -> Mapping[str, str]:
     """Every template of one language, by flat key (read once)."""
     if language not in LANGUAGES:
         raise UnknownLanguage(f"no interface language {language!r}; use one of {', '.join(LANGUAGES)}")
-    text = resources.files("studio.i18n").joinpath(f"{language}.toml").read_text("utf-8")
-    return _flatten(tomllib.loads(text))
+    text = resources.files("studio.i18n").joinpath(f"{language}.toml").read_bytes()
+    # tomllib is pure Python: a catalogue takes ~15 ms to parse, its JSON copy under 1.5 ms; every start reads two
+    flat = _parsed(text)
+    if flat is None:
+        flat = _flatten(tomllib.loads(text.decode("utf-8")))
+        _keep_parsed(text, flat)
+    return flat
+
+
+def _parsed_file(text: bytes) -> Path:
+    """Where the parsed copy of a catalogue's ``text`` is kept: named by its hash, so an edit is never served stale."""
+    return platformdirs.user_cache_path("studio") / "i18n" / f"{hashlib.blake2b(text, digest_size=16).hexdigest()}.json"
+
+
+def _parsed(text: bytes) -> dict[str, str] | None:
+    try:
+        return json.loads(_parsed_file(text).read_bytes())
+    except (OSError, ValueError):  # not kept yet, unreadable or torn: parse the TOML
+        return None
+
+
+def _keep_parsed(text: bytes, flat: dict[str, str]) -> None:
+    target = _parsed_file(text)
+    partial = target.with_suffix(f".{id(flat)}.part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps(flat, ensure_ascii=False), "utf-8")
+        partial.replace(target)  # atomic: another process never reads half a file
+    except OSError:  # a read-only or full disk costs the next start 15 ms, nothing else
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def params_of(template: str) -> frozenset[str]:

@@ -448,19 +448,20 @@ class Connection:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self._data_version = self._read_data_version()
+        self._data_version = self.data_version()
         # The file SQLite opened (every program's header names it): read once, never on a UI's loop.
         self.path = Path(db.execute("PRAGMA database_list").fetchone()[2])
 
     def close(self) -> None:
         self.db.close()
 
-    def _read_data_version(self) -> int:
+    def data_version(self) -> int:
+        """A number that moves when another connection commits (PRAGMA data_version); this one's writes leave it."""
         return self.db.execute("PRAGMA data_version").fetchone()[0]
 
     def changed_elsewhere(self) -> bool:
         """True once after another connection committed (PRAGMA data_version moved)."""
-        version = self._read_data_version()
+        version = self.data_version()
         changed, self._data_version = version != self._data_version, version
         return changed
 

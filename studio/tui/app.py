@@ -13,6 +13,7 @@ panel), anything else an error dialog. The event loop only renders.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import traceback
@@ -155,7 +156,8 @@ class StudioApp(StudioAppBase):
         )
 
     def on_ready(self) -> None:
-        """First frame painted: log the startup time (``textual console`` shows it)."""
+        """First frame painted: log the startup time (``textual console`` shows it); collect garbage from now on."""
+        gc.enable()  # off while `studio run` started (studio/commands/show.py)
         self.startup_ms = (time.perf_counter_ns() - START_NS) / 1e6
         self.log.info(f"studio ready in {self.startup_ms:.0f} ms")
         self.producer.watch_youtube(self.live)  # signing in builds Google's client (~0.5 s): after the first paint
