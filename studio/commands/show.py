@@ -77,6 +77,7 @@ def console(args: argparse.Namespace, clock: Callable[[], datetime] = utc_now): 
     from studio.show.services import CONSOLE, REHEARSAL, build
 
     config = read_config(args)
+    clock = _rehearsals_clock(args, config, wall=clock) or clock
     show = _on_whose_clock(args, config, read_rundown(args.rundown), clock)
     config = config.model_copy(
         update={"station": config.station.model_copy(update={"turnout_hours": list(show.turnout_hours)})}
@@ -89,6 +90,23 @@ def console(args: argparse.Namespace, clock: Callable[[], datetime] = utc_now): 
     from studio.tui.app import StudioApp  # textual is imported only for the console
 
     return services, StudioApp(services, config, rundown_path=args.rundown)
+
+
+def _rehearsals_clock(args: argparse.Namespace, config, wall: Callable[[], datetime]) -> Callable[[], datetime] | None:
+    """The store named is one `studio rehearse --manual` plays: the trainee's console lives on its day."""
+    from studio.paths import store_file
+    from studio.rehearsal.clock import following
+    from studio.store import open_store
+
+    path = store_file(args.store, config.store.path)
+    if args.store is None or not path.exists():  # the rehearsal prints its console command with --store
+        return None
+    store = open_store(path)
+    try:
+        mark = store.rehearsal_mark()
+    finally:
+        store.close()
+    return None if mark is None else following(mark, wall)
 
 
 def _on_whose_clock(args: argparse.Namespace, config, rundown, clock: Callable[[], datetime]):  # -> on_today.Run

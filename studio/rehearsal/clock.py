@@ -11,7 +11,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from studio.store.show import RehearsalMark
 
 
 @dataclass
@@ -46,3 +49,14 @@ class SimulatedClock:
     def real_until(self, instant: datetime) -> float:
         """Real seconds from now until the clock reads ``instant`` (0 when it is past)."""
         return max(0.0, self.real_seconds(instant - self()))
+
+
+def following(mark: RehearsalMark, wall: Callable[[], datetime]) -> Callable[[], datetime]:
+    """The rehearsal's clock as another process reads it (the trainee's console in ``--manual``): from the
+    wall, since the day began (``mark.begun_at``) at the mark's speed. Another process has no monotonic
+    origin to share; the wall is what both can read."""
+
+    def now() -> datetime:
+        return mark.simulated_start + (wall() - mark.begun_at) * mark.speed
+
+    return now

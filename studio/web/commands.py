@@ -32,12 +32,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve_site(app, host: str, port: int, what: str, detail: str = "", language: str = FALLBACK) -> None:
-    """Serve ``app`` (aiohttp) until Ctrl+C or SIGTERM: the prompter, the API and the intake alike.
-    A port that cannot be had is a ``UsageError`` (exit 2), never a traceback."""
+def serve_site(app, host: str, port: int, site: str, language: str = FALLBACK, **said: object) -> None:
+    """Serve ``app`` (aiohttp) until Ctrl+C or SIGTERM: the prompter, the API and the intake alike; the line
+    ``serve.<site>`` says where (with ``said``). A port that cannot be had is a ``UsageError`` (exit 2),
+    never a traceback."""
     from aiohttp import web
 
-    print(f"studio: {what} on http://{host}:{port}/ ({detail}Ctrl+C stops it)", file=sys.stderr)
+    print(f"studio: {Msg(f'serve.{site}', url=f'http://{host}:{port}/', **said).render(language)}", file=sys.stderr)
     if not is_loopback(host):
         print(f"studio: warning: {Msg('cli.warning.not_loopback', host=host).render(language)}", file=sys.stderr)
     try:
@@ -69,7 +70,7 @@ def prompter_command(args: argparse.Namespace, config: Config, show: ShowReader)
     host = args.host or config.prompter.host
     port = args.port or config.prompter.port
     app = make_prompter_web(follower, config.station.zone, config.station.language, size=config.prompter.size)
-    serve_site(app, host, port, "browser prompter", "?mirror=1 for beam-splitter glass; ", diagnostics_language(args))
+    serve_site(app, host, port, "prompter", diagnostics_language(args))
     return 0
 
 
@@ -110,6 +111,5 @@ def serve_command(args: argparse.Namespace, config: Config, controller: Controll
     host = args.host or config.api.host
     port = args.port or config.api.port
     app = make_api(controller, tokens, config.station.zone)
-    names = ", ".join(sorted(tokens))
-    serve_site(app, host, port, "control API", f"tokens: {names}; /openapi.json describes it; ", diagnostics_language(args))
+    serve_site(app, host, port, "api", diagnostics_language(args), tokens=", ".join(sorted(tokens)))
     return 0

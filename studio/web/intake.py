@@ -250,6 +250,5 @@ def intake_command(args: Any, config: Any, desk: DeskStore) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     app = make_intake(desk, max_body=settings.max_body, rate=settings.rate, burst=settings.burst)
     active = sum(1 for t in list_observers(desk.db) if t.active)
-    detail = f"{active} observers with tokens; POST /reports, /openapi.json describes it; "
-    serve_site(app, host, port, "observers' intake", detail, diagnostics_language(args))
+    serve_site(app, host, port, "intake", diagnostics_language(args), observers=active)
     return 0

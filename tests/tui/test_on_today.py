@@ -336,3 +336,23 @@ def test_the_first_screen_of_make_run_in_rehearsal(snap_compare, station, show_s
         assert snap_compare(app, terminal_size=SIZE)
     finally:
         services.controller.store.close()
+
+
+async def test_the_trainees_console_lives_on_the_day_a_manual_rehearsal_plays(station, show_store, no_question):
+    """`studio rehearse --manual` prints `studio --store ITS-STORE run --rehearsal`: that console reads the
+    rehearsal's clock from the wall (here 10 real seconds after the day began, at 60x: ten minutes in)."""
+    from studio.store import open_store
+    from studio.store.show import RehearsalMark
+
+    begun = datetime(2026, 12, 6, 14, 0, tzinfo=ALMATY)
+    store = open_store(show_store)
+    with store.write():
+        store.mark_rehearsal(RehearsalMark("referendum-2026", begun, datetime(2026, 3, 15, 9, 0, tzinfo=ALMATY), 60, 1))
+    store.close()
+
+    services, app = started(station, show_store, "--rehearsal", at=begun + timedelta(seconds=10))
+    assert services.store_path == show_store  # the rehearsal's store, not one beside it
+    assert services.controller.clock() == datetime(2026, 3, 15, 9, 10, tzinfo=ALMATY)
+    async with app.run_test(size=SIZE):
+        assert header(app).startswith("REHEARSAL")
+    services.controller.store.close()

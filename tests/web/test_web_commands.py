@@ -18,6 +18,7 @@ import pytest
 from studio.errors import UsageError
 from studio.config import Api, Config, load_config
 from studio.diagnostics import DiagnosticsError
+from studio.i18n import Msg
 from studio.web.commands import api_tokens, prompter_command, serve_command
 from tests.web.http_helpers import SHOW, TOKEN, http
 
@@ -134,7 +135,7 @@ def test_studio_serve_runs_until_ctrl_c_and_never_prints_the_token(tmp_path: Pat
     finally:
         stderr = stop(process)
     assert process.returncode == 0, stderr
-    assert f"control API on {url}/" in stderr
+    assert f"studio: {Msg('serve.api', url=f'{url}/', tokens='api').render('kk')}" in stderr  # the station's language
     assert TOKEN not in stderr
     producer.refresh()
     assert producer.view().on_air.origin == "api"
@@ -159,4 +160,4 @@ def test_studio_prompter_web_serves_the_page(tmp_path: Path, controllers) -> Non
     finally:
         stderr = stop(process)
     assert process.returncode == 0, stderr
-    assert "browser prompter on" in stderr
+    assert f"studio: {Msg('serve.prompter', url=f'{url}/').render('kk')}" in stderr
