@@ -22,7 +22,6 @@ import pytest
 from studio.machine import utc_now
 from studio.store.desk import open_desk
 from studio.store.observers import add_observer
-from studio.web.intake import RELOAD_SECONDS
 from tests.web.http_helpers import SHOW, TOKEN, http
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,8 +139,11 @@ def test_every_service_answers_and_ctrl_c_stops_them_all(studio_up, tmp_path: Pa
     assert http("GET", f"{up.url('intake')}/health", token=None).body == {"status": "ok"}
     report = {"region": "astana", "station": 12, "kind": "violation", "text": "Вбросы на участке 12"}
     token = observer_token(tmp_path / "studio.db")
-    time.sleep(RELOAD_SECONDS)  # the intake rereads its tokens at most this often: a token issued now works then
-    sent = http("POST", f"{up.url('intake')}/reports", token=token, json_body=report)
+    deadline = time.monotonic() + WAIT
+    # the intake rereads its tokens at most every RELOAD_SECONDS: a token issued now is refused until then
+    while (sent := http("POST", f"{up.url('intake')}/reports", token=token, json_body=report)).status == 401:
+        assert time.monotonic() < deadline, "the intake never took the new token"
+        time.sleep(0.2)
     assert sent.status == 201 and sent.body["observer"] == "aigerim"  # the one store every service is on
     page = http("GET", f"{up.url('prompter')}/", token=None)
     assert page.status == 200 and "<html" in page.body
