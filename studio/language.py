@@ -36,7 +36,7 @@ def diagnostics_language(args: argparse.Namespace, environ: dict[str, str] | Non
         return Station().language
     try:
         station = tomllib.loads(Path(path).read_text("utf-8")).get("station", {})
-    except (OSError, UnicodeDecodeError, ValueError):  # TOMLDecodeError is a ValueError
-        return FALLBACK
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # TOMLDecodeError is a ValueError
+        return FALLBACK  # the config's own check says what is wrong with it
     language = station.get("language", Station().language) if isinstance(station, dict) else None
     return language if language in LANGUAGES else FALLBACK

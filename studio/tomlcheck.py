@@ -97,6 +97,22 @@ def owner(model: type[BaseModel], loc: KeyPath) -> type[BaseModel]:
     return model
 
 
+DEEPEST = 16
+"""Tables and arrays inside each other, at most: studio's files need four."""
+
+
+def _too_deep_at(table: dict[str, Any]) -> KeyPath | None:
+    """The path to the first value nested beyond DEEPEST, found without recursion."""
+    pending: list[tuple[KeyPath, Any]] = [((), table)]
+    while pending:
+        path, value = pending.pop()
+        if len(path) > DEEPEST:
+            return path
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        pending.extend((path + (key,), inner) for key, inner in items)
+    return None
+
+
 class TomlCheck:
     LISTING = "diag.hint.known_keys"
     COLUMNS = True
@@ -110,6 +126,17 @@ class TomlCheck:
             self.table: dict[str, Any] = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise DiagnosticsError([_syntax_error(path, error)]) from None
+        except RecursionError:  # tomllib recurses once per level: a hostile file ends it
+            self.table = {}
+            self._too_deep(())
+        if (deep := _too_deep_at(self.table)) is not None:
+            self._too_deep(deep)
+
+    def _too_deep(self, where: KeyPath) -> None:
+        """Nothing of a file nested beyond DEEPEST is checked further (each check would recurse as deep)."""
+        line = self.locator.find(where[:1])[0] if where else 1
+        raise DiagnosticsError([Diagnostic(self.path, line, 0, Msg("diag.too_deep", most=DEEPEST),
+                                           Msg("diag.hint.too_deep"))])
 
     @functools.cached_property
     def locator(self) -> TomlLocator:

@@ -29,7 +29,7 @@ def parse_zone(value: Any, refusal: str = "diag.value.zone") -> ZoneInfo:
         return value
     try:
         return ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
         raise ValueError(Msg(refusal, value=repr(value))) from None
 
 

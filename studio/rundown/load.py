@@ -26,6 +26,14 @@ _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _SEGMENT_ID = r"^[a-z0-9][a-z0-9_-]*$"
 
 
+LONGEST = timedelta(hours=24)
+"""No segment lasts longer than the show's day: "999999h" is a typo, not 114 years."""
+
+
+class DurationTooLong(ValueError):
+    pass
+
+
 def parse_duration(value: Any) -> timedelta:
     if isinstance(value, timedelta):
         return value
@@ -33,7 +41,10 @@ def parse_duration(value: Any) -> timedelta:
     if not found:
         raise ValueError(Msg("diag.value.duration", value=repr(value)))
     hours, minutes, seconds = (int(part or 0) for part in found.groups())
-    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    total = hours * 3600 + minutes * 60 + seconds  # Python's int: counted before timedelta could overflow
+    if total > LONGEST.total_seconds():
+        raise DurationTooLong(Msg("diag.value.duration_too_long", value=repr(value), longest=format_duration(LONGEST)))
+    return timedelta(seconds=total)
 
 
 def _positive(duration: timedelta) -> timedelta:

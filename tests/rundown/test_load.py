@@ -94,6 +94,26 @@ def test_missing_show_and_bad_zone() -> None:
     ]
 
 
+@pytest.mark.parametrize("depth", [20, 5000])  # 5000: past tomllib's own recursion
+def test_a_file_nested_too_deep_is_one_error_never_a_recursion_error(depth: int) -> None:
+    found = errors(HEADER + "[deep]\nv = " + "[" * depth + "]" * depth + "\n")
+    assert len(found) == 1 and "nested more than 16 deep" in found[0]
+    assert found[0].startswith("day.toml:6:" if depth == 20 else "day.toml:1:")  # at its table when it can be found
+
+
+@pytest.mark.parametrize("duration", ["999999h", "25h", "99999999999999999999999h", "1441m"])
+def test_a_duration_longer_than_the_day_is_refused_by_name(duration: str) -> None:
+    found = errors(HEADER + segment("a", duration=f'"{duration}"'))
+    assert found == [f"day.toml:11:1: error: segment 'a': duration: duration '{duration}' is longer than a day (24h):"
+                     ' no segment lasts that long\n  hint: write durations like "5m", "1h30m" or "45s"']
+    assert parse_duration("24h") == timedelta(hours=24)
+
+
+def test_a_zone_too_long_for_a_file_name_is_an_unknown_zone() -> None:
+    found = errors(HEADER.replace('"Asia/Almaty"', '"' + "A" * 300 + '"') + segment("a"))
+    assert len(found) == 1 and found[0].startswith("day.toml:4:1: error: show: show.zone: unknown time zone")
+
+
 def test_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(DiagnosticsError, match="cannot read the rundown"):
         load_rundown(tmp_path / "absent.toml")

@@ -204,6 +204,10 @@ async def test_duration_dialog_checks_the_value_then_sets_it(make, settle) -> No
         await pilot.press("enter")
         await pilot.pause()
         assert str(dialog.query_one("#duration-error", Static).render()) == EN.t("duration.not_positive")
+        field.value = "999999h"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert str(dialog.query_one("#duration-error", Static).render()) == EN.t("duration.too_long", longest="24h")
         field.value = "4m30s"
         await pilot.press("enter")
         await settle(pilot)

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from studio.i18n import t
-from studio.rundown.load import format_duration, parse_duration
+from studio.rundown.load import LONGEST, DurationTooLong, format_duration, parse_duration
 from studio.tui import bindings
 
 
@@ -23,6 +23,8 @@ def check_duration(value: str) -> tuple[timedelta | None, str]:
     text = value.strip().replace(" ", "")
     try:
         duration = parse_duration(text)
+    except DurationTooLong:
+        return None, t("duration.too_long", longest=format_duration(LONGEST))
     except ValueError:
         return None, t("duration.invalid", value=value.strip())
     if duration <= timedelta(0):
