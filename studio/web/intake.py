@@ -59,7 +59,8 @@ MAX_BODY = 64 * 1024
 MAX_GROUP = 512
 """Reports written in one transaction at most."""
 RELOAD_SECONDS = 1.0
-"""An unknown token reloads the token table at most this often (a new observer works within a second)."""
+"""The token table is reread when a request comes this long after the last read: a new observer works, and a
+revoked one is refused (401, before its body is read), within a second."""
 
 _KEY = re.compile(KEY_PATTERN)
 
@@ -109,13 +110,14 @@ class IntakeServer:
         burst: int = 20,
         grouping: GroupingOptions = _GROUPING,
         now: Callable[[], datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.store, self.max_body, self.grouping, self.now = store, max_body, grouping, now
+        self.store, self.max_body, self.grouping, self.now, self.monotonic = store, max_body, grouping, now, monotonic
         self.document = intake_document(max_body=max_body, rate=rate, burst=burst)
         self.buckets = TokenBuckets(rate, burst)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-store")
         self.tokens: dict[str, tuple[str, bool]] = token_table(store.db)
-        self.loaded = time.monotonic()
+        self.loaded = monotonic()
         self.pending: list[tuple[Send, asyncio.Future[Any]]] = []
         self.wake: asyncio.Event | None = None
         self.writer: asyncio.Task[None] | None = None
@@ -125,11 +127,10 @@ class IntakeServer:
     async def _observer(self, request: web.Request) -> tuple[str, str]:
         """(observer, token hash) of the request's bearer token, or 401."""
         hashed = token_hash(bearer_token(request))
-        entry = self.tokens.get(hashed)
-        if entry is None and time.monotonic() - self.loaded >= RELOAD_SECONDS:
-            self.loaded = time.monotonic()
+        if self.monotonic() - self.loaded >= RELOAD_SECONDS:
+            self.loaded = self.monotonic()  # before the await: the requests meanwhile use the table they have
             self.tokens = await self._call(lambda: token_table(self.store.db))
-            entry = self.tokens.get(hashed)
+        entry = self.tokens.get(hashed)
         if entry is None:
             raise ApiError(401, "token_wrong")
         if not entry[1]:

@@ -14,7 +14,7 @@ import pytest
 
 from studio.store.desk import DeskStore, open_desk
 from studio.store.observers import add_observer, revoke_observer
-from studio.web.intake import TokenBuckets, make_intake
+from studio.web.intake import RELOAD_SECONDS, TokenBuckets, make_intake
 from tests.web.http_helpers import Answer, ServerThread, http
 
 T0 = datetime(2026, 3, 15, 5, 0, tzinfo=UTC)
@@ -108,6 +108,29 @@ def test_a_revoked_token_is_401_even_when_revoked_while_the_server_runs(intake) 
     answer = served.post(who="aigerim")
     assert answer.status == 401 and answer.body["error"] == "token_revoked"
     assert served.count() == 1
+
+
+def test_a_revocation_reaches_the_running_intake_before_any_body_is_read(tmp_path: Path) -> None:
+    """Within RELOAD_SECONDS of a revocation, the token's requests are 401 whatever their body; a malformed
+    body is not read (no 400 or 422 to a token that is gone). The intake's clock is the test's."""
+    store = open_desk(tmp_path / "desk.db")
+    token = add_observer(store.db, "aigerim", by="desk", at=T0)
+    seconds = [0.0]
+    server = ServerThread(make_intake(store, rate=1000.0, burst=1000, monotonic=lambda: seconds[0]))
+    served = Intake(server.start(), tmp_path / "desk.db", {"aigerim": token})
+    try:
+        assert served.post(data=b"not json").body["error"] == "bad_json"  # the token works: the body is read
+        other = open_desk(served.path)
+        revoke_observer(other.db, "aigerim", by="desk", at=T0)
+        other.close()
+        seconds[0] += RELOAD_SECONDS
+        for body in (b"not json", b"[1, 2]", json.dumps({"region": "nowhere"}).encode()):
+            answer = served.post(data=body)
+            assert (answer.status, answer.body["error"]) == (401, "token_revoked")
+        assert served.count() == 0
+    finally:
+        server.stop()
+        store.close()
 
 
 @pytest.mark.parametrize(
