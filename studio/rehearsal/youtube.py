@@ -68,8 +68,10 @@ class RehearsalYouTube:
         """
         began = self.monotonic()
         problems = self._obs_problems() + self._link()
-        scheduled = self._off(problems) if problems else self._scheduled()
-        if scheduled is None:
+        if problems:
+            self._off(problems)
+            return False
+        if self._scheduled() is None:
             return False
         assert self._broadcaster is not None
         try:
@@ -86,12 +88,16 @@ class RehearsalYouTube:
     def schedule(self) -> Broadcast | None:
         """The broadcast ``start`` goes live on, made alone (no OBS is asked): None when YouTube is off."""
         problems = self._link()
-        return self._off(problems) if problems else self._scheduled()
+        if problems:
+            self._off(problems)
+            return None
+        return self._scheduled()
 
     def end(self) -> dict[str, Any]:
         """Complete the broadcast, then OBS stops streaming; the figures for the report."""
         if self._live_at is not None:
             self.figures["live_s"] = round(self.monotonic() - self._live_at, 1)
+            self._live_at = None
             self._wind_down()
             if self.figures["ended"] == "complete":
                 self.say(Msg("rehearse.youtube.ended", broadcast=self.figures["broadcast"],
@@ -151,7 +157,8 @@ class RehearsalYouTube:
         try:
             broadcast = self._broadcaster.schedule_apart(title, description, self.wall())
         except StudioError as error:
-            return self._off([error])
+            self._off([error])
+            return None
         self.figures["broadcast"] = broadcast.id
         return broadcast
 
@@ -177,4 +184,3 @@ class RehearsalYouTube:
                  else Msg("rehearse.youtube.off", why=why))
         said = [str(problem) for problem in problems]
         self.figures["error"] = "; ".join(filter(None, [self.figures["error"], *said]))
-        return None
