@@ -187,6 +187,7 @@ def test_it_goes_live_unlisted_through_obs_ends_and_leaves_the_shows_broadcast_a
         assert untouched(fake_youtube, show_broadcast, before)
 
         figures = youtube.end()
+        print(f"the rehearsal on YouTube, with real OBS and RTMP: {figures}")
         assert fake_youtube.broadcast(mine)["status"]["lifeCycleStatus"] == "complete"
         assert wait_for(lambda: not output.streaming(), timeout=10)
         assert untouched(fake_youtube, show_broadcast, before)
