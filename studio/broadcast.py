@@ -20,7 +20,7 @@ from typing import Callable, Protocol, Sequence
 from studio.i18n import Msg
 from studio.rundown.model import Rundown
 from studio.store.show import AsRunRow, ShowStore
-from studio.store.youtube import YouTubeStore
+from studio.store.youtube import BroadcastRecord, YouTubeStore
 from studio.youtube.chapters import ChaptersError, chapters_from_asrun, clean, description_with_chapters
 from studio.youtube.errors import YouTubeError
 from studio.youtube.live import Broadcast, Stream, YouTube
@@ -139,8 +139,25 @@ class Broadcaster:
             broadcast = found or self.youtube.create_broadcast(
                 title, broadcast_description(self.rundown), start, self.privacy
             )
-            self.records.remember_broadcast(self.show_id, broadcast.id, self._clock(), self.operator)
-            self._log("youtube_scheduled", broadcast_id=broadcast.id, privacy=broadcast.privacy, adopted=found is not None)
+            self._remember(broadcast, adopted=found is not None)
+        return self._bound(broadcast, record)
+
+    def schedule_apart(self, title: str, description: str, start: datetime) -> Broadcast:
+        """A new broadcast that is not the show's (a rehearsal's), bound to a stream of its own.
+
+        Never looks for an upcoming broadcast to adopt, so the show's own is never taken over;
+        the store's record (show id → broadcast) is this one's from now on: use a store of its own.
+        """
+        broadcast = self.youtube.create_broadcast(_sanitised(title)[:TITLE_LIMIT], description, start, self.privacy)
+        self._remember(broadcast, adopted=False)
+        return self._bound(broadcast, None)
+
+    def _remember(self, broadcast: Broadcast, *, adopted: bool) -> None:
+        self.records.remember_broadcast(self.show_id, broadcast.id, self._clock(), self.operator)
+        self._log("youtube_scheduled", broadcast_id=broadcast.id, privacy=broadcast.privacy, adopted=adopted)
+
+    def _bound(self, broadcast: Broadcast, record: BroadcastRecord | None) -> Broadcast:
+        """``broadcast`` bound to a stream (a new one when it has none), the stream remembered in the store."""
         if broadcast.stream_id is None:
             stream = self.youtube.create_stream(f"{self.show_id} studio")
             self.records.remember_stream(self.show_id, stream.id)

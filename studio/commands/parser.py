@@ -47,6 +47,7 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     taking.add_argument("--auto", dest="auto", action="store_true", default=True, help=Msg("cli.help.rehearse.auto"))
     taking.add_argument("--manual", dest="auto", action="store_false", help=Msg("cli.help.rehearse.manual"))
     rehearse.add_argument("--no-obs", action="store_true", help=Msg("cli.help.rehearse.no_obs"))
+    rehearse.add_argument("--youtube", choices=("unlisted",), help=Msg("cli.help.rehearse.youtube"))
     rehearse.add_argument("--store", dest="rehearsal_store", type=Path, metavar="PATH",
                           help=Msg("cli.help.rehearse.store"))
     rehearse.add_argument("--seed", type=int, default=1, help=Msg("cli.help.rehearse.seed"))

@@ -176,6 +176,8 @@ def rehearse(args: argparse.Namespace) -> int:
 
     if not args.speed > 0:
         raise UsageError(Msg("rehearse.error.speed", given=f"{args.speed:g}"))
+    if args.youtube and args.no_obs:  # YouTube gets OBS's stream
+        raise UsageError(Msg("rehearse.error.youtube_no_obs"))
     try:
         start = None if args.start is None else time.fromisoformat(args.start)
     except ValueError:

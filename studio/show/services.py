@@ -223,12 +223,14 @@ def youtube_token(config: Config) -> TokenFile:
 
 def make_broadcaster(
     config: Config, store: ShowStore, rundown: Rundown, output: ObsAdapter | None, origin: str, *,
-    operator: str | None = None, credentials: Credentials | None = None,
+    operator: str | None = None, credentials: Credentials | None = None, privacy: str | None = None,
+    clock: Clock = utc_now,
 ) -> tuple[Broadcaster, StoreLedger]:
     """The go-live controller over the signed-in account, and the store's quota ledger it charges;
     ``output``: OBS's stream output (None: a command that does not stream). Its events name
-    ``operator`` (default: [station] operator, else the login name). ``credentials``: the sign-in
-    already loaded (``youtube_token(config).load()``), else it is loaded here."""
+    ``operator`` (default: [station] operator, else the login name) at ``clock``'s time (a rehearsal's
+    simulated day; the quota day stays Google's real one). ``credentials``: the sign-in already loaded
+    (``youtube_token(config).load()``), else it is loaded here. ``privacy``: default [youtube] privacy."""
     from studio.broadcast import Broadcaster
     from studio.store.youtube import YouTubeStore
     from studio.youtube.api import YouTubeApi
@@ -245,11 +247,11 @@ def make_broadcaster(
         store,
         rundown,
         output=output,
-        privacy=config.youtube.privacy,
+        privacy=privacy or config.youtube.privacy,
         language=config.station.language,
         operator=operator or config.station.operator or default_operator(),
         origin=origin,
-        clock=utc_now,
+        clock=clock,
     )
     return go_live, ledger
 
