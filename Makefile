@@ -45,8 +45,14 @@ soak: $(STAMP)
 test-snapshot-update: $(STAMP)
 	$(BIN)/python -m pytest --snapshot-update tests/tui
 
+# Every benchmark, its figures (each beside its same-run baseline) kept in one file of bench/results/;
+# bench/compare.py OLD NEW says what moved. programme_screenshots.py makes pictures, not figures: not here.
+BENCHES := startup timing render obs_take console_take prompter_latency onair_pull desk_import desk_intake
 bench: $(STAMP)
-	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+	@results=bench/results/$$(date -u +%Y%m%d-%H%M%S)-$$(git rev-parse --short HEAD 2>/dev/null || echo tree).json; \
+	failed=""; for b in $(BENCHES); do echo "== bench/$$b.py"; \
+	STUDIO_BENCH_RESULTS=$$results $(BIN)/python bench/$$b.py || failed="$$failed $$b"; done; \
+	echo "figures: $$results"; if [ -n "$$failed" ]; then echo "missed or failed:$$failed" >&2; exit 1; fi
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
+from record import figure  # noqa: E402  (bench/ is the script's folder)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
@@ -165,6 +167,8 @@ def main() -> int:
     print(f"ratio                      p50 x{c50 / f50:.2f}      p99 x{c99 / f99:.2f}")
     print(f"target p50 <= 1.2 x floor + 1 ms ({1.2 * f50 + 1:.2f} ms): {'met' if c50 <= 1.2 * f50 + 1 else 'NOT met'}")
     print(f"target p99 <= floor p99 + one frame ({f99 + frame_ms:.2f} ms): {'met' if c99 <= f99 + frame_ms else 'NOT met'}")
+    figure("console_take", "p50", c50, f50, "ms", target="<= 1.2 x floor + 1 ms", met=c50 <= 1.2 * f50 + 1)
+    figure("console_take", "p99", c99, f99, "ms", target="<= floor + one frame", met=c99 <= f99 + frame_ms)
     return 0
 
 

@@ -30,6 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from record import figure  # noqa: E402  (bench/ is the script's folder)
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 20_000
 CONNECTIONS = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 16
@@ -188,7 +190,7 @@ def main() -> int:
             ok, latencies, elapsed, _ = asyncio.run(_load(f"http://127.0.0.1:{port}", tokens, region_ids))
         finally:
             _stop(bare)
-        _line("baseline (bare 201)", ok, latencies, elapsed)
+        base_rate, base_p99 = _line("baseline (bare 201)", ok, latencies, elapsed)
 
         port = _free_port()
         server = _start(["--serve", str(store_path), str(port)], port)
@@ -211,6 +213,9 @@ def main() -> int:
     ]
     for passed, text in verdicts:
         print(("ok    " if passed else "MISSED ") + text)
+    figure("desk_intake", "p99", p99, base_p99, "ms", target=f"under {TARGET_P99_MS:.0f} ms", met=p99 < TARGET_P99_MS)
+    figure("desk_intake", "seconds_per_report", 1 / rate, 1 / base_rate, "s", target=f"{TARGET_RATE:.0f}/s",
+           met=rate >= TARGET_RATE)
     return 0 if all(passed for passed, _ in verdicts) else 1
 
 

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from record import figure  # noqa: E402  (bench/ is the script's folder)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -162,6 +164,8 @@ def main() -> int:
     print(f"floor (raw socket)   p50 {f50:6.2f} ms   p99 {f99:6.2f} ms")
     print(f"ObsAdapter.apply()   p50 {a50:6.2f} ms   p99 {a99:6.2f} ms")
     print(f"ratio                p50 x{a50 / f50:.2f}      p99 x{a99 / f99:.2f}")
+    figure("obs_take", "p50", a50, f50, "ms")
+    figure("obs_take", "p99", a99, f99, "ms")
     print(
         f"frame at {obs.fps} fps      {1000 / obs.fps:6.2f} ms; OBS render skipped "
         f"{stats.render_skipped_frames}/{stats.render_total_frames}, cpu {stats.cpu_percent:.0f}%"

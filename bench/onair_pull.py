@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from queue import Empty
 
+from record import figure  # noqa: E402  (bench/ is the script's folder)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
@@ -146,6 +148,8 @@ def main(rounds: int = 60) -> None:
                          ("desk commit to graphic off air", pull_latency)):
         print(f"{name:45} p50 {percentile(series, 0.50) * 1000:7.1f} ms   p99 {percentile(series, 0.99) * 1000:7.1f} ms")
     ratio = percentile(pull_latency, 0.99) / percentile(take_latency, 0.99)
+    figure("onair_pull", "p99", percentile(pull_latency, 0.99) * 1000, percentile(take_latency, 0.99) * 1000, "ms",
+           target="ratio under 1.3", met=ratio < 1.3)
     print(f"pull p99 / baseline p99: {ratio:.2f} (target under 1.3), pull p99 under 1 s: "
           f"{percentile(pull_latency, 0.99) < 1.0}")
 

@@ -15,6 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from record import figure  # noqa: E402  (bench/ is the script's folder)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -105,6 +107,7 @@ def main() -> None:
     print(f"bare Textual, {SEGMENTS}-row DataTable: median {b * 1000:.0f} ms (min {min(bare) * 1000:.0f})")
     print(f"ratio           x{s / b:.2f}")
     print(f"target 1 s      {'met' if s < 1.0 else 'NOT met'}")
+    figure("startup", "first_paint_median", s * 1000, b * 1000, "ms", target="under 1 s", met=s < 1.0)
 
 
 if __name__ == "__main__":
