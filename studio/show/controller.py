@@ -41,7 +41,10 @@ class Controller(Commands, Edits):
         self._tick_bug_clock()
         before, graphics_before = self.state.on_air, self.on_air_graphics
         if not super().refresh():
-            return False
+            if not self.pull_unrecorded:
+                return False
+            self._pull_withdrawn()  # off air already; recorded now that the store may take it
+            return True
         after, graphics = self.state.on_air, self.on_air_graphics
         if (before.id if before else None) != (after.id if after else None):
             segment = self.rundown.get(after.segment_id) if after else None

@@ -26,6 +26,7 @@ from studio.onair import (
 from studio.rundown.model import GraphicCue, Segment
 from studio.show.playout import ControlError, Playout, serialised
 from studio.store import ShowState, Withdrawn
+from studio.store.db import StoreUnwritable
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def _by_template(withdrawn: Sequence[Withdrawn]) -> dict[str, Msg]:
 
 class OnAirGraphics(Playout):
     _clock_failed = ""  # the location bug's minute that would not render: not tried again
+    pull_unrecorded = False  # a withdrawn graphic is off air but the store could not record it: retried each refresh
 
     @serialised
     def armed(self) -> tuple[GraphicCue, ...]:
@@ -146,14 +148,25 @@ class OnAirGraphics(Playout):
         A re-rendered graphic may go back up only as a new take, through the gate.
         """
         if not self.on_air_graphics or not self.store.withdrawn(self.show_id):  # the refresh's one cheap read
+            self.pull_unrecorded = False  # (another process may have recorded the pull)
             return
         now = self.clock()
-        with self.store.write():
-            # Asked again under the write lock: every process that refreshes notices, the first one to write
-            # pulls, and the others find nothing left.
-            for template, reason in _by_template(self.store.withdrawn(self.show_id)).items():
-                if self._clear_graphics(now, "withdrawn", template):
-                    self._log(now, "graphic_pulled", None, template=template, reason=str(reason))
+        try:
+            with self.store.write():
+                # Asked again under the write lock: every process that refreshes notices, the first one to write
+                # pulls, and the others find nothing left.
+                for template, reason in _by_template(self.store.withdrawn(self.show_id)).items():
+                    if self._clear_graphics(now, "withdrawn", template):
+                        self._log(now, "graphic_pulled", None, template=template, reason=str(reason))
+        except StoreUnwritable:
+            # Off air first, whatever the disk says: the store keeps them as on air, so the next refresh pulls
+            # (and records) them again once it can be written.
+            withdrawn = set(_by_template(self.store.withdrawn(self.show_id)))
+            remaining = tuple(g for g in self.on_air_graphics if g.template not in withdrawn)
+            self._switch(lambda switcher: switcher.graphics(remaining))
+            self.pull_unrecorded = True
+            raise
+        self.pull_unrecorded = False
         self._show_graphics()
 
     def _tick_bug_clock(self) -> None:

@@ -431,16 +431,32 @@ def _statements(script: str) -> Iterator[str]:
             buffer = ""
 
 
+class StoreUnwritable(StoreError, sqlite3.OperationalError):
+    """A write the store refused: a full disk, a read-only file, a lock held too long. Nothing of it was kept.
+    Also an sqlite3 error, so the threads that ride out a busy store (health, the intake's writer) still do."""
+
+
+def _unwritable(error: sqlite3.OperationalError) -> StoreUnwritable:
+    return StoreUnwritable(Msg("store.error.write", reason=str(error)))
+
+
 @contextmanager
 def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A write transaction that takes the lock at once, so reads inside it are current."""
-    db.execute("BEGIN IMMEDIATE")
+    """A write transaction that takes the lock at once, so reads inside it are current. A write SQLite
+    cannot make (at BEGIN, in the body or at COMMIT) is rolled back whole and raised as StoreUnwritable."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise _unwritable(error) from None
     try:
         yield db
-    except BaseException:
-        db.execute("ROLLBACK")
+        db.execute("COMMIT")
+    except BaseException as error:
+        if db.in_transaction:  # SQLite may have rolled back already (a full disk can)
+            db.execute("ROLLBACK")
+        if isinstance(error, sqlite3.OperationalError) and not isinstance(error, StoreError):
+            raise _unwritable(error) from None
         raise
-    db.execute("COMMIT")
 
 
 class Connection:
