@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import queue
+import random
 import socket
+import statistics
 import threading
 import time
 
@@ -56,34 +59,45 @@ def watch_first_accept(host: str, port: int) -> list[float]:
     return seen
 
 
-def test_link_reconnects_and_reasserts_after_obs_restart(obs: ObsProcess, show: Show) -> None:
+RESTARTS = int(os.environ.get("STUDIO_OBS_RESTARTS", "5"))
+"""OBS killed and started again this many times (make soak: 20)."""
+
+
+def test_link_reconnects_and_reasserts_after_every_obs_restart(obs: ObsProcess, show: Show) -> None:
+    """Each restart after a seeded wait (the first at the backoff's cap, the worst case): the link reconnects and
+    puts the wanted scene and overlay back. How long after OBS first accepted a connection is printed: a figure
+    (the issue's target is 2 s), not a threshold."""
     adapter = CountingAdapter(obs.settings())
     wanted = ObsWanted(show.b, frozenset({(show.b, show.overlay)}))
     events: queue.Queue[tuple[float, LinkEvent]] = queue.Queue()
     link = ObsLink(adapter, lambda: wanted, lambda e: events.put((time.monotonic(), e)))
     link.start()
+    rng = random.Random(3)
+    waits = [sum(BACKOFF)] + [rng.uniform(0, sum(BACKOFF)) for _ in range(RESTARTS - 1)]
+    reasserted: list[float] = []
     try:
         next_event(events, connected=True)
-        with raw_client(obs) as client:  # drift away from the wanted state
-            client.set_current_program_scene(show.a)
-
-        obs.kill()
-        _, lost = next_event(events, connected=False)
-        assert obs.password not in lost.reason
-        time.sleep(sum(BACKOFF))  # let the backoff reach its cap: the worst case
-        accepting = watch_first_accept(obs.host, obs.port)
-        obs.start()
-        connected_at, _ = next_event(events, connected=True)
-        reconnect = connected_at - accepting[0]
-        print(f"\nreconnected {reconnect:.3f} s after OBS accepted connections")  # a figure, not a threshold
-
-        deadline = time.monotonic() + 2
-        while len(adapter.reasserts) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert adapter.reasserts[-1] >= 1  # the restarted OBS differed, and was corrected
-        with raw_client(obs) as client:
-            assert client.get_current_program_scene().current_program_scene_name == show.b
-            item = client.get_scene_item_id(show.b, show.overlay).scene_item_id
-            assert client.get_scene_item_enabled(show.b, item).scene_item_enabled
+        for wait in waits:
+            with raw_client(obs) as client:  # drift away from the wanted state
+                client.set_current_program_scene(show.a)
+            done = len(adapter.reasserts)
+            obs.kill()
+            _, lost = next_event(events, connected=False)
+            assert obs.password not in lost.reason
+            time.sleep(wait)
+            accepting = watch_first_accept(obs.host, obs.port)
+            obs.start()
+            next_event(events, connected=True)
+            deadline = time.monotonic() + 30  # a bound against a hang, not a target
+            while len(adapter.reasserts) <= done or adapter.reasserts[-1] < 1:  # the restarted OBS differed
+                assert time.monotonic() < deadline, "the restarted OBS was never put back as wanted"
+                time.sleep(0.01)
+            reasserted.append(time.monotonic() - accepting[0])
+            with raw_client(obs) as client:
+                assert client.get_current_program_scene().current_program_scene_name == show.b
+                item = client.get_scene_item_id(show.b, show.overlay).scene_item_id
+                assert client.get_scene_item_enabled(show.b, item).scene_item_enabled
     finally:
         link.stop()
+    print(f"\n{len(reasserted)} OBS restarts re-asserted, {min(reasserted):.2f}-{max(reasserted):.2f} s after OBS "
+          f"accepted connections (median {statistics.median(reasserted):.2f} s)")
