@@ -23,7 +23,7 @@ from studio.show import Controller
 from studio.store import open_store
 from studio.store.db import StoreUnwritable
 from tests.test_control import RecordingSwitcher
-from tests.test_onair_control import StandInGraphics, retract, verified_fact
+from tests.test_onair_control import StandInGraphics, retract, rundown, verified_fact  # noqa: F401 (rundown: a fixture)
 
 FULL_DISK = "STUDIO_TEST_FULL_DISK"
 
@@ -92,12 +92,3 @@ def test_a_retracted_figure_comes_off_air_even_when_the_store_cannot_say_so(tmp_
     assert controller.on_air_graphics == ()
     assert [e.action for e in controller.store.events("small")].count("graphic_pulled") == 1
 
-
-@pytest.fixture
-def rundown(small_rundown):
-    from tests.test_onair_control import LOWER, FACT
-    from dataclasses import replace
-
-    segments = list(small_rundown.segments)
-    segments[0] = replace(segments[0], graphics=(LOWER, FACT))
-    return small_rundown.with_segments(tuple(segments))
