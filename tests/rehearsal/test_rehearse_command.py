@@ -134,3 +134,33 @@ def test_without_ffmpeg_it_names_the_package(tmp_path: Path) -> None:
 def test_bad_options_get_a_clear_error(tmp_path: Path, option: tuple[str, str], said: str) -> None:
     done = studio(tmp_path, "rehearse", "--no-obs", *option)
     assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_port_held_by_another_program_is_named_not_taken_for_obs(tmp_path: Path) -> None:
+    import socket
+    import threading
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+
+        def answer() -> None:  # a web server, say, where OBS should be
+            while True:
+                try:
+                    client, _ = server.accept()
+                except OSError:
+                    return
+                with client:
+                    client.recv(4096)
+                    client.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+
+        threading.Thread(target=answer, daemon=True).start()
+        config = tmp_path / "config.toml"
+        config.write_text(f"[obs]\nport = {server.getsockname()[1]}\ntimeout = 2\n", encoding="utf-8")
+        port = server.getsockname()[1]
+        done = studio(tmp_path, "--config", str(config), "rehearse", str(sample_rundown()), "--speed", "600")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    [said] = done.stderr.strip().splitlines()
+    assert said.startswith(f"studio: error: OBS at 127.0.0.1:{port} ") and "cannot be used for the rehearsal" in said
+    assert "not as obs-websocket 5" in said
+    assert not list((tmp_path / "data").glob("**/rehearsal-*"))
