@@ -18,8 +18,7 @@ import pytest
 
 from studio.rehearsal.feeds import schedule
 from studio.rundown.load import load_rundown
-from tests.obs.conftest import PASSWORD_ENV, obs  # noqa: F401 - the session's real OBS
-from tests.obs.obs_process import ObsProcess
+from tests.obs.obs_process import PASSWORD_ENV, ObsProcess
 from tests.obs.obs_show import free_udp_port, has_ffmpeg, tag, udp_url
 
 pytestmark = [
@@ -74,7 +73,7 @@ feed = "{briefing}"
 
 
 @pytest.fixture(scope="module")
-def rehearsed(obs: ObsProcess, tmp_path_factory: pytest.TempPathFactory):  # noqa: F811
+def rehearsed(obs: ObsProcess, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("rehearse-obs")
     t = tag()
     rundown = folder / "day.toml"
