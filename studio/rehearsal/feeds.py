@@ -77,15 +77,15 @@ def schedule(segments: Sequence[Segment], *, seed: int, min_down: timedelta, at_
     """The feed deaths of the day, the same for the same seed: live inclusions long enough to lose their feed
     for ``min_down`` well inside their slot (it dies after 15-35 % of it and is back by 80 % of it)."""
     rng = random.Random(f"feeds-{seed}")
-    eligible = [s for s in segments if s.kind is Kind.LIVE and s.feed and s.duration * 0.45 >= min_down]
+    eligible = [s for s in segments if s.kind is Kind.LIVE and s.feed and s.duration * 0.65 >= min_down]
     count = min(len(eligible), max(at_least, round(len(eligible) * share)))
     chosen = sorted(rng.sample(range(len(eligible)), count))
     deaths = []
     for index in chosen:
         segment = eligible[index]
-        after = segment.duration * rng.uniform(0.15, 0.35)
-        down_for = max(min_down, segment.duration * rng.uniform(0.2, 0.4))
-        down_for = min(down_for, segment.duration * 0.8 - after)
+        latest = min(segment.duration * 0.35, segment.duration * 0.8 - min_down)
+        after = segment.duration * 0.15 + (latest - segment.duration * 0.15) * rng.random()
+        down_for = min(max(min_down, segment.duration * rng.uniform(0.2, 0.4)), segment.duration * 0.8 - after)
         deaths.append(FeedDeath(segment.id, str(segment.feed), after, down_for))
     return tuple(deaths)
 
@@ -113,6 +113,7 @@ class Senders:
             words.write_text("\n".join(feed.words), encoding="utf-8")
             self._words[feed.url] = words.name
         self._log = open(folder / "ffmpeg.log", "ab")  # noqa: SIM115 - open while the feeds run
+        self._epoch = time.monotonic()
 
     def want(self, urls: set[str]) -> None:
         for url in [url for url in self.running if url not in urls]:
@@ -126,7 +127,10 @@ class Senders:
         self.running[url] = subprocess.Popen(
             ["ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
              f"testsrc2=size={SIZE}:rate={RATE}", "-vf", text, "-c:v", "libx264", "-preset", "ultrafast",
-             "-tune", "zerolatency", "-g", str(KEYFRAME_EVERY), "-pix_fmt", "yuv420p", "-f", "mpegts", url],
+             "-tune", "zerolatency", "-g", str(KEYFRAME_EVERY), "-pix_fmt", "yuv420p",
+             # one timeline for every start of a feed, as an encoder that keeps its clock: OBS 29's media source
+             # crashed here (free(): corrupted unsorted chunks) after dozens of restarts that began again at 0
+             "-output_ts_offset", f"{time.monotonic() - self._epoch:.3f}", "-f", "mpegts", url],
             cwd=self.folder, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
         )
         self.started += 1

@@ -195,15 +195,19 @@ class ObsRehearsal:
 
         try:
             active, _ = self.recording.status()
-        except ObsError:
-            return  # the link is back for the next look; the switcher says what it sees of OBS
+        except ObsError as error:  # OBS died or hangs: the recording ends here, and the day goes on without it
+            log = str(self.headless.log_path) if self.headless is not None else None
+            self._recording_stopped = {"at": now.isoformat(), "cause": "obs_gone", "error": str(error), "log": log}
+            self.said(Msg("rehearse.obs.gone", at=f"{now:%H:%M}", error=error.message,
+                          log=Msg("rehearse.obs.its_log", log=log) if log else ""))
+            return
         if active and self._anchor is None and self._recording_began is not None:
             # StartRecord's answer, not GetRecordStatus's duration: that one counts the frames encoded, which
             # trail the programme by the encoder's delay (~0.6 s measured), and would shift every stretch later.
             self._anchor = clock.at(self._recording_began)
         if not active:
             free = shutil.disk_usage(self.recording.folder).free // MB
-            self._recording_stopped = {"at": now.isoformat(), "free_mb": free}
+            self._recording_stopped = {"at": now.isoformat(), "cause": "stopped", "free_mb": free}
             self.said(Msg("rehearse.obs.recording_stopped", at=f"{now:%H:%M}", folder=str(self.recording.folder),
                           free=free))
 

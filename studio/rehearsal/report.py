@@ -215,7 +215,9 @@ def _never_black_lines(checked: dict[str, Any]) -> list[Msg]:
                              segment=stretch["segment"] or "-"))
     stopped = checked.get("recording_stopped")
     if stopped:
-        lines.append(Msg("rehearse.summary.recording_stopped", at=stopped["at"][11:16], free=stopped["free_mb"]))
+        why = (Msg("rehearse.why.obs_gone") if stopped["cause"] == "obs_gone"
+               else Msg("rehearse.why.stopped", free=stopped["free_mb"]))
+        lines.append(Msg("rehearse.summary.recording_stopped", at=stopped["at"][11:16], why=why))
     return lines
 
 
