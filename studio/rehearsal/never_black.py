@@ -149,8 +149,7 @@ def judged(black: Sequence[Stretch], frozen: Sequence[Stretch], *, anchor: datet
         seconds = sum((stop - start).total_seconds() for start, stop in inside) / speed
         if seconds > MIN_SECONDS:
             shown = listed(stretch, inside[0][0], seconds)
-            during = (at(stretch.start), at(stretch.end))
-            frozen_listed.append(shown | {"feed_dying": any(_overlap(during, span) for span in dying)})
+            frozen_listed.append(shown | {"feed_dying": any(_overlap(part, span) for part in inside for span in dying)})
         else:
             still.append(stretch.seconds)
     return {"black": blacks, "frozen": frozen_listed,

@@ -79,6 +79,9 @@ def test_under_the_slate_a_still_picture_is_expected_and_a_dying_feed_says_so() 
     assert judge(frozen=[Stretch(3.0, 4.0)], slate=slate)["frozen"] == []
     [dying] = judge(frozen=[Stretch(2.0, 3.0)], slate=slate, dying=[(at(2), at(3))])["frozen"]
     assert dying["feed_dying"] is True and dying["segment"] == "live-a"
+    # a card still since before the death, then the feed frozen on its own after the slate: not the dying feed's
+    [own] = judge(frozen=[Stretch(0.0, 1.8)], slate=slate, dying=[(at(0.5), at(0.9))])["frozen"]
+    assert own["feed_dying"] is False
 
 
 @pytest.mark.skipif(not has_ffmpeg(), reason="needs ffmpeg: apt-get install -y ffmpeg")
