@@ -72,3 +72,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     if os.environ.get("CI") == "true" and report.skipped and marker:
         report.outcome = "failed"
         report.longrepr = f"{marker} test skipped in CI: {report.longrepr}"
+
+
+# --- real OBS (tests/obs, tests/rehearsal) ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def obs(tmp_path_factory: pytest.TempPathFactory):
+    """The session's real OBS (640x360), one for tests/obs and tests/rehearsal (tests/obs/obs_process.py)."""
+    from tests.obs.obs_process import PASSWORD_ENV, started_obs
+
+    process = started_obs(tmp_path_factory.mktemp("obs"), PASSWORD_ENV)
+    yield process
+    process.stop()
+    os.environ.pop(PASSWORD_ENV, None)

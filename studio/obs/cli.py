@@ -22,7 +22,7 @@ from studio.paths import graphics_dir, template_folders
 from studio.obs.adapter import ObsAdapter, ObsSettings, ObsVersions
 
 if TYPE_CHECKING:
-    from studio.obs.setup import CheckReport
+    from studio.obs.setup import CheckReport, SetupReport
 
 
 def settings_from(obs: Any) -> ObsSettings:
@@ -55,15 +55,11 @@ def _reported(command: Callable[[], int], err: TextIO, language: str) -> int:
 
 
 def _setup(args: argparse.Namespace, config: Any, out: TextIO, err: TextIO, language: str) -> int:
-    from studio.obs.setup import setup
-
     rundown = _rundown(args.rundown)
-    slate = _slate_picture(args, config, err, language)
-    cards = _card_pictures(rundown, config, err, language)
     adapter = ObsAdapter(settings_from(config.obs))
     try:
         adapter.connect()
-        done = setup(adapter, rundown, slate_image=slate, cards=cards, studio_camera=config.obs.studio_camera)
+        done = set_up(adapter, config, rundown, err, language, args)
     finally:
         adapter.close()
     say = _Printer(out, language)
@@ -77,6 +73,17 @@ def _setup(args: argparse.Namespace, config: Any, out: TextIO, err: TextIO, lang
         return 1
     say(Msg("obs.cli.setup_done" if done.changed else "obs.cli.setup_nothing", **counts))
     return 0
+
+
+def set_up(adapter: ObsAdapter, config: Any, rundown: Any, err: TextIO, language: str,
+           args: argparse.Namespace | None = None) -> SetupReport:
+    """`obs setup` on a connected ``adapter``: the rundown's scenes with the slate and the cards rendered
+    (``args``: --slate or --text-slate, when given; notes on ``err``)."""
+    from studio.obs.setup import setup
+
+    slate = _slate_picture(args, config, err, language)
+    cards = _card_pictures(rundown, config, err, language)
+    return setup(adapter, rundown, slate_image=slate, cards=cards, studio_camera=config.obs.studio_camera)
 
 
 def inspect(config: Any, rundown: Any) -> tuple[CheckReport, tuple[int, int]]:
@@ -144,7 +151,7 @@ def _rundown(path: Path) -> Any:
     return load_rundown(Path(path))  # a broken file raises DiagnosticsError: studio's main prints it
 
 
-def _slate_picture(args: argparse.Namespace, config: Any, err: TextIO, language: str) -> Path | None:
+def _slate_picture(args: argparse.Namespace | None, config: Any, err: TextIO, language: str) -> Path | None:
     """The picture for the fallback slate: --slate, else the slate template rendered into the graphics folder
     (the folder the show renders to, which OBS's image sources read), else none."""
     if getattr(args, "text_slate", False):

@@ -38,9 +38,14 @@ class SimulatedClock:
         self._origin = self.monotonic()
 
     def __call__(self) -> datetime:
+        return self.at(self.monotonic())
+
+    def at(self, monotonic: float) -> datetime:
+        """The simulated instant of a ``monotonic`` reading (one before ``begin`` lies before ``start``),
+        once the day has begun; ``start`` before."""
         if self._origin is None:
             return self.start
-        return self.start + timedelta(seconds=(self.monotonic() - self._origin) * self.speed)
+        return self.start + timedelta(seconds=(monotonic - self._origin) * self.speed)
 
     def real_seconds(self, simulated: timedelta) -> float:
         """How long ``simulated`` lasts on the wall at this speed."""

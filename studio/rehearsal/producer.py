@@ -1,5 +1,7 @@
 """The rehearsal's producer (``--auto``): each segment taken at its expected start, its graphics across it,
-through the controller, with the time from the take to the controller's commit measured."""
+through the controller, with the time from the key to the take's return measured: the store's commit, and
+with OBS the switcher's batch answered by OBS. A live inclusion whose feed was lost is retaken once its feed
+is back (asked as the console asks: the switcher's feed check), unless the next segment is due first."""
 
 from __future__ import annotations
 
@@ -18,19 +20,27 @@ class Takes:
     graphics_refused: Counter[str] = field(default_factory=Counter)  # "template: code" -> count
 
 
-class SimulatedProducer:
-    """``--auto``: each segment taken at its expected start, its graphics one after another across it."""
+RETRY_SECONDS = 1.0
+"""Real seconds before a take refused for its feed (or a retake's feed check) is tried again."""
 
-    def __init__(self, controller: Any) -> None:
+
+class SimulatedProducer:
+    """``--auto``: each segment taken at its expected start, its graphics one after another across it.
+    ``feeds`` (with OBS): whose feed is back after its death (``back(segment_id)``); ``record``: where a
+    retake is noted (studio/rehearsal/feeds.py)."""
+
+    def __init__(self, controller: Any, feeds: Any = None, record: Any = None) -> None:
         self.controller = controller
+        self.feeds, self.record = feeds, record
         self.takes = Takes()
         self._graphics_done: dict[int, int] = {}  # as-run row id -> graphics taken
+        self._take_after = self._retake_after = 0.0  # perf_counter: not before (refused for its feed a moment ago)
 
-    def act(self, now: datetime) -> bool:
-        """One look at the show; False once it is over."""
+    def act(self, view: Any) -> bool:
+        """One look at the show as ``view`` has it; False once it is over."""
         from studio.show import ControlError
 
-        view = self.controller.view(now)
+        now = view.timing.now
         if view.ended:
             return False
         if view.next is None:
@@ -44,16 +54,39 @@ class SimulatedProducer:
         else:
             expected = view.timing.expected_for(view.next.id)
             target, due = view.next.id, expected.start if expected is not None else now
-        if now >= due:
+        if now >= due and time.perf_counter() >= self._take_after:
             began = time.perf_counter()
             try:
                 self.controller.take(target) if target != view.next.id else self.controller.take_next()
             except ControlError as refused:
                 self.takes.refused[refused.code] += 1
+                self._take_after = time.perf_counter() + RETRY_SECONDS
                 return True
             self.takes.latency.append((now, target, (time.perf_counter() - began) * 1000))
             return True
-        self._graphics(view, now)
+        if not self._retake(view, now):
+            self._graphics(view, now)
+        return True
+
+    def _retake(self, view: Any, now: datetime) -> bool:
+        """Back to the on-air inclusion whose feed was lost, once its feed is back and the check says it
+        shows frames; True when it was tried."""
+        from studio.show import ControlError
+        from studio.show.commands import FEED_LOST
+
+        row = view.on_air
+        if self.feeds is None or row is None or row.note != FEED_LOST or not self.feeds.back(row.segment_id):
+            return False
+        if time.perf_counter() < self._retake_after:
+            return True
+        self._retake_after = time.perf_counter() + RETRY_SECONDS
+        try:
+            self.controller.take(row.segment_id)  # asks the feed first, as the console's take does
+        except ControlError as refused:
+            if refused.code != "feed_down":
+                self.takes.refused[refused.code] += 1
+            return True
+        self.record.add("retaken", row.segment_id, now)
         return True
 
     @staticmethod

@@ -19,6 +19,8 @@ from typing import Any
 from studio.i18n import Msg
 
 LATENCY_MEASURED = "key to controller commit: the take_next call, location bug rendered, store committed; no OBS"
+LATENCY_MEASURED_OBS = ("key to OBS's answer: the take_next call, location bug rendered, store committed, the"
+                        " switcher's batch answered by OBS; retakes after a feed loss are in feeds.losses")
 RATE_BUCKET = timedelta(minutes=10)
 MB = 1024 * 1024
 
@@ -69,6 +71,9 @@ class Measured:
     samples: list[Sample] = field(default_factory=list)
     cpu_user: float = 0.0
     cpu_system: float = 0.0
+    obs: dict[str, Any] | None = None  # which OBS (None: --no-obs)
+    feeds: dict[str, Any] | None = None  # the feeds' losses and schedule (studio/rehearsal/feeds.py)
+    never_black: dict[str, Any] | None = None  # the recording's check (studio/rehearsal/never_black.py)
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:
@@ -99,15 +104,17 @@ def figures(m: Measured) -> dict[str, Any]:
     return {
         "rehearsal": {
             "show_id": m.show_id, "rundown": m.rundown, "store": m.store, "mode": m.mode, "seed": m.seed,
-            "speed": m.speed, "obs": False, "simulated_start": m.simulated_start.isoformat(),
+            "speed": m.speed, "obs": m.obs or False, "simulated_start": m.simulated_start.isoformat(),
             "simulated_end": m.simulated_end.isoformat(), "wall_seconds": round(m.wall_seconds, 3),
         },
         "takes": {
             "by_rehearsal": len(m.takes), "in_event_log": m.played, "refused": m.take_refusals,
-            "latency_ms": _ms([ms for _, _, ms in m.takes]) | {"measured": LATENCY_MEASURED},
+            "latency_ms": _ms([ms for _, _, ms in m.takes])
+            | {"measured": LATENCY_MEASURED_OBS if m.obs else LATENCY_MEASURED},
             "series": [{"at": at.isoformat(), "segment": segment, "ms": round(ms, 3)} for at, segment, ms in m.takes],
         },
-        "feeds": {"losses": None, "not measured": "--no-obs"},
+        "feeds": m.feeds if m.feeds is not None else {"losses": None, "not measured": "--no-obs"},
+        "never_black": m.never_black if m.never_black is not None else {"not measured": "--no-obs"},
         "reports": {
             "planned": m.reports_planned, "sent": m.reports_attempted, "accepted": m.reports_accepted,
             "refused": m.reports_refused, "rate_limited": m.reports_rate_limited, "failed": m.reports_failed,
@@ -147,11 +154,15 @@ def summary(found: dict[str, Any], language: str) -> str:
     lines = [Msg("rehearse.summary.title", show=r["show_id"], start=r["simulated_start"][11:16],
                  end=r["simulated_end"][11:16], wall=f"{r['wall_seconds']:.1f}", speed=f"{r['speed']:g}x")]
     latency = takes["latency_ms"]
+    on_obs = bool(r["obs"])
     if latency["count"]:
-        lines.append(Msg("rehearse.summary.takes", count=latency["count"], p50=latency["p50"], p99=latency["p99"]))
+        lines.append(Msg("rehearse.summary.takes_obs" if on_obs else "rehearse.summary.takes", count=latency["count"],
+                         p50=latency["p50"], p99=latency["p99"]))
     else:
         lines.append(Msg("rehearse.summary.no_takes", count=takes["in_event_log"]))
-    lines.append(Msg("rehearse.summary.feeds"))
+    lines += _feed_lines(found["feeds"]) if on_obs else [Msg("rehearse.summary.feeds")]
+    if on_obs:
+        lines += _never_black_lines(found["never_black"])
     lines.append(Msg("rehearse.summary.reports", sent=reports["sent"], received=reports["received_in_store"],
                      groups=reports["groups"], grouped=reports["grouped"],
                      refused=sum(reports["refused"].values()), rate_limited=reports["rate_limited"]))
@@ -173,6 +184,41 @@ def summary(found: dict[str, Any], language: str) -> str:
                      cpu=f"{found['cpu_seconds']['user'] + found['cpu_seconds']['system']:.1f}"))
     lines.append(Msg("rehearse.summary.unmarked", count=found["rehearsal_marks"]["unmarked_rows"]))
     return "\n".join(line.render(language) for line in lines)
+
+
+def _feed_lines(feeds: dict[str, Any]) -> list[Msg]:
+    losses = feeds["losses"]
+    lines = [Msg("rehearse.summary.losses", count=sum(1 for loss in losses if loss.get("lost_at")),
+                 planned=len(feeds["schedule"]))]
+    for loss in losses:
+        if not loss.get("lost_at"):
+            lines.append(Msg("rehearse.summary.loss_missed", segment=loss["segment"], at=loss["killed_at"][11:19]))
+            continue
+        slate = "?" if loss["slate_ms"] is None else f"{loss['slate_ms']:.0f}"
+        back = loss["retaken_at"] or loss["slate_off_at"]
+        lines.append(Msg("rehearse.summary.loss", segment=loss["segment"], at=loss["lost_at"][11:19], ms=slate,
+                         back=Msg("rehearse.summary.retaken", at=loss["retaken_at"][11:19]) if loss["retaken_at"]
+                         else Msg("rehearse.summary.slate_off", at=back[11:19]) if back
+                         else Msg("rehearse.summary.not_back")))
+    return lines
+
+
+def _never_black_lines(checked: dict[str, Any]) -> list[Msg]:
+    if "not measured" in checked:
+        return [Msg("rehearse.summary.unchecked", why=checked["not measured"])]
+    lines = [Msg("rehearse.summary.never_black", black=len(checked["black"]), frozen=len(checked["frozen"]),
+                 seconds=f"{checked['recording_seconds']:.0f}", still=checked["still_by_nature"]["count"])]
+    for key, stretches in (("rehearse.summary.black", checked["black"]), ("rehearse.summary.frozen", checked["frozen"])):
+        for stretch in stretches:
+            key = "rehearse.summary.frozen_dying" if stretch.get("feed_dying") else key
+            lines.append(Msg(key, at=stretch["at"][11:19], seconds=f"{stretch['seconds']:.1f}",
+                             segment=stretch["segment"] or "-"))
+    stopped = checked.get("recording_stopped")
+    if stopped:
+        why = (Msg("rehearse.why.obs_gone") if stopped["cause"] == "obs_gone"
+               else Msg("rehearse.why.stopped", free=stopped["free_mb"]))
+        lines.append(Msg("rehearse.summary.recording_stopped", at=stopped["at"][11:16], why=why))
+    return lines
 
 
 # --- HTML -------------------------------------------------------------------------------------------------
@@ -212,6 +258,27 @@ def chart(points: Sequence[tuple[float, float]], *, bars: bool = False, x_label:
             f'{_axes(x_label, round(top, 3), x0, x1)}{shapes}</svg>')
 
 
+def outages(losses: Sequence[dict[str, Any]], hours: Any, empty: str = "") -> str:
+    """An SVG timeline of the feed losses by simulated hour: a bar from the loss to the picture's return
+    (retake or next segment), one row each, named by its segment."""
+    shown = [(loss["segment"], hours(loss["lost_at"]), hours(loss["retaken_at"] or loss["slate_off_at"] or
+                                                             loss["lost_at"])) for loss in losses if loss.get("lost_at")]
+    if not shown:
+        return f'<svg width="{WIDTH}" height="40"><text x="10" y="24">{html.escape(empty)}</text></svg>'
+    x0, x1 = min(start for _, start, _ in shown), max(stop for _, _, stop in shown)
+    span, row, left = (x1 - x0) or 1.0, 22, 200
+    place = lambda x: left + (x - x0) / span * (WIDTH - left - 10)  # noqa: E731
+    height = row * len(shown) + 30
+    bars = "".join(
+        f'<text x="{left - 6}" y="{row * i + 16}" text-anchor="end" font-size="11">{html.escape(segment)}</text>'
+        f'<rect x="{place(start):.1f}" y="{row * i + 4}" width="{max(2.0, place(stop) - place(start)):.1f}"'
+        f' height="{row - 8}" fill="#c33"/>'
+        for i, (segment, start, stop) in enumerate(shown))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" role="img">{bars}'
+            f'<text x="{left}" y="{height - 6}" font-size="11">{x0:.2f} h</text>'
+            f'<text x="{WIDTH - 10}" y="{height - 6}" text-anchor="end" font-size="11">{x1:.2f} h</text></svg>')
+
+
 def page(found: dict[str, Any], language: str) -> str:
     """The one-page HTML report: the summary, three charts, and every figure."""
     t = lambda key, **params: html.escape(Msg(key, **params).render(language))  # noqa: E731
@@ -221,8 +288,10 @@ def page(found: dict[str, Any], language: str) -> str:
     reports = [(hours(b["from"]), b["count"]) for b in found["reports"]["per_10_minutes"]]
     memory = [(s["wall"], s["bytes"] / MB) for s in found["memory"].get("rss", []) if s["bytes"] is not None]
     none = Msg("rehearse.html.none").render(language)
+    on_obs = bool(found["rehearsal"]["obs"])
     sections = (
-        ("rehearse.html.latency", chart(latency, x_label="h", empty=none)),
+        ("rehearse.html.latency_obs" if on_obs else "rehearse.html.latency", chart(latency, x_label="h", empty=none)),
+        *((("rehearse.html.outages", outages(found["feeds"]["losses"], hours, empty=none)),) if on_obs else ()),
         ("rehearse.html.rate", chart(reports, bars=True, x_label="h", empty=none)),
         ("rehearse.html.memory", chart(memory, x_label="s", empty=none)),
     )

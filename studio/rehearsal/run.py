@@ -2,9 +2,11 @@
 
 What runs, all in this process and on one ``SimulatedClock`` (studio/rehearsal/clock.py):
 
-- the controller, built by studio/show/services.py ``build`` with the ``REHEARSE`` shape: its own store,
-  every row marked as a rehearsal's, graphics through the fact gate into the rehearsal's own folder, no OBS,
-  no YouTube;
+- the controller, built by studio/show/services.py ``build`` with the ``REHEARSE_OBS`` shape (``REHEARSE``
+  with ``--no-obs``): its own store, every row marked as a rehearsal's, graphics through the fact gate into
+  the rehearsal's own folder, OBS's switcher and feed watchdog, no YouTube;
+- with OBS (studio/rehearsal/on_obs.py): the configured or a headless OBS with the rundown's scenes, the
+  simulated regional feeds, some dying on air, and the programme recorded and checked for black;
 - the real intake (studio/web/intake.py ``make_intake``) on a loopback port, with a token per simulated
   observer, and the observers posting the scenario's reports to it with aiohttp (its own thread and loop);
 - the commission's figures, fed through `studio import-turnout`'s importer at the hours they were published;
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import time
 from collections import Counter
@@ -31,13 +32,14 @@ from datetime import datetime, time as clock_time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from studio.errors import Kind, StudioError
+from studio.errors import StudioError
 from studio.i18n import Msg
 from studio.machine import utc_now
 from studio.rehearsal import report as reporting
 from studio.rehearsal.clock import SimulatedClock
 from studio.rehearsal.desk import DESK_AUTHOR, SimulatedDesk
 from studio.rehearsal.observers import Observers
+from studio.rehearsal.on_obs import ObsRehearsal, RehearsalError
 from studio.rehearsal.producer import SimulatedProducer, Takes
 from studio.rehearsal.scenario import Scenario, TurnoutRow
 
@@ -49,12 +51,8 @@ SAMPLE_SECONDS = 0.5
 PLAIN_PROGRESS = timedelta(minutes=30)
 """Without a terminal, a progress line every this much of the simulated day."""
 PRODUCER = "rehearsal-producer"
-
-
-class RehearsalError(StudioError):
-    """A rehearsal that cannot start; the message says what to do."""
-
-    kind = Kind.REFUSED
+AFTER_END = timedelta(minutes=30)
+"""A day that the producer does not end (--manual) stops this long after the plan's end."""
 
 
 @dataclass(frozen=True)
@@ -72,13 +70,11 @@ class Settings:
 # --- the rehearsal ---------------------------------------------------------------------------------------
 
 
-def rehearse(settings: Settings, config: Any, rundown: Any, out: TextIO = sys.stdout) -> dict[str, Any]:
+def rehearse(settings: Settings, config: Any, rundown: Any, out: TextIO = sys.stdout,
+             err: TextIO = sys.stderr) -> dict[str, Any]:
     """Play the day; write the report beside the store and return its figures."""
     from studio.rundown.timing import plan
-    from studio.show.services import REHEARSE, build
 
-    if settings.obs:
-        raise RehearsalError(Msg(_obs_problem(config), host=config.obs.host, port=config.obs.port))
     show = rundown.show
     begin = show.at(settings.start or show.start)  # as the plan's fixed times: before its start is after midnight
     slots = plan(rundown)
@@ -86,6 +82,24 @@ def rehearse(settings: Settings, config: Any, rundown: Any, out: TextIO = sys.st
     if begin >= end:
         raise RehearsalError(Msg("rehearse.error.start_after_end", start=f"{begin:%H:%M}", end=f"{end:%H:%M}"))
     files = _files(settings, show.id)
+    said = lambda message: print(message.render(settings.language), file=out, flush=True)  # noqa: E731
+    obs = ObsRehearsal(config, rundown, files.folder, settings.speed, settings.seed, said, err) if settings.obs else None
+    try:
+        if obs is not None:
+            obs.check_tools()
+            obs.reach()  # before any file of the rehearsal's, but the headless OBS's home
+            config = obs.config
+        return _rehearse(settings, config, rundown, files, begin, end, obs, said, out)
+    finally:
+        if obs is not None:
+            obs.close()
+
+
+def _rehearse(settings: Settings, config: Any, rundown: Any, files: Files, begin: datetime, end: datetime,
+              obs: ObsRehearsal | None, said: Any, out: TextIO) -> dict[str, Any]:
+    from studio.show.services import REHEARSE, REHEARSE_OBS, build
+
+    show = rundown.show
     files.folder.mkdir(parents=True, exist_ok=True)
     clock = SimulatedClock(begin, settings.speed)
     from studio.rehearsal.scenario import build as scenario
@@ -99,18 +113,31 @@ def rehearse(settings: Settings, config: Any, rundown: Any, out: TextIO = sys.st
     rehearsal_config = config.model_copy(
         update={"graphics": config.graphics.model_copy(update={"out": str(files.folder / "graphics")})}
     )
-    services = build(REHEARSE, rehearsal_config, rundown, files.store, sign_in=lambda db: PRODUCER, clock=clock)
-    said = lambda message: print(message.render(settings.language), file=out, flush=True)  # noqa: E731
+    if obs is not None:
+        obs.set_up(rehearsal_config, settings.language, clock.real_seconds(end - begin + AFTER_END))
+    shape = REHEARSE_OBS if obs is not None else REHEARSE
+    services = build(shape, rehearsal_config, rundown, files.store, sign_in=lambda db: PRODUCER, clock=clock)
+    with services.running():
+        if obs is not None:
+            obs.begin(services, clock, rehearsal_config)
+        return _play(settings, rehearsal_config, services, files, clock, plan_of_day, begin, end, obs, said, out)
+
+
+def _play(settings: Settings, config: Any, services: Any, files: Files, clock: SimulatedClock, plan_of_day: Scenario,
+          begin: datetime, end: datetime, obs: ObsRehearsal | None, said: Any, out: TextIO) -> dict[str, Any]:
     said(Msg("rehearse.started", store=str(files.store), day=f"{begin:%Y-%m-%d %H:%M}", end=f"{end:%H:%M}",
              speed=_speed(settings.speed), seed=settings.seed))
     if not settings.auto:
         said(Msg("rehearse.manual", command=_console_command(settings, files.store)))
-    run = _Run(settings, config, services, files, clock, plan_of_day, end, out)
+    run = _Run(settings, config, services, files, clock, plan_of_day, end, out, obs)
     found = reporting.figures(run.play())
     files.json.write_text(json.dumps(found, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     files.html.write_text(reporting.page(found, settings.language), encoding="utf-8")
     print(reporting.summary(found, settings.language), file=out)
     said(Msg("rehearse.wrote", json=str(files.json), html=str(files.html)))
+    recording = found["never_black"].get("recording") if found.get("never_black") else None
+    if recording:
+        said(Msg("rehearse.obs.recorded", path=recording))
     return found
 
 
@@ -156,7 +183,7 @@ class _Run:
     """The main thread's loop: figures and verdicts when due, the producer, the controller's refresh, samples."""
 
     def __init__(self, settings: Settings, config: Any, services: Any, files: Files, clock: SimulatedClock,
-                 scenario: Scenario, end: datetime, out: TextIO) -> None:
+                 scenario: Scenario, end: datetime, out: TextIO, obs: ObsRehearsal | None = None) -> None:
         from studio.store.desk import open_desk
         from studio.store.observers import add_observer
 
@@ -168,7 +195,9 @@ class _Run:
         tokens = {name: add_observer(self.desk_store.db, name, by=DESK_AUTHOR, at=clock())
                   for name in scenario.observers}
         self.observers = Observers(files.store, config, clock, tokens, scenario.reports)
-        self.producer = SimulatedProducer(self.controller) if settings.auto else None
+        self.obs = obs
+        feeds = obs.feeds if obs is not None else None
+        self.producer = SimulatedProducer(self.controller, feeds, obs.record if obs else None) if settings.auto else None
         self.samples: list[reporting.Sample] = []
         self.retraction: dict[str, Any] = {}
         self.terminal = out.isatty()
@@ -198,13 +227,16 @@ class _Run:
                 due = [item for item in agenda if item[0] <= now]
                 agenda = [item for item in agenda if item[0] > now] + [item for item in due if self._do(item[2])]
                 self.controller.refresh()
-                going = self.producer.act(self.clock()) if self.producer is not None else now < self.end
+                view = self.controller.view(self.clock())
+                if self.obs is not None:
+                    self.obs.step(view, view.timing.now, self.clock)
+                going = self.producer.act(view) if self.producer is not None else now < self.end
                 self._follow_retraction()  # after the producer: the next look begins with the controller's refresh
                 if wall - last_sample >= SAMPLE_SECONDS:
                     self.samples.append(_sample(wall - began_wall, now, self.observers.sent.accepted))
                     last_sample = wall
                 last_plain = self._progress(now, last_plain)
-                if not going or now >= self.end + timedelta(minutes=30):
+                if not going or now >= self.end + AFTER_END:
                     break
                 time.sleep(TICK_SECONDS)
         finally:
@@ -278,6 +310,7 @@ class _Run:
         groups = count("SELECT COUNT(*) FROM report_group")
         grouped = count("SELECT COALESCE(SUM(reports), 0) FROM report_group WHERE reports > 1")
         self.desk_store.close()
+        fed, checked = self.obs.finish(self.controller, self.clock()) if self.obs is not None else (None, None)
         return reporting.Measured(
             show_id=show_id, rundown=str(self.settings.rundown_path), store=str(self.files.store),
             mode="auto" if self.settings.auto else "manual", seed=self.settings.seed, speed=self.settings.speed,
@@ -296,6 +329,7 @@ class _Run:
                 "region": self.scenario.retraction.region, "as_of": self.scenario.retraction.as_of.isoformat()},
             unmarked_rows=unmarked, store_bytes=_store_bytes(self.files.store), samples=self.samples,
             cpu_user=cpu_user, cpu_system=cpu_system,
+            obs=self.obs.described() if self.obs is not None else None, feeds=fed, never_black=checked,
         )
 
 
@@ -327,15 +361,6 @@ def _regions() -> dict[str, tuple[str, str]]:
     from studio.regions import regions
 
     return {region.id: (region.kk, region.ru) for region in regions().values()}
-
-
-def _obs_problem(config: Any) -> str:
-    """Why a rehearsal with OBS cannot start: OBS is not there, or (it is) that path is not built yet."""
-    try:
-        socket.create_connection((config.obs.host, config.obs.port), timeout=1.0).close()
-    except OSError:
-        return "rehearse.error.no_obs"
-    return "rehearse.error.obs_not_yet"
 
 
 def _speed(speed: float) -> str:

@@ -4,7 +4,8 @@
 (``Shape``): the controller always; the renderer for graphics; the OBS switcher
 with its feed watchdog, OBS's health published for the control API and the
 YouTube watch streaming through that OBS. ``studio run`` is ``CONSOLE`` (or
-``REHEARSAL``: no OBS, the rundown runs on its own), ``studio serve`` is ``API``.
+``REHEARSAL``: no OBS, the rundown runs on its own), ``studio serve`` is ``API``, ``studio rehearse``
+``REHEARSE_OBS`` (``REHEARSE`` with ``--no-obs``).
 The prompters and ``studio asrun export`` only read: ``reader(...)`` gives them a
 ``ShowReader`` that takes no lock and writes nothing. The screens get the
 ``ShowServices`` and never import an adapter (studio/obs/, studio/youtube/).
@@ -52,14 +53,16 @@ class Shape:
 
     origin: str  # who acts, in the event log: console, api, prompter, cli
     graphics: bool = False  # the renderer: graphics drawn through the fact gate, recorded by this process
-    obs: bool = False  # the show process: it owns OBS (switcher, feed watchdog, health) and YouTube through it
+    obs: bool = False  # the show process: it owns OBS (switcher, feed watchdog, health)
+    youtube: bool = False  # ... and YouTube through that OBS
     rehearses: bool = False  # every event and as-run row it writes is marked as a rehearsal's
 
 
-CONSOLE = Shape("console", graphics=True, obs=True)
+CONSOLE = Shape("console", graphics=True, obs=True, youtube=True)
 REHEARSAL = Shape("console", graphics=True)
 API = Shape("api", graphics=True)  # writes the store; the show process switches what it writes
 REHEARSE = Shape("rehearse", graphics=True, rehearses=True)  # studio rehearse --no-obs: the simulated day
+REHEARSE_OBS = Shape("rehearse", graphics=True, obs=True, rehearses=True)  # studio rehearse: on OBS, no YouTube
 
 
 @dataclass
@@ -168,6 +171,7 @@ def build(
         from studio.obs.health import obs_publisher
 
         services.obs_publisher = obs_publisher(store_path)
+    if switcher is not None and shape.youtube:
         services.youtube = youtube_watch(config, store_path, rundown, switcher, controller.clock, controller.operator)
     return services
 

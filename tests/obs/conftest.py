@@ -1,4 +1,5 @@
-"""A real, headless OBS Studio for the tests in this folder, one per test session.
+"""Real, headless OBS Studio for the tests in this folder: the session's (``obs``, in tests/conftest.py, shared
+with tests/rehearsal), and one per canvas size.
 
 Tests that use the `obs` fixture are skipped when OBS or Xvfb is not installed,
 except under CI=true, where that is a failure: CI must never pass by not testing.
@@ -12,31 +13,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from PIL import Image
 
-from studio.obs import ObsAdapter, ObsError
+from studio.obs import ObsAdapter
 from tests.obs.obs_checks import BLUE, OVERLAY_AT, OVERLAY_SIZE, RED_RGB, YELLOW, Show, raw_client
-from tests.obs.obs_process import INSTALL_HINT, ObsProcess, missing_binaries
-
-PASSWORD_ENV = "STUDIO_TEST_OBS_PASSWORD"
-
-
-@pytest.fixture(scope="session")
-def obs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObsProcess]:
-    if missing := missing_binaries():
-        reason = f"needs real OBS: {' and '.join(missing)} not found; {INSTALL_HINT}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    process = ObsProcess(tmp_path_factory.mktemp("obs"), password_env=PASSWORD_ENV)
-    os.environ[PASSWORD_ENV] = process.password
-    try:
-        process.start()
-    except ObsError as error:
-        process.stop()
-        pytest.fail(str(error), pytrace=False)
-    yield process
-    process.stop()
-    os.environ.pop(PASSWORD_ENV, None)
-
+from tests.obs.obs_process import PASSWORD_ENV, ObsProcess, started_obs
 
 @pytest.fixture(scope="session")
 def show(obs: ObsProcess) -> Show:
@@ -84,20 +63,8 @@ def obs_at(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[int, 
 
     def at(width: int, height: int) -> ObsProcess:
         if (width, height) not in started:
-            if missing := missing_binaries():
-                reason = f"needs real OBS: {' and '.join(missing)} not found; {INSTALL_HINT}"
-                if os.environ.get("CI") == "true":
-                    pytest.fail(reason, pytrace=False)
-                pytest.skip(reason)
-            process = ObsProcess(tmp_path_factory.mktemp(f"obs-{width}x{height}"),
-                                 password_env=f"{PASSWORD_ENV}_{width}x{height}", width=width, height=height)
-            os.environ[process.password_env] = process.password
-            try:
-                process.start()
-            except ObsError as error:
-                process.stop()
-                pytest.fail(str(error), pytrace=False)
-            started[(width, height)] = process
+            started[(width, height)] = started_obs(tmp_path_factory.mktemp(f"obs-{width}x{height}"),
+                                                   f"{PASSWORD_ENV}_{width}x{height}", width=width, height=height)
         return started[(width, height)]
 
     yield at

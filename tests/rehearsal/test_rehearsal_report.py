@@ -63,3 +63,24 @@ def test_the_summary_and_the_page_speak_the_readers_language() -> None:
 
 def test_a_chart_with_nothing_says_so() -> None:
     assert "nothing measured" in chart([], empty="nothing measured")
+
+
+def test_with_obs_the_report_times_each_loss_and_lists_each_stretch() -> None:
+    t = lambda minutes: (T0 + timedelta(minutes=minutes)).isoformat()  # noqa: E731
+    loss = {"segment": "live-astana", "killed_at": t(2), "lost_at": t(3), "detected_ms": 1200.0, "slate_ms": 1290.5,
+            "slate_at": t(3), "returned_at": t(5), "retaken_at": t(6), "retake_ms": 480.0, "slate_off_at": t(6)}
+    frozen = {"recording_s": 150.0, "seconds": 0.8, "at": t(2.5), "segment": "live-astana", "title": "Астана",
+              "kind": "live", "feed_dying": True}
+    found = figures(measured(
+        obs={"version": "29.0.2", "host": "127.0.0.1", "port": 4455, "headless": True, "canvas": [640, 360]},
+        feeds={"losses": [loss], "schedule": [{"segment": "live-astana"}]},
+        never_black={"recording": "/r/p.mkv", "black": [], "frozen": [frozen], "recording_seconds": 360.0,
+                     "still_by_nature": {"count": 4, "seconds": 20.0, "why": "..."}}))
+    assert found["feeds"]["losses"] == [loss] and "OBS's answer" in found["takes"]["latency_ms"]["measured"]
+    said = summary(found, "en")
+    assert "key to OBS's answer p50 50.0 ms" in said and "feed losses: 1 reported by the watchdog" in said
+    assert "17:48:00 live-astana: the slate on the programme 1290 ms after the feed died; retaken at 17:51:00" in said
+    assert "never black: 0 black and 1 frozen" in said and "its feed had died" in said
+    assert "заставка" in summary(found, "ru") and "заставка" in summary(found, "kk")
+    html = page(found, "en")
+    assert html.count("<svg") == 4 and "live-astana</text>" in html

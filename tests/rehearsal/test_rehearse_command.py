@@ -6,6 +6,7 @@ asserted, only that every figure is there and that what it says happened did hap
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -21,9 +22,10 @@ FIGURES = ("rehearsal", "takes", "feeds", "reports", "desk", "graphics", "retrac
            "memory", "cpu_seconds")
 
 
-def studio(tmp_path: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def studio(tmp_path: Path, *args: str, timeout: float = 60, env: dict[str, str] | None = None
+           ) -> subprocess.CompletedProcess[str]:
     env = os.environ | {"XDG_DATA_HOME": str(tmp_path / "data"), "STUDIO_STORE": str(tmp_path / "show.db"),
-                        "PYTHONPATH": str(ROOT)}
+                        "PYTHONPATH": str(ROOT)} | (env or {})
     return subprocess.run([sys.executable, "-m", "studio", "--lang", "en", *args], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=timeout)
 
@@ -95,13 +97,32 @@ def test_the_real_store_was_not_touched(rehearsed) -> None:
     assert Path(found["rehearsal"]["store"]).parent == tmp_path / "data" / "studio"
 
 
-def test_without_obs_it_says_to_start_obs_or_pass_no_obs(tmp_path: Path) -> None:
+def without_obs(tmp_path: Path, *tools: str) -> dict[str, str]:
+    """A PATH with only ``tools`` on it: no obs, no Xvfb."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    for tool in tools:
+        (folder / tool).symlink_to(shutil.which(tool))
+    return {"PATH": str(folder)}
+
+
+def test_without_obs_and_nothing_to_start_it_with_it_says_what_to_do(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text("[obs]\nport = 1\n", encoding="utf-8")  # nothing listens on port 1
-    done = studio(tmp_path, "--config", str(config), "rehearse", str(sample_rundown()), "--speed", "600")
+    done = studio(tmp_path, "--config", str(config), "rehearse", str(sample_rundown()), "--speed", "600",
+                  env=without_obs(tmp_path, "ffmpeg"))
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
-        "studio: error: OBS is not reachable at 127.0.0.1:1: start OBS, or pass --no-obs to rehearse without it"]
+        "studio: error: OBS is not reachable at 127.0.0.1:1, and no headless OBS can be started (obs and Xvfb not"
+        " found): start OBS, install them with: apt-get install -y obs-studio xvfb, or pass --no-obs to rehearse"
+        " without it"]
+    assert not list((tmp_path / "data").glob("**/rehearsal-*"))
+
+
+def test_without_ffmpeg_it_names_the_package(tmp_path: Path) -> None:
+    done = studio(tmp_path, "rehearse", str(sample_rundown()), "--speed", "600", env=without_obs(tmp_path))
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "ffmpeg is not installed" in done.stderr and "apt-get install -y ffmpeg" in done.stderr
     assert not list((tmp_path / "data").glob("**/rehearsal-*"))
 
 
@@ -113,3 +134,33 @@ def test_without_obs_it_says_to_start_obs_or_pass_no_obs(tmp_path: Path) -> None
 def test_bad_options_get_a_clear_error(tmp_path: Path, option: tuple[str, str], said: str) -> None:
     done = studio(tmp_path, "rehearse", "--no-obs", *option)
     assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_port_held_by_another_program_is_named_not_taken_for_obs(tmp_path: Path) -> None:
+    import socket
+    import threading
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+
+        def answer() -> None:  # a web server, say, where OBS should be
+            while True:
+                try:
+                    client, _ = server.accept()
+                except OSError:
+                    return
+                with client:
+                    client.recv(4096)
+                    client.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+
+        threading.Thread(target=answer, daemon=True).start()
+        config = tmp_path / "config.toml"
+        config.write_text(f"[obs]\nport = {server.getsockname()[1]}\ntimeout = 2\n", encoding="utf-8")
+        port = server.getsockname()[1]
+        done = studio(tmp_path, "--config", str(config), "rehearse", str(sample_rundown()), "--speed", "600")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    [said] = done.stderr.strip().splitlines()
+    assert said.startswith(f"studio: error: OBS at 127.0.0.1:{port} ") and "cannot be used for the rehearsal" in said
+    assert "not as obs-websocket 5" in said
+    assert not list((tmp_path / "data").glob("**/rehearsal-*"))
