@@ -186,7 +186,7 @@ def rehearse(args: argparse.Namespace) -> int:
     settings = Settings(
         rundown_path=args.rundown, speed=args.speed, start=start, auto=args.auto, obs=not args.no_obs,
         store=args.rehearsal_store or args.store,  # named on the command line; $STUDIO_STORE is the show's own
-        seed=args.seed, language=diagnostics_language(args),
+        seed=args.seed, language=diagnostics_language(args), youtube=args.youtube is not None,
     )
     play(settings, config, read_rundown(args.rundown))
     return 0

@@ -42,6 +42,7 @@ from studio.rehearsal.observers import Observers
 from studio.rehearsal.on_obs import ObsRehearsal, RehearsalError
 from studio.rehearsal.producer import SimulatedProducer, Takes
 from studio.rehearsal.scenario import Scenario, TurnoutRow
+from studio.rehearsal.youtube import RehearsalYouTube
 
 TICK_SECONDS = 0.02
 """How often the main loop looks: the desk's agenda, the controller's refresh (the console refreshes every
@@ -65,6 +66,7 @@ class Settings:
     store: Path | None  # given explicitly (--store); None: a store of its own in the data folder
     seed: int
     language: str
+    youtube: bool = False  # --youtube unlisted: a broadcast of its own (studio/rehearsal/youtube.py)
 
 
 # --- the rehearsal ---------------------------------------------------------------------------------------
@@ -120,17 +122,37 @@ def _rehearse(settings: Settings, config: Any, rundown: Any, files: Files, begin
     with services.running():
         if obs is not None:
             obs.begin(services, clock, rehearsal_config)
-        return _play(settings, rehearsal_config, services, files, clock, plan_of_day, begin, end, obs, said, out)
+        youtube = _youtube(settings, rehearsal_config, files, rundown, services, clock, said)
+        return _play(settings, rehearsal_config, services, files, clock, plan_of_day, begin, end, obs, said, out,
+                     youtube)
+
+
+def _youtube(settings: Settings, config: Any, files: Files, rundown: Any, services: Any, clock: SimulatedClock,
+             said: Any) -> RehearsalYouTube | None:
+    """With --youtube unlisted, the rehearsal's own broadcast, live before the day begins (or off, said why)."""
+    if not settings.youtube:
+        return None
+    youtube = RehearsalYouTube(config, files.store, rundown, services.switcher.adapter if services.switcher else None,
+                               operator=PRODUCER, clock=clock, say=said)
+    youtube.start()
+    return youtube
 
 
 def _play(settings: Settings, config: Any, services: Any, files: Files, clock: SimulatedClock, plan_of_day: Scenario,
-          begin: datetime, end: datetime, obs: ObsRehearsal | None, said: Any, out: TextIO) -> dict[str, Any]:
+          begin: datetime, end: datetime, obs: ObsRehearsal | None, said: Any, out: TextIO,
+          youtube: RehearsalYouTube | None) -> dict[str, Any]:
     said(Msg("rehearse.started", store=str(files.store), day=f"{begin:%Y-%m-%d %H:%M}", end=f"{end:%H:%M}",
              speed=_speed(settings.speed), seed=settings.seed))
     if not settings.auto:
         said(Msg("rehearse.manual", command=_console_command(settings, files.store)))
     run = _Run(settings, config, services, files, clock, plan_of_day, end, out, obs)
-    found = reporting.figures(run.play())
+    try:
+        measured = run.play()
+    finally:
+        figures_of_youtube = youtube.end() if youtube is not None else None  # ended whatever stopped the day
+    found = reporting.figures(measured)
+    if figures_of_youtube is not None:
+        found["youtube"] = figures_of_youtube
     files.json.write_text(json.dumps(found, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     files.html.write_text(reporting.page(found, settings.language), encoding="utf-8")
     print(reporting.summary(found, settings.language), file=out)
@@ -217,6 +239,7 @@ class _Run:
         self.observers.start()
         agenda = self._agenda()
         self.clock.begin()
+        _day_began(self.files.store)
         began_wall, cpu_start = time.perf_counter(), os.times()
         last_sample = 0.0
         last_plain = self.clock.start
@@ -331,6 +354,18 @@ class _Run:
             cpu_user=cpu_user, cpu_system=cpu_system,
             obs=self.obs.described() if self.obs is not None else None, feeds=fed, never_black=checked,
         )
+
+
+def _day_began(store_path: Path) -> None:
+    """The wall's moment the day began, in the store: a trainee's console (--manual) reads the day from it.
+    A connection of its own: the controller's belongs to its lock."""
+    from studio.store import open_store
+
+    store = open_store(store_path)
+    try:
+        store.rehearsal_began(utc_now())
+    finally:
+        store.close()
 
 
 def _sample(wall: float, now: datetime, accepted: int) -> reporting.Sample:

@@ -154,6 +154,11 @@ class ShowStore(Connection):
         return RehearsalMark(row["show_id"], from_text(row["begun_at"]), from_text(row["simulated_start"]),
                              row["speed"], row["seed"])
 
+    def rehearsal_began(self, at: datetime) -> None:
+        """The rehearsal's day starts running now (``at``, the wall): another process reads its clock from here."""
+        with self.write():
+            self.db.execute("UPDATE rehearsal SET begun_at = ?", (to_text(at),))
+
     def mark_rehearsal(self, mark: RehearsalMark) -> None:
         """Make this whole store a rehearsal's (inside write()): from now on every row is marked."""
         self.db.execute(
