@@ -11,7 +11,7 @@ import html
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -226,9 +226,17 @@ def _never_black_lines(checked: dict[str, Any]) -> list[Msg]:
 WIDTH, HEIGHT, PAD = 720, 220, 40
 
 
-def _axes(x_label: str, y_max: float, x0: float, x1: float) -> str:
-    return (f'<text x="{PAD}" y="{HEIGHT - PAD + 14}" font-size="11">{x0:.4g}</text>'
-            f'<text x="{WIDTH - 10}" y="{HEIGHT - PAD + 14}" text-anchor="end" font-size="11">{x1:.4g}</text>'
+def _plain(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _axes(x_label: str, y_max: float, x0: float, x1: float, tick: Callable[[float], str]) -> str:
+    middle = (PAD + WIDTH - 10) / 2
+    return (f'<text x="{PAD}" y="{HEIGHT - PAD + 14}" font-size="11">{html.escape(tick(x0))}</text>'
+            f'<text x="{middle}" y="{HEIGHT - PAD + 14}" text-anchor="middle" font-size="11">'
+            f'{html.escape(tick((x0 + x1) / 2))}</text>'
+            f'<text x="{WIDTH - 10}" y="{HEIGHT - PAD + 14}" text-anchor="end" font-size="11">'
+            f'{html.escape(tick(x1))}</text>'
             f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - 10}" y2="{HEIGHT - PAD}" stroke="#888"/>'
             f'<line x1="{PAD}" y1="10" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#888"/>'
             f'<text x="{PAD - 4}" y="16" text-anchor="end" font-size="11">{y_max:g}</text>'
@@ -236,8 +244,10 @@ def _axes(x_label: str, y_max: float, x0: float, x1: float) -> str:
             f'<text x="{WIDTH - 10}" y="{HEIGHT - 8}" text-anchor="end" font-size="11">{html.escape(x_label)}</text>')
 
 
-def chart(points: Sequence[tuple[float, float]], *, bars: bool = False, x_label: str = "", empty: str = "") -> str:
-    """An SVG chart of ``points`` (x, y), lines or bars, scaled to fit; ``empty`` when there are none."""
+def chart(points: Sequence[tuple[float, float]], *, bars: bool = False, x_label: str = "", empty: str = "",
+          tick: Callable[[float], str] = _plain) -> str:
+    """An SVG chart of ``points`` (x, y), lines or bars, scaled to fit, the x axis said by ``tick`` (the day's
+    clock for simulated hours); ``empty`` when there are none."""
     if not points:
         return f'<svg width="{WIDTH}" height="40"><text x="10" y="24">{html.escape(empty)}</text></svg>'
     xs, ys = [x for x, _ in points], [y for _, y in points]
@@ -255,10 +265,10 @@ def chart(points: Sequence[tuple[float, float]], *, bars: bool = False, x_label:
         shapes = f'<polyline points="{path}" fill="none" stroke="#37a" stroke-width="1.5"/>' + "".join(
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2" fill="#37a"/>' for px, py in (place(x, y) for x, y in points))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" role="img">'
-            f'{_axes(x_label, round(top, 3), x0, x1)}{shapes}</svg>')
+            f'{_axes(x_label, float(f"{top:.3g}"), x0, x1, tick)}{shapes}</svg>')
 
 
-def outages(losses: Sequence[dict[str, Any]], hours: Any, empty: str = "") -> str:
+def outages(losses: Sequence[dict[str, Any]], hours: Any, empty: str = "", tick: Callable[[float], str] = _plain) -> str:
     """An SVG timeline of the feed losses by simulated hour: a bar from the loss to the picture's return
     (retake or next segment), one row each, named by its segment."""
     shown = [(loss["segment"], hours(loss["lost_at"]), hours(loss["retaken_at"] or loss["slate_off_at"] or
@@ -275,8 +285,9 @@ def outages(losses: Sequence[dict[str, Any]], hours: Any, empty: str = "") -> st
         f' height="{row - 8}" fill="#c33"/>'
         for i, (segment, start, stop) in enumerate(shown))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" role="img">{bars}'
-            f'<text x="{left}" y="{height - 6}" font-size="11">{x0:.2f} h</text>'
-            f'<text x="{WIDTH - 10}" y="{height - 6}" text-anchor="end" font-size="11">{x1:.2f} h</text></svg>')
+            f'<text x="{left}" y="{height - 6}" font-size="11">{html.escape(tick(x0))}</text>'
+            f'<text x="{WIDTH - 10}" y="{height - 6}" text-anchor="end" font-size="11">{html.escape(tick(x1))}</text>'
+            '</svg>')
 
 
 def page(found: dict[str, Any], language: str) -> str:
@@ -284,15 +295,17 @@ def page(found: dict[str, Any], language: str) -> str:
     t = lambda key, **params: html.escape(Msg(key, **params).render(language))  # noqa: E731
     start = datetime.fromisoformat(found["rehearsal"]["simulated_start"])
     hours = lambda iso: (datetime.fromisoformat(iso) - start).total_seconds() / 3600  # noqa: E731
+    clock = lambda hour: f"{start + timedelta(hours=hour):%H:%M}"  # noqa: E731  (the simulated day's, in its zone)
     latency = [(hours(take["at"]), take["ms"]) for take in found["takes"]["series"]]
     reports = [(hours(b["from"]), b["count"]) for b in found["reports"]["per_10_minutes"]]
     memory = [(s["wall"], s["bytes"] / MB) for s in found["memory"].get("rss", []) if s["bytes"] is not None]
     none = Msg("rehearse.html.none").render(language)
     on_obs = bool(found["rehearsal"]["obs"])
     sections = (
-        ("rehearse.html.latency_obs" if on_obs else "rehearse.html.latency", chart(latency, x_label="h", empty=none)),
-        *((("rehearse.html.outages", outages(found["feeds"]["losses"], hours, empty=none)),) if on_obs else ()),
-        ("rehearse.html.rate", chart(reports, bars=True, x_label="h", empty=none)),
+        ("rehearse.html.latency_obs" if on_obs else "rehearse.html.latency", chart(latency, empty=none, tick=clock)),
+        *((("rehearse.html.outages", outages(found["feeds"]["losses"], hours, empty=none, tick=clock)),)
+          if on_obs else ()),
+        ("rehearse.html.rate", chart(reports, bars=True, empty=none, tick=clock)),
         ("rehearse.html.memory", chart(memory, x_label="s", empty=none)),
     )
     body = "".join(f"<h2>{t(key)}</h2>{svg}" for key, svg in sections)

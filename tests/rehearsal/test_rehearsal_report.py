@@ -84,3 +84,10 @@ def test_with_obs_the_report_times_each_loss_and_lists_each_stretch() -> None:
     assert "заставка" in summary(found, "ru") and "заставка" in summary(found, "kk")
     html = page(found, "en")
     assert html.count("<svg") == 4 and "live-astana</text>" in html
+
+
+def test_the_charts_of_the_day_read_the_days_clock() -> None:
+    """Not hours since the start as raw numbers (0.0002742): the simulated day's local times."""
+    html = page(figures(measured()), "en")
+    assert ">17:45<" in html and ">19:24<" in html  # the first take and the last (99 minutes in)
+    assert "0.000" not in html
