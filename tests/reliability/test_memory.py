@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from studio.paths import sample_rundown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +26,7 @@ WHOLE_DAY = os.environ.get("STUDIO_SOAK_DAY") == "1"
 SPEED, START = (60, "07:00") if WHOLE_DAY else (1200, "17:00")
 
 
+@pytest.mark.timeout(3600 if WHOLE_DAY else 300)  # the whole day at 60x takes some twenty minutes
 def test_rss_stays_bounded_and_flat_over_a_rehearsed_day(tmp_path: Path) -> None:
     env = os.environ | {"XDG_DATA_HOME": str(tmp_path / "data"), "STUDIO_STORE": str(tmp_path / "show.db"),
                         "PYTHONPATH": str(ROOT)}
