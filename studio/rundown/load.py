@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
@@ -58,6 +59,15 @@ def parse_duration(value: Any) -> timedelta:
     return timedelta(seconds=total)
 
 
+def _readable_url(feed: str) -> str:
+    """A feed's address as the preflight and OBS read it; "udp://[x" (a bracket that opens no IPv6 address) is none."""
+    try:
+        urlsplit(feed)
+    except ValueError:
+        raise ValueError(Msg("diag.value.feed_url", value=repr(feed))) from None
+    return feed
+
+
 def _positive(duration: timedelta) -> timedelta:
     if duration <= timedelta(0):
         raise ValueError(Msg("diag.value.duration_positive"))
@@ -94,7 +104,7 @@ class SegmentIn(Strict):
     soft: Clock | None = None
     region: str | None = None
     scene: str | None = None
-    feed: str | None = None
+    feed: Annotated[str, AfterValidator(_readable_url)] | None = None
     cue: str = ""
     graphics: list[_GraphicIn] = []
     video: str | None = Field(default=None, min_length=1)

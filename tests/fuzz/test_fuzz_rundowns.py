@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from studio.diagnostics import DiagnosticsError
 from studio.i18n import LANGUAGES
 from studio.paths import shipped
+from studio.preflight import feed_place, is_listener
 from studio.rundown.load import load_rundown, parse_rundown
 from studio.rundown.plan_report import report
 from tests.fuzz.conftest import FUZZ
@@ -37,6 +38,9 @@ def check(path: Path, text: str) -> None:
         return
     for language in LANGUAGES:
         assert rundown.show.title.kk in report(rundown, language)
+    for segment in rundown.segments:  # what `studio preflight` reads of a feed before it probes it
+        if segment.feed is not None:
+            feed_place(segment.feed), is_listener(segment.feed)
 
 
 @FUZZ

@@ -214,3 +214,9 @@ def test_a_diagnostic_stays_one_line_whatever_the_file_holds() -> None:
     found = errors(HEADER + segment("a", **{'"x\\u0000\\u202e\\ny"': '"1"'}))
     assert found[0].startswith("day.toml:12:1: error: segment 'a': x\\x00\\u202e\\ny: unknown key")
     assert found[0].count("\n") == 1
+
+
+def test_a_feed_that_is_no_address_is_refused_at_load() -> None:
+    found = errors(HEADER + segment("a", kind='"live"', region='"astana"', feed='"srt://[::1:9000"'))
+    assert found == ["day.toml:13:1: error: segment 'a': feed: 'srt://[::1:9000' is not an address a feed can have\n"
+                     '  hint: write the feed\'s address in quotes, e.g. feed = "srt://10.0.0.5:9000"']
