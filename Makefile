@@ -38,9 +38,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
-# The on-air invariant at length: 10,000 examples of the state machine instead of make test's 500.
+# The on-air invariant at length: 10,000 examples of the state machine instead of make test's 500;
+# and hostile input (tests/fuzz): 10,000 examples of each kind instead of make test's 250.
 soak: $(STAMP)
 	STUDIO_INVARIANT_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/test_nothing_unverified_on_air.py
+	STUDIO_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests/fuzz
 
 test-snapshot-update: $(STAMP)
 	$(BIN)/python -m pytest --snapshot-update tests/tui
