@@ -38,10 +38,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
-# At length: the on-air invariant's state machine (10,000 examples, make test: 500); SIGKILLs of the show's
-# processes mid-request (100, make test: 20); OBS killed and restarted (20, make test: 5); memory over the whole sample day at 60x (make test: its evening).
+# At length: the on-air invariant's state machine (10,000 examples, make test: 500); hostile input (tests/fuzz:
+# 10,000 examples a kind, make test: 250); SIGKILLs of the show's processes mid-request (100, make test: 20);
+# OBS killed and restarted (20, make test: 5); memory over the whole sample day at 60x (make test: its evening).
 soak: $(STAMP)
 	STUDIO_INVARIANT_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/test_nothing_unverified_on_air.py
+	STUDIO_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests/fuzz
 	STUDIO_KILLS=100 $(BIN)/python -m pytest -q -s tests/reliability/test_kills.py
 	STUDIO_OBS_RESTARTS=20 $(BIN)/python -m pytest -q -s tests/obs/test_obs_reconnect.py
 	STUDIO_SOAK_DAY=1 $(BIN)/python -m pytest -q -s tests/reliability/test_memory.py

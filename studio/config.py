@@ -23,22 +23,38 @@ from studio.validated import Clock, Strict, Zone
 Language = Literal["kk", "ru", "en"]
 
 
+def _expanded(value: str) -> Path:
+    """``~/x`` in the user's home; a ``~name`` of nobody on this machine stays as written."""
+    try:
+        return Path(value).expanduser()
+    except RuntimeError:
+        return Path(value)
+
+
 def _beside_the_file(value: str, info: ValidationInfo) -> str:
     """A relative path is taken from the config file's folder (the validation context's ``folder``)."""
     folder = (info.context or {}).get("folder")
-    if not value or folder is None or Path(value).expanduser().is_absolute():
+    if not value or folder is None or _expanded(value).is_absolute():
         return value
     return str(Path(folder) / value)
 
 
+def _is(kind: str, value: str) -> bool:
+    """Is ``value`` a file (``kind`` "is_file") or a folder ("is_dir")? A name no file system takes is neither."""
+    try:
+        return bool(getattr(_expanded(value), kind)())
+    except (OSError, ValueError):  # too long for a file name, a NUL in it
+        return False
+
+
 def _a_folder(value: str) -> str:
-    if value and not Path(value).expanduser().is_dir():
+    if value and not _is("is_dir", value):
         raise ValueError(Msg("diag.config.no_folder", path=value))
     return value
 
 
 def _a_file(value: str) -> str:
-    if value and not Path(value).expanduser().is_file():
+    if value and not _is("is_file", value):
         raise ValueError(Msg("diag.config.no_file", path=value))
     return value
 

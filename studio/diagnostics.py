@@ -15,10 +15,26 @@ console renders in its current interface language.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from studio.i18n import FALLBACK, Msg, render
+
+
+_INVISIBLE = ("Cc", "Cf", "Zl", "Zp")
+"""Control and format characters (NUL, newlines, right-to-left marks) and line separators."""
+
+
+def one_line(text: str) -> str:
+    """``text`` with each invisible character written as its escape (``\\x00``, ``\\u202e``): what a file
+    holds cannot break a diagnostic's one line, nor turn the text after it around."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii") if unicodedata.category(char) in _INVISIBLE else char
+        for char in text
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +53,8 @@ class Diagnostic:
     def render(self, language: str = FALLBACK) -> str:
         """``FILE:LINE[:COL]: error: MESSAGE`` (and ``  hint: HINT``) in ``language``."""
         where = f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
-        text = f"{where}: error: {render(self.message, language)}"
-        return f"{text}\n  hint: {render(self.hint, language)}" if self.hint else text
+        text = f"{where}: error: {one_line(render(self.message, language))}"
+        return f"{text}\n  hint: {one_line(render(self.hint, language))}" if self.hint else text
 
     def __str__(self) -> str:
         return self.render(FALLBACK)

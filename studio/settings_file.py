@@ -59,7 +59,7 @@ class _SettingsCheck(TomlCheck):
         return [key for key in table.model_fields if key not in self.hidden]
 
     def hint(self, model: type[BaseModel], where: KeyPath) -> str:
-        """The description of the first plain field on the way to ``where``."""
+        """The description of the first plain field on the way to ``where``; for a section, its keys."""
         for part in where:
             field = model.model_fields.get(str(part))
             if field is None:
@@ -71,4 +71,6 @@ class _SettingsCheck(TomlCheck):
             if not field.description:
                 return ""
             return Msg("diag.hint.expected", what=_said(f"diag.field.{model.__name__.lower()}.{part}", field.description))
+        if where:  # the section itself, not a table
+            return Msg("diag.hint.section", section=str(where[-1]), known=", ".join(self.known_keys(model)))
         return ""

@@ -162,11 +162,12 @@ class TomlCheck:
                     hint = self.nearest(str(loc[-1]), self.known_keys(owner(model, loc)))
                 else:
                     message, hint = _validation_message(problem), self.hint(model, base + loc)
-                self.error(base + loc, Msg("diag.setting", name=self.name(base, loc), message=message), hint)
+                name = self.name(base, loc)
+                self.error(base + loc, Msg("diag.setting", name=name, message=message) if name else message, hint)
             return None
 
     def name(self, base: KeyPath, loc: KeyPath) -> str:
-        """How the key at ``base + loc`` is named in its message."""
+        """How the key at ``base + loc`` is named in its message; "" when the message names it already."""
         return ".".join(str(part) for part in base + loc) or "file"
 
     def hint(self, model: type[BaseModel], where: KeyPath) -> str:

@@ -9,6 +9,7 @@ tables, dotted keys, inline tables and arrays, and multi-line strings.
 from __future__ import annotations
 
 import re
+import tomllib
 
 KeyPath = tuple[str | int, ...]
 
@@ -19,13 +20,25 @@ _DOT_OUTSIDE_QUOTES = re.compile(r"""\.(?=(?:[^"']|"[^"]*"|'[^']*')*$)""")
 
 
 def _split_key(key: str) -> tuple[str, ...]:
-    return tuple(part.strip().strip("\"'") for part in _DOT_OUTSIDE_QUOTES.split(key))
+    return tuple(_unquoted(part.strip()) for part in _DOT_OUTSIDE_QUOTES.split(key))
+
+
+def _unquoted(part: str) -> str:
+    """A key as tomllib reads it: a "quoted" key's escapes (\\u0000, \\n) decoded."""
+    if part.startswith('"') and "\\" in part:
+        try:
+            return next(iter(tomllib.loads(f"{part} = 0")))
+        except (tomllib.TOMLDecodeError, StopIteration):
+            pass
+    return part.strip("\"'")
 
 
 class TomlLocator:
     def __init__(self, text: str) -> None:
         self._where: dict[KeyPath, tuple[int, int]] = {}
-        self._lines = text.splitlines()
+        # TOML's lines end at "\n" only: splitlines() would also end one at "\u2028" or "\x85" inside a string,
+        # and every line after it would be named wrong.
+        self._lines = [line.removesuffix("\r") for line in text.split("\n")]
         self._scan()
 
     def find(self, path: KeyPath) -> tuple[int, int]:

@@ -72,3 +72,22 @@ def test_search_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert store_file(None, "").name == "studio.db"
     monkeypatch.setenv("STUDIO_STORE", "/env.db")
     assert store_file(None, "~/show.db") == Path("/env.db")
+
+
+# fuzz (tests/fuzz/test_fuzz_config.py): what hostile configs found, each once by hand
+
+
+def test_a_section_that_is_not_a_table_says_how_to_write_it(tmp_path: Path) -> None:
+    assert problems(tmp_path, 'obs = "127.0.0.1"\n') == [
+        f"{tmp_path}/config.toml:1: error: obs: Input should be a table\n"
+        "  hint: write it as a table: a line [obs], then its keys one per line: host, port, password_env, timeout,"
+        " studio_camera"
+    ]
+
+
+@pytest.mark.parametrize("path", ["x" * 5000, "~nobody-on-this-machine/rundown.toml"])
+def test_a_path_no_file_system_takes_is_no_file(tmp_path: Path, path: str) -> None:
+    found = problems(tmp_path, f'[show]\nrundown = "{path}"\n[graphics]\ntemplates = "{path}"\n')
+    assert [line.split(": error: ")[1].split(" at ")[0] for line in found] == [
+        "[show] rundown: no file", "[graphics] templates: no folder"
+    ]

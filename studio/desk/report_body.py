@@ -185,7 +185,8 @@ def check_report(body: dict[str, Any], observer: str, received: datetime) -> tup
 
 
 def _problem(name: str, code: str, key: str, /, **params: Any) -> Problem:
-    return Problem(name, code, Msg("intake.field_problem", field=name, message=Msg(key, **params)))
+    said = name if name.isidentifier() else json.dumps(name, ensure_ascii=False)  # "" and "a b" quoted, as sent
+    return Problem(name, code, Msg("intake.field_problem", field=said, message=Msg(key, **params)))
 
 
 def _shape_problem(name: str, kind: str) -> Problem:

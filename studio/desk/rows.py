@@ -226,7 +226,8 @@ def _json_array(text: str, position: int, columns: Sequence[str]) -> Iterator[Ro
 
 
 def _json_lines(text: str, columns: Sequence[str]) -> Iterator[Row]:
-    for number, chunk in enumerate(text.splitlines(), start=1):
+    # JSON lines end at "\n" only: a text may hold U+2028 or U+0085 as they are, which splitlines() would cut at.
+    for number, chunk in enumerate(text.split("\n"), start=1):
         if not chunk.strip():
             continue
         try:

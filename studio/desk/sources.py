@@ -55,7 +55,10 @@ def commission_origin() -> str:
 
 def host_of(reference: str) -> str:
     """The host of a web address, lower case, without ``www.`` or ``m.``; "" for anything else."""
-    parts = urlsplit(reference.strip())
+    try:
+        parts = urlsplit(reference.strip())
+    except ValueError:  # "http://[x": a bracket that opens no IPv6 address
+        return ""
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return ""
     return parts.hostname.lower().removeprefix("www.").removeprefix("m.")

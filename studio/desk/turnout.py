@@ -211,8 +211,11 @@ def _parse(values: tuple) -> tuple[str, str | None, datetime, Decimal, tuple, st
             if not figure.isdigit():
                 raise _Bad(f"{name} {figure!r} is not a whole number", "leave it empty when not published")
             detail.append((name, figure))
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[x": a bracket that opens no IPv6 address
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise _Bad(f"source {url!r} is not a web address", "give the URL the figure was read from")
     key = "turnout:" + digest("\x1f".join((as_of.isoformat(), region or NATIONAL, str(value), voters, registered, url)))
     return key, region, as_of, value, tuple(detail), url

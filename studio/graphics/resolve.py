@@ -43,7 +43,10 @@ class Resolved:
 
 def source_label(source: str) -> str:
     """A source as a viewer reads it: the site's host for a URL, else the name as given."""
-    parts = urlsplit(source.strip())
+    try:
+        parts = urlsplit(source.strip())
+    except ValueError:  # "http://[x": no address, so the name as given
+        return source.strip()
     if parts.scheme in ("http", "https") and parts.hostname:
         host = parts.hostname
         return host[4:] if host.startswith("www.") else host.removeprefix("m.")

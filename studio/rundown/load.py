@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
@@ -34,6 +35,17 @@ class DurationTooLong(ValueError):
     pass
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+"""The show dates studio plans: a year 9999 is a typo, and its day after midnight would not exist."""
+
+
+def _plausible_date(day: date) -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(Msg("diag.value.show_date", value=day.isoformat(), earliest=EARLIEST.isoformat(),
+                             latest=LATEST.isoformat()))
+    return day
+
+
 def parse_duration(value: Any) -> timedelta:
     if isinstance(value, timedelta):
         return value
@@ -45,6 +57,15 @@ def parse_duration(value: Any) -> timedelta:
     if total > LONGEST.total_seconds():
         raise DurationTooLong(Msg("diag.value.duration_too_long", value=repr(value), longest=format_duration(LONGEST)))
     return timedelta(seconds=total)
+
+
+def _readable_url(feed: str) -> str:
+    """A feed's address as the preflight and OBS read it; "udp://[x" (a bracket that opens no IPv6 address) is none."""
+    try:
+        urlsplit(feed)
+    except ValueError:
+        raise ValueError(Msg("diag.value.feed_url", value=repr(feed))) from None
+    return feed
 
 
 def _positive(duration: timedelta) -> timedelta:
@@ -83,7 +104,7 @@ class SegmentIn(Strict):
     soft: Clock | None = None
     region: str | None = None
     scene: str | None = None
-    feed: str | None = None
+    feed: Annotated[str, AfterValidator(_readable_url)] | None = None
     cue: str = ""
     graphics: list[_GraphicIn] = []
     video: str | None = Field(default=None, min_length=1)
@@ -110,7 +131,7 @@ class SegmentIn(Strict):
 class _ShowIn(Strict):
     id: str | None = Field(default=None, pattern=_SEGMENT_ID)
     title: _BilingualIn
-    date: date
+    date: Annotated[date, AfterValidator(_plausible_date)]
     zone: Zone
     start: Clock
 
@@ -120,8 +141,11 @@ class _RundownIn(Strict):
     segment: list[dict[str, Any]] = Field(min_length=1)
 
 
-_HINTED = ("id", "kind", "title", "duration", "fixed", "soft", "date", "zone", "start", "graphics")
-"""Fields whose problems get a hint: catalogue ``diag.rundown.hint.<field>``."""
+_HINTED = (
+    "id", "kind", "title", "duration", "fixed", "soft", "date", "zone", "start", "graphics", "region", "scene", "feed",
+    "cue", "video", "video_source", "show", "segment",
+)
+"""Fields whose problems get a hint: catalogue ``diag.rundown.hint.<field>`` (the innermost one named)."""
 
 
 def _hint(field: str) -> Msg:
@@ -184,7 +208,8 @@ class _Checker(TomlCheck):
     def __init__(self, path: Path, text: str) -> None:
         super().__init__(path, text)
         raw_segments = self.table.get("segment", [])
-        self.raw_segments = [s for s in raw_segments if isinstance(s, dict)] if isinstance(raw_segments, list) else []
+        self.raw_segments: list[Any] = raw_segments if isinstance(raw_segments, list) else []
+        """As written, so an index is the segment's place in the file (one that is not a table is refused)."""
 
     def error(self, where: KeyPath, message: str, hint: str = "") -> None:
         segment_id = self._segment_id(where)
@@ -195,8 +220,10 @@ class _Checker(TomlCheck):
         super().error(where, message, hint)
 
     def name(self, base: KeyPath, loc: KeyPath) -> str:
-        """The key within its segment or the show, which the message names already."""
-        return ".".join(str(part) for part in loc) or "table"
+        """The key within its segment or the show, which the message names already ("" for the whole of it)."""
+        where = base + loc
+        inside = where[2:] if where[:1] == ("segment",) and len(where) >= 2 else where[1:] if where[:1] == ("show",) else where
+        return ".".join(str(part) for part in inside)
 
     def hint(self, model: type[BaseModel], where: KeyPath) -> str:
         field = next((str(part) for part in reversed(where) if str(part) in _HINTED), "")
@@ -204,9 +231,9 @@ class _Checker(TomlCheck):
 
     def _segment_id(self, where: KeyPath) -> str | None:
         if len(where) >= 2 and where[0] == "segment" and isinstance(where[1], int):
-            if where[1] < len(self.raw_segments):
-                return str(self.raw_segments[where[1]].get("id", f"#{where[1] + 1}"))
-            return f"#{where[1] + 1}"
+            row = self.raw_segments[where[1]] if where[1] < len(self.raw_segments) else None
+            ident = row.get("id") if isinstance(row, dict) else None
+            return ident if isinstance(ident, str) else f"#{where[1] + 1}"
         return None
 
 
@@ -225,6 +252,8 @@ def parse_rundown(path: Path, text: str) -> Rundown:
         show = Show(s.id or path.stem, Bilingual(s.title.kk, s.title.ru), s.date, s.zone, s.start)
     segments: list[tuple[int, Segment]] = []
     for index, row in enumerate(check.raw_segments):
+        if not isinstance(row, dict):  # refused by _RundownIn, at its place
+            continue
         segment = check.validate(SegmentIn, row, ("segment", index))
         if segment is not None:
             segments.append((index, _with_video_path(segment.build(), path.parent)))
@@ -236,14 +265,25 @@ def _with_video_path(segment: Segment, folder: Path) -> Segment:
     """A video file is named relative to the rundown file; the live plan keeps it absolute."""
     if segment.video is None:
         return segment
-    return replace(segment, video=str((folder / Path(segment.video).expanduser()).resolve()))
+    try:
+        where = (folder / Path(segment.video).expanduser()).resolve()
+    except (OSError, RuntimeError, ValueError):  # too long, an unknown ~user, a NUL: no file is there
+        where = folder / segment.video
+    return replace(segment, video=str(where))
+
+
+def _is_file(path: str) -> bool:
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):  # a name too long for the file system is no file either
+        return False
 
 
 def _check_video(check: _Checker, where: KeyPath, segment: Segment) -> None:
     """A video segment must have something to play: a file that is there, or an OBS source (never both)."""
     if segment.video and segment.video_source:
         check.error(where + ("video_source",), Msg("diag.rundown.video_twice"), Msg("diag.rundown.hint.video"))
-    elif segment.video and not Path(segment.video).is_file():
+    elif segment.video and not _is_file(segment.video):
         check.error(where + ("video",), Msg("diag.rundown.video_missing", path=segment.video),
                     Msg("diag.rundown.hint.video_missing"))
     elif segment.kind is Kind.VIDEO and not (segment.video or segment.video_source):

@@ -139,6 +139,8 @@ def json_object(raw: bytes) -> dict[str, Any]:
         raise ApiError(400, "bad_json", "api.error.bad_json_at", line=error.lineno, column=error.colno) from None
     except (UnicodeDecodeError, ValueError):
         raise ApiError(400, "bad_json") from None
+    except RecursionError:  # "[[[[..." past the decoder's recursion: no body of studio's is nested like that
+        raise ApiError(400, "bad_json", "api.error.too_deep") from None
     if not isinstance(body, dict):
         raise ApiError(400, "not_an_object")
     return body

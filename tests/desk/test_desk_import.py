@@ -331,3 +331,14 @@ def test_a_row_the_csv_reader_cannot_read_is_rejected_alone(desk, tmp_path) -> N
     assert summary.added == 2
     assert [(r.line, r.reason.split(":")[0]) for r in summary.rejected] == [(3, "unreadable CSV")]
     assert summary.rejected[0].raw == f"obs-2,form,2026,astana,1,queue,{huge},"  # kept whole
+
+
+def test_json_lines_end_at_a_newline_only(desk, tmp_path) -> None:
+    """fuzz: a text may hold U+2028 or U+0085 as they are; the line is not cut there (tests/fuzz/test_fuzz_import.py)."""
+    path = tmp_path / "bot.jsonl"
+    good = {"observer": "obs-1", "received_at": "2026-03-15T10:00:00+05:00", "region": "shymkent",
+            "kind": "incident", "text": "Жарық\u2028сөнді\x85"}
+    path.write_text(json.dumps(good, ensure_ascii=False) + '\n{"observer": \n', "utf-8")
+    summary = import_reports(desk, path, operator="aigerim")
+    assert summary.added == 1 and desk.report(1).text == "Жарық\u2028сөнді"
+    assert [(r.line, r.reason.split(":")[0]) for r in summary.rejected] == [(2, "broken JSON")]

@@ -336,3 +336,21 @@ def test_the_config_has_an_intake_section_on_loopback() -> None:
     intake = Config().intake
     assert intake.host == "127.0.0.1" and intake.rate > 0 and intake.burst >= 1 and intake.max_body >= 1024
     assert all(field.description for field in type(intake).model_fields.values())
+
+
+# fuzz (tests/fuzz/test_fuzz_intake.py): what hostile bodies found, each once by hand
+
+
+def test_a_body_nested_past_the_decoder_is_a_400_not_a_500(intake) -> None:
+    served = intake()
+    answer = served.post(data=b"[" * 30_000 + b"]" * 30_000)
+    assert answer.status == 400 and answer.body == {
+        "error": "bad_json", "message": "The request body is nested too deep to read: send one flat JSON object."
+    }
+    assert served.count() == 0
+
+
+def test_a_field_with_no_name_is_named_in_quotes(intake) -> None:
+    served = intake()
+    answer = served.post(GOOD | {"": 1})
+    assert answer.status == 422 and answer.body["problems"][0]["message"].startswith('"": not a field of a report')

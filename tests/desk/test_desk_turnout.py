@@ -181,3 +181,14 @@ def test_bad_rows_of_a_turnout_file_are_rejected_and_kept(desk, tmp_path, tick) 
     # a time without an offset is Almaty time, a region may be named
     (region,) = desk.turnout_facts("almaty-region", local(12))
     assert region.value == Decimal("40.41")
+
+
+def test_a_source_that_is_no_address_is_a_rejected_row(desk, tmp_path) -> None:
+    """fuzz: "http://[" made urlsplit raise, and the whole import with it (tests/fuzz/test_fuzz_import.py)."""
+    path = tmp_path / "turnout.csv"
+    path.write_text("local_time,region,turnout_percent,voters,registered,source\n"
+                    "2026-03-15T10:00+05:00,national,19.21,,,http://[\n", "utf-8")
+    summary = import_turnout(desk, path, operator="aigerim")
+    assert summary.added == 0 and [(r.line, r.reason) for r in summary.rejected] == [
+        (2, "source 'http://[' is not a web address")
+    ]

@@ -89,7 +89,7 @@ def test_toml_syntax_error_names_line_and_column() -> None:
 def test_missing_show_and_bad_zone() -> None:
     found = errors(HEADER.replace('"Asia/Almaty"', '"Asia/Nowhere"') + segment("a"))
     assert found == [
-        "day.toml:4:1: error: show: show.zone: unknown time zone 'Asia/Nowhere'\n"
+        "day.toml:4:1: error: show: zone: unknown time zone 'Asia/Nowhere'\n"
         '  hint: use an IANA zone; Kazakhstan is "Asia/Almaty" (UTC+5)'
     ]
 
@@ -111,7 +111,7 @@ def test_a_duration_longer_than_the_day_is_refused_by_name(duration: str) -> Non
 
 def test_a_zone_too_long_for_a_file_name_is_an_unknown_zone() -> None:
     found = errors(HEADER.replace('"Asia/Almaty"', '"' + "A" * 300 + '"') + segment("a"))
-    assert len(found) == 1 and found[0].startswith("day.toml:4:1: error: show: show.zone: unknown time zone")
+    assert len(found) == 1 and found[0].startswith("day.toml:4:1: error: show: zone: unknown time zone")
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
@@ -167,3 +167,56 @@ def test_the_sample_days_videos_are_there() -> None:
     sample = load_rundown(Path(__file__).parents[2] / "studio" / "sample" / "referendum-day.toml")
     videos = [s for s in sample.segments if s.kind is Kind.VIDEO]
     assert videos and all(Path(s.video or "").is_file() for s in videos)
+
+
+# fuzz (tests/fuzz/test_fuzz_rundowns.py): what hostile rundowns found, each once by hand
+
+
+def test_a_show_dated_past_any_plan_is_refused_by_name() -> None:
+    found = errors(HEADER.replace("2026-03-15", "9999-12-31") + segment("a", fixed="01:00:00"))
+    assert found == ["day.toml:3:1: error: show: date: date 9999-12-31 is not a day studio plans a show on: between"
+                     " 2000-01-01 and 2100-12-31\n  hint: write the show date like 2026-03-15"]
+
+
+def test_a_video_path_too_long_for_a_file_name_is_a_missing_file() -> None:
+    found = errors(HEADER + segment("clip", kind='"video"', video='"' + "x" * 5000 + '"'))
+    assert len(found) == 1 and "segment 'clip': the video file" in found[0] and "is not there" in found[0]
+
+
+def test_a_segment_that_is_not_a_table_is_named_at_its_place_and_the_others_keep_theirs() -> None:
+    text = 'segment = [5, { id = "b", kind = "studoi", title = { kk = "Т", ru = "З" }, duration = "5m" }]\n' + HEADER
+    found = errors(text)
+    assert len(found) == 2, found
+    assert any(line.startswith("day.toml:1:") and line.endswith(
+        "error: segment '#1': Input should be a table\n"
+        "  hint: write each segment as a [[segment]] table with id, kind, title and duration") for line in found)
+    assert any("segment 'b': kind:" in line for line in found)
+
+
+def test_a_show_that_is_not_a_table_is_said_once_with_a_hint() -> None:
+    found = errors('show = ""\n' + segment("a"))
+    assert found[0] == ("day.toml:1:1: error: show: Input should be a table\n"
+                        "  hint: begin the file with a [show] table: title, date, zone and start")
+
+
+def test_every_wrong_field_has_a_hint() -> None:
+    found = errors(HEADER + segment("a", scene="1", feed="[]", cue="2", region="{}"))
+    assert len(found) == 4 and all("\n  hint: " in line for line in found), found
+
+
+def test_lines_are_counted_as_toml_counts_them_whatever_a_string_holds() -> None:
+    """A line separator (U+2028) in a cue is no new line: the error below it is still named at its line."""
+    found = errors(HEADER + segment("a", cue='"one\u2028two\x85three"') + segment("b", kind='"studoi"'))
+    assert found[0].startswith("day.toml:16:1: error: segment 'b': kind:")
+
+
+def test_a_diagnostic_stays_one_line_whatever_the_file_holds() -> None:
+    found = errors(HEADER + segment("a", **{'"x\\u0000\\u202e\\ny"': '"1"'}))
+    assert found[0].startswith("day.toml:12:1: error: segment 'a': x\\x00\\u202e\\ny: unknown key")
+    assert found[0].count("\n") == 1
+
+
+def test_a_feed_that_is_no_address_is_refused_at_load() -> None:
+    found = errors(HEADER + segment("a", kind='"live"', region='"astana"', feed='"srt://[::1:9000"'))
+    assert found == ["day.toml:13:1: error: segment 'a': feed: 'srt://[::1:9000' is not an address a feed can have\n"
+                     '  hint: write the feed\'s address in quotes, e.g. feed = "srt://10.0.0.5:9000"']
