@@ -11,6 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# No time limit per example in any property test: hypothesis's default deadline (200 ms) is a timing threshold,
+# and a busy 2-core machine breaks it. Speed is the benchmarks' business (bench/).
+settings.register_profile("studio", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("studio")
 
 from tests.clock import Clock
 
