@@ -26,7 +26,6 @@ from studio.youtube.api import YouTubeApi
 from studio.youtube.live import YouTube
 from studio.youtube.quota import StoreLedger
 from tests.clock import Clock
-from tests.obs.conftest import obs  # noqa: F401 (fixture)
 from tests.obs.obs_process import ObsProcess
 from tests.obs.obs_show import wait_for
 from tests.youtube.conftest import fake_youtube, rtmp_ingest, youtube_server  # noqa: F401 (fixtures)
