@@ -36,6 +36,20 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
 
 
 @pytest.fixture(autouse=True)
+def notifications_outlast_a_busy_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notification stays until the test has looked: on a loaded 2-core CI machine more than its 5-10 s can pass
+    between the action and the look (a snapshot, a search of the notifications)."""
+    from textual.app import App
+
+    notify = App.notify
+
+    def lasting(self, message, *, title="", severity="information", timeout=None, markup=True):  # type: ignore[no-untyped-def]
+        return notify(self, message, title=title, severity=severity, timeout=600, markup=markup)
+
+    monkeypatch.setattr(App, "notify", lasting)
+
+
+@pytest.fixture(autouse=True)
 def no_developer_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never read the developer's config or write their store."""
     monkeypatch.setenv("STUDIO_CONFIG", str(STATION_CONFIG))

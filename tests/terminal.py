@@ -48,7 +48,8 @@ class Terminal:
         """Everything drawn so far, without escape sequences."""
         return _ESCAPES.sub(b"", bytes(self._raw)).decode("utf-8", "replace")
 
-    def _pump(self, timeout: float) -> None:
+    def pump(self, timeout: float) -> None:
+        """Read what the program drew in the next ``timeout`` seconds at most."""
         ready, _, _ = select.select([self._master], [], [], timeout)
         if ready:
             try:
@@ -63,7 +64,7 @@ class Terminal:
             if time.perf_counter() > deadline:
                 tail = self.text[-2000:]
                 raise TimeoutError(f"{needle!r} not drawn within {timeout} s; exit={self.process.poll()}; tail:\n{tail}")
-            self._pump(0.05)
+            self.pump(0.05)
         return time.perf_counter() - self.started
 
     def type(self, keys: str) -> None:
