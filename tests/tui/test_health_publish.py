@@ -27,7 +27,7 @@ async def test_the_refresh_worker_publishes_changes_at_once_and_figures_with_the
 ) -> None:
     switcher = StandInSwitcher(CONNECTED)
     app = make("en", obs=switcher)
-    publisher = ObsHealthPublisher(connect(store_path))
+    publisher = ObsHealthPublisher(connect(store_path), monotonic=lambda: 0.0)  # the heartbeat never comes due
     threads: list[str] = []
     offer = publisher.offer
 
