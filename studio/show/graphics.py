@@ -147,7 +147,8 @@ class OnAirGraphics(Playout):
         render fine without the fact and keep the old image, figure and all, on air.
         A re-rendered graphic may go back up only as a new take, through the gate.
         """
-        if not self.on_air_graphics or not self.store.withdrawn(self.show_id):  # the refresh's one cheap read
+        withdrawn = self.on_air_graphics and self.store.withdrawn(self.show_id)  # the refresh's one cheap read
+        if not withdrawn:
             self.pull_unrecorded = False  # (another process may have recorded the pull)
             return
         now = self.clock()
@@ -155,14 +156,15 @@ class OnAirGraphics(Playout):
             with self.store.write():
                 # Asked again under the write lock: every process that refreshes notices, the first one to write
                 # pulls, and the others find nothing left.
-                for template, reason in _by_template(self.store.withdrawn(self.show_id)).items():
+                withdrawn = self.store.withdrawn(self.show_id)
+                for template, reason in _by_template(withdrawn).items():
                     if self._clear_graphics(now, "withdrawn", template):
                         self._log(now, "graphic_pulled", None, template=template, reason=str(reason))
         except StoreUnwritable:
             # Off air first, whatever the disk says: the store keeps them as on air, so the next refresh pulls
             # (and records) them again once it can be written.
-            withdrawn = set(_by_template(self.store.withdrawn(self.show_id)))
-            remaining = tuple(g for g in self.on_air_graphics if g.template not in withdrawn)
+            pulled = set(_by_template(withdrawn))
+            remaining = tuple(g for g in self.on_air_graphics if g.template not in pulled)
             self._switch(lambda switcher: switcher.graphics(remaining))
             self.pull_unrecorded = True
             raise
