@@ -147,6 +147,14 @@ class ShowStore(Connection):
 
     rehearses = False
 
+    def __init__(self, db: sqlite3.Connection) -> None:
+        super().__init__(db)
+        # What state() decoded last: a take reads the whole plan and as-run, which change a row at a time,
+        # so unchanged texts and rows are not decoded again (the console's take waits on this read).
+        self._plan_texts: tuple[str, str] | None = None
+        self._plan: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
+        self._asrun: dict[tuple[Any, ...], AsRunRow] = {}
+
     def rehearsal_mark(self) -> RehearsalMark | None:
         row = self.db.execute("SELECT * FROM rehearsal").fetchone()
         if row is None:
@@ -175,24 +183,32 @@ class ShowStore(Connection):
         try:
             plan = self.db.execute("SELECT show, segments, revision FROM plan WHERE show_id = ?", (show_id,)).fetchone()
             flags = self.db.execute("SELECT segment_id, flag FROM flag WHERE show_id = ?", (show_id,)).fetchall()
-            rows = [
-                AsRunRow.from_row(row)
-                for row in self.db.execute(
-                    "SELECT * FROM asrun WHERE show_id = ? AND undone = 0 ORDER BY started_at, id", (show_id,)
-                )
-            ]
+            parsed, self._asrun = self._asrun, {}
+            for row in self.db.execute(
+                "SELECT * FROM asrun WHERE show_id = ? AND undone = 0 ORDER BY started_at, id", (show_id,)
+            ):
+                key = tuple(row)
+                self._asrun[key] = parsed.get(key) or AsRunRow.from_row(row)
+            rows = list(self._asrun.values())
         finally:
             if not in_transaction:
                 self.db.execute("COMMIT")
+        show, segments = self._decoded_plan(plan["show"], plan["segments"]) if plan else (None, None)
         return ShowState(
-            show=json.loads(plan["show"]) if plan else None,
-            segments=json.loads(plan["segments"]) if plan else None,
+            show=show,
+            segments=segments,
             revision=plan["revision"] if plan else 0,
             held=frozenset(r["segment_id"] for r in flags if r["flag"] == "held"),
             skipped=frozenset(r["segment_id"] for r in flags if r["flag"] == "skipped"),
             played=tuple(r for r in rows if r.ended_at is not None),
             on_air=next((r for r in rows if r.ended_at is None), None),
         )
+
+    def _decoded_plan(self, show: str, segments: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The plan's JSON decoded, once per text (a state is read-only: its holders never change it)."""
+        if self._plan is None or self._plan_texts != (show, segments):
+            self._plan_texts, self._plan = (show, segments), (json.loads(show), json.loads(segments))
+        return self._plan
 
     def graphics(self, show_id: str) -> tuple[OnAirGraphic, ...]:
         """The graphics on air, in the order they were taken."""
