@@ -56,7 +56,11 @@ class TokenFile:
             info = json.loads(self.path.read_text(encoding="utf-8"))
             # google-auth always points a loaded file at Google's endpoint; the configured one wins here.
             credentials = Credentials.from_authorized_user_info(info, scopes=list(SCOPES))
-            return credentials if self.token_uri == GOOGLE_TOKEN_URI else credentials.with_token_uri(self.token_uri)
+            if self.token_uri == GOOGLE_TOKEN_URI:
+                return credentials
+            moved = credentials.with_token_uri(self.token_uri)
+            moved.expiry = credentials.expiry  # which with_token_uri() drops: an expired token would be sent
+            return moved
         except FileNotFoundError:
             raise errors.not_signed_in(str(self.path)) from None
         except (ValueError, OSError) as e:

@@ -165,6 +165,14 @@ def test_an_expired_access_token_is_refreshed_and_saved_0600(fake_youtube, tmp_p
     assert stat.S_IMODE(os.stat(token_file.path).st_mode) == 0o600
 
 
+def test_a_token_past_its_expiry_is_refreshed_before_it_is_sent_even_on_a_test_endpoint(fake_youtube, tmp_path, ledger):
+    token_file = write_token(fake_youtube, tmp_path / "token.json", expired=True)
+    fake_youtube.expire_access_tokens()
+    YouTube(YouTubeApi(token_file.load(), ledger, endpoint=fake_youtube.url, token_file=token_file)).create_stream("s")
+    assert [call.status for call in fake_youtube.calls] == [200]  # no 401 first
+    assert fake_youtube.token_refreshes == 1 and json.loads(token_file.path.read_text())["expiry"] > "2000-01-01T00:00:00"
+
+
 def test_a_revoked_sign_in_says_which_command_fixes_it_and_leaks_nothing(fake_youtube, tmp_path, ledger, caplog):
     caplog.set_level(logging.DEBUG)
     token_file = write_token(fake_youtube, tmp_path / "token.json", expired=True)
