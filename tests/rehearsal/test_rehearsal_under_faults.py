@@ -76,6 +76,7 @@ class Day:
     secrets: dict[str, str]
     api: dict[str, Any]
     seen: dict[str, str] = field(default_factory=dict)  # what else was read: exports, screenshots, OBS's logs
+    obs_files: dict[Path, int] = field(default_factory=dict)  # OBS's home: each file holding a secret, its mode
 
 
 def rehearsal_clock(store_path: Path) -> Callable[[], datetime]:
@@ -307,8 +308,11 @@ def day(obs: ObsProcess, rtmp_ingest, youtube_server: FakeYouTube, tmp_path_fact
     for log in [obs.log_path, *(obs.home / ".config" / "obs-studio" / "logs").glob("*")]:
         seen[f"OBS's log {log.name}"] = log.read_text(encoding="utf-8", errors="replace")
     seen["OBS's command line"] = Path(f"/proc/{obs.pid}/cmdline").read_bytes().decode(errors="replace")
+    kept = (obs.password.encode(), secrets["the YouTube stream key"].encode())  # OBS's to keep
+    holding = {path: stat.S_IMODE(path.stat().st_mode) for path in obs.root.rglob("*")
+               if path.is_file() and any(secret in path.read_bytes() for secret in kept)}
     yield Day(folder, store_path, found, out.getvalue() + err.getvalue(), "\n".join(records.lines), token_file.path,
-              saved["token"] != first_token, secrets, {"output": api.output, "answers": api.answers}, seen)
+              saved["token"] != first_token, secrets, {"output": api.output, "answers": api.answers}, seen, holding)
     fake.reset()
 
 
@@ -384,6 +388,14 @@ def test_the_token_file_studio_saved_is_0600_and_holds_the_only_copy(day: Day) -
     assert day.token_saved_by_studio  # refreshed and written back by studio, not only by the test
     assert stat.S_IMODE(day.token_file.stat().st_mode) == 0o600
     assert not list(day.token_file.parent.glob(".*.tmp"))  # no temporary copy left beside it
+
+
+def test_obs_keeps_its_password_and_the_stream_key_in_files_only_their_owner_reads(day: Day, obs: ObsProcess) -> None:
+    """studio/obs/headless.py writes the password into OBS's global.ini (0600), and OBS writes it again, and the
+    stream key studio gave it into its profile's service.json: both 0600 (OBS runs with umask 077)."""
+    config = obs.home / ".config" / "obs-studio"
+    assert set(day.obs_files) == {config / "global.ini", config / "basic" / "profiles" / "CI" / "service.json"}
+    assert set(day.obs_files.values()) == {0o600}
 
 
 def test_obs_has_no_password_on_its_command_line_or_in_its_logs(day: Day) -> None:
