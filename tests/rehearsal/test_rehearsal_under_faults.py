@@ -259,8 +259,8 @@ def day(obs: ObsProcess, rtmp_ingest, youtube_server: FakeYouTube, tmp_path_fact
     api = ApiAtWork(store_path, rundown, config_path, env)
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            patch.setenv(name, value)
+        patch.setenv("XDG_DATA_HOME", env["XDG_DATA_HOME"])  # the rehearsal's report and folder go there
+        patch.setenv("HOME", env["HOME"])
         patch.delenv("STUDIO_STORE", raising=False)
         patch.setenv(API_TOKEN_ENV, API_TOKEN)  # set for the whole day, though only `studio serve` reads it
         patch.setattr(observers, "add_observer", recorded)
