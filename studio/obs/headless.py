@@ -171,6 +171,9 @@ Preset=veryfast
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                # OBS saves global.ini again (a new file: the 0600 above would be lost), and service.json
+                # with the stream key: whatever it writes, its owner only reads
+                umask=0o077,
             )
         self._wait_for_login(started + timeout)
         return time.monotonic() - started

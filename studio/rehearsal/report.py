@@ -183,7 +183,23 @@ def summary(found: dict[str, Any], language: str) -> str:
                      rss_mb="?" if peak is None else f"{peak / MB:.0f}",
                      cpu=f"{found['cpu_seconds']['user'] + found['cpu_seconds']['system']:.1f}"))
     lines.append(Msg("rehearse.summary.unmarked", count=found["rehearsal_marks"]["unmarked_rows"]))
+    lines += _youtube_lines(found.get("youtube"))
     return "\n".join(line.render(language) for line in lines)
+
+
+def _youtube_lines(youtube: dict[str, Any] | None) -> list[Msg]:
+    """With --youtube unlisted: how long its broadcast was live, and what went wrong and what to do (the
+    detail in English, as YouTube and Google's help word it)."""
+    if youtube is None:
+        return []
+    lines = []
+    if youtube["live_s"] is not None:
+        units = youtube["quota_units_today"]
+        lines.append(Msg("rehearse.summary.youtube_live", broadcast=youtube["broadcast"],
+                         seconds=f"{youtube['live_s']:g}", units="?" if units is None else units))
+    if youtube["error"]:
+        lines.append(Msg("rehearse.summary.youtube_trouble", why=youtube["error"]))
+    return lines
 
 
 def _feed_lines(feeds: dict[str, Any]) -> list[Msg]:

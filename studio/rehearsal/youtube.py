@@ -154,9 +154,14 @@ class RehearsalYouTube:
         language = self.config.station.language
         title = Msg("rehearse.youtube.title", title=broadcast_title(self.rundown, language)).render(language)
         description = f"{Msg('rehearse.youtube.description').render(language)}\n\n{broadcast_description(self.rundown)}"
+        records, show_id = self._broadcaster.records, self.rundown.show.id
+        before = records.broadcast(show_id)
         try:
             broadcast = self._broadcaster.schedule_apart(title, description, self.wall())
         except StudioError as error:
+            made = records.broadcast(show_id)
+            if made is not None and made != before:  # made but not bound: never live; the report names it
+                self.figures["broadcast"] = made.broadcast_id
             self._off([error])
             return None
         self.figures["broadcast"] = broadcast.id

@@ -5,6 +5,9 @@ network), so pointing ``endpoint`` at a local server (the tests' fake) exercises
 the real client. Every attempt is charged to the ledger before it is sent:
 Google charges failed requests too. 5xx answers, rate limits and network errors
 are retried with exponential backoff and full jitter, a bounded number of times.
+A rate limit refuses the request unread; a 5xx or a dropped connection may come
+after YouTube acted: a call that creates something is sent again only once a
+look (``made``) has not found what the lost answer may have made.
 """
 
 from __future__ import annotations
@@ -53,7 +56,11 @@ class TokenFile:
             info = json.loads(self.path.read_text(encoding="utf-8"))
             # google-auth always points a loaded file at Google's endpoint; the configured one wins here.
             credentials = Credentials.from_authorized_user_info(info, scopes=list(SCOPES))
-            return credentials if self.token_uri == GOOGLE_TOKEN_URI else credentials.with_token_uri(self.token_uri)
+            if self.token_uri == GOOGLE_TOKEN_URI:
+                return credentials
+            moved = credentials.with_token_uri(self.token_uri)
+            moved.expiry = credentials.expiry  # which with_token_uri() drops: an expired token would be sent
+            return moved
         except FileNotFoundError:
             raise errors.not_signed_in(str(self.path)) from None
         except (ValueError, OSError) as e:
@@ -88,7 +95,7 @@ class YouTubeApi:
     ) -> None:
         self._credentials, self._ledger, self._token_file = credentials, ledger, token_file
         self._sleep, self._jitter = sleep, jitter
-        self._lock = threading.Lock()  # httplib2 connections are not thread-safe
+        self._lock = threading.RLock()  # httplib2 connections are not thread-safe; ``made`` calls again
         http = AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout))
         self._service = build(
             "youtube",
@@ -102,8 +109,15 @@ class YouTubeApi:
     def __repr__(self) -> str:
         return "YouTubeApi(signed in)" if self._credentials.refresh_token else "YouTubeApi(no refresh token)"
 
-    def call(self, method: str, doing: str, **params: Any) -> dict[str, Any]:
-        """Run ``resource.verb`` (e.g. ``liveBroadcasts.insert``) with ``params``; YouTubeError on failure."""
+    def call(
+        self, method: str, doing: str, *, made: Callable[[], dict[str, Any] | None] | None = None, **params: Any
+    ) -> dict[str, Any]:
+        """Run ``resource.verb`` (e.g. ``liveBroadcasts.insert``) with ``params``; YouTubeError on failure.
+
+        ``made``, for a call that creates something: after an attempt whose answer is lost (a 5xx, a
+        dropped connection), it looks for what that attempt may have created (None: nothing); what it
+        finds is the call's answer, and only when it finds nothing is the request sent again.
+        """
         resource, verb = method.split(".")
         with self._lock:
             self._refresh_if_expired(doing)
@@ -115,19 +129,23 @@ class YouTubeApi:
                     result = request.execute(num_retries=0)
                 except HttpError as e:
                     reason, _ = errors.reason_of(e.content)
-                    retry = e.resp.status >= 500 or e.resp.status == 429 or reason in errors.RETRYABLE_REASONS
-                    if not retry or attempt == TRIES - 1:
-                        raise errors.from_response(e.resp.status, e.content, doing) from None
+                    failure, lost = errors.from_response(e.resp.status, e.content, doing), e.resp.status >= 500
+                    if not (lost or e.resp.status == 429 or reason in errors.RETRYABLE_REASONS):
+                        raise failure from None
                 except google.auth.exceptions.RefreshError:
                     raise errors.revoked(doing) from None
                 except (OSError, httplib2.HttpLib2Error) as e:
-                    if attempt == TRIES - 1:
-                        raise errors.unreachable(doing, type(e).__name__) from None
+                    failure, lost = errors.unreachable(doing, type(e).__name__), True
                 else:
                     self._keep_refreshed(token_before)
                     return dict(result or {})
+                look = made if lost else None
+                if attempt == TRIES - 1 and look is None:
+                    raise failure
                 self._sleep(min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt) * self._jitter())
-        raise AssertionError("unreachable: the loop returns or raises")
+                if look is not None and (found := look()) is not None:
+                    return found
+            raise failure  # the last attempt's answer was lost, and it made nothing
 
     def _refresh_if_expired(self, doing: str) -> None:
         """Refresh before the request, not on its 401: that answer would be charged for nothing."""

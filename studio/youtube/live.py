@@ -117,17 +117,17 @@ class YouTube:
 
     def find_upcoming(self, title: str, start: datetime) -> Broadcast | None:
         """A not-yet-live broadcast of the channel with this title and scheduled start (one page of 50: 1 unit)."""
-        items = self._api.call(
-            "liveBroadcasts.list", Msg("youtube.doing.find_broadcast"), part=BROADCAST_PARTS,
-            broadcastStatus="upcoming", maxResults=50,
-        ).get("items", [])
-        for item in items:
-            broadcast = Broadcast.from_api(item)
+        for broadcast in map(Broadcast.from_api, self._upcoming(Msg("youtube.doing.find_broadcast"))):
             if broadcast.title == title and broadcast.scheduled_start == start:
                 return broadcast
         return None
 
     def create_broadcast(self, title: str, description: str, start: datetime, privacy: str) -> Broadcast:
+        """A new broadcast, never two: an insert whose answer is lost may have made it all the same, so the
+        channel's upcoming broadcasts with this title are listed first (1 unit), and after a lost answer one
+        that was not there before is the one made (studio/youtube/api.py ``made``)."""
+        doing = Msg("youtube.doing.schedule")
+        there_before = {item["id"] for item in self._upcoming(doing, title)}
         body = {
             "snippet": {"title": title, "description": description, "scheduledStartTime": _rfc3339(start)},
             "status": {"privacyStatus": privacy, "selfDeclaredMadeForKids": False},
@@ -139,8 +139,19 @@ class YouTube:
                 "enableAutoStop": False,
             },
         }
-        item = self._api.call("liveBroadcasts.insert", Msg("youtube.doing.schedule"), part=BROADCAST_PARTS, body=body)
+
+        def made() -> dict[str, Any] | None:
+            return next((item for item in self._upcoming(doing, title) if item["id"] not in there_before), None)
+
+        item = self._api.call("liveBroadcasts.insert", doing, made=made, part=BROADCAST_PARTS, body=body)
         return Broadcast.from_api(item)
+
+    def _upcoming(self, doing: Msg, title: str | None = None) -> list[dict[str, Any]]:
+        """The channel's not-yet-live broadcasts (one page of 50: 1 unit), those titled ``title`` when given."""
+        items = self._api.call(
+            "liveBroadcasts.list", doing, part=BROADCAST_PARTS, broadcastStatus="upcoming", maxResults=50,
+        ).get("items", [])
+        return [item for item in items if title is None or item.get("snippet", {}).get("title") == title]
 
     def stream(self, stream_id: str) -> Stream | None:
         doing = Msg("youtube.doing.read_stream")

@@ -91,3 +91,15 @@ def test_the_charts_of_the_day_read_the_days_clock() -> None:
     html = page(figures(measured()), "en")
     assert ">17:45<" in html and ">19:24<" in html  # the first take and the last (99 minutes in)
     assert "0.000" not in html
+
+
+def test_the_summary_says_how_youtube_went_and_what_to_do_when_it_did_not() -> None:
+    found = figures(measured())
+    assert "YouTube" not in summary(found, "en")  # not asked for
+    found["youtube"] = {"broadcast": "b1", "privacy": "unlisted", "to_live_s": 9.0, "live_s": 42.0, "ended": None,
+                        "quota_units_today": 307, "error": "ending: the sign-in was revoked; run `studio youtube auth`"}
+    lines = summary(found, "en").splitlines()
+    assert lines[-2:] == ["YouTube: the rehearsal's broadcast b1 (unlisted) was 42 s live; quota units spent today: 307",
+                          "YouTube trouble, the rehearsal went on without it: ending: the sign-in was revoked;"
+                          " run `studio youtube auth`"]
+    assert "b1" in summary(found, "kk") and "studio youtube auth" in page(found, "ru")

@@ -147,13 +147,29 @@ def video_error(status: int, reason: str, message: str) -> ApiError:
 
 @dataclass
 class Fault:
-    """An injected failure waiting for its request."""
+    """An injected failure waiting for its request: the ``nth`` matching request from now (once the fake's
+    clock reads ``from_time``, when given) and the ``times - 1`` after it fail. ``lost``: the method does
+    what it was asked and only its answer is the error, as when Google's frontend fails after the backend
+    acted (a retried insert then makes a second resource unless the client looks first)."""
 
     target: str
     status: int
     reason: str
     message: str
     times: int
+    nth: int = 1
+    from_time: datetime | None = None
+    lost: bool = False
+
+    def strikes(self, now: Callable[[], datetime]) -> bool:
+        """Whether this matching request fails (counted: call once per request)."""
+        if self.from_time is not None and now() < self.from_time:
+            return False
+        if self.nth > 1:
+            self.nth -= 1
+            return False
+        self.times -= 1
+        return True
 
 
 @dataclass
@@ -330,17 +346,29 @@ class FakeYouTube:
             self.quota_limit = self._default_quota
             self.token_refreshes = 0
             self._faults: list[Fault] = []
+            self._revoke_from: datetime | None = None
+            # What ``from_time`` is compared with: a test sets the clock of the day it drives (a rehearsal's).
+            self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
             self.access_token = "ya29.fake-" + secrets.token_urlsafe(24)
             self.refresh_token = "1//fake-" + secrets.token_urlsafe(24)
             self._access_tokens = {self.access_token}
             self._refresh_tokens = {self.refresh_token}
             self._codes: dict[str, str] = {}  # authorization code → PKCE challenge
 
-    def revoke(self) -> None:
-        """The user revoked the app: every access and refresh token stops working."""
+    def revoke(self, *, from_time: datetime | None = None) -> None:
+        """The user revoked the app: every access and refresh token stops working (now, or from the moment
+        the fake's clock reads ``from_time``: the next request after it gets 401, the refresh invalid_grant)."""
         with self._lock:
+            if from_time is not None and self.clock() < from_time:
+                self._revoke_from = from_time
+                return
+            self._revoke_from = None
             self._access_tokens.clear()
             self._refresh_tokens.clear()
+
+    def _revoke_when_due(self) -> None:
+        if self._revoke_from is not None and self.clock() >= self._revoke_from:
+            self.revoke()
 
     def expire_access_tokens(self) -> None:
         """Access tokens run out (after an hour at Google); refresh tokens still work."""
@@ -351,11 +379,17 @@ class FakeYouTube:
         with self._lock:
             self.quota_limit = units
 
-    def fail_next(self, target: str, status: int = 500, reason: str = "backendError", times: int = 1, message: str | None = None) -> None:
+    def fail_next(
+        self, target: str, status: int = 500, reason: str = "backendError", times: int = 1, message: str | None = None,
+        *, nth: int = 1, from_time: datetime | None = None, lost: bool = False,
+    ) -> None:
         """The next `times` requests for `target` (method name like "liveBroadcasts.transition"
-        or path like "/youtube/v3/liveBroadcasts/transition") fail with this error; quota is charged."""
+        or path like "/youtube/v3/liveBroadcasts/transition") fail with this error; quota is charged.
+        ``nth``: the first to fail is the nth such request from now; ``from_time``: none fails before the
+        fake's ``clock`` reads it; ``lost``: the method acts all the same, only its answer is the error."""
         with self._lock:
-            self._faults.append(Fault(target, status, reason, message or MESSAGES.get(reason, reason), times))
+            self._faults.append(Fault(target, status, reason, message or MESSAGES.get(reason, reason), times, nth,
+                                      from_time, lost))
 
     def set_health(self, stream_id: str, status: str, issues: Sequence[Mapping[str, str]] = ()) -> None:
         """Force a stream's healthStatus (e.g. "bad" with configurationIssues) until the next publish event.
@@ -393,6 +427,7 @@ class FakeYouTube:
         """Google's OAuth token endpoint, refresh_token grant only."""
         form = await request.post()
         with self._lock:
+            self._revoke_when_due()
             if (form.get("client_id"), form.get("client_secret")) != (self.client_id, self.client_secret) and (
                 _basic_auth(request) != (self.client_id, self.client_secret)  # RFC 6749 2.3.1: either way
             ):
@@ -498,6 +533,7 @@ class FakeYouTube:
             self.calls.append(Call(label, path, params, status))
             return status, payload, headers or {}
 
+        self._revoke_when_due()
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or token not in self._access_tokens:
             # Google cannot tell whose project an unknown token belongs to, so nothing is charged.
@@ -511,26 +547,30 @@ class FakeYouTube:
         if self.units_spent + cost > self.quota_limit:
             return answer(403, ApiError(403, "quotaExceeded", MESSAGES["quotaExceeded"], DOMAINS["quotaExceeded"]).body())
         self.units_spent += cost
-        fault = next((f for f in self._faults if f.target in (name, path)), None)
+        fault = next((f for f in self._faults if f.target in (name, path) and f.strikes(self.clock)), None)
         if fault is not None:
-            fault.times -= 1
             if fault.times <= 0:
                 self._faults.remove(fault)
             error = ApiError(fault.status, fault.reason, fault.message, DOMAINS.get(fault.reason, "global"))
+            if fault.lost:
+                self._act(name, query, body)
             return answer(fault.status, error.body())
+        return answer(*self._act(name, query, body))
+
+    def _act(self, name: str, query: dict[str, str], body: bytes) -> tuple[int, dict[str, Any] | None]:
+        """What the method does (the lock held): its status and answer."""
         try:
             resource = json.loads(body) if body else {}
         except ValueError:
             resource = None
         if not isinstance(resource, dict):
-            return answer(400, ApiError(400, "parseError", "Parse Error").body())
+            return 400, ApiError(400, "parseError", "Parse Error").body()
         self._settle()
         handler = getattr(self, "_" + name.replace(".", "_"))
         try:
-            status, payload = handler(query, resource)
+            return handler(query, resource)
         except ApiError as error:
-            return answer(error.status, error.body())
-        return answer(status, payload)
+            return error.status, error.body()
 
     # ----- lifecycle rules -----------------------------------------------------
 

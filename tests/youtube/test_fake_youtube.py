@@ -211,6 +211,38 @@ def test_an_injected_500_reaches_the_client_and_clears(fake_youtube: FakeYouTube
     assert fake_youtube.units_spent == 2
 
 
+def test_a_fault_can_wait_for_the_nth_call(fake_youtube: FakeYouTube, youtube: Any) -> None:
+    fake_youtube.fail_next("liveStreams.insert", status=429, reason="rateLimitExceeded", nth=2, times=2)
+    new_stream(youtube)
+    assert reason(failure(lambda: new_stream(youtube))) == "rateLimitExceeded"
+    assert failure(lambda: new_stream(youtube)).status_code == 429
+    new_stream(youtube)
+    assert [c.status for c in fake_youtube.calls] == [200, 429, 429, 200] and len(fake_youtube.streams) == 2
+
+
+def test_a_fault_and_a_revocation_can_wait_for_a_moment_of_the_tests_clock(fake_youtube: FakeYouTube, youtube: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = [datetime(2026, 3, 15, 5, 0, tzinfo=UTC)]
+    fake_youtube.clock = lambda: now[0]
+    fake_youtube.fail_next("liveBroadcasts.list", status=403, reason="quotaExceeded", from_time=now[0] + timedelta(hours=1))
+    fake_youtube.revoke(from_time=now[0] + timedelta(hours=2))
+    assert youtube.liveBroadcasts().list(mine=True, part="id").execute()["items"] == []
+    now[0] += timedelta(hours=1)
+    assert reason(failure(youtube.liveBroadcasts().list(mine=True, part="id").execute)) == "quotaExceeded"
+    assert youtube.liveBroadcasts().list(mine=True, part="id").execute()["items"] == []  # it happened once
+    now[0] += timedelta(hours=1)
+    with pytest.raises(RefreshError, match="invalid_grant"):  # the 401, then the refresh refused
+        youtube.liveBroadcasts().list(mine=True, part="id").execute()
+
+
+def test_a_lost_answer_fails_a_method_that_did_its_work(fake_youtube: FakeYouTube, youtube: Any) -> None:
+    fake_youtube.fail_next("liveBroadcasts.insert", status=500, lost=True)
+    assert failure(lambda: new_broadcast(youtube)).status_code == 500
+    (made,) = fake_youtube.broadcasts.values()
+    assert made["snippet"]["title"] == "Referendum day" and fake_youtube.units_spent == 50
+
+
 def test_the_client_retries_rate_limits_but_not_permission_errors(fake_youtube: FakeYouTube, youtube: Any) -> None:
     fake_youtube.fail_next("/youtube/v3/liveStreams", status=403, reason="rateLimitExceeded")
     request = youtube.liveStreams().list(mine=True, part="id")

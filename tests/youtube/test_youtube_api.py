@@ -74,15 +74,44 @@ def test_schedule_and_bind_through_the_real_client(adapter, fake_youtube, ledger
     stored = fake_youtube.broadcast(broadcast.id)
     assert stored["contentDetails"]["enableAutoStart"] is False
     assert stored["status"]["privacyStatus"] == "unlisted"
-    # The ledger charged what the fake charged, call for call.
-    assert ledger.spent_today() == fake_youtube.units_spent == 150
+    # The ledger charged what the fake charged, call for call: the look before the insert, 3 x 50.
+    assert ledger.spent_today() == fake_youtube.units_spent == 151
 
 
 def test_server_errors_are_retried_with_backoff_and_every_attempt_is_charged(adapter, fake_youtube, ledger, sleeps):
     fake_youtube.fail_next("liveBroadcasts.insert", status=503, reason="backendError", times=2)
     adapter.create_broadcast("t", "d", START, "unlisted")
-    assert sleeps == [1.0, 2.0]
-    assert ledger.spent_today() == fake_youtube.units_spent == 150  # three attempts of 50
+    assert sleeps == [1.0, 2.0] and len(fake_youtube.broadcasts) == 1
+    # three attempts of 50; a list before them, and after each failure a look for what it may have made
+    assert ledger.spent_today() == fake_youtube.units_spent == 153
+
+
+def inserts(fake) -> list[int]:
+    return [call.status for call in fake.calls if call.method == "liveBroadcasts.insert"]
+
+
+def test_an_insert_whose_answer_is_lost_is_not_sent_again_when_it_made_the_broadcast(adapter, fake_youtube):
+    earlier = adapter.create_broadcast("REHEARSAL · t", "an earlier one, never started", START, "unlisted")
+    fake_youtube.fail_next("liveBroadcasts.insert", status=500, lost=True)
+    made = adapter.create_broadcast("REHEARSAL · t", "d", START, "unlisted")
+    assert made.id != earlier.id and set(fake_youtube.broadcasts) == {earlier.id, made.id}
+    assert fake_youtube.broadcast(made.id)["snippet"]["description"] == "d"
+    assert inserts(fake_youtube) == [200, 500]  # never a third broadcast
+
+
+def test_an_insert_that_made_nothing_is_sent_again_and_an_older_namesake_is_not_taken(adapter, fake_youtube):
+    earlier = adapter.create_broadcast("REHEARSAL · t", "an earlier one, never started", START, "unlisted")
+    fake_youtube.fail_next("liveBroadcasts.insert", status=500)
+    made = adapter.create_broadcast("REHEARSAL · t", "d", START, "unlisted")
+    assert made.id != earlier.id and len(fake_youtube.broadcasts) == 2 and inserts(fake_youtube) == [200, 500, 200]
+
+
+def test_when_no_look_can_tell_the_insert_fails_rather_than_make_a_second(adapter, fake_youtube):
+    fake_youtube.fail_next("liveBroadcasts.insert", status=500, lost=True)
+    fake_youtube.fail_next("liveBroadcasts.list", status=503, nth=2, times=TRIES)  # every look after the first
+    with pytest.raises(YouTubeError) as failed:
+        adapter.create_broadcast("t", "d", START, "unlisted")
+    assert failed.value.code == "server" and len(fake_youtube.broadcasts) == 1 and inserts(fake_youtube) == [500]
 
 
 def test_rate_limits_are_retried_a_bounded_number_of_times(adapter, fake_youtube, sleeps):
@@ -134,6 +163,14 @@ def test_an_expired_access_token_is_refreshed_and_saved_0600(fake_youtube, tmp_p
     saved = json.loads(token_file.path.read_text())
     assert saved["token"] != old and fake_youtube.token_refreshes == 1
     assert stat.S_IMODE(os.stat(token_file.path).st_mode) == 0o600
+
+
+def test_a_token_past_its_expiry_is_refreshed_before_it_is_sent_even_on_a_test_endpoint(fake_youtube, tmp_path, ledger):
+    token_file = write_token(fake_youtube, tmp_path / "token.json", expired=True)
+    fake_youtube.expire_access_tokens()
+    YouTube(YouTubeApi(token_file.load(), ledger, endpoint=fake_youtube.url, token_file=token_file)).create_stream("s")
+    assert [call.status for call in fake_youtube.calls] == [200]  # no 401 first
+    assert fake_youtube.token_refreshes == 1 and json.loads(token_file.path.read_text())["expiry"] > "2000-01-01T00:00:00"
 
 
 def test_a_revoked_sign_in_says_which_command_fixes_it_and_leaks_nothing(fake_youtube, tmp_path, ledger, caplog):
