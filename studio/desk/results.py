@@ -46,6 +46,7 @@ from studio.store.desk import DeskStore
 
 RESULT = "result"
 """The detail key naming a fact's line of the final result (a Measure)."""
+MEASURES = frozenset(Measure)
 FIELDS = ("item", "value", "source")
 QUOTED = "final result"
 """The reference standing for the commission's own publication of the result, which a reprint quotes."""
@@ -98,16 +99,19 @@ def import_results(
         except Unreadable as bad:
             rejected.append(Rejected(line, bad.reason, bad.hint, raw_text(raw)))
 
-    candidates: dict[Measure, list[Decimal]] = defaultdict(list)
-    for _, _, measure, value, _ in good:
-        if value not in candidates[measure]:
-            candidates[measure].append(value)
-    flagged = flagged_lines(candidates)
     at = now()
     added = duplicates = corroborated = 0
     warnings: list[Diagnostic] = []
     said: set[str] = set()
     with store.write():
+        # The lines the desk holds already count too: a file with one corrected line is checked against the rest.
+        candidates: dict[Measure, list[Decimal]] = defaultdict(list)
+        standing = (f for f in store.facts(kind=ReportKind.OTHER) if f.status not in (Status.FALSE, Status.RETRACTED))
+        figures = [(Measure(f.details[RESULT]), f.value) for f in standing if f.details.get(RESULT) in MEASURES]
+        for measure, value in [*figures, *((entry[2], entry[3]) for entry in good)]:
+            if value is not None and value not in candidates[measure]:
+                candidates[measure].append(value)
+        flagged = flagged_lines(candidates)
         # The import log knows reports, the desk and "turnout": the commission's figures, its result included.
         batch = store.begin_batch("turnout", str(path), by=operator, at=at)
         known = store.known_keys([entry[1] for entry in good])
