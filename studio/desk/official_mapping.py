@@ -9,15 +9,15 @@ unknown key is refused with the nearest valid one.
 
 from __future__ import annotations
 
-import codecs
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
+from studio.desk.mapping import Codec
 from studio.desk.published import Side, bound_words
 from studio.desk.text import name_key
 from studio.i18n import Msg
@@ -46,19 +46,10 @@ PERCENTS = frozenset((Measure.TURNOUT_PERCENT, Measure.YES_PERCENT, Measure.NO_P
 class OfficialMapping(Strict):
     """What every file of official figures shares: its text and how its numbers are printed."""
 
-    encoding: str = Field(default="utf-8-sig", description="a Python codec name such as utf-8-sig or cp1251")
+    encoding: Codec = Field(default="utf-8-sig", description="a Python codec name such as utf-8-sig or cp1251")
     delimiter: str = Field(default=",", min_length=1, max_length=1, description="one character")
     decimal_mark: Literal[".", ","] = Field(default=".", description="\".\" (19.21) or \",\" (19,21)")
     source: str = Field(default="", description="the page every row was read from, for a file without a source column")
-
-    @field_validator("encoding")
-    @classmethod
-    def _known_codec(cls, value: str) -> str:
-        try:
-            codecs.lookup(value)
-        except LookupError:
-            raise ValueError(Msg("diag.mapping.encoding", value=repr(value))) from None
-        return value
 
 
 class TurnoutColumns(Strict):

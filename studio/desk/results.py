@@ -12,13 +12,14 @@ source, typed as turnout's are (studio/desk/turnout.py ``quoting_source``). As
 with turnout: the same figure from another page corroborates the fact, a
 different one becomes a second fact and a warning, a second import adds
 nothing, and a second person verifies. The lines are checked against each
-other (studio/desk/arithmetic.py); a figure that does not add up is imported
-flagged, the arithmetic in its detail and in a warning.
+other and against the lines the desk already holds (studio/desk/arithmetic.py);
+a figure that does not add up is imported flagged, the arithmetic in its
+detail and in a warning.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -38,7 +39,7 @@ from studio.desk.outcome import ImportSummary, Rejected, check_operator, digest,
 from studio.desk.published import Unreadable, address, count, percent
 from studio.desk.rows import clean, csv_rows, encoding_problem, raw_text, read_text
 from studio.desk.text import name_key
-from studio.desk.turnout import quoting_source
+from studio.desk.turnout import ADDED, CORROBORATED, DUPLICATE, land, quoting_source
 from studio.diagnostics import Diagnostic
 from studio.i18n import Msg
 from studio.machine import utc_now
@@ -100,7 +101,7 @@ def import_results(
             rejected.append(Rejected(line, bad.reason, bad.hint, raw_text(raw)))
 
     at = now()
-    added = duplicates = corroborated = 0
+    landings: Counter[str] = Counter()
     warnings: list[Diagnostic] = []
     said: set[str] = set()
     with store.write():
@@ -118,7 +119,7 @@ def import_results(
         seen: set[str] = set()
         for line, key, measure, value, url in good:
             if key in known or key in seen:
-                duplicates += 1
+                landings[DUPLICATE] += 1
                 continue
             seen.add(key)
             where = f"imported from {path.name}:{line}"
@@ -126,16 +127,12 @@ def import_results(
             source = quoting_source(store, url, QUOTED, "final result", operator, at)
             failed = flagged.get((measure, value), [])
             same = next((f for f in existing if f.value == value), None)
-            if same is not None:
-                if any(s.id == source.id for s in same.sources):
-                    duplicates += 1
-                    fact = same
-                else:
-                    fact = store.change(same.id, same.version, rules.AttachSource(source, where), by=operator, at=at)
-                    corroborated += 1
-            else:
-                fact = _create(store, measure, value, failed, source.id, operator, at, where)
-                added += 1
+            fact, landed = land(
+                store, same, source, lambda: _create(store, measure, value, failed, source.id, operator, at, where),
+                where, operator, at,
+            )
+            landings[landed] += 1
+            if landed == ADDED:
                 warnings += [_disagreement(path, line, fact, other) for other in existing]
             for check in failed:
                 if check.shown not in said:
@@ -145,7 +142,8 @@ def import_results(
         rejected.sort(key=lambda r: r.line)
         quarantined = store.add_quarantine(quarantine_rows(path, rejected), batch=batch)
     summary = ImportSummary(
-        path, added, duplicates, tuple(rejected), quarantined, corroborated=corroborated, warnings=tuple(warnings)
+        path, landings[ADDED], landings[DUPLICATE], tuple(rejected), quarantined, corroborated=landings[CORROBORATED],
+        warnings=tuple(warnings),
     )
     return with_rejects_file(summary, rejects)
 

@@ -40,6 +40,7 @@ fact and a warning, so the desk sees the disagreement and decides.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -71,6 +72,8 @@ from studio.store.desk import DeskStore
 FIELDS = ("local_time", "region", "turnout_percent", "voters", "registered", "source")
 LOCAL = ZoneInfo("Asia/Almaty")
 _HOUR = re.compile(r"([01]?[0-9]|2[0-3])(?:[:.]([0-5][0-9]))?(?::00)?")
+ADDED, CORROBORATED, DUPLICATE = "added", "corroborated", "duplicate"
+"""How an imported figure lands (``land``)."""
 
 
 class _Bad(Exception):
@@ -117,7 +120,7 @@ def import_turnout(
             rejected.append(Rejected(line, bad.reason, bad.hint, raw_text(raw)))
 
     at = now()
-    added = duplicates = corroborated = 0
+    landings: Counter[str] = Counter()
     warnings: list[Diagnostic] = []
     with store.write():
         batch = store.begin_batch("turnout", str(path), by=operator, at=at)
@@ -125,7 +128,7 @@ def import_turnout(
         seen: set[str] = set()
         for line, key, region, as_of, value, detail, url in good:
             if key in known or key in seen:
-                duplicates += 1
+                landings[DUPLICATE] += 1
                 continue
             seen.add(key)
             where = f"imported from {path.name}:{line}"
@@ -134,26 +137,35 @@ def import_turnout(
             ]
             source = release_source(store, url, as_of, operator, at)
             same = next((f for f in existing if stated(f) == value), None)
-            if same is not None:
-                if any(s.id == source.id for s in same.sources):
-                    duplicates += 1
-                    fact = same
-                else:
-                    fact = store.change(same.id, same.version, rules.AttachSource(source, where), by=operator, at=at)
-                    corroborated += 1
-            else:
-                fact = _create(store, region, as_of, value, detail, source.id, operator, at, where)
-                added += 1
-                for other in existing:
-                    warnings.append(_disagreement(path, line, fact, other))
+            fact, landed = land(
+                store, same, source, lambda: _create(store, region, as_of, value, detail, source.id, operator, at, where),
+                where, operator, at,
+            )
+            landings[landed] += 1
+            if landed == ADDED:
+                warnings += [_disagreement(path, line, fact, other) for other in existing]
             if CHECK in dict(detail):
                 warnings.append(_failed_check(path, line, mapping, dict(detail)[CHECK]))
             store.add_keys([(key, "fact", fact.id, key)])
         quarantined = store.add_quarantine(quarantine_rows(path, rejected), batch=batch)
     summary = ImportSummary(
-        path, added, duplicates, tuple(rejected), quarantined, corroborated=corroborated, warnings=tuple(warnings)
+        path, landings[ADDED], landings[DUPLICATE], tuple(rejected), quarantined, corroborated=landings[CORROBORATED],
+        warnings=tuple(warnings),
     )
     return with_rejects_file(summary, rejects)
+
+
+def land(
+    store: DeskStore, same: Fact | None, source: Source, create: Callable[[], Fact], where: str, operator: str,
+    at: datetime,
+) -> tuple[Fact, str]:
+    """The fact an imported figure lands on, and how: a new fact (``create``), or ``same`` (an existing
+    fact stating that figure) corroborated by ``source``, or ``same`` already holding it: a duplicate."""
+    if same is None:
+        return create(), ADDED
+    if any(s.id == source.id for s in same.sources):
+        return same, DUPLICATE
+    return store.change(same.id, same.version, rules.AttachSource(source, where), by=operator, at=at), CORROBORATED
 
 
 def stated(fact: Fact) -> Decimal | Bound | None:
