@@ -25,6 +25,8 @@ Side = Literal["above", "below"]
 SIDES: tuple[Side, ...] = ("above", "below")
 BOUND, BOUND_PERCENT = "bound", "bound_percent"
 """The detail keys of a bound: its side and its percent as printed."""
+COUNT_DIGITS = 12
+"""No count of voters or ballots has more digits: a longer one is a slip (and Python reads at most 4300)."""
 
 _SPACE = re.compile(r"\s+")  # any Unicode space: NBSP and the thin spaces of grouped digits too
 _COUNT = re.compile(r"[0-9]+")
@@ -69,6 +71,10 @@ def count(text: str | None, column: str) -> int | None:
     if not _COUNT.fullmatch(cleaned):
         raise Unreadable(
             Msg("diag.official.not_count", column=repr(column), value=repr(text)), Msg("diag.official.hint.count")
+        )
+    if len(cleaned.lstrip("0")) > COUNT_DIGITS:
+        raise Unreadable(
+            Msg("diag.official.too_many", column=repr(column), value=repr(text)), Msg("diag.official.hint.count")
         )
     return int(cleaned)
 

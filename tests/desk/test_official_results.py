@@ -160,7 +160,7 @@ def test_a_mapping_reads_another_layout(desk, tmp_path, tick) -> None:
 def test_bad_lines_are_rejected_with_their_column(desk, tmp_path, tick) -> None:
     data = tmp_path / "bad.csv"
     data.write_text("item,value,source\nyes,7954667.5,https://a.kz/x\nyes_percent,187.15,https://a.kz/x\n"
-                    "no,,https://a.kz/x\nno,898099,\n", "utf-8")
+                    "no,,https://a.kz/x\nno,898099,\n" f"invalid,{'9' * 5000},https://a.kz/x\n", "utf-8")
     summary = import_results(desk, data, operator="aigerim", now=tick)
     assert summary.added == 0
     assert [(r.line, r.reason) for r in summary.rejected] == [
@@ -168,6 +168,7 @@ def test_bad_lines_are_rejected_with_their_column(desk, tmp_path, tick) -> None:
         (3, "'value': '187.15' is more than 100%"),
         (4, "'value' is empty"),
         (5, "'source': '' is not a web address"),
+        (6, f"'value': '{'9' * 5000}' has more digits than any count of voters or ballots"),
     ]
 
 

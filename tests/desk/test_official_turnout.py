@@ -13,13 +13,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from studio.cli import main
 from studio.desk.arithmetic import CHECK, notes
 from studio.desk.importer import import_reports
 from studio.desk.model import Status
 from studio.desk.official_mapping import TurnoutMapping
-from studio.desk.published import Bound, bound_of
+from studio.desk.published import Bound, Unreadable, bound_of, count, percent, percent_or_bound
 from studio.desk.turnout import import_turnout
 from studio.diagnostics import DiagnosticsError
 from studio.store.desk import open_desk
@@ -278,3 +280,16 @@ def test_the_command_takes_the_mapping_and_says_which_date_it_took(tmp_path, cap
     finally:
         desk.close()
     assert TurnoutMapping().hours_only is False  # the default mapping reads dated times: no date needed
+
+
+@given(st.text(max_size=60) | st.from_regex(r"[<>a-zа-яәқ ]{0,12}[0-9 ]{1,6}([.,] ?[0-9]{1,3})? ?%?(-дан)?[ a-zа-яә]{0,10}"))
+def test_any_cell_is_read_or_refused_with_its_column_never_a_traceback(text: str) -> None:
+    words = TurnoutMapping().bounds.words()
+    for read in (lambda: percent_or_bound(text, "Явка", ",", words), lambda: count(text, "Явка"),
+                 lambda: percent(text, "Явка", ".")):
+        try:
+            value = read()
+        except Unreadable as refused:
+            assert refused.reason.startswith("'Явка'") and refused.hint
+        else:
+            assert value is None or isinstance(value, (Bound, Decimal, int))
