@@ -1,12 +1,14 @@
 """The verification desk and its edges from the command line: ``studio import``, ``import-turnout``,
-``demo-data``, ``desk``, ``intake``, ``observers``, ``operators``, ``provenance``, ``fact`` and ``render``
+``import-results``, ``demo-data``, ``desk``, ``intake``, ``observers``, ``operators``, ``provenance``, ``fact`` and ``render``
 (a graphic drawn from the desk's facts)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import date
 
-from studio.commands.common import open_desk_store, operator_on_screen, operator_signed_in, read_rundown, write_export
+from studio.commands.common import default_rundown, open_desk_store, operator_on_screen, operator_signed_in, read_rundown, write_export
 from studio.errors import UsageError
 from studio.i18n import Msg
 from studio.language import diagnostics_language
@@ -26,11 +28,39 @@ def import_reports(args: argparse.Namespace) -> int:
 
 def import_turnout(args: argparse.Namespace) -> int:
     from studio.desk.importer import run
+    from studio.desk.official_mapping import TurnoutMapping, load_official_mapping
+
+    mapping = load_official_mapping(args.mapping, TurnoutMapping)
+    day = _show_day(args) if mapping.hours_only else None
+    config, desk = open_desk_store(args)
+    return run(
+        desk, args.file, operator=operator_signed_in(args, config, desk.db), what="turnout", mapping=mapping, day=day,
+        rejects=args.rejects, language=diagnostics_language(args),
+    )
+
+
+def import_results(args: argparse.Namespace) -> int:
+    from studio.desk.importer import run
 
     config, desk = open_desk_store(args)
     return run(
-        desk, args.file, operator=operator_signed_in(args, config, desk.db), turnout=True, rejects=args.rejects, language=diagnostics_language(args)
+        desk, args.file, operator=operator_signed_in(args, config, desk.db), what="results", mapping=args.mapping,
+        rejects=args.rejects, language=diagnostics_language(args),
     )
+
+
+def _show_day(args: argparse.Namespace) -> date:
+    """The date of a file's bare hours: ``--date``, else the rundown's, said on standard error."""
+    if args.date is not None:
+        try:
+            return date.fromisoformat(args.date)
+        except ValueError:
+            raise UsageError(Msg("cli.error.bad_date", value=repr(args.date))) from None
+    rundown = args.rundown or default_rundown(args)
+    day = read_rundown(rundown).show.date
+    note = Msg("cli.note.hours_on", file=str(args.file), date=day.isoformat(), rundown=str(rundown))
+    print(f"studio: note: {note.render(diagnostics_language(args))}", file=sys.stderr)
+    return day
 
 
 def demo_data(args: argparse.Namespace) -> int:

@@ -110,9 +110,19 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
 
     turnout = commands.add_parser("import-turnout", help=Msg("cli.help.import_turnout.about"))
     turnout.add_argument("file", type=Path, help=Msg("cli.help.import_turnout.file"))
+    turnout.add_argument("--mapping", type=Path, help=Msg("cli.help.import_turnout.mapping"))
+    turnout.add_argument("--date", metavar="YYYY-MM-DD", help=Msg("cli.help.import_turnout.date"))
+    turnout.add_argument("--rundown", type=Path, help=Msg("cli.help.import_turnout.rundown"))
     turnout.add_argument("--operator", help=Msg("cli.help.import_turnout.operator"))
     turnout.add_argument("--rejects", type=Path, help=Msg("cli.help.rejects"))
     turnout.set_defaults(handler=desk_commands.import_turnout)
+
+    results = commands.add_parser("import-results", help=Msg("cli.help.import_results.about"))
+    results.add_argument("file", type=Path, help=Msg("cli.help.import_results.file"))
+    results.add_argument("--mapping", type=Path, help=Msg("cli.help.import_results.mapping"))
+    results.add_argument("--operator", help=Msg("cli.help.import_turnout.operator"))
+    results.add_argument("--rejects", type=Path, help=Msg("cli.help.rejects"))
+    results.set_defaults(handler=desk_commands.import_results)
 
     demo = commands.add_parser(
         "demo-data", help=Msg("cli.help.demo_data.about")

@@ -23,6 +23,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
+from studio.desk.arithmetic import notes
 from studio.desk.ids import fact_label, parse_fact_id, report_label
 from studio.desk.model import Claim, Draft, Fact, ReportKind, ReportRef, SourceKind, figure
 from studio.errors import Kind, StudioError
@@ -261,6 +262,7 @@ def _print_json(data: Any) -> None:
 def _show(desk: DeskStore, fact: Fact, zone: ZoneInfo, language: str) -> str:
     row = _row(fact, desk.listing_status(fact), zone, language)
     lines = [" · ".join(cell for cell in row[:-1] if cell), f"  kk: {fact.claim.kk}", f"  ru: {fact.claim.ru}"]
+    lines += [f"  {note.render(language)}" for note in notes(fact)]  # a bound is no figure; a check that failed
     if fact.correction.kk or fact.correction.ru:
         lines.append(Msg("desk.fact.correction", text=" / ".join(filter(None, (fact.correction.kk, fact.correction.ru)))).render(language))
     lines.append(Msg("desk.sources", count=len(fact.sources)).render(language))

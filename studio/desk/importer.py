@@ -8,7 +8,7 @@ again adds nothing (see the import keys in mapping.toml). Nothing is lost:
 every row of the file is either a report, a duplicate of one, or in the
 quarantine.
 
-``studio import-turnout`` (official figures) is in ``turnout.py``.
+``studio import-turnout`` and ``import-results`` (official figures) are in ``turnout.py`` and ``results.py``.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ import json
 import re
 import sys
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from hashlib import blake2b
 from json.encoder import encode_basestring as encode_string
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Any, Callable, Literal, TextIO
 
 from studio.desk.grouping import GroupingOptions
-from studio.desk.mapping import REQUIRED, Columns, Mapping, load_mapping
+from studio.desk.mapping import DEFAULT_FILE, REQUIRED, Columns, Mapping, load_mapping
 from studio.desk.outcome import (
     ImportSummary,
     Rejected,
@@ -77,7 +77,7 @@ def import_reports(
     required = [getattr(mapping.columns, name) for name in REQUIRED]
     kind = mapping.format if mapping.format != "auto" else _format_of(path)
     if kind == "csv":
-        rows = csv_rows(path, text, columns, required, mapping.delimiter)
+        rows = csv_rows(path, text, columns, required, mapping.delimiter, mapping_file=DEFAULT_FILE)
     else:
         rows = json_rows(path, text, columns, mapping.records, lines=kind == "jsonl")
 
@@ -298,19 +298,25 @@ def run(
     file: Path,
     *,
     operator: str,
-    turnout: bool = False,
-    mapping: Path | None = None,
+    what: Literal["reports", "turnout", "results"] = "reports",
+    mapping: Any = None,
+    day: date | None = None,
     rejects: Path | None = None,
     out: TextIO | None = None,
     language: str = FALLBACK,
 ) -> int:
-    """What ``studio import`` and ``studio import-turnout`` do: import, print the
-    summary in ``language``, and return the exit status: 0, or 1 when rows were rejected.
+    """What ``studio import``, ``import-turnout`` and ``import-results`` do: import, print the summary in
+    ``language``, and return the exit status: 0, or 1 when rows were rejected. ``mapping``: the command's
+    mapping (a path, a loaded one, or None: the default); ``day``: the show's date, for turnout's bare hours.
     File-level problems raise DiagnosticsError (the CLI prints them, exits 2)."""
-    if turnout:
+    if what == "turnout":
         from studio.desk.turnout import import_turnout
 
-        summary = import_turnout(store, Path(file), operator=operator, rejects=rejects)
+        summary = import_turnout(store, Path(file), operator=operator, mapping=mapping, day=day, rejects=rejects)
+    elif what == "results":
+        from studio.desk.results import import_results
+
+        summary = import_results(store, Path(file), operator=operator, mapping=mapping, rejects=rejects)
     else:
         summary = import_reports(store, Path(file), operator=operator, mapping=mapping, rejects=rejects)
     print(summary.render(language), file=out or sys.stdout)

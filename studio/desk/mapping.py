@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BeforeValidator, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from studio.desk.model import ReportKind
 from studio.desk.text import name_key
@@ -33,6 +33,18 @@ def _region_id(value: str) -> str:
     return value
 
 
+def known_codec(value: str) -> str:
+    """A Python codec name (utf-8-sig, cp1251); else the mapping's refusal."""
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise ValueError(Msg("diag.mapping.encoding", value=repr(value))) from None
+    return value
+
+
+Codec = Annotated[str, AfterValidator(known_codec)]
+
+
 class Columns(Strict):
     id: str = Field(default="", description="the export's own row id; empty: none")
     observer: str = Field(default="observer", description="who sent the report")
@@ -50,7 +62,7 @@ REQUIRED = ("observer", "received_at", "region", "kind", "text")
 
 class Mapping(Strict):
     format: Literal["auto", "csv", "json", "jsonl"] = Field(default="auto", description="csv, json, jsonl or auto")
-    encoding: str = Field(default="utf-8-sig", description="a Python codec name such as utf-8-sig or cp1251")
+    encoding: Codec = Field(default="utf-8-sig", description="a Python codec name such as utf-8-sig or cp1251")
     delimiter: str = Field(default=",", min_length=1, max_length=1, description="one character")
     records: str = Field(default="", description="JSON key of the list of records")
     system: str = Field(default="", description="the form or bot whose ids the id column holds")
@@ -65,15 +77,6 @@ class Mapping(Strict):
         default={}, description="spelling = region id"
     )
     kinds: dict[str, ReportKind] = Field(default={}, description="spelling = turnout, violation, ...")
-
-    @field_validator("encoding")
-    @classmethod
-    def _known_codec(cls, value: str) -> str:
-        try:
-            codecs.lookup(value)
-        except LookupError:
-            raise ValueError(Msg("diag.mapping.encoding", value=repr(value))) from None
-        return value
 
     def region_lookup(self) -> dict[str, str]:
         """Every accepted spelling (exact, and name_key-folded) -> region id."""

@@ -80,10 +80,14 @@ def encoding_problem(encoding: str, sample: str) -> tuple[str, str]:
     return Msg("diag.import.encoding", encoding=encoding), hint
 
 
-def csv_rows(path: Path, text: str, columns: Sequence[str], required: Sequence[str], delimiter: str) -> Iterator[Row]:
+def csv_rows(
+    path: Path, text: str, columns: Sequence[str], required: Sequence[str], delimiter: str, *, mapping_file: Path
+) -> Iterator[Row]:
     """Rows of a CSV file with a header; ``columns`` are header names ('' or
     absent: None in the values). A row with more or fewer fields than the
-    header is unreadable: its fields cannot be trusted to be in place."""
+    header is unreadable: its fields cannot be trusted to be in place. A
+    required column that is missing refers to ``mapping_file``, the documented
+    default mapping of the command (--mapping)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
         header = next(reader)
@@ -103,7 +107,7 @@ def csv_rows(path: Path, text: str, columns: Sequence[str], required: Sequence[s
                     1,
                     0,
                     Msg("diag.import.no_column", columns=", ".join(repr(m) for m in missing)),
-                    Msg("diag.import.hint.columns", header=", ".join(repr(n) for n in names)),
+                    Msg("diag.import.hint.columns", header=", ".join(repr(n) for n in names), mapping=_shipped(mapping_file)),
                 )
             ]
         )
@@ -153,6 +157,11 @@ def csv_rows(path: Path, text: str, columns: Sequence[str], required: Sequence[s
         if pad:
             fields.append(None)  # type: ignore[arg-type]
         yield (line, pick(fields), fields, "", "")
+
+
+def _shipped(path: Path) -> str:
+    """A file shipped in the package as the docs name it: studio/desk/mapping.toml."""
+    return path.relative_to(Path(__file__).parents[2]).as_posix()
 
 
 def _miscounted(line: int, fields: list[str], width: int) -> Row:

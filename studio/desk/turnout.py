@@ -1,11 +1,15 @@
-"""``studio import-turnout FILE --operator NAME``: the commission's turnout figures.
+"""``studio import-turnout FILE [--mapping M] --operator NAME``: the commission's turnout figures.
 
-The file is shaped like studio/sample/referendum-2026/referendum-2026-turnout.csv::
+By default the file is shaped like studio/sample/referendum-2026/referendum-2026-turnout.csv::
 
     local_time,region,turnout_percent,voters,registered,source
     2026-03-15T10:00+05:00,national,19.21,2393844,12461796,https://...
 
-Each row becomes a turnout fact (region None for ``national``, ``value`` the
+and a mapping (studio/desk/turnout_mapping.toml documents it) reads any other
+layout: columns named anything, the hour alone with the show's date, decimal
+commas and stray spaces, a percent sign, and bounds such as «более 40%».
+
+Each row becomes a turnout fact (region None for the country, ``value`` the
 percent exactly as published, ``as_of`` the release instant in UTC, voters
 and registered in ``detail``) with the row's URL attached as its source,
 typed by studio/desk/sources.toml: the commission's own page is official;
@@ -13,7 +17,10 @@ a news site is media quoting the commission (its ``quotes`` is a source
 standing for the commission's release of that instant, which is not
 attached: nobody at the desk has seen the commission's page yet). The
 operator is the fact's creator; the import goes through the rules like any
-desk change (create, then start review: two audit entries).
+desk change (create, then start review: two audit entries). A bound is not a
+figure: its fact has no value, the bound is in its detail
+(studio/desk/published.py), and no board draws it. A percent that disagrees
+with the row's voters / registered is imported flagged (studio/desk/arithmetic.py).
 
 How imported official figures get verified: they arrive **in review**, and a
 second person verifies them at the desk (DeskStore.change(..., Verify()), or
@@ -32,14 +39,17 @@ fact and a warning, so the desk sees the disagreement and decides.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+import re
+from collections import Counter
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
+from studio.desk.arithmetic import CHECK, turnout_failure
+from studio.desk.official_mapping import TURNOUT_FILE, TurnoutMapping, load_official_mapping
 from studio.desk.outcome import (
     ImportSummary,
     Rejected,
@@ -49,17 +59,21 @@ from studio.desk.outcome import (
     with_rejects_file,
 )
 from studio.desk.model import Claim, Draft, Fact, ReportKind, Source, SourceKind, Status
+from studio.desk.published import Bound, Unreadable, address, bound_of, count, percent_or_bound
 from studio.desk.sources import classify, commission_origin
 from studio.desk.rows import clean, csv_rows, encoding_problem, raw_text, read_text
 from studio.desk.text import name_key
-from studio.diagnostics import Diagnostic
+from studio.diagnostics import Diagnostic, DiagnosticsError
+from studio.i18n import Msg
 from studio.machine import utc_now
 from studio.regions import NATIONAL, regions
 from studio.store.desk import DeskStore
 
-COLUMNS = ("local_time", "region", "turnout_percent", "voters", "registered", "source")
-REQUIRED = ("local_time", "region", "turnout_percent", "source")
+FIELDS = ("local_time", "region", "turnout_percent", "voters", "registered", "source")
 LOCAL = ZoneInfo("Asia/Almaty")
+_HOUR = re.compile(r"([01]?[0-9]|2[0-3])(?:[:.]([0-5][0-9]))?(?::00)?")
+ADDED, CORROBORATED, DUPLICATE = "added", "corroborated", "duplicate"
+"""How an imported figure lands (``land``)."""
 
 
 class _Bad(Exception):
@@ -73,27 +87,40 @@ def import_turnout(
     path: Path,
     *,
     operator: str,
+    mapping: TurnoutMapping | Path | None = None,
+    day: date | None = None,
     rejects: Path | None = None,
     now: Callable[[], datetime] = utc_now,
 ) -> ImportSummary:
+    """Import the figures in ``path`` as ``mapping`` (a file, or None: the default) reads them; ``day`` is
+    the show's date, which a mapping with ``hours_only`` needs. File-level problems raise DiagnosticsError."""
     path = Path(path)
     operator = check_operator(path, operator)
-    text, cleanly = read_text(path, "utf-8-sig")
+    if not isinstance(mapping, TurnoutMapping):
+        mapping = load_official_mapping(mapping, TurnoutMapping)
+    if mapping.hours_only and day is None:
+        raise DiagnosticsError([Diagnostic(path, 1, 0, Msg("diag.official.no_day"), Msg("diag.official.hint.no_day"))])
+    text, cleanly = read_text(path, mapping.encoding)
+    columns = [getattr(mapping.columns, name) for name in FIELDS]
+    required = [column for name, column in zip(FIELDS, columns) if name not in ("voters", "registered", "source")]
+    if not mapping.source:
+        required.append(mapping.columns.source)
+    rows = csv_rows(path, text, columns, required, mapping.delimiter, mapping_file=TURNOUT_FILE)
     rejected: list[Rejected] = []
     good = []
-    for line, values, raw, problem, hint in csv_rows(path, text, COLUMNS, REQUIRED, ","):
+    for line, values, raw, problem, hint in rows:
         if values is not None and not cleanly and not all(clean(v) for v in values if v is not None):
-            values, (problem, hint) = None, encoding_problem("utf-8", "".join(v for v in values if v))
+            values, (problem, hint) = None, encoding_problem(mapping.encoding, "".join(v for v in values if v))
         if values is None:
             rejected.append(Rejected(line, problem, hint, raw_text(raw)))
             continue
         try:
-            good.append((line, *_parse(values)))
-        except _Bad as bad:
+            good.append((line, *_parse(values, mapping, day)))
+        except (_Bad, Unreadable) as bad:
             rejected.append(Rejected(line, bad.reason, bad.hint, raw_text(raw)))
 
     at = now()
-    added = duplicates = corroborated = 0
+    landings: Counter[str] = Counter()
     warnings: list[Diagnostic] = []
     with store.write():
         batch = store.begin_batch("turnout", str(path), by=operator, at=at)
@@ -101,7 +128,7 @@ def import_turnout(
         seen: set[str] = set()
         for line, key, region, as_of, value, detail, url in good:
             if key in known or key in seen:
-                duplicates += 1
+                landings[DUPLICATE] += 1
                 continue
             seen.add(key)
             where = f"imported from {path.name}:{line}"
@@ -109,32 +136,49 @@ def import_turnout(
                 f for f in store.turnout_facts(region, as_of) if f.status not in (Status.FALSE, Status.RETRACTED)
             ]
             source = release_source(store, url, as_of, operator, at)
-            same = next((f for f in existing if f.value == value), None)
-            if same is not None:
-                if any(s.id == source.id for s in same.sources):
-                    duplicates += 1
-                    fact = same
-                else:
-                    fact = store.change(same.id, same.version, rules.AttachSource(source, where), by=operator, at=at)
-                    corroborated += 1
-            else:
-                fact = _create(store, region, as_of, value, detail, source.id, operator, at, where)
-                added += 1
-                for other in existing:
-                    warnings.append(_disagreement(path, line, fact, other))
+            same = next((f for f in existing if stated(f) == value), None)
+            fact, landed = land(
+                store, same, source, lambda: _create(store, region, as_of, value, detail, source.id, operator, at, where),
+                where, operator, at,
+            )
+            landings[landed] += 1
+            if landed == ADDED:
+                warnings += [_disagreement(path, line, fact, other) for other in existing]
+            if CHECK in dict(detail):
+                warnings.append(_failed_check(path, line, mapping, dict(detail)[CHECK]))
             store.add_keys([(key, "fact", fact.id, key)])
         quarantined = store.add_quarantine(quarantine_rows(path, rejected), batch=batch)
     summary = ImportSummary(
-        path, added, duplicates, tuple(rejected), quarantined, corroborated=corroborated, warnings=tuple(warnings)
+        path, landings[ADDED], landings[DUPLICATE], tuple(rejected), quarantined, corroborated=landings[CORROBORATED],
+        warnings=tuple(warnings),
     )
     return with_rejects_file(summary, rejects)
 
 
+def land(
+    store: DeskStore, same: Fact | None, source: Source, create: Callable[[], Fact], where: str, operator: str,
+    at: datetime,
+) -> tuple[Fact, str]:
+    """The fact an imported figure lands on, and how: a new fact (``create``), or ``same`` (an existing
+    fact stating that figure) corroborated by ``source``, or ``same`` already holding it: a duplicate."""
+    if same is None:
+        return create(), ADDED
+    if any(s.id == source.id for s in same.sources):
+        return same, DUPLICATE
+    return store.change(same.id, same.version, rules.AttachSource(source, where), by=operator, at=at), CORROBORATED
+
+
+def stated(fact: Fact) -> Decimal | Bound | None:
+    """What a turnout fact says: its figure, or the bound it records instead."""
+    return fact.value if fact.value is not None else bound_of(fact.details)
+
+
 def _create(
-    store: DeskStore, region: str | None, as_of: datetime, value: Decimal, detail: tuple, source_id: int,
+    store: DeskStore, region: str | None, as_of: datetime, value: Decimal | Bound, detail: tuple, source_id: int,
     operator: str, at: datetime, where: str,
 ) -> Fact:
-    draft = Draft(ReportKind.TURNOUT, claim(region, as_of, value), region, None, value, as_of, detail)
+    figure, said = (value, detail) if isinstance(value, Decimal) else (None, (*detail, *value.detail))
+    draft = Draft(ReportKind.TURNOUT, claim(region, as_of, value), region, None, figure, as_of, said)
     fact = store.create_fact(draft, by=operator, at=at, source_ids=[source_id], why=where)
     return store.change(
         fact.id, fact.version, rules.StartReview("official figure imported; a second person verifies it"),
@@ -144,14 +188,20 @@ def _create(
 
 def release_source(store: DeskStore, url: str, as_of: datetime, operator: str, at: datetime) -> Source:
     """The row's page as a source: official on the commission's site, else a reprint quoting the commission."""
+    return quoting_source(store, url, release_reference(as_of), "turnout release", operator, at)
+
+
+def quoting_source(store: DeskStore, url: str, quoted: str, note: str, operator: str, at: datetime) -> Source:
+    """``url`` as a source: official on the commission's site, else a reprint quoting the commission's
+    publication ``quoted`` (a reference standing for it; the commission's own page is not attached)."""
     kind = classify(url) or SourceKind.MEDIA  # a page the rules cannot place is never the commission's word
-    quoted = None
+    quotes = None
     if kind is not SourceKind.OFFICIAL:
-        quoted = store.add_source(
-            SourceKind.OFFICIAL, release_reference(as_of), origin=commission_origin(), by=operator, at=at,
+        quotes = store.add_source(
+            SourceKind.OFFICIAL, quoted, origin=commission_origin(), by=operator, at=at,
             note="as quoted by the press; the commission's own page is not attached",
         ).id
-    return store.add_source(kind, url, by=operator, at=at, note="turnout release", quotes=quoted)
+    return store.add_source(kind, url, by=operator, at=at, note=note, quotes=quotes)
 
 
 def release_reference(as_of: datetime) -> str:
@@ -159,18 +209,30 @@ def release_reference(as_of: datetime) -> str:
     return f"turnout release {as_of.astimezone(LOCAL).isoformat(timespec='minutes')}"
 
 
-def claim(region: str | None, as_of: datetime, value: Decimal) -> Claim:
-    """The on-air sentence in Kazakh and Russian, with a decimal comma."""
+def claim(region: str | None, as_of: datetime, value: Decimal | Bound) -> Claim:
+    """The on-air sentence in Kazakh and Russian, with a decimal comma; a bound in words («более 40%»)."""
     hour = as_of.astimezone(LOCAL).strftime("%H:%M")
-    figure = f"{value}".replace(".", ",")
+    number = value if isinstance(value, Decimal) else value.percent
+    figure = f"{number}".replace(".", ",")
     if region is None:
         kk_place, ru_place = "Қазақстан бойынша", "По Казахстану"
     else:
         kk_place, ru_place = regions()[region].kk, regions()[region].ru
+    kk_figure, ru_figure = f"{figure}%", f"{figure}%"
+    if isinstance(value, Bound):
+        kk_figure += "-дан астам" if value.side == "above" else "-дан кем"
+        ru_figure = ("более " if value.side == "above" else "менее ") + ru_figure
     return Claim(
-        kk=f"{kk_place}: сағат {hour}-дегі жағдай бойынша сайлаушылардың келуі {figure}%",
-        ru=f"{ru_place}: явка на {hour} — {figure}%",
+        kk=f"{kk_place}: сағат {hour}-дегі жағдай бойынша сайлаушылардың келуі {kk_figure}",
+        ru=f"{ru_place}: явка на {hour} — {ru_figure}",
     )
+
+
+def _said(value: Decimal | Bound | None) -> str:
+    """A figure or a bound as a warning quotes it: «20.68%», «> 40%»."""
+    if isinstance(value, Bound):
+        return f"{'>' if value.side == 'above' else '<'} {value.percent}%"
+    return f"{value}%"
 
 
 def _disagreement(path: Path, line: int, fact: Fact, other: Fact) -> Diagnostic:
@@ -180,45 +242,66 @@ def _disagreement(path: Path, line: int, fact: Fact, other: Fact) -> Diagnostic:
         path,
         line,
         0,
-        f"{place} at {hour}: {fact.value}% (new fact #{fact.id}) differs from {other.value}% "
+        f"{place} at {hour}: {_said(stated(fact))} (new fact #{fact.id}) differs from {_said(stated(other))} "
         f"(fact #{other.id}, {other.status.value})",
         "both are kept; the desk compares the sources and decides",
     )
 
 
-def _parse(values: tuple) -> tuple[str, str | None, datetime, Decimal, tuple, str]:
-    local_time, region_text, percent, voters, registered, url = (v.strip() if v else "" for v in values)
-    try:
-        instant = datetime.fromisoformat(local_time)
-    except ValueError:
-        raise _Bad(f"cannot read the time {local_time!r}", "write it like 2026-03-15T10:00+05:00") from None
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=LOCAL)
-    as_of = instant.astimezone(UTC)
-    if region_text == NATIONAL:
+def _failed_check(path: Path, line: int, mapping: TurnoutMapping, shown: str) -> Diagnostic:
+    return Diagnostic(
+        path, line, 0, Msg("diag.official.check", check=shown),
+        Msg("diag.official.hint.check", columns=", ".join(
+            repr(c) for c in (mapping.columns.turnout_percent, mapping.columns.voters, mapping.columns.registered)
+        )),
+    )
+
+
+def _parse(
+    values: tuple, mapping: TurnoutMapping, day: date | None
+) -> tuple[str, str | None, datetime, Decimal | Bound, tuple, str]:
+    local_time, region_text, percent, voters_text, registered_text, url = (v.strip() if v else "" for v in values)
+    columns = mapping.columns
+    as_of = _instant(local_time, mapping, day).astimezone(UTC)
+    if name_key(region_text) in {name_key(word) for word in mapping.national}:
         region = None
     else:
         region = region_text if region_text in regions() else _region_by_name(region_text)
-    try:
-        value = Decimal(percent)
-    except InvalidOperation:
-        raise _Bad(f"turnout {percent!r} is not a number", "write the percent like 19.21") from None
-    if not value.is_finite() or not 0 <= value <= 100:
-        raise _Bad(f"turnout {percent!r} is not a percentage", "between 0 and 100")
-    detail = []
-    for name, figure in (("voters", voters), ("registered", registered)):
-        if figure:
-            if not figure.isdigit():
-                raise _Bad(f"{name} {figure!r} is not a whole number", "leave it empty when not published")
-            detail.append((name, figure))
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # "http://[x": a bracket that opens no IPv6 address
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise _Bad(f"source {url!r} is not a web address", "give the URL the figure was read from")
-    key = "turnout:" + digest("\x1f".join((as_of.isoformat(), region or NATIONAL, str(value), voters, registered, url)))
+    value = percent_or_bound(percent, columns.turnout_percent, mapping.decimal_mark, mapping.bounds.words())
+    voters, registered = count(voters_text, columns.voters), count(registered_text, columns.registered)
+    detail = [(name, str(figure)) for name, figure in (("voters", voters), ("registered", registered)) if figure is not None]
+    failure = turnout_failure(value, voters, registered)
+    if failure:
+        detail.append((CHECK, failure))
+    url = address(url or mapping.source, columns.source)
+    said = str(value) if isinstance(value, Decimal) else f"{value.side}:{value.percent}"
+    key = "turnout:" + digest("\x1f".join((
+        as_of.isoformat(), region or NATIONAL, said, "" if voters is None else str(voters),
+        "" if registered is None else str(registered), url,
+    )))
     return key, region, as_of, value, tuple(detail), url
+
+
+def _instant(text: str, mapping: TurnoutMapping, day: date | None) -> datetime:
+    """The release's instant: a date and time as written, or (``hours_only``) an hour of ``day``."""
+    column = repr(mapping.columns.local_time)
+    if mapping.hours_only:
+        found = _HOUR.fullmatch(text.replace(" ", ""))
+        if not found or day is None:
+            raise Unreadable(Msg("diag.official.bad_hour", column=column, value=repr(text)), Msg("diag.official.hint.hour"))
+        return datetime.combine(day, time(int(found[1]), int(found[2] or 0)), mapping.time_zone)
+    try:
+        if mapping.time_format:
+            instant = datetime.strptime(text, mapping.time_format)
+        else:
+            instant = datetime.fromisoformat(text)
+    except ValueError:
+        hint = (Msg("diag.official.hint.time_format", format=repr(mapping.time_format)) if mapping.time_format
+                else Msg("diag.official.hint.time"))
+        raise Unreadable(Msg("diag.official.bad_time", column=column, value=repr(text)), hint) from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=mapping.time_zone)
+    return instant
 
 
 def _region_by_name(text: str) -> str:

@@ -20,7 +20,9 @@ be able to loosen it):
   of them, and two verified figures for one region is a conflict to settle
   at the desk, not to pick from. A region whose figure is not verified yet
   (new, in review, in conflict...) is drawn as "being checked", never with
-  its number.
+  its number. A verified turnout fact without a figure (a bound such as
+  «более 40%», studio/desk/published.py) is not a figure: it is withheld and
+  never drawn, and a country without its exact figure refuses the board.
 
 Every other status, ``"retracted"`` above all on a fact card, is refused with a message
 naming the fact and its status. Statuses are compared exactly: "Verified"
@@ -195,7 +197,7 @@ def turnout_board(template: str, hour: time, source: FactSource | None, known_re
     verified: dict[str, FactView] = {}
     withheld: list[FactView] = []
     for view in source.turnout(hour):
-        if view.status != REQUIRED_STATUS["turnout"]:
+        if view.status != REQUIRED_STATUS["turnout"] or view.value is None:  # unverified, or a bound: no figure
             withheld.append(view)
             continue
         if view.region != "national" and view.region not in order:
@@ -219,10 +221,15 @@ def turnout_board(template: str, hour: time, source: FactSource | None, known_re
     national = verified.pop("national", None)
     if national is None:
         status = next((v.status for v in withheld if v.region == "national"), None)
+        if status == REQUIRED_STATUS["turnout"]:
+            raise FactRefused(template, label, Msg("diag.gate.national_no_figure", hour=f"{hour:%H:%M}"),
+                              Msg("diag.gate.hint.national_no_figure"))
         message = (Msg("diag.gate.national_status", hour=f"{hour:%H:%M}", status=status_said(status)) if status
                    else Msg("diag.gate.national_missing", hour=f"{hour:%H:%M}"))
         raise FactRefused(template, label, message, Msg("diag.gate.hint.national"))
     rows = sorted(verified.values(), key=lambda v: (-percent(v), order[v.region]))  # type: ignore[operator,index]
-    checking = sorted({v.region for v in withheld if v.region in order and v.region not in verified},
+    # "Being checked" is for figures not verified yet; a verified bound is no figure and is not being checked.
+    checking = sorted({v.region for v in withheld
+                       if v.region in order and v.region not in verified and v.status != REQUIRED_STATUS["turnout"]},
                       key=order.__getitem__)  # type: ignore[arg-type]
     return TurnoutBoard(hour, national, tuple(rows), tuple(withheld), tuple(checking))

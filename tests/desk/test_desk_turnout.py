@@ -171,11 +171,11 @@ def test_bad_rows_of_a_turnout_file_are_rejected_and_kept(desk, tmp_path, tick) 
     summary = import_turnout(desk, path, operator="aigerim", now=tick)
     assert summary.added == 2
     assert [(r.line, r.reason) for r in summary.rejected] == [
-        (3, "cannot read the time \"12 o'clock\""),
+        (3, "'local_time': cannot read the time \"12 o'clock\""),
         (4, "unknown region 'atlantis'"),
-        (5, "turnout '114.85' is not a percentage"),
-        (6, "voters 'many' is not a whole number"),
-        (7, "source 'telegram' is not a web address"),
+        (5, "'turnout_percent': '114.85' is more than 100%"),
+        (6, "'voters': 'many' is not a whole number"),
+        (7, "'source': 'telegram' is not a web address"),
     ]
     assert len(desk.quarantine(str(path))) == 5
     # a time without an offset is Almaty time, a region may be named
@@ -190,5 +190,5 @@ def test_a_source_that_is_no_address_is_a_rejected_row(desk, tmp_path) -> None:
                     "2026-03-15T10:00+05:00,national,19.21,,,http://[\n", "utf-8")
     summary = import_turnout(desk, path, operator="aigerim")
     assert summary.added == 0 and [(r.line, r.reason) for r in summary.rejected] == [
-        (2, "source 'http://[' is not a web address")
+        (2, "'source': 'http://[' is not a web address")
     ]

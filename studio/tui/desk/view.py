@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from studio.desk.arithmetic import notes
 from studio.desk.ids import fact_label, report_label
 from studio.desk.model import Claim, Report, ReportKind
 from studio.i18n import t
@@ -127,6 +128,7 @@ def detail_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
             lines.append(f"РУС  {fact.claim.ru}")
         if fact.value is not None:
             lines.append(t("desk.fact.value", value=show_value(fact.value, language), as_of=_time(fact.as_of, zone)))
+        lines += [note.render(language) for note in notes(fact)]  # a bound is no figure; a check that failed
         lines.append(t("desk.fact.created", who=fact.created_by, at=_time(fact.created_at, zone)))
         if fact.verified_by:
             lines.append(t("desk.fact.verdict", who=fact.verified_by, at=_time(fact.verified_at, zone)))
