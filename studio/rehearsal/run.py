@@ -149,6 +149,7 @@ def _play(settings: Settings, config: Any, services: Any, files: Files, clock: S
     said(Msg("rehearse.started", store=str(files.store), day=f"{begin:%Y-%m-%d %H:%M}", end=f"{end:%H:%M}",
              speed=_speed(settings.speed), seed=settings.seed))
     if resumption is not None:
+        _note_resumed(files.store, services.controller.show_id, resumption)
         said(_resumed_line(services.controller, resumption, begin.tzinfo))
     if not settings.auto:
         said(Msg("rehearse.manual", command=_console_command(settings, files.store)))
@@ -313,7 +314,7 @@ class _Run:
         self.observers.start()
         agenda = self._agenda()
         self.clock.begin()
-        _day_began(self.files.store, self.clock, self.day_start, self.controller.show_id, self.resumption)
+        _day_began(self.files.store, self.clock, self.day_start)
         began_wall, cpu_start = time.perf_counter(), os.times()
         last_sample = 0.0
         last_plain = self.clock.start
@@ -442,20 +443,26 @@ class _Run:
         )
 
 
-def _day_began(store_path: Path, clock: SimulatedClock, day_start: datetime, show_id: str,
-               resumption: Resumption | None) -> None:
+def _day_began(store_path: Path, clock: SimulatedClock, day_start: datetime) -> None:
     """The wall's moment the day began, in the store, as if it had run unstopped at this speed: a trainee's
-    console (--manual) reads the day from it. A resumed day says so in the event log, at the instant it
-    resumed at. A connection of its own: the controller's belongs to its lock."""
+    console (--manual) reads the day from it. A connection of its own: the controller's belongs to its lock."""
     from studio.store import open_store
 
     store = open_store(store_path)
     try:
         store.rehearsal_began(utc_now() - (clock.start - day_start) / clock.speed, clock.speed)
-        if resumption is not None:
-            with store.write():
-                store.log(show_id, resumption.reached, RESUMED, PRODUCER, "rehearse",
-                          resumed_before=len(resumption.before))
+    finally:
+        store.close()
+
+
+def _note_resumed(store_path: Path, show_id: str, resumption: Resumption) -> None:
+    """The event log says the rehearsal was picked up, at the instant it resumes at, before anything is done."""
+    from studio.store import open_store
+
+    store = open_store(store_path)
+    try:
+        with store.write():
+            store.log(show_id, resumption.reached, RESUMED, PRODUCER, "rehearse", resumed_before=len(resumption.before))
     finally:
         store.close()
 
