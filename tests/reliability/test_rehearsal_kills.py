@@ -37,7 +37,8 @@ from studio.paths import sample_rundown
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("STUDIO_REHEARSAL_KILLS", "20"))
 SPEED, START = (600, "17:00") if KILLS <= 30 else (300, "07:00")  # the kills end well before the day does
-DELAY = (0.1, 1.6)  # real seconds between the rehearsal saying its day runs and the kill
+DELAY = (0.05, 1.6)  # real seconds from the moment the rehearsal's day runs (again) to the kill
+SET_UP = 0.2  # the share of kills while it sets up (its observers' tokens, the intake), not yet running
 LINE_WAIT = 120.0  # real seconds a start may take on a loaded machine
 ZONE = ZoneInfo("Asia/Almaty")
 STARTED = re.compile(r"^rehearsal of ")
@@ -121,6 +122,21 @@ def day_seconds(clock: str) -> int:
     return seconds - start + (86400 if seconds < start else 0)
 
 
+def begun_at(store: Path) -> str | None:
+    """The wall's moment the rehearsal's day runs from: written each time it (re)starts running."""
+    with sqlite3.connect(store) as db:
+        row = db.execute("SELECT begun_at FROM rehearsal").fetchone()
+    return None if row is None else row[0]
+
+
+def wait_running(store: Path, before: str | None, rehearsal: Rehearsal) -> None:
+    deadline = time.monotonic() + LINE_WAIT
+    while begun_at(store) == before:
+        assert rehearsal.process.poll() is None, f"the rehearsal ended ({rehearsal.process.returncode})"
+        assert time.monotonic() < deadline, "the rehearsal's day did not run"
+        time.sleep(0.01)
+
+
 def integrity(store: Path) -> str:
     with sqlite3.connect(store) as db:
         return db.execute("PRAGMA integrity_check").fetchone()[0]
@@ -167,13 +183,23 @@ def test_a_killed_rehearsal_picks_up_exactly_where_its_store_stopped(tmp_path: P
     began = time.perf_counter()
     rehearsal = Rehearsal(argv, env)
     rehearsal.wait_for(STARTED)
+    running_from = begun_at(store)  # the mark's, until the day runs
     before: dict[str, set[tuple[object, ...]]] = {}
-    resumes: list[float] = []
-    last_picked_up = 0
+    resumes: list[float] = []  # real seconds from a restart to the line that says what it picked up
+    running: list[float] = []  # ... to its day running again
+    last_picked_up, in_set_up = 0, 0
     try:
         for kill in range(1, KILLS + 1):
-            time.sleep(rng.uniform(*DELAY))
+            if rng.random() < SET_UP:
+                time.sleep(rng.uniform(0, 0.3))
+                in_set_up += 1
+            else:
+                wait_running(store, running_from, rehearsal)
+                if kill > 1:
+                    running.append(time.perf_counter() - rehearsal.spawned)
+                time.sleep(rng.uniform(*DELAY))
             assert rehearsal.kill(), f"the day ended after {kill - 1} kills: give the rehearsal a longer day"
+            running_from = begun_at(store)
             assert integrity(store) == "ok"
             now = held(store)
             for table, rows in before.items():
@@ -203,7 +229,9 @@ def test_a_killed_rehearsal_picks_up_exactly_where_its_store_stopped(tmp_path: P
     reports = found["reports"]
     assert reports["received_in_store"] == reports["planned"] == len(now["report"]), "a report lost or doubled"
     assert found["takes"]["in_event_log"] == len(now["asrun"]) > 0
-    print(f"\n{KILLS} kills of a running rehearsal survived ({SPEED}x from {START}, {time.perf_counter() - began:.0f} s"
+    print(f"\n{KILLS} kills of a running rehearsal survived ({in_set_up} while it set up; {SPEED}x from {START}, the"
+          f" last at {found['rehearsal']['resumed']['at'][-1][11:19]} of the day; {time.perf_counter() - began:.0f} s"
           f" real): {found['takes']['in_event_log']} takes, {reports['received_in_store']} reports, "
-          f"{len(now['event'])} events, {len(now['fact_audit'])} desk acts, none lost or doubled; picked up in "
-          f"{statistics.median(resumes):.2f} s (median), {max(resumes):.2f} s (max) from the restart")
+          f"{len(now['event'])} events, {len(now['fact_audit'])} desk acts, none lost or doubled. From a restart: "
+          f"on-air state said in {statistics.median(resumes):.2f} s (median; max {max(resumes):.2f} s), the day running"
+          f" again in {statistics.median(running):.2f} s (median; max {max(running):.2f} s)")
