@@ -113,9 +113,27 @@ def graphics_taken(db: sqlite3.Connection, show_id: str, row: Any, cues: Sequenc
 
 
 def unfinished(folder: Path, show_id: str) -> Path | None:
-    """The newest rehearsal store of ``show_id`` in the data folder whose report was never written."""
-    stores = [store for store in folder.glob(f"rehearsal-{show_id}-*.db") if not store.with_suffix(".json").exists()]
+    """The newest rehearsal store of ``show_id`` in the data folder whose report was never written, and that
+    no rehearsal plays now."""
+    stores = [store for store in folder.glob(f"rehearsal-{show_id}-*.db")
+              if not store.with_suffix(".json").exists() and not _playing(store)]
     return max(stores, key=lambda store: store.name, default=None)  # its name ends with when it was made
+
+
+def _lock_file(store: Path) -> int:
+    return os.open(f"{store}-rehearsing", os.O_RDWR | os.O_CREAT, 0o600)
+
+
+def _playing(store: Path) -> bool:
+    """A rehearsal holds ``store`` now (``alone_in``)."""
+    handle = _lock_file(store)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(handle)  # and the lock taken to look, with it
+    return False
 
 
 @contextmanager
@@ -124,7 +142,7 @@ def alone_in(store: Path) -> Iterator[None]:
     first still plays) is refused. The lock is the kernel's (``flock`` on a file beside the store), so a
     killed rehearsal's lock goes with its process."""
     store.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(f"{store}-rehearsing", os.O_RDWR | os.O_CREAT, 0o600)
+    handle = _lock_file(store)
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
