@@ -140,7 +140,8 @@ def _playing(store: Path) -> bool:
 def alone_in(store: Path) -> Iterator[None]:
     """Hold the store for this rehearsal while it runs: a second ``studio rehearse`` on it (a resume while the
     first still plays) is refused. The lock is the kernel's (``flock`` on a file beside the store), so a
-    killed rehearsal's lock goes with its process."""
+    killed rehearsal's lock goes with its process; one that ends removes the file (a rehearsal that could
+    not start leaves nothing)."""
     store.parent.mkdir(parents=True, exist_ok=True)
     handle = _lock_file(store)
     try:
@@ -148,6 +149,9 @@ def alone_in(store: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise RehearsalError(Msg("rehearse.error.in_use", store=str(store))) from None
-        yield
+        try:
+            yield
+        finally:
+            Path(f"{store}-rehearsing").unlink(missing_ok=True)  # still held: no other rehearsal took it
     finally:
         os.close(handle)
