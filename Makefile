@@ -45,6 +45,7 @@ soak: $(STAMP)
 	STUDIO_INVARIANT_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/test_nothing_unverified_on_air.py
 	STUDIO_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests/fuzz
 	STUDIO_KILLS=100 $(BIN)/python -m pytest -q -s tests/reliability/test_kills.py
+	STUDIO_REHEARSAL_KILLS=100 $(BIN)/python -m pytest -q -s tests/reliability/test_rehearsal_kills.py
 	STUDIO_OBS_RESTARTS=20 $(BIN)/python -m pytest -q -s tests/obs/test_obs_reconnect.py
 	STUDIO_SOAK_DAY=1 $(BIN)/python -m pytest -q -s tests/reliability/test_memory.py
 

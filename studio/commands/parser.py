@@ -41,7 +41,7 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
 
     rehearse = commands.add_parser("rehearse", help=Msg("cli.help.rehearse.about"))
     rehearse.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN)
-    rehearse.add_argument("--speed", type=float, default=1.0, help=Msg("cli.help.rehearse.speed"))
+    rehearse.add_argument("--speed", type=float, help=Msg("cli.help.rehearse.speed"))  # None: 1, or a resumed one's
     rehearse.add_argument("--start", metavar="HH:MM", help=Msg("cli.help.rehearse.start"))
     taking = rehearse.add_mutually_exclusive_group()
     taking.add_argument("--auto", dest="auto", action="store_true", default=True, help=Msg("cli.help.rehearse.auto"))
@@ -50,7 +50,8 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     rehearse.add_argument("--youtube", choices=("unlisted",), help=Msg("cli.help.rehearse.youtube"))
     rehearse.add_argument("--store", dest="rehearsal_store", type=Path, metavar="PATH",
                           help=Msg("cli.help.rehearse.store"))
-    rehearse.add_argument("--seed", type=int, default=1, help=Msg("cli.help.rehearse.seed"))
+    rehearse.add_argument("--seed", type=int, help=Msg("cli.help.rehearse.seed"))  # None: 1, or a resumed one's
+    rehearse.add_argument("--resume", action="store_true", help=Msg("cli.help.rehearse.resume"))
     rehearse.set_defaults(handler=show.rehearse)
 
     obs = commands.add_parser("obs", help=Msg("cli.help.obs.about"))

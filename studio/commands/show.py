@@ -174,7 +174,7 @@ def rehearse(args: argparse.Namespace) -> int:
 
     from studio.rehearsal.run import Settings, rehearse as play
 
-    if not args.speed > 0:
+    if args.speed is not None and not args.speed > 0:
         raise UsageError(Msg("rehearse.error.speed", given=f"{args.speed:g}"))
     if args.youtube and args.no_obs:  # YouTube gets OBS's stream
         raise UsageError(Msg("rehearse.error.youtube_no_obs"))
@@ -183,10 +183,13 @@ def rehearse(args: argparse.Namespace) -> int:
     except ValueError:
         raise UsageError(Msg("rehearse.error.bad_start", given=args.start)) from None
     config = read_config(args)
+    given = frozenset(name for name in ("speed", "seed", "start") if getattr(args, name) is not None)
     settings = Settings(
-        rundown_path=args.rundown, speed=args.speed, start=start, auto=args.auto, obs=not args.no_obs,
+        rundown_path=args.rundown, speed=1.0 if args.speed is None else args.speed, start=start, auto=args.auto,
+        obs=not args.no_obs,
         store=args.rehearsal_store or args.store,  # named on the command line; $STUDIO_STORE is the show's own
-        seed=args.seed, language=diagnostics_language(args), youtube=args.youtube is not None,
+        seed=1 if args.seed is None else args.seed, language=diagnostics_language(args),
+        youtube=args.youtube is not None, resume=args.resume, given=given,
     )
     play(settings, config, read_rundown(args.rundown))
     return 0

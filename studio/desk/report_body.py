@@ -222,7 +222,12 @@ def make_send(body: dict[str, Any], observer: str, received: datetime, *, key: s
     """``body`` checked (ReportRefused otherwise) and ready for write_sends."""
     row = check_report(body, observer, received)
     fingerprint = digest(json.dumps(body, sort_keys=True, ensure_ascii=False))
-    return Send(token, None if key is None else "http:" + digest(f"{observer}\x1f{key}"), fingerprint, row)
+    return Send(token, None if key is None else scoped_key(observer, key), fingerprint, row)
+
+
+def scoped_key(observer: str, key: str) -> str:
+    """The stored form of an observer's ``Idempotency-Key``: two observers may choose the same key."""
+    return "http:" + digest(f"{observer}\x1f{key}")
 
 
 Outcome = tuple[str, Any]

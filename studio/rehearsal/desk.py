@@ -26,7 +26,11 @@ class DeskWork:
 
 class SimulatedDesk:
     """Two operators at the desk (four eyes): one imports and writes facts, the other gives the verdicts.
-    Every act goes through the desk's store and rules, as `studio fact` does."""
+    Every act goes through the desk's store and rules, as `studio fact` does.
+
+    Each act first asks the store how far it got (a rehearsal resumed after a kill replays its agenda):
+    a release imported is not imported again, one verified not verified again, a fake's fact made
+    before the restart is taken on from where it stands."""
 
     def __init__(self, desk: Any, clock: SimulatedClock, folder: Path, zone: Any) -> None:
         self.desk, self.clock, self.folder, self.zone = desk, clock, folder, zone
@@ -46,6 +50,9 @@ class SimulatedDesk:
 
         rows = release.rows + ((release.conflict,) if release.conflict else ())
         path = self.folder / f"turnout-{release.as_of:%H%M}.csv"
+        if self.desk.db.execute("SELECT EXISTS (SELECT 1 FROM import_batch WHERE kind = 'turnout' AND file LIKE ?)",
+                                (f"%/{path.name}",)).fetchone()[0]:
+            return  # imported before a restart (the folder is the run's own; the file's name is the release's)
         path.write_text("local_time,region,turnout_percent,voters,registered,source\n"
                         + "".join(row.csv() + "\n" for row in rows), encoding="utf-8")
         summary = import_turnout(self.desk, path, operator=DESK_AUTHOR, now=self.clock)
@@ -60,6 +67,8 @@ class SimulatedDesk:
         from studio.desk.turnout import claim, release_reference
 
         desk = self.desk
+        if any(fact.status is Status.VERIFIED for fact in desk.turnout_facts(None, release.as_of, every_region=True)):
+            return  # verified before a restart: a release is verified in one transaction, all or nothing
         if release.conflict is not None:
             printed = release.conflict
             official = next(row for row in release.rows if row.region == printed.region)
@@ -89,7 +98,7 @@ class SimulatedDesk:
         """A planted fake: a fact from its report's group, reviewed, then found false by the other operator.
         False while its report has not reached the desk yet (the intake is behind): asked again later."""
         from studio.desk import rules
-        from studio.desk.model import Claim, Draft, ReportKind
+        from studio.desk.model import Claim, Draft, ReportKind, Status
         from studio.desk.turnout import claim
 
         answer = answers.get(fake.key)
@@ -101,16 +110,21 @@ class SimulatedDesk:
         said = Claim(kk=f"{kk}: сағат {hour} жағдайы бойынша небәрі {fake.claimed}% дауыс берді (чаттағы скриншот)",
                      ru=f"{ru}: к {hour} проголосовали всего {fake.claimed}% (скриншот из чата)")
         draft = Draft(ReportKind.TURNOUT, said, region=region, value=Decimal(fake.claimed), as_of=fake.as_of)
-        at = self.clock()
-        fact = self.desk.create_from_group(draft, answer[1], by=DESK_AUTHOR, at=at, why="a forwarded screenshot")
-        fact = self.desk.change(fact.id, fact.version, rules.StartReview("compared with the commission's release"),
-                                by=DESK_AUTHOR, at=self.clock())
-        official = fake.official
-        correction = claim(region, fake.as_of, Decimal(official.turnout_percent)) if official else Claim()
-        why = (f"the commission gives {official.turnout_percent}%" if official else "no release says so")
-        self.desk.change(fact.id, fact.version, rules.MarkFalse(why + "; the screenshot has no source", correction),
-                         by=DESK_VERIFIER, at=self.clock())
-        self.work.fakes_false += 1
+        fact = next((fact for fact in self.desk.turnout_facts(region, fake.as_of)  # made before a restart
+                     if any(report.id == answer[0] for report in fact.reports)), None)
+        if fact is None:
+            fact = self.desk.create_from_group(draft, answer[1], by=DESK_AUTHOR, at=self.clock(),
+                                               why="a forwarded screenshot")
+        if fact.status is Status.NEW:
+            fact = self.desk.change(fact.id, fact.version, rules.StartReview("compared with the commission's release"),
+                                    by=DESK_AUTHOR, at=self.clock())
+        if fact.status is Status.IN_REVIEW:
+            official = fake.official
+            correction = claim(region, fake.as_of, Decimal(official.turnout_percent)) if official else Claim()
+            why = (f"the commission gives {official.turnout_percent}%" if official else "no release says so")
+            self.desk.change(fact.id, fact.version, rules.MarkFalse(why + "; the screenshot has no source", correction),
+                             by=DESK_VERIFIER, at=self.clock())
+            self.work.fakes_false += 1
         return True
 
     def on_air_figure(self, retraction: Retraction, stated: set[int]) -> Any:
@@ -121,6 +135,13 @@ class SimulatedDesk:
             if fact.status is Status.VERIFIED and fact.id in stated:
                 return fact
         return None
+
+    def retracted(self, retraction: Retraction) -> Any:
+        """The figure the retraction is about, if it is retracted already (before a restart)."""
+        from studio.desk.model import Status
+
+        return next((fact for fact in self.desk.turnout_facts(retraction.region, retraction.as_of)
+                     if fact.status is Status.RETRACTED), None)
 
     def retract(self, fact: Any) -> None:
         from studio.desk import rules

@@ -37,9 +37,12 @@ class Observers:
     """The real intake app on a loopback port, and the scenario's observers posting to it (aiohttp)."""
 
     def __init__(self, store_path: Path, config: Any, clock: SimulatedClock, tokens: dict[str, str],
-                 reports: tuple[ReportSend, ...]) -> None:
-        self.store_path, self.config, self.clock, self.tokens, self.reports = store_path, config, clock, tokens, reports
-        self.sent = Sent()
+                 reports: tuple[ReportSend, ...], answered: dict[str, tuple[int, int]] | None = None) -> None:
+        """``answered``: the reports the store holds already (a resumed rehearsal), never sent again."""
+        answered = answered or {}
+        self.store_path, self.config, self.clock, self.tokens = store_path, config, clock, tokens
+        self.reports = tuple(report for report in reports if report.key not in answered)
+        self.sent = Sent(answers=dict(answered))
         self.url = ""
         self._ready = threading.Event()
         self._failure: BaseException | None = None

@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 
 @dataclass
@@ -27,11 +27,13 @@ RETRY_SECONDS = 1.0
 class SimulatedProducer:
     """``--auto``: each segment taken at its expected start, its graphics one after another across it.
     ``feeds`` (with OBS): whose feed is back after its death (``back(segment_id)``); ``record``: where a
-    retake is noted (studio/rehearsal/feeds.py)."""
+    retake is noted (studio/rehearsal/feeds.py); ``taken(row, cues)``: how many of an on-air row's graphics
+    the store says were gone through already (a resumed rehearsal: studio/rehearsal/resume.py)."""
 
-    def __init__(self, controller: Any, feeds: Any = None, record: Any = None) -> None:
+    def __init__(self, controller: Any, feeds: Any = None, record: Any = None,
+                 taken: Callable[[Any, Any], int] = lambda row, cues: 0) -> None:
         self.controller = controller
-        self.feeds, self.record = feeds, record
+        self.feeds, self.record, self.taken = feeds, record, taken
         self.takes = Takes()
         self._graphics_done: dict[int, int] = {}  # as-run row id -> graphics taken
         self._take_after = self._retake_after = 0.0  # perf_counter: not before (refused for its feed a moment ago)
@@ -105,7 +107,9 @@ class SimulatedProducer:
         row, segment = view.on_air, view.on_air_segment
         if row is None or segment is None or not segment.graphics:
             return
-        done = self._graphics_done.get(row.id, 0)
+        done = self._graphics_done.get(row.id)
+        if done is None:
+            done = self._graphics_done[row.id] = self.taken(row, segment.graphics)
         if done >= len(segment.graphics):
             return
         step = row.planned / (len(segment.graphics) + 1)

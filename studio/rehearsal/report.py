@@ -21,6 +21,10 @@ from studio.i18n import Msg
 LATENCY_MEASURED = "key to controller commit: the take_next call, location bug rendered, store committed; no OBS"
 LATENCY_MEASURED_OBS = ("key to OBS's answer: the take_next call, location bug rendered, store committed, the"
                         " switcher's batch answered by OBS; retakes after a feed loss are in feeds.losses")
+RESUMED_COVERS = ("the store's figures (takes in the event log, reports received, groups, facts, graphics pulled,"
+                  " the store) cover the whole day; the ones this process measured (take and intake latency,"
+                  " reports sent, the desk's counts, graphics aired, memory, CPU, real time) cover the part since"
+                  " measured_since: a stopped process takes its measurements with it")
 RATE_BUCKET = timedelta(minutes=10)
 MB = 1024 * 1024
 
@@ -74,6 +78,7 @@ class Measured:
     obs: dict[str, Any] | None = None  # which OBS (None: --no-obs)
     feeds: dict[str, Any] | None = None  # the feeds' losses and schedule (studio/rehearsal/feeds.py)
     never_black: dict[str, Any] | None = None  # the recording's check (studio/rehearsal/never_black.py)
+    resumed: tuple[datetime, ...] = ()  # the instants the rehearsal was picked up at after a stop, this run's last
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:
@@ -106,7 +111,8 @@ def figures(m: Measured) -> dict[str, Any]:
             "show_id": m.show_id, "rundown": m.rundown, "store": m.store, "mode": m.mode, "seed": m.seed,
             "speed": m.speed, "obs": m.obs or False, "simulated_start": m.simulated_start.isoformat(),
             "simulated_end": m.simulated_end.isoformat(), "wall_seconds": round(m.wall_seconds, 3),
-        },
+        } | ({"resumed": {"at": [at.isoformat() for at in m.resumed], "measured_since": m.resumed[-1].isoformat(),
+                          "covers": RESUMED_COVERS}} if m.resumed else {}),
         "takes": {
             "by_rehearsal": len(m.takes), "in_event_log": m.played, "refused": m.take_refusals,
             "latency_ms": _ms([ms for _, _, ms in m.takes])
@@ -184,6 +190,10 @@ def summary(found: dict[str, Any], language: str) -> str:
                      cpu=f"{found['cpu_seconds']['user'] + found['cpu_seconds']['system']:.1f}"))
     lines.append(Msg("rehearse.summary.unmarked", count=found["rehearsal_marks"]["unmarked_rows"]))
     lines += _youtube_lines(found.get("youtube"))
+    resumed = r.get("resumed")
+    if resumed:
+        lines.append(Msg("rehearse.summary.resumed", count=len(resumed["at"]),
+                         times=", ".join(at[11:19] for at in resumed["at"]), since=resumed["measured_since"][11:19]))
     return "\n".join(line.render(language) for line in lines)
 
 

@@ -41,6 +41,7 @@ from studio.rehearsal.desk import DESK_AUTHOR, SimulatedDesk
 from studio.rehearsal.observers import Observers
 from studio.rehearsal.on_obs import ObsRehearsal, RehearsalError
 from studio.rehearsal.producer import SimulatedProducer, Takes
+from studio.rehearsal.resume import RESUMED, Resumption, alone_in, unfinished
 from studio.rehearsal.scenario import Scenario, TurnoutRow
 from studio.rehearsal.youtube import RehearsalYouTube
 
@@ -67,6 +68,9 @@ class Settings:
     seed: int
     language: str
     youtube: bool = False  # --youtube unlisted: a broadcast of its own (studio/rehearsal/youtube.py)
+    resume: bool = False  # --resume: pick up the newest unfinished rehearsal of the show in the data folder
+    given: frozenset[str] = frozenset()  # which of speed, seed and start the command line gave: a rehearsal
+    # picked up again keeps its own (studio/rehearsal/resume.py); one given must be the same
 
 
 # --- the rehearsal ---------------------------------------------------------------------------------------
@@ -78,45 +82,46 @@ def rehearse(settings: Settings, config: Any, rundown: Any, out: TextIO = sys.st
     from studio.rundown.timing import plan
 
     show = rundown.show
-    begin = show.at(settings.start or show.start)  # as the plan's fixed times: before its start is after midnight
-    slots = plan(rundown)
-    end = max(slot.end for slot in slots) if slots else begin
-    if begin >= end:
-        raise RehearsalError(Msg("rehearse.error.start_after_end", start=f"{begin:%H:%M}", end=f"{end:%H:%M}"))
-    files = _files(settings, show.id)
     said = lambda message: print(message.render(settings.language), file=out, flush=True)  # noqa: E731
-    obs = ObsRehearsal(config, rundown, files.folder, settings.speed, settings.seed, said, err) if settings.obs else None
-    try:
-        if obs is not None:
-            obs.check_tools()
-            obs.reach()  # before any file of the rehearsal's, but the headless OBS's home
-            config = obs.config
-        return _rehearse(settings, config, rundown, files, begin, end, obs, said, out)
-    finally:
-        if obs is not None:
-            obs.close()
+    files = _files(settings, show.id, said)
+    with alone_in(files.store):
+        settings, begin, resumption = _picked_up(settings, files.store, show)
+        slots = plan(rundown)
+        end = max(slot.end for slot in slots) if slots else begin
+        if begin >= end:
+            raise RehearsalError(Msg("rehearse.error.start_after_end", start=f"{begin:%H:%M}", end=f"{end:%H:%M}"))
+        obs = ObsRehearsal(config, rundown, files.folder, settings.speed, settings.seed, said, err) if settings.obs else None
+        try:
+            if obs is not None:
+                obs.check_tools()
+                obs.reach()  # before any file of the rehearsal's, but the headless OBS's home
+                config = obs.config
+            return _rehearse(settings, config, rundown, files, begin, end, obs, said, out, resumption)
+        finally:
+            if obs is not None:
+                obs.close()
 
 
 def _rehearse(settings: Settings, config: Any, rundown: Any, files: Files, begin: datetime, end: datetime,
-              obs: ObsRehearsal | None, said: Any, out: TextIO) -> dict[str, Any]:
+              obs: ObsRehearsal | None, said: Any, out: TextIO, resumption: Resumption | None) -> dict[str, Any]:
     from studio.show.services import REHEARSE, REHEARSE_OBS, build
 
     show = rundown.show
     files.folder.mkdir(parents=True, exist_ok=True)
-    clock = SimulatedClock(begin, settings.speed)
+    clock = SimulatedClock(begin if resumption is None else resumption.reached, settings.speed)
     from studio.rehearsal.scenario import build as scenario
 
     plan_of_day = scenario(day=show.date, zone=show.zone, start=begin, end=end,
                            turnout_hours=config.station.turnout_hours, published=_published(show.date),
                            regions=_regions(), seed=settings.seed)
-    store_marked = _mark(files.store, show.id, clock, settings)
+    store_marked = resumption is not None or _mark(files.store, show.id, clock, settings)
     if not settings.auto and not store_marked:
         raise RehearsalError(Msg("rehearse.error.manual_real_store", store=str(files.store)))
     rehearsal_config = config.model_copy(
         update={"graphics": config.graphics.model_copy(update={"out": str(files.folder / "graphics")})}
     )
     if obs is not None:
-        obs.set_up(rehearsal_config, settings.language, clock.real_seconds(end - begin + AFTER_END))
+        obs.set_up(rehearsal_config, settings.language, clock.real_seconds(end - clock.start + AFTER_END))
     shape = REHEARSE_OBS if obs is not None else REHEARSE
     services = build(shape, rehearsal_config, rundown, files.store, sign_in=lambda db: PRODUCER, clock=clock)
     with services.running():
@@ -124,7 +129,7 @@ def _rehearse(settings: Settings, config: Any, rundown: Any, files: Files, begin
             obs.begin(services, clock, rehearsal_config)
         youtube = _youtube(settings, rehearsal_config, files, rundown, services, clock, said)
         return _play(settings, rehearsal_config, services, files, clock, plan_of_day, begin, end, obs, said, out,
-                     youtube)
+                     youtube, resumption)
 
 
 def _youtube(settings: Settings, config: Any, files: Files, rundown: Any, services: Any, clock: SimulatedClock,
@@ -140,12 +145,15 @@ def _youtube(settings: Settings, config: Any, files: Files, rundown: Any, servic
 
 def _play(settings: Settings, config: Any, services: Any, files: Files, clock: SimulatedClock, plan_of_day: Scenario,
           begin: datetime, end: datetime, obs: ObsRehearsal | None, said: Any, out: TextIO,
-          youtube: RehearsalYouTube | None) -> dict[str, Any]:
+          youtube: RehearsalYouTube | None, resumption: Resumption | None) -> dict[str, Any]:
     said(Msg("rehearse.started", store=str(files.store), day=f"{begin:%Y-%m-%d %H:%M}", end=f"{end:%H:%M}",
              speed=_speed(settings.speed), seed=settings.seed))
+    if resumption is not None:
+        _note_resumed(files.store, services.controller.show_id, resumption)
+        said(_resumed_line(services.controller, resumption, begin.tzinfo))
     if not settings.auto:
         said(Msg("rehearse.manual", command=_console_command(settings, files.store)))
-    run = _Run(settings, config, services, files, clock, plan_of_day, end, out, obs)
+    run = _Run(settings, config, services, files, clock, plan_of_day, begin, end, out, obs, resumption)
     try:
         measured = run.play()
     finally:
@@ -171,15 +179,77 @@ class Files:
     html: Path
 
 
-def _files(settings: Settings, show_id: str) -> Files:
-    """The rehearsal's own store, beside its report, unless ``--store`` names one."""
+def _files(settings: Settings, show_id: str, said: Any) -> Files:
+    """The rehearsal's own store, beside its report, unless ``--store`` names one; with ``--resume`` the
+    newest of the show's own that stopped before its report was written (a new one says it is there)."""
     from studio.paths import rehearsal_files
 
     base = rehearsal_files(show_id, f"{utc_now():%Y%m%d-%H%M%S}")  # the run's real date names its files
+    left = unfinished(base.parent, show_id) if settings.store is None else None
+    if settings.resume and settings.store is None:
+        if left is None:
+            raise RehearsalError(Msg("rehearse.error.nothing_to_resume", show=show_id, folder=str(base.parent)))
+        base = left.with_suffix("")
+    elif left is not None:
+        said(Msg("rehearse.unfinished", store=str(left)))
     store = settings.store if settings.store is not None else base.with_suffix(".db")
-    if settings.store is None and store.exists():
+    if settings.store is None and not settings.resume and store.exists():
         raise RehearsalError(Msg("rehearse.error.exists", store=str(store)))
     return Files(store, base, base.with_suffix(".json"), base.with_suffix(".html"))
+
+
+def _picked_up(settings: Settings, store_path: Path, show: Any) -> tuple[Settings, datetime, Resumption | None]:
+    """The settings, the day's first instant and, for a store that holds a rehearsal stopped before its day
+    was over, where it stopped (studio/rehearsal/resume.py): that rehearsal's own day, seed and speed (a
+    speed given on the command line replaces its speed; a seed or start given must be its own)."""
+    from dataclasses import replace
+
+    from studio.rehearsal.resume import has_rehearsed, reached, resumptions
+    from studio.store import open_store
+
+    asked = show.at(settings.start or show.start)  # as the plan's fixed times: before its start is after midnight
+    nothing = RehearsalError(Msg("rehearse.error.nothing_in_store", store=str(store_path)))
+    if not store_path.exists():
+        if settings.resume:
+            raise nothing
+        return settings, asked, None
+    store = open_store(store_path)
+    try:
+        mark = store.rehearsal_mark()
+        if mark is None:
+            if has_rehearsed(store.db):
+                raise RehearsalError(Msg("rehearse.error.not_resumable", store=str(store_path)))
+            if settings.resume:
+                raise nothing
+            return settings, asked, None
+        resumption = Resumption(reached(store.db, mark.simulated_start), resumptions(store.db, mark.show_id))
+    finally:
+        store.close()
+    if mark.show_id != show.id:
+        raise RehearsalError(Msg("rehearse.error.other_show", store=str(store_path), was=mark.show_id, show=show.id))
+    for option, was, given in (("--seed", mark.seed, settings.seed), ("--start", mark.simulated_start, asked)):
+        if option.removeprefix("--") in settings.given and was != given:
+            shown = (lambda value: f"{value:%H:%M}") if option == "--start" else str
+            raise RehearsalError(Msg("rehearse.error.resume_differs", store=str(store_path), option=option,
+                                     was=shown(was), given=shown(given)))
+    stopped = f"{resumption.reached.astimezone(show.zone):%H:%M:%S}"
+    if settings.obs:  # the stopped run's feed senders and headless OBS may live on: they would fight the new ones
+        raise RehearsalError(Msg("rehearse.error.resume_obs", store=str(store_path), time=stopped))
+    speed = settings.speed if "speed" in settings.given else mark.speed
+    start = mark.simulated_start.astimezone(show.zone).time()
+    return replace(settings, speed=speed, seed=mark.seed, start=start), mark.simulated_start, resumption
+
+
+def _resumed_line(controller: Any, resumption: Resumption, zone: Any) -> Msg:
+    """What the resumed rehearsal found on air, from its store, said as it picks up."""
+    on_air = controller.view(resumption.reached).on_air
+    graphics = sorted(graphic.template for graphic in controller.on_air_graphics)
+    return Msg("rehearse.resumed", time=f"{resumption.reached.astimezone(zone):%H:%M:%S}",
+               count=len(resumption.before) + 1,
+               on_air=Msg("rehearse.resumed_on_air", segment=on_air.segment_id,
+                          since=f"{on_air.started_at.astimezone(zone):%H:%M:%S}") if on_air is not None
+               else Msg("rehearse.resumed_nothing_on_air"),
+               graphics=", ".join(graphics) if graphics else "-")
 
 
 def _mark(store_path: Path, show_id: str, clock: SimulatedClock, settings: Settings) -> bool:
@@ -205,23 +275,28 @@ class _Run:
     """The main thread's loop: figures and verdicts when due, the producer, the controller's refresh, samples."""
 
     def __init__(self, settings: Settings, config: Any, services: Any, files: Files, clock: SimulatedClock,
-                 scenario: Scenario, end: datetime, out: TextIO, obs: ObsRehearsal | None = None) -> None:
+                 scenario: Scenario, day_start: datetime, end: datetime, out: TextIO, obs: ObsRehearsal | None = None,
+                 resumption: Resumption | None = None) -> None:
+        from studio.rehearsal.resume import answered, graphics_taken
         from studio.store.desk import open_desk
-        from studio.store.observers import add_observer
 
         self.settings, self.services, self.files, self.clock, self.scenario, self.end, self.out = (
             settings, services, files, clock, scenario, end, out)
+        self.day_start, self.resumption = day_start, resumption
         self.controller = services.controller
         self.desk_store = open_desk(files.store, config.desk.evidence_policy())
-        self.desk = SimulatedDesk(self.desk_store, clock, files.folder, clock.start.tzinfo)
-        tokens = {name: add_observer(self.desk_store.db, name, by=DESK_AUTHOR, at=clock())
-                  for name in scenario.observers}
-        self.observers = Observers(files.store, config, clock, tokens, scenario.reports)
+        db, show_id = self.desk_store.db, self.controller.show_id
+        self.desk = SimulatedDesk(self.desk_store, clock, files.folder, day_start.tzinfo)
+        tokens = {name: _token(db, name, clock(), again=resumption is not None) for name in scenario.observers}
+        sent_before = answered(db, scenario.reports) if resumption is not None else {}
+        self.observers = Observers(files.store, config, clock, tokens, scenario.reports, sent_before)
         self.obs = obs
         feeds = obs.feeds if obs is not None else None
-        self.producer = SimulatedProducer(self.controller, feeds, obs.record if obs else None) if settings.auto else None
+        self.producer = SimulatedProducer(
+            self.controller, feeds, obs.record if obs else None,
+            taken=lambda row, cues: graphics_taken(db, show_id, row, cues)) if settings.auto else None
         self.samples: list[reporting.Sample] = []
-        self.retraction: dict[str, Any] = {}
+        self.retraction: dict[str, Any] = self._retracted_before() if resumption is not None else {}
         self.terminal = out.isatty()
 
     def _agenda(self) -> list[tuple[datetime, int, Any]]:
@@ -239,7 +314,7 @@ class _Run:
         self.observers.start()
         agenda = self._agenda()
         self.clock.begin()
-        _day_began(self.files.store)
+        _day_began(self.files.store, self.clock, self.day_start)
         began_wall, cpu_start = time.perf_counter(), os.times()
         last_sample = 0.0
         last_plain = self.clock.start
@@ -281,11 +356,21 @@ class _Run:
             self.desk.work.refusals.append(str(refused))
             return False
 
+    def _retracted_before(self) -> dict[str, Any]:
+        """The retraction, when the run before the restart made it: its time off air died with that process."""
+        target = self.scenario.retraction
+        fact = self.desk.retracted(target) if target is not None else None
+        if fact is None:
+            return {}
+        return {"fact": fact.id, "region": fact.region, "as_of": fact.as_of.isoformat(),
+                "retracted_at": fact.updated_at.isoformat(),
+                "not measured": "retracted before the rehearsal was resumed: the process that timed it was stopped"}
+
     def _follow_retraction(self) -> None:
         """Retract the chosen figure once a graphic on air states it, then time it off air: pulled by the
         controller's refresh (``graphic_pulled``), or, if a take came first, gone with its segment."""
         target, db = self.scenario.retraction, self.desk_store.db
-        if target is None or "off_air_ms" in self.retraction:
+        if target is None or "off_air_ms" in self.retraction or "not measured" in self.retraction:
             return
         if not self.retraction:
             stated = {fact_id for graphic in self.controller.on_air_graphics for fact_id, _ in graphic.facts}
@@ -337,7 +422,7 @@ class _Run:
         return reporting.Measured(
             show_id=show_id, rundown=str(self.settings.rundown_path), store=str(self.files.store),
             mode="auto" if self.settings.auto else "manual", seed=self.settings.seed, speed=self.settings.speed,
-            simulated_start=self.clock.start, simulated_end=self.clock(), wall_seconds=wall,
+            simulated_start=self.day_start, simulated_end=self.clock(), wall_seconds=wall,
             takes=takes.latency, take_refusals=dict(takes.refused),
             graphics_aired=len(takes.graphics_aired), graphics_refused=dict(takes.graphics_refused),
             graphics_pulled=events["graphic_pulled"], played=events["take"],
@@ -347,25 +432,50 @@ class _Run:
             reports_in_store=len(received), report_times=[datetime.fromisoformat(t) for t in received],
             groups=groups, grouped=grouped,
             facts=statuses, desk=vars(self.desk.work) | {"fakes_planted": len(self.scenario.fakes)},
-            retraction=self.retraction if "off_air_ms" in self.retraction else None,
+            retraction=self.retraction if {"off_air_ms", "not measured"} & self.retraction.keys() else None,
             retraction_planned=None if self.scenario.retraction is None else {
                 "region": self.scenario.retraction.region, "as_of": self.scenario.retraction.as_of.isoformat()},
             unmarked_rows=unmarked, store_bytes=_store_bytes(self.files.store), samples=self.samples,
             cpu_user=cpu_user, cpu_system=cpu_system,
             obs=self.obs.described() if self.obs is not None else None, feeds=fed, never_black=checked,
+            resumed=() if self.resumption is None else tuple(
+                at.astimezone(self.day_start.tzinfo) for at in (*self.resumption.before, self.resumption.reached)),
         )
 
 
-def _day_began(store_path: Path) -> None:
-    """The wall's moment the day began, in the store: a trainee's console (--manual) reads the day from it.
-    A connection of its own: the controller's belongs to its lock."""
+def _day_began(store_path: Path, clock: SimulatedClock, day_start: datetime) -> None:
+    """The wall's moment the day began, in the store, as if it had run unstopped at this speed: a trainee's
+    console (--manual) reads the day from it. A connection of its own: the controller's belongs to its lock."""
     from studio.store import open_store
 
     store = open_store(store_path)
     try:
-        store.rehearsal_began(utc_now())
+        store.rehearsal_began(utc_now() - (clock.start - day_start) / clock.speed, clock.speed)
     finally:
         store.close()
+
+
+def _note_resumed(store_path: Path, show_id: str, resumption: Resumption) -> None:
+    """The event log says the rehearsal was picked up, at the instant it resumes at, before anything is done."""
+    from studio.store import open_store
+
+    store = open_store(store_path)
+    try:
+        with store.write():
+            store.log(show_id, resumption.reached, RESUMED, PRODUCER, "rehearse", resumed_before=len(resumption.before))
+    finally:
+        store.close()
+
+
+def _token(db: Any, observer: str, at: datetime, *, again: bool) -> str:
+    """A simulated observer's intake token; ``again`` (a resumed rehearsal): its token died with the process
+    before, so that one is revoked and a new one issued, as the desk does for a lost phone."""
+    from studio.store.issued import revoke
+    from studio.store.observers import add_observer
+
+    if again:
+        revoke(db, "observer_token", observer, by=DESK_AUTHOR, at=at)
+    return add_observer(db, observer, by=DESK_AUTHOR, at=at)
 
 
 def _sample(wall: float, now: datetime, accepted: int) -> reporting.Sample:

@@ -162,10 +162,11 @@ class ShowStore(Connection):
         return RehearsalMark(row["show_id"], from_text(row["begun_at"]), from_text(row["simulated_start"]),
                              row["speed"], row["seed"])
 
-    def rehearsal_began(self, at: datetime) -> None:
-        """The rehearsal's day starts running now (``at``, the wall): another process reads its clock from here."""
+    def rehearsal_began(self, at: datetime, speed: float) -> None:
+        """The rehearsal's day runs from ``at`` (the wall) at ``speed``: another process reads its clock from
+        here. A resumed rehearsal gives the wall's moment its day would have begun at, unstopped."""
         with self.write():
-            self.db.execute("UPDATE rehearsal SET begun_at = ?", (to_text(at),))
+            self.db.execute("UPDATE rehearsal SET begun_at = ?, speed = ?", (to_text(at), speed))
 
     def mark_rehearsal(self, mark: RehearsalMark) -> None:
         """Make this whole store a rehearsal's (inside write()): from now on every row is marked."""
