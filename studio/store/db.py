@@ -433,6 +433,12 @@ MIGRATIONS: tuple[str, ...] = (
                r.batch, r.line
         FROM report AS r;
     """,
+    # form (issue 20 part 2): the phone form's link (GET /r/<link> on the intake, studio/web/form.py), a secret
+    #     of its own beside the token; only its hash is kept. A new link replaces the old; revoking the token ends both.
+    """
+    ALTER TABLE observer_token ADD COLUMN link_hash TEXT;  -- sha256 (hex) of the form link; NULL: none issued
+    CREATE UNIQUE INDEX observer_token_link ON observer_token (link_hash) WHERE link_hash IS NOT NULL;
+    """,
 )
 
 
