@@ -50,7 +50,7 @@ def form_link(desk: DeskStore, intake: Any, name: str, language: str, *, qr: boo
 
         segno.make(url, error="m").terminal(out=out, compact=True)
     if not intake.public_url and _unreachable(intake.host):
-        print(Msg("observers.form_link_unreachable", url=url).render(language), file=sys.stderr)
+        print(Msg("observers.form_link_unreachable", host=base).render(language), file=sys.stderr)
 
 
 def _unreachable(host: str) -> bool:
