@@ -49,8 +49,9 @@ _FORM = """<!doctype html>
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.4 system-ui,"Noto Sans","DejaVu Sans",Arial,sans-serif;background:#f4f4f2;color:#1b1b1b}
 main{max-width:36em;margin:0 auto;padding:12px 14px 40px}
-header{display:flex;align-items:center;justify-content:space-between;gap:8px}
+header{display:flex;align-items:flex-start;justify-content:space-between;gap:8px}
 h1{font-size:1.25em;margin:8px 0}
+#languages{white-space:nowrap;margin-top:6px}
 #who{color:#555;margin:0 0 10px}
 #languages button{border:1px solid #888;background:#fff;padding:6px 10px;border-radius:6px;font:inherit}
 #languages button[aria-pressed=true]{background:#1b4f8a;border-color:#1b4f8a;color:#fff}
@@ -64,7 +65,10 @@ textarea{min-height:8em;resize:vertical}
 .invalid{border:2px solid #b00020}
 .row{display:flex;align-items:center;gap:10px;margin-top:14px;flex-wrap:wrap}
 button{font:inherit}
-#locate{border:1px solid #1b4f8a;color:#1b4f8a;background:#fff;padding:8px 12px;border-radius:6px}
+#locate,#pick{display:inline-block;border:1px solid #1b4f8a;color:#1b4f8a;background:#fff;padding:8px 12px;
+border-radius:6px;font-weight:400;margin:0}
+#photo{position:absolute;opacity:0;width:1px;height:1px}
+#photo:focus+#pick{outline:2px solid #1b4f8a}
 #send{display:block;width:100%;margin-top:22px;padding:14px;border:0;border-radius:8px;background:#1b4f8a;color:#fff;
 font-weight:700;font-size:1.1em}
 fieldset:disabled,#send:disabled{opacity:.6}
@@ -95,8 +99,9 @@ fieldset:disabled,#send:disabled{opacity:.6}
 <label for="text" data-t="form.label.text">{{form.label.text}}</label>
 <textarea id="text" name="text" maxlength="4000"></textarea>
 <p class="error" id="error-text"></p>
-<label for="photo" data-t="form.label.photo">{{form.label.photo}}</label>
+<label data-t="form.label.photo">{{form.label.photo}}</label>
 <input id="photo" type="file" accept="image/jpeg,image/png,image/webp">
+<label id="pick" for="photo" data-t="form.photo_pick">{{form.photo_pick}}</label>
 <p class="hint" id="photo-hint" data-t="form.photo.hint">{{form.photo.hint}}</p>
 <p class="hint" id="photo-kept"></p>
 <p class="error" id="error-attachments"></p>
@@ -290,11 +295,13 @@ form.addEventListener("submit", function (event) {
 window.addEventListener("online", function () { attempt = 0; send(); });
 
 setLanguage(lang);
+var restored = draft.fields.text || draft.fields.region;
 photos("readonly", function (store) { return store.get(DRAFT); }).then(function (kept) {
   if (kept && !draft.photo) photo = kept;
   drawExtras();
   if (draft.pending) { lock(true); send(); }
-  else if (draft.fields.text || draft.fields.region) show("form.status.restored");
+  else if (restored) show("form.status.restored");
+  document.body.dataset.ready = "1";
 });
 })();
 </script>
