@@ -214,6 +214,17 @@ class Intake(Strict):
     burst: int = Field(
         default=20, ge=1, le=100000, description="reports one token may send at once before the rate applies"
     )
+    # form (issue 20 part 2): the phone form's address and photo limit (studio/web/form.py)
+    public_url: str = Field(
+        default="",
+        pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$",
+        description="the address observers' phones reach the intake at, e.g. https://report.example.kz; "
+        "empty: http://host:port",
+    )
+    max_photo: int = Field(
+        default=10 * 1024 * 1024, ge=64 * 1024, le=64 * 1024 * 1024,
+        description="largest photo the phone form takes, in bytes, 65536-67108864",
+    )
 
 
 UpService = Literal["intake", "api", "prompter"]

@@ -21,7 +21,7 @@ README = Path(__file__).parents[1] / "README.md"
 KEPT = frozenset(
     "OBS Studio YouTube Live Google SQLite HTTP API POST bearer CSV JSON JSONL TOML PNG URL "  # names
     "new in_review verified false unproven retracted conflict national "  # what one types after --status, --region
-    "turnout violation incident queue other official authority observer media social "  # --kind, --type
+    "turnout violation incident queue protocol other official authority observer media social "  # --kind, --type
     "lower-third fact-card debunk-card "  # templates
     "HH MM plan intake api prompter".split()  # a time as typed (HH:MM, plan); the services of studio up
 )

@@ -142,7 +142,12 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     intake.add_argument("--port", type=int, help=Msg("cli.help.intake.port"))
     intake.set_defaults(handler=desk_commands.intake)
 
-    _issuing(commands, "observers", desk_commands.observers)
+    observer_actions = _issuing(commands, "observers", desk_commands.observers)
+    # the phone form's link (issue 20 part 2): printed by add, issued anew by link, as a QR code with --qr
+    observer_actions.choices["add"].add_argument("--qr", action="store_true", help=Msg("cli.help.observers.qr"))
+    link = observer_actions.add_parser("link", help=Msg("cli.help.observers.link.about"))
+    link.add_argument("name", metavar="NAME")
+    link.add_argument("--qr", action="store_true", help=Msg("cli.help.observers.qr"))
     _issuing(commands, "operators", desk_commands.operators)
 
     provenance = commands.add_parser("provenance", help=Msg("cli.help.provenance.about"))
@@ -195,9 +200,9 @@ def start_time(text: str):  # -> time | "plan"; argparse names a refused value "
     return parse_start(text)
 
 
-def _issuing(commands: Any, name: str, handler: Callable[..., int]) -> None:
+def _issuing(commands: Any, name: str, handler: Callable[..., int]) -> Any:
     """``studio NAME add NAME | revoke NAME | list``: credentials issued to names (observers, operators);
-    their help is ``cli.help.NAME.about`` and ``cli.help.NAME.ACTION.about``."""
+    their help is ``cli.help.NAME.about`` and ``cli.help.NAME.ACTION.about``. Returns the actions, for more."""
     parser = commands.add_parser(name, help=Msg(f"cli.help.{name}.about"))
     actions = parser.add_subparsers(dest=f"{name}_command", required=True, metavar="ACTION")
     for action in ("add", "revoke", "list"):
@@ -205,3 +210,4 @@ def _issuing(commands: Any, name: str, handler: Callable[..., int]) -> None:
         if action != "list":
             added.add_argument("name", metavar="NAME")
     parser.set_defaults(handler=handler)
+    return actions

@@ -52,7 +52,7 @@ class Columns(Strict):
     received_at: str = Field(default="received_at", description="when it came in")
     region: str = Field(default="region", description="region id or name")
     station: str = Field(default="station", description="polling station number; may be missing")
-    kind: str = Field(default="kind", description="turnout, violation, incident, queue or other")
+    kind: str = Field(default="kind", description="turnout, violation, incident, queue, protocol or other")
     text: str = Field(default="text", description="what the observer wrote")
     attachments: str = Field(default="attachments", description="paths of photos or files; may be missing")
 
@@ -97,6 +97,10 @@ _KIND_WORDS = {
     ReportKind.VIOLATION: ("нарушение", "бұзушылық", "бузушылык", "violation"),
     ReportKind.INCIDENT: ("инцидент", "оқиға", "происшествие", "incident"),
     ReportKind.QUEUE: ("очередь", "кезек", "queue"),
+    ReportKind.PROTOCOL: (
+        "протокол", "протокол об итогах", "итоговый протокол", "хаттама", "қорытынды хаттама",
+        "нәтижелер хаттамасы", "protocol", "result protocol",
+    ),
     ReportKind.OTHER: ("другое", "басқа", "прочее", "other"),
 }
 

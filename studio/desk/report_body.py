@@ -62,7 +62,7 @@ class ReportBody(BaseModel):
         min_length=1,
         max_length=MAX_NAME,
         description=(
-            "What it is: `turnout`, `violation`, `incident`, `queue` or `other`, or the word in Kazakh or "
+            "What it is: `turnout`, `violation`, `incident`, `queue`, `protocol` (a result protocol) or `other`, or the word in Kazakh or "
             "Russian (`бұзушылық`, `нарушение`, `кезек`, `очередь`, ...)."
         ),
         examples=["violation", "очередь"],

@@ -8,6 +8,12 @@ costs a microsecond where scrypt would cost tens of milliseconds on every
 report (the intake must take 1,000 reports/s). Looking a hash up by value
 leaks nothing about the token: its timing depends on the hash, which is not
 invertible.
+
+The phone form's link (``GET /r/<link>``, studio/web/form.py) is a secret of
+its own, not the token: a URL is seen in a browser's history and on a QR
+code, and it can only send through the form. It is 16 random bytes (a short
+URL, a small QR code, still unguessable), kept as its SHA-256 beside the
+token's; a new link replaces the old one, and revoking the token ends both.
 """
 
 from __future__ import annotations
@@ -41,6 +47,23 @@ def new_token() -> str:
     return PREFIX + secrets.token_urlsafe(32)
 
 
+LINK_BYTES = 16
+
+
+def issue_link(db: sqlite3.Connection, name: str) -> str:
+    """A new form link for ``name``'s working token (returned once; only its hash is stored); the link
+    issued before it stops working."""
+    link = secrets.token_urlsafe(LINK_BYTES)
+    with immediate(db):
+        cursor = db.execute(
+            "UPDATE observer_token SET link_hash = ? WHERE name = ? AND revoked_at IS NULL",
+            (token_hash(link), name.strip()),
+        )
+    if cursor.rowcount == 0:
+        raise DeskError(Msg("observers.error.none_to_link", name=name.strip()))
+    return link
+
+
 def add_observer(db: sqlite3.Connection, name: str, *, by: str, at: datetime) -> str:
     """A new token for ``name`` (returned once; only its hash is stored).
     Refuses a name that already has a working token: revoke it first."""
@@ -71,6 +94,14 @@ def list_observers(db: sqlite3.Connection) -> list[ObserverToken]:
 def token_table(db: sqlite3.Connection) -> dict[str, tuple[str, bool]]:
     """hash -> (observer, still working) for every token."""
     return {row[0]: (row[1], row[2] is None) for row in db.execute("SELECT hash, name, revoked_at FROM observer_token")}
+
+
+def link_table(db: sqlite3.Connection) -> dict[str, tuple[str, str, bool]]:
+    """link hash -> (observer, token hash, still working) for every form link issued."""
+    return {
+        row[0]: (row[1], row[2], row[3] is None)
+        for row in db.execute("SELECT link_hash, name, hash, revoked_at FROM observer_token WHERE link_hash IS NOT NULL")
+    }
 
 
 def token_owner(db: sqlite3.Connection, digest: str) -> tuple[str, bool] | None:

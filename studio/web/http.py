@@ -117,7 +117,8 @@ def json_errors(
                 raise
             return error_response(from_aiohttp(request, error), language(request))
         except Exception:
-            log.exception("unexpected error in %s %s", request.method, request.path)
+            resource = request.match_info.route.resource  # the route, not the path: a path can hold a secret
+            log.exception("unexpected error in %s %s", request.method, resource.canonical if resource else "?")
             return error_response(ApiError(500, "internal"), language(request))
 
     return errors

@@ -2,7 +2,9 @@
 
 Protocol: ``POST /reports`` with a JSON object (``ReportBody`` in
 studio/desk/report_body.py: ``region``, ``kind``, ``text``, ``station``?,
-``attachments``?, ``channel``?) and ``Authorization: Bearer <token>``;
+``attachments``?, ``channel``?) and ``Authorization: Bearer <token>``; the
+observers' phone form (``GET /r/<link>``, studio/web/form.py) sends through
+the same ``accept``;
 ``GET /openapi.json`` (no token) is the document, generated from that model.
 The observer written on the report is the token's owner, never the body (a
 body naming an observer is refused). The received time is the server's. The
@@ -41,14 +43,16 @@ from typing import Any
 
 from aiohttp import web
 
+from studio.config import Intake
 from studio.desk.grouping import GroupingOptions
 from studio.desk.report_body import ReportRefused, Send, make_send, write_sends
 from studio.i18n import Catalogue
 from studio.language import diagnostics_language
 from studio.machine import utc_now
 from studio.store.desk import DeskStore
-from studio.store.observers import list_observers, token_hash, token_table
+from studio.store.observers import link_table, list_observers, token_hash, token_table
 from studio.web.commands import serve_site
+from studio.web.form import add_form
 from studio.web.http import ApiError, accepted_language, bearer_token, json_errors, json_response, read_json
 from studio.web.models import KEY_PATTERN, ReportProblem, ReportRefusal, StoreHealth
 from studio.web.openapi import intake_document
@@ -56,6 +60,8 @@ from studio.web.openapi import intake_document
 log = logging.getLogger("studio.desk.intake")
 
 MAX_BODY = 64 * 1024
+MAX_PHOTO = Intake.model_fields["max_photo"].default
+"""The largest photo the phone form takes unless told (``[intake] max_photo``)."""
 MAX_GROUP = 512
 """Reports written in one transaction at most."""
 RELOAD_SECONDS = 1.0
@@ -117,6 +123,7 @@ class IntakeServer:
         self.buckets = TokenBuckets(rate, burst)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-store")
         self.tokens: dict[str, tuple[str, bool]] = token_table(store.db)
+        self.links: dict[str, tuple[str, str, bool]] = link_table(store.db)  # the phone form's (studio/web/form.py)
         self.loaded = monotonic()
         self.pending: list[tuple[Send, asyncio.Future[Any]]] = []
         self.wake: asyncio.Event | None = None
@@ -124,12 +131,16 @@ class IntakeServer:
 
     # --- tokens ----------------------------------------------------------------
 
+    async def refresh(self) -> None:
+        """Reread the tokens and the form links when the last read is RELOAD_SECONDS old."""
+        if self.monotonic() - self.loaded >= RELOAD_SECONDS:
+            self.loaded = self.monotonic()  # before the await: the requests meanwhile use the tables they have
+            self.tokens, self.links = await self._call(lambda: (token_table(self.store.db), link_table(self.store.db)))
+
     async def _observer(self, request: web.Request) -> tuple[str, str]:
         """(observer, token hash) of the request's bearer token, or 401."""
         hashed = token_hash(bearer_token(request))
-        if self.monotonic() - self.loaded >= RELOAD_SECONDS:
-            self.loaded = self.monotonic()  # before the await: the requests meanwhile use the table they have
-            self.tokens = await self._call(lambda: token_table(self.store.db))
+        await self.refresh()
         entry = self.tokens.get(hashed)
         if entry is None:
             raise ApiError(401, "token_wrong")
@@ -191,6 +202,13 @@ class IntakeServer:
 
     async def post_report(self, request: web.Request) -> web.Response:
         observer, hashed = await self._observer(request)
+        return await self.accept(request, observer, hashed)
+
+    async def accept(
+        self, request: web.Request, observer: str, hashed: str, channel: str | None = None
+    ) -> web.Response:
+        """A report body from ``observer`` (token hash ``hashed``), checked and stored as every channel's is;
+        ``channel`` set: the channel written, whatever the body says (the phone form's)."""
         wait = self.buckets.take(observer)
         if wait:
             raise ApiError(429, "rate_limited", "intake.error.rate_limited", seconds=max(1, math.ceil(wait)))
@@ -200,6 +218,8 @@ class IntakeServer:
         if request.content_length is not None and request.content_length > self.max_body:
             raise ApiError(413, "too_large", limit=self.max_body)
         body = await read_json(request)
+        if channel is not None:
+            body["channel"] = channel
         try:
             send = make_send(body, observer, self.now(), key=key, token=hashed)
         except ReportRefused as refused:
@@ -228,15 +248,23 @@ class IntakeServer:
 
 
 def make_intake(
-    store: DeskStore, *, max_body: int = MAX_BODY, rate: float = 1.0, burst: int = 20, **options: Any
+    store: DeskStore,
+    *,
+    max_body: int = MAX_BODY,
+    rate: float = 1.0,
+    burst: int = 20,
+    max_photo: int = MAX_PHOTO,
+    **options: Any,
 ) -> web.Application:
-    """The intake as an aiohttp application on ``store`` (which it then owns the writing of)."""
+    """The intake as an aiohttp application on ``store`` (which it then owns the writing of), with the
+    observers' phone form (studio/web/form.py) under ``/r/``."""
     server = IntakeServer(store, max_body=max_body, rate=rate, burst=burst, **options)
     errors = json_errors(max_body=max_body, not_found="intake.error.not_found")
     app = web.Application(middlewares=[errors], client_max_size=max_body)
     app.router.add_post("/reports", server.post_report)
     app.router.add_get("/health", server.health, allow_head=False)
     app.router.add_get("/openapi.json", server.openapi, allow_head=False)
+    add_form(app, server, store.path, max_photo=max_photo)
     app.on_startup.append(server.start)
     app.on_cleanup.append(server.close)
     return app
@@ -249,7 +277,9 @@ def intake_command(args: Any, config: Any, desk: DeskStore) -> int:
     """``studio intake [--host H] [--port N]``: serve until interrupted."""
     settings = config.intake
     host, port = args.host or settings.host, args.port or settings.port
-    app = make_intake(desk, max_body=settings.max_body, rate=settings.rate, burst=settings.burst)
+    app = make_intake(
+        desk, max_body=settings.max_body, rate=settings.rate, burst=settings.burst, max_photo=settings.max_photo
+    )
     active = sum(1 for t in list_observers(desk.db) if t.active)
     serve_site(app, host, port, "intake", diagnostics_language(args), observers=active)
     return 0

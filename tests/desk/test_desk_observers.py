@@ -16,7 +16,7 @@ CONFIG = Config(station=Station(operator="dana"))
 
 
 def run(desk: DeskStore, action: str, name: str | None = None) -> int:
-    return observers_command(Namespace(observers_command=action, name=name), CONFIG, desk)
+    return observers_command(Namespace(observers_command=action, name=name, qr=False), CONFIG, desk)
 
 
 def test_add_prints_a_token_once_and_keeps_only_its_hash(desk: DeskStore, capsys) -> None:
