@@ -321,7 +321,7 @@ class Gazetteer:
     def refusal(self, text: str, region: str) -> Msg | None:
         """Why ``text`` cannot be learned as a name of ``region`` (None: it can)."""
         key = spelling_key(text)
-        if region not in regions():
+        if region not in regions() and region != NATIONAL:
             return Msg("gazetteer.refused.unit", region=repr(region))
         if len(key.replace(" ", "")) < MIN_ALIAS or len(text) > MAX_SPELLING:
             return Msg("gazetteer.refused.length", value=repr(text[:60]), least=MIN_ALIAS, most=MAX_SPELLING)

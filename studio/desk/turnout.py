@@ -51,11 +51,13 @@ from studio.desk.outcome import (
 from studio.desk.model import Claim, Draft, Fact, ReportKind, Source, SourceKind, Status
 from studio.desk.sources import classify, commission_origin
 from studio.desk.rows import clean, csv_rows, encoding_problem, raw_text, read_text
-from studio.desk.text import name_key
+from studio.desk.gazetteer import Gazetteer, Match
+from studio.desk.importer import HOLD
 from studio.diagnostics import Diagnostic
 from studio.machine import utc_now
 from studio.regions import NATIONAL, regions
 from studio.store.desk import DeskStore
+from studio.store.held import NewHeld
 
 COLUMNS = ("local_time", "region", "turnout_percent", "voters", "registered", "source")
 REQUIRED = ("local_time", "region", "turnout_percent", "source")
@@ -68,6 +70,14 @@ class _Bad(Exception):
         self.reason, self.hint = reason, hint
 
 
+class _Unmatched(Exception):
+    """A region the gazetteer could not place with certainty: the row is held for the desk, not rejected."""
+
+    def __init__(self, text: str, match: Match) -> None:
+        super().__init__(text)
+        self.text, self.match = text, match
+
+
 def import_turnout(
     store: DeskStore,
     path: Path,
@@ -75,11 +85,17 @@ def import_turnout(
     operator: str,
     rejects: Path | None = None,
     now: Callable[[], datetime] = utc_now,
+    gazetteer: Gazetteer | None = None,
+    rows_text: str | None = None,
 ) -> ImportSummary:
+    """``gazetteer``: the matcher (default: the store's, with the aliases the desk learned); ``rows_text``: the
+    file's text when it is not read from ``path`` (the desk's "needs a region" queue re-imports a held row)."""
     path = Path(path)
     operator = check_operator(path, operator)
-    text, cleanly = read_text(path, "utf-8-sig")
+    text, cleanly = read_text(path, "utf-8-sig") if rows_text is None else (rows_text, True)
+    gazetteer = gazetteer or store.gazetteer(national=True)
     rejected: list[Rejected] = []
+    holding: list[NewHeld] = []
     good = []
     for line, values, raw, problem, hint in csv_rows(path, text, COLUMNS, REQUIRED, ","):
         if values is not None and not cleanly and not all(clean(v) for v in values if v is not None):
@@ -88,7 +104,11 @@ def import_turnout(
             rejected.append(Rejected(line, problem, hint, raw_text(raw)))
             continue
         try:
-            good.append((line, *_parse(values)))
+            good.append((line, *_parse(values, gazetteer)))
+        except _Unmatched as unmatched:
+            key = "turnout-held:" + digest("\x1f".join(v or "" for v in values))
+            holding.append(NewHeld("turnout", unmatched.text, unmatched.match, str(path), line, list(values),
+                                   raw_text(raw), key))
         except _Bad as bad:
             rejected.append(Rejected(line, bad.reason, bad.hint, raw_text(raw)))
 
@@ -124,8 +144,10 @@ def import_turnout(
                     warnings.append(_disagreement(path, line, fact, other))
             store.add_keys([(key, "fact", fact.id, key)])
         quarantined = store.add_quarantine(quarantine_rows(path, rejected), batch=batch)
+        held = store.hold(holding, by=operator, at=at)
     summary = ImportSummary(
-        path, added, duplicates, tuple(rejected), quarantined, corroborated=corroborated, warnings=tuple(warnings)
+        path, added, duplicates + len(holding) - held, tuple(rejected), quarantined, corroborated=corroborated,
+        warnings=tuple(warnings), held=held,
     )
     return with_rejects_file(summary, rejects)
 
@@ -186,7 +208,7 @@ def _disagreement(path: Path, line: int, fact: Fact, other: Fact) -> Diagnostic:
     )
 
 
-def _parse(values: tuple) -> tuple[str, str | None, datetime, Decimal, tuple, str]:
+def _parse(values: tuple, gazetteer: Gazetteer) -> tuple[str, str | None, datetime, Decimal, tuple, str]:
     local_time, region_text, percent, voters, registered, url = (v.strip() if v else "" for v in values)
     try:
         instant = datetime.fromisoformat(local_time)
@@ -195,10 +217,7 @@ def _parse(values: tuple) -> tuple[str, str | None, datetime, Decimal, tuple, st
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=LOCAL)
     as_of = instant.astimezone(UTC)
-    if region_text == NATIONAL:
-        region = None
-    else:
-        region = region_text if region_text in regions() else _region_by_name(region_text)
+    region = _region_by_name(region_text, gazetteer)
     try:
         value = Decimal(percent)
     except InvalidOperation:
@@ -221,9 +240,11 @@ def _parse(values: tuple) -> tuple[str, str | None, datetime, Decimal, tuple, st
     return key, region, as_of, value, tuple(detail), url
 
 
-def _region_by_name(text: str) -> str:
-    wanted = name_key(text)
-    for region in regions().values():
-        if wanted in (name_key(region.kk), name_key(region.ru), name_key(region.en)):
-            return region.id
-    raise _Bad(f"unknown region {text!r}", f"use {NATIONAL} or a region id of studio/regions.toml")
+def _region_by_name(text: str, gazetteer: Gazetteer) -> str | None:
+    """The unit ``text`` names (None: the whole country); _Unmatched when the gazetteer is not certain."""
+    match = gazetteer.match(text)
+    if match.region is None:
+        if match.why in HOLD:
+            raise _Unmatched(text, match)
+        raise _Bad(match.reason(text), f"use {NATIONAL} or a region's name or id of studio/regions.toml")
+    return None if match.region == NATIONAL else match.region

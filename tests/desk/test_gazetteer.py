@@ -173,6 +173,7 @@ def test_learned_aliases_match_by_their_spelling_key() -> None:
     ("\u200b", "aktobe", "gazetteer.refused.length"),
     ("x" * (MAX_SPELLING + 1), "aktobe", "gazetteer.refused.length"),
     ("Северная", "north", "gazetteer.refused.unit"),
+    ("Вся страна", NATIONAL, None),
     ("Казахстан", "astana", "gazetteer.refused.taken"),  # the country is not a unit's alias
 ])
 def test_an_alias_that_would_mislead_is_refused(spelling: str, unit: str, refused: str | None) -> None:
