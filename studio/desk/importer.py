@@ -259,6 +259,8 @@ def _row_parser(
     attachments_of, default_channel, fromisoformat = rules.attachments, mapping.channel, datetime.fromisoformat
 
     kind_get = kind_table.get
+    placed: dict[str | None, Match] = {}
+    placed_get = placed.get
 
     def parse(values: tuple, line: int) -> tuple[str, str, tuple, Match | None]:
         # Fast paths inline; anything unusual goes to the careful functions above.
@@ -279,7 +281,9 @@ def _row_parser(
             instant = received(when)
         instant = instant.astimezone(UTC)
         stamp = instant.isoformat()
-        match = region_of(region)  # cached per spelling by the gazetteer
+        match = placed_get(region)  # few distinct spellings: each is matched once per import
+        if match is None:
+            match = placed[region] = region_of(region)
         held = None if match.region is not None else match
         keyed, region = (match.region, match.region) if held is None else (match.spelling, region.strip())
         kind = kind_get(kind) or kind_of(kind)
