@@ -165,7 +165,7 @@ def _word(word: str) -> str:
 def words(text: str) -> list[str]:
     """``text`` cleaned and transliterated, as matching words."""
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc", "Mn"))
+    text = "".join(c for c in text if c.isspace() or unicodedata.category(c) not in ("Cf", "Cc", "Mn"))
     # Apostrophes belong to 2017 Latin letters; every other mark separates words.
     return [folded for raw in text.translate(_SEPARATORS).split() if (folded := _word(raw))]
 
