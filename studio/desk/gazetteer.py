@@ -55,6 +55,8 @@ Why = Literal[
     "too_long",
 ]
 Designation = Literal["city", "region", "district"] | None
+HOLD = frozenset({"either", "designation", "district", "national", "unknown"})
+"""Reasons (Match.why) a row waits for the desk; an empty or overlong region is no name at all and is refused."""
 BareAlmaty = Literal["hold", "city"]
 
 

@@ -23,7 +23,7 @@ from json.encoder import encode_basestring as encode_string
 from pathlib import Path
 from typing import Callable, TextIO
 
-from studio.desk.gazetteer import Gazetteer, Match
+from studio.desk.gazetteer import HOLD, Gazetteer, Match
 from studio.desk.grouping import GroupingOptions
 from studio.desk.mapping import REQUIRED, Columns, Mapping, load_mapping
 from studio.desk.outcome import (
@@ -55,10 +55,6 @@ class BadValue(Exception):
     def __init__(self, reason: str, hint: str = "") -> None:
         super().__init__(reason)
         self.reason, self.hint = reason, hint
-
-
-HOLD = frozenset({"either", "designation", "district", "national", "unknown"})
-"""The gazetteer's reasons (Match.why) that hold a row for the desk; empty and overlong regions are rejected."""
 
 
 def import_reports(

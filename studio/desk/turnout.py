@@ -51,8 +51,7 @@ from studio.desk.outcome import (
 from studio.desk.model import Claim, Draft, Fact, ReportKind, Source, SourceKind, Status
 from studio.desk.sources import classify, commission_origin
 from studio.desk.rows import clean, csv_rows, encoding_problem, raw_text, read_text
-from studio.desk.gazetteer import Gazetteer, Match
-from studio.desk.importer import HOLD
+from studio.desk.gazetteer import HOLD, Gazetteer, Match
 from studio.diagnostics import Diagnostic
 from studio.machine import utc_now
 from studio.regions import NATIONAL, regions
