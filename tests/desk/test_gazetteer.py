@@ -193,3 +193,18 @@ def test_the_cache_is_bounded() -> None:
     for n in range(Gazetteer.CACHE + 5):
         matcher.match(f"nowhere {n}")
     assert len(matcher._cache) <= Gazetteer.CACHE
+
+
+def test_a_mapping_cannot_give_a_units_name_to_another_unit_but_may_say_what_its_bare_almaty_is(tmp_path) -> None:
+    from studio.desk.mapping import load_mapping
+    from studio.diagnostics import DiagnosticsError
+
+    path = tmp_path / "m.toml"
+    path.write_text('[regions]\n"Аstana" = "almaty"\n', "utf-8")
+    with pytest.raises(DiagnosticsError, match="already means astana"):
+        load_mapping(path)
+    path.write_text('[regions]\n"Алматы" = "almaty"\n"Северная" = "north-kz"\n', "utf-8")
+    matcher = load_mapping(path).gazetteer()
+    assert matcher.match("АЛМАТЫ").region == "almaty" and matcher.match("северная").region == "north-kz"
+    path.write_text('bare_almaty = "city"\n', "utf-8")
+    assert load_mapping(path).gazetteer().match("Almaty").region == "almaty"
