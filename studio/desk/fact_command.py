@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from studio.desk import rules
 from studio.desk.arithmetic import notes
+from studio.desk.gazetteer import Gazetteer
 from studio.desk.ids import fact_label, parse_fact_id, report_label
 from studio.desk.model import Claim, Draft, Fact, ReportKind, ReportRef, SourceKind, figure
 from studio.errors import Kind, StudioError
@@ -176,13 +177,16 @@ def _figure(text: str) -> Decimal | None:
         raise FactUsage(Msg("desk.form.bad_value", text=text.strip())) from None
 
 
+_NAMES = Gazetteer(national=True)
+
+
 def _region(text: str) -> str | None:
-    """A region id of studio/regions.toml, or None for ``national``; refused in the caller's language."""
-    if text == NATIONAL:
-        return None
-    if text not in regions():
+    """A region id or any name of studio/gazetteer.toml, or None for the whole country; refused in the
+    caller's language when the gazetteer cannot place it with certainty."""
+    found = _NAMES.match(text).region
+    if found is None:
         raise FactUsage(Msg("desk.error.region", given=repr(text), national=NATIONAL))
-    return text
+    return None if found == NATIONAL else found
 
 
 def _fact(desk: DeskStore, text: str) -> Fact:

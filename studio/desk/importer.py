@@ -23,6 +23,7 @@ from json.encoder import encode_basestring as encode_string
 from pathlib import Path
 from typing import Any, Callable, Literal, TextIO
 
+from studio.desk.gazetteer import HOLD, Gazetteer, Match
 from studio.desk.grouping import GroupingOptions
 from studio.desk.mapping import DEFAULT_FILE, REQUIRED, Columns, Mapping, load_mapping
 from studio.desk.outcome import (
@@ -36,10 +37,11 @@ from studio.desk.outcome import (
 )
 from studio.desk.rows import clean, csv_rows, encoding_problem, json_rows, raw_text, read_text
 from studio.desk.text import name_key
-from studio.diagnostics import Diagnostic, DiagnosticsError, nearest
+from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.i18n import FALLBACK, Msg
 from studio.machine import utc_now
 from studio.store.desk import DeskStore
+from studio.store.held import NewHeld
 
 FIELDS = tuple(Columns.model_fields)  # id, observer, channel, received_at, region, station, kind, text, attachments
 STATION_DIGITS = 6
@@ -81,9 +83,9 @@ def import_reports(
     else:
         rows = json_rows(path, text, columns, mapping.records, lines=kind == "jsonl")
 
-    parse = _row_parser(mapping)
+    parse = _row_parser(mapping, mapping.gazetteer(store.aliases()))
     system = mapping.system or mapping.channel
-    good: list[tuple] = []  # (line, key, content digest, row for add_reports, raw row)
+    good: list[tuple] = []  # (line, key, content digest, row for add_reports, raw row, Match of a held region)
     rejected: list[Rejected] = []
     seen: dict[str, str] = {}
     duplicates = 0
@@ -94,7 +96,7 @@ def import_reports(
             rejected.append(Rejected(line, problem, hint, raw_text(raw)))
             continue
         try:
-            ident, content, record = parse(values, line)
+            ident, content, record, held = parse(values, line)
         except BadValue as bad:
             rejected.append(Rejected(line, bad.reason, bad.hint, raw_text(raw)))
             continue
@@ -107,15 +109,21 @@ def import_reports(
                 duplicates += 1
             continue
         seen[key] = fingerprint
-        good.append((line, key, fingerprint, record, raw))
+        good.append((line, key, fingerprint, record, raw, held))
 
     at = now()
     with store.write():
         known = store.known_keys([g[1] for g in good])
-        fresh = []
+        held_before = store.held_keys([g[1] for g in good if g[5] is not None])
+        fresh, holding = [], []
         for entry in good:
             previous = known.get(entry[1])
-            if previous is None:
+            if entry[5] is not None and previous is None:
+                if entry[1] in held_before:
+                    duplicates += 1
+                else:
+                    holding.append(_held(path, entry))
+            elif previous is None:
                 fresh.append(entry)
             elif previous[2] == entry[2]:
                 duplicates += 1
@@ -126,11 +134,24 @@ def import_reports(
         store.add_keys(sorted((entry[1], "report", report_id, entry[2]) for entry, report_id in zip(fresh, added.ids)))
         rejected.sort(key=lambda r: r.line)
         quarantined = store.add_quarantine(quarantine_rows(path, rejected), batch=batch)
+        held = store.hold(holding, by=operator, at=at)
 
     summary = ImportSummary(
-        path, len(fresh), duplicates, tuple(rejected), quarantined, new_groups=added.new_groups
+        path, len(fresh), duplicates, tuple(rejected), quarantined, new_groups=added.new_groups, held=held
     )
     return with_rejects_file(summary, rejects)
+
+
+def _held(path: Path, entry: tuple) -> NewHeld:
+    """A good row whose region the gazetteer could not match, as the queue holds it (its region as written)."""
+    line, key, _, record, raw, match = entry
+    return NewHeld("reports", record[3], match, str(path), line, list(record), raw_text(raw), key)
+
+
+def content_of(record: tuple | list) -> str:
+    """A checked row's content, for its key and digest: one text per report whatever the spelling of its fields."""
+    observer, channel, stamp, region, number, kind, text, paths = record[:8]
+    return "\x1f".join((observer, channel, stamp, region, str(number or ""), kind, unicodedata.normalize("NFC", text), paths))
 
 
 def _changed(line: int, raw: object, where: str) -> Rejected:
@@ -145,9 +166,10 @@ class FieldRules:
     by one, so it can name every problem of a body at once.
     """
 
-    def __init__(self, mapping: Mapping) -> None:
+    def __init__(self, mapping: Mapping, gazetteer: Gazetteer | None = None) -> None:
         self.mapping = mapping
-        self.regions, self.kinds = mapping.region_lookup(), mapping.kind_lookup()
+        self.gazetteer = gazetteer or mapping.gazetteer()
+        self.kinds = mapping.kind_lookup()
 
     def received(self, value: str | None) -> datetime:
         mapping = self.mapping
@@ -169,23 +191,14 @@ class FieldRules:
             raise BadValue(Msg("diag.import.implausible_time", value=repr(text)), Msg("diag.import.hint.date"))
         return instant.astimezone(UTC)
 
-    def region(self, value: str | None) -> str:
-        text = (value or "").strip()
-        found = self.regions.get(text) or self.regions.get(name_key(text)) if text else None
-        if found is None:
-            if not text:
+    def region(self, value: str | None) -> Match:
+        """The gazetteer's match of ``value``: certain, or one to hold (``HOLD``); BadValue for an empty or overlong one."""
+        match = self.gazetteer.match(value or "")
+        if match.region is None and match.why not in HOLD:
+            if match.why == "empty":
                 raise BadValue(Msg("diag.import.missing.region"), _empty(self.mapping.columns.region))
-            guess = self.region_guess(text)
-            hint = (
-                Msg("diag.import.hint.region_guess", guess=repr(guess)) if guess else Msg("diag.import.hint.region")
-            )
-            raise BadValue(Msg("diag.import.unknown_region", value=repr(text)), hint)
-        return found
-
-    def region_guess(self, text: str) -> str | None:
-        """The region id whose spelling is closest to ``text``, if any is close."""
-        close = nearest(name_key(text), list(self.regions))
-        return self.regions[close] if close else None
+            raise BadValue(match.reason(value or ""), Msg("diag.import.hint.region"))
+        return match
 
     def kind(self, value: str | None) -> str:
         text = (value or "").strip()
@@ -230,17 +243,22 @@ class FieldRules:
         return "[" + ", ".join(map(encode_string, paths)) + "]"  # json.dumps, without its per-call cost
 
 
-def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tuple]]:
-    """A function that checks one row's values (in FIELDS order) and returns
-    (export id, normalised content for the key, the row for DeskStore.add_reports)."""
-    rules = FieldRules(mapping)
-    region_table, kind_table, time_format = rules.regions, rules.kinds, mapping.time_format
+def _row_parser(
+    mapping: Mapping, gazetteer: Gazetteer | None = None
+) -> Callable[[tuple, int], tuple[str, str, tuple, Match | None]]:
+    """A function that checks one row's values (in FIELDS order) and returns (export id, normalised content
+    for the key, the row for DeskStore.add_reports, and the gazetteer's Match when the region is to be held:
+    then the row's region is the spelling as written, and its content has the spelling's key)."""
+    rules = FieldRules(mapping, gazetteer)
+    kind_table, time_format = rules.kinds, mapping.time_format
     received, region_of, kind_of, station_of = rules.received, rules.region, rules.kind, rules.station
     attachments_of, default_channel, fromisoformat = rules.attachments, mapping.channel, datetime.fromisoformat
 
-    region_get, kind_get, normalize = region_table.get, kind_table.get, unicodedata.normalize
+    kind_get = kind_table.get
+    placed: dict[str | None, Match] = {}
+    placed_get = placed.get
 
-    def parse(values: tuple, line: int) -> tuple[str, str, tuple]:
+    def parse(values: tuple, line: int) -> tuple[str, str, tuple, Match | None]:
         # Fast paths inline; anything unusual goes to the careful functions above.
         ident, observer, channel, when, region, station, kind, text, attachments = values
         observer = observer.strip() if observer else ""
@@ -259,18 +277,20 @@ def _row_parser(mapping: Mapping) -> Callable[[tuple, int], tuple[str, str, tupl
             instant = received(when)
         instant = instant.astimezone(UTC)
         stamp = instant.isoformat()
-        region = region_get(region) or region_of(region)
+        match = placed_get(region)  # few distinct spellings: each is matched once per import
+        if match is None:
+            match = placed[region] = region_of(region)
+        held = None if match.region is not None else match
+        keyed, region = (match.region, match.region) if held is None else (match.spelling, region.strip())
         kind = kind_get(kind) or kind_of(kind)
         plain = station and station.isdigit() and station[0] != "0" and len(station) <= STATION_DIGITS
         number = int(station) if plain else station_of(station)
         channel = (channel.strip() if channel else "") or default_channel
         paths = attachments_of(attachments) if attachments else "[]"
-        content = "\x1f".join(
-            (observer, channel, stamp, region, str(number or ""), kind, normalize("NFC", text), paths)
-        )
+        content = content_of((observer, channel, stamp, keyed, number, kind, text, paths))
         ident = ident.strip() if ident else ""
         row = (observer, channel, stamp, region, number, kind, text, paths, line, instant.timestamp())
-        return ident, content, row
+        return ident, content, row, held
 
     return parse
 

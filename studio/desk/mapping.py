@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
+from studio.desk.gazetteer import BareAlmaty, Gazetteer, spelling_key
 from studio.desk.model import ReportKind
 from studio.desk.text import name_key
 from studio.diagnostics import nearest
@@ -72,18 +73,29 @@ class Mapping(Strict):
     )
     time_format: str = Field(default="", description="a strptime format, or empty for ISO 8601")
     attachment_separator: str = Field(default=";", min_length=1, description="separator of attachment paths")
+    bare_almaty: BareAlmaty = Field(
+        default="hold", description="what a bare Алматы / Almaty is in this export: hold (for the desk) or city"
+    )
     columns: Columns = Columns()
     regions: dict[str, Annotated[str, AfterValidator(_region_id)]] = Field(
         default={}, description="spelling = region id"
     )
     kinds: dict[str, ReportKind] = Field(default={}, description="spelling = turnout, violation, ...")
 
-    def region_lookup(self) -> dict[str, str]:
-        """Every accepted spelling (exact, and name_key-folded) -> region id."""
-        table = dict(_builtin_regions())
-        for spelling, region in self.regions.items():
-            table[spelling] = table[name_key(spelling)] = region
-        return table
+    @field_validator("regions")
+    @classmethod
+    def _no_misleading_spelling(cls, spellings: dict[str, str]) -> dict[str, str]:
+        # The export's own word for a bare Almaty is its to say (the source says so); any other name of a unit is not.
+        for spelling, region in spellings.items():
+            refused = Gazetteer().refusal(spelling, region)
+            if refused is not None and refused.key != "gazetteer.refused.either":
+                raise ValueError(refused)
+        return spellings
+
+    def gazetteer(self, learned: dict[str, str] | None = None) -> Gazetteer:
+        """The matcher for this export: the desk's ``learned`` aliases, then the mapping's own spellings."""
+        own = {spelling_key(spelling): region for spelling, region in self.regions.items()}
+        return Gazetteer({**(learned or {}), **own}, bare_almaty=self.bare_almaty)
 
     def kind_lookup(self) -> dict[str, str]:
         table = dict(_builtin_kinds())
@@ -103,19 +115,6 @@ _KIND_WORDS = {
     ),
     ReportKind.OTHER: ("другое", "басқа", "прочее", "other"),
 }
-
-
-@cache
-def _builtin_regions() -> dict[str, str]:
-    table: dict[str, str] = {}
-    ambiguous: set[str] = set()
-    for region in regions().values():
-        for spelling in (region.id, region.kk, region.ru, region.en):
-            for key in (spelling, name_key(spelling)):
-                if table.get(key, region.id) != region.id:
-                    ambiguous.add(key)
-                table[key] = region.id
-    return {key: value for key, value in table.items() if key not in ambiguous}
 
 
 @cache

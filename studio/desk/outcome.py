@@ -30,6 +30,7 @@ class ImportSummary:
     quarantined: int = 0  # rejected rows not in the quarantine before
     new_groups: int = 0
     corroborated: int = 0  # official figures that added a source to an existing fact
+    held: int = 0  # rows held for the desk's "needs a region" queue (studio/desk/held.py)
     rejects_file: Path | None = None
     warnings: tuple[Diagnostic, ...] = field(default=())
 
@@ -44,6 +45,8 @@ class ImportSummary:
             parts.append(Msg("import.summary.corroborated", n=self.corroborated))
         if self.new_groups:
             parts.append(Msg("import.summary.new_groups", n=self.new_groups))
+        if self.held:
+            parts.append(Msg("import.summary.held", n=self.held))
         if self.rejected:
             kept = (
                 Msg("import.summary.rejected_kept_in", n=len(self.rejected), file=str(self.rejects_file))

@@ -24,12 +24,14 @@ from typing import Annotated, Any, NamedTuple, Sequence
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from studio.desk.grouping import GroupingOptions
-from studio.desk.importer import FIELDS, MAX_STATION, BadValue, FieldRules, _row_parser
+from studio.desk.gazetteer import Match
+from studio.desk.importer import FIELDS, MAX_STATION, BadValue, FieldRules, _row_parser, content_of
 from studio.desk.mapping import Mapping
 from studio.desk.outcome import digest
 from studio.errors import Kind, StudioError
 from studio.i18n import Joined, Msg
 from studio.store.desk import DeskStore, utc_text
+from studio.store.held import Held, NewHeld
 from studio.store.observers import token_owner
 
 CHANNEL = "http"
@@ -54,9 +56,13 @@ class ReportBody(BaseModel):
         max_length=MAX_NAME,
         description=(
             "Where it happened: a region id of studio/regions.toml (`astana`, `almaty` for the city, "
-            "`almaty-region` for the region around it, ...) or the region's name in Kazakh, Russian or English."
+            "`almaty-region` for the region around it, ...) or any name of the unit in studio/gazetteer.toml "
+            "(Kazakh, Russian, Kazakh Latin or Arabic script, English; «город Астана», «Алматы облысы», "
+            "`Kyzylorda`). A bare «Алматы» / `Almaty` could be the city or the region: send `almaty` or «Алматы "
+            "қаласы» for the city. A region the intake cannot place with certainty is not refused: the report is "
+            "held for the desk (202, `ReportHeld`) until a person names its unit."
         ),
-        examples=["almaty", "Қостанай облысы", "Карагандинская область"],
+        examples=["almaty", "Қостанай облысы", "Карагандинская область", "город Астана"],
     )
     kind: str = Field(
         min_length=1,
@@ -106,6 +112,24 @@ class ReportAccepted(BaseModel):
     received_at: str = Field(description="When the intake received it, UTC, ISO 8601.")
 
 
+class ReportHeld(BaseModel):
+    """The answer to a report whose region the intake could not place with certainty: it is in the store, held
+    in the desk's "needs a region" queue until a person names its unit; then it joins the desk like any report.
+    The same for the first send and every replay of its key while it is held (once resolved, a replay answers 201)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    held: int = Field(description="The held row's id in the desk's \"needs a region\" queue.")
+    observer: str = Field(description="The owner of the token: who the desk will credit.")
+    received_at: str = Field(description="When the intake received it, UTC, ISO 8601.")
+    region: str = Field(description="The region as sent.")
+    why: str = Field(
+        description="Why it is held: `either` (a bare Almaty), `designation` (a city where the unit is a region, or "
+        "the reverse), `district`, `national` (the whole country), `unknown`."
+    )
+    suggestions: list[str] = Field(description="Region ids the desk is offered, closest first (never assigned).")
+
+
 ALLOWED = tuple(ReportBody.model_fields)
 
 
@@ -142,8 +166,9 @@ _LIMITS = {
 }
 
 
-def check_report(body: dict[str, Any], observer: str, received: datetime) -> tuple[Any, ...]:
-    """The row for DeskStore.add_reports, or ReportRefused with every problem of ``body``."""
+def check_report(body: dict[str, Any], observer: str, received: datetime) -> tuple[tuple[Any, ...], Match | None]:
+    """The row for DeskStore.add_reports and, when its region is to be held for the desk, the gazetteer's
+    Match (the row's region is then the spelling as sent); or ReportRefused with every problem of ``body``."""
     found: dict[str, Problem] = {}
     try:
         ReportBody.model_validate(body)
@@ -153,13 +178,13 @@ def check_report(body: dict[str, Any], observer: str, received: datetime) -> tup
             found.setdefault(name, _shape_problem(name, detail["type"]))
     for name in (n for n in _REQUIRED if n not in found):  # present and text: the model took them
         value = body[name].strip()
-        if not value:
+        if not value or (name == "region" and _RULES.gazetteer.match(value).why == "empty"):  # only invisible ones
             found[name] = _problem(name, "empty", "intake.problem.empty." + name)
         elif name in _LOOKUPS:
             try:
                 _LOOKUPS[name](value)
-            except BadValue:
-                found[name] = _unknown(name, value)
+            except BadValue as bad:
+                found[name] = _unknown(name, value, bad)
     station = body.get("station")
     if "station" not in found and isinstance(station, str):
         try:
@@ -180,8 +205,8 @@ def check_report(body: dict[str, Any], observer: str, received: datetime) -> tup
         "text": body["text"],
         "attachments": None if attachments is None else json.dumps(attachments, ensure_ascii=False),
     }
-    _, _, row = _PARSE(tuple(values[name] for name in FIELDS), 0)  # the import's own row, checked again
-    return row
+    _, _, row, held = _PARSE(tuple(values[name] for name in FIELDS), 0)  # the import's own row, checked again
+    return row, held
 
 
 def _problem(name: str, code: str, key: str, /, **params: Any) -> Problem:
@@ -199,10 +224,9 @@ def _shape_problem(name: str, kind: str) -> Problem:
     return _problem(name, "bad_type", "intake.expected." + name, **_LIMITS)
 
 
-def _unknown(name: str, value: str) -> Problem:
-    guess = _RULES.region_guess(value) if name == "region" else None
-    if guess:
-        return _problem(name, "unknown", "intake.problem.unknown.region_guess", value=repr(value), guess=repr(guess))
+def _unknown(name: str, value: str, bad: BadValue) -> Problem:
+    if name == "region":  # only a region that is no name at all (too long) is refused; an unknown one is held
+        return Problem(name, "unknown", Msg("intake.field_problem", field=name, message=bad.reason))
     return _problem(name, "unknown", "intake.problem.unknown." + name, value=repr(value))
 
 
@@ -216,13 +240,14 @@ class Send(NamedTuple):
     key: str | None  # the idempotency key, scoped to the observer (scoped_key)
     fingerprint: str  # the body's digest: the same key with another body is a conflict
     row: tuple[Any, ...]  # for DeskStore.add_reports
+    held: Match | None = None  # the region could not be placed with certainty: held for the desk
 
 
 def make_send(body: dict[str, Any], observer: str, received: datetime, *, key: str | None, token: str | None) -> Send:
     """``body`` checked (ReportRefused otherwise) and ready for write_sends."""
-    row = check_report(body, observer, received)
+    row, held = check_report(body, observer, received)
     fingerprint = digest(json.dumps(body, sort_keys=True, ensure_ascii=False))
-    return Send(token, None if key is None else scoped_key(observer, key), fingerprint, row)
+    return Send(token, None if key is None else scoped_key(observer, key), fingerprint, row, held)
 
 
 def scoped_key(observer: str, key: str) -> str:
@@ -231,7 +256,8 @@ def scoped_key(observer: str, key: str) -> str:
 
 
 Outcome = tuple[str, Any]
-"""("created" | "replay", ReportAccepted as a dict), ("conflict", None) or ("revoked", token hash)."""
+"""("created" | "replay", ReportAccepted as a dict), ("held" | "held_replay", ReportHeld as a dict),
+("conflict", None) or ("revoked", token hash)."""
 
 
 def write_sends(
@@ -244,13 +270,18 @@ def write_sends(
     by: str = "intake",
 ) -> list[Outcome]:
     """One transaction for ``sends``; an outcome for each, in order. A key seen
-    before with the same body replays its first answer and adds nothing."""
+    before with the same body replays its first answer and adds nothing. A send
+    whose region is still not placed with the aliases the desk has learned is
+    held for the desk (its answer is ``ReportHeld``)."""
     db = store.db
     outcomes: list[tuple[str, Any]] = []
     with store.write():
+        sends = _placed(store, sends)
         owners = {s.token: token_owner(db, s.token) for s in sends if s.token is not None}
-        known = store.known_keys(sorted({s.key for s in sends if s.key is not None}))
+        keys = sorted({s.key for s in sends if s.key is not None})
+        known, held_before = store.known_keys(keys), {h.key: h for h in store.held(ids=_ids(store, keys))}
         fresh: list[int] = []
+        holding: dict[str, NewHeld] = {}
         claimed: dict[str, int] = {}  # key -> the send that takes it in this transaction
         for n, send in enumerate(sends):
             owner = owners.get(send.token) if send.token is not None else None
@@ -259,14 +290,25 @@ def write_sends(
             elif send.key is not None and send.key in known:
                 same = known[send.key][2] == send.fingerprint
                 outcomes.append(("replay", known[send.key][1]) if same else ("conflict", None))
+            elif send.key is not None and send.key in held_before:
+                same = held_before[send.key].row["fingerprint"] == send.fingerprint
+                outcomes.append(("held_replay", send.key) if same else ("conflict", None))
             elif send.key is not None and send.key in claimed:
-                same = sends[claimed[send.key]].fingerprint == send.fingerprint
-                outcomes.append(("replay", -claimed[send.key] - 1) if same else ("conflict", None))
+                first = sends[claimed[send.key]]
+                if first.fingerprint != send.fingerprint:
+                    outcomes.append(("conflict", None))
+                else:
+                    outcomes.append(("held_replay", send.key) if first.held else ("replay", -claimed[send.key] - 1))
             else:
                 if send.key is not None:
                     claimed[send.key] = n
-                fresh.append(n)
-                outcomes.append(("created", -n - 1))
+                if send.held is not None:
+                    entry = _to_hold(send)
+                    holding[entry.key] = entry
+                    outcomes.append(("held", entry.key))
+                else:
+                    fresh.append(n)
+                    outcomes.append(("created", -n - 1))
         ids: dict[int, int] = {}
         if fresh:
             batch = store.begin_batch("reports", file, by=by, at=at)
@@ -275,13 +317,55 @@ def write_sends(
             store.add_keys(
                 sorted((sends[n].key, "report", ids[n], sends[n].fingerprint) for n in fresh if sends[n].key)
             )
+        store.hold(holding.values(), by=by, at=at)
         # A negative reference stands for "the report of send -ref-1 in this transaction".
         resolved = [
             (kind, ids[-ref - 1] if ref < 0 else ref) if kind in ("created", "replay") else (kind, ref)
             for kind, ref in outcomes
         ]
         answers = _answers(store, [ref for kind, ref in resolved if kind in ("created", "replay")])
-    return [(kind, answers[ref]) if kind in ("created", "replay") else (kind, ref) for kind, ref in resolved]
+        held_keys = [ref for kind, ref in resolved if kind in ("held", "held_replay")]
+        held = {h.key: _held_answer(h) for h in store.held(open_only=False, ids=_ids(store, held_keys))}
+    return [
+        (kind, answers[ref]) if kind in ("created", "replay") else (kind, held[ref]) if kind.startswith("held")
+        else (kind, ref)
+        for kind, ref in resolved
+    ]
+
+
+def _ids(store: DeskStore, keys: Sequence[str]) -> list[int]:
+    return sorted(store.held_keys(keys).values())
+
+
+def _placed(store: DeskStore, sends: Sequence[Send]) -> Sequence[Send]:
+    """``sends`` with the regions the desk has taught the gazetteer placed (the edge checked with the shipped names)."""
+    if not any(send.held for send in sends):
+        return sends
+    gazetteer = store.gazetteer()
+    placed = []
+    for send in sends:
+        match = gazetteer.match(send.row[3]) if send.held else None
+        if match is not None and match.region is not None:
+            row = (*send.row[:3], match.region, *send.row[4:])
+            send = send._replace(row=row, held=None)
+        placed.append(send)
+    return placed
+
+
+def _to_hold(send: Send) -> NewHeld:
+    """A send to hold: its checked row (its region as sent), and its body's digest for replays of its key."""
+    assert send.held is not None
+    key = send.key or "held:" + digest(f"{send.row[0]}\x1f{send.row[2]}\x1f{send.fingerprint}")
+    row = {"row": list(send.row), "fingerprint": send.fingerprint, "idempotent": send.key is not None}
+    return NewHeld("intake", send.row[3], send.held, send.row[0], 0, row, content_of(send.row), key)
+
+
+def _held_answer(held: Held) -> dict[str, Any]:
+    """The 202 body of a held send: the same for the first answer and every replay while it is held."""
+    return ReportHeld(
+        held=held.id, observer=held.origin, received_at=held.row["row"][2], region=held.spelling, why=held.why,
+        suggestions=list(held.suggestions),
+    ).model_dump()
 
 
 def _answers(store: DeskStore, ids: Sequence[int]) -> dict[int, dict[str, Any]]:

@@ -62,12 +62,14 @@ from studio.desk.model import Claim, Draft, Fact, ReportKind, Source, SourceKind
 from studio.desk.published import Bound, Unreadable, address, bound_of, count, percent_or_bound
 from studio.desk.sources import classify, commission_origin
 from studio.desk.rows import clean, csv_rows, encoding_problem, raw_text, read_text
+from studio.desk.gazetteer import HOLD, Gazetteer, Match
 from studio.desk.text import name_key
 from studio.diagnostics import Diagnostic, DiagnosticsError
 from studio.i18n import Msg
 from studio.machine import utc_now
 from studio.regions import NATIONAL, regions
 from studio.store.desk import DeskStore
+from studio.store.held import NewHeld
 
 FIELDS = ("local_time", "region", "turnout_percent", "voters", "registered", "source")
 LOCAL = ZoneInfo("Asia/Almaty")
@@ -82,6 +84,14 @@ class _Bad(Exception):
         self.reason, self.hint = reason, hint
 
 
+class _Unmatched(Exception):
+    """A region the gazetteer could not place with certainty: the row is held for the desk, not rejected."""
+
+    def __init__(self, text: str, match: Match) -> None:
+        super().__init__(text)
+        self.text, self.match = text, match
+
+
 def import_turnout(
     store: DeskStore,
     path: Path,
@@ -91,22 +101,28 @@ def import_turnout(
     day: date | None = None,
     rejects: Path | None = None,
     now: Callable[[], datetime] = utc_now,
+    gazetteer: Gazetteer | None = None,
+    rows_text: str | None = None,
 ) -> ImportSummary:
     """Import the figures in ``path`` as ``mapping`` (a file, or None: the default) reads them; ``day`` is
-    the show's date, which a mapping with ``hours_only`` needs. File-level problems raise DiagnosticsError."""
+    the show's date, which a mapping with ``hours_only`` needs. File-level problems raise DiagnosticsError.
+    ``gazetteer``: the matcher (default: the store's, with the aliases the desk learned); ``rows_text``: the
+    file's text when it is not read from ``path`` (the desk's "needs a region" queue re-imports a held row)."""
     path = Path(path)
     operator = check_operator(path, operator)
     if not isinstance(mapping, TurnoutMapping):
         mapping = load_official_mapping(mapping, TurnoutMapping)
     if mapping.hours_only and day is None:
         raise DiagnosticsError([Diagnostic(path, 1, 0, Msg("diag.official.no_day"), Msg("diag.official.hint.no_day"))])
-    text, cleanly = read_text(path, mapping.encoding)
+    text, cleanly = read_text(path, mapping.encoding) if rows_text is None else (rows_text, True)
+    gazetteer = gazetteer or store.gazetteer(national=True)
     columns = [getattr(mapping.columns, name) for name in FIELDS]
     required = [column for name, column in zip(FIELDS, columns) if name not in ("voters", "registered", "source")]
     if not mapping.source:
         required.append(mapping.columns.source)
     rows = csv_rows(path, text, columns, required, mapping.delimiter, mapping_file=TURNOUT_FILE)
     rejected: list[Rejected] = []
+    holding: list[NewHeld] = []
     good = []
     for line, values, raw, problem, hint in rows:
         if values is not None and not cleanly and not all(clean(v) for v in values if v is not None):
@@ -115,7 +131,13 @@ def import_turnout(
             rejected.append(Rejected(line, problem, hint, raw_text(raw)))
             continue
         try:
-            good.append((line, *_parse(values, mapping, day)))
+            good.append((line, *_parse(values, mapping, day, gazetteer)))
+        except _Unmatched as unmatched:
+            key = "turnout-held:" + digest("\x1f".join(v or "" for v in values))
+            held_row = {"values": list(values), "mapping": mapping.model_dump(mode="json"),
+                        "day": day.isoformat() if day else None}
+            holding.append(NewHeld("turnout", unmatched.text, unmatched.match, str(path), line, held_row,
+                                   raw_text(raw), key))
         except (_Bad, Unreadable) as bad:
             rejected.append(Rejected(line, bad.reason, bad.hint, raw_text(raw)))
 
@@ -148,9 +170,10 @@ def import_turnout(
                 warnings.append(_failed_check(path, line, mapping, dict(detail)[CHECK]))
             store.add_keys([(key, "fact", fact.id, key)])
         quarantined = store.add_quarantine(quarantine_rows(path, rejected), batch=batch)
+        held = store.hold(holding, by=operator, at=at)
     summary = ImportSummary(
-        path, landings[ADDED], landings[DUPLICATE], tuple(rejected), quarantined, corroborated=landings[CORROBORATED],
-        warnings=tuple(warnings),
+        path, landings[ADDED], landings[DUPLICATE] + len(holding) - held, tuple(rejected), quarantined,
+        corroborated=landings[CORROBORATED], warnings=tuple(warnings), held=held,
     )
     return with_rejects_file(summary, rejects)
 
@@ -258,15 +281,11 @@ def _failed_check(path: Path, line: int, mapping: TurnoutMapping, shown: str) ->
 
 
 def _parse(
-    values: tuple, mapping: TurnoutMapping, day: date | None
+    values: tuple, mapping: TurnoutMapping, day: date | None, gazetteer: Gazetteer
 ) -> tuple[str, str | None, datetime, Decimal | Bound, tuple, str]:
     local_time, region_text, percent, voters_text, registered_text, url = (v.strip() if v else "" for v in values)
     columns = mapping.columns
     as_of = _instant(local_time, mapping, day).astimezone(UTC)
-    if name_key(region_text) in {name_key(word) for word in mapping.national}:
-        region = None
-    else:
-        region = region_text if region_text in regions() else _region_by_name(region_text)
     value = percent_or_bound(percent, columns.turnout_percent, mapping.decimal_mark, mapping.bounds.words())
     voters, registered = count(voters_text, columns.voters), count(registered_text, columns.registered)
     detail = [(name, str(figure)) for name, figure in (("voters", voters), ("registered", registered)) if figure is not None]
@@ -274,6 +293,11 @@ def _parse(
     if failure:
         detail.append((CHECK, failure))
     url = address(url or mapping.source, columns.source)
+    # The region last: a row wrong in any other cell is refused for it, not held for the desk to place first.
+    if name_key(region_text) in {name_key(word) for word in mapping.national}:
+        region = None
+    else:
+        region = _region_by_name(region_text, gazetteer)
     said = str(value) if isinstance(value, Decimal) else f"{value.side}:{value.percent}"
     key = "turnout:" + digest("\x1f".join((
         as_of.isoformat(), region or NATIONAL, said, "" if voters is None else str(voters),
@@ -304,9 +328,11 @@ def _instant(text: str, mapping: TurnoutMapping, day: date | None) -> datetime:
     return instant
 
 
-def _region_by_name(text: str) -> str:
-    wanted = name_key(text)
-    for region in regions().values():
-        if wanted in (name_key(region.kk), name_key(region.ru), name_key(region.en)):
-            return region.id
-    raise _Bad(f"unknown region {text!r}", f"use {NATIONAL} or a region id of studio/regions.toml")
+def _region_by_name(text: str, gazetteer: Gazetteer) -> str | None:
+    """The unit ``text`` names (None: the whole country); _Unmatched when the gazetteer is not certain."""
+    match = gazetteer.match(text)
+    if match.region is None:
+        if match.why in HOLD:
+            raise _Unmatched(text, match)
+        raise _Bad(match.reason(text), f"use {NATIONAL} or a region's name or id of studio/regions.toml")
+    return None if match.region == NATIONAL else match.region

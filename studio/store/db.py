@@ -439,6 +439,44 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE observer_token ADD COLUMN link_hash TEXT;  -- sha256 (hex) of the form link; NULL: none issued
     CREATE UNIQUE INDEX observer_token_link ON observer_token (link_hash) WHERE link_hash IS NOT NULL;
     """,
+    # the "needs a region" queue (studio/store/held.py, studio/desk/held.py): a row whose region the gazetteer
+    #     could not match with certainty waits here, never guessed and never lost, until the desk resolves its
+    #     spelling; the spellings the desk taught the gazetteer, with who and when.
+    """
+    CREATE TABLE region_held (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL CHECK (path IN ('reports', 'intake', 'turnout')),
+        spelling TEXT NOT NULL,        -- the region as it came
+        spelling_key TEXT NOT NULL,    -- studio/desk/gazetteer.py spelling_key: the queue groups by it
+        why TEXT NOT NULL,             -- the matcher's reason (Match.why)
+        suggestions TEXT NOT NULL,     -- a JSON list of unit ids, closest first
+        origin TEXT NOT NULL,          -- the file (reports, turnout) or the observer (intake) it came from
+        line INTEGER NOT NULL,         -- its line in the file; 0 for the intake
+        row TEXT NOT NULL,             -- the whole row as JSON: the checked report, or the turnout row's values
+        raw TEXT NOT NULL,             -- the row as it came
+        key TEXT NOT NULL UNIQUE,      -- its import or idempotency key: the same row is held once
+        at TEXT NOT NULL,              -- UTC, ISO 8601
+        by TEXT NOT NULL,              -- who imported it ('intake' for the intake)
+        region TEXT,                   -- the unit the desk resolved it to; NULL while held
+        resolved_by TEXT,
+        resolved_at TEXT,
+        outcome TEXT                   -- what it became: 'report R12', 'fact F3'
+    );
+    CREATE INDEX region_held_open ON region_held (spelling_key) WHERE region IS NULL;
+    CREATE TRIGGER region_held_never_deleted BEFORE DELETE ON region_held
+        BEGIN SELECT RAISE(ABORT, 'held rows are kept'); END;
+    CREATE TABLE region_alias (
+        spelling_key TEXT PRIMARY KEY,
+        region TEXT NOT NULL,
+        spelling TEXT NOT NULL,        -- as the desk saw it
+        by TEXT NOT NULL,              -- the signed-in operator who taught it
+        at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TRIGGER region_alias_append_only_update BEFORE UPDATE ON region_alias
+        BEGIN SELECT RAISE(ABORT, 'aliases are kept as learned'); END;
+    CREATE TRIGGER region_alias_append_only_delete BEFORE DELETE ON region_alias
+        BEGIN SELECT RAISE(ABORT, 'aliases are kept as learned'); END;
+    """,
 )
 
 
@@ -556,6 +594,10 @@ class Connection:
 
     @contextmanager
     def write(self) -> Iterator[Self]:
-        """One write transaction; the state read inside it is current."""
+        """One write transaction; the state read inside it is current. Inside one already open on this
+        connection, it joins it (the desk resolving a held row runs the importer in its own transaction)."""
+        if self.db.in_transaction:
+            yield self
+            return
         with immediate(self.db):
             yield self

@@ -34,6 +34,7 @@ from studio.errors import Kind, StudioError
 from studio.i18n import FALLBACK, Msg
 from studio.regions import NATIONAL, regions
 from studio.store.db import connect
+from studio.store.held import HeldTables
 from studio.store.intake import Added, DeskError, GroupSummary, NewReport, QuarantineRow, _time, utc_text
 from studio.store.sources import SourceTables
 
@@ -67,7 +68,7 @@ class Listed:
     status: str
 
 
-class DeskStore(SourceTables):
+class DeskStore(SourceTables, HeldTables):
     """Typed access to the desk tables; implements ``studio.desk.FactReader``.
 
     ``policy`` is the station's evidence policy (config ``[desk]``), which every

@@ -13,7 +13,10 @@ one set of rules; the one difference is that a refused send is answered, not
 quarantined.
 
 Answers: ``201 {"id", "group", "observer", "received_at"}`` only after the
-report is committed. ``Idempotency-Key`` (recommended; scoped to the
+report is committed; ``202 {"held", "observer", "received_at", "region", "why",
+"suggestions"}`` (``ReportHeld``) when its region could not be placed with
+certainty (studio/desk/gazetteer.py): it is committed too, held in the desk's
+"needs a region" queue until a person names its unit, never guessed. ``Idempotency-Key`` (recommended; scoped to the
 token's owner): the same key with the same body replays the first 201
 (header ``Idempotent-Replayed: true``) and adds nothing; with another body,
 409. Errors are studio's ``{"error", "message"}`` (studio/web/http.py): 400 (not JSON,
@@ -233,8 +236,8 @@ class IntakeServer:
             raise ApiError(401, "token_revoked", "intake.error.token_revoked")
         if kind == "conflict":
             raise ApiError(409, "key_reused", "intake.error.key_reused", given=key)
-        headers = {"Idempotent-Replayed": "true"} if kind == "replay" else None
-        return json_response(outcome[1], status=201, headers=headers)
+        headers = {"Idempotent-Replayed": "true"} if kind in ("replay", "held_replay") else None
+        return json_response(outcome[1], status=202 if kind.startswith("held") else 201, headers=headers)
 
     async def openapi(self, request: web.Request) -> web.Response:
         return json_response(self.document)

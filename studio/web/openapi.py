@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from studio.desk.report_body import ReportAccepted, ReportBody
+from studio.desk.report_body import ReportAccepted, ReportBody, ReportHeld
 from studio.web.models import (
     KEY_PATTERN,
     ActionResult,
@@ -291,6 +291,14 @@ def intake_document(*, max_body: int, rate: float, burst: int) -> dict[str, Any]
                             ReportAccepted,
                             {"Idempotent-Replayed": "`true` when this is the replay of an earlier send's answer."},
                         ),
+                        "202": _answer(
+                            "Stored (committed), but its region could not be placed with certainty (a bare "
+                            "Almaty, a district, a name the gazetteer does not know): held in the desk's \"needs a "
+                            "region\" queue until a person names its unit, never guessed. Not an error: do not "
+                            "send it again.",
+                            ReportHeld,
+                            {"Idempotent-Replayed": "`true` when this is the replay of an earlier send's answer."},
+                        ),
                         "400": _answer(
                             "Not JSON (`bad_json`), not a JSON object (`not_an_object`) or a bad Idempotency-Key "
                             "(`bad_key`)."
@@ -329,6 +337,7 @@ def intake_document(*, max_body: int, rate: float, burst: int) -> dict[str, Any]
                 [
                     (ReportBody, "validation"),
                     (ReportAccepted, "serialization"),
+                    (ReportHeld, "serialization"),
                     (Error, "serialization"),
                     (ReportRefusal, "serialization"),
                     (StoreHealth, "serialization"),

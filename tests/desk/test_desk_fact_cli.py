@@ -178,8 +178,8 @@ def test_every_refusal_is_one_clear_line_and_exit_2(imported, argv, message) -> 
     [
         (("fact", "create", "--kind", "queueue", "--claim-ru", "x", "--operator", "dana"),
          "--kind 'queueue' — неизвестное значение; допустимо: turnout, violation"),
-        (("fact", "create", "--kind", "queue", "--claim-ru", "x", "--region", "Астана", "--operator", "dana"),
-         "неизвестный регион 'Астана'"),
+        (("fact", "create", "--kind", "queue", "--claim-ru", "x", "--region", "Алматы", "--operator", "dana"),
+         "неизвестный регион 'Алматы'"),
         (("fact", "edit", "F1", "--region", "astna", "--reason", "r", "--operator", "dana"),
          "неизвестный регион 'astna'"),
     ],

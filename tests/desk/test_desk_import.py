@@ -19,12 +19,12 @@ HEADER = "observer,channel,received_at,region,station,kind,text,attachments\n"
 GOOD = [
     'obs-1,form,2026-03-15T10:05:00+05:00,astana,12,violation,"Карусель на участке 12, автобус",photos/1.jpg\n',
     "obs-2,bot,2026-03-15T05:06:00Z,Алматы облысы,№ 45,нарушение,Наблюдателя выгнали с участка,\n",
-    "obs-3,,2026-03-15 10:07,Алматы,УИК 7,кезек,Учаске алдында үлкен кезек,a.jpg; b.jpg\n",
+    "obs-3,,2026-03-15 10:07,г. Алматы,УИК 7,кезек,Учаске алдында үлкен кезек,a.jpg; b.jpg\n",
     "obs-4,form,1773551220,Almaty Region,,turnout,Явка на 10:00 около 20%,\n",
 ]
 BAD = {
     "bad time": "obs-5,form,15/03/2026 25:61,astana,1,violation,Вбросы,\n",
-    "unknown region": "obs-6,form,2026-03-15T10:05:00+05:00,Алма-Ата область,1,violation,Вбросы,\n",
+    "no region name": f"obs-6,form,2026-03-15T10:05:00+05:00,{'Астана' * 40},1,violation,Вбросы,\n",
     "missing text": "obs-7,form,2026-03-15T10:05:00+05:00,astana,1,violation,   ,\n",
     "wrong kind": "obs-8,form,2026-03-15T10:05:00+05:00,astana,1,fraud,Вбросы,\n",
     "bad station": "obs-9,form,2026-03-15T10:05:00+05:00,astana,двенадцать,violation,Вбросы,\n",
@@ -58,7 +58,7 @@ def test_good_rows_go_in_and_each_bad_row_is_kept_with_its_line_and_reason(desk,
     first_bad = 2 + len(GOOD)
     assert lines == {
         first_bad: "cannot read the time '15/03/2026 25:61'",
-        first_bad + 1: "unknown region 'Алма-Ата область'",
+        first_bad + 1: "the region is longer than 200 characters, so it is not a name: send the region's name or id",
         first_bad + 2: "missing text",
         first_bad + 3: "unknown kind 'fraud'",
         first_bad + 4: "the station 'двенадцать' is not a number",

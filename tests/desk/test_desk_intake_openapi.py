@@ -65,7 +65,7 @@ def test_the_document_needs_no_token_and_describes_post_reports(served) -> None:
     assert found["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert found["security"] == [{"bearer": []}]
     assert [p["name"] for p in post["parameters"]] == ["Idempotency-Key"]
-    assert set(post["responses"]) == {"201", "400", "401", "409", "413", "415", "422", "429", "503"}
+    assert set(post["responses"]) == {"201", "202", "400", "401", "409", "413", "415", "422", "429", "503"}
     assert "65536 bytes" in found["info"]["description"]
 
 

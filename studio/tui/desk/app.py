@@ -24,6 +24,7 @@ from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
 from studio.tui.desk.client import DeskClient
 from studio.tui.desk.fact_form import FactForm
+from studio.tui.desk.held import HeldQueue, RegionPicker
 from studio.tui.desk.links import LinkForm
 from studio.tui.desk.release import ReleaseForm
 from studio.tui.desk.screen import DeskScreen
@@ -32,8 +33,8 @@ from studio.tui.desk.split import SplitForm
 from studio.tui.desk.verdict import VerdictForm
 from studio.tui.screens.text import TextScreen
 
-DIALOGS = (FactForm, VerdictForm, LinkForm, SourceForm, SplitForm, ReleaseForm, TextScreen)
-OWN_IDS = ("desk.", "dialog.")
+DIALOGS = (FactForm, VerdictForm, LinkForm, SourceForm, SplitForm, ReleaseForm, TextScreen, HeldQueue, RegionPicker)
+OWN_IDS = ("desk.", "dialog.", "held.")
 
 
 class DeskApp(StudioAppBase):

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from studio.desk import rules
+from studio.desk.held import Resolved, resolve
 from studio.desk.model import (
     LISTED_CONFLICT,
     AuditEntry,
@@ -33,6 +34,7 @@ from studio.regions import NATIONAL  # the queue's region of a fact about the wh
 from studio.store import claims as claim_table
 from studio.store.claims import DeskClaim, Item
 from studio.store.desk import DeskStore
+from studio.store.held import HeldSpelling
 
 GROUP_STATUS = "reports"
 """The queue's status of a group of reports that no fact covers yet."""
@@ -171,6 +173,16 @@ class DeskClient:
         ]
         items.sort(key=lambda i: (i.at, i.item, i.item_id), reverse=True)
         return Queue(tuple(items), taken, now)
+
+    def held(self) -> list[HeldSpelling]:
+        """The "needs a region" queue: open held rows by spelling."""
+        with self._lock:
+            return self.store.held_spellings()
+
+    def resolve(self, spelling_key: str, region: str) -> Resolved:
+        """Name the unit of a held spelling as this operator, now (HeldRefused when it cannot be)."""
+        with self._lock:
+            return resolve(self.store, spelling_key, region, by=self.operator, at=self.clock())
 
     def detail(self, item: Item, item_id: int) -> Detail:
         with self._lock:

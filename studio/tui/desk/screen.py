@@ -49,6 +49,7 @@ from studio.tui.desk import view
 from studio.tui.desk.client import DeskClient, Detail, Filters, Queue, QueueItem, Taken
 from studio.tui.desk.actions import DeskActions
 from studio.tui.desk.filters import FilterBar
+from studio.tui.desk.held import HeldQueue
 from studio.tui.desk.refusals import conflict_text, said
 from studio.tui.screens.text import TextScreen
 from studio.tui.widgets.text import Readout
@@ -85,6 +86,7 @@ class DeskScreen(DeskActions, Screen[None]):
         Binding("k", "filter('kind')", "Kind", id="desk.filter_kind", tooltip="Filter by kind"),
         Binding("a", "filter('age')", "Age", id="desk.filter_age", tooltip="Filter by age"),
         Binding("c", "clear_filters", "All", id="desk.filter_clear", tooltip="Clear the filters", show=False),
+        Binding("h", "held", "Needs a region", id="desk.held", tooltip="Rows waiting for a person to name their region"),
         Binding("ctrl+l", "reload", "Reload", id="desk.reload", tooltip="Read the store again", show=False),
     ]
 
@@ -348,6 +350,9 @@ class DeskScreen(DeskActions, Screen[None]):
         self.resort = True
         self._paint_queue()
         self.query_one("#desk-queue", DataTable).focus()
+
+    def action_held(self) -> None:
+        self.app.push_screen(HeldQueue(self.client, self.zone), lambda _: self.load())
 
     def action_clear_filters(self) -> None:
         self.query_one(FilterBar).clear()
