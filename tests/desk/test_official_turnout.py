@@ -293,3 +293,16 @@ def test_any_cell_is_read_or_refused_with_its_column_never_a_traceback(text: str
             assert refused.reason.startswith("'Явка'") and refused.hint
         else:
             assert value is None or isinstance(value, (Bound, Decimal, int))
+
+
+def test_a_row_held_for_its_region_is_finished_through_the_mapping_it_came_by(desk, tmp_path, tick) -> None:
+    from studio.desk.held import resolve
+
+    data, mapping = files(tmp_path, "10:00;Астана;20,68;;;https://tengrinews.kz/x\n"
+                                    "10:00;Нурсултанград;21,36;;;https://tengrinews.kz/x\n")
+    summary = import_turnout(desk, data, operator="aigerim", mapping=mapping, day=date(2026, 3, 15), now=tick)
+    assert (summary.added, summary.held) == (1, 1)
+    (held,) = desk.held()
+    resolve(desk, held.spelling_key, "shymkent", by="bolat", at=tick())
+    fact = only(desk, "shymkent")  # the bare hour on the show's date, the decimal comma read as the mapping says
+    assert fact.value == Decimal("21.36") and desk.held() == []
