@@ -13,6 +13,7 @@ from studio.i18n import Msg
 
 PREFIX = "F"
 REPORT_PREFIX = "R"
+CONFLICT_PREFIX = "C"
 
 
 class FactIdError(StudioError, ValueError):
@@ -29,6 +30,21 @@ def fact_label(fact_id: int) -> str:
 def report_label(report_id: int) -> str:
     """A report's id (or its group's, the lead report's) as people see it: ``12`` -> ``"R12"``."""
     return f"{REPORT_PREFIX}{int(report_id)}"
+
+
+def conflict_label(conflict_id: int) -> str:
+    """A conflict between figures as people see it: ``3`` -> ``"C3"``."""
+    return f"{CONFLICT_PREFIX}{int(conflict_id)}"
+
+
+def parse_conflict_id(text: str | int) -> int:
+    """``"C3"``, ``"c3"`` or ``3`` -> ``3``; anything else raises FactIdError."""
+    number = str(text).strip()
+    if number[:1] in (CONFLICT_PREFIX, CONFLICT_PREFIX.lower()):
+        number = number[1:]
+    if not (number.isascii() and number.isdecimal()) or int(number) < 1:
+        raise FactIdError(Msg("fact.id.bad_conflict", given=repr(str(text))))
+    return int(number)
 
 
 def parse_fact_id(text: str | int) -> int:

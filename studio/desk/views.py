@@ -6,16 +6,16 @@ strings ("42"), the country is region "national", ``as_of`` is the instant a
 figure is about or else the moment of the verdict, sources are their
 references (URLs) and credits (how the source line names them: the
 commission for its own publication, "via" an outlet for a reprint quoting
-it), the verifier is who gave the verdict. A verified figure with an open
-rival (rules.in_conflict) is given as status ``conflict``: conflicting
-figures are never verified on air.
+it), the verifier is who gave the verdict. A figure held in an open conflict
+(studio/store/conflicts.py) is given as status ``conflict``, whatever its
+own: conflicting figures never reach air.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time
-from typing import Iterable, Sequence
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
@@ -35,11 +35,11 @@ def credit(source: Source) -> Credit:
                   commission=source.quotes_commission)
 
 
-def view(fact: Fact, others: Iterable[Fact] = ()) -> FactView:
-    """The fact as graphics see it; ``others``: facts about the same instant, for the conflict state."""
+def view(fact: Fact, held: bool = False) -> FactView:
+    """The fact as graphics see it; ``held``: it is in an open conflict, so its status is ``conflict``."""
     return FactView(
         id=str(fact.id),
-        status=rules.listed_status(fact, others),
+        status=rules.listed_status(fact, held),
         claim_kk=fact.claim.kk,
         claim_ru=fact.claim.ru,
         value=None if fact.value is None else str(fact.value),
@@ -75,21 +75,21 @@ class GraphicsFacts:
             return None
         if found is None:
             return None
-        return replace(view(found, self.desk.open_rivals(found)), id=str(fact_id).strip())
+        return replace(view(found, self.desk.held(found.id) is not None), id=str(fact_id).strip())
 
     def turnout(self, hour: time) -> Sequence[FactView]:
         """Every turnout figure released at ``hour`` local time of the show day,
-        in any status. Verified copies of one figure (equal values; the rules
-        forbid different ones) are given once, the latest verdict."""
+        in any status (``conflict`` when held). Verified copies of one figure (values
+        that agree; the rules forbid others) are given once, the latest verdict."""
         instant = datetime.combine(self.day, hour, self.zone)
-        facts = self.desk.turnout_facts(None, instant, every_region=True)
+        facts, held = self.desk.turnout_held(instant)
         verified: dict[str | None, Fact] = {}
         others: list[Fact] = []
         for fact in facts:
-            if rules.listed_status(fact, facts) != Status.VERIFIED:
+            if rules.listed_status(fact, fact.id in held) != Status.VERIFIED:
                 others.append(fact)
             elif fact.region not in verified or (fact.verified_at or fact.updated_at) >= (
                 verified[fact.region].verified_at or verified[fact.region].updated_at
             ):
                 verified[fact.region] = fact
-        return [view(fact, facts) for fact in (*verified.values(), *others)]
+        return [view(fact, fact.id in held) for fact in (*verified.values(), *others)]
