@@ -19,8 +19,8 @@ from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
-from studio.desk.ids import FactIdError, parse_fact_id, report_label
-from studio.desk.model import Fact, Source, SourceKind, Status
+from studio.desk.ids import FactIdError, conflict_label, fact_label, parse_fact_id, report_label
+from studio.desk.model import Fact, FigureConflict, Source, SourceKind, Status
 from studio.desk.sources import host_of
 from studio.graphics.gate import Credit, FactView
 from studio.graphics.resolve import source_label
@@ -35,11 +35,13 @@ def credit(source: Source) -> Credit:
                   commission=source.quotes_commission)
 
 
-def view(fact: Fact, held: bool = False) -> FactView:
-    """The fact as graphics see it; ``held``: it is in an open conflict, so its status is ``conflict``."""
+def view(fact: Fact, held: FigureConflict | bool | None = None) -> FactView:
+    """The fact as graphics see it; ``held``: the open conflict it is in (or just whether it is in one),
+    so its status is ``conflict`` and a refusal can name the figures that disagree."""
     return FactView(
         id=str(fact.id),
-        status=rules.listed_status(fact, held),
+        status=rules.listed_status(fact, bool(held)),
+        conflict=disagreement(held) if isinstance(held, FigureConflict) else "",
         claim_kk=fact.claim.kk,
         claim_ru=fact.claim.ru,
         value=None if fact.value is None else str(fact.value),
@@ -52,6 +54,15 @@ def view(fact: Fact, held: bool = False) -> FactView:
         version=fact.version,
         credits=tuple(credit(source) for source in fact.sources) + observers(fact),
     )
+
+
+def disagreement(conflict: FigureConflict) -> str:
+    """The figures of a conflict as a refusal names them: «C1: F1 20.68 nur.kz · F2 20.86 tengrinews.kz»."""
+    figures = " · ".join(
+        " ".join((fact_label(f.fact_id), str(f.value), *dict.fromkeys(s.origin for s in f.sources)))
+        for f in conflict.figures
+    )
+    return f"{conflict_label(conflict.id)}: {figures}"
 
 
 def observers(fact: Fact) -> tuple[Credit, ...]:
@@ -75,7 +86,7 @@ class GraphicsFacts:
             return None
         if found is None:
             return None
-        return replace(view(found, self.desk.held(found.id) is not None), id=str(fact_id).strip())
+        return replace(view(found, self.desk.held(found.id)), id=str(fact_id).strip())
 
     def turnout(self, hour: time) -> Sequence[FactView]:
         """Every turnout figure released at ``hour`` local time of the show day,
