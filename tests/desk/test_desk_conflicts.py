@@ -195,3 +195,30 @@ def test_a_verified_figure_is_held_when_another_source_disagrees_and_can_still_b
     assert desk.listing_status(desk.get(verified.id)) == "conflict"
     correction = rules.Retract(Claim(ru="Явка в Астане уточняется"), "two outlets disagree")
     assert desk.change(verified.id, verified.version, correction, by="dana", at=tick()).status is Status.RETRACTED
+
+
+# --- what graphics see -------------------------------------------------------------------------
+
+
+def test_graphics_see_both_figures_held_and_the_board_says_so(desk, outlets, tick) -> None:
+    from studio.desk.views import GraphicsFacts
+    from studio.graphics import load_templates, render
+    from studio.graphics.errors import FactRefused
+    from studio.paths import shipped
+
+    page = desk.add_source(None, "https://www.election.gov.kz/rus/news/1000", by="dana", at=tick())
+    national = desk.create_fact(Draft(ReportKind.TURNOUT, Claim(ru="явка 19,21%"), None, None, Decimal("19.21"), TEN),
+                                by="dana", at=tick(), source_ids=[page.id])
+    national = desk.change(national.id, national.version, rules.StartReview(), by="dana", at=tick())
+    desk.change(national.id, national.version, rules.Verify(), by="bolat", at=tick())
+    nur, tengri = outlets("20.68", NUR), outlets("20.86", TENGRI)
+    facts = GraphicsFacts(desk, TEN.date())
+    assert {facts.fact(str(f.id)).status for f in (nur, tengri)} == {"conflict"}
+    assert facts.fact(str(nur.id)).conflict == "C1: F2 20.68 nur.kz · F3 20.86 tengrinews.kz"
+    templates = load_templates(shipped("overlays"))
+    with pytest.raises(FactRefused, match="sources disagree \\(C1: F2 20.68 nur.kz"):
+        render(templates["fact-card"], {"fact": str(tengri.id)}, facts)
+    board = render(templates["turnout-board"], {"hour": "10:00", "language": "ru"}, facts).prepared.resolved
+    assert board.boards["hour"].held == ("astana",) and board.boards["hour"].rows == ()
+    assert board.values["hour.coverage"].startswith("Регионы: 0 из 20 · задержаны, источники расходятся: Астана")
+    assert {f["id"] for f in board.facts} == {str(national.id)}  # the board states neither Astana figure
