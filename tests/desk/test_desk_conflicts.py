@@ -222,3 +222,41 @@ def test_graphics_see_both_figures_held_and_the_board_says_so(desk, outlets, tic
     assert board.boards["hour"].held == ("astana",) and board.boards["hour"].rows == ()
     assert board.values["hour.coverage"].startswith("Регионы: 0 из 20 · задержаны, источники расходятся: Астана")
     assert {f["id"] for f in board.facts} == {str(national.id)}  # the board states neither Astana figure
+
+
+# --- recorded ----------------------------------------------------------------------------------
+
+
+def test_the_provenance_export_shows_every_conflict_and_how_it_was_settled(desk, outlets, tick) -> None:
+    import csv
+    import io
+    import json
+
+    from studio.desk.provenance import export
+
+    nur, tengri = outlets("20.68", NUR), outlets("20.86", TENGRI)
+    conflict = desk.conflicts()[0]
+    open_now = json.loads(export(desk, "json"))
+    assert [r["fact_id"] for r in open_now] == [nur.id, tengri.id]  # never verified, never aired: in a conflict
+    assert open_now[0]["conflicts"][0]["open"] and open_now[0]["conflicts"][0]["settlement"] is None
+    why = "the commission's own publication wins over reprints"
+    desk.propose_settlement(conflict.id, Outcome.CHOSEN, nur.id, why=why, by="aigerim", at=tick())
+    desk.confirm_settlement(conflict.id, by="bolat", at=tick())
+
+    [record] = {json.dumps(c, sort_keys=True) for r in json.loads(export(desk, "json")) for c in r["conflicts"]}
+    record = json.loads(record)
+    assert record["conflict"] == "C1" and record["opened_by"] == "dana" and not record["open"]
+    assert record["measure"] == {"kind": "turnout", "region": "astana", "station": None,
+                                 "as_of": "2026-03-15T05:00:00+00:00", "line": None}
+    assert [(f["fact"], f["value"], f["sources"][0]["reference"]) for f in record["figures"]] == [
+        (f"F{nur.id}", "20.68", NUR), (f"F{tengri.id}", "20.86", TENGRI)]
+    settlement = record["settlement"]
+    assert (settlement["outcome"], settlement["stands"], settlement["why"]) == ("chosen", f"F{nur.id}", why)
+    assert (settlement["proposed_by"], settlement["confirmed_by"]) == ("aigerim", "bolat")
+    assert settlement["proposed_at"] < settlement["confirmed_at"]
+    assert [step["action"] for step in record["log"]] == ["opened", "joined", "joined", "proposed", "confirmed"]
+
+    rows = list(csv.DictReader(io.StringIO(export(desk, "csv"))))
+    assert rows[1]["conflicts"] == (
+        f"C1 F{nur.id} 20.68 (nur.kz) vs F{tengri.id} 20.86 (tengrinews.kz): F{nur.id} stands, {why}; "
+        f"proposed by aigerim at {settlement['proposed_at']}, confirmed by bolat at {settlement['confirmed_at']}")
