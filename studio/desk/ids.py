@@ -39,23 +39,22 @@ def conflict_label(conflict_id: int) -> str:
 
 def parse_conflict_id(text: str | int) -> int:
     """``"C3"``, ``"c3"`` or ``3`` -> ``3``; anything else raises FactIdError."""
-    number = str(text).strip()
-    if number[:1] in (CONFLICT_PREFIX, CONFLICT_PREFIX.lower()):
-        number = number[1:]
-    if not (number.isascii() and number.isdecimal()) or int(number) < 1:
-        raise FactIdError(Msg("fact.id.bad_conflict", given=repr(str(text))))
-    return int(number)
+    return _parse(text, CONFLICT_PREFIX, "fact.id.bad_conflict")
 
 
 def parse_fact_id(text: str | int) -> int:
     """``"F105"``, ``"f105"``, ``" 105 "`` or ``105`` -> ``105``; anything else raises FactIdError."""
+    return _parse(text, PREFIX, "fact.id.bad")
+
+
+def _parse(text: str | int, prefix: str, bad: str) -> int:
     if isinstance(text, int) and not isinstance(text, bool):
         number = str(text)
     else:
         number = str(text).strip()
-        if number[:1] in (PREFIX, PREFIX.lower()):
+        if number[:1] in (prefix, prefix.lower()):
             number = number[1:]
     # isdecimal() alone would take other scripts' digits; an id is ASCII 0-9.
     if not (number.isascii() and number.isdecimal()) or int(number) < 1:
-        raise FactIdError(Msg("fact.id.bad", given=repr(str(text))))
+        raise FactIdError(Msg(bad, given=repr(str(text))))
     return int(number)

@@ -1,5 +1,5 @@
-"""The desk's tables: facts and their audit (sources are in sources.py, reports, imports and the
-quarantine in intake.py: DeskStore's bases).
+"""The desk's tables: facts and their audit (conflicts between figures are in conflicts.py, sources in
+sources.py, reports, imports and the quarantine in intake.py: DeskStore's bases).
 
 The store decides nothing about facts: every change goes through
 ``studio.desk.rules`` and is written with its one audit entry in the same
