@@ -4,7 +4,6 @@ splitting a report group, a fact from a group, a release verified as one act."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path

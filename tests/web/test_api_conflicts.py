@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from studio.desk import rules
-from studio.desk.model import Claim, Draft, Outcome, ReportKind, SourceKind
+from studio.desk.model import Claim, Draft, Outcome, ReportKind
 from studio.desk.views import GraphicsFacts
 from studio.graphics import Renderer
 from studio.onair import RendererGraphics
