@@ -260,3 +260,18 @@ def test_the_provenance_export_shows_every_conflict_and_how_it_was_settled(desk,
     assert rows[1]["conflicts"] == (
         f"C1 F{nur.id} 20.68 (nur.kz) vs F{tengri.id} 20.86 (tengrinews.kz): F{nur.id} stands, {why}; "
         f"proposed by aigerim at {settlement['proposed_at']}, confirmed by bolat at {settlement['confirmed_at']}")
+
+
+def test_an_import_warns_only_of_figures_that_disagree_beyond_rounding(desk, tmp_path) -> None:
+    from studio.desk.turnout import import_turnout
+
+    path = tmp_path / "outlets.csv"
+    path.write_text("local_time,region,turnout_percent,voters,registered,source\n"
+                    f"2026-03-15T10:00+05:00,astana,20.68,,,{NUR}\n"
+                    "2026-03-15T10:00+05:00,astana,20.7,,,https://kursiv.media/yavka\n"
+                    f"2026-03-15T10:00+05:00,astana,20.86,,,{TENGRI}\n", "utf-8")
+    summary = import_turnout(desk, path, operator="dana", now=lambda: TEN)
+    assert summary.added == 3
+    assert [w.line for w in summary.warnings] == [4, 4]  # 20.86 against 20.68 and 20.7; 20.7 agrees with 20.68
+    [conflict] = desk.conflicts()
+    assert [str(f.value) for f in conflict.figures] == ["20.68", "20.7", "20.86"]
