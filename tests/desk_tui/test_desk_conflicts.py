@@ -100,3 +100,21 @@ def test_a_conflict_open_in_russian_side_by_side(snap_compare, make_desk_app, ot
         await open_item(pilot, "conflict:1")
 
     assert snap_compare(app, run_before=run_before, terminal_size=(150, 40))
+
+
+async def test_a_held_figure_says_so_and_refuses_a_verdict_before_anything_is_typed(make_desk_app, other,
+                                                                                     tmp_path) -> None:
+    from studio.tui.desk.verdict import VerdictForm
+
+    official, _ = reprint(other, tmp_path)
+    app = make_desk_app("en", operator="bolat")
+    async with app.run_test(size=SIZE) as pilot:
+        await desk_settle(pilot)
+        await open_item(pilot, f"fact:{official}")
+        assert str(pilot.app.desk.query_one("#desk-info").render()).startswith("Held in conflict C1")
+        for key in ("v", "f"):
+            form = await open_form(pilot, key, VerdictForm)
+            assert "is held in conflict C1" in str(form.query_one("#problem-form").render())
+            assert not form.query_one("#confirm").display
+            await pilot.press("escape")
+            await desk_settle(pilot)

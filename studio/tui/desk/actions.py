@@ -173,7 +173,8 @@ class DeskActions(Screen[None]):
     def action_verdict(self, verdict: str) -> None:
         fact = self._open_fact(f"desk.{verdict}")
         if fact is not None:
-            form = VerdictForm(self.client, fact, verdict, self.zone)
+            held = self.detail.conflict if self.detail is not None else None
+            form = VerdictForm(self.client, fact, verdict, self.zone, held)
             self.app.push_screen(form, self._saved(f"desk.{verdict}"))
 
     def _saved(self, action: str) -> Callable[[Fact | None], None]:

@@ -106,7 +106,8 @@ class Detail:
     fact: Fact | None  # None for a group or a conflict
     reports: tuple[Report, ...]
     audit: tuple[AuditEntry, ...] = ()
-    conflict: FigureConflict | None = None  # a conflict, with its figures as they are now and its log
+    conflict: FigureConflict | None = None  # a conflict (with its figures as they are now and its log), or the
+    # open conflict the fact is held in
     figures: tuple[Fact, ...] = ()
     log: tuple[dict[str, object], ...] = ()
 
@@ -212,7 +213,8 @@ class DeskClient:
             if fact is None:
                 return Detail(item, item_id, None, ())
             reports = tuple(self.store.reports([r.id for r in fact.reports]))
-            return Detail(item, item_id, fact, reports, tuple(self.store.audit(item_id)))
+            return Detail(item, item_id, fact, reports, tuple(self.store.audit(item_id)),
+                          conflict=self.store.held(item_id))
 
     def open(self, item: Item, item_id: int) -> Detail:
         """Claim the item and read it; Taken if someone else has it open. A conflict is read, never claimed:

@@ -119,6 +119,13 @@ def _time(at: datetime | None, zone: ZoneInfo) -> str:
 def detail_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
     if detail.item == "conflict" and detail.conflict is not None:
         return conflict_text(detail.conflict, detail.figures, language, zone)
+    if detail.conflict is not None:  # a fact held in an open conflict: said first
+        return "\n".join((t("desk.fact.held", conflict=conflict_label(detail.conflict.id)),
+                          _fact_text(detail, language, zone)))
+    return _fact_text(detail, language, zone)
+
+
+def _fact_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
     lines: list[str] = []
     fact = detail.fact
     if fact is not None:
@@ -184,7 +191,7 @@ def report_line(report: Report, zone: ZoneInfo) -> str:
 
 
 def history_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
-    if detail.conflict is not None:
+    if detail.item == "conflict" and detail.conflict is not None:
         return conflict_history(detail, language, zone)
     if detail.fact is None:
         return t("desk.no_history")
