@@ -123,7 +123,7 @@ def import_turnout(
                 fact = _create(store, region, as_of, value, detail, source.id, operator, at, where)
                 added += 1
                 # a figure that could be the same number, printed with other decimals, is no disagreement
-                warnings += [_disagreement(path, line, fact, other) for other in existing if rules.disagree(fact, other)]
+                warnings += [_disagreement(path, line, fact, o) for o in existing if rules.disagree(fact, o)]
             store.add_keys([(key, "fact", fact.id, key)])
         quarantined = store.add_quarantine(quarantine_rows(path, rejected), batch=batch)
     summary = ImportSummary(

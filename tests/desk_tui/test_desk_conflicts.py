@@ -63,7 +63,8 @@ async def test_a_conflict_tops_the_queue_and_two_people_settle_it(make_desk_app,
         assert other.conflict(1).proposal.by == "dana"
 
         form = await open_form(pilot, "y", ConfirmForm)  # four eyes: refused before anything is done
-        assert "dana proposed how to settle conflict C1, so someone else must confirm it" in str(form.query_one("#problem-form").render())
+        refused = str(form.query_one("#problem-form").render())
+        assert "dana proposed how to settle conflict C1, so someone else must confirm it" in refused
         assert not form.query_one("#confirm").display
         await pilot.press("escape")
 

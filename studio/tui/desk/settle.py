@@ -68,14 +68,18 @@ class SettleForm(_ConflictForm):
             return
         kind = ReportKind(self.conflict.measure[0])
         language = catalogue.language
-        choices = [
-            (t("desk.settle.stands", fact=fact_label(f.id), value=figures((f.value,), kind, language),  # type: ignore[arg-type]
-               sources=", ".join(dict.fromkeys(s.origin for s in f.sources)) or "—"), str(f.id))
-            for f in self.facts if f.status in rules.LIVE
-        ] + [(t("desk.conflict.unproven"), NONE_STANDS)]
+        choices = [(self._choice(f, kind, language), str(f.id)) for f in self.facts if f.status in rules.LIVE]
+        choices.append((t("desk.conflict.unproven"), NONE_STANDS))
         choice = Select(choices, prompt=t("desk.settle.choice_prompt"), id="field-choice", compact=True)
         yield from self.field("choice", t("desk.settle.choice"), choice)
         yield from self.entry("why", t("desk.reason.why"), hint=t("desk.settle.why_hint"))
+
+    @staticmethod
+    def _choice(fact: Fact, kind: ReportKind, language: str) -> str:
+        """A figure as a choice: «F2 · 20,68% · nur.kz»."""
+        sources = ", ".join(dict.fromkeys(s.origin for s in fact.sources)) or "—"
+        value = figures((fact.value,), kind, language)  # type: ignore[arg-type]  # a conflict's facts are figures
+        return t("desk.settle.stands", fact=fact_label(fact.id), value=value, sources=sources)
 
     def save_call(self) -> Save:
         chosen = self.query_one("#field-choice", Select).value
