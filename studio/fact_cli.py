@@ -81,6 +81,17 @@ def add_parser(commands: Any, handler: Callable[[argparse.Namespace], int]) -> N
     release.add_argument("--as-of", required=True, metavar="TIME", help=Msg("cli.help.fact.release.as_of"))
     release.add_argument("--source", required=True, type=int, metavar="S", help=Msg("cli.help.fact.release.source"))
     release.add_argument("--reason", required=True)
+
+    conflicts = action("conflicts", acts=False, fact_id=False)
+    conflicts.add_argument("--all", action="store_true", help=Msg("cli.help.fact.conflicts.all"))
+    settle = action("settle", fact_id=False)
+    settle.add_argument("conflict", metavar="CONFLICT", help=Msg("cli.help.fact.conflict_id"))
+    stands = settle.add_mutually_exclusive_group(required=True)
+    stands.add_argument("--stands", metavar="ID", help=Msg("cli.help.fact.settle.stands"))
+    stands.add_argument("--unproven", action="store_true", help=Msg("cli.help.fact.settle.unproven"))
+    settle.add_argument("--reason", required=True)
+    confirm = action("confirm", fact_id=False)
+    confirm.add_argument("conflict", metavar="CONFLICT", help=Msg("cli.help.fact.conflict_id"))
     fact.set_defaults(handler=handler)
 
 

@@ -5,7 +5,7 @@ order, across two show processes (the console, which owns the switcher, and the 
 API) and the desk, each on its own connection to one store, with the real renderer and the
 real fact gate. After every step and one refresh of each process, every graphic the
 switcher shows states only facts that stand exactly as they were rendered: verified (false,
-for a debunk card) at the same version, and not in conflict with an open rival figure. What a
+for a debunk card) at the same version, and not held in a conflict between figures. What a
 graphic states is read from its rendering's own sidecar, not from the store's record of it.
 
 500 examples in ``make test`` (CI); ``make soak`` runs 10,000 (STUDIO_INVARIANT_EXAMPLES).
@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from studio.desk import rules
-from studio.desk.model import Claim, Draft, Fact, ReportKind, SourceKind, Status
+from studio.desk.model import Claim, Draft, Fact, Outcome, ReportKind, SourceKind, Status
 from studio.desk.views import GraphicsFacts
 from studio.graphics import Renderer
 from studio.paths import shipped
@@ -213,12 +213,28 @@ class NothingUnverifiedOnAir(RuleBasedStateMachine):
                                       by=AUTHOR, at=self.clock())
         self._act(fact, rules.AttachSource(source), by=AUTHOR)
 
-    @rule(region=st.sampled_from(REGIONS), value=st.decimals("10", "40", places=2))
+    @rule(region=st.sampled_from(REGIONS), value=st.integers(0, 2).flatmap(lambda n: st.decimals("10", "40", places=n)))
     def rival_figure(self, region: str | None, value: Decimal) -> None:
-        """Another figure for the same release comes in: open, it puts a verified one that differs in conflict."""
+        """Another outlet prints a figure for the same release: one that disagrees opens a conflict holding both."""
+        outlet = self.desk.add_source(SourceKind.MEDIA, f"https://tengrinews.kz/{self.clock().timestamp()}",
+                                      by=AUTHOR, at=self.clock())
         fact = self.desk.create_fact(Draft(ReportKind.TURNOUT, Claim(ru=f"Явка {value}%"), region, None, value,
-                                           RELEASE), by=AUTHOR, at=self.clock())
+                                           RELEASE), by=AUTHOR, at=self.clock(), source_ids=[outlet.id])
         self._act(fact.id, rules.StartReview(), by=AUTHOR)
+
+    @rule(choice=st.integers(0, 3), outcome=st.sampled_from(Outcome))
+    def settle_conflict(self, choice: int, outcome: Outcome) -> None:
+        """Two people settle the oldest open conflict: one of its values stands, or none is proven."""
+        pending = self.desk.conflicts(open_only=True)
+        if pending:
+            conflict = pending[0]
+            chosen = conflict.fact_ids[choice % len(conflict.fact_ids)]
+            try:
+                self.desk.propose_settlement(conflict.id, outcome, chosen, why="the commission's page", by=AUTHOR,
+                                             at=self.clock())
+                self.desk.confirm_settlement(conflict.id, by=CHECKER, at=self.clock())
+            except rules.RuleError:
+                pass  # the chosen figure is no longer live
 
     # --- the invariant -------------------------------------------------------------------------
 

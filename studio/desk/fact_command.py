@@ -25,8 +25,9 @@ from zoneinfo import ZoneInfo
 from studio.desk import rules
 from studio.desk.arithmetic import notes
 from studio.desk.gazetteer import Gazetteer
-from studio.desk.ids import fact_label, parse_fact_id, report_label
-from studio.desk.model import Claim, Draft, Fact, ReportKind, ReportRef, SourceKind, figure
+from studio.desk.ids import conflict_label, fact_label, parse_conflict_id, parse_fact_id, report_label
+from studio.desk.model import Claim, Draft, Fact, Outcome, ReportKind, ReportRef, SourceKind, figure
+from studio.desk.provenance import conflict_record
 from studio.errors import Kind, StudioError
 from studio.i18n import Msg
 from studio.machine import utc_now
@@ -74,6 +75,8 @@ def fact_command(
         return _create(args, desk, operator(), zone, language, clock())
     if act == "release":
         return _release(args, desk, operator(), zone, language, clock())
+    if act in ("conflicts", "settle", "confirm"):
+        return _conflicts(args, desk, operator, language, clock)
     fact = _fact(desk, args.id)
     if act == "show":
         if args.format == "json":
@@ -158,6 +161,28 @@ def _release(args: argparse.Namespace, desk: DeskStore, by: str, zone: ZoneInfo,
     found = desk.release(as_of, args.source)
     done = desk.verify_release([(f.id, f.version) for f in found], args.source, by=by, at=at, why=args.reason)
     _said(Msg("fact.cli.released", count=len(done), facts=", ".join(fact_label(f.id) for f in done)), language)
+    return 0
+
+
+def _conflicts(
+    args: argparse.Namespace, desk: DeskStore, operator: Callable[[], str], language: str,
+    clock: Callable[[], datetime],
+) -> int:
+    """``conflicts``: the open conflicts (``--all``: every one) as the provenance export records them, in JSON;
+    ``settle``: propose how one is settled; ``confirm``: confirm another's proposal (four eyes)."""
+    act = args.fact_command
+    if act == "conflicts":
+        _print_json([conflict_record(c, desk.conflict_log(c.id)) for c in desk.conflicts(open_only=not args.all)])
+        return 0
+    conflict_id = parse_conflict_id(args.conflict)
+    if act == "settle":
+        stands = None if args.unproven else _fact(desk, args.stands).id
+        outcome = Outcome.UNPROVEN if args.unproven else Outcome.CHOSEN
+        desk.propose_settlement(conflict_id, outcome, stands, why=args.reason, by=operator(), at=clock())
+        _said(Msg("fact.cli.proposed", conflict=conflict_label(conflict_id)), language)
+        return 0
+    desk.confirm_settlement(conflict_id, by=operator(), at=clock())
+    _said(Msg("fact.cli.settled", conflict=conflict_label(conflict_id)), language)
     return 0
 
 

@@ -55,7 +55,7 @@ class SourceKind(StrEnum):
 
 
 LISTED_CONFLICT = "conflict"
-"""How a list shows a verified turnout-like fact that has an open rival (rules.in_conflict)."""
+"""How lists and graphics show a figure held in an open conflict (``FigureConflict``), whatever its status."""
 
 
 class Status(StrEnum):
@@ -217,6 +217,64 @@ class AuditEntry:
     why: str
     before: dict[str, Any] | None  # None for the creation
     after: dict[str, Any] = field(default_factory=dict)
+
+
+class Outcome(StrEnum):
+    """How a conflict between figures is settled: one of them is right, or none can be shown to be."""
+
+    CHOSEN = "chosen"  # one figure's value stands; every live one that disagrees with it becomes false
+    UNPROVEN = "unproven"  # every live figure of the conflict becomes unproven
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure in a conflict as it stood when it joined: what it said and on whose word."""
+
+    fact_id: int
+    value: Decimal
+    status: Status
+    version: int
+    sources: tuple[Source, ...]
+    reports: tuple[ReportRef, ...]
+    joined_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """A settlement of a conflict as proposed by one person (``by``); a second one confirms it."""
+
+    outcome: Outcome
+    chosen: int | None  # the fact whose value stands (CHOSEN); None for UNPROVEN
+    why: str
+    by: str
+    at: datetime
+    versions: tuple[tuple[int, int], ...]  # (fact id, version) of every figure as the proposer saw it
+
+
+@dataclass(frozen=True, slots=True)
+class FigureConflict:
+    """Figures from different sources for one measure that disagree beyond rounding (rules.conflicting).
+
+    Open until settled: while it is open every figure in it is held (never on air, never given a
+    verdict alone), whatever its status. Settled by one person's proposal and a second's confirmation.
+    """
+
+    id: int
+    measure: tuple[Any, ...]  # rules.measure(): kind, region, station, instant, results line
+    opened_at: datetime
+    opened_by: str  # whose change brought the disagreement to light (an import, an edit)
+    figures: tuple[Figure, ...]
+    proposal: Settlement | None = None  # pending, or the one that was confirmed
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.confirmed_by is None
+
+    @property
+    def fact_ids(self) -> tuple[int, ...]:
+        return tuple(figure.fact_id for figure in self.figures)
 
 
 class FactReader(Protocol):

@@ -2,11 +2,15 @@
 
 One record per fact: its content, sources, linked reports, creator and
 verifier, its history from the audit log (every change with the status after
-it) and its times on air from the show's event log.
+it), its times on air from the show's event log, and every conflict between
+figures it was in: both (all) values with their sources as they came in, who
+opened it and when, and how it was settled (who proposed what and why, who
+confirmed it and when), or that it is still open.
 
 Which facts: by default every fact that could have aired, that is every fact
-that was ever verified (only a verified fact may go on air) and every fact
-the event log shows on air; ``--all``: every fact. A fact's time on air
+that was ever verified (only a verified fact may go on air), every fact the
+event log shows on air, and every figure that was in a conflict; ``--all``:
+every fact. A fact's time on air
 comes from ``graphic_on`` / ``graphic_off`` events (any show) whose detail
 names it (``fact_id``, ``fact``, ``fact_ids`` or ``facts``: an id, a list
 of ids or of objects with an ``id``; at the top or one level down, as
@@ -31,8 +35,8 @@ from datetime import datetime
 from typing import Any
 
 from studio.asrun import OFF, ON, visible
-from studio.desk.model import Fact, Status
-from studio.desk.ids import FactIdError, fact_label, parse_fact_id
+from studio.desk.model import Fact, FigureConflict, Status
+from studio.desk.ids import FactIdError, conflict_label, fact_label, parse_fact_id
 from studio.store.desk import DeskStore, utc_text
 from studio.store.show import ShowStore
 
@@ -40,7 +44,7 @@ _FACT_KEYS = ("fact_id", "fact", "fact_ids", "facts")
 CSV_COLUMNS = (
     "fact_id", "fact", "status", "kind", "claim_kk", "claim_ru", "region", "station", "value", "as_of",
     "created_by", "created_at", "verified_by", "verified_at", "correction_kk", "correction_ru",
-    "sources", "reports", "status_history", "on_air",
+    "sources", "reports", "status_history", "on_air", "conflicts",
 )
 
 
@@ -126,6 +130,11 @@ def on_air_times(desk: DeskStore) -> dict[int, list[OnAir]]:
 def records(desk: DeskStore, *, every_fact: bool = False) -> list[dict[str, Any]]:
     """The export's records, by fact id."""
     times = on_air_times(desk)
+    conflicts: dict[int, list[dict[str, Any]]] = {}
+    for conflict in desk.conflicts():
+        record = conflict_record(conflict, desk.conflict_log(conflict.id))
+        for fact_id in conflict.fact_ids:
+            conflicts.setdefault(fact_id, []).append(record)
     found = []
     for fact in desk.facts():
         history = [
@@ -140,10 +149,59 @@ def records(desk: DeskStore, *, every_fact: bool = False) -> list[dict[str, Any]
             for entry in desk.audit(fact.id)
         ]
         ever_verified = any(h["status"] == Status.VERIFIED.value for h in history)
-        if not (every_fact or ever_verified or fact.id in times):
+        if not (every_fact or ever_verified or fact.id in times or fact.id in conflicts):
             continue
-        found.append(_record(fact, history, times.get(fact.id, [])))
+        found.append(_record(fact, history, times.get(fact.id, [])) | {"conflicts": conflicts.get(fact.id, [])})
     return found
+
+
+def conflict_record(conflict: FigureConflict, log: list[dict[str, Any]]) -> dict[str, Any]:
+    """A conflict as the export shows it: what the figures are of, each figure with its sources as it came
+    in, who opened it, the settlement proposed and who confirmed it (null while open), every step."""
+    kind, region, station, as_of, line = conflict.measure
+    proposal = conflict.proposal
+    return {
+        "conflict": conflict_label(conflict.id),
+        "measure": {"kind": kind, "region": region, "station": station, "as_of": _iso(as_of), "line": line},
+        "opened_at": _iso(conflict.opened_at),
+        "opened_by": conflict.opened_by,
+        "open": conflict.open,
+        "figures": [
+            {
+                "fact_id": figure.fact_id, "fact": fact_label(figure.fact_id), "value": str(figure.value),
+                "status": figure.status.value, "came_in": _iso(figure.joined_at),
+                "sources": [{"kind": s.kind.value, "origin": s.origin, "reference": s.reference,
+                             "published_at": _iso(s.published_at)} for s in figure.sources],
+                "reports": [{"id": r.id, "observer": r.observer} for r in figure.reports],
+            }
+            for figure in conflict.figures
+        ],
+        "settlement": None if proposal is None else {
+            "outcome": proposal.outcome.value,
+            "stands": None if proposal.chosen is None else fact_label(proposal.chosen),
+            "why": proposal.why,
+            "proposed_by": proposal.by,
+            "proposed_at": _iso(proposal.at),
+            "confirmed_by": conflict.confirmed_by,
+            "confirmed_at": _iso(conflict.confirmed_at),
+        },
+        "log": log,
+    }
+
+
+def _conflict_line(record: dict[str, Any]) -> str:
+    """A conflict in a CSV cell: «C1 F1 20.68 (nur.kz) vs F2 20.86 (tengrinews.kz): F1 stands, why; proposed by a
+    at t, confirmed by b at t», or «... : open»."""
+    figures = " vs ".join(
+        f"{f['fact']} {f['value']} ({', '.join(s['origin'] for s in f['sources']) or 'no source'})"
+        for f in record["figures"]
+    )
+    settled = record["settlement"]
+    if settled is None or settled["confirmed_by"] is None:
+        return f"{record['conflict']} {figures}: open"
+    what = f"{settled['stands']} stands" if settled["stands"] else "all unproven"
+    return (f"{record['conflict']} {figures}: {what}, {settled['why']}; proposed by {settled['proposed_by']} at "
+            f"{settled['proposed_at']}, confirmed by {settled['confirmed_by']} at {settled['confirmed_at']}")
 
 
 def _record(fact: Fact, history: list[dict[str, Any]], shown: Iterable[OnAir]) -> dict[str, Any]:
@@ -210,6 +268,7 @@ def render(found: list[dict[str, Any]], fmt: str) -> str:
                 " | ".join(f"{h['at']} {h['status']} by {h['who']}" for h in r["status_history"]),
                 " | ".join(f"{e['show_id']} {e['on']} - {e['off'] or 'on air'}{' (rehearsal)' if e['rehearsal'] else ''}"
                            for e in r["on_air"]),
+                " | ".join(_conflict_line(c) for c in r["conflicts"]),
             )
         )
     return buffer.getvalue()

@@ -26,11 +26,17 @@ model; the store only writes what ``apply`` returns.
   never evidence. Two reports of one observer are one origin. A media
   reprint that quotes the commission is one media origin, unless the
   station's policy (``EvidencePolicy``) counts it as the commission's word.
-- A turnout-like fact (one with a value and an ``as_of`` instant) cannot be
-  verified while another verified fact gives a different value for the same
-  kind, region, station and instant: retract the other first. A verified
-  one with an open rival (new or in review, another value) is listed as
-  ``conflict`` (``in_conflict``) until the desk settles it.
+- A figure (a fact with a value and an ``as_of`` instant) cannot be
+  verified while another verified fact gives a value for the same measure
+  that disagrees beyond rounding (``disagree``): retract the other first.
+- Two live figures for one measure from different sources that disagree
+  beyond the rounding of the less precise one are a conflict
+  (``conflicting``; 64 and 64.12 agree, 20.68 and 20.86 do not). The store
+  keeps it open until it is settled; meanwhile both figures are held: never
+  on air, no verdict on either alone. One person proposes which value
+  stands, or that none can be shown (``propose``); a second confirms it
+  (``confirm``): the others become false with the chosen figure as their
+  correction, or all become unproven. Never an average.
 - An official release (the commission's figures for one instant, from one
   source) is verified as one act: every fact in it passes, or none changes
   (``verify_release``); each still gets its own audit entry.
@@ -56,13 +62,16 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, Sequence
 
-from studio.desk.ids import fact_label
+from studio.desk.ids import conflict_label, fact_label
 from studio.desk.model import (
     CONTENT_FIELDS,
     LISTED_CONFLICT,
     Claim,
     Draft,
     Fact,
+    FigureConflict,
+    Outcome,
+    Settlement,
     Report,
     ReportKind,
     ReportRef,
@@ -240,42 +249,80 @@ def evidence(
     return Evidence(official, frozenset(origins))
 
 
+# --- figures that disagree -----------------------------------------------------
+
+LIVE = (Status.NEW, Status.IN_REVIEW, Status.VERIFIED)
+"""A figure still in play: not found false or unproven, not withdrawn. Only live figures conflict."""
+
+
+def measure(fact: Fact) -> tuple[Any, ...] | None:
+    """What a figure is a value of: its kind, place (region, station) and instant, and for a results
+    figure its line instead of an instant (``detail`` "result", e.g. "yes": studio/desk/results.py); None for
+    a fact that is no figure (no value, or neither instant nor results line)."""
+    line = fact.details.get("result")
+    if fact.value is None or (fact.as_of is None and line is None):
+        return None
+    return (fact.kind.value, fact.region, fact.station, fact.as_of, line)
+
+
+def consistent(first: Decimal, second: Decimal) -> bool:
+    """Whether two published figures can be one number, each rounded as printed: they differ by no more
+    than half a unit in the last place of the less precise one. 64 and 64.12 can (64.12 rounds to 64);
+    20.68 and 20.86 cannot, nor can 72.39 and 72.3 (72.39 rounds to 72.4). The two are never averaged."""
+    coarser = max(int(first.as_tuple().exponent), int(second.as_tuple().exponent))
+    return abs(first - second) <= Decimal(5).scaleb(coarser - 1)
+
+
 def disagree(fact: Fact, other: Fact) -> bool:
-    """``other`` says a different value about the same kind, place and instant as ``fact``."""
+    """``other`` is another figure for ``fact``'s measure that cannot be the same number (``consistent``)."""
+    key = measure(fact)
     return (
-        other.id != fact.id
-        and fact.value is not None
-        and fact.as_of is not None
-        and (other.kind, other.region, other.station, other.as_of) == (fact.kind, fact.region, fact.station, fact.as_of)
-        and other.value != fact.value
+        other.id != fact.id and key is not None and measure(other) == key
+        and not consistent(fact.value, other.value)  # type: ignore[arg-type]  # measure() needs both values
     )
 
 
 def is_rival(fact: Fact, other: Fact) -> bool:
-    """True when ``other`` is verified and says a different value about the same thing."""
+    """True when ``other`` is verified and disagrees with ``fact``: the two cannot both be verified."""
     return other.status is Status.VERIFIED and disagree(fact, other)
 
 
-def in_conflict(fact: Fact, others: Iterable[Fact]) -> bool:
-    """A verified turnout-like fact with an open rival: another fact, new or in review, that
-    gives a different value for the same kind, region, station and instant."""
-    return fact.status is Status.VERIFIED and any(
-        other.status in (Status.NEW, Status.IN_REVIEW) and disagree(fact, other) for other in others
+def one_word(fact: Fact, other: Fact) -> bool:
+    """Whether the two figures share a source (the same reference) or a report: one word, not two sources."""
+    mine = {" ".join(s.reference.casefold().split()) for s in fact.sources}
+    return bool(mine & {" ".join(s.reference.casefold().split()) for s in other.sources}) or bool(
+        {r.id for r in fact.reports} & {r.id for r in other.reports}
     )
 
 
-def listed_status(fact: Fact, others: Iterable[Fact]) -> str:
-    """The status a list shows: ``conflict`` for a fact ``in_conflict``, else its status."""
-    return LISTED_CONFLICT if in_conflict(fact, others) else fact.status.value
+def conflicting(fact: Fact, other: Fact) -> bool:
+    """Two live figures for one measure, from different sources, that disagree beyond rounding: a conflict.
+
+    The one definition: the store opens a ``FigureConflict`` with it, and everything else (lists, the
+    gate, what is pulled off air) reads the conflicts the store keeps. Two figures of one source that
+    disagree are the desk's own slip, not a conflict: ``is_rival`` keeps them from both being verified.
+    """
+    return fact.status in LIVE and other.status in LIVE and disagree(fact, other) and not one_word(fact, other)
+
+
+def listed_status(fact: Fact, held: bool) -> str:
+    """The status a list shows: ``conflict`` for a fact held in an open conflict (``held``), else its status."""
+    return LISTED_CONFLICT if held else fact.status.value
 
 
 def verify_blockers(
-    fact: Fact, by: str, rivals: Sequence[Fact] = (), policy: EvidencePolicy = EvidencePolicy()
+    fact: Fact,
+    by: str,
+    rivals: Sequence[Fact] = (),
+    policy: EvidencePolicy = EvidencePolicy(),
+    held: FigureConflict | None = None,
 ) -> list[RuleError]:
-    """Every reason ``by`` may not verify ``fact`` now (empty: they may)."""
+    """Every reason ``by`` may not verify ``fact`` now (empty: they may); ``held``: the open conflict it is in."""
     found = []
     if fact.status is not Status.IN_REVIEW:
         found.append(_status_error(fact, "verify", (Status.IN_REVIEW,)))
+    if held is not None:
+        found.append(_held(fact, held))
     if person(by) in fact.authors:
         found.append(_four_eyes(fact, by))
     proof = evidence(fact.sources, fact.reports, policy)
@@ -334,11 +381,14 @@ def apply(
     at: datetime,
     rivals: Sequence[Fact] = (),
     policy: EvidencePolicy = EvidencePolicy(),
+    held: FigureConflict | None = None,
 ) -> Change:
     """The fact after ``action`` by ``by`` at ``at``, or RuleError.
 
     ``rivals``: the other verified facts of the same kind and instant; the
     store passes them for ``Verify``. ``policy``: the station's evidence policy.
+    ``held``: the open conflict the fact is in, if any: no verdict is given on
+    it alone (``confirm`` settles the conflict); it may still be retracted.
     """
     by, at = _who(by), _when(at)
     name = _action_name(action)
@@ -349,7 +399,7 @@ def apply(
             changes = {"status": Status.IN_REVIEW}
         case Verify() | MarkFalse() | MarkUnproven():
             if isinstance(action, Verify):
-                blockers = verify_blockers(fact, by, rivals, policy)
+                blockers = verify_blockers(fact, by, rivals, policy, held)
                 if blockers:
                     first = blockers[0]
                     raise RuleError(first.code, Joined(b.message for b in blockers), kind=first.kind, **first.params)
@@ -358,6 +408,8 @@ def apply(
                 _require_why(action.why, name)
                 if person(by) in fact.authors:
                     raise _four_eyes(fact, by)
+                if held is not None:
+                    raise _held(fact, held)
             changes = {"status": _VERDICTS[type(action)], "verified_by": by, "verified_at": at}
             if isinstance(action, MarkFalse):
                 changes["correction"] = _claim(action.correction)
@@ -451,6 +503,7 @@ def verify_release(
     why: str,
     rivals: Sequence[Fact] = (),
     policy: EvidencePolicy = EvidencePolicy(),
+    held: Mapping[int, FigureConflict] = {},
 ) -> list[Change]:
     """Verify every fact of one official release in one four-eyes act: one Change each, or ReleaseRefused.
 
@@ -458,7 +511,8 @@ def verify_release(
     instant: every fact must carry that source, be about the same instant,
     and name a place no other fact of the release names; each must pass
     ``verify_blockers`` on its own. ``rivals``: the verified facts of that
-    instant outside the release. Nothing is returned unless all pass.
+    instant outside the release; ``held``: the open conflict of each fact held in one.
+    Nothing is returned unless all pass.
     """
     by, at = _who(by), _when(at)
     _require_why(why, "verify_release")
@@ -484,7 +538,7 @@ def verify_release(
                 fact=fact.id, other=places[place],
             )))
         places.setdefault(place, fact.id)
-        blockers += [(fact.id, error) for error in verify_blockers(fact, by, rivals, policy)]
+        blockers += [(fact.id, error) for error in verify_blockers(fact, by, rivals, policy, held.get(fact.id))]
     if blockers:
         raise ReleaseRefused(blockers)
     note = f"{why.strip()} (one release of {len(facts)} figures, source #{source_id})"
@@ -492,6 +546,76 @@ def verify_release(
         _changed(fact, {"status": Status.VERIFIED, "verified_by": by, "verified_at": at}, "verify", note, by, at)
         for fact in facts
     ]
+
+
+# --- settling a conflict, four eyes --------------------------------------------------
+
+
+def propose(
+    conflict: FigureConflict, figures: Sequence[Fact], outcome: Outcome, chosen: int | None = None, *,
+    why: str, by: str, at: datetime,
+) -> Settlement:
+    """``by``'s settlement of the open ``conflict`` (``figures``: its facts as they are now): the figure
+    ``chosen`` stands (CHOSEN), or none can be shown (UNPROVEN). A second person confirms it (``confirm``)."""
+    by, at = _who(by), _when(at)
+    _require_why(why, "settle")
+    label = conflict_label(conflict.id)
+    if not conflict.open:
+        raise RuleError("conflict.settled", Msg("desk.rule.detail.conflict_settled", conflict=label), conflict=label)
+    current = {fact.id: fact for fact in figures}
+    if outcome is Outcome.CHOSEN:
+        if chosen not in current:
+            message = Msg("desk.rule.detail.conflict_choice", fact=str(chosen), conflict=label)
+            raise RuleError("conflict.choice", message, kind=Kind.BAD_INPUT, conflict=label)
+        if current[chosen].status not in LIVE:
+            status = current[chosen].status.value
+            raise RuleError("conflict.not_live", Msg("desk.rule.detail.conflict_not_live", fact=chosen, status=status),
+                            fact=chosen, status=status)
+    else:
+        chosen = None
+    versions = tuple(sorted((fact.id, fact.version) for fact in figures))
+    return Settlement(Outcome(outcome), chosen, why.strip(), by, at, versions)
+
+
+def confirm(conflict: FigureConflict, figures: Sequence[Fact], *, by: str, at: datetime) -> list[Change]:
+    """A second person confirms the pending settlement of ``conflict``: one Change per figure it decides.
+
+    CHOSEN: every live figure that disagrees with the chosen one becomes false, its correction the chosen
+    figure's claim; figures consistent with it are left as they are. UNPROVEN: every live figure becomes
+    unproven. Refused when the proposer confirms (four eyes), or when a figure changed or joined since
+    the proposal (``figures`` differ from the versions it was made on): propose again.
+    """
+    by, at = _who(by), _when(at)
+    label = conflict_label(conflict.id)
+    proposal = conflict.proposal
+    if not conflict.open:
+        raise RuleError("conflict.settled", Msg("desk.rule.detail.conflict_settled", conflict=label), conflict=label)
+    if proposal is None:
+        raise RuleError("conflict.no_proposal", Msg("desk.rule.detail.conflict_no_proposal", conflict=label),
+                        conflict=label)
+    if person(by) == person(proposal.by):
+        raise RuleError("conflict.four_eyes", Msg("desk.rule.detail.conflict_four_eyes", who=by, conflict=label),
+                        conflict=label, who=by)
+    if tuple(sorted((fact.id, fact.version) for fact in figures)) != proposal.versions:
+        raise RuleError("conflict.changed", Msg("desk.rule.detail.conflict_changed", conflict=label), conflict=label)
+    why = f"conflict {label}: {proposal.why} (proposed by {proposal.by}, confirmed by {by})"
+    verdict = {"verified_by": by, "verified_at": at}
+    if proposal.outcome is Outcome.UNPROVEN:
+        return [_changed(f, {"status": Status.UNPROVEN} | verdict, "settle", why, by, at) for f in figures
+                if f.status in LIVE]
+    chosen = next(f for f in figures if f.id == proposal.chosen)
+    return [
+        _changed(f, {"status": Status.FALSE, "correction": chosen.claim} | verdict, "settle", why, by, at)
+        for f in figures
+        if f.status in LIVE and disagree(chosen, f)
+    ]
+
+
+def _held(fact: Fact, conflict: FigureConflict) -> RuleError:
+    others = ", ".join(f"{fact_label(f.fact_id)} {f.value}" for f in conflict.figures if f.fact_id != fact.id)
+    label = conflict_label(conflict.id)
+    return RuleError("fact.held", Msg("desk.rule.detail.held", fact=fact.id, conflict=label, others=others),
+                     fact=fact.id, conflict=label)
 
 
 # --- report groups --------------------------------------------------------------

@@ -34,7 +34,9 @@ option, since one person typing two names is not two people looking.
 Outlets sometimes printed different figures for one release. A row whose
 figure equals an existing fact's for the same region and hour adds its
 source to that fact (corroboration); a different figure becomes a separate
-fact and a warning, so the desk sees the disagreement and decides.
+fact, and one that disagrees beyond rounding (rules.disagree) a warning; from
+another source it is a conflict the store opens, holding both figures until
+two people settle it at the desk.
 """
 
 from __future__ import annotations
@@ -165,7 +167,8 @@ def import_turnout(
             )
             landings[landed] += 1
             if landed == ADDED:
-                warnings += [_disagreement(path, line, fact, other) for other in existing]
+                # a figure that could be the same number, printed with other decimals, is no disagreement
+                warnings += [_disagreement(path, line, fact, other) for other in existing if rules.disagree(fact, other)]
             if CHECK in dict(detail):
                 warnings.append(_failed_check(path, line, mapping, dict(detail)[CHECK]))
             store.add_keys([(key, "fact", fact.id, key)])

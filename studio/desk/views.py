@@ -6,21 +6,21 @@ strings ("42"), the country is region "national", ``as_of`` is the instant a
 figure is about or else the moment of the verdict, sources are their
 references (URLs) and credits (how the source line names them: the
 commission for its own publication, "via" an outlet for a reprint quoting
-it), the verifier is who gave the verdict. A verified figure with an open
-rival (rules.in_conflict) is given as status ``conflict``: conflicting
-figures are never verified on air.
+it), the verifier is who gave the verdict. A figure held in an open conflict
+(studio/store/conflicts.py) is given as status ``conflict``, whatever its
+own: conflicting figures never reach air.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time
-from typing import Iterable, Sequence
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from studio.desk import rules
-from studio.desk.ids import FactIdError, parse_fact_id, report_label
-from studio.desk.model import Fact, Source, SourceKind, Status
+from studio.desk.ids import FactIdError, conflict_label, fact_label, parse_fact_id, report_label
+from studio.desk.model import Fact, FigureConflict, Source, SourceKind, Status
 from studio.desk.sources import host_of
 from studio.graphics.gate import Credit, FactView
 from studio.graphics.resolve import source_label
@@ -35,11 +35,13 @@ def credit(source: Source) -> Credit:
                   commission=source.quotes_commission)
 
 
-def view(fact: Fact, others: Iterable[Fact] = ()) -> FactView:
-    """The fact as graphics see it; ``others``: facts about the same instant, for the conflict state."""
+def view(fact: Fact, held: FigureConflict | bool | None = None) -> FactView:
+    """The fact as graphics see it; ``held``: the open conflict it is in (or just whether it is in one),
+    so its status is ``conflict`` and a refusal can name the figures that disagree."""
     return FactView(
         id=str(fact.id),
-        status=rules.listed_status(fact, others),
+        status=rules.listed_status(fact, bool(held)),
+        conflict=disagreement(held) if isinstance(held, FigureConflict) else "",
         claim_kk=fact.claim.kk,
         claim_ru=fact.claim.ru,
         value=None if fact.value is None else str(fact.value),
@@ -52,6 +54,15 @@ def view(fact: Fact, others: Iterable[Fact] = ()) -> FactView:
         version=fact.version,
         credits=tuple(credit(source) for source in fact.sources) + observers(fact),
     )
+
+
+def disagreement(conflict: FigureConflict) -> str:
+    """The figures of a conflict as a refusal names them: «C1: F1 20.68 nur.kz · F2 20.86 tengrinews.kz»."""
+    figures = " · ".join(
+        " ".join((fact_label(f.fact_id), str(f.value), *dict.fromkeys(s.origin for s in f.sources)))
+        for f in conflict.figures
+    )
+    return f"{conflict_label(conflict.id)}: {figures}"
 
 
 def observers(fact: Fact) -> tuple[Credit, ...]:
@@ -75,21 +86,21 @@ class GraphicsFacts:
             return None
         if found is None:
             return None
-        return replace(view(found, self.desk.open_rivals(found)), id=str(fact_id).strip())
+        return replace(view(found, self.desk.conflict_holding(found.id)), id=str(fact_id).strip())
 
     def turnout(self, hour: time) -> Sequence[FactView]:
         """Every turnout figure released at ``hour`` local time of the show day,
-        in any status. Verified copies of one figure (equal values; the rules
-        forbid different ones) are given once, the latest verdict."""
+        in any status (``conflict`` when held). Verified copies of one figure (values
+        that agree; the rules forbid others) are given once, the latest verdict."""
         instant = datetime.combine(self.day, hour, self.zone)
-        facts = self.desk.turnout_facts(None, instant, every_region=True)
+        facts, held = self.desk.turnout_held(instant)
         verified: dict[str | None, Fact] = {}
         others: list[Fact] = []
         for fact in facts:
-            if rules.listed_status(fact, facts) != Status.VERIFIED:
+            if rules.listed_status(fact, fact.id in held) != Status.VERIFIED:
                 others.append(fact)
             elif fact.region not in verified or (fact.verified_at or fact.updated_at) >= (
                 verified[fact.region].verified_at or verified[fact.region].updated_at
             ):
                 verified[fact.region] = fact
-        return [view(fact, facts) for fact in (*verified.values(), *others)]
+        return [view(fact, fact.id in held) for fact in (*verified.values(), *others)]

@@ -19,10 +19,12 @@ be able to loosen it):
   hour; only ``"verified"`` ones are drawn, the national figure must be one
   of them, and two verified figures for one region is a conflict to settle
   at the desk, not to pick from. A region whose figure is not verified yet
-  (new, in review, in conflict...) is drawn as "being checked", never with
-  its number. A verified turnout fact without a figure (a bound such as
-  «более 40%», studio/desk/published.py) is not a figure: it is withheld and
-  never drawn, and a country without its exact figure refuses the board.
+  (new, in review, held in a conflict...) is drawn as "being checked", never
+  with its number; the board's footer names the regions held in a conflict
+  and those with no figure at all, so no region is a silent gap. A verified
+  turnout fact without a figure (a bound such as «более 40%»,
+  studio/desk/published.py) is not a figure: it is withheld and never drawn,
+  and a country without its exact figure refuses the board.
 
 Every other status, ``"retracted"`` above all on a fact card, is refused with a message
 naming the fact and its status. Statuses are compared exactly: "Verified"
@@ -85,6 +87,7 @@ class FactView:
     correction_kk: str = ""  # for a false claim: what is true
     correction_ru: str = ""
     version: int = 0  # the desk's version of the fact: an on-air graphic is pulled when it changes
+    conflict: str = ""  # status "conflict": the figures that disagree, e.g. "C1: F1 20.68 nur.kz · F2 20.86 tengri.kz"
     credits: tuple[Credit, ...] = ()  # the sources as the source line names them; empty: from ``sources``
 
 
@@ -136,6 +139,8 @@ def _refuse_status(template: str, view: FactView, wanted: str, what: str) -> Fac
         hint = Msg(f"diag.gate.hint.{named}")
     else:
         hint = Msg("diag.gate.hint.only", wanted=Msg(f"diag.gate.wanted.{wanted}"), what=what)
+    if view.status == "conflict" and view.conflict:
+        hint = Msg("diag.gate.hint.conflict_with", conflict=view.conflict)
     if wanted == "verified" and view.status == "false":
         hint = Msg("diag.gate.hint.false_as_fact")
     elif wanted == "false" and view.status == "verified":
@@ -178,6 +183,8 @@ class TurnoutBoard:
     rows: tuple[FactView, ...]  # regions, highest turnout first
     withheld: tuple[FactView, ...]  # figures for the hour that are not verified: their values are never drawn
     checking: tuple[str, ...] = ()  # regions with a figure but none verified: drawn as "being checked", in order
+    held: tuple[str, ...] = ()  # of those, the regions whose figure is held in a conflict, in order
+    missing: tuple[str, ...] = ()  # regions with no figure at all for the hour, in order
 
 
 def percent(view: FactView) -> Decimal | None:
@@ -232,4 +239,7 @@ def turnout_board(template: str, hour: time, source: FactSource | None, known_re
     checking = sorted({v.region for v in withheld
                        if v.region in order and v.region not in verified and v.status != REQUIRED_STATUS["turnout"]},
                       key=order.__getitem__)  # type: ignore[arg-type]
-    return TurnoutBoard(hour, national, tuple(rows), tuple(withheld), tuple(checking))
+    held = {v.region for v in withheld if v.status == "conflict"}
+    missing = [region for region in order if region not in verified and region not in checking]
+    return TurnoutBoard(hour, national, tuple(rows), tuple(withheld), tuple(checking),
+                        tuple(r for r in checking if r in held), tuple(missing))

@@ -24,7 +24,17 @@ from studio.graphics.errors import DataError, TextDoesNotFit
 from studio.graphics.fit import fit_text
 from studio.graphics.fonts import text_mask
 from studio.graphics.gate import FactSource, percent
-from studio.graphics.resolve import CHECKING, FACT_ID_MAX, ZONE, Resolved, not_a_field, percent_text, resolve, said
+from studio.graphics.resolve import (
+    CHECKING,
+    FACT_ID_MAX,
+    ZONE,
+    Resolved,
+    board_language,
+    not_a_field,
+    percent_text,
+    resolve,
+    said,
+)
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.scale import at_canvas
 from studio.graphics.schema import PLACEHOLDER, RENDERER_VERSION, Area, RectBox, TextBox, TurnoutTable
@@ -255,9 +265,7 @@ def _turnout(
     resolved: Resolved,
 ) -> None:
     board = resolved.boards[box.source]
-    language = box.language
-    if language.startswith("{"):
-        language = resolved.get(language.strip("{}")) or "kk"
+    language = board_language(template, box.source, resolved.data)
     known = regions()
     rows = [
         (known[v.region].name(language), percent_text(v.value or ""), percent(v))  # type: ignore[index]

@@ -18,7 +18,7 @@ from studio.diagnostics import nearest_hint
 from studio.graphics.errors import DataError, FactRefused, TextRejected
 from studio.graphics.gate import Credit, FactSource, FactView, TurnoutBoard, admit, turnout_board
 from studio.graphics.sanitize import Rejection, clean
-from studio.graphics.schema import CLOCK_OFF
+from studio.graphics.schema import CLOCK_OFF, PLACEHOLDER, TurnoutTable
 from studio.graphics.template import FieldSpec, Template
 from studio.i18n import Msg
 from studio.machine import utc_now
@@ -63,6 +63,14 @@ OBSERVERS = {"kk": "бақылаушылар ({count})", "ru": "наблюдат
 """The centre's own observers on a source line: how many stand behind the fact."""
 CHECKING = {"kk": "тексерілуде", "ru": "проверяется"}
 """A turnout board's row for a region whose figure is not verified yet: the word, never the number."""
+COVERAGE = {
+    "kk": ("Өңірлер: {shown} / {total}", "ұсталды, дереккөздер сәйкес емес: {regions}", "дерек жоқ: {regions}"),
+    "ru": ("Регионы: {shown} из {total}", "задержаны, источники расходятся: {regions}", "нет данных: {regions}"),
+}
+"""A turnout board's footer in the language of its table: how many regions it shows, which are held in a
+conflict and which have no figure, so no region is a silent gap."""
+REGIONS_NAMED = 3
+COVERAGE_MAX = 240  # three regions named of each kind, the longest names: about 200 characters
 
 
 def credits_of(view: FactView) -> tuple[Credit, ...]:
@@ -116,8 +124,12 @@ def _json(value: Any) -> Any:
 
 
 class _Resolver:
-    def __init__(self, template: Template, facts: FactSource | None, now: datetime | None, zone: ZoneInfo) -> None:
+    def __init__(
+        self, template: Template, data: Mapping[str, Any], facts: FactSource | None, now: datetime | None,
+        zone: ZoneInfo,
+    ) -> None:
         self.template = template
+        self.data = data
         self.facts = facts
         self.now = now
         self.zone = zone
@@ -126,9 +138,11 @@ class _Resolver:
         self.withheld: list[dict[str, Any]] = []
         self.boards: dict[str, TurnoutBoard] = {}
 
-    def text(self, name: str, spec: FieldSpec, value: Any, *, language: str | None = None) -> str:
+    def text(
+        self, name: str, spec: FieldSpec, value: Any, *, language: str | None = None, max_length: int | None = None
+    ) -> str:
         try:
-            return clean(value, max_length=spec.max_length, language=language or spec.language,
+            return clean(value, max_length=max_length or spec.max_length, language=language or spec.language,
                          covered=self.template.covered)
         except Rejection as rejection:
             raise TextRejected(self.template.name, name, rejection.message, rejection.hint) from None
@@ -235,9 +249,38 @@ class _Resolver:
         self.values[f"{name}.national"] = percent_text(board.national.value or "")
         self.sources(name, spec, tuple(c for v in everything for c in credits_of(v)))
         self.values[f"{name}.count"] = f"{len(board.rows)}/{len(regions())}"
+        footer = coverage(board, board_language(self.template, name, self.data))
+        self.values[f"{name}.coverage"] = self.text(f"{name}.coverage", spec, footer, max_length=COVERAGE_MAX)
         self.values[f"{name}.as_of"] = self.local(board.national.as_of) if board.national.as_of else self.values[name]
         self.provenance.extend(_provenance(name, view) for view in everything)
         self.withheld.extend(_provenance(name, view) for view in board.withheld)
+
+
+def coverage(board: TurnoutBoard, language: str) -> str:
+    """The board's footer: «Регионы: 17 из 20 · задержаны, источники расходятся: Астана · нет данных: ...»,
+    three regions named at most and "+N" for the rest."""
+    shown, held, missing = COVERAGE.get(language, COVERAGE["kk"])  # another value: the choice field refuses it
+    known = regions()
+
+    def named(ids: tuple[str, ...]) -> str:
+        names = ", ".join(known[region].name(language) for region in ids[:REGIONS_NAMED])
+        return names + (f" +{len(ids) - REGIONS_NAMED}" if len(ids) > REGIONS_NAMED else "")
+
+    parts = [shown.format(shown=len(board.rows), total=len(known))]
+    parts += [said.format(regions=named(ids)) for said, ids in ((held, board.held), (missing, board.missing)) if ids]
+    return " · ".join(parts)
+
+
+def board_language(template: Template, name: str, data: Mapping[str, Any]) -> str:
+    """The language a board's table names regions in: its turnout-table's own, or the choice field it names."""
+    for box in template.boxes:
+        if isinstance(box, TurnoutTable) and box.source == name:
+            found = PLACEHOLDER.fullmatch(box.language)
+            if found is None:
+                return box.language
+            field = template.fields[found[1]]
+            return str(data.get(found[1], field.fallback) or "kk")
+    return "kk"
 
 
 def _provenance(name: str, view: FactView) -> dict[str, Any]:
@@ -265,7 +308,7 @@ def resolve(
     unknown = [key for key in data if key not in template.fields]
     if unknown:
         raise not_a_field(template, str(unknown[0]))
-    resolver = _Resolver(template, facts, now, zone)
+    resolver = _Resolver(template, data, facts, now, zone)
     normalised: dict[str, Any] = {}
     for name, spec in template.fields.items():
         value = data.get(name, spec.fallback)

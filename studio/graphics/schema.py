@@ -27,7 +27,7 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "region": ("kk", "ru", "en"),
     "fact": ("claim_kk", "claim_ru", "value", "sources", "as_of", "verifier", "region_kk", "region_ru"),
     "debunk": ("claim_kk", "claim_ru", "correction_kk", "correction_ru", "sources", "as_of", "verifier", "verdict"),
-    "turnout": ("", "national", "sources", "count", "as_of"),
+    "turnout": ("", "national", "sources", "count", "coverage", "as_of"),
 }
 CLOCK_OFF = "off"  # a clock field's value for "show no time" (a station that turned the bug's clock off)
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?\}")

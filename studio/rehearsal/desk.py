@@ -59,8 +59,26 @@ class SimulatedDesk:
         self.work.releases_imported += 1
         self.work.figures_imported += summary.added
 
+    def _settle(self, fact_id: int, stands: Decimal, why: str) -> bool:
+        """Settle the conflict ``fact_id`` is held in as the two operators do: one chooses the figure that gives
+        ``stands`` (the commission's), the other confirms; ``fact_id`` becomes false. False when it is held in
+        no conflict (then a verdict of its own says it is false)."""
+        from studio.desk.model import Outcome
+        from studio.desk.rules import LIVE
+
+        conflict = self.desk.conflict_holding(fact_id)
+        figures = [] if conflict is None else [self.desk.get(i) for i in conflict.fact_ids if i != fact_id]
+        chosen = next((f.id for f in figures if f is not None and f.value == stands and f.status in LIVE), None)
+        if conflict is None or chosen is None:
+            return False
+        if conflict.proposal is None:  # else proposed before a restart: only the confirmation is left
+            self.desk.propose_settlement(conflict.id, Outcome.CHOSEN, chosen, why=why, by=DESK_AUTHOR, at=self.clock())
+        self.desk.confirm_settlement(conflict.id, by=DESK_VERIFIER, at=self.clock())
+        return True
+
     def verify(self, release: Release) -> None:
-        """The conflicting figure false first, then the release verified against the commission's own page."""
+        """The conflicting figure false first (its conflict settled), then the release verified against the
+        commission's own page."""
         from studio.desk import rules
         from studio.desk.model import SourceKind, Status
         from studio.desk.sources import commission_origin
@@ -77,8 +95,9 @@ class SimulatedDesk:
                 if fact.status is Status.IN_REVIEW and any(s.reference == printed.source for s in fact.sources):
                     correction = claim(region, release.as_of, Decimal(official.turnout_percent))
                     why = f"the commission's release gives {official.turnout_percent}%; the outlet misprinted it"
-                    desk.change(fact.id, fact.version, rules.MarkFalse(why, correction), by=DESK_VERIFIER,
-                                at=self.clock())
+                    if not self._settle(fact.id, Decimal(official.turnout_percent), why):
+                        desk.change(fact.id, fact.version, rules.MarkFalse(why, correction), by=DESK_VERIFIER,
+                                    at=self.clock())
                     self.work.conflicts_false += 1
         commission = desk.add_source(SourceKind.OFFICIAL, release_reference(release.as_of), origin=commission_origin(),
                                      by=DESK_AUTHOR, at=self.clock())
@@ -122,8 +141,10 @@ class SimulatedDesk:
             official = fake.official
             correction = claim(region, fake.as_of, Decimal(official.turnout_percent)) if official else Claim()
             why = (f"the commission gives {official.turnout_percent}%" if official else "no release says so")
-            self.desk.change(fact.id, fact.version, rules.MarkFalse(why + "; the screenshot has no source", correction),
-                             by=DESK_VERIFIER, at=self.clock())
+            why += "; the screenshot has no source"
+            if not (official and self._settle(fact.id, Decimal(official.turnout_percent), why)):
+                self.desk.change(fact.id, fact.version, rules.MarkFalse(why, correction), by=DESK_VERIFIER,
+                                 at=self.clock())
             self.work.fakes_false += 1
         return True
 

@@ -477,6 +477,43 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER region_alias_append_only_delete BEFORE DELETE ON region_alias
         BEGIN SELECT RAISE(ABORT, 'aliases are kept as learned'); END;
     """,
+    # 11 (issue 19 part 3): figures from different sources that disagree (studio/desk/rules.py ``conflicting``),
+    #     held from air until settled by two people (studio/store/conflicts.py)
+    """
+    CREATE TABLE figure_conflict (
+        id INTEGER PRIMARY KEY,
+        measure TEXT NOT NULL,         -- JSON [kind, region, station, as_of, line]: what the figures are of
+        opened_at TEXT NOT NULL,       -- UTC, ISO 8601
+        opened_by TEXT NOT NULL,       -- whose change brought the disagreement to light
+        proposal TEXT,                 -- JSON: the settlement proposed (pending or confirmed); NULL: none
+        confirmed_by TEXT,             -- NULL while the conflict is open
+        confirmed_at TEXT
+    );
+    CREATE UNIQUE INDEX figure_conflict_one_open ON figure_conflict (measure) WHERE confirmed_by IS NULL;
+    CREATE TABLE figure_conflict_figure (
+        conflict_id INTEGER NOT NULL REFERENCES figure_conflict (id),
+        fact_id INTEGER NOT NULL REFERENCES fact (id),
+        joined_at TEXT NOT NULL,       -- UTC, ISO 8601
+        figure TEXT NOT NULL,          -- JSON: the fact's value, status, version, sources, reports when it joined
+        PRIMARY KEY (conflict_id, fact_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX figure_conflict_figure_fact ON figure_conflict_figure (fact_id);
+    -- Every step of every conflict: opened, joined, proposed, confirmed.
+    CREATE TABLE figure_conflict_log (
+        id INTEGER PRIMARY KEY,
+        conflict_id INTEGER NOT NULL REFERENCES figure_conflict (id),
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('opened', 'joined', 'proposed', 'confirmed')),
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TRIGGER figure_conflict_log_append_only_update BEFORE UPDATE ON figure_conflict_log
+        BEGIN SELECT RAISE(ABORT, 'the conflict log is append-only'); END;
+    CREATE TRIGGER figure_conflict_log_append_only_delete BEFORE DELETE ON figure_conflict_log
+        BEGIN SELECT RAISE(ABORT, 'the conflict log is append-only'); END;
+    CREATE TRIGGER figure_conflict_never_deleted BEFORE DELETE ON figure_conflict
+        BEGIN SELECT RAISE(ABORT, 'a conflict is never deleted; settle it'); END;
+    """,
 )
 
 

@@ -1,5 +1,5 @@
-"""The desk's tables: facts and their audit (sources are in sources.py, reports, imports and the
-quarantine in intake.py: DeskStore's bases).
+"""The desk's tables: facts and their audit (conflicts between figures are in conflicts.py, sources in
+sources.py, reports, imports and the quarantine in intake.py: DeskStore's bases).
 
 The store decides nothing about facts: every change goes through
 ``studio.desk.rules`` and is written with its one audit entry in the same
@@ -36,7 +36,7 @@ from studio.regions import NATIONAL, regions
 from studio.store.db import connect
 from studio.store.held import HeldTables
 from studio.store.intake import Added, DeskError, GroupSummary, NewReport, QuarantineRow, _time, utc_text
-from studio.store.sources import SourceTables
+from studio.store.conflicts import ConflictTables
 
 __all__ = [
     "Added", "ConflictError", "DeskError", "DeskStore", "GroupSummary", "Listed", "NewReport", "QuarantineRow",
@@ -62,13 +62,13 @@ class ConflictError(StudioError):
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """A fact as a list shows it: ``status`` is its Status value, or ``conflict`` (rules.listed_status)."""
+    """A fact as a list shows it: ``status`` is its Status value, or ``conflict`` (held: rules.listed_status)."""
 
     fact: Fact
     status: str
 
 
-class DeskStore(SourceTables, HeldTables):
+class DeskStore(ConflictTables, HeldTables):
     """Typed access to the desk tables; implements ``studio.desk.FactReader``.
 
     ``policy`` is the station's evidence policy (config ``[desk]``), which every
@@ -113,7 +113,7 @@ class DeskStore(SourceTables, HeldTables):
             for row in rows:
                 fact = self._fact(row[0])
                 if fact is not None:
-                    latest[fact.region] = fact  # equal values: rules.is_rival forbids others
+                    latest[fact.region] = fact  # values that agree: rules.is_rival forbids others
         order = {None: -1} | {region: index for index, region in enumerate(regions())}
         return sorted(latest.values(), key=lambda f: order.get(f.region, len(order)))
 
@@ -128,11 +128,17 @@ class DeskStore(SourceTables, HeldTables):
             rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
             return [f for row in rows if (f := self._fact(row[0])) is not None]
 
+    def turnout_held(self, as_of: datetime) -> tuple[list[Fact], frozenset[int]]:
+        """Every turnout figure at ``as_of`` (every region and the country) and which of them are held in
+        an open conflict, read in one snapshot."""
+        with self._reading():
+            return self.turnout_facts(None, as_of, every_region=True), self.held_ids()
+
     def listing(
         self, status: str | None = None, *, region: str | None = None, kind: ReportKind | None = None
     ) -> list[Listed]:
         """Facts as a list shows them, by id: ``status`` a Status value or ``conflict``
-        (a verified figure with an open rival, rules.listed_status); ``region`` a
+        (a figure held in an open conflict, rules.listed_status); ``region`` a
         region id or ``national`` (the whole country). Unknown values raise DeskError."""
         if status is not None and status != LISTED_CONFLICT and status not in set(Status):
             choices = ", ".join((*Status, LISTED_CONFLICT))
@@ -141,36 +147,17 @@ class DeskStore(SourceTables, HeldTables):
             raise DeskError(Msg("desk.error.region", given=repr(region), national=NATIONAL), kind=Kind.BAD_INPUT)
         with self._reading():
             facts = self.facts(kind=kind)
-        instants: dict[tuple[Any, ...], list[Fact]] = {}
-        for fact in facts:
-            instants.setdefault((fact.kind, fact.as_of), []).append(fact)
+            held = self.held_ids()
         listed = [
-            Listed(fact, rules.listed_status(fact, instants[(fact.kind, fact.as_of)]))
+            Listed(fact, rules.listed_status(fact, fact.id in held))
             for fact in facts
             if region is None or (fact.region or NATIONAL) == region
         ]
         return [item for item in listed if status is None or item.status == status]
 
-    def conflicts(self) -> list[tuple[Fact, tuple[Fact, ...]]]:
-        """Every verified figure that has an open rival, with its rivals (rules.in_conflict)."""
-        return [(item.fact, tuple(self.open_rivals(item.fact))) for item in self.listing(LISTED_CONFLICT)]
-
     def listing_status(self, fact: Fact) -> str:
         """The status a list shows for ``fact``: its status, or ``conflict`` (rules.listed_status)."""
-        return rules.listed_status(fact, self.open_rivals(fact))
-
-    def open_rivals(self, fact: Fact) -> list[Fact]:
-        """Facts new or in review that give ``fact``'s kind, place and instant another value."""
-        if fact.as_of is None or fact.value is None:
-            return []
-        with self._reading():
-            rows = self.db.execute(
-                "SELECT id FROM fact WHERE kind = ? AND as_of = ? AND status IN ('new', 'in_review') AND id != ? "
-                "ORDER BY id",
-                (fact.kind.value, utc_text(fact.as_of), fact.id),
-            ).fetchall()
-            others = [f for row in rows if (f := self._fact(row[0])) is not None]
-        return [other for other in others if rules.disagree(fact, other)]
+        return rules.listed_status(fact, self.conflict_holding(fact.id) is not None)
 
     def audit(self, fact_id: int) -> list[AuditEntry]:
         return [
@@ -266,7 +253,8 @@ class DeskStore(SourceTables, HeldTables):
             rivals: list[Fact] = []
             if isinstance(action, rules.Verify) and fact.as_of is not None:
                 rivals = [f for f in self._verified_at(fact.kind, fact.as_of) if f.id != fact.id]
-            return self._save(rules.apply(fact, action, by=by, at=at, rivals=rivals, policy=self.policy))
+            change = rules.apply(fact, action, by=by, at=at, rivals=rivals, policy=self.policy, held=self.conflict_holding(fact.id))
+            return self._save(change)
 
     def attach_source(self, fact_id: int, version: int, source_id: int, *, by: str, at: datetime) -> Fact:
         source = self._sources([source_id])[0]
@@ -328,8 +316,9 @@ class DeskStore(SourceTables, HeldTables):
                 for rival in self._verified_at(*instant)
                 if rival.id not in members
             ]
+            held = {fact.id: conflict for fact in facts if (conflict := self.conflict_holding(fact.id)) is not None}
             changes = rules.verify_release(
-                facts, source_id=source_id, by=by, at=at, why=why, rivals=rivals, policy=self.policy
+                facts, source_id=source_id, by=by, at=at, why=why, rivals=rivals, policy=self.policy, held=held
             )
             return [self._save(change) for change in changes]
 
@@ -409,6 +398,7 @@ class DeskStore(SourceTables, HeldTables):
                 json.dumps(after.snapshot(), ensure_ascii=False),
             ),
         )
+        self._track_conflicts(after, change.by, change.at)
         return after
 
 

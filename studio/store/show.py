@@ -38,7 +38,7 @@ class Withdrawn:
     version: int  # as rendered
     status: str | None  # now; None: there is no such fact
     now_version: int | None
-    in_conflict: bool  # verified, but another fact, new or in review, gives a different value (rules.in_conflict)
+    in_conflict: bool  # held in an open conflict between figures (studio/store/conflicts.py)
 
     @property
     def reason(self) -> Msg:
@@ -247,18 +247,16 @@ class ShowStore(Connection):
         """Facts on air that no longer stand as rendered: one query, however many graphics are up.
 
         A fact stands while it is at the version the graphic was rendered with (every change of a
-        fact, its status included, bumps its version) and, for a verified figure, while no other
-        fact new or in review gives a different value for the same kind, region, station and
-        instant (``studio.desk.rules.in_conflict``, said here in SQL so that one query decides).
+        fact, its status included, bumps its version) and is not held in an open conflict between
+        figures. Whether figures conflict is decided in Python (``studio.desk.rules.conflicting``)
+        when a change reveals it, and kept in ``figure_conflict``: this query only reads the result.
         """
         rows = self.db.execute(
             """
             SELECT gf.template, gf.fact_id, gf.version, f.status, f.version AS now_version,
-                   f.status = 'verified' AND f.value IS NOT NULL AND f.as_of IS NOT NULL AND EXISTS (
-                       SELECT 1 FROM fact r
-                       WHERE r.kind = f.kind AND r.as_of = f.as_of AND r.region IS f.region
-                         AND r.station IS f.station AND r.id != f.id AND r.status IN ('new', 'in_review')
-                         AND (r.value IS NULL OR CAST(r.value AS REAL) != CAST(f.value AS REAL))
+                   EXISTS (
+                       SELECT 1 FROM figure_conflict_figure m JOIN figure_conflict c ON c.id = m.conflict_id
+                       WHERE m.fact_id = gf.fact_id AND c.confirmed_by IS NULL
                    ) AS in_conflict
             FROM graphic_fact gf LEFT JOIN fact f ON f.id = gf.fact_id
             WHERE gf.show_id = ?

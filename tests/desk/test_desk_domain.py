@@ -1,11 +1,9 @@
 """The desk's domain for issue 14: one fact id, typed sources and their policy,
-splitting a report group, a fact from a group, a release verified as one act,
-and the conflict state."""
+splitting a report group, a fact from a group, a release verified as one act."""
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -258,37 +256,4 @@ def test_a_release_must_share_its_source_and_instant(desk, release, new_fact, ti
         desk.verify_release([], page.id, by="bolat", at=tick(), why="checked")
 
 
-# --- conflicts -------------------------------------------------------------------------------------
-
-
-def test_a_verified_figure_with_an_open_rival_lists_as_conflict(desk, release, new_fact, tick) -> None:
-    page, facts = release
-    done = desk.verify_release([(f.id, f.version) for f in facts], page.id, by="bolat", at=tick(), why="ok")
-    astana = done[1]
-    assert desk.conflicts() == [] and {i.status for i in desk.listing()} == {"verified"}
-    rival = new_fact(sources=[page], kind=ReportKind.TURNOUT, claim=Claim(ru="явка"), region="astana",
-                     station=None, value=Decimal("21.68"), as_of=TEN, by="dana")
-    same = new_fact(sources=[page], kind=ReportKind.TURNOUT, claim=Claim(ru="явка"), region="almaty",
-                    station=None, value=Decimal("9.54"), as_of=TEN, by="dana")  # agrees: no conflict
-    assert desk.conflicts() == [(desk.get(astana.id), (desk.get(rival.id),))]
-    assert [i.fact.id for i in desk.listing("conflict")] == [astana.id]
-    assert [i.status for i in desk.listing(region="astana")] == ["conflict", "in_review"]
-    assert same.id in [i.fact.id for i in desk.listing("in_review", region="almaty")]
-    assert [i.fact.region for i in desk.listing(region="national")] == [None]
-    desk.change(rival.id, rival.version, rules.MarkFalse("a typo in a reprint"), by="bolat", at=tick())
-    assert desk.conflicts() == []
-    with pytest.raises(DeskError, match="unknown status 'done'"):
-        desk.listing("done")
-    with pytest.raises(DeskError, match="unknown region 'atlantis'"):
-        desk.listing(region="atlantis")
-
-
-@given(status=st.sampled_from(Status), value=st.sampled_from(["1", "2"]), other=st.sampled_from(Status))
-def test_only_a_verified_figure_against_an_open_different_one_is_in_conflict(status, value, other) -> None:
-    base = rules.create(Draft(ReportKind.TURNOUT, Claim(ru="явка"), "astana", None, Decimal("1"), TEN),
-                        by="a", at=TEN).after
-    fact = replace(base, id=1, status=status)
-    rival = replace(base, id=2, status=other, value=Decimal(value))
-    expected = status is Status.VERIFIED and other in (Status.NEW, Status.IN_REVIEW) and value == "2"
-    assert rules.in_conflict(fact, [rival]) is expected
-    assert rules.listed_status(fact, [rival]) == ("conflict" if expected else status.value)
+# Conflicts between figures: tests/desk/test_desk_conflicts.py

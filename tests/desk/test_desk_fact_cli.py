@@ -202,3 +202,29 @@ def test_a_figure_is_taken_as_published_with_a_decimal_comma_as_the_desk_takes_i
     code, out, err = studio("fact", "create", "--kind", "turnout", "--claim-kk", "x", "--value", "жетпіс",
                             "--operator", "dana", lang="ru")
     assert (code, out) == (2, "") and err.strip() == "studio: error: «жетпіс» — не число: напишите, например, 70,98 (процент без знака)."
+
+
+def test_a_conflict_is_listed_settled_and_confirmed_from_the_command_line(imported, tmp_path: Path) -> None:
+    reprint = tmp_path / "tengri.csv"
+    reprint.write_text("local_time,region,turnout_percent,voters,registered,source\n"
+                       "2026-03-15T10:00+05:00,astana,20.86,,,https://tengrinews.kz/yavka-10-00\n", "utf-8")
+    assert imported("import-turnout", str(reprint), "--operator", "aigerim")[0] == 0
+    code, out, _ = imported("fact", "conflicts")
+    [conflict] = json.loads(out)
+    official, printed = (f["fact"] for f in conflict["figures"])
+    assert code == 0 and conflict["conflict"] == "C1" and conflict["settlement"] is None
+    code, _, err = imported("fact", "verify", official, "--operator", "bolat", "--reason", "checked")
+    assert code == 2 and "held in conflict C1" in err
+    code, _, err = imported("fact", "settle", "C1", "--stands", official, "--reason", "the commission's page",
+                            "--operator", "bolat")
+    assert code == 0 and "studio fact confirm C1" in err
+    code, _, err = imported("fact", "confirm", "C1", "--operator", "bolat", lang="ru")
+    assert code == 2 and "четырёх глаз" in err
+    code, _, err = imported("fact", "confirm", "c1", "--operator", "dana")
+    assert (code, err.strip()) == (0, "C1 is settled")
+    assert json.loads(imported("fact", "conflicts")[1]) == []
+    [settled] = json.loads(imported("fact", "conflicts", "--all")[1])
+    assert settled["settlement"]["confirmed_by"] == "dana" and settled["settlement"]["stands"] == official
+    assert json.loads(imported("fact", "show", printed, "--format", "json")[1])["status"] == "false"
+    code, _, err = imported("fact", "confirm", "C9", "--operator", "dana")
+    assert code == 2 and "there is no conflict C9" in err

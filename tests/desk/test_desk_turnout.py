@@ -147,12 +147,13 @@ def test_another_outlet_with_the_same_figure_corroborates_a_different_one_is_fla
     (warning,) = summary.warnings
     assert warning.line == 3 and "almaty at 10:00: 9.45% (new fact" in warning.message and "9.54%" in warning.message
     assert ": warning: almaty at 10:00" in str(summary)
-    # the desk cannot verify both figures
+    # two outlets that disagree are a conflict: neither figure can be verified until it is settled
     first, second = desk.turnout_facts("almaty", local(10))
+    [conflict] = desk.conflicts(open_only=True)
+    assert conflict.fact_ids == (first.id, second.id) and conflict.opened_by == "dana"
     first = desk.attach_source(first.id, first.version, commission_page(desk, 10, tick).id, by="dana", at=tick())
-    desk.change(first.id, first.version, rules.Verify(), by="bolat", at=tick())
-    with pytest.raises(RuleError, match="retract it before verifying 9.45"):
-        desk.change(second.id, second.version, rules.Verify(), by="bolat", at=tick())
+    with pytest.raises(RuleError, match="held in conflict C1"):
+        desk.change(first.id, first.version, rules.Verify(), by="bolat", at=tick())
 
 
 def test_bad_rows_of_a_turnout_file_are_rejected_and_kept(desk, tmp_path, tick) -> None:

@@ -100,6 +100,9 @@ def test_with_two_outlets_only_the_figure_that_does_not_add_up_is_flagged(desk, 
     right, wrong = result_facts(desk, Measure.TOOK_PART)
     assert wrong.value == Decimal(9127129) and wrong.details[CHECK].endswith("= 9127192 ≠ took_part 9127129")
     assert CHECK not in right.details
+    # the two took_part figures are a conflict of that results line: both held until the desk settles it
+    (conflict,) = desk.conflicts()
+    assert set(conflict.fact_ids) == {right.id, wrong.id} and conflict.measure[4] == "took_part"
     assert [f.sources[-1].origin for f in result_facts(desk, Measure.YES)] == ["tengrinews.kz"]
     # in a file that gives took_part twice, the reading that adds up clears the right figure, not the wrong one
     both = dict(REAL) | {Measure.TOOK_PART: [REAL[Measure.TOOK_PART], Decimal(9127129)]}

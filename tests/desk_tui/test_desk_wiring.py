@@ -23,7 +23,7 @@ SHOW = Path(__file__).resolve().parent.parent / "tui" / "show.toml"
 SIZE = (120, 40)
 DESK_IDS = {
     "desk.open", "desk.close", "desk.create", "desk.edit", "desk.link", "desk.source", "desk.split", "desk.release",
-    "desk.review", "desk.verify", "desk.false", "desk.unproven", "desk.retract",
+    "desk.review", "desk.verify", "desk.false", "desk.unproven", "desk.retract", "desk.settle", "desk.confirm",
     "desk.filter_status", "desk.filter_region", "desk.filter_kind", "desk.filter_age", "desk.filter_clear",
     "desk.reload", "desk.held",
 }

@@ -8,6 +8,9 @@ STUDIO_UPDATE_GOLDEN=1 and look at the images before committing them.
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 import pytest
 
 from studio.canvas import fit
@@ -126,6 +129,32 @@ def test_turnout_board_at_14_shows_only_what_was_published(templates, facts, now
     assert resolved.values["hour.national"] == "51,93%"
     assert [row.region for row in resolved.boards["hour"].rows] == ["astana"]
     assert resolved.values["hour.count"] == "1/20"
+
+
+def test_a_board_names_the_regions_it_holds_and_lacks_instead_of_a_silent_gap(templates, facts, now, golden) -> None:
+    """Astana's 10:00 figure is held (two outlets disagree), Ulytau has none: the board draws neither number,
+    and its footer says how many regions it shows, which are held and which are missing."""
+    astana = facts.facts["turnout-1000-astana"]
+    facts.add(replace(astana, status="conflict"))
+    del facts.facts["turnout-1000-ulytau"]
+    for language, footer in (
+        ("kk", "Өңірлер: 18 / 20 · ұсталды, дереккөздер сәйкес емес: Астана · дерек жоқ: Ұлытау облысы"),
+        ("ru", "Регионы: 18 из 20 · задержаны, источники расходятся: Астана · нет данных: Область Ұлытау"),
+    ):
+        rendered = render(templates["turnout-board"], {"hour": "10:00", "language": language}, facts, now=now)
+        resolved = rendered.prepared.resolved
+        assert resolved.values["hour.coverage"] == footer
+        board = resolved.boards["hour"]
+        assert (board.held, board.missing, board.checking) == (("astana",), ("ulytau",), ("astana",))
+        assert "astana" not in [row.region for row in board.rows]
+        assert astana.value not in json.dumps(rendered.prepared.resolved.facts)  # stated nowhere
+    golden(rendered.image, "turnout-board-10-ru-held")
+
+
+def test_a_board_names_three_missing_regions_at_most(templates, facts, now) -> None:
+    rendered = render(templates["turnout-board"], {"hour": "14:00", "language": "ru"}, facts, now=now)
+    assert rendered.prepared.resolved.values["hour.coverage"] == (
+        "Регионы: 1 из 20 · нет данных: Алматы, Шымкент, Абайская область +16")
 
 
 def test_turnout_board_sorts_highest_first_with_the_exact_published_figures(templates, facts, now) -> None:

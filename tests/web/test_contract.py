@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 from pydantic import BaseModel
 
-from studio.desk.report_body import ReportAccepted, ReportBody
+from studio.desk.report_body import ReportAccepted, ReportBody, ReportHeld
 from studio.web.http import ApiError, json_errors, json_response, read_json
 from studio.web.models import (
     ActionResult, Error, GraphicResult, ReportRefusal, State, StoreHealth, TakeBody, TakeNextBody,
@@ -47,7 +47,8 @@ def refs(node: Any) -> set[str]:
         ),
         (
             intake_document(max_body=64 * 1024, rate=1.0, burst=20),
-            [(ReportBody, "validation"), (ReportAccepted, "serialization"), (ReportRefusal, "serialization"),
+            [(ReportBody, "validation"), (ReportAccepted, "serialization"), (ReportHeld, "serialization"),
+             (ReportRefusal, "serialization"),
              (StoreHealth, "serialization"), (Error, "serialization")],
         ),
     ],

@@ -17,13 +17,14 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from studio.desk import rules
-from studio.desk.ids import fact_label, report_label
-from studio.desk.model import Fact, Source
+from studio.desk.ids import conflict_label, fact_label, report_label
+from studio.desk.model import Fact, FigureConflict, Source
 from studio.i18n import catalogue, t
 from studio.tui.desk.client import DeskClient, Detail
 from studio.tui.desk.fact_form import FactForm
 from studio.tui.desk.links import LinkForm
 from studio.tui.desk.release import ReleaseForm
+from studio.tui.desk.settle import ConfirmForm, SettleForm
 from studio.tui.desk.source_form import SourceForm
 from studio.tui.desk.split import SplitForm
 from studio.tui.desk.verdict import VerdictForm
@@ -66,6 +67,37 @@ class DeskActions(Screen[None]):
             self.app.notify(t("desk.not_a_fact"), title=t(f"binding.{action}.label"), severity="warning")
             return None
         return self.detail.fact
+
+    def _open_conflict(self, action: str) -> Detail | None:
+        """The open conflict, or None with a notice: settling is done on a conflict (C…, atop the queue)."""
+        detail = self.detail
+        if self.opened is None or detail is None or detail.conflict is None:
+            self.app.notify(t("desk.open_conflict"), title=t(f"binding.{action}.label"), severity="warning")
+            return None
+        return detail
+
+    def action_settle(self) -> None:
+        """Propose which figure of the open conflict stands, or that none is proven."""
+        detail = self._open_conflict("desk.settle")
+        if detail is not None and detail.conflict is not None:
+            form = SettleForm(self.client, detail.conflict, detail.figures, self.zone)
+            self.app.push_screen(form, self._settled("desk.settle"))
+
+    def action_confirm(self) -> None:
+        """Confirm, as the second person, the settlement another proposed for the open conflict."""
+        detail = self._open_conflict("desk.confirm")
+        if detail is not None and detail.conflict is not None:
+            form = ConfirmForm(self.client, detail.conflict, detail.figures, self.zone, self.client.clock())
+            self.app.push_screen(form, self._settled("desk.confirm"))
+
+    def _settled(self, action: str) -> Callable[[FigureConflict | None], None]:
+        def after(conflict: FigureConflict | None) -> None:
+            if conflict is not None:
+                said = "desk.conflict.proposed_done" if conflict.open else "desk.conflict.settled_done"
+                self.app.notify(t(said, id=conflict_label(conflict.id)), title=t(f"binding.{action}.label"))
+            self.load()
+
+        return after
 
     def _open_group(self) -> Detail | None:
         return self.detail if self.opened is not None and self.detail and self.detail.item == "group" else None
@@ -141,7 +173,8 @@ class DeskActions(Screen[None]):
     def action_verdict(self, verdict: str) -> None:
         fact = self._open_fact(f"desk.{verdict}")
         if fact is not None:
-            form = VerdictForm(self.client, fact, verdict, self.zone)
+            held = self.detail.conflict if self.detail is not None else None
+            form = VerdictForm(self.client, fact, verdict, self.zone, held)
             self.app.push_screen(form, self._saved(f"desk.{verdict}"))
 
     def _saved(self, action: str) -> Callable[[Fact | None], None]:

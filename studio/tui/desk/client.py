@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Literal
 
 from studio.desk import rules
 from studio.desk.held import Resolved, resolve
@@ -23,6 +24,8 @@ from studio.desk.model import (
     Claim,
     Draft,
     Fact,
+    FigureConflict,
+    Outcome,
     Report,
     ReportKind,
     Source,
@@ -32,9 +35,13 @@ from studio.desk.model import (
 from studio.desk.sources import classify
 from studio.regions import NATIONAL  # the queue's region of a fact about the whole country (region None)
 from studio.store import claims as claim_table
-from studio.store.claims import DeskClaim, Item
+from studio.store.claims import DeskClaim
 from studio.store.desk import DeskStore
 from studio.store.held import HeldSpelling
+
+Item = Literal["fact", "group", "conflict"]
+"""What a queue row is: a fact, a group of reports not yet a fact, or a conflict between figures (never claimed:
+settling it takes two people)."""
 
 GROUP_STATUS = "reports"
 """The queue's status of a group of reports that no fact covers yet."""
@@ -45,11 +52,11 @@ AGES: tuple[timedelta, ...] = (timedelta(minutes=15), timedelta(hours=1), timede
 
 @dataclass(frozen=True, slots=True)
 class QueueItem:
-    """One line of the queue: a fact, or a group of reports not yet a fact."""
+    """One line of the queue: a fact, a group of reports not yet a fact, or an open conflict between figures."""
 
     item: Item
     item_id: int
-    status: str  # a Status value, LISTED_CONFLICT (a verified figure with an open rival), or GROUP_STATUS
+    status: str  # a Status value, LISTED_CONFLICT (held in a conflict; a conflict itself), or GROUP_STATUS
     region: str  # a region id, or NATIONAL
     kind: ReportKind
     at: datetime  # last activity: the fact's last change, the group's last report
@@ -58,6 +65,7 @@ class QueueItem:
     version: int = 0  # a fact's version; 0 for a group
     value: Decimal | None = None  # a fact's figure and the instant it is about
     as_of: datetime | None = None
+    figures: tuple[Decimal, ...] = ()  # a conflict's figures, in the order they came in
 
     @property
     def key(self) -> tuple[str, int]:
@@ -97,9 +105,13 @@ class Detail:
 
     item: Item
     item_id: int
-    fact: Fact | None  # None for a group
+    fact: Fact | None  # None for a group or a conflict
     reports: tuple[Report, ...]
     audit: tuple[AuditEntry, ...] = ()
+    conflict: FigureConflict | None = None  # a conflict (with its figures as they are now and its log), or the
+    # open conflict the fact is held in
+    figures: tuple[Fact, ...] = ()
+    log: tuple[dict[str, object], ...] = ()
 
 
 class Taken(Exception):
@@ -116,6 +128,17 @@ class MissingReports(Exception):
     def __init__(self, ids: tuple[int, ...]) -> None:
         super().__init__(f"no report {', '.join(map(str, ids))}")
         self.ids = ids
+
+
+def _conflict_item(conflict: FigureConflict, figures: tuple[Fact, ...]) -> QueueItem:
+    """An open conflict as a queue row: its measure, its figures, the outlets behind them."""
+    kind, region, _, as_of, _ = conflict.measure
+    outlets = " ≠ ".join(", ".join(dict.fromkeys(s.origin for s in f.sources)) or "—" for f in conflict.figures)
+    last = max((f.updated_at for f in figures), default=conflict.opened_at)
+    return QueueItem(
+        "conflict", conflict.id, LISTED_CONFLICT, region or NATIONAL, ReportKind(kind), max(last, conflict.opened_at),
+        Claim(outlets, outlets), 0, as_of=as_of, figures=tuple(f.value for f in conflict.figures),
+    )
 
 
 def _official_page(fact: Fact) -> Source | None:
@@ -157,6 +180,9 @@ class DeskClient:
             facts = self.store.listing()
             groups = self.store.groups(open_only=True)
             taken = claim_table.claims(self.store, now=now)
+            by_id = {listed.fact.id: listed.fact for listed in facts}
+            conflicts = [(c, tuple(by_id[i] for i in c.fact_ids if i in by_id))
+                         for c in self.store.conflicts(open_only=True)]
         items = [
             QueueItem(
                 "fact", f.id, listed.status, f.region or NATIONAL, f.kind, f.updated_at, f.claim, len(f.reports),
@@ -170,7 +196,7 @@ class DeskClient:
                 g.reports,
             )
             for g in groups
-        ]
+        ] + [_conflict_item(conflict, figures) for conflict, figures in conflicts]
         items.sort(key=lambda i: (i.at, i.item, i.item_id), reverse=True)
         return Queue(tuple(items), taken, now)
 
@@ -186,16 +212,27 @@ class DeskClient:
 
     def detail(self, item: Item, item_id: int) -> Detail:
         with self._lock:
+            if item == "conflict":
+                conflict = self.store.conflict(item_id)
+                if conflict is None:
+                    return Detail(item, item_id, None, ())
+                figures = tuple(f for i in conflict.fact_ids if (f := self.store.get(i)) is not None)
+                return Detail(item, item_id, None, (), conflict=conflict, figures=figures,
+                              log=tuple(self.store.conflict_log(item_id)))
             if item == "group":
                 return Detail(item, item_id, None, tuple(self.store.group_reports(item_id)))
             fact = self.store.get(item_id)
             if fact is None:
                 return Detail(item, item_id, None, ())
             reports = tuple(self.store.reports([r.id for r in fact.reports]))
-            return Detail(item, item_id, fact, reports, tuple(self.store.audit(item_id)))
+            return Detail(item, item_id, fact, reports, tuple(self.store.audit(item_id)),
+                          conflict=self.store.conflict_holding(item_id))
 
     def open(self, item: Item, item_id: int) -> Detail:
-        """Claim the item and read it; Taken if someone else has it open."""
+        """Claim the item and read it; Taken if someone else has it open. A conflict is read, never claimed:
+        two people settle it, each at their own desk."""
+        if item == "conflict":
+            return self.detail(item, item_id)
         with self._lock:
             claimed = claim_table.claim(self.store, item, item_id, who=self.operator, at=self.clock())
             if claimed is None:
@@ -205,6 +242,8 @@ class DeskClient:
 
     def keep_open(self, item: Item, item_id: int) -> None:
         """Refresh the claim of the open item (a stale one is taken back if still free)."""
+        if item == "conflict":
+            return
         with self._lock:
             claim_table.claim(self.store, item, item_id, who=self.operator, at=self.clock())
 
@@ -216,6 +255,17 @@ class DeskClient:
         """DeskStore.change as this operator, now: RuleError or ConflictError on refusal."""
         with self._lock:
             return self.store.change(fact_id, version, action, by=self.operator, at=self.clock())
+
+    def propose(self, conflict_id: int, outcome: Outcome, chosen: int | None, why: str) -> FigureConflict:
+        """This operator proposes how the conflict is settled (rules.propose): RuleError on refusal."""
+        with self._lock:
+            return self.store.propose_settlement(conflict_id, outcome, chosen, why=why, by=self.operator,
+                                                 at=self.clock())
+
+    def confirm(self, conflict_id: int) -> FigureConflict:
+        """This operator confirms another's proposal (rules.confirm, four eyes): RuleError on refusal."""
+        with self._lock:
+            return self.store.confirm_settlement(conflict_id, by=self.operator, at=self.clock())
 
     def create(self, draft: Draft, group_id: int | None = None) -> Fact:
         """A new fact from ``draft`` by this operator; from a group, its reports linked as evidence."""

@@ -81,6 +81,8 @@ class DeskScreen(DeskActions, Screen[None]):
         Binding("f", "verdict('false')", "False", id="desk.false", tooltip="Mark the fact false"),
         Binding("u", "verdict('unproven')", "Unproven", id="desk.unproven", tooltip="Mark unproven"),
         Binding("x", "verdict('retract')", "Retract", id="desk.retract", tooltip="Retract the fact"),
+        Binding("p", "settle", "Settle", id="desk.settle", tooltip="Propose how the open conflict is settled"),
+        Binding("y", "confirm", "Confirm", id="desk.confirm", tooltip="Confirm another's settlement of the conflict"),
         Binding("s", "filter('status')", "Status", id="desk.filter_status", tooltip="Filter by status"),
         Binding("r", "filter('region')", "Region", id="desk.filter_region", tooltip="Filter by region"),
         Binding("k", "filter('kind')", "Kind", id="desk.filter_kind", tooltip="Filter by kind"),
@@ -210,7 +212,12 @@ class DeskScreen(DeskActions, Screen[None]):
     # --- painting -------------------------------------------------------------
 
     def shown(self) -> list[QueueItem]:
-        """The queue's items that pass the filters (and the selected one), in the order shown."""
+        """The queue's items that pass the filters (and the selected one), in the order shown: open conflicts
+        between figures always first, since they hold figures off air until two people settle them."""
+        items = self._kept()
+        return [i for i in items if i.item == "conflict"] + [i for i in items if i.item != "conflict"]
+
+    def _kept(self) -> list[QueueItem]:
         if self.queue is None:
             return []
         now = self.queue.at or self.client.clock()  # the queue not read yet: the desk's clock

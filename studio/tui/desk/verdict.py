@@ -4,7 +4,8 @@ Each asks its reason (a retraction's too: the audit keeps why, not only what
 goes on air); false and retracted also ask the correction in Kazakh
 and Russian (what a debunk card shows, what goes on air instead). Four eyes
 are checked before anything is typed: someone who wrote or edited the fact
-gets the refusal in place of the form (rules.verify_blockers, Fact.authors);
+gets the refusal in place of the form (rules.verify_blockers, Fact.authors),
+and so does anyone on a figure held in a conflict (settled as a whole: settle.py);
 a retraction may be made by anyone, the author too.
 """
 
@@ -17,7 +18,7 @@ from textual.app import ComposeResult
 
 from studio.desk import rules
 from studio.desk.ids import fact_label
-from studio.desk.model import Claim, Fact
+from studio.desk.model import Claim, Fact, FigureConflict
 from studio.i18n import catalogue, t
 from studio.tui.desk.client import DeskClient
 from studio.tui.desk.dialog import DeskDialog, Save
@@ -28,15 +29,18 @@ VERDICTS = ("verify", "false", "unproven", "retract")
 CORRECTED = ("false", "retract")
 """Verdicts that carry a correction."""
 
-_BEFORE_ANY_VERDICT = ("fact.status", "fact.four_eyes")
+_BEFORE_ANY_VERDICT = ("fact.status", "fact.four_eyes", "fact.held")
 """What stops false and unproven as it stops verify; the evidence and rivals concern verify only."""
 
 
-def blockers(fact: Fact, verdict: str, operator: str, policy: rules.EvidencePolicy) -> list[rules.RuleError]:
-    """Why ``operator`` may not give ``verdict`` on ``fact`` now, as far as the desk can tell before asking."""
+def blockers(
+    fact: Fact, verdict: str, operator: str, policy: rules.EvidencePolicy, held: FigureConflict | None = None
+) -> list[rules.RuleError]:
+    """Why ``operator`` may not give ``verdict`` on ``fact`` now, as far as the desk can tell before asking;
+    ``held``: the open conflict the fact is in (settled as a whole, never by a verdict on one figure)."""
     if verdict == "retract":
         return []
-    found = rules.verify_blockers(fact, operator, policy=policy)
+    found = rules.verify_blockers(fact, operator, policy=policy, held=held)
     return found if verdict == "verify" else [b for b in found if b.code in _BEFORE_ANY_VERDICT]
 
 
@@ -45,11 +49,13 @@ class VerdictForm(DeskDialog[Fact | None]):
 
     RULE_FIELDS: ClassVar[dict[str, str]] = {"fact.why": "why", "fact.correction": "correction_kk"}
 
-    def __init__(self, client: DeskClient, fact: Fact, verdict: str, zone: ZoneInfo) -> None:
+    def __init__(
+        self, client: DeskClient, fact: Fact, verdict: str, zone: ZoneInfo, held: FigureConflict | None = None
+    ) -> None:
         self.client = client
         self.fact = fact
         self.verdict = verdict
-        refusals = [said(error) for error in blockers(fact, verdict, client.operator, client.store.policy)]
+        refusals = [said(error) for error in blockers(fact, verdict, client.operator, client.store.policy, held)]
         label = t(f"binding.desk.{verdict}.label")
         intro = t(f"desk.reason.{verdict}", id=fact_label(fact.id), claim=fact.claim.text(catalogue.language))
         super().__init__(label, intro, label, zone, refusals, fact.version)

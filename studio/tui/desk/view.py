@@ -11,8 +11,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from studio.desk.arithmetic import notes
-from studio.desk.ids import fact_label, report_label
-from studio.desk.model import Claim, Report, ReportKind
+from studio.desk.ids import conflict_label, fact_label, report_label
+from studio.desk.model import Claim, Fact, FigureConflict, Outcome, Report, ReportKind, Settlement
 from studio.i18n import t
 from studio.tui import format as fmt
 from studio.tui.desk.client import Detail, Queue, QueueItem
@@ -40,8 +40,9 @@ def key(item: QueueItem) -> str:
 
 
 def label(item: QueueItem) -> str:
-    """F12 for fact 12, R34 for the group of reports led by report 34."""
-    return fact_label(item.item_id) if item.item == "fact" else report_label(item.item_id)
+    """F12 for fact 12, R34 for the group of reports led by report 34, C3 for conflict 3."""
+    labels = {"fact": fact_label, "group": report_label, "conflict": conflict_label}
+    return labels[item.item](item.item_id)
 
 
 def kind_name(kind: ReportKind | str) -> str:
@@ -79,13 +80,21 @@ def figure(value: Decimal | None, as_of: datetime | None, kind: ReportKind, lang
     return f"{_time(as_of, zone)} — {number}" if as_of else number
 
 
+def figures(values: tuple[Decimal, ...], kind: ReportKind, language: str) -> str:
+    """A conflict's figures side by side: «20,68% ≠ 20,86%»."""
+    unit = "%" if kind is ReportKind.TURNOUT else ""
+    return " ≠ ".join(show_value(value, language) + unit for value in values)
+
+
 def row(item: QueueItem, taken_by: str, now: datetime | None, language: str, zone: ZoneInfo) -> tuple[str, ...]:
+    said = (clip(figures(item.figures, item.kind, language), WIDTH["figure"]) if item.item == "conflict"
+            else figure(item.value, item.as_of, item.kind, language, zone))
     return (
         label(item),
         t(f"desk.status.{item.status}"),
         clip(region_name(item.region, language), WIDTH["region"]),
         kind_name(item.kind),
-        figure(item.value, item.as_of, item.kind, language, zone),
+        said,
         age(item.at, now),
         clip(taken_by, WIDTH["taken"]),
         clip(claim_text(item.claim, language), WIDTH["text"]),
@@ -109,6 +118,15 @@ def _time(at: datetime | None, zone: ZoneInfo) -> str:
 
 
 def detail_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
+    if detail.item == "conflict" and detail.conflict is not None:
+        return conflict_text(detail.conflict, detail.figures, language, zone)
+    if detail.conflict is not None:  # a fact held in an open conflict: said first
+        return "\n".join((t("desk.fact.held", conflict=conflict_label(detail.conflict.id)),
+                          _fact_text(detail, language, zone)))
+    return _fact_text(detail, language, zone)
+
+
+def _fact_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
     lines: list[str] = []
     fact = detail.fact
     if fact is not None:
@@ -175,6 +193,8 @@ def report_line(report: Report, zone: ZoneInfo) -> str:
 
 
 def history_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
+    if detail.item == "conflict" and detail.conflict is not None:
+        return conflict_history(detail, language, zone)
     if detail.fact is None:
         return t("desk.no_history")
     lines = []
@@ -182,4 +202,68 @@ def history_text(detail: Detail, language: str, zone: ZoneInfo) -> str:
         lines.append(f"v{entry.version} {_time(entry.at, zone)} {entry.who} · {t(f'desk.action.{entry.action}')}")
         if entry.why and entry.why not in DEFAULT_WHYS:
             lines.append(f"  {entry.why}")
+    return "\n".join(lines)
+
+
+# --- a conflict between figures: its figures side by side --------------------------------------
+
+CONFLICT_LABEL = 14
+"""The width of the row names of a conflict's side-by-side table."""
+CONFLICT_COLUMN = 30
+"""The width of each figure's column: two fit beside the labels in the detail pane."""
+
+
+def conflict_text(conflict: FigureConflict, facts: tuple[Fact, ...], language: str, zone: ZoneInfo) -> str:
+    """The conflict's measure, then its figures side by side (figure, status, sources, where and when each was
+    published, when it came in), then the settlement proposed, if any."""
+    kind, region, _, as_of, _ = conflict.measure
+    now = {fact.id: fact for fact in facts}
+    heading = t("desk.conflict.heading", id=conflict_label(conflict.id), region=region_name(region, language),
+                kind=kind_name(kind), at=_time(as_of, zone))
+    columns: dict[str, list[str]] = {name: [] for name in ("fact", "figure", "status", "source", "address",
+                                                            "published", "received")}
+    for joined in conflict.figures:
+        fact = now.get(joined.fact_id)
+        sources = fact.sources if fact is not None else joined.sources
+        published = [s.published_at for s in sources if s.published_at is not None]
+        columns["fact"].append(fact_label(joined.fact_id))
+        columns["figure"].append(figures((fact.value if fact else joined.value,), ReportKind(kind), language))
+        columns["status"].append(t(f"desk.status.{(fact.status if fact else joined.status).value}"))
+        columns["source"].append(", ".join(
+            f"{t(f'desk.source_kind.{s.kind.value}')} · {s.origin}" for s in sources) or "—")
+        columns["address"].append(sources[0].reference if sources else "—")
+        columns["published"].append(_time(min(published), zone) if published else "—")
+        columns["received"].append(_time(joined.joined_at, zone))
+    lines = [heading, t("desk.conflict.held"), ""]
+    for name, cells in columns.items():
+        title = "" if name == "fact" else t(f"desk.conflict.row.{name}")
+        lines.append(clip(title, CONFLICT_LABEL).ljust(CONFLICT_LABEL) + " "
+                     + " ".join(clip(cell, CONFLICT_COLUMN - 1).ljust(CONFLICT_COLUMN) for cell in cells).rstrip())
+    lines.append("")
+    if conflict.proposal is None:
+        lines.append(t("desk.conflict.none_proposed"))
+    else:
+        lines.append(t("desk.conflict.proposal", who=conflict.proposal.by, at=_time(conflict.proposal.at, zone),
+                       what=settlement_text(conflict.proposal, conflict, language), why=conflict.proposal.why))
+    return "\n".join(lines)
+
+
+def settlement_text(settlement: Settlement, conflict: FigureConflict, language: str) -> str:
+    """What a settlement decides, in a line: which figure stands, or that none is proven."""
+    if settlement.outcome is Outcome.UNPROVEN:
+        return t("desk.conflict.unproven")
+    chosen = next(f for f in conflict.figures if f.fact_id == settlement.chosen)
+    kind = ReportKind(conflict.measure[0])
+    return t("desk.conflict.stands", fact=fact_label(chosen.fact_id), value=figures((chosen.value,), kind, language))
+
+
+def conflict_history(detail: Detail, language: str, zone: ZoneInfo) -> str:
+    """The conflict's log, newest first: opened, each figure that joined, proposals, the confirmation."""
+    lines = []
+    for step in reversed(detail.log):
+        at = _time(datetime.fromisoformat(str(step["at"])), zone)
+        fact = fact_label(int(step["fact"])) if "fact" in step else ""  # type: ignore[call-overload]
+        value = show_value(Decimal(str(step["value"])), language) if "value" in step else ""
+        lines.append(f"{at} {step['who']} · " + t(f"desk.conflict.log.{step['action']}", fact=fact, value=value,
+                                                     why=str(step.get("why", ""))))
     return "\n".join(lines)
