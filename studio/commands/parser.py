@@ -131,6 +131,9 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     intake.add_argument("--port", type=int, help=Msg("cli.help.intake.port"))
     intake.set_defaults(handler=desk_commands.intake)
 
+    bot = commands.add_parser("bot", help=Msg("cli.help.bot.about"))
+    bot.set_defaults(handler=desk_commands.bot)
+
     _issuing(commands, "observers", desk_commands.observers)
     _issuing(commands, "operators", desk_commands.operators)
 

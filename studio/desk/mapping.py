@@ -94,6 +94,7 @@ _KIND_WORDS = {
     ReportKind.VIOLATION: ("нарушение", "бұзушылық", "бузушылык", "violation"),
     ReportKind.INCIDENT: ("инцидент", "оқиға", "происшествие", "incident"),
     ReportKind.QUEUE: ("очередь", "кезек", "queue"),
+    ReportKind.PROTOCOL: ("протокол", "итоговый протокол", "қорытынды хаттама", "хаттама", "protocol"),
     ReportKind.OTHER: ("другое", "басқа", "прочее", "other"),
 }
 

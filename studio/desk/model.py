@@ -42,6 +42,7 @@ class ReportKind(StrEnum):
     VIOLATION = "violation"
     INCIDENT = "incident"
     QUEUE = "queue"
+    PROTOCOL = "protocol"  # a station's result protocol (its photo, its figures)
     OTHER = "other"
 
 

@@ -366,6 +366,101 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER rehearsal_never_deleted BEFORE DELETE ON rehearsal
         BEGIN SELECT RAISE(ABORT, 'a rehearsal store stays one'); END;
     """,
+    # (issue 20 part 1, the Telegram bot; the lead renumbers at merge) a sixth kind, `protocol` (a station's
+    #     result protocol), for reports and facts: both tables are rebuilt for their new CHECK (the view over
+    #     report goes first and comes back the same). And the bot's own tables (studio/store/telegram.py).
+    """
+    DROP VIEW report_grouped;
+    CREATE TABLE report_v11 (
+        id INTEGER PRIMARY KEY,
+        observer TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        received_at TEXT NOT NULL,     -- UTC, ISO 8601
+        region TEXT NOT NULL,
+        station INTEGER,               -- NULL: not about one polling station
+        kind TEXT NOT NULL CHECK (kind IN ('turnout', 'violation', 'incident', 'queue', 'protocol', 'other')),
+        text TEXT NOT NULL,
+        attachments TEXT NOT NULL DEFAULT '[]',  -- JSON list of paths
+        group_id INTEGER NOT NULL,     -- the first report of its group (its own id for a lead)
+        batch INTEGER NOT NULL,        -- import_batch.id (not a declared foreign key: 100k checks per import)
+        line INTEGER NOT NULL          -- its line in the batch's file; 0 when typed in
+    );
+    INSERT INTO report_v11 SELECT id, observer, channel, received_at, region, station, kind, text, attachments,
+        group_id, batch, line FROM report;
+    DROP TABLE report;
+    ALTER TABLE report_v11 RENAME TO report;
+    CREATE INDEX report_bucket ON report (region, station, kind, received_at);
+    CREATE TRIGGER report_never_changed BEFORE UPDATE ON report
+        BEGIN SELECT RAISE(ABORT, 'a report is what came in and is never changed'); END;
+    CREATE TRIGGER report_never_deleted BEFORE DELETE ON report
+        BEGIN SELECT RAISE(ABORT, 'a report is what came in and is never deleted'); END;
+    CREATE VIEW report_grouped AS
+        SELECT r.id, r.observer, r.channel, r.received_at, r.region, r.station, r.kind, r.text, r.attachments,
+               COALESCE((SELECT m.group_id FROM report_move AS m WHERE m.report_id = r.id ORDER BY m.id DESC LIMIT 1),
+                        r.group_id) AS group_id,
+               r.batch, r.line
+        FROM report AS r;
+    CREATE TABLE fact_v11 (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('turnout', 'violation', 'incident', 'queue', 'protocol', 'other')),
+        claim_kk TEXT NOT NULL,
+        claim_ru TEXT NOT NULL,
+        region TEXT,                   -- NULL: the whole country
+        station INTEGER,
+        value TEXT,                    -- a decimal exactly as published
+        as_of TEXT,                    -- UTC, ISO 8601: the instant the value is about
+        detail TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL
+            CHECK (status IN ('new', 'in_review', 'verified', 'false', 'unproven', 'retracted')),
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        editors TEXT NOT NULL DEFAULT '[]',
+        verified_by TEXT,              -- who gave the verdict (verified, false, unproven), and when
+        verified_at TEXT,
+        correction_kk TEXT NOT NULL DEFAULT '',  -- what is true (a retraction's on-air correction)
+        correction_ru TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL,      -- optimistic concurrency: every change names the version it read
+        CHECK (claim_kk != '' OR claim_ru != ''),
+        -- A safety net under studio/desk/rules.py, which decides: never verified by its creator.
+        CHECK (status != 'verified' OR (verified_by IS NOT NULL AND verified_by != created_by)),
+        CHECK (status != 'retracted' OR correction_kk != '' OR correction_ru != '')
+    );
+    INSERT INTO fact_v11 SELECT id, kind, claim_kk, claim_ru, region, station, value, as_of, detail, status,
+        created_by, created_at, updated_at, editors, verified_by, verified_at, correction_kk, correction_ru, version
+        FROM fact;
+    DROP TABLE fact;
+    ALTER TABLE fact_v11 RENAME TO fact;
+    CREATE INDEX fact_status ON fact (status, kind);
+    CREATE INDEX fact_instant ON fact (kind, as_of);
+    CREATE TRIGGER fact_never_deleted BEFORE DELETE ON fact
+        BEGIN SELECT RAISE(ABORT, 'a fact is never deleted; mark it false or retract it'); END;
+    -- A one-time link of `studio observers add`: binds the Telegram account that opens it to the observer.
+    CREATE TABLE telegram_code (
+        hash TEXT PRIMARY KEY,         -- sha256 (hex) of the code; the code itself is never stored
+        token_id INTEGER NOT NULL REFERENCES observer_token (id),
+        expires_at TEXT NOT NULL,      -- UTC, ISO 8601
+        used_at TEXT,                  -- NULL until opened; a code works once
+        used_by INTEGER                -- the Telegram user id that opened it
+    ) WITHOUT ROWID;
+    -- One Telegram account, bound to one observer's token (revoking the token ends the binding), and where
+    -- its conversation is: the bot's state survives a restart with the update it was last written with.
+    CREATE TABLE telegram_chat (
+        user_id INTEGER PRIMARY KEY,   -- Telegram's user id
+        chat_id INTEGER NOT NULL,
+        token_id INTEGER NOT NULL REFERENCES observer_token (id),
+        bound_at TEXT NOT NULL,        -- UTC, ISO 8601
+        state TEXT NOT NULL DEFAULT '{}'  -- JSON: language, home region and station, the step and the draft
+    );
+    CREATE INDEX telegram_chat_token ON telegram_chat (token_id);
+    -- The bot's place in Telegram's update stream and in the desk's verdicts: written in the same
+    -- transaction as what it covers, so an update is processed once across restarts.
+    CREATE TABLE telegram_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        last_update INTEGER NOT NULL,  -- the last update id processed
+        last_audit INTEGER NOT NULL    -- the last fact_audit id whose verdict observers were told of
+    );
+    """,
 )
 
 
