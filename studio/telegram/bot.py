@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -38,9 +39,12 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.request import HTTPXRequest
+# python-telegram-bot 22 deprecates an int ``retry_after``; opt in to the timedelta of its next major version
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa: E402
+from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut  # noqa: E402
+from telegram.request import HTTPXRequest  # noqa: E402
 
 from studio.desk.grouping import GroupingOptions
 from studio.desk.ids import report_label
@@ -194,6 +198,7 @@ class TelegramBot:
         stop = stop or asyncio.Event()
         self.last_update, self.last_audit = await self._db(lambda: position(self.store.db))
         await self._publish("starting")
+        reason = ""
         try:
             await self._guarded(self.bot.initialize, stop)
             while not stop.is_set():
@@ -204,8 +209,11 @@ class TelegramBot:
                     await self.handle(updates)
                 if self.settings.notify_verdicts:
                     await self._guarded(self._tell_verdicts, stop)
+        except BotStopped:
+            reason = "token_refused"
+            raise
         finally:
-            await self._publish("stopped")
+            await self._publish("stopped", reason)
             try:
                 await self.bot.shutdown()
             except TelegramError:
@@ -225,7 +233,6 @@ class TelegramBot:
             try:
                 result = await call()
             except InvalidToken:
-                await self._publish("stopped", "token_refused")
                 raise BotStopped(Msg("bot.error.token_refused")) from None
             except RetryAfter as error:
                 wait = _seconds(error.retry_after)
