@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -12,7 +13,7 @@ import pytest
 from PIL import Image
 
 from studio.desk import rules
-from studio.desk.model import Draft, ReportKind
+from studio.desk.model import Claim, Draft, ReportKind
 from studio.machine import utc_now
 from studio.store.health import read as read_health
 from studio.store.observers import revoke_observer
@@ -101,7 +102,7 @@ def test_a_guided_report_with_a_photo_is_stored_without_the_photos_location(boun
     assert report.text == "Итоговый протокол не вывешен для ознакомления"
     [path] = report.attachments
     kept = Path(path)
-    assert kept.parent == store.path.parent / "media" and kept.stem == __import__("hashlib").sha256(kept.read_bytes()).hexdigest()
+    assert kept.parent == store.path.parent / "media" and kept.stem == hashlib.sha256(kept.read_bytes()).hexdigest()
     exif = Image.open(kept).getexif()
     assert GPS_IFD not in exif and exif[0x010F] == "PhoneMaker"  # the location goes, the rest stays
 
@@ -166,7 +167,7 @@ def test_status_lists_todays_reports_and_a_verdict_is_told(bound, fake_telegram,
     [report] = reports(store)
     fake_telegram.message(USER, "/status")
     answered(fake_telegram, USER, f"R{report.id} · Другое · ждёт проверки")
-    draft = Draft(kind=ReportKind.OTHER, claim=__import__("studio.desk.model", fromlist=["Claim"]).Claim(ru="Вброс на участке 12"),
+    draft = Draft(kind=ReportKind.OTHER, claim=Claim(ru="Вброс на участке 12"),
                   region="astana", station=12)
     fact = store.create_fact(draft, by="aigerim", at=utc_now(), report_ids=[report.id])
     fact = store.change(fact.id, fact.version, rules.StartReview(), by="aigerim", at=utc_now())
