@@ -44,7 +44,6 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa: E402
 from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut  # noqa: E402
-from telegram.request import HTTPXRequest  # noqa: E402
 
 from studio.desk.grouping import GroupingOptions
 from studio.desk.ids import report_label
@@ -68,6 +67,7 @@ from studio.store.telegram import (
 )
 from studio.telegram import dialogue, media
 from studio.telegram.dialogue import Incoming, Reply, Turn
+from studio.telegram.transport import AiohttpRequest
 from studio.up.supervisor import backoff
 from studio.web.intake import TokenBuckets
 
@@ -171,10 +171,12 @@ class TelegramBot:
             token,
             base_url=settings.api_url,
             base_file_url=settings.file_url,
-            request=HTTPXRequest(connection_pool_size=pool, read_timeout=30.0, media_write_timeout=30.0),
-            get_updates_request=HTTPXRequest(read_timeout=settings.poll_seconds + 10.0),
+            request=AiohttpRequest(connections=pool, read_timeout=30.0),
+            get_updates_request=AiohttpRequest(connections=1, read_timeout=settings.poll_seconds + 10.0),
         )
         self.last_update, self.last_audit = 0, 0
+        self.sending: set[asyncio.Task[None]] = set()  # answers on their way
+        self.tails: dict[int, asyncio.Task[None]] = {}  # each chat's last answer task: the next one waits for it
         self.updates = 0
         self.failures = 0
         self.redactor.install()
@@ -213,6 +215,8 @@ class TelegramBot:
             reason = "token_refused"
             raise
         finally:
+            if self.sending:  # answers of committed reports still go out, unless the bot is cancelled
+                await asyncio.gather(*self.sending, return_exceptions=True)
             await self._publish("stopped", reason)
             try:
                 await self.bot.shutdown()
@@ -409,7 +413,7 @@ class TelegramBot:
             replies = [Reply(outcome.render(language))]
         else:
             replies = [Reply(say("bot.bound", name=outcome)), Reply(say("bot.ask.language"), dialogue.language_buttons())]
-        await self._send_all(chat.id, replies)
+        self._queue(chat.id, replies)
 
     # --- answers ---------------------------------------------------------------------
 
@@ -421,19 +425,39 @@ class TelegramBot:
             if item.send is not None:
                 kind, detail = outcomes[item.send]
                 say = Catalogue(item.language).t
-                if kind in ("created", "replay"):
+                if kind in ("created", "replay"):  # the id, with what to do next: one message
                     key = "bot.stored_free" if item.free else "bot.stored"
-                    replies.insert(0, Reply(say(key, report=report_label(detail["id"]))))
-                    replies.append(dialogue.menu({"lang": item.language}))
+                    menu = dialogue.menu({"lang": item.language}).buttons
+                    replies.insert(0, Reply(say(key, report=report_label(detail["id"])), menu))
                 else:  # revoked between the look and the write
                     replies.append(Reply(say("bot.revoked")))
             by_chat.setdefault(item.chat_id, []).extend(replies)
             if item.callback:
                 callbacks.append(item.callback)
-        await asyncio.gather(
-            *(self._send_all(chat, replies) for chat, replies in by_chat.items()),
-            *(self._retrying(lambda c=c: self.bot.answer_callback_query(c)) for c in callbacks),
-        )
+        for chat, replies in by_chat.items():
+            self._queue(chat, replies)
+        for callback in callbacks:
+            self._spawn(self._retrying(lambda c=callback: self.bot.answer_callback_query(c)))
+
+    def _spawn(self, work: Any) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(work)
+        self.sending.add(task)
+        task.add_done_callback(self.sending.discard)
+        return task
+
+    def _queue(self, chat_id: int, replies: Sequence[Reply]) -> None:
+        """Send ``replies`` after the chat's earlier answers, while the loop goes on to the next updates: the
+        answers of one batch go out as the next one is read and written (each chat's in order)."""
+        before = self.tails.get(chat_id)
+
+        async def after() -> None:
+            if before is not None:
+                await asyncio.shield(before)
+            await self._send_all(chat_id, replies)
+
+        task = self._spawn(after())
+        self.tails[chat_id] = task
+        task.add_done_callback(lambda done: self.tails.pop(chat_id, None) if self.tails.get(chat_id) is done else None)
 
     async def _send_all(self, chat_id: int, replies: Sequence[Reply]) -> None:
         """One chat's answers, in order."""
@@ -486,7 +510,8 @@ class TelegramBot:
             say = Catalogue(binding.state.get("lang", "ru")).t
             text = say("bot.verdict", report=report_label(report_id), status=say(f"bot.desk.{status}"))
             by_chat.setdefault(binding.chat_id, []).append(Reply(text))
-        await asyncio.gather(*(self._send_all(chat, replies) for chat, replies in by_chat.items()))
+        for chat, replies in by_chat.items():
+            self._queue(chat, replies)
         self.last_audit = newest
 
         def keep() -> None:
