@@ -12,6 +12,10 @@ subprocesses of their own, and sends the reports as the observers would:
 - the peak: one more burst of every observer's report at once, for the most
   the bot can take (its rate).
 
+Before them, WARM_UP reports as the stations open, counted as sent (lost
+must be 0) but not in the figures: the first answers of a fresh bot open
+its connections and took ~0.4 s, which is not what the turnout hours see.
+
 Latency is from the update's creation at the fake to the bot's answer naming
 the report id there, which the bot sends only after the commit: an upper
 bound of update-to-stored. Lost: reports sent minus reports stored (must be
@@ -57,6 +61,8 @@ TEXTS = (
     "Учаскеде бәрі тыныш, {n}",
 )
 FIRST_USER = 100_000
+WARM_UP = 200
+"""Reports sent before the measured bursts, as the stations open: the bot's first answers open its connections."""
 
 
 # --- the processes ------------------------------------------------------------------------
@@ -130,7 +136,7 @@ def _make_store(path: Path) -> list[str]:
 
 
 def _texts(burst: int) -> list[tuple[int, str]]:
-    rng = random.Random(burst)
+    rng = random.Random(burst + 1)
     users = list(range(FIRST_USER, FIRST_USER + OBSERVERS))
     rng.shuffle(users)
     return [(user, rng.choice(TEXTS).format(n=rng.randint(5, 90))) for user in users]
@@ -160,10 +166,14 @@ async def _through_bot(api: str) -> tuple[list[tuple[int, int]], dict]:
             async with session.post(f"{api}/_fake/messages", json=chunk) as answer:
                 sent.extend(zip((user for user, _ in chunk), await answer.json()))
 
+        await _paced(send, _texts(-1)[:WARM_UP], OFFERED)  # the polls open (excluded from the figures, not from lost)
+        await _settle(session, api, len(sent))
+        warm, sent[:] = list(sent), []
         for burst in range(BURSTS + 1):
             await _paced(send, _texts(burst), OFFERED if burst < BURSTS else None)
-            await _settle(session, api, len(sent))
+            await _settle(session, api, len(warm) + len(sent))
             await asyncio.sleep(1.0)
+        sent[:0] = warm
         async with session.post(f"{api}/_fake/acks", json={}) as answer:
             return sent, await answer.json()
 
@@ -190,9 +200,11 @@ def _bot_figures(sent: list[tuple[int, int]], record: dict) -> tuple[list[list[f
     latencies: list[list[float]] = [[] for _ in range(BURSTS + 1)]
     spans: list[list[float]] = [[float("inf"), 0.0] for _ in range(BURSTS + 1)]
     for n, (user, update) in enumerate(sent):
-        burst = n // OBSERVERS
         k = seen.get(user, 0)
         seen[user] = k + 1
+        burst = (n - WARM_UP) // OBSERVERS
+        if burst < 0:
+            continue
         spans[burst][0] = min(spans[burst][0], created[update])
         if k < len(acks.get(user, [])):
             latencies[burst].append(acks[user][k] - created[update])
@@ -214,7 +226,7 @@ async def _through_intake(url: str, tokens: list[str]) -> tuple[list[list[float]
     created = 0
     connector = aiohttp.TCPConnector(limit=256)
     async with aiohttp.ClientSession(connector=connector) as session:
-        for burst in range(BURSTS + 1):
+        for burst in range(-1, BURSTS + 1):  # -1: the warm-up, as the bot's
 
             async def send(chunk: list[tuple[int, str]], burst: int = burst) -> None:
                 nonlocal created
@@ -230,13 +242,15 @@ async def _through_intake(url: str, tokens: list[str]) -> tuple[list[list[float]
                         await answer.read()
                         if answer.status == 201:
                             created += 1
-                    latencies[burst].append(time.perf_counter() - began)
+                    if burst >= 0:
+                        latencies[burst].append(time.perf_counter() - began)
 
                 await asyncio.gather(*(one(user, text) for user, text in chunk))
 
             began = time.perf_counter()
-            await _paced(send, _texts(burst), OFFERED if burst < BURSTS else None)
-            spans.append(time.perf_counter() - began)
+            await _paced(send, _texts(burst)[:WARM_UP] if burst < 0 else _texts(burst), OFFERED if burst < BURSTS else None)
+            if burst >= 0:
+                spans.append(time.perf_counter() - began)
             await asyncio.sleep(1.0)
     return latencies, spans, created
 
@@ -249,7 +263,7 @@ def main() -> int:
         bot_store, intake_store = Path(folder) / "bot" / "studio.db", Path(folder) / "intake" / "studio.db"
         _make_store(bot_store)
         tokens = _make_store(intake_store)
-        total = OBSERVERS * (BURSTS + 1)
+        total = OBSERVERS * (BURSTS + 1) + WARM_UP
         print(f"{OBSERVERS} observers on Telegram; {BURSTS} turnout-hour bursts of {OBSERVERS} reports offered at "
               f"{OFFERED:.0f}/s, then the peak: {OBSERVERS} at once ({total} reports)")
 
