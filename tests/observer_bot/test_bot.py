@@ -45,6 +45,14 @@ def answered(fake, user: int, words: str, count: int = 1) -> list[str]:
     )
 
 
+def home(fake, region: str, station: str, saved: str = "Сохранено") -> None:
+    """Register the observer's region and station (/home), as they would once in the morning."""
+    fake.message(USER, "/home")
+    fake.press(USER, f"region:{region}")
+    fake.message(USER, station)
+    answered(fake, USER, saved)
+
+
 # --- registration ---------------------------------------------------------------------------
 
 
@@ -141,10 +149,7 @@ def test_a_free_text_is_a_report_needing_details_once_its_region_is_known(bound,
 
 def test_a_registered_station_skips_region_and_station(bound, fake_telegram, store) -> None:
     bound(language="kk")
-    fake_telegram.message(USER, "/home")
-    fake_telegram.press(USER, "region:karaganda")
-    fake_telegram.message(USER, "УИК 31")
-    answered(fake_telegram, USER, "Сақталды")
+    home(fake_telegram, "karaganda", "УИК 31", saved="Сақталды")
     fake_telegram.message(USER, "/report")
     answered(fake_telegram, USER, "Не болды?")
     fake_telegram.press(USER, "kind:turnout")
@@ -158,10 +163,7 @@ def test_a_registered_station_skips_region_and_station(bound, fake_telegram, sto
 
 def test_status_lists_todays_reports_and_a_verdict_is_told(bound, fake_telegram, store) -> None:
     bound()
-    fake_telegram.message(USER, "/home")
-    fake_telegram.press(USER, "region:astana")
-    fake_telegram.message(USER, "12")
-    answered(fake_telegram, USER, "Сохранено")
+    home(fake_telegram, "astana", "12")
     fake_telegram.message(USER, "Вброс бюллетеней на участке 12")
     answered(fake_telegram, USER, "Принято")
     [report] = reports(store)
@@ -216,10 +218,7 @@ def test_an_update_being_processed_when_the_bot_dies_is_processed_once_after_the
     bound, start_bot, fake_telegram, store
 ) -> None:
     first = bound()
-    fake_telegram.message(USER, "/home")
-    fake_telegram.press(USER, "region:almaty")
-    fake_telegram.message(USER, "7")
-    answered(fake_telegram, USER, "Сохранено")
+    home(fake_telegram, "almaty", "7")
     fake_telegram.hold_files(True)
     fake_telegram.photo(USER, photo_with_gps(), caption="Фото протокола")  # a free report, its photo downloading
     eventually(lambda: fake_telegram.calls().count("getFile") >= 1, "the download begun")
@@ -236,9 +235,7 @@ def test_updates_telegram_delivers_again_after_a_restart_are_not_processed_twice
     bound, start_bot, fake_telegram, store
 ) -> None:
     first = bound()
-    fake_telegram.message(USER, "/home")
-    fake_telegram.press(USER, "region:almaty")
-    fake_telegram.message(USER, "7")
+    home(fake_telegram, "almaty", "7")
     fake_telegram.message(USER, "Очередь на улице")
     answered(fake_telegram, USER, "Принято")
     first.stop()
@@ -254,9 +251,7 @@ def test_429_waits_telegrams_retry_after_and_loses_nothing(bound, fake_telegram,
     bound()
     fake_telegram.fail("getUpdates", 429, "Too Many Requests: retry after 1", retry_after=1)
     fake_telegram.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
-    fake_telegram.message(USER, "/home")
-    fake_telegram.press(USER, "region:almaty")
-    fake_telegram.message(USER, "3")
+    home(fake_telegram, "almaty", "3")
     fake_telegram.message(USER, "Урна не опломбирована")
     answered(fake_telegram, USER, "Принято")
     assert len(reports(store)) == 1
