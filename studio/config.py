@@ -227,6 +227,37 @@ class Intake(Strict):
     )
 
 
+class Bot(Strict):
+    """The observers' Telegram bot (``studio bot``; issue 20 part 1). The token lives in the environment."""
+
+    token_env: EnvName = Field(
+        default="STUDIO_BOT_TOKEN",
+        description="name of the environment variable holding the bot's token from BotFather (the name, not the token)",
+    )
+    username: str = Field(
+        default="", pattern=r"^$|^[A-Za-z][A-Za-z0-9_]{3,31}$",
+        description="the bot's @username without the @, for the links `studio observers add` prints",
+    )
+    link_hours: float = Field(
+        default=72, gt=0, le=24 * 90, description="hours a registration link works before it expires"
+    )
+    notify_verdicts: bool = Field(
+        default=True, description="tell an observer when the desk gives a verdict on their report's group"
+    )
+    rate: float = Field(default=0.2, gt=0, le=1000, description="reports per second one observer may send on average")
+    burst: int = Field(default=10, ge=1, le=10000, description="reports one observer may send at once before the rate applies")
+    max_file_mb: int = Field(default=20, ge=1, le=2000, description="largest photo, video or document taken, in MB")
+    api_url: str = Field(
+        default="https://api.telegram.org/bot", min_length=1,
+        description="Bot API address (a local Bot API server, or a test's); the token is appended",
+    )
+    file_url: str = Field(
+        default="https://api.telegram.org/file/bot", min_length=1,
+        description="Bot API file address; the token is appended",
+    )
+    poll_seconds: int = Field(default=25, ge=0, le=50, description="long polling: seconds Telegram may hold a request")
+
+
 UpService = Literal["intake", "api", "prompter"]
 """The services ``studio up`` knows (studio/up/services.py ``SERVICES``)."""
 
@@ -264,6 +295,7 @@ class Config(Strict):
     api: Api = Api()
     prompter: Prompter = Prompter()
     intake: Intake = Intake()
+    bot: Bot = Bot()
     up: Up = Up()
     operators: Operators = Operators()
     desk: Desk = Desk()

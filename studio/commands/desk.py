@@ -84,6 +84,13 @@ def intake(args: argparse.Namespace) -> int:
     return intake_command(args, config, desk)
 
 
+def bot(args: argparse.Namespace) -> int:
+    from studio.telegram.command import bot_command
+
+    config, desk = open_desk_store(args)
+    return bot_command(config, desk, language=diagnostics_language(args))
+
+
 def observers(args: argparse.Namespace) -> int:
     from studio.desk.observers import observers_command
 

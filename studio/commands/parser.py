@@ -142,6 +142,9 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     intake.add_argument("--port", type=int, help=Msg("cli.help.intake.port"))
     intake.set_defaults(handler=desk_commands.intake)
 
+    bot = commands.add_parser("bot", help=Msg("cli.help.bot.about"))
+    bot.set_defaults(handler=desk_commands.bot)
+
     observer_actions = _issuing(commands, "observers", desk_commands.observers)
     # the phone form's link (issue 20 part 2): printed by add, issued anew by link, as a QR code with --qr
     observer_actions.choices["add"].add_argument("--qr", action="store_true", help=Msg("cli.help.observers.qr"))

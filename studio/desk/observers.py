@@ -5,14 +5,26 @@ from __future__ import annotations
 
 import ipaddress
 import sys
+from datetime import timedelta
 from typing import Any, TextIO
 
 from studio.errors import StudioError, report
-from studio.desk.issued_list import issued_lines
+from studio.desk.issued_list import issued_lines, local_stamp
 from studio.i18n import FALLBACK, Msg
 from studio.machine import default_operator, utc_now
 from studio.store.desk import DeskStore
 from studio.store.observers import add_observer, issue_link, list_observers, revoke_observer
+from studio.store.telegram import bound_names, issue_code
+
+
+def telegram_link(desk: DeskStore, config: Any, name: str, language: str) -> str:
+    """A one-time ``https://t.me/BOT?start=CODE`` for observer ``name``; when it expires goes to stderr."""
+    valid = timedelta(hours=config.bot.link_hours)
+    at = utc_now()
+    code = issue_code(desk.db, name, at=at, valid=valid)
+    until = local_stamp(at + valid, config.station.zone)
+    print(Msg("observers.link", until=until).render(language), file=sys.stderr)
+    return f"https://t.me/{config.bot.username}?start={code}"
 
 
 def observers_command(args: Any, config: Any, desk: DeskStore, *, language: str = FALLBACK) -> int:
@@ -25,14 +37,18 @@ def observers_command(args: Any, config: Any, desk: DeskStore, *, language: str 
             print(token)  # alone on standard output: TOKEN=$(studio observers add NAME) keeps working
             print(Msg("observers.added", name=args.name.strip()).render(language), file=sys.stderr)
             form_link(desk, config.intake, args.name, language, qr=args.qr, out=sys.stderr)
+            if config.bot.username:  # the Telegram bot's one-time link (studio/telegram/); the token alone on stdout
+                print(telegram_link(desk, config, args.name, language), file=sys.stderr)
         elif action == "link":
             form_link(desk, config.intake, args.name, language, qr=args.qr, out=sys.stdout)
         elif action == "revoke":
             revoke_observer(desk.db, args.name, by=by, at=utc_now())
             print(Msg("observers.revoked", name=args.name.strip()).render(language), file=sys.stderr)
         else:
-            for line in issued_lines(list_observers(desk.db), language, config.station.zone):
-                print(line)
+            entries, bound = list_observers(desk.db), bound_names(desk.db)
+            for entry, line in zip(entries, issued_lines(entries, language, config.station.zone)):
+                accounts = bound.get(entry.name, 0) if entry.active else 0
+                print(f"{line}\t{Msg('observers.bound', count=accounts).render(language)}" if accounts else line)
     except StudioError as error:
         return report(error, language, sys.stderr)
     return 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, NamedTuple, Sequence
+from typing import Annotated, Any, Callable, NamedTuple, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -68,8 +68,8 @@ class ReportBody(BaseModel):
         min_length=1,
         max_length=MAX_NAME,
         description=(
-            "What it is: `turnout`, `violation`, `incident`, `queue`, `protocol` (a result protocol) or `other`, or the word in Kazakh or "
-            "Russian (`бұзушылық`, `нарушение`, `кезек`, `очередь`, ...)."
+            "What it is: `turnout`, `violation`, `incident`, `queue`, `protocol` (a station's result protocol) "
+            "or `other`, or the word in Kazakh or Russian (`бұзушылық`, `нарушение`, `кезек`, `очередь`, ...)."
         ),
         examples=["violation", "очередь"],
     )
@@ -268,11 +268,14 @@ def write_sends(
     grouping: GroupingOptions = GroupingOptions(),
     file: str = BATCH_FILE,
     by: str = "intake",
+    then: Callable[[], None] | None = None,
 ) -> list[Outcome]:
     """One transaction for ``sends``; an outcome for each, in order. A key seen
     before with the same body replays its first answer and adds nothing. A send
     whose region is still not placed with the aliases the desk has learned is
-    held for the desk (its answer is ``ReportHeld``)."""
+    held for the desk (its answer is ``ReportHeld``). ``then`` writes, in the
+    same transaction, what the caller must keep with these reports (the
+    Telegram bot: its conversations and its update offset)."""
     db = store.db
     outcomes: list[tuple[str, Any]] = []
     with store.write():
@@ -326,6 +329,8 @@ def write_sends(
         answers = _answers(store, [ref for kind, ref in resolved if kind in ("created", "replay")])
         held_keys = [ref for kind, ref in resolved if kind in ("held", "held_replay")]
         held = {h.key: _held_answer(h) for h in store.held(open_only=False, ids=_ids(store, held_keys))}
+        if then is not None:
+            then()
     return [
         (kind, answers[ref]) if kind in ("created", "replay") else (kind, held[ref]) if kind.startswith("held")
         else (kind, ref)

@@ -514,6 +514,35 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER figure_conflict_never_deleted BEFORE DELETE ON figure_conflict
         BEGIN SELECT RAISE(ABORT, 'a conflict is never deleted; settle it'); END;
     """,
+    # issue 20 part 1: the Telegram bot's own tables (studio/store/telegram.py); its kind `protocol` is the
+    #     form's migration above
+    """
+    -- A one-time link of `studio observers add`: binds the Telegram account that opens it to the observer.
+    CREATE TABLE telegram_code (
+        hash TEXT PRIMARY KEY,         -- sha256 (hex) of the code; the code itself is never stored
+        token_id INTEGER NOT NULL REFERENCES observer_token (id),
+        expires_at TEXT NOT NULL,      -- UTC, ISO 8601
+        used_at TEXT,                  -- NULL until opened; a code works once
+        used_by INTEGER                -- the Telegram user id that opened it
+    ) WITHOUT ROWID;
+    -- One Telegram account, bound to one observer's token (revoking the token ends the binding), and where
+    -- its conversation is: the bot's state survives a restart with the update it was last written with.
+    CREATE TABLE telegram_chat (
+        user_id INTEGER PRIMARY KEY,   -- Telegram's user id
+        chat_id INTEGER NOT NULL,
+        token_id INTEGER NOT NULL REFERENCES observer_token (id),
+        bound_at TEXT NOT NULL,        -- UTC, ISO 8601
+        state TEXT NOT NULL DEFAULT '{}'  -- JSON: language, home region and station, the step and the draft
+    );
+    CREATE INDEX telegram_chat_token ON telegram_chat (token_id);
+    -- The bot's place in Telegram's update stream and in the desk's verdicts: written in the same
+    -- transaction as what it covers, so an update is processed once across restarts.
+    CREATE TABLE telegram_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        last_update INTEGER NOT NULL,  -- the last update id processed
+        last_audit INTEGER NOT NULL    -- the last fact_audit id whose verdict observers were told of
+    );
+    """,
 )
 
 
