@@ -66,6 +66,9 @@ def test_every_row_is_matched_to_its_unit_or_held_and_none_wrongly(desk: DeskSto
     # the real disagreement shows: two facts for Astana at 10:00, and a warning naming both figures
     (warning,) = [w for w in summary.warnings if "20.86" in w.message]
     assert "astana at 10:00" in warning.message and "20.68" in warning.message
+    # and it is a conflict of its own, both figures held from air until the desk settles it
+    (conflict,) = desk.conflicts(open_only=True)
+    assert sorted(str(f.value) for f in conflict.figures) == ["20.68", "20.86"] and conflict.measure[1] == "astana"
 
 
 def test_the_desks_answers_finish_every_held_row_as_its_unit(desk: DeskStore, tick) -> None:
