@@ -130,6 +130,10 @@ class HeldTables(IntakeTables):
         sql = "SELECT * FROM region_held" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         return [_held(row) for row in self.db.execute(sql, params)]
 
+    def held_count(self) -> int:
+        """How many rows wait for the desk to name their region (the region index answers it)."""
+        return self.db.execute("SELECT COUNT(*) FROM region_held WHERE region IS NULL").fetchone()[0]
+
     def held_spellings(self) -> list[HeldSpelling]:
         """The queue: open held rows by spelling key, the oldest first."""
         lines: dict[str, list[Held]] = {}

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, OptionList
 from studio.desk.importer import import_reports
 from studio.store.desk import DeskStore
 from studio.tui.desk.held import HeldQueue, RegionPicker
+from studio.tui.widgets.text import Readout
 
 SIZE = (120, 40)
 HEADER = "observer,channel,received_at,region,station,kind,text,attachments\n"
@@ -40,6 +41,8 @@ async def test_one_key_names_the_unit_and_the_spelling_is_learned(make_desk_app,
     app = make_desk_app("en", operator="dana")
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
+        # the desk's status line says rows wait, and which key shows them
+        assert "needs a region: 3 (h)" in str(pilot.app.screen.query_one("#desk-status", Readout).content)
         queue = await open_queue(pilot, settle_desk)
         assert [(line.spelling, line.rows) for line in queue.lines] == [("Астанаа", 2), ("Северная", 1)]
         assert queue.lines[0].suggestions[0] == "astana"

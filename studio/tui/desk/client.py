@@ -97,6 +97,7 @@ class Queue:
     items: tuple[QueueItem, ...]
     claims: dict[tuple[str, int], DeskClaim] = field(default_factory=dict)
     at: datetime | None = None
+    held: int = 0  # rows in the "needs a region" queue (h)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +184,7 @@ class DeskClient:
             by_id = {listed.fact.id: listed.fact for listed in facts}
             conflicts = [(c, tuple(by_id[i] for i in c.fact_ids if i in by_id))
                          for c in self.store.conflicts(open_only=True)]
+            held = self.store.held_count()
         items = [
             QueueItem(
                 "fact", f.id, listed.status, f.region or NATIONAL, f.kind, f.updated_at, f.claim, len(f.reports),
@@ -198,7 +200,7 @@ class DeskClient:
             for g in groups
         ] + [_conflict_item(conflict, figures) for conflict, figures in conflicts]
         items.sort(key=lambda i: (i.at, i.item, i.item_id), reverse=True)
-        return Queue(tuple(items), taken, now)
+        return Queue(tuple(items), taken, now, held)
 
     def held(self) -> list[HeldSpelling]:
         """The "needs a region" queue: open held rows by spelling."""

@@ -106,7 +106,8 @@ def status_line(
 ) -> str:
     at = queue.at.astimezone(zone).strftime("%H:%M:%S") if queue and queue.at else "…"
     taken = len([c for c in (queue.claims.values() if queue else ()) if c.who != operator])
-    return t("desk.status_line", operator=fmt.operator(operator), at=at, taken=taken)
+    line = t("desk.status_line", operator=fmt.operator(operator), at=at, taken=taken)
+    return f"{line} · {t('desk.status_held', count=queue.held)}" if queue and queue.held else line
 
 
 def span_name(span: timedelta) -> str:
