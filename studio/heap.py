@@ -10,7 +10,8 @@ the show process stepped up at the larger graphics and never came down (a rehear
 
 Fixed thresholds turn that adjustment off: a block above ``MMAP_THRESHOLD`` is always mapped and
 unmapped, and at most ``TRIM_THRESHOLD`` of free memory stays at the heap's top. A lower third's image
-(960x174 RGBA, 650 KiB) stays below it, so a new graphic pays no extra page faults (bench/render.py).
+(960x174 RGBA, 650 KiB) stays below it and costs what it did (bench/render.py, CPU median 2.5-3.0 ms
+either way on a loaded machine); a full-frame board is mapped anew each time, a millisecond or two.
 Elsewhere (macOS, musl) nothing changes.
 """
 
