@@ -89,9 +89,14 @@ def font_file(path: Path) -> FontFile:
 _FREETYPE = threading.RLock()
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4)
 def truetype(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    """A Pillow font at one pixel size; cached, since the fitter tries several sizes."""
+    """A Pillow font at one pixel size; cached, since the fitter tries several sizes.
+
+    Only a few: each is a FreeType face that maps the font file anew and reads its pages into memory
+    (~0.2 MB each; a day's graphics used 16 sizes, a station's own texts may use many more), and a
+    face is wanted again only for a letter not yet measured or drawn at its size (``advance``, ``glyph``).
+    """
     return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
 
 
@@ -139,7 +144,7 @@ def text_width(path: Path, size: int, text: str) -> int:
     return sum(advance(path, size, char) for char in text)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def text_mask(path: Path, size: int, text: str, align: str) -> tuple[Image.Image, int, int]:
     """The antialiased coverage of ``text`` and its offset from the anchor point on its
     baseline: at the left end, the middle or the right end (``align`` "l", "m" or "r").
@@ -149,7 +154,9 @@ def text_mask(path: Path, size: int, text: str, align: str) -> tuple[Image.Image
     overlapping edges with the same rounding as FreeType drawing in Pillow,
     so the pixels are Pillow's own, to the value (test_graphics_fonts.py).
     Cached per string too: the location bug repeats its region names every
-    minute. Masks are immutable once made (only read by ``paste``).
+    minute. Few strings (~0.5 MB): the names in use stay, the bug's clock
+    passes through once a minute. Masks are immutable once made (only read
+    by ``paste``).
     """
     width = text_width(path, size, text)
     # Pillow rounds half a pixel up for a centred anchor; Python's round() would go to even.

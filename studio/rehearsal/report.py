@@ -26,6 +26,7 @@ RESUMED_COVERS = ("the store's figures (takes in the event log, reports received
                   " reports sent, the desk's counts, graphics aired, memory, CPU, real time) cover the part since"
                   " measured_since: a stopped process takes its measurements with it")
 RATE_BUCKET = timedelta(minutes=10)
+HOUR = timedelta(hours=1)
 MB = 1024 * 1024
 
 
@@ -105,7 +106,6 @@ def rate(times: Sequence[datetime], start: datetime, end: datetime, bucket: time
 
 def figures(m: Measured) -> dict[str, Any]:
     """The JSON report."""
-    peak = max((s.rss_bytes for s in m.samples if s.rss_bytes is not None), default=None)
     return {
         "rehearsal": {
             "show_id": m.show_id, "rundown": m.rundown, "store": m.store, "mode": m.mode, "seed": m.seed,
@@ -136,12 +136,27 @@ def figures(m: Measured) -> dict[str, Any]:
         "retraction": m.retraction if m.retraction is not None else {"not measured": _no_retraction(m)},
         "rehearsal_marks": {"unmarked_rows": m.unmarked_rows},
         "store": {"bytes": m.store_bytes},
-        "memory": {"peak_rss_bytes": peak,
-                   "rss": [{"wall": round(s.wall, 3), "bytes": s.rss_bytes} for s in m.samples]}
-        if peak is not None else {"not measured": "no /proc/self/statm on this system"},
+        "memory": _memory(m),
         "cpu_seconds": {"user": round(m.cpu_user, 3), "system": round(m.cpu_system, 3),
                         "series": [{"wall": round(s.wall, 3), "cpu": round(s.cpu_seconds, 3)} for s in m.samples]},
     }
+
+
+def _memory(m: Measured) -> dict[str, Any]:
+    """Resident memory by real second, its peak, and its highest in the simulated day's first and last hours:
+    a leak grows from one to the other, a high-water mark steps up once (the issue's target: under 10%)."""
+    sampled = [(s.simulated, s.rss_bytes) for s in m.samples if s.rss_bytes is not None]
+    if not sampled:
+        return {"not measured": "no /proc/self/statm on this system"}
+    found: dict[str, Any] = {"peak_rss_bytes": max(rss for _, rss in sampled)}
+    first = [rss for at, rss in sampled if at < m.simulated_start + HOUR]
+    last = [rss for at, rss in sampled if at >= m.simulated_end - HOUR]
+    if m.simulated_end - m.simulated_start >= 2 * HOUR and first and last:
+        found |= {"first_hour_rss_bytes": max(first), "last_hour_rss_bytes": max(last),
+                  "growth": round(max(last) / max(first) - 1, 4)}
+    else:
+        found["first_and_last_hour"] = {"not measured": "a day under two simulated hours has no first and last hour"}
+    return found | {"rss": [{"wall": round(s.wall, 3), "bytes": s.rss_bytes} for s in m.samples]}
 
 
 def _no_retraction(m: Measured) -> str:
@@ -188,6 +203,9 @@ def summary(found: dict[str, Any], language: str) -> str:
     lines.append(Msg("rehearse.summary.resources", store_mb=f"{found['store']['bytes'] / MB:.1f}",
                      rss_mb="?" if peak is None else f"{peak / MB:.0f}",
                      cpu=f"{found['cpu_seconds']['user'] + found['cpu_seconds']['system']:.1f}"))
+    if "growth" in memory:
+        lines.append(Msg("rehearse.summary.memory_hours", first_mb=f"{memory['first_hour_rss_bytes'] / MB:.0f}",
+                         last_mb=f"{memory['last_hour_rss_bytes'] / MB:.0f}", growth=f"{memory['growth']:+.1%}"))
     lines.append(Msg("rehearse.summary.unmarked", count=found["rehearsal_marks"]["unmarked_rows"]))
     lines += _youtube_lines(found.get("youtube"))
     resumed = r.get("resumed")

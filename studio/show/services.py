@@ -202,8 +202,10 @@ def _graphics(
     def renderer():  # -> Renderer, built on its own thread (Pillow and the templates take ~0.35 s)
         from studio.desk.views import GraphicsFacts
         from studio.graphics import Renderer
+        from studio.heap import keep_heap_flat
         from studio.store.desk import open_desk
 
+        keep_heap_flat()  # before the first image: a day of graphics would otherwise ratchet the heap up
         show = rundown.show  # a rehearsal on today's clock shows the figures of the day it was planned for
         facts = GraphicsFacts(open_desk(store_path), show.plan_date or show.date, show.zone)
         folders = template_folders(config.graphics.templates)

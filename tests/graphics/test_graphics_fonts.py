@@ -113,3 +113,17 @@ def test_a_font_with_a_legacy_kern_table_is_refused_at_load(tmp_path: Path, over
     font.save(tmp_path / "Kerned.ttf")
     with pytest.raises(ValueError, match="legacy 'kern' table"):
         font_file(tmp_path / "Kerned.ttf")
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads this process's mappings (Linux)")
+def test_a_day_of_text_sizes_keeps_few_fonts_open(overlays: Path) -> None:
+    """Each FreeType face maps its font file anew, and what it reads stays resident: the fitter's sizes
+    over a long day must not each keep a face (a rehearsed day used 16; a station's texts, more)."""
+    from studio.graphics.fonts import text_width
+
+    path = overlays / "fonts" / "NotoSans-Bold.ttf"
+    for size in range(20, 90):
+        text_width(path, size, "Қазақстан Республикасы")
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        mapped = sum(1 for line in maps if line.rstrip().endswith(str(path)))
+    assert mapped <= 4

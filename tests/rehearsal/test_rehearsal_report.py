@@ -53,6 +53,22 @@ def test_the_figures_come_from_the_measurements() -> None:
     assert [b["count"] for b in found["reports"]["per_10_minutes"]][:3] == [2, 0, 1]
 
 
+def test_the_memory_figures_compare_the_simulated_days_first_and_last_hour() -> None:
+    """The highest RSS of each hour, by the simulated clock: a high-water mark between them counts too."""
+    mb = 1024 * 1024
+    at = lambda minutes, rss: Sample(minutes / 10, T0 + timedelta(minutes=minutes), rss * mb, 0.0, 0)  # noqa: E731
+    day = [at(0, 70), at(50, 72), at(61, 90), at(120, 75), at(179, 77), at(180, 76)]
+    found = figures(measured(simulated_end=T0 + timedelta(hours=3), samples=day))["memory"]
+    assert (found["first_hour_rss_bytes"], found["last_hour_rss_bytes"], found["peak_rss_bytes"]) == (
+        72 * mb, 77 * mb, 90 * mb)
+    assert found["growth"] == round(77 / 72 - 1, 4)
+    said = summary(figures(measured(simulated_end=T0 + timedelta(hours=3), samples=day)), "kk")
+    assert "жад: бірінші сағатта 72 МБ, соңғы сағатта 77 МБ (+6.9%)" in said
+    short = figures(measured())["memory"]  # one simulated hour: no first and last hour apart
+    assert "not measured" in short["first_and_last_hour"] and "growth" not in short
+    assert "memory: first hour" not in summary(figures(measured()), "en")
+
+
 def test_the_summary_and_the_page_speak_the_readers_language() -> None:
     found = figures(measured())
     assert "p50 50.0 ms" in summary(found, "en") and "снято контроллером" in summary(found, "ru")
