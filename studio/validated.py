@@ -8,6 +8,7 @@ said in the reader's language.
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,13 +24,22 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]{1,30}(?:/[A-Za-z0-9_+-]{1,30}){0,3}")
+"""The shape of an IANA zone name (Asia/Almaty, America/Argentina/Buenos_Aires, Etc/GMT-5, UTC)."""
+
+
 def parse_zone(value: Any, refusal: str = "diag.value.zone") -> ZoneInfo:
     """An IANA time zone ("Asia/Almaty"); ``refusal`` is the catalogue key that says a name is unknown."""
     if isinstance(value, ZoneInfo):
         return value
+    name = str(value)
+    # Only the shape of an IANA name reaches ZoneInfo: "=/==/==..." many levels deep makes it recurse until
+    # RecursionError, and a name longer than a file name raises OSError.
+    if not _ZONE_NAME.fullmatch(name):
+        raise ValueError(Msg(refusal, value=repr(value)))
     try:
-        return ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(Msg(refusal, value=repr(value))) from None
 
 

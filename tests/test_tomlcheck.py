@@ -13,7 +13,7 @@ from studio.diagnostics import DiagnosticsError
 from studio.graphics.template import load_template, parse_template
 from studio.rundown.load import load_rundown
 from studio.tomlcheck import TomlCheck, owner
-from studio.validated import Clock, Strict, Zone
+from studio.validated import Clock, Strict, Zone, parse_zone
 
 
 class _Window(Strict):
@@ -92,3 +92,18 @@ def test_a_file_that_cannot_be_read_is_one_diagnostic_said_the_same_way(tmp_path
     with pytest.raises(DiagnosticsError) as raised:
         load(path)
     assert str(raised.value).startswith(f"{path}:1: error: {said}'utf-8' codec can't decode")
+
+
+
+@pytest.mark.parametrize("name", ["=/==/==" * 300, "Asia/" + "x" * 300, "Asia//Almaty", "../../etc/passwd", ""])
+def test_a_zone_not_shaped_like_an_iana_name_is_refused_before_zoneinfo_reads_it(name: str) -> None:
+    check = TomlCheck(Path("s.toml"), f'zone = "{name}"\n[window]\nopens = "09:00"\ncloses = "18:00"\n')
+    assert check.validate(_Station, check.table) is None
+    with pytest.raises(DiagnosticsError) as raised:
+        check.finish(None)
+    assert raised.value.render("en").startswith("s.toml:1:1: error: zone: unknown time zone")
+
+
+@pytest.mark.parametrize("name", ["Asia/Almaty", "America/Argentina/Buenos_Aires", "Etc/GMT-5", "UTC"])
+def test_every_shape_of_an_iana_name_is_read(name: str) -> None:
+    assert str(parse_zone(name)) == name
