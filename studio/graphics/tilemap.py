@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
 
+from studio.graphics.errors import TextDoesNotFit
 from studio.graphics.fit import fit_text
 from studio.graphics.fonts import text_mask, text_width
 from studio.graphics.gate import TurnoutBoard, percent
@@ -187,27 +188,35 @@ def _too_wide(template: Template, font: str, size: int, text: str, width: int) -
 
 def _legend(image: Image.Image, pen: ImageDraw.ImageDraw, template: Template, box: TurnoutMap, x: int, y: int,
             grid_width: int, grid_height: int, language: str, radius: int, ring: int) -> None:
-    """The steps, lightest first, then the hatching and the city ring: down the right side, or along
-    the bottom."""
+    """The steps, lightest first, then the hatching and the city ring: down the right side (names may
+    wrap to two lines), or in one line along the bottom at the smallest size."""
     light = template.color(box.light_color)
+    font = template.font_path(box.font)
     items: list[tuple[str, str]] = [("step", label) for label in step_labels(box)]
     items += [("hatch", f"{_said(NO_DATA, language)} / {_said(CHECKING, language)}"), ("city", _said(CITY, language))]
-    size = box.size
     if box.legend == "right":
-        left, top = x + grid_width + box.gap, y
+        size = box.size
         row = min(grid_height // len(items), round(size * 2.6))
         swatch = round(row * 0.7)
-        places = [(left, top + index * row) for index in range(len(items))]
-        text_width_left = box.legend_size - swatch - size
+        places = [(x + grid_width + box.gap, y + index * row) for index in range(len(items))]
+        widths = [box.legend_size - swatch - size] * len(items)
     else:
-        left, top = x, y + grid_height + box.gap
+        size = box.smallest
         row = box.legend_size
         swatch = round(row * 0.7)
-        column = box.width // len(items)
-        places = [(left + index * column, top) for index in range(len(items))]
-        text_width_left = column - swatch - size
+        widths = [text_width(font, size, text) + 1 for _, text in items]
+        used = sum(swatch + size // 2 + width for width in widths)
+        spacing = min(size * 2, (box.width - used) // (len(items) - 1))
+        if spacing < size // 2:
+            raise TextDoesNotFit(template.name, box.id or "turnout-map",
+                                 Msg("diag.map.legend_too_long", width=box.width, need=used + size // 2 * len(items)),
+                                 Msg("diag.map.hint.legend_too_long"))
+        places, left = [], x
+        for width in widths:
+            places.append((left, y + grid_height + box.gap))
+            left += swatch + size // 2 + width + spacing
     step_index = 0
-    for (kind, text), (item_x, item_y) in zip(items, places):
+    for (kind, text), (item_x, item_y), width in zip(items, places, widths):
         box_top = item_y + (row - swatch) // 2
         shape = (item_x, box_top, item_x + swatch - 1, box_top + swatch - 1)
         if kind == "step":
@@ -218,9 +227,8 @@ def _legend(image: Image.Image, pen: ImageDraw.ImageDraw, template: Template, bo
                                            max(2, radius // 2)), dest=(item_x, box_top))
         else:
             pen.rounded_rectangle(shape, max(2, radius // 2), outline=template.color(box.city), width=ring)
-        fitted = fit_text(text, template.font_path(box.font), width=text_width_left, height=row, size=size,
-                          min_size=box.smallest, max_lines=2, line_height=NAME_LINE_HEIGHT,
-                          template=template.name, box=box.id or "turnout-map")
+        fitted = fit_text(text, font, width=width, height=row, size=size, min_size=box.smallest, max_lines=2,
+                          line_height=NAME_LINE_HEIGHT, template=template.name, box=box.id or "turnout-map")
         step = round(fitted.size * NAME_LINE_HEIGHT)
         first = item_y + (row - step * len(fitted.lines)) / 2 + step / 2
         for number, line in enumerate(fitted.lines):
