@@ -17,6 +17,7 @@ reads without hue (colour-blind viewers) and in greyscale.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
@@ -143,10 +144,9 @@ def draw_map(image: Image.Image, pen: ImageDraw.ImageDraw, template: Template, b
     name_height = cell_h - value_height - 2 * pad
     name_font = template.font_path(box.font)
     names = {region: known[region].short(language) for region in box.tiles}
-    fit = dict(width=cell_w - 2 * pad, height=name_height, min_size=box.smallest, max_lines=2,
-               line_height=NAME_LINE_HEIGHT, template=template.name, box=box.id or "turnout-map")
-    # one size for every name, so the map reads evenly
-    size = min(fit_text(name, name_font, size=box.size, **fit).size for name in names.values())  # type: ignore[arg-type]
+    fit = partial(fit_text, font_path=name_font, width=cell_w - 2 * pad, height=name_height, min_size=box.smallest,
+                  max_lines=2, line_height=NAME_LINE_HEIGHT, template=template.name, box=box.id or "turnout-map")
+    size = min(fit(name, size=box.size).size for name in names.values())  # one size for all: the map reads evenly
     dark, light = template.color(box.color), template.color(box.light_color)
     radius = max(2, cell_h // 10)
     ring = max(3, cell_h // 30)
@@ -169,7 +169,7 @@ def draw_map(image: Image.Image, pen: ImageDraw.ImageDraw, template: Template, b
         if known[region].kind == "city":
             pen.rounded_rectangle((left, top, left + cell_w - 1, top + cell_h - 1), radius,
                                   outline=template.color(box.city), width=ring)
-        lines = fit_text(names[region], name_font, size=size, **fit).lines  # type: ignore[arg-type]
+        lines = fit(names[region], size=size).lines
         step = round(size * NAME_LINE_HEIGHT)
         first = top + pad + (name_height - step * len(lines)) / 2 + step / 2
         for number_of_line, line in enumerate(lines):
