@@ -215,3 +215,25 @@ def test_frames_of_a_template_without_an_hour_or_with_no_verified_hour_say_why(o
     assert frames_command("turnout-map", None, overlays, [time(11)], facts, tmp_path, video=False, language="en",
                           stdout=io.StringIO(), stderr=err) == 2
     assert "no frame for 11:00" in err.getvalue() and "no frame was made" in err.getvalue()
+
+
+def test_the_frames_command_goes_through_the_desk_s_gate(tmp_path: Path, capsys, monkeypatch) -> None:
+    """`studio render turnout-map --frames DIR`: figures imported but not yet verified make no frame."""
+    from studio.cli import main
+
+    root = Path(__file__).resolve().parents[2]
+    store = ["--store", str(tmp_path / "show.db"), "--lang", "en"]
+    assert main([*store, "operators", "add", "aigerim"]) == 0
+    monkeypatch.setenv("STUDIO_OPERATOR_KEY", capsys.readouterr().out.strip())
+    turnout = root / "tests" / "data" / "referendum-2026-turnout.csv"
+    assert main([*store, "import-turnout", str(turnout), "--operator", "aigerim",
+                 "--rejects", str(tmp_path / "r.csv")]) == 0
+    capsys.readouterr()
+    frames = tmp_path / "frames"
+    rundown = ["--rundown", str(root / "tests" / "data" / "small.toml")]
+    assert main([*store, "render", "turnout-map", "--frames", str(frames), "--video", *rundown]) == 2
+    said = capsys.readouterr().err
+    assert said.count("no frame for") == 6 and "'in_review'" in said and "no frame was made" in said
+    assert "Traceback" not in said and not list(frames.glob("*.png"))
+    assert main([*store, "render", "turnout-map", "--video", *rundown]) == 2
+    assert "--video needs --frames DIR" in capsys.readouterr().err
