@@ -19,9 +19,14 @@ class Region:
     ru: str
     en: str
     centre: str
+    short_kk: str = ""  # the name on a map tile (studio/graphics/tilemap.py); empty: the full name
+    short_ru: str = ""
 
     def name(self, language: str) -> str:
         return getattr(self, language)
+
+    def short(self, language: str) -> str:
+        return getattr(self, f"short_{language}", "") or self.name(language)
 
 
 @cache

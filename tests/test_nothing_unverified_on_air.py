@@ -54,6 +54,7 @@ FACT_IDS = (*TURNOUT_IDS, CLAIM_ID, FAKE_ID)
 
 CUES = (
     GraphicCue("turnout-board", {"hour": "10:00"}),
+    GraphicCue("turnout-map", {"hour": "10:00"}),
     GraphicCue("fact-card", {"fact": str(CLAIM_ID)}),
     GraphicCue("fact-card", {"fact": str(TURNOUT_IDS[1])}),
     GraphicCue("debunk-card", {"fact": str(FAKE_ID)}),

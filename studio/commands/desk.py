@@ -127,6 +127,18 @@ def fact(args: argparse.Namespace) -> int:
         desk.close()
 
 
+def _frames(args: argparse.Namespace, config, facts, size) -> int:  # type: ignore[no-untyped-def]
+    """``studio render TEMPLATE --frames DIR [--video]``: the day's turnout hours as frames (graphics/frames.py)."""
+    from studio.graphics.frames import frames_command
+    from studio.paths import template_folders
+
+    if args.frames is None:
+        raise UsageError(Msg("cli.render.video_needs_frames"))
+    return frames_command(args.template, args.data, template_folders(config.graphics.templates),
+                          config.station.turnout_hours, facts, args.frames, video=args.video,
+                          language=diagnostics_language(args), canvas=size)
+
+
 def render(args: argparse.Namespace) -> int:
     from studio.canvas import parse_size
     from studio.desk.ids import parse_fact_id
@@ -142,6 +154,8 @@ def render(args: argparse.Namespace) -> int:
         size = None if args.size is None else parse_size(args.size)
     except ValueError as error:
         raise UsageError(error.args[0]) from None
+    if args.frames is not None or args.video:
+        return _frames(args, config, facts, size)
     return render_command(
         args.template, args.data, fact, args.out, facts, graphics=graphics_dir(config.graphics.out),
         overlays=template_folders(config.graphics.templates),

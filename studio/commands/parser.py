@@ -168,6 +168,8 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, help=Msg("cli.help.render.out"))
     render.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help=Msg("cli.help.render.rundown"))
     render.add_argument("--size", metavar="WxH", help=Msg("cli.help.render.size"))
+    render.add_argument("--frames", type=Path, metavar="DIR", help=Msg("cli.help.render.frames"))
+    render.add_argument("--video", action="store_true", help=Msg("cli.help.render.video"))
     render.set_defaults(handler=desk_commands.render)
 
     youtube = commands.add_parser("youtube", help=Msg("cli.help.youtube.about"))

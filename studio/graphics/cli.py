@@ -60,6 +60,12 @@ def _read_data(path: Path) -> tuple[dict[str, Any], str]:
     return data, text
 
 
+def load_for_command(name: str, data_path: Path | None, overlays: Folders | None) -> tuple[Template, dict[str, Any]]:
+    """The template (by name, or a path) and the fields of the data file (none without one)."""
+    loaded = _template(name, template_search(overlays))
+    return loaded, (_read_data(Path(data_path))[0] if data_path is not None else {})
+
+
 def _fact_field(template: Template) -> str:
     names = [n for n, spec in template.fields.items() if spec.type in ("fact", "debunk")]
     if len(names) != 1:

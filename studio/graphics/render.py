@@ -37,7 +37,8 @@ from studio.graphics.resolve import (
 )
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.scale import at_canvas
-from studio.graphics.schema import PLACEHOLDER, RENDERER_VERSION, Area, RectBox, TextBox, TurnoutTable
+from studio.graphics.schema import PLACEHOLDER, RENDERER_VERSION, Area, RectBox, TextBox, TurnoutMap, TurnoutTable
+from studio.graphics.tilemap import draw_map
 from studio.graphics.template import Template
 from studio.i18n import Msg
 from studio.regions import regions
@@ -189,6 +190,9 @@ def draw(prepared: Prepared) -> Rendered:
                 area = Area(x=left, y=top, width=max(box.right, other.right) - left,
                             height=max(box.bottom, other.bottom) - top)
             _text(image, template, box, area, region, text)
+        elif isinstance(box, TurnoutMap):
+            draw_map(image, pen, template, box, box.x - region.x, box.y - region.y, resolved.boards[box.source],
+                     board_language(template, box.source, resolved.data))
         else:
             _turnout(image, pen, template, box, box.x - region.x, box.y - region.y, resolved)
     return Rendered(prepared, image)

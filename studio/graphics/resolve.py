@@ -18,7 +18,7 @@ from studio.diagnostics import nearest_hint
 from studio.graphics.errors import DataError, FactRefused, TextRejected
 from studio.graphics.gate import Credit, FactSource, FactView, TurnoutBoard, admit, turnout_board
 from studio.graphics.sanitize import Rejection, clean
-from studio.graphics.schema import CLOCK_OFF, PLACEHOLDER, TurnoutTable
+from studio.graphics.schema import CLOCK_OFF, PLACEHOLDER, TurnoutMap, TurnoutTable
 from studio.graphics.template import FieldSpec, Template
 from studio.i18n import Msg
 from studio.machine import utc_now
@@ -272,9 +272,9 @@ def coverage(board: TurnoutBoard, language: str) -> str:
 
 
 def board_language(template: Template, name: str, data: Mapping[str, Any]) -> str:
-    """The language a board's table names regions in: its turnout-table's own, or the choice field it names."""
+    """The language a board's table or map names regions in: its own, or the choice field it names."""
     for box in template.boxes:
-        if isinstance(box, TurnoutTable) and box.source == name:
+        if isinstance(box, (TurnoutTable, TurnoutMap)) and box.source == name:
             found = PLACEHOLDER.fullmatch(box.language)
             if found is None:
                 return box.language

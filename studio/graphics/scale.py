@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from studio.canvas import Fit, Size, fit
-from studio.graphics.schema import Area, Canvas, RectBox, TextBox, TurnoutTable
+from studio.graphics.schema import Area, Canvas, RectBox, TextBox, TurnoutMap, TurnoutTable
 from studio.graphics.template import Template
 
 A = TypeVar("A", bound=Area)
@@ -47,10 +47,14 @@ def at_canvas(template: Template, size: Size) -> Template:
             boxes.append(_area(box, to, radius=round(box.radius * s)))
         elif isinstance(box, TextBox):
             boxes.append(_area(box, to, size=_size(box.size, s), min_size=_size(box.min_size, s)))
-        else:
-            assert isinstance(box, TurnoutTable)
+        elif isinstance(box, TurnoutTable):
             boxes.append(_area(box, to, size=_size(box.size, s), min_size=_size(box.min_size, s),
                                gap=round(box.gap * s)))
+        else:
+            assert isinstance(box, TurnoutMap)
+            boxes.append(_area(box, to, size=_size(box.size, s), min_size=_size(box.min_size, s),
+                               value_size=_size(box.value_size, s), gap=round(box.gap * s),
+                               legend_size=max(1, round(box.legend_size * s))))
     return replace(
         template, canvas=Canvas(width=size[0], height=size[1]), safe=_area(template.safe, to),
         region=_area(template.region, to), boxes=tuple(boxes),

@@ -8,7 +8,7 @@ the region, text stays in the safe area, placeholders name fields).
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
@@ -107,6 +107,8 @@ class TextBox(Area):
 
 
 class TurnoutTable(Area):
+    COLOURS: ClassVar[tuple[str, ...]] = ("color", "value_color", "bar", "track")
+
     kind: Literal["turnout-table"]
     id: str = ""
     source: str  # a field of type turnout
@@ -128,8 +130,44 @@ class TurnoutTable(Area):
         return self.min_size or self.size
 
 
-Box = RectBox | TextBox | TurnoutTable
-BOX_KINDS: dict[str, type[BaseModel]] = {"rect": RectBox, "text": TextBox, "turnout-table": TurnoutTable}
+class TurnoutMap(Area):
+    """A tile cartogram of the units (tilemap.py): one tile per region at its column and row, filled by a
+    sequential scale, with a legend on the right or at the bottom of the box."""
+
+    COLOURS: ClassVar[tuple[str, ...]] = ("color", "light_color", "hatch", "stripe", "city")
+
+    kind: Literal["turnout-map"]
+    id: str = ""
+    source: str  # a field of type turnout
+    language: str = "kk"  # "kk", "ru" or "{field}" naming a choice field
+    columns: int = Field(ge=1, le=16)
+    rows: int = Field(ge=1, le=16)
+    tiles: dict[str, tuple[int, int]]  # region id -> (column, row), from the top left
+    gap: int = Field(default=8, ge=0)
+    steps: list[float] = Field(min_length=2)  # the lower bound (%) of each step of the scale, rising from 0
+    scale: list[str] = Field(min_length=2)  # a colour for each step, lightest first
+    legend: Literal["right", "bottom"] = "right"
+    legend_size: int = Field(gt=0)  # px of the box's width (right) or height (bottom) the legend takes
+    font: str
+    value_font: str
+    size: int = Field(gt=0, le=200)  # the names on the tiles
+    min_size: int | None = Field(default=None, gt=0)
+    value_size: int = Field(gt=0, le=200)  # the figures
+    color: str  # text on light steps
+    light_color: str  # text on dark steps, on hatched tiles and in the legend
+    hatch: str  # a tile with no verified figure: its ground and its stripes
+    stripe: str
+    city: str  # the ring that marks a city of republican significance
+
+    @property
+    def smallest(self) -> int:
+        return self.min_size or self.size
+
+
+Box = RectBox | TextBox | TurnoutTable | TurnoutMap
+BOX_KINDS: dict[str, type[BaseModel]] = {
+    "rect": RectBox, "text": TextBox, "turnout-table": TurnoutTable, "turnout-map": TurnoutMap,
+}
 
 
 class TemplateIn(Strict):

@@ -43,6 +43,7 @@ from pydantic import BaseModel
 from studio.diagnostics import Diagnostic, DiagnosticsError, nearest
 from studio.graphics.fonts import REQUIRED, FontFile, font_file
 from studio.graphics.sanitize import HARD_LIMIT, Rejection, clean
+from studio.graphics.tilemap import layout_problems
 from studio.i18n import Msg, messages
 from studio.paths import shipped
 from studio.graphics.schema import (
@@ -60,6 +61,7 @@ from studio.graphics.schema import (
     FieldSpec,
     RectBox,
     TemplateIn,
+    TurnoutMap,
     TextBox,
     default_safe,
     parse_colour,
@@ -328,8 +330,13 @@ class _Loader(TomlCheck):
                                    self.nearest(ref, sorted(ids - {box.id})))
                 placeholders[position] = self._text(where + ("text",), label, box.text, fields, font)
             else:
-                for key in ("color", "value_color", "bar", "track"):
+                for key in box.COLOURS:
                     self._colour_ref(where + (key,), getattr(box, key), colors)
+                if isinstance(box, TurnoutMap):
+                    for number, ref in enumerate(box.scale):
+                        self._colour_ref(where + ("scale", number), ref, colors)
+                    for key, message, hint in layout_problems(box):
+                        self.error(where + (key,), _in(label, message), hint)
                 self._font_ref(where + ("font",), box.font, fonts, declared)
                 self._font_ref(where + ("value_font",), box.value_font, fonts, declared)
                 spec = fields.get(box.source)

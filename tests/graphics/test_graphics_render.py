@@ -32,6 +32,8 @@ CASES = [
     ("debunk-card-closing-time", "debunk-card", {"fact": "f-102"}),
     ("turnout-board-10-kk", "turnout-board", {"hour": "10:00"}),
     ("turnout-board-20-ru", "turnout-board", {"hour": "20:00", "language": "ru"}),
+    ("turnout-map-10-kk", "turnout-map", {"hour": "10:00"}),
+    ("turnout-map-corner-10-ru", "turnout-map-corner", {"hour": "10:00", "language": "ru"}),
     ("breaking-banner", "breaking-banner",
      {"text_kk": "ОРК сағат 12:00-дегі қатысуды жариялады: 37,54%", "text_ru": "ЦРК объявила явку на 12:00: 37,54%"}),
     ("slate", "slate", {}),
@@ -92,6 +94,7 @@ def test_every_shipped_template_has_a_golden_case(templates) -> None:
 def test_shipped_templates_are_the_seven_of_the_issue_and_the_scene_card(templates) -> None:
     assert sorted(templates) == [
         "breaking-banner", "card", "debunk-card", "fact-card", "location-bug", "lower-third", "slate", "turnout-board",
+        "turnout-map", "turnout-map-corner",  # issue 21
     ]
 
 

@@ -70,7 +70,7 @@ def line_of(text: str, needle: str) -> int:
 
 
 def test_shipped_templates_load_with_1080p_canvas_and_regions_inside_the_safe_area(templates) -> None:
-    assert len(templates) == 8  # the seven of the issue and the scene card (overlays/card.toml)
+    assert len(templates) == 10  # the seven of the issue, the scene card (overlays/card.toml), issue 21's two maps
     for template in templates.values():
         assert (template.canvas.width, template.canvas.height) == (1920, 1080)
         assert template.fonts and template.fields and template.boxes
