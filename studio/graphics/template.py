@@ -333,9 +333,9 @@ class _Loader(TomlCheck):
                 self._font_ref(where + ("font",), box.font, fonts, declared)
                 self._font_ref(where + ("value_font",), box.value_font, fonts, declared)
                 spec = fields.get(box.source)
-                if spec is None or spec.type != "turnout":
-                    self.error(where + ("source",), _in(label, Msg("diag.template.source_not_turnout", source=box.source)),
-                               Msg("diag.template.hint.source_not_turnout"))
+                if spec is None or spec.type != box.source_type:
+                    self.error(where + ("source",), _in(label, Msg(f"diag.template.source_not_{box.source_type}", source=box.source)),
+                               Msg(f"diag.template.hint.source_not_{box.source_type}"))
                 language = box.language
                 found = PLACEHOLDER.fullmatch(language)
                 if found and not (fields.get(found[1]) and fields[found[1]].type == "choice" and not found[2]):
