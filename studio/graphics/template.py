@@ -20,9 +20,10 @@ clock        "HH:MM" local time; omitted: now; "off": no time    {NAME}
 fact         a fact id; the gate requires status "verified"      {NAME.claim_kk} ... (ATTRIBUTES)
 debunk       a fact id; the gate requires status "false"         {NAME.claim_kk} {NAME.correction_kk} ...
 turnout      an hour "HH:MM"; verified official turnout then     {NAME} {NAME.national} ... + table
+results      "preliminary" or "final"; the verified result        {NAME.yes_percent} ... + table
 ===========  ==================================================  ==========================
 
-A template with a fact, debunk or turnout field may not also take free
+A template with a fact, debunk, turnout or results field may not also take free
 text: what it states comes from the verification desk by id, or not at all.
 A text field may take its default from the interface catalogue in its own
 language (``default_from = "onair.live"``, ``language = "kk"``): the
