@@ -19,8 +19,8 @@ The rule, in code and not in the template:
 - the verified lines must add up (studio/desk/arithmetic.py: yes + no +
   invalid + not counted = took part, each percent against its counts): the
   refusal writes the sums out;
-- a region gets a line only when its yes, no and took part are verified, it
-  has no line being checked, and its lines add up too; other regions are left
+- a region gets a line only when its yes, no, took part and invalid are
+  verified, it has no line being checked, and its lines add up too; other regions are left
   out and listed as withheld in the sidecar.
 
 Counts print with U+202F (narrow no-break space) between groups of three
@@ -38,7 +38,7 @@ from typing import Iterable, Mapping, Protocol, Sequence, runtime_checkable
 from studio.desk.arithmetic import results_failures
 from studio.desk.official_mapping import PERCENTS, Measure
 from studio.graphics.errors import FactRefused
-from studio.graphics.gate import FactView, _refuse_status, status_said
+from studio.graphics.gate import FactView, refuse_status, status_said
 from studio.i18n import Msg
 
 STAGES = ("preliminary", "final")
@@ -46,7 +46,7 @@ VERIFIED = "verified"
 SETTLED_AWAY = ("false", "retracted")
 """Statuses of a line the desk ruled out: ignored beside a verified figure, never shown."""
 NATIONAL_LINES = (Measure.YES, Measure.NO, Measure.TOOK_PART, Measure.TURNOUT_PERCENT, Measure.INVALID)
-REGION_LINES = (Measure.YES, Measure.NO, Measure.TOOK_PART)
+REGION_LINES = NATIONAL_LINES[:3] + (Measure.INVALID,)  # enough to check that the region's lines add up
 THIN = "\u202f"
 
 
@@ -133,7 +133,7 @@ def _national(template: str, found: dict[Measure, list[FactView]], withheld: lis
         withheld += [v for v in views if v.status in SETTLED_AWAY]
         for view in standing:
             if view.status != VERIFIED:
-                raise _refuse_status(template, view, VERIFIED, Msg("diag.results.board"))
+                raise refuse_status(template, view, VERIFIED, Msg("diag.results.board"))
             if figure(view) is None or (measure in PERCENTS and figure(view) > 100):  # type: ignore[operator]
                 raise FactRefused(template, view.id, Msg("diag.results.not_figure", fact=view.id, line=measure.value,
                                                          value=repr(view.value)), Msg("diag.results.hint.not_figure"))
