@@ -139,7 +139,7 @@ def _local_hour(instant: datetime) -> time:
     return time(local.hour, local.minute)
 
 
-def refuse_status(template: str, view: FactView, wanted: str, what: str) -> FactRefused:
+def _refuse_status(template: str, view: FactView, wanted: str, what: str) -> FactRefused:
     named = _STATUS_HINTS.get(view.status)
     if named:
         hint = Msg(f"diag.gate.hint.{named}")
@@ -168,7 +168,7 @@ def admit(template: str, kind: str, fact_id: str, source: FactSource | None) -> 
         raise FactRefused(template, fact_id, Msg("diag.gate.other_fact", fact=fact_id, returned=view.id),
                           Msg("diag.gate.hint.adapter"))
     if view.status != wanted and view.status not in ALSO_ADMITTED.get(kind, ()):
-        raise refuse_status(template, view, wanted, what)
+        raise _refuse_status(template, view, wanted, what)
     missing = [name for name in ("claim_kk", "claim_ru") if not getattr(view, name).strip()]
     if kind == "debunk":
         missing += [name for name in ("correction_kk", "correction_ru") if not getattr(view, name).strip()]

@@ -264,7 +264,6 @@ class _Resolver:
         self.provenance.extend(_provenance(name, view) for view in everything)
         self.withheld.extend(_provenance(name, view) for view in board.withheld)
 
-
     def result(self, name: str, spec: FieldSpec, board: ResultsBoard) -> None:
         self.results[name] = board
         latest = max((v.as_of for v in board.national.values() if v.as_of), default=None)

@@ -38,7 +38,7 @@ from typing import Iterable, Mapping, Protocol, Sequence, runtime_checkable
 from studio.desk.arithmetic import results_failures
 from studio.desk.official_mapping import PERCENTS, Measure
 from studio.graphics.errors import FactRefused
-from studio.graphics.gate import FactView, refuse_status, status_said
+from studio.graphics.gate import FactView, _refuse_status, status_said
 from studio.i18n import Msg
 
 STAGES = ("preliminary", "final")
@@ -133,7 +133,7 @@ def _national(template: str, found: dict[Measure, list[FactView]], withheld: lis
         withheld += [v for v in views if v.status in SETTLED_AWAY]
         for view in standing:
             if view.status != VERIFIED:
-                raise refuse_status(template, view, VERIFIED, Msg("diag.results.board"))
+                raise _refuse_status(template, view, VERIFIED, Msg("diag.results.board"))
             if figure(view) is None or (measure in PERCENTS and figure(view) > 100):  # type: ignore[operator]
                 raise FactRefused(template, view.id, Msg("diag.results.not_figure", fact=view.id, line=measure.value,
                                                          value=repr(view.value)), Msg("diag.results.hint.not_figure"))
@@ -212,7 +212,7 @@ def board_values(board: ResultsBoard, language: str, as_of: str, sources: str) -
     said, lines = words(language), board.national
     values = {
         "title": said["title"],
-        "stage": f"{said[board.stage]} · {said['as_of'].format(time=as_of)}",
+        "stage": f"{said[board.stage]} · {said['as_of'].format(time=as_of)}" if as_of else said[board.stage],
         "sources": said["sources"].format(sources=sources),
         "yes_label": said["yes"], "yes_percent": decimal_comma(share(lines, Measure.YES, Measure.YES_PERCENT)) + "%",
         "yes": count_text(lines[Measure.YES]),
