@@ -61,7 +61,8 @@ def test_the_final_result_of_the_sample_reads_the_kazakh_and_russian_way(templat
     assert preliminary.prepared.resolved.get("result", "stage") == "Предварительные итоги · на 11:00"
 
 
-def test_by_region_lines_only_where_verified_results_exist(templates, golden) -> None:
+@pytest.mark.parametrize(("language", "heading"), [("kk", "Өңірлер бойынша"), ("ru", "По регионам")])
+def test_by_region_lines_only_where_verified_results_exist(templates, golden, language, heading) -> None:
     regions = [
         *region_lines("north-kz", 301_204, 41_377, 5_112),
         *region_lines("west-kz", 288_930, 39_480, 4_871),
@@ -69,13 +70,13 @@ def test_by_region_lines_only_where_verified_results_exist(templates, golden) ->
         *region_lines("abai", 200_000, 30_000, 1_000, status="in_review"),  # not verified: no line
         *region_lines("atyrau", 150_000, 20_000, 999)[:2],  # no took part: no line
     ]
-    rendered = board(templates, sample(*regions))
+    rendered = board(templates, sample(*regions), language)
     resolved = rendered.prepared.resolved
     shown = resolved.results["result"].regions
     assert [region for region, _ in shown] == ["astana", "north-kz", "west-kz"]  # the order of regions.toml
-    assert resolved.get("result", "regions_title") == "Өңірлер бойынша"
+    assert resolved.get("result", "regions_title") == heading
     assert {f["id"] for f in resolved.withheld} == {v.id for v in regions if v.region in ("abai", "atyrau")}
-    golden(rendered.image, "results-board-regions-kk")
+    golden(rendered.image, f"results-board-regions-{language}")
 
 
 def test_a_region_whose_lines_do_not_add_up_gets_no_line(templates) -> None:
