@@ -25,6 +25,14 @@ Figures are the median and 99th percentile of wall-clock time (the target:
 median <= 5 ms and >= 3x faster than naive), and the median of the
 process's CPU time, which a busy machine disturbs less.
 
+The results board (issue 21) is measured the same way after it: the
+sample's final result at 1080p, a changed figure every run (yes and took
+part one more, so the result still adds up), through the gate, drawn and
+written; and with twenty verified region lines. Its naive baseline draws
+the same boxes and strings on a full frame with Pillow's own text and saves
+it with Pillow's PNG defaults (its strings are resolved beforehand, so it
+does not pay for the gate). Target: median <= 20 ms.
+
     .venv/bin/python bench/render.py [--runs N]
 """
 
@@ -49,7 +57,10 @@ from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 from studio.graphics import load_template, render, write  # noqa: E402
 from studio.graphics.fonts import clear_caches, text_mask  # noqa: E402
 from studio.graphics.output import atomic_write, encode_png  # noqa: E402
+from studio.graphics.gate import FactView, MemoryFacts  # noqa: E402
 from studio.graphics.render import draw, prepare  # noqa: E402
+from studio.graphics.schema import RectBox, TextBox  # noqa: E402
+from studio.regions import regions  # noqa: E402
 from studio.rundown.load import load_rundown  # noqa: E402
 
 from record import figure  # noqa: E402  (bench/ is the script's folder)
@@ -167,6 +178,72 @@ def pillow_png_ms(image: Image.Image) -> float:
         image.save(io.BytesIO(), "PNG", compress_level=1)
         spent.append((clock.perf_counter() - started) * 1000)
     return statistics.median(spent)
+
+
+RESULTS = ROOT / "studio" / "sample" / "referendum-2026" / "referendum-2026-results.csv"
+RESULTS_TARGET_MS = 20.0
+
+
+def results_facts(run: int, by_region: bool) -> MemoryFacts:
+    """The sample's final result, verified, with yes and took part ``run`` higher (it still adds up)."""
+    import csv
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 3, 17, 6, 0, tzinfo=UTC)
+    facts = MemoryFacts()
+    with RESULTS.open(encoding="utf-8") as file:
+        for row in csv.DictReader(file):
+            value = str(int(row["value"]) + run) if row["item"] in ("yes", "took_part") else row["value"]
+            facts.add(FactView(id=row["item"], status="verified", value=value, region="national",
+                               sources=(row["source"],), as_of=at, line=row["item"]))
+    for index, region in enumerate(regions() if by_region else ()):
+        counts = {"yes": 400_000 + index * 997 + run, "no": 50_000 + index, "invalid": 3_000}
+        counts["took_part"] = sum(counts.values())
+        facts.add(*(FactView(id=f"{region}-{line}", status="verified", value=str(value), region=region,
+                             sources=(row["source"],), as_of=at, line=line) for line, value in counts.items()))
+    return facts
+
+
+def naive_board(folder: Path, template, values: dict[str, str], fonts: dict) -> None:
+    """The template's panels and texts on a full 1920x1080 frame, Pillow's own text, PNG defaults."""
+    frame = Image.new("RGBA", (1920, 1080), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(frame)
+    for box in template.boxes:
+        if isinstance(box, RectBox):
+            pen.rounded_rectangle((box.x, box.y, box.right - 1, box.bottom - 1), box.radius,
+                                  fill=template.color(box.fill))
+        elif isinstance(box, TextBox):
+            text = render_module.PLACEHOLDER.sub(lambda m: values.get(f"{m[1]}.{m[2]}", ""), box.text)
+            key = (box.font, box.size)
+            if key not in fonts:
+                fonts[key] = ImageFont.truetype(str(template.font_path(box.font)), box.size)
+            pen.text((box.x, box.y + box.height / 2), text, font=fonts[key], fill=template.color(box.color),
+                     anchor="lm")
+    frame.save(folder / "results-board.png")
+
+
+def results_board(root: Path, runs: int) -> None:
+    """The results board at 1080p against the naive baseline, a changed figure every run; printed."""
+    template = load_template(ROOT / "studio" / "overlays" / "results-board.toml")
+    data = {"result": "final", "language": "kk"}
+    fonts: dict = {}
+    med = statistics.median
+    for by_region in (False, True):
+        facts = [results_facts(run, by_region) for run in range(runs + WARM_UP)]
+        label = "20 region lines" if by_region else "the sample"
+        ours, ours_cpu = measure(root, f"results-{by_region}", facts,
+                                 lambda out, item: write(render(template, data, item), out), before=text_mask.cache_clear)
+        strings = [prepare(template, data, item).resolved.values for item in facts]
+        theirs, _ = measure(root, f"results-naive-{by_region}", strings,
+                            lambda out, values: naive_board(out, template, values, fonts), before=lambda: None)
+        print(f"results board at 1920x1080, {label}, a changed figure every run, {runs} runs: "
+              f"wall ms median / p99 (CPU ms median)")
+        print(f"  studio, through the gate: {med(ours):6.2f} / {p99(ours):6.2f} ({med(ours_cpu):5.2f})")
+        print(f"  naive, full frame       : {med(theirs):6.2f} / {p99(theirs):6.2f}  Pillow text, PNG defaults")
+        print(f"  target median <= {RESULTS_TARGET_MS} ms: {'met' if med(ours) <= RESULTS_TARGET_MS else 'NOT met'}; "
+              f"ratio naive / studio: {med(theirs) / med(ours):.1f}x")
+        figure("render", f"results_board_{'regions' if by_region else 'sample'}_median", med(ours), med(theirs), "ms",
+               target=f"<= {RESULTS_TARGET_MS} ms", met=med(ours) <= RESULTS_TARGET_MS)
 
 
 def p99(values: list[float]) -> float:
@@ -288,6 +365,8 @@ def main() -> int:
           f">= {TARGET_RATIO}x faster than naive: {'met' if ratio >= TARGET_RATIO else 'NOT met'}")
     figure("render", "lower_third_median", med(new), med(theirs), "ms", target=f"<= {TARGET_MS} ms",
            met=med(new) <= TARGET_MS)
+    with tempfile.TemporaryDirectory(prefix="studio-bench-") as temp:
+        results_board(Path(temp), runs)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"  machine: {os.cpu_count()} CPUs, load average {load:.2f} at the end (other work inflates wall time)")
     return 0

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 from studio.desk import rules
 from studio.desk.ids import FactIdError, conflict_label, fact_label, parse_fact_id, report_label
-from studio.desk.model import Fact, FigureConflict, Source, SourceKind, Status
+from studio.desk.model import Fact, FigureConflict, ReportKind, Source, SourceKind, Status
+from studio.desk.results import RESULT
 from studio.desk.sources import host_of
 from studio.graphics.gate import Credit, FactView
 from studio.graphics.resolve import source_label
@@ -53,6 +54,7 @@ def view(fact: Fact, held: FigureConflict | bool | None = None) -> FactView:
         correction_ru=fact.correction.ru,
         version=fact.version,
         credits=tuple(credit(source) for source in fact.sources) + observers(fact),
+        line=str(fact.details.get(RESULT, "")),
     )
 
 
@@ -104,3 +106,9 @@ class GraphicsFacts:
             ):
                 verified[fact.region] = fact
         return [view(fact, fact.id in held) for fact in (*verified.values(), *others)]
+
+    def results(self) -> Sequence[FactView]:
+        """Every line of the official result the desk holds (studio import-results), in any status
+        (``conflict`` when held): the results board checks them (studio/graphics/results.py)."""
+        return [view(fact, self.desk.conflict_holding(fact.id))
+                for fact in self.desk.facts(kind=ReportKind.OTHER) if fact.details.get(RESULT)]

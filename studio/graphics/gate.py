@@ -26,6 +26,8 @@ be able to loosen it):
   studio/desk/published.py) is not a figure: it is withheld and never drawn,
   and a country without its exact figure refuses the board.
 
+The results board's rule (verified lines that add up) is in studio/graphics/results.py.
+
 Every other status, ``"retracted"`` above all on a fact card, is refused with a message
 naming the fact and its status. Statuses are compared exactly: "Verified"
 or "verified " is not verified.
@@ -89,6 +91,7 @@ class FactView:
     version: int = 0  # the desk's version of the fact: an on-air graphic is pulled when it changes
     conflict: str = ""  # status "conflict": the figures that disagree, e.g. "C1: F1 20.68 nur.kz · F2 20.86 tengri.kz"
     credits: tuple[Credit, ...] = ()  # the sources as the source line names them; empty: from ``sources``
+    line: str = ""  # a line of the official result ("yes", "took_part"...: studio/desk/official_mapping.Measure)
 
 
 @runtime_checkable
@@ -121,9 +124,12 @@ class MemoryFacts:
     def turnout(self, hour: time) -> Sequence[FactView]:
         return [
             view for view in self.facts.values()
-            if view.value is not None and view.region is not None and view.as_of is not None
+            if view.value is not None and view.region is not None and view.as_of is not None and not view.line
             and _local_hour(view.as_of) == hour
         ]
+
+    def results(self) -> Sequence[FactView]:
+        return [view for view in self.facts.values() if view.line]
 
 
 def _local_hour(instant: datetime) -> time:
@@ -185,6 +191,11 @@ class TurnoutBoard:
     checking: tuple[str, ...] = ()  # regions with a figure but none verified: drawn as "being checked", in order
     held: tuple[str, ...] = ()  # of those, the regions whose figure is held in a conflict, in order
     missing: tuple[str, ...] = ()  # regions with no figure at all for the hour, in order
+
+
+def percent_text(value: str) -> str:
+    """A published figure as printed on air: decimal comma, as published ("19.21" -> "19,21%")."""
+    return f"{value.strip().replace('.', ',')}%"
 
 
 def percent(view: FactView) -> Decimal | None:

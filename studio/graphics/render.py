@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from studio.canvas import Size
 from studio.graphics.errors import DataError, TextDoesNotFit
 from studio.graphics.fit import fit_text
 from studio.graphics.fonts import text_mask
-from studio.graphics.gate import FactSource, percent
+from studio.graphics.gate import FactSource, percent, percent_text
 from studio.graphics.resolve import (
     CHECKING,
     FACT_ID_MAX,
@@ -31,13 +32,15 @@ from studio.graphics.resolve import (
     Resolved,
     board_language,
     not_a_field,
-    percent_text,
     resolve,
     said,
 )
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.scale import at_canvas
-from studio.graphics.schema import PLACEHOLDER, RENDERER_VERSION, Area, RectBox, TextBox, TurnoutMap, TurnoutTable
+from studio.graphics.results import STAGES, region_row
+from studio.graphics.schema import (
+    PLACEHOLDER, RENDERER_VERSION, Area, RectBox, ResultsTable, TextBox, TurnoutMap, TurnoutTable,
+)
 from studio.graphics.tilemap import draw_map
 from studio.graphics.template import Template
 from studio.i18n import Msg
@@ -139,6 +142,8 @@ def check(template: Template, data: Mapping[str, Any], *, now: datetime | None =
                 clean(value, max_length=FACT_ID_MAX)
             elif spec.type in ("turnout", "clock"):
                 parse_clock(value)
+            elif spec.type == "results" and value not in STAGES:
+                raise ValueError(Msg("diag.graphics.not_one_of", value=repr(value), choices=", ".join(STAGES)))
             elif spec.type == "choice" and value not in spec.choices:
                 raise ValueError(Msg("diag.graphics.not_one_of", value=repr(value), choices=", ".join(spec.choices)))
         except Rejection as error:
@@ -264,17 +269,25 @@ def _text(image: Image.Image, template: Template, box: TextBox, area: Area, regi
         _paste_text(image, path, fitted.size, line, align, round(anchor_x), baseline, colour)
 
 
+def _table_rows(template: Template, box: TurnoutTable, resolved: Resolved) -> list[tuple[str, str, Decimal | None]]:
+    """A table's rows: a region's name, its figure as printed, the percent its bar shows (None: being checked)."""
+    language = board_language(template, box.source, resolved.data)
+    known = regions()
+    if isinstance(box, ResultsTable):
+        return [(known[region].name(language), *region_row(lines, language))
+                for region, lines in resolved.results[box.source].regions]
+    board = resolved.boards[box.source]
+    return [
+        (known[v.region].name(language), percent_text(v.value or ""), percent(v))  # type: ignore[index]
+        for v in board.rows
+    ] + [(known[region].name(language), CHECKING.get(language, CHECKING["kk"]), None) for region in board.checking]
+
+
 def _turnout(
     image: Image.Image, pen: ImageDraw.ImageDraw, template: Template, box: TurnoutTable, x: int, y: int,
     resolved: Resolved,
 ) -> None:
-    board = resolved.boards[box.source]
-    language = board_language(template, box.source, resolved.data)
-    known = regions()
-    rows = [
-        (known[v.region].name(language), percent_text(v.value or ""), percent(v))  # type: ignore[index]
-        for v in board.rows
-    ] + [(known[region].name(language), CHECKING.get(language, CHECKING["kk"]), None) for region in board.checking]
+    rows = _table_rows(template, box, resolved)
     capacity = box.columns * box.rows
     if len(rows) > capacity:
         raise TextDoesNotFit(template.name, box.id or "turnout-table",
@@ -282,7 +295,7 @@ def _turnout(
                              Msg("diag.graphics.hint.no_room"))
     column_width = (box.width - box.gap * (box.columns - 1)) // box.columns
     row_height = box.height // box.rows
-    value_width = round(column_width * 0.26)
+    value_width = round(column_width * box.value_share)
     name_width = column_width - value_width - 16
     # one size for every name, so the board reads as a table
     name_path, value_path = template.font_path(box.font), template.font_path(box.value_font)

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from studio.diagnostics import nearest_hint
 from studio.graphics.errors import DataError, FactRefused, TextRejected
-from studio.graphics.gate import Credit, FactSource, FactView, TurnoutBoard, admit, turnout_board
+from studio.graphics.gate import Credit, FactSource, FactView, TurnoutBoard, admit, percent_text, turnout_board
+from studio.graphics.results import STAGES, ResultsBoard, board_values, results_board
 from studio.graphics.sanitize import Rejection, clean
 from studio.graphics.schema import CLOCK_OFF, PLACEHOLDER, TurnoutMap, TurnoutTable
 from studio.graphics.template import FieldSpec, Template
@@ -36,6 +37,7 @@ class Resolved:
     facts: tuple[dict[str, Any], ...] = ()  # provenance of every fact shown
     boards: dict[str, TurnoutBoard] = field(default_factory=dict)
     withheld: tuple[dict[str, Any], ...] = ()  # facts looked at but not shown (not verified)
+    results: dict[str, ResultsBoard] = field(default_factory=dict)
 
     def get(self, name: str, attribute: str = "") -> str | None:
         return self.values.get(f"{name}.{attribute}" if attribute else name)
@@ -97,11 +99,6 @@ def sources_text(credits: tuple[Credit, ...], language: str = "kk") -> str:
     return ", ".join(parts + shown) + (f" +{hidden}" if hidden else "")
 
 
-def percent_text(value: str) -> str:
-    """A published figure as printed on air: decimal comma, as published ("19.21" -> "19,21%")."""
-    return f"{value.strip().replace('.', ',')}%"
-
-
 def said(error: Exception) -> str:
     """What a ValueError says: its Msg when studio raised it with one, else its text."""
     first = error.args[0] if error.args else None
@@ -137,6 +134,7 @@ class _Resolver:
         self.provenance: list[dict[str, Any]] = []
         self.withheld: list[dict[str, Any]] = []
         self.boards: dict[str, TurnoutBoard] = {}
+        self.results: dict[str, ResultsBoard] = {}
 
     def text(
         self, name: str, spec: FieldSpec, value: Any, *, language: str | None = None, max_length: int | None = None
@@ -202,6 +200,12 @@ class _Resolver:
             board = turnout_board(template, hour, self.facts, regions())
             self.board(name, spec, board)
             return f"{hour:%H:%M}"
+        if kind == "results":
+            if value not in STAGES:
+                raise DataError(template, name, Msg("diag.graphics.not_a_choice", value=repr(value)),
+                                Msg("diag.template.hint.choose_one", choices=", ".join(STAGES)))
+            self.result(name, spec, results_board(template, value, self.facts, regions()))
+            return value
         raise AssertionError(kind)
 
     def fact_id(self, name: str, value: Any) -> str:
@@ -253,6 +257,19 @@ class _Resolver:
         self.values[f"{name}.coverage"] = self.text(f"{name}.coverage", spec, footer, max_length=COVERAGE_MAX)
         self.values[f"{name}.as_of"] = self.local(board.national.as_of) if board.national.as_of else self.values[name]
         self.provenance.extend(_provenance(name, view) for view in everything)
+        self.withheld.extend(_provenance(name, view) for view in board.withheld)
+
+    def result(self, name: str, spec: FieldSpec, board: ResultsBoard) -> None:
+        self.results[name] = board
+        latest = max((v.as_of for v in board.national.values() if v.as_of), default=None)
+        as_of = self.local(latest) if latest else ""
+        credits = tuple(c for v in board.stated for c in credits_of(v))
+        language = board_language(self.template, name, self.data)
+        values = board_values(board, language, as_of, sources_text(credits, language))
+        for attribute, text in values.items():
+            self.values[f"{name}.{attribute}"] = self.text(f"{name}.{attribute}", spec, text)
+        self.values[name] = board.stage
+        self.provenance.extend(_provenance(name, view) for view in board.stated)
         self.withheld.extend(_provenance(name, view) for view in board.withheld)
 
 
@@ -324,4 +341,4 @@ def resolve(
         if given is not None:
             normalised[name] = _json(given)
     return Resolved(resolver.values, normalised, tuple(resolver.provenance), resolver.boards,
-                    tuple(resolver.withheld))
+                    tuple(resolver.withheld), resolver.results)

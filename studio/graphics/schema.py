@@ -19,7 +19,7 @@ from studio.validated import Strict
 RENDERER_VERSION = "1"  # bump when a code change alters pixels: every cached file name changes
 MIN_TEXT_SIZE = 16  # px at 1080p; smaller is not legible on a phone watching YouTube
 
-GATED_TYPES = ("fact", "debunk", "turnout")
+GATED_TYPES = ("fact", "debunk", "turnout", "results")
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "text": ("",),
     "choice": ("",),
@@ -28,6 +28,8 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "fact": ("claim_kk", "claim_ru", "value", "sources", "as_of", "verifier", "region_kk", "region_ru"),
     "debunk": ("claim_kk", "claim_ru", "correction_kk", "correction_ru", "sources", "as_of", "verifier", "verdict"),
     "turnout": ("", "national", "sources", "count", "coverage", "as_of"),
+    "results": ("", "title", "stage", "sources", "yes_label", "yes_percent", "yes", "no_label", "no_percent", "no",
+                "turnout_label", "turnout", "invalid_label", "invalid", "regions_title"),
 }
 CLOCK_OFF = "off"  # a clock field's value for "show no time" (a station that turned the bug's clock off)
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?\}")
@@ -61,7 +63,7 @@ class Canvas(Strict):
 
 
 class FieldSpec(Strict):
-    type: Literal["text", "choice", "region", "clock", "fact", "debunk", "turnout"]
+    type: Literal["text", "choice", "region", "clock", "fact", "debunk", "turnout", "results"]
     required: bool = True
     max_length: int = Field(default=80, ge=1, le=HARD_LIMIT)
     language: Literal["kk", "ru", "kk-latn", "any"] = "any"
@@ -110,8 +112,10 @@ class TurnoutTable(Area):
     COLOURS: ClassVar[tuple[str, ...]] = ("color", "value_color", "bar", "track")
 
     kind: Literal["turnout-table"]
+    source_type: ClassVar[str] = "turnout"
+    value_share: ClassVar[float] = 0.26  # of a column's width, for the figure
     id: str = ""
-    source: str  # a field of type turnout
+    source: str  # a field of type turnout (results for a results-table)
     language: str = "kk"  # "kk", "ru" or "{field}" naming a choice field
     columns: int = Field(default=2, ge=1, le=4)
     rows: int = Field(default=10, ge=1, le=30)
@@ -137,6 +141,7 @@ class TurnoutMap(Area):
     COLOURS: ClassVar[tuple[str, ...]] = ("color", "light_color", "hatch", "stripe", "city")
 
     kind: Literal["turnout-map"]
+    source_type: ClassVar[str] = "turnout"
     id: str = ""
     source: str  # a field of type turnout
     language: str = "kk"  # "kk", "ru" or "{field}" naming a choice field
@@ -164,9 +169,18 @@ class TurnoutMap(Area):
         return self.min_size or self.size
 
 
+class ResultsTable(TurnoutTable):
+    """The results board's region lines: a region's name, its yes and no, a bar of its yes."""
+
+    kind: Literal["results-table"]  # type: ignore[assignment]
+    source_type: ClassVar[str] = "results"
+    value_share: ClassVar[float] = 0.55  # «ИӘ 87,15% · ЖОҚ 9,84%»
+
+
 Box = RectBox | TextBox | TurnoutTable | TurnoutMap
 BOX_KINDS: dict[str, type[BaseModel]] = {
-    "rect": RectBox, "text": TextBox, "turnout-table": TurnoutTable, "turnout-map": TurnoutMap,
+    "rect": RectBox, "text": TextBox, "turnout-table": TurnoutTable, "results-table": ResultsTable,
+    "turnout-map": TurnoutMap,
 }
 
 

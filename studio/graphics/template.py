@@ -20,9 +20,10 @@ clock        "HH:MM" local time; omitted: now; "off": no time    {NAME}
 fact         a fact id; the gate requires status "verified"      {NAME.claim_kk} ... (ATTRIBUTES)
 debunk       a fact id; the gate requires status "false"         {NAME.claim_kk} {NAME.correction_kk} ...
 turnout      an hour "HH:MM"; verified official turnout then     {NAME} {NAME.national} ... + table
+results      "preliminary" or "final"; the verified result        {NAME.yes_percent} ... + table
 ===========  ==================================================  ==========================
 
-A template with a fact, debunk or turnout field may not also take free
+A template with a fact, debunk, turnout or results field may not also take free
 text: what it states comes from the verification desk by id, or not at all.
 A text field may take its default from the interface catalogue in its own
 language (``default_from = "onair.live"``, ``language = "kk"``): the
@@ -340,9 +341,9 @@ class _Loader(TomlCheck):
                 self._font_ref(where + ("font",), box.font, fonts, declared)
                 self._font_ref(where + ("value_font",), box.value_font, fonts, declared)
                 spec = fields.get(box.source)
-                if spec is None or spec.type != "turnout":
-                    self.error(where + ("source",), _in(label, Msg("diag.template.source_not_turnout", source=box.source)),
-                               Msg("diag.template.hint.source_not_turnout"))
+                if spec is None or spec.type != box.source_type:
+                    self.error(where + ("source",), _in(label, Msg(f"diag.template.source_not_{box.source_type}", source=box.source)),
+                               Msg(f"diag.template.hint.source_not_{box.source_type}"))
                 language = box.language
                 found = PLACEHOLDER.fullmatch(language)
                 if found and not (fields.get(found[1]) and fields[found[1]].type == "choice" and not found[2]):

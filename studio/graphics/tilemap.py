@@ -25,7 +25,7 @@ from PIL import Image, ImageDraw
 from studio.graphics.errors import TextDoesNotFit
 from studio.graphics.fit import fit_text
 from studio.graphics.fonts import text_mask, text_width
-from studio.graphics.gate import TurnoutBoard, percent
+from studio.graphics.gate import TurnoutBoard, percent, percent_text
 from studio.graphics.schema import RGBA, TurnoutMap
 from studio.i18n import Msg
 from studio.regions import regions
@@ -129,8 +129,6 @@ def _hatched(width: int, height: int, ground: RGBA, stripe: RGBA, radius: int) -
 def draw_map(image: Image.Image, pen: ImageDraw.ImageDraw, template: Template, box: TurnoutMap, x: int, y: int,
              board: TurnoutBoard, language: str) -> None:
     """Draw ``box`` at (x, y) of ``image`` from the board of one hour."""
-    from studio.graphics.resolve import percent_text  # resolve imports template, which imports this module
-
     known = regions()
     figures = {view.region: view for view in board.rows}
     checking = set(board.checking)

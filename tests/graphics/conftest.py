@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 OVERLAYS = ROOT / "studio" / "overlays"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 TURNOUT_CSV = ROOT / "tests" / "data" / "referendum-2026-turnout.csv"
+RESULTS_CSV = ROOT / "studio" / "sample" / "referendum-2026" / "referendum-2026-results.csv"
+RESULTS_VERIFIED = datetime(2026, 3, 17, 6, 0, tzinfo=UTC)  # 11:00 in Almaty
 NOW = datetime(2026, 3, 15, 9, 5, tzinfo=UTC)  # 14:05 in Almaty
 
 # A verified fact built from the 10:00 national release (tests/data/referendum-2026-turnout.csv).
@@ -60,9 +62,20 @@ def turnout_facts() -> list[FactView]:
     return views
 
 
+def results_facts() -> list[FactView]:
+    """The final result of the sample, each line a verified fact (``result-yes`` ...) as the desk gives it."""
+    with RESULTS_CSV.open(encoding="utf-8") as file:
+        return [
+            FactView(id=f"result-{row['item']}", status="verified", value=row["value"], region="national",
+                     sources=(row["source"],), verifier="Гүлнар Сейітова", as_of=RESULTS_VERIFIED, version=3,
+                     line=row["item"])
+            for row in csv.DictReader(file)
+        ]
+
+
 @pytest.fixture
 def facts() -> MemoryFacts:
-    return MemoryFacts().add(NATIONAL_10, FALSE_CLOSING, *turnout_facts())
+    return MemoryFacts().add(NATIONAL_10, FALSE_CLOSING, *turnout_facts(), *results_facts())
 
 
 @pytest.fixture(scope="session")

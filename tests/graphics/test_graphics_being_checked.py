@@ -15,7 +15,8 @@ from PIL import ImageChops
 from studio.graphics.render import draw, prepare
 from studio.graphics import load_templates
 from studio.graphics.gate import Credit, MemoryFacts, turnout_board
-from studio.graphics.resolve import percent_text, sources_text
+from studio.graphics.gate import percent_text
+from studio.graphics.resolve import sources_text
 from studio.regions import regions
 
 from .conftest import OVERLAYS, turnout_facts

@@ -43,6 +43,7 @@ def test_every_shipped_graphic_is_drawn_inside_the_frame_and_its_text_inside_tit
         "location-bug": {"region": "east-kz", "time": "05:12"}, "fact-card": {"fact": "f-101"},
         "debunk-card": {"fact": "f-102"}, "turnout-board": {"hour": "10:00"}, "slate": {},
         "turnout-map": {"hour": "10:00"}, "turnout-map-corner": {"hour": "10:00", "language": "ru"},
+        "results-board": {"result": "final"},
             "card": {"title_kk": "Үзіліс", "title_ru": "Перерыв"},
         "breaking-banner": {"text_kk": "ОРК қатысуды жариялады", "text_ru": "ЦРК объявила явку"},
     }

@@ -42,6 +42,8 @@ CASES = [
      {"region": "almaty", "time": "07:02", "live_kk": "ЭФИРДЕ", "live_ru": "ЭФИРДЕ"}),
     ("card-studio", "card", {"title_kk": "Студия", "title_ru": "Студия"}),  # the same word: said once
     ("card-break", "card", {"title_kk": "Үзіліс", "title_ru": "Перерыв"}),
+    ("results-board-final-kk", "results-board", {"result": "final"}),
+    ("results-board-final-ru", "results-board", {"result": "final", "language": "ru"}),
 ]
 
 # Drawn for OBS's canvas: geometry and text sizes scaled, text rasterised at that size (no bitmap scaled).
@@ -93,8 +95,8 @@ def test_every_shipped_template_has_a_golden_case(templates) -> None:
 
 def test_shipped_templates_are_the_seven_of_the_issue_and_the_scene_card(templates) -> None:
     assert sorted(templates) == [
-        "breaking-banner", "card", "debunk-card", "fact-card", "location-bug", "lower-third", "slate", "turnout-board",
-        "turnout-map", "turnout-map-corner",  # issue 21
+        "breaking-banner", "card", "debunk-card", "fact-card", "location-bug", "lower-third", "results-board", "slate",
+        "turnout-board", "turnout-map", "turnout-map-corner",  # issue 21
     ]
 
 

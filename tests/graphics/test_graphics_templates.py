@@ -70,7 +70,7 @@ def line_of(text: str, needle: str) -> int:
 
 
 def test_shipped_templates_load_with_1080p_canvas_and_regions_inside_the_safe_area(templates) -> None:
-    assert len(templates) == 10  # the seven of the issue, the scene card (overlays/card.toml), issue 21's two maps
+    assert len(templates) == 11  # the seven of the issue, the scene card (overlays/card.toml), issue 21's two maps and results board
     for template in templates.values():
         assert (template.canvas.width, template.canvas.height) == (1920, 1080)
         assert template.fonts and template.fields and template.boxes
@@ -78,7 +78,7 @@ def test_shipped_templates_load_with_1080p_canvas_and_regions_inside_the_safe_ar
 
 
 def test_fact_templates_take_no_free_text(templates) -> None:
-    for name in ("fact-card", "debunk-card", "turnout-board"):
+    for name in ("fact-card", "debunk-card", "turnout-board", "results-board"):
         types = {spec.type for spec in templates[name].fields.values()}
         assert types & set(GATED_TYPES) and "text" not in types, name
     for name in ("lower-third", "breaking-banner", "slate", "card"):
