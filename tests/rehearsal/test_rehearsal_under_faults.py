@@ -22,6 +22,7 @@ import io
 import json
 import logging
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -29,6 +30,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -61,7 +63,7 @@ API_TOKEN_ENV = "STUDIO_TEST_API_TOKEN"
 API_TOKEN = "api-secret-token-never-shown-7f3a9c"
 OPERATOR = "timur"
 REVOKED_AFTER = timedelta(minutes=5)
-"""The sign-in is revoked this far into the simulated day: after the broadcast went live, before it ends."""
+"""The sign-in is revoked this far into the simulated day, once the broadcast is live, before it ends."""
 
 
 @dataclass
@@ -240,7 +242,19 @@ def day(obs: ObsProcess, rtmp_ingest, youtube_server: FakeYouTube, tmp_path_fact
     fake.fail_next("liveBroadcasts.insert", status=500, lost=True)
     fake.fail_next("liveStreams.list", status=429, reason="rateLimitExceeded", nth=2, times=2)
     fake.fail_next("liveBroadcasts.transition", status=503, lost=True)
-    fake.clock = rehearsal_clock(store_path)
+    day_clock = rehearsal_clock(store_path)
+    live: list[bool] = []
+
+    def after_going_live() -> datetime:
+        # The simulated clock runs from the rehearsal's mark, before YouTube is live: a machine slow to start the
+        # stream would reach REVOKED_AFTER while going live. The revocation is meant for a live broadcast: its
+        # clock starts once the rehearsal has logged going live (after the transition's last answer).
+        if not live and store_path.exists():
+            with closing(sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)) as db:
+                live.extend(db.execute("SELECT 1 FROM event WHERE action = 'youtube_live'").fetchall()[:1])
+        return day_clock() if live else datetime.min.replace(tzinfo=UTC)
+
+    fake.clock = after_going_live
     rundown_start = load_rundown(rundown).show.starts_at
     fake.revoke(from_time=rundown_start + REVOKED_AFTER)
 
