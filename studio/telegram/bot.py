@@ -36,7 +36,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from pathlib import Path
 from typing import Any
 
 # python-telegram-bot 22 deprecates an int ``retry_after``; opt in to the timedelta of its next major version
@@ -45,6 +44,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa: E402
 from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut  # noqa: E402
 
+from studio.desk import media
 from studio.desk.grouping import GroupingOptions
 from studio.desk.ids import report_label
 from studio.desk.report_body import ReportRefused, Send, make_send, write_sends
@@ -65,7 +65,7 @@ from studio.store.telegram import (
     save_states,
     verdicts_since,
 )
-from studio.telegram import dialogue, media
+from studio.telegram import dialogue
 from studio.telegram.dialogue import Incoming, Reply, Turn
 from studio.telegram.transport import AiohttpRequest
 from studio.up.supervisor import backoff
@@ -155,7 +155,6 @@ class TelegramBot:
         settings: BotSettings = BotSettings(),
         *,
         zone: tzinfo,
-        media_folder: Path | None = None,
         grouping: GroupingOptions = GroupingOptions(),
         now: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
@@ -163,7 +162,6 @@ class TelegramBot:
     ) -> None:
         self.store, self.settings, self.zone, self.grouping, self.now = store, settings, zone, grouping, now
         self.redactor = Redactor(token)
-        self.media_folder = media_folder or media.media_folder(store.path)
         self.buckets = TokenBuckets(settings.rate, settings.burst, monotonic)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bot-store")
         self.health = Publisher(store.db, HEALTH_SOURCE, volatile=("updates",))
@@ -365,19 +363,17 @@ class TelegramBot:
         if found is None:
             answer.replies.append(Reply(Catalogue(answer.language).t("bot.media.unsupported")))
             return None
-        file_id, mime, size = found
+        file_id, size = found
         try:
             limit = self.settings.max_file_mb * 1024 * 1024
-            media.check(mime, size, limit)
+            media.refuse_size(size, limit)  # Telegram's size, when it says one: nothing downloaded over the limit
             data = bytes(await (await self.bot.get_file(file_id)).download_as_bytearray())
             shared = bool((state.get("draft") or {}).get("location"))
-            path = await self._db(
-                lambda: media.keep(self.media_folder, data, mime, max_bytes=limit, location_shared=shared)
-            )
+            path = await self._db(lambda: media.keep(data, self.store.path, max_bytes=limit, location_shared=shared))
         except media.MediaRefused as refused:
             answer.replies.append(Reply(refused.render(answer.language)))
             return None
-        return Incoming("media", text=message.caption or "", path=str(path))
+        return Incoming("media", text=message.caption or "", path=path)
 
     async def _status(self, observer: str, language: str) -> Reply:
         today = datetime.combine(self.now().astimezone(self.zone).date(), datetime.min.time(), self.zone)
@@ -533,12 +529,13 @@ def _start_code(update: Update) -> str | None:
     return code.strip() or None if command.split("@")[0] == "/start" else None
 
 
-def _media(message: Any) -> tuple[str, str | None, int | None] | None:
-    """(file id, MIME type, size) of a message's photo (its largest size), video or document."""
+def _media(message: Any) -> tuple[str, int | None] | None:
+    """(file id, size) of a message's photo (its largest size), video or document; its type is read from what
+    is downloaded (studio/desk/media.py), never from what Telegram declares."""
     if message.photo:
         largest = message.photo[-1]
-        return largest.file_id, "image/jpeg", largest.file_size
+        return largest.file_id, largest.file_size
     for item in (message.video, message.document):
         if item is not None:
-            return item.file_id, item.mime_type, item.file_size
+            return item.file_id, item.file_size
     return None
