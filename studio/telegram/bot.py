@@ -52,9 +52,10 @@ from studio.errors import Kind, StudioError
 from studio.i18n import Catalogue, Msg
 from studio.machine import utc_now
 from studio.store.desk import DeskStore
-from studio.store.health import Publisher
+from studio.store.health import HEARTBEAT, Publisher
 from studio.store.intake import DeskError
 from studio.store.telegram import (
+    HEALTH_SOURCE,
     Binding,
     bindings,
     last_audit,
@@ -75,7 +76,6 @@ log = logging.getLogger("studio.telegram")
 
 BATCH_FILE = "telegram: studio bot"
 """The import_batch file of reports that came through the bot."""
-HEALTH_SOURCE = "telegram"
 SEND_ATTEMPTS = 5
 """Tries of one answer through 429s and network failures before it is given up (logged)."""
 
@@ -177,6 +177,7 @@ class TelegramBot:
         self.tails: dict[int, asyncio.Task[None]] = {}  # each chat's last answer task: the next one waits for it
         self.updates = 0
         self.failures = 0
+        self.said: tuple[str, str, float | None] = ("starting", "", None)  # the health last published
         self.redactor.install()
 
     # --- the store, on its one thread ----------------------------------------
@@ -185,11 +186,21 @@ class TelegramBot:
         return await asyncio.get_running_loop().run_in_executor(self.executor, function)
 
     async def _publish(self, state: str, reason: str = "", retry_s: float | None = None) -> None:
+        self.said = (state, reason, retry_s)
         detail = {"state": state, "reason": self.redactor.text(reason), "retry_s": retry_s, "updates": self.updates}
         try:
             await self._db(lambda: self.health.offer(detail, self.now()))
         except sqlite3.Error as error:
             log.warning("cannot publish the bot's health: %s", error)
+
+    async def _heartbeat(self, stop: asyncio.Event) -> None:
+        """The last health said again every HEARTBEAT seconds: a quiet long poll (``poll_seconds``, 25 s) is
+        no dead bot to the console and ``GET /state`` (a snapshot three heartbeats old is stale)."""
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), HEARTBEAT)
+            except TimeoutError:
+                await self._publish(*self.said)
 
     # --- the loop ---------------------------------------------------------------
 
@@ -198,6 +209,7 @@ class TelegramBot:
         stop = stop or asyncio.Event()
         self.last_update, self.last_audit = await self._db(lambda: position(self.store.db))
         await self._publish("starting")
+        heartbeat = asyncio.ensure_future(self._heartbeat(stop))
         reason = ""
         try:
             await self._guarded(self.bot.initialize, stop)
@@ -213,6 +225,7 @@ class TelegramBot:
             reason = "token_refused"
             raise
         finally:
+            heartbeat.cancel()
             if self.sending:  # answers of committed reports still go out, unless the bot is cancelled
                 await asyncio.gather(*self.sending, return_exceptions=True)
             await self._publish("stopped", reason)

@@ -270,6 +270,15 @@ def test_another_poller_is_retried_and_shown_as_health(bound, fake_telegram, sto
     eventually(lambda: read_health(store.db)["telegram"].detail["state"] == "polling", "polling again")
 
 
+def test_a_quiet_long_poll_keeps_the_health_fresh(start_bot, fake_telegram, store) -> None:
+    bot = start_bot(poll_seconds=30)  # no update comes: the first getUpdates waits its whole 30 s
+    first = eventually(lambda: (h := read_health(store.db).get("telegram")) and h.detail["state"] == "polling" and h,
+                       "the bot polling")
+    again = eventually(lambda: (h := read_health(store.db)["telegram"]).at > first.at and h, "a heartbeat")
+    assert again.detail["state"] == "polling" and fake_telegram.calls().count("getUpdates") == 1  # still that poll
+    bot.kill()
+
+
 def test_a_refused_token_stops_the_bot_and_is_never_written_anywhere(start_bot, fake_telegram, store, caplog, capsys) -> None:
     caplog.set_level(logging.DEBUG)
     wrong = "7000000001:WRONG-secret-token-never-to-be-seen"
