@@ -140,8 +140,10 @@ def _photo(data: bytes, kind: FileType, *, strip: bool, taken: tuple[FileType, .
                 raise _bad_type(taken)
             if image.width * image.height > MAX_PIXELS:
                 raise MediaRefused(Msg("media.too_many_pixels", limit=MAX_PIXELS // 1_000_000), code="too_large")
-            image.verify()  # a photo cut short is refused here, not at the desk
-        with Image.open(io.BytesIO(data)) as image:  # verify() leaves an image that cannot be read on
+            if image.format == "JPEG":  # decoded at 1/8 of its size: every byte is read, at a fraction of the cost
+                image.draft(image.mode, (image.width // 8, image.height // 8))
+            image.load()  # a photo cut short is refused here, not at the desk
+        with Image.open(io.BytesIO(data)) as image:  # afresh: the draft above is a smaller picture
             exif = image.getexif()
             if not strip or GPS_IFD not in exif:
                 return data

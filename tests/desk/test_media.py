@@ -68,11 +68,12 @@ def test_a_photo_without_a_location_is_kept_as_sent(store) -> None:
     [
         (b"MZ\x90\x00 a program named photo.jpg", EVERY_TYPE, "bad_type"),
         (PDF, PHOTOS, "bad_type"),  # the form takes photos only
-        (photo()[:200], EVERY_TYPE, "bad_type"),  # a photo cut short
+        (photo()[:200], EVERY_TYPE, "bad_type"),  # a photo cut short in its header
+        (photo(gps=False, size=(640, 480))[:-2000], EVERY_TYPE, "bad_type"),  # ... in its picture
         (b"\xff\xd8\xff" + b"\x00" * 100, EVERY_TYPE, "bad_type"),  # JPEG's first bytes, then nothing of a photo
         (b"\x00" * (MB + 1), EVERY_TYPE, "too_large"),
     ],
-    ids=["program", "pdf-on-the-form", "cut-short", "jpeg-in-name-only", "too-large"],
+    ids=["program", "pdf-on-the-form", "cut-short", "cut-short-picture", "jpeg-in-name-only", "too-large"],
 )
 def test_what_is_not_taken_is_refused_with_what_to_send_and_nothing_is_written(store, data, taken, code) -> None:
     with pytest.raises(MediaRefused) as refused:
