@@ -17,6 +17,7 @@ from studio.show.edits import Edits
 from studio.show.playout import serialised
 from studio.show.view import ShowView
 from studio.store import AsRunRow
+from studio.store.health import Health
 
 
 class Controller(Commands, Edits):
@@ -62,3 +63,7 @@ class Controller(Commands, Edits):
     @serialised
     def asrun(self) -> tuple[AsRunRow, ...]:
         return super().asrun()
+
+    @serialised
+    def health(self) -> dict[str, Health]:
+        return super().health()

@@ -25,6 +25,7 @@ from studio.rundown.next import next_segment
 from studio.rundown.timing import OnAir, PlannedSlot, Span, Timing, compute, plan
 from studio.show.ports import Clock
 from studio.store import AsRunRow, ShowState, ShowStore
+from studio.store.health import Health, read as read_health
 
 
 class Status(StrEnum):
@@ -162,6 +163,10 @@ class ShowReader:
         return show_view(
             self.rundown, self.state, self.on_air_graphics, self.under_slate, now or self.clock(), self.turnout_hours
         )
+
+    def health(self) -> dict[str, Health]:
+        """What each process last published of what it runs (studio/store/health.py), by source: one small read."""
+        return read_health(self.store.db)
 
     def asrun(self) -> tuple[AsRunRow, ...]:
         """The played record, closed rows and the on-air one, oldest first."""

@@ -23,13 +23,15 @@ import sqlite3
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from studio.store.db import immediate
 
 HEARTBEAT = 5.0
 """Seconds between writes of a snapshot that has not changed in substance."""
+STALE_AFTER = timedelta(seconds=3 * HEARTBEAT)
+"""A snapshot older than this was left by a publisher that has stopped (three heartbeats missed)."""
 
 RESERVED = frozenset({"at", "stale", "age_s"})
 """Keys a reader adds beside the detail (GET /state): a detail may not use them."""
@@ -46,6 +48,10 @@ class Health:
     def age(self, now: datetime) -> float:
         """Seconds since the snapshot was taken (never negative)."""
         return max(0.0, (now - self.at).total_seconds())
+
+    def stale(self, now: datetime) -> bool:
+        """Whether its publisher has stopped writing (killed: a clean stop publishes that it stopped)."""
+        return self.age(now) > STALE_AFTER.total_seconds()
 
 
 def publish(db: sqlite3.Connection, source: str, detail: Mapping[str, Any], at: datetime) -> None:
@@ -117,4 +123,4 @@ class Publisher:
         return True
 
 
-__all__ = ["HEARTBEAT", "RESERVED", "Health", "Publisher", "publish", "read"]
+__all__ = ["HEARTBEAT", "RESERVED", "STALE_AFTER", "Health", "Publisher", "publish", "read"]

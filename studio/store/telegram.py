@@ -27,6 +27,9 @@ from studio.store.db import immediate
 from studio.store.intake import DeskError, utc_text
 from studio.store.observers import token_hash
 
+HEALTH_SOURCE = "telegram"
+"""The health snapshot ``studio bot`` publishes (studio/store/health.py): ``state`` starting, polling, retrying
+(``reason``, ``retry_s``) or stopped (``reason``), and ``updates`` taken."""
 CODE_BYTES = 24
 """A start code's randomness: 32 URL-safe characters, within Telegram's 64 for a start parameter."""
 

@@ -36,7 +36,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from pathlib import Path
 from typing import Any
 
 # python-telegram-bot 22 deprecates an int ``retry_after``; opt in to the timedelta of its next major version
@@ -45,6 +44,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa: E402
 from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut  # noqa: E402
 
+from studio.desk import media
 from studio.desk.grouping import GroupingOptions
 from studio.desk.ids import report_label
 from studio.desk.report_body import ReportRefused, Send, make_send, write_sends
@@ -52,9 +52,10 @@ from studio.errors import Kind, StudioError
 from studio.i18n import Catalogue, Msg
 from studio.machine import utc_now
 from studio.store.desk import DeskStore
-from studio.store.health import Publisher
+from studio.store.health import HEARTBEAT, Publisher
 from studio.store.intake import DeskError
 from studio.store.telegram import (
+    HEALTH_SOURCE,
     Binding,
     bindings,
     last_audit,
@@ -65,7 +66,7 @@ from studio.store.telegram import (
     save_states,
     verdicts_since,
 )
-from studio.telegram import dialogue, media
+from studio.telegram import dialogue
 from studio.telegram.dialogue import Incoming, Reply, Turn
 from studio.telegram.transport import AiohttpRequest
 from studio.up.supervisor import backoff
@@ -75,7 +76,6 @@ log = logging.getLogger("studio.telegram")
 
 BATCH_FILE = "telegram: studio bot"
 """The import_batch file of reports that came through the bot."""
-HEALTH_SOURCE = "telegram"
 SEND_ATTEMPTS = 5
 """Tries of one answer through 429s and network failures before it is given up (logged)."""
 
@@ -155,7 +155,6 @@ class TelegramBot:
         settings: BotSettings = BotSettings(),
         *,
         zone: tzinfo,
-        media_folder: Path | None = None,
         grouping: GroupingOptions = GroupingOptions(),
         now: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
@@ -163,7 +162,6 @@ class TelegramBot:
     ) -> None:
         self.store, self.settings, self.zone, self.grouping, self.now = store, settings, zone, grouping, now
         self.redactor = Redactor(token)
-        self.media_folder = media_folder or media.media_folder(store.path)
         self.buckets = TokenBuckets(settings.rate, settings.burst, monotonic)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bot-store")
         self.health = Publisher(store.db, HEALTH_SOURCE, volatile=("updates",))
@@ -179,6 +177,7 @@ class TelegramBot:
         self.tails: dict[int, asyncio.Task[None]] = {}  # each chat's last answer task: the next one waits for it
         self.updates = 0
         self.failures = 0
+        self.said: tuple[str, str, float | None] = ("starting", "", None)  # the health last published
         self.redactor.install()
 
     # --- the store, on its one thread ----------------------------------------
@@ -187,11 +186,21 @@ class TelegramBot:
         return await asyncio.get_running_loop().run_in_executor(self.executor, function)
 
     async def _publish(self, state: str, reason: str = "", retry_s: float | None = None) -> None:
+        self.said = (state, reason, retry_s)
         detail = {"state": state, "reason": self.redactor.text(reason), "retry_s": retry_s, "updates": self.updates}
         try:
             await self._db(lambda: self.health.offer(detail, self.now()))
         except sqlite3.Error as error:
             log.warning("cannot publish the bot's health: %s", error)
+
+    async def _heartbeat(self, stop: asyncio.Event) -> None:
+        """The last health said again every HEARTBEAT seconds: a quiet long poll (``poll_seconds``, 25 s) is
+        no dead bot to the console and ``GET /state`` (a snapshot three heartbeats old is stale)."""
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), HEARTBEAT)
+            except TimeoutError:
+                await self._publish(*self.said)
 
     # --- the loop ---------------------------------------------------------------
 
@@ -200,6 +209,7 @@ class TelegramBot:
         stop = stop or asyncio.Event()
         self.last_update, self.last_audit = await self._db(lambda: position(self.store.db))
         await self._publish("starting")
+        heartbeat = asyncio.ensure_future(self._heartbeat(stop))
         reason = ""
         try:
             await self._guarded(self.bot.initialize, stop)
@@ -215,6 +225,7 @@ class TelegramBot:
             reason = "token_refused"
             raise
         finally:
+            heartbeat.cancel()
             if self.sending:  # answers of committed reports still go out, unless the bot is cancelled
                 await asyncio.gather(*self.sending, return_exceptions=True)
             await self._publish("stopped", reason)
@@ -365,19 +376,17 @@ class TelegramBot:
         if found is None:
             answer.replies.append(Reply(Catalogue(answer.language).t("bot.media.unsupported")))
             return None
-        file_id, mime, size = found
+        file_id, size = found
         try:
             limit = self.settings.max_file_mb * 1024 * 1024
-            media.check(mime, size, limit)
+            media.refuse_size(size, limit)  # Telegram's size, when it says one: nothing downloaded over the limit
             data = bytes(await (await self.bot.get_file(file_id)).download_as_bytearray())
             shared = bool((state.get("draft") or {}).get("location"))
-            path = await self._db(
-                lambda: media.keep(self.media_folder, data, mime, max_bytes=limit, location_shared=shared)
-            )
+            path = await self._db(lambda: media.keep(data, self.store.path, max_bytes=limit, location_shared=shared))
         except media.MediaRefused as refused:
             answer.replies.append(Reply(refused.render(answer.language)))
             return None
-        return Incoming("media", text=message.caption or "", path=str(path))
+        return Incoming("media", text=message.caption or "", path=path)
 
     async def _status(self, observer: str, language: str) -> Reply:
         today = datetime.combine(self.now().astimezone(self.zone).date(), datetime.min.time(), self.zone)
@@ -533,12 +542,13 @@ def _start_code(update: Update) -> str | None:
     return code.strip() or None if command.split("@")[0] == "/start" else None
 
 
-def _media(message: Any) -> tuple[str, str | None, int | None] | None:
-    """(file id, MIME type, size) of a message's photo (its largest size), video or document."""
+def _media(message: Any) -> tuple[str, int | None] | None:
+    """(file id, size) of a message's photo (its largest size), video or document; its type is read from what
+    is downloaded (studio/desk/media.py), never from what Telegram declares."""
     if message.photo:
         largest = message.photo[-1]
-        return largest.file_id, "image/jpeg", largest.file_size
+        return largest.file_id, largest.file_size
     for item in (message.video, message.document):
         if item is not None:
-            return item.file_id, item.mime_type, item.file_size
+            return item.file_id, item.file_size
     return None

@@ -33,6 +33,7 @@ from studio.diagnostics import DiagnosticsError
 from studio.errors import StudioError
 from studio.i18n import Msg, t
 from studio.machine import utc_now
+from studio.store.telegram import HEALTH_SOURCE as BOT_HEALTH
 from studio.rundown.load import load_rundown
 from studio.rundown.today import like_live
 from studio.show import Controller, ShowView
@@ -218,13 +219,15 @@ class StudioApp(StudioAppBase):
     def _refresh(self) -> None:
         changed = self.controller.refresh()  # one cheap PRAGMA unless another process wrote
         health = self.services.read_obs()  # published: a SQLite write at most every 5 s, here off the loop
-        self.post_message(ViewReady(self.controller.view(), changed, health))
+        bot = self.controller.health().get(BOT_HEALTH)  # one small read: the bot's snapshot, if it ever ran
+        self.post_message(ViewReady(self.controller.view(), changed, health, bot))
 
     def on_view_ready(self, message: ViewReady) -> None:
         self._refreshing = False
         self._refresh_failed = False
         self.producer.show_obs(message.health, self._preflight_for(message.view))
         self._show(message.view)
+        self.producer.show_bot(message.bot, message.view.timing.now)
         if self._refresh_again:
             self._refresh_again = False
             self.request_view()

@@ -14,6 +14,7 @@ from textual.message import Message
 from studio.diagnostics import Diagnostic
 from studio.rundown.model import Rundown
 from studio.show import ShowView
+from studio.store.health import Health
 
 
 @dataclass
@@ -23,6 +24,7 @@ class ViewReady(Message):
     view: ShowView
     changed_elsewhere: bool = False
     health: Any = None  # the switcher's ObsHealth snapshot; None in rehearsal
+    bot: Health | None = None  # what ``studio bot`` last published on this store; None: no bot ever ran here
 
 
 @dataclass

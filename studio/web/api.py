@@ -58,7 +58,6 @@ from studio.show import ControlError, Controller
 from studio.store.health import read as read_health
 from studio.web.http import ApiError, accepted_language, bearer_token, json_errors, json_response, read_json
 from studio.web.models import (
-    STALE_AFTER,
     ActionResult,
     Closed,
     GraphicResult,
@@ -304,7 +303,7 @@ def published_feed_check(controller: Controller) -> Callable[[Segment], bool | N
 
     def check(segment: Segment) -> bool | None:
         health = read_health(controller.store.db).get("obs")
-        if health is None or health.age(controller.clock()) > STALE_AFTER.total_seconds():
+        if health is None or health.stale(controller.clock()):
             return None
         for watched in (health.detail.get("feed") or {}, health.detail.get("cued") or {}):
             if watched.get("segment_id") == segment.id and watched.get("verdict") in ("alive", "dead"):

@@ -6,10 +6,12 @@ Routes, each under the observer's own form link (studio/store/observers.py ``iss
   A revoked link is a page that says so (410); an unknown one is the same
   404 page as any other unknown link, so the answer tells nothing about
   which links exist.
-- ``POST /r/<link>/photos``: one photo as the raw body (``image/jpeg``,
-  ``image/png`` or ``image/webp``, at most ``[intake] max_photo`` bytes),
-  stored without its EXIF location (studio/desk/media.py); ``201 {"path"}``
-  names it for the report's ``attachments``. The same photo is the same path.
+- ``POST /r/<link>/photos``: one photo as the raw body (a JPEG, PNG or
+  WebP by its content, whatever its Content-Type says, at most ``[intake]
+  max_photo`` bytes), stored without its EXIF location unless the query says
+  ``location=shared`` (the observer shared it in that report; studio/desk/media.py);
+  ``201 {"path"}`` names it for the report's ``attachments``. The same photo
+  is the same path.
 - ``POST /r/<link>/reports``: the report, exactly as ``POST /reports`` takes
   it (``IntakeServer.accept``: the same checks, Idempotency-Key, rate limit,
   grouping and answers), its channel set to ``form``.
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from studio.desk.media import MediaRefused, store_photo
+from studio.desk.media import PHOTOS, MediaRefused, keep
 from studio.web.form_page import render_form, render_notice
 from studio.web.http import ApiError, accepted_language, json_response
 from studio.store.observers import token_hash
@@ -100,12 +102,14 @@ class Form:
     async def photo(self, request: web.Request) -> web.Response:
         await self._sender(request)
         if request.content_length is not None and request.content_length > self.max_photo:
-            raise ApiError(413, "too_large", "form.photo.too_large", limit=self.max_photo // (1024 * 1024))
+            raise ApiError(413, "too_large", "media.too_large", limit=self.max_photo // (1024 * 1024))
         data = await _read_at_most(request, self.max_photo)
+        shared = request.query.get("location") == "shared"
         try:
             # Pillow's work runs beside the store's writer thread, not on it: a photo never delays a report.
             path = await asyncio.get_running_loop().run_in_executor(
-                None, partial(store_photo, data, self.store_path, max_bytes=self.max_photo)
+                None, partial(keep, data, self.store_path, max_bytes=self.max_photo, taken=PHOTOS,
+                              location_shared=shared)
             )
         except MediaRefused as refused:
             status = 413 if refused.code == "too_large" else 415
@@ -119,7 +123,7 @@ async def _read_at_most(request: web.Request, limit: int) -> bytes:
     async for chunk in request.content.iter_chunked(64 * 1024):
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, "too_large", "form.photo.too_large", limit=limit // (1024 * 1024))
+            raise ApiError(413, "too_large", "media.too_large", limit=limit // (1024 * 1024))
         chunks.append(chunk)
     return b"".join(chunks)
 

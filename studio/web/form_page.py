@@ -190,6 +190,11 @@ function setLanguage(code) {
   if (said) show(said.key, said.params, said.tone);
   drawExtras();
 }
+function setGeo(geo) {
+  draft.geo = geo;
+  if (photo) draft.photo = null;  // uploaded again at Send, with or without where it was taken, as now chosen
+  save(); drawExtras();
+}
 function lock(locked) { $("fields").disabled = locked; $("send").disabled = locked; }
 
 function body() {
@@ -215,8 +220,10 @@ function send() {
   if (sending || !draft.pending) return;
   sending = true;
   show("form.status.sending");
+  // The photo keeps where it was taken only when the observer shares their location with this report.
   var step = photo && !draft.photo
-    ? post("/photos", photo, {"Content-Type": photo.type || "application/octet-stream"}).then(function (a) {
+    ? post("/photos" + (draft.geo ? "?location=shared" : ""), photo,
+           {"Content-Type": photo.type || "application/octet-stream"}).then(function (a) {
         if (a.status !== 201) return a;
         draft.photo = a.body.path; save();
         return null;
@@ -273,12 +280,11 @@ $("photo").addEventListener("change", function () {
 });
 $("locate").addEventListener("click", function () {
   $("error-location").textContent = "";
-  if (draft.geo) { draft.geo = null; save(); return drawExtras(); }
+  if (draft.geo) return setGeo(null);
   if (!navigator.geolocation) return fieldError("location", t("form.location.failed"));
   navigator.geolocation.getCurrentPosition(function (p) {
-    draft.geo = "geo:" + p.coords.latitude.toFixed(5) + "," + p.coords.longitude.toFixed(5) +
-      ";u=" + Math.round(p.coords.accuracy);
-    save(); drawExtras();
+    setGeo("geo:" + p.coords.latitude.toFixed(5) + "," + p.coords.longitude.toFixed(5) +
+      ";u=" + Math.round(p.coords.accuracy));
   }, function () { fieldError("location", t("form.location.failed")); },
   {enableHighAccuracy: true, timeout: 20000, maximumAge: 60000});
 });
@@ -297,7 +303,7 @@ window.addEventListener("online", function () { attempt = 0; send(); });
 setLanguage(lang);
 var restored = draft.fields.text || draft.fields.region;
 photos("readonly", function (store) { return store.get(DRAFT); }).then(function (kept) {
-  if (kept && !draft.photo) photo = kept;
+  if (kept) photo = kept;
   drawExtras();
   if (draft.pending) { lock(true); send(); }
   else if (restored) show("form.status.restored");

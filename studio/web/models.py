@@ -13,7 +13,6 @@ Instants are ISO 8601 strings in the show's local zone
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
@@ -21,14 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSc
 from studio.desk.report_body import PROBLEM_CODES
 from studio.rundown.model import Kind
 from studio.show.view import Status
+from studio.store.health import STALE_AFTER  # a health snapshot older than this is ``stale``
 
 SEGMENT_ID_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
 TEMPLATE_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
 KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
 """An Idempotency-Key: 1 to 200 visible ASCII characters."""
 
-STALE_AFTER = timedelta(seconds=15)
-"""A health snapshot older than this is ``stale``: its publisher stopped (three missed heartbeats)."""
 
 SegmentId = Annotated[str, StringConstraints(pattern=SEGMENT_ID_PATTERN, max_length=64)]
 TemplateName = Annotated[str, StringConstraints(pattern=TEMPLATE_PATTERN, max_length=64)]

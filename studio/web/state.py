@@ -23,7 +23,7 @@ from studio.onair import describe
 from studio.rundown.model import Segment
 from studio.show import ShowView
 from studio.store.health import Health
-from studio.web.models import STALE_AFTER, State
+from studio.web.models import State
 
 _ZERO = timedelta(0)
 
@@ -88,7 +88,7 @@ def health_json(
         sources[source] = dict(snapshot.detail) | {
             "at": _instant(snapshot.at, zone),
             "age_s": math.floor(age),
-            "stale": age > STALE_AFTER.total_seconds(),
+            "stale": snapshot.stale(now),
         }
     return sources, missing
 

@@ -18,6 +18,7 @@ from studio.desk.model import Claim, Draft, Fact, ReportKind, SourceKind
 from studio.desk.turnout import import_turnout
 from studio.store.desk import DeskStore, NewReport, open_desk
 from studio.tui.desk import DeskApp, make_desk
+from studio.tui.desk.attachments import Opener, system_opener
 
 TURNOUT = Path(__file__).resolve().parent.parent / "data" / "referendum-2026-turnout.csv"
 NOW = datetime(2026, 3, 15, 10, 40, tzinfo=UTC)  # 15:40 in Almaty
@@ -115,8 +116,12 @@ def desk_config(language: str = "en", operator: str = "dana", keymap: dict[str, 
 def make_desk_app(desk_path: Path, desk_clock: DeskClock, seeded: dict[str, int]) -> Iterator[Callable[..., DeskApp]]:
     apps: list[DeskApp] = []
 
-    def build(language: str = "en", *, operator: str = "dana", live: bool = False, **config: Any) -> DeskApp:
-        app = make_desk(open_desk(desk_path), desk_config(language, operator, **config), clock=desk_clock, live=live)
+    def build(
+        language: str = "en", *, operator: str = "dana", live: bool = False, opener: Opener = system_opener,
+        **config: Any,
+    ) -> DeskApp:
+        app = make_desk(open_desk(desk_path), desk_config(language, operator, **config), clock=desk_clock, live=live,
+                        opener=opener)
         app.animation_level = "none"
         apps.append(app)
         return app

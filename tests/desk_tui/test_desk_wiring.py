@@ -25,7 +25,7 @@ DESK_IDS = {
     "desk.open", "desk.close", "desk.create", "desk.edit", "desk.link", "desk.source", "desk.split", "desk.release",
     "desk.review", "desk.verify", "desk.false", "desk.unproven", "desk.retract", "desk.settle", "desk.confirm",
     "desk.filter_status", "desk.filter_region", "desk.filter_kind", "desk.filter_age", "desk.filter_clear",
-    "desk.reload", "desk.held",
+    "desk.reload", "desk.held", "desk.attachment",
 }
 
 

@@ -18,7 +18,7 @@ from studio.machine import utc_now
 from studio.store.health import read as read_health
 from studio.store.observers import revoke_observer
 from studio.store.telegram import bindings
-from studio.telegram.media import GPS_IFD
+from studio.desk.media import GPS_IFD, located
 from tests.observer_bot.conftest import eventually
 
 USER = 501
@@ -109,7 +109,8 @@ def test_a_guided_report_with_a_photo_is_stored_without_the_photos_location(boun
         "Айгерім", "telegram", "almaty", 154, ReportKind.PROTOCOL)
     assert report.text == "Итоговый протокол не вывешен для ознакомления"
     [path] = report.attachments
-    kept = Path(path)
+    kept = located(path, store.path)
+    assert path == f"media/{kept.name}"  # relative to the store's folder: the store moves with its media
     assert kept.parent == store.path.parent / "media" and kept.stem == hashlib.sha256(kept.read_bytes()).hexdigest()
     exif = Image.open(kept).getexif()
     assert GPS_IFD not in exif and exif[0x010F] == "PhoneMaker"  # the location goes, the rest stays
@@ -129,7 +130,7 @@ def test_a_location_shared_on_purpose_goes_with_the_report_and_stays_in_the_phot
     answered(fake_telegram, USER, "Принято")
     [report] = reports(store)
     assert report.station is None and report.attachments[1] == "geo:51.1694,71.4491"
-    assert GPS_IFD in Image.open(report.attachments[0]).getexif()
+    assert GPS_IFD in Image.open(located(report.attachments[0], store.path)).getexif()
 
 
 def test_a_free_text_is_a_report_needing_details_once_its_region_is_known(bound, fake_telegram, store) -> None:
@@ -267,6 +268,15 @@ def test_another_poller_is_retried_and_shown_as_health(bound, fake_telegram, sto
     fake_telegram.message(USER, "/status")
     answered(fake_telegram, USER, "Сегодня от вас сообщений нет")
     eventually(lambda: read_health(store.db)["telegram"].detail["state"] == "polling", "polling again")
+
+
+def test_a_quiet_long_poll_keeps_the_health_fresh(start_bot, fake_telegram, store) -> None:
+    bot = start_bot(poll_seconds=30)  # no update comes: the first getUpdates waits its whole 30 s
+    first = eventually(lambda: (h := read_health(store.db).get("telegram")) and h.detail["state"] == "polling" and h,
+                       "the bot polling")
+    again = eventually(lambda: (h := read_health(store.db)["telegram"]).at > first.at and h, "a heartbeat")
+    assert again.detail["state"] == "polling" and fake_telegram.calls().count("getUpdates") == 1  # still that poll
+    bot.kill()
 
 
 def test_a_refused_token_stops_the_bot_and_is_never_written_anywhere(start_bot, fake_telegram, store, caplog, capsys) -> None:

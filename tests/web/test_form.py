@@ -136,6 +136,23 @@ def test_a_photo_is_kept_by_content_without_where_it_was_taken(form_site) -> Non
     assert site.reports()[0].attachments == (path, "geo:43.23,76.95")
 
 
+def test_a_photo_keeps_where_it_was_taken_only_when_the_observer_shared_their_location(form_site) -> None:
+    site = form_site()
+    answer = http("POST", site.form() + "/photos?location=shared", data=photo_with_location(),
+                  headers={"Content-Type": "image/jpeg"})
+    assert answer.status == 201
+    with Image.open(media_folder(site.store.path).parent / answer.body["path"]) as image:
+        assert image.getexif().get_ifd(GPS_IFD)
+
+
+def test_a_photos_type_is_read_from_its_content_not_from_what_the_browser_declares(form_site) -> None:
+    site = form_site()
+    image, out = Image.new("RGB", (8, 8)), io.BytesIO()
+    image.save(out, format="PNG")
+    answer = post_photo(site.form(), out.getvalue(), content_type="image/jpeg")
+    assert answer.status == 201 and answer.body["path"].endswith(".png")
+
+
 @pytest.mark.parametrize(
     "data, status, code",
     [

@@ -22,6 +22,7 @@ from studio.machine import default_operator, utc_now
 from studio.store.desk import DeskStore
 from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
+from studio.tui.desk.attachments import AttachmentPicker, Opener, system_opener
 from studio.tui.desk.client import DeskClient
 from studio.tui.desk.fact_form import FactForm
 from studio.tui.desk.held import HeldQueue, RegionPicker
@@ -33,7 +34,8 @@ from studio.tui.desk.split import SplitForm
 from studio.tui.desk.verdict import VerdictForm
 from studio.tui.screens.text import TextScreen
 
-DIALOGS = (FactForm, VerdictForm, LinkForm, SourceForm, SplitForm, ReleaseForm, TextScreen, HeldQueue, RegionPicker)
+DIALOGS = (FactForm, VerdictForm, LinkForm, SourceForm, SplitForm, ReleaseForm, TextScreen, HeldQueue, RegionPicker,
+           AttachmentPicker)
 OWN_IDS = ("desk.", "dialog.", "held.")
 
 
@@ -54,13 +56,16 @@ class DeskApp(StudioAppBase):
         Binding("ctrl+q", "quit", "Quit", id="desk.quit", tooltip="Close the desk", priority=True, show=False),
     ]
 
-    def __init__(self, client: DeskClient, config: Config, *, live: bool = True) -> None:
+    def __init__(
+        self, client: DeskClient, config: Config, *, live: bool = True, opener: Opener = system_opener
+    ) -> None:
         super().__init__(config)
         self.client = client
         self.live = live  # False: no poll loop (tests of a still frame)
+        self.opener = opener
 
     def get_default_screen(self) -> DeskScreen:
-        self.desk = DeskScreen(self.client, zone=self.config.station.zone, live=self.live)
+        self.desk = DeskScreen(self.client, zone=self.config.station.zone, live=self.live, opener=self.opener)
         return self.desk
 
     def on_mount(self) -> None:
@@ -89,11 +94,13 @@ def make_desk(
     operator: str | None = None,
     clock: Callable[[], datetime] | None = None,
     live: bool = True,
+    opener: Opener = system_opener,
 ) -> DeskApp:
     """The desk as ``studio desk`` starts it; tests build theirs here too.
 
     ``clock`` gives aware instants (default: now, UTC); ``live=False``
-    leaves the poll loop off, for still frames in tests.
+    leaves the poll loop off, for still frames in tests; ``opener`` shows
+    an attachment (default: the system viewer).
     """
     client = DeskClient(store, operator_of(config, operator), clock or utc_now)
-    return DeskApp(client, config, live=live)
+    return DeskApp(client, config, live=live, opener=opener)

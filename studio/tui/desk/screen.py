@@ -46,6 +46,7 @@ from studio.store.claims import CLAIM_REFRESH
 from studio.store.desk import ConflictError
 from studio.tui import bindings, format as fmt
 from studio.tui.desk import view
+from studio.tui.desk.attachments import Attachments, Opener, attachments_of, system_opener
 from studio.tui.desk.client import DeskClient, Detail, Filters, Queue, QueueItem, Taken
 from studio.tui.desk.actions import DeskActions
 from studio.tui.desk.filters import FilterBar
@@ -70,6 +71,7 @@ class DeskScreen(DeskActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", id="desk.open", tooltip="Open the selected item"),
         Binding("escape", "close", "Close", id="desk.close", tooltip="Close the open item"),
+        Binding("i", "attachment", "Attachment", id="desk.attachment", tooltip="Open a file of the open item"),
         Binding("n", "create", "New fact", id="desk.create", tooltip="A new fact, from the open group of reports"),
         Binding("m", "edit", "Edit", id="desk.edit", tooltip="Edit what the open fact says"),
         Binding("l", "link", "Reports", id="desk.link", tooltip="Link or unlink reports"),
@@ -106,10 +108,17 @@ class DeskScreen(DeskActions, Screen[None]):
         """Another terminal wrote to the store (or it is time to re-read anyway)."""
 
     def __init__(
-        self, client: DeskClient, *, zone: ZoneInfo = ALMATY, live: bool = True, id: str = "desk"
+        self,
+        client: DeskClient,
+        *,
+        zone: ZoneInfo = ALMATY,
+        live: bool = True,
+        opener: Opener = system_opener,
+        id: str = "desk",
     ) -> None:
         super().__init__(id=id)
         self.client = client
+        self.opener = opener  # shows an attachment in the system viewer (tests give their own)
         self.zone = zone
         self.live = live  # False: no poll loop (tests of a still frame)
         self.queue: Queue | None = None
@@ -131,6 +140,7 @@ class DeskScreen(DeskActions, Screen[None]):
         with Horizontal(id="desk-detail"):
             with VerticalScroll(id="desk-info-box"):
                 yield Readout(id="desk-info")
+                yield Attachments(self.opener, id="desk-attachments")
             with VerticalScroll(id="desk-history-box"):
                 yield Readout(id="desk-history")
         yield Footer()
@@ -150,6 +160,7 @@ class DeskScreen(DeskActions, Screen[None]):
         for name, width in view.COLUMNS:
             table.add_column(t(f"desk.column.{name}"), key=name, width=width)
         self.query_one(FilterBar).translate(catalogue.language)
+        self.query_one(Attachments).translate()
         self.query_one("#desk-info-box").border_title = t("desk.item")
         self.query_one("#desk-history-box").border_title = t("desk.history")
         self._paint_queue()
@@ -292,13 +303,16 @@ class DeskScreen(DeskActions, Screen[None]):
         try:
             info = self.query_one("#desk-info", Readout)
             history = self.query_one("#desk-history", Readout)
+            attachments = self.query_one(Attachments)
         except NoMatches:
             return
         if self.opened is None or self.detail is None:
             info.set(t("desk.nothing_open"), "dim")
             history.set("")
+            attachments.show(())
             return
         info.set(view.detail_text(self.detail, catalogue.language, self.zone))
+        attachments.show(attachments_of(self.detail.reports, self.client.store.path))
         history.set(view.history_text(self.detail, catalogue.language, self.zone))
 
     # --- opening and closing ------------------------------------------------------
@@ -345,6 +359,18 @@ class DeskScreen(DeskActions, Screen[None]):
                 self.client.close()  # quick: one DELETE; the claim would expire anyway
             except sqlite3.Error:
                 pass
+
+    def action_attachment(self) -> None:
+        self.query_one(Attachments).open_file()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The attachment key is there only while the open item has a file to open."""
+        if action == "attachment":
+            try:
+                return bool(self.query_one(Attachments).files)
+            except NoMatches:
+                return False
+        return True
 
     # --- filters ----------------------------------------------------------------
 

@@ -16,7 +16,7 @@ few lines that ask, then post ``Act``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from textual.app import ComposeResult
@@ -33,6 +33,7 @@ from studio.rundown.load import format_duration
 from studio.rundown.model import GraphicCue, Segment
 from studio.show import FEED_LOST, ControlError, Controller, ShowView
 from studio.show.health import Problem
+from studio.store.health import Health
 from studio.tui import bindings
 from studio.tui.messages import ControlDone, LanguageChanged
 from studio.tui.screens.confirm import ConfirmScreen
@@ -40,6 +41,7 @@ from studio.tui.screens.duration import DurationScreen
 from studio.tui.screens.insert import InsertScreen
 from studio.tui.screens.fact_picker import FactPickerScreen
 from studio.tui.widgets.graphics import GraphicsPanel
+from studio.tui.widgets.health import HealthLine
 from studio.tui.widgets.obs import ObsPanel
 from studio.tui.widgets.onair import ClockPanel, NextPanel, OnAirPanel, StatusBar, TimingPanel
 from studio.tui.widgets.onair.panels import Frame
@@ -132,6 +134,7 @@ class ProducerScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status-bar")
+        yield HealthLine(id="health-line")
         with Horizontal(id="top"):
             yield OnAirPanel(id="on-air")
             yield TimingPanel(id="timing")
@@ -183,6 +186,13 @@ class ProducerScreen(Screen[None]):
         try:
             self.query_one(ObsPanel).show(health, preflight)
         except NoMatches:  # rehearsal, or closing
+            pass
+
+    def show_bot(self, health: Health | None, now: datetime) -> None:
+        """The observers' bot on the health line, as ``studio bot`` last published it (None: it never ran here)."""
+        try:
+            self.query_one(HealthLine).show_bot(health, now, self.zone)
+        except NoMatches:  # closing
             pass
 
     def show_view(self, view: ShowView) -> None:
