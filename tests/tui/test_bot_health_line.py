@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from studio.i18n import catalogue
 from studio.store import open_store
 from studio.store.health import Health, publish
 from studio.store.telegram import HEALTH_SOURCE
@@ -51,7 +52,8 @@ async def refreshed(pilot: Any, settle: Any) -> tuple[bool, str]:
     ],
     ids=["polling", "another-poller", "network", "token-refused", "stopped", "killed"],
 )
-def test_each_state_of_the_bot_is_said_with_its_reason(detail, ago, said, style) -> None:
+def test_each_state_of_the_bot_is_said_with_its_reason(detail, ago, said, style, monkeypatch) -> None:
+    monkeypatch.setattr(catalogue, "language", "en")  # the line is said in the console's language: English here
     now = START.astimezone(ALMATY)
     health = Health(HEALTH_SOURCE, now - timedelta(seconds=ago), detail)
     assert bot_said(health, now, ALMATY) == (said, style)
