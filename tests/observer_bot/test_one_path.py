@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from studio.desk.importer import import_reports
 from studio.store.desk import open_desk
-from studio.store.observers import add_observer
+from studio.store.observers import add_observer, issue_link
 from studio.web.intake import make_intake
 from tests.observer_bot.conftest import eventually
 
@@ -55,6 +55,23 @@ def through_http(folder: Path, attachments: list[str]) -> Path:
     return path
 
 
+def through_phone_form(folder: Path, attachments: list[str]) -> Path:
+    path = folder / "phone-form" / "studio.db"
+    store = open_desk(path)
+    add_observer(store.db, OBSERVER, by="coordinator", at=AT)
+    link = issue_link(store.db, OBSERVER)
+
+    async def post() -> None:
+        async with TestClient(TestServer(make_intake(store, now=lambda: AT))) as client:
+            answer = await client.post(f"/r/{link}/reports", json={**REPORT, "attachments": attachments},
+                                       headers={"Idempotency-Key": "one-path-1"})
+            assert answer.status == 201, await answer.text()
+
+    asyncio.run(post())
+    store.close()
+    return path
+
+
 def through_import(folder: Path, attachments: list[str]) -> Path:
     path = folder / "import" / "studio.db"
     store = open_desk(path)
@@ -68,14 +85,15 @@ def through_import(folder: Path, attachments: list[str]) -> Path:
     return path
 
 
-CHANNELS: dict[str, Callable[[Path, list[str]], Path]] = {
-    "http": through_http,
-    "form": through_import,  # a file exported from a form; the phone form of issue 20 part 2 (`GET /r/<link>`)
-    # joins this table as "phone-form" once it exists: its store path is the form's POST, with the bot's body
+CHANNELS: dict[str, tuple[Callable[[Path, list[str]], Path], str]] = {
+    "http": (through_http, "http"),
+    "phone form": (through_phone_form, "form"),  # GET /r/<link>'s page posts here (studio/web/form.py)
+    "file import": (through_import, "form"),  # a file exported from someone else's form
 }
+"""Each channel: how the report is sent, and the channel its row says."""
 
 
-def test_the_same_report_through_the_bot_the_intake_and_an_import_is_the_same_row(
+def test_the_same_report_through_the_bot_the_intake_the_phone_form_and_an_import_is_the_same_row(
     bound, fake_telegram, store, tmp_path
 ) -> None:
     bound(name=OBSERVER, now=lambda: AT)
@@ -91,7 +109,7 @@ def test_the_same_report_through_the_bot_the_intake_and_an_import_is_the_same_ro
     [bot_row] = rows(store.path)
     attachments = [Path(p).as_posix() for p in json.loads(bot_row[7])]
     assert bot_row[-1] == "telegram"
-    for channel, send in CHANNELS.items():
-        [row] = rows(send(tmp_path / channel, attachments))
-        assert row[:-1] == bot_row[:-1], channel
-        assert row[-1] == channel
+    for name, (send, channel) in CHANNELS.items():
+        [row] = rows(send(tmp_path / name.replace(" ", "-"), attachments))
+        assert row[:-1] == bot_row[:-1], name
+        assert row[-1] == channel, name
