@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
-from textual.worker import WorkerFailed
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from studio.config import Config
 from studio.desk.model import Claim, Draft, Fact, ReportKind, SourceKind
@@ -136,6 +136,8 @@ async def desk_settle(pilot: Pilot[Any]) -> None:
         try:
             await pilot.app.workers.wait_for_complete()
         except WorkerFailed:
+            pass
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one (a busy machine): wait for that one
             pass
         await pilot.pause()
 
