@@ -186,4 +186,6 @@ def test_the_form_looks_as_its_snapshot(phone, form_site, tmp_path) -> None:
         shot.save(golden, "PNG", optimize=True)
         return
     mean, share = compare(shot, golden)
-    assert mean < 2 and share < 0.01, f"the form differs from {golden.name}: mean {mean:.2f}, {share:.2%} pixels off"
+    # 3% of pixels: a loaded CI machine's Chromium anti-aliases the text a little differently (1.4% seen);
+    # a field moved, missing or in another language changes far more
+    assert mean < 2 and share < 0.03, f"the form differs from {golden.name}: mean {mean:.2f}, {share:.2%} pixels off"
