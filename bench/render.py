@@ -33,6 +33,9 @@ the same boxes and strings on a full frame with Pillow's own text and saves
 it with Pillow's PNG defaults (its strings are resolved beforehand, so it
 does not pay for the gate). Target: median <= 20 ms.
 
+The social cards follow (bench/render_social.py): each shape of the fact card against a naive frame of
+its size. Target: median <= 30 ms.
+
     .venv/bin/python bench/render.py [--runs N]
 """
 
@@ -367,6 +370,10 @@ def main() -> int:
            met=med(new) <= TARGET_MS)
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as temp:
         results_board(Path(temp), runs)
+    from render_social import social_cards  # issue 21 part 3: the social cards, each shape
+
+    with tempfile.TemporaryDirectory(prefix="studio-bench-") as temp:
+        social_cards(Path(temp), measure, p99, WARM_UP)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"  machine: {os.cpu_count()} CPUs, load average {load:.2f} at the end (other work inflates wall time)")
     return 0
