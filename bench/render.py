@@ -62,11 +62,11 @@ from studio.graphics.fonts import clear_caches, text_mask  # noqa: E402
 from studio.graphics.output import atomic_write, encode_png  # noqa: E402
 from studio.graphics.gate import FactView, MemoryFacts  # noqa: E402
 from studio.graphics.render import draw, prepare  # noqa: E402
-from studio.graphics.schema import RectBox, TextBox  # noqa: E402
 from studio.regions import regions  # noqa: E402
 from studio.rundown.load import load_rundown  # noqa: E402
 
-from record import figure  # noqa: E402  (bench/ is the script's folder)
+from naive import naive_frame  # noqa: E402  (bench/ is the script's folder)
+from record import figure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNDOWN = ROOT / "studio" / "sample" / "referendum-day.toml"
@@ -209,20 +209,7 @@ def results_facts(run: int, by_region: bool) -> MemoryFacts:
 
 def naive_board(folder: Path, template, values: dict[str, str], fonts: dict) -> None:
     """The template's panels and texts on a full 1920x1080 frame, Pillow's own text, PNG defaults."""
-    frame = Image.new("RGBA", (1920, 1080), (0, 0, 0, 0))
-    pen = ImageDraw.Draw(frame)
-    for box in template.boxes:
-        if isinstance(box, RectBox):
-            pen.rounded_rectangle((box.x, box.y, box.right - 1, box.bottom - 1), box.radius,
-                                  fill=template.color(box.fill))
-        elif isinstance(box, TextBox):
-            text = render_module.PLACEHOLDER.sub(lambda m: values.get(f"{m[1]}.{m[2]}", ""), box.text)
-            key = (box.font, box.size)
-            if key not in fonts:
-                fonts[key] = ImageFont.truetype(str(template.font_path(box.font)), box.size)
-            pen.text((box.x, box.y + box.height / 2), text, font=fonts[key], fill=template.color(box.color),
-                     anchor="lm")
-    frame.save(folder / "results-board.png")
+    naive_frame(folder / "results-board.png", template, values, fonts)
 
 
 def results_board(root: Path, runs: int) -> None:

@@ -11,15 +11,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
-
-from record import figure  # bench/ is the script's folder
+from naive import naive_frame  # bench/ is the script's folder
+from record import figure
 from studio.graphics import load_templates
 from studio.graphics.fonts import text_mask
 from studio.graphics.gate import FactView, MemoryFacts
 from studio.graphics.output import atomic_write, encode_png
 from studio.graphics.render import draw, prepare
-from studio.graphics.schema import PLACEHOLDER, RectBox, TextBox
 from studio.social.folder import templates_folder
 from studio.social.sidecar import SHAPES
 
@@ -31,23 +29,6 @@ FACT = FactView(
     claim_ru="Северо-Казахстанская область, участок №{n}: голосование началось вовремя, в 07:00, очередей нет",
     sources=("https://www.nur.kz/politics/kazakhstan/north-kz",), as_of=datetime(2026, 3, 15, 2, 10, tzinfo=UTC),
 )
-
-
-def naive_card(path: Path, template, values: dict[str, str], fonts: dict) -> None:
-    """The card the plain way: its panels and strings on a frame of its size, Pillow's text, PNG defaults."""
-    frame = Image.new("RGBA", (template.canvas.width, template.canvas.height), (0, 0, 0, 0))
-    pen = ImageDraw.Draw(frame)
-    for box in template.boxes:
-        if isinstance(box, RectBox):
-            pen.rounded_rectangle((box.x, box.y, box.right - 1, box.bottom - 1), box.radius,
-                                  fill=template.color(box.fill))
-        elif isinstance(box, TextBox):
-            text = PLACEHOLDER.sub(lambda m: values.get(f"{m[1]}.{m[2]}" if m[2] else m[1], ""), box.text)
-            key = (box.font, box.size)
-            if key not in fonts:
-                fonts[key] = ImageFont.truetype(str(template.font_path(box.font)), box.size)
-            pen.text((box.x, box.y), text, font=fonts[key], fill=template.color(box.color))
-    frame.save(path)
 
 
 def social_cards(root: Path, measure, p99, warm_up: int) -> None:
@@ -69,7 +50,7 @@ def social_cards(root: Path, measure, p99, warm_up: int) -> None:
         mine, mine_cpu = measure(root, f"social-{shape}", facts, ours, before=text_mask.cache_clear)
         strings = [prepare(template, {"fact": "F12"}, item).resolved.values for item in facts]
         theirs, _ = measure(root, f"social-naive-{shape}", strings,
-                            lambda out, values: naive_card(out / "card.png", template, values, fonts),
+                            lambda out, values: naive_frame(out / "card.png", template, values, fonts),
                             before=lambda: None)
         print(f"  {shape:9} {width}x{height}: studio {med(mine):6.2f} / {p99(mine):6.2f} ({med(mine_cpu):5.2f}), "
               f"naive {med(theirs):6.2f} / {p99(theirs):6.2f}; target median <= {CARD_TARGET_MS} ms: "

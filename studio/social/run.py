@@ -5,8 +5,9 @@ The hour is the show day's (``--hour``, else the local hour now, as a clock on t
 Each round reads the rundown file and the desk as they are: a card refused by the gate is not written and
 is said on standard error with why; one already in the folder is withdrawn. ``--watch`` runs a round
 again when another process commits to the store (``Connection.changed_elsewhere``, as the show process
-notices the desk), when the rundown file changes, and when the hour turns (without ``--hour``); it stops
-on Ctrl+C or when ``stop`` is set (tests run it in a thread).
+notices the desk), when the rundown file changes, and when the hour turns (without ``--hour``); a rundown that
+no longer reads is said and the folder left as it was until the file is fixed. It stops on Ctrl+C or
+when ``stop`` is set (tests run it in a thread).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from studio.desk.views import GraphicsFacts
+from studio.diagnostics import DiagnosticsError
 from studio.graphics.resolve import ZONE
 from studio.i18n import Msg
 from studio.machine import utc_now
@@ -96,7 +98,11 @@ class SocialRun:
             turned = self.hour is None and f"{self.clock().astimezone(self.zone):%H}" != folder.name[-2:]
             if changed or mtime != seen or turned:
                 seen = mtime
-                folder, outcome = self.round()
+                try:
+                    folder, outcome = self.round()
+                except DiagnosticsError as error:  # a rundown saved half-edited: said, and the next save is read
+                    print(error.render(self.language), file=self.stderr)
+                    continue
                 rounds(outcome)
 
 
