@@ -13,10 +13,10 @@ from studio.i18n import Msg
 
 
 def hour(text: str) -> int:
-    """``--hour``: a local hour of the show day, 0 to 23 ("9", "09")."""
+    """``--hour``: a local hour of the show day, 0 to 23 ("9", "09"); argparse says any other value is not one."""
     if text.strip().isdigit() and 0 <= int(text) <= 23:
         return int(text)
-    raise argparse.ArgumentTypeError(Msg("cli.social.bad_hour", value=repr(text)))
+    raise ValueError(text)
 
 
 def add_parser(commands: Any) -> argparse.ArgumentParser:

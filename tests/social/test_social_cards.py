@@ -228,3 +228,21 @@ def test_a_caption_too_long_shortens_the_claims_never_the_source_line() -> None:
     text = fit_caption([("ә" * 900, True), (source, False), ("\n\n", False), ("я" * 600, True)])
     assert len(text) <= CAPTION_LIMIT and text.count("…") == 2 and source in text
     assert text.index("ә") < text.index("я")
+
+
+def test_the_command_writes_the_hour_and_names_what_it_refused(tmp_path, sample_desk, capsys) -> None:
+    from studio.cli import main
+
+    path, _ = sample_desk
+    out = tmp_path / "social"
+    argv = ["--lang", "ru", "--store", str(path), "social", str(sample_rundown()), "--out", str(out), "--hour"]
+    assert main([*argv, "12"]) == 0
+    said = capsys.readouterr()
+    assert "записано карточек: 5" in said.out and "debunk-F2" in said.out
+    assert "карточка turnout-1200 не записана" in said.err and "12:00" in said.err  # in review: no card
+    assert sorted(p.stem for p in (out / "referendum-2026" / "2026-03-15T12").glob("*.json")) == [
+        "announce-crc-1200", "announce-live-aktobe", "announce-live-almaty-noon",
+        "announce-next", "debunk-F2"]
+    with pytest.raises(SystemExit):
+        main([*argv, "24"])
+    assert "--hour" in capsys.readouterr().err
