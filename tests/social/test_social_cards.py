@@ -246,3 +246,22 @@ def test_the_command_writes_the_hour_and_names_what_it_refused(tmp_path, sample_
     with pytest.raises(SystemExit):
         main([*argv, "24"])
     assert "--hour" in capsys.readouterr().err
+
+
+def test_a_card_the_rundown_no_longer_has_is_withdrawn_and_a_changed_one_rewritten(cards, facts) -> None:
+    first = cards.sync([CARDS["announce"], CARDS["fact"]], NOW)
+    assert sorted(first.written) == ["announce-live-north-kz", "fact-F12"]
+    before = Sidecar.read(cards.folder / "fact-F12.json")
+    facts.add(replace(NORTH, version=4, claim_ru=NORTH.claim_ru + " (уточнено)"))  # verified again, new words
+    moved = replace(CARDS["announce"], data=CARDS["announce"].data | {"time": "15:40"})
+    second = cards.sync([moved, CARDS["fact"]], NOW)
+    assert sorted(second.written) == ["announce-live-north-kz", "fact-F12"]
+    after = Sidecar.read(cards.folder / "fact-F12.json")
+    assert [f.version for f in after.facts] == [4] and after.images != before.images
+    assert not any((cards.folder / image).exists() for image in before.images.values())  # old images gone
+    assert "15:40" in Sidecar.read(cards.folder / "announce-live-north-kz.json").caption
+    third = cards.sync([CARDS["fact"]], NOW)
+    assert third.withdrawn == ["announce-live-north-kz"] and third.unchanged == ["fact-F12"]
+    gone = Sidecar.read(cards.folder / WITHDRAWN / "announce-live-north-kz.json")
+    assert gone.withdrawn is not None and gone.withdrawn.reason == "no longer in the rundown for this hour"
+    assert gone.withdrawn.fact is None
