@@ -33,6 +33,9 @@ the same boxes and strings on a full frame with Pillow's own text and saves
 it with Pillow's PNG defaults (its strings are resolved beforehand, so it
 does not pay for the gate). Target: median <= 20 ms.
 
+The social cards follow (bench/render_social.py): each shape of the fact card against a naive frame of
+its size. Target: median <= 30 ms.
+
     .venv/bin/python bench/render.py [--runs N]
 """
 
@@ -59,11 +62,11 @@ from studio.graphics.fonts import clear_caches, text_mask  # noqa: E402
 from studio.graphics.output import atomic_write, encode_png  # noqa: E402
 from studio.graphics.gate import FactView, MemoryFacts  # noqa: E402
 from studio.graphics.render import draw, prepare  # noqa: E402
-from studio.graphics.schema import RectBox, TextBox  # noqa: E402
 from studio.regions import regions  # noqa: E402
 from studio.rundown.load import load_rundown  # noqa: E402
 
-from record import figure  # noqa: E402  (bench/ is the script's folder)
+from naive import naive_frame  # noqa: E402  (bench/ is the script's folder)
+from record import figure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNDOWN = ROOT / "studio" / "sample" / "referendum-day.toml"
@@ -206,20 +209,7 @@ def results_facts(run: int, by_region: bool) -> MemoryFacts:
 
 def naive_board(folder: Path, template, values: dict[str, str], fonts: dict) -> None:
     """The template's panels and texts on a full 1920x1080 frame, Pillow's own text, PNG defaults."""
-    frame = Image.new("RGBA", (1920, 1080), (0, 0, 0, 0))
-    pen = ImageDraw.Draw(frame)
-    for box in template.boxes:
-        if isinstance(box, RectBox):
-            pen.rounded_rectangle((box.x, box.y, box.right - 1, box.bottom - 1), box.radius,
-                                  fill=template.color(box.fill))
-        elif isinstance(box, TextBox):
-            text = render_module.PLACEHOLDER.sub(lambda m: values.get(f"{m[1]}.{m[2]}", ""), box.text)
-            key = (box.font, box.size)
-            if key not in fonts:
-                fonts[key] = ImageFont.truetype(str(template.font_path(box.font)), box.size)
-            pen.text((box.x, box.y + box.height / 2), text, font=fonts[key], fill=template.color(box.color),
-                     anchor="lm")
-    frame.save(folder / "results-board.png")
+    naive_frame(folder / "results-board.png", template, values, fonts)
 
 
 def results_board(root: Path, runs: int) -> None:
@@ -367,6 +357,10 @@ def main() -> int:
            met=med(new) <= TARGET_MS)
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as temp:
         results_board(Path(temp), runs)
+    from render_social import social_cards  # issue 21 part 3: the social cards, each shape
+
+    with tempfile.TemporaryDirectory(prefix="studio-bench-") as temp:
+        social_cards(Path(temp), measure, p99, WARM_UP)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"  machine: {os.cpu_count()} CPUs, load average {load:.2f} at the end (other work inflates wall time)")
     return 0
