@@ -145,6 +145,16 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     bot = commands.add_parser("bot", help=Msg("cli.help.bot.about"))
     bot.set_defaults(handler=desk_commands.bot)
 
+    # issue 21 part 3: publishing the social cards (`studio social`, which renders them, is beside it)
+    social = commands.add_parser("social", help=Msg("cli.help.social.publish.about"))
+    social_actions = social.add_subparsers(dest="social_command", required=True, metavar="ACTION")
+    publish = social_actions.add_parser("publish", help=Msg("cli.help.social.publish.about"))
+    publish.add_argument("--telegram", action="store_true", help=Msg("cli.help.social.publish.telegram"))
+    publish.add_argument("--out", type=Path, help=Msg("cli.help.social.publish.out"))
+    publish.add_argument("--hour", metavar="HH", help=Msg("cli.help.social.publish.hour"))
+    publish.add_argument("--watch", action="store_true", help=Msg("cli.help.social.publish.watch"))
+    publish.set_defaults(handler=desk_commands.social_publish)
+
     observer_actions = _issuing(commands, "observers", desk_commands.observers)
     # the phone form's link (issue 20 part 2): printed by add, issued anew by link, as a QR code with --qr
     observer_actions.choices["add"].add_argument("--qr", action="store_true", help=Msg("cli.help.observers.qr"))
