@@ -65,23 +65,23 @@ def out(tmp_path: Path) -> Path:
     return tmp_path / "social"
 
 
+def write_card(folder: Path, name: str, facts: tuple[Fact, ...] = (), caption: str | None = None) -> Path:
+    """A card's square image (a small PNG) and its sidecar in ``folder``; the sidecar's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (108, 108), (20, 40, 90)).save(folder / f"{name}-square.png")
+    sidecar = Sidecar(
+        card=name, kind="fact" if facts else "announcement", rendered_at=NOW, images={"square": f"{name}-square.png"},
+        caption=caption or f"Келу / Явка {name}\nОрталық / Центр",
+        facts=tuple(StatedFact(id=f"F{f.id}", version=f.version, sources=("https://www.election.gov.kz/14-00",))
+                    for f in facts),
+    )
+    return sidecar.write(folder)
+
+
 @pytest.fixture
 def card(out: Path) -> Callable[..., Path]:
-    """A card's square image (a small PNG) and its sidecar in the hour folder; the sidecar's path."""
-
-    def make(name: str, facts: tuple[Fact, ...] = (), caption: str | None = None) -> Path:
-        folder = out / SHOW / HOUR
-        folder.mkdir(parents=True, exist_ok=True)
-        Image.new("RGB", (108, 108), (20, 40, 90)).save(folder / f"{name}-square.png")
-        sidecar = Sidecar(
-            card=name, kind="fact" if facts else "announcement", rendered_at=NOW, images={"square": f"{name}-square.png"},
-            caption=caption or f"Келу / Явка {name}\nОрталық / Центр",
-            facts=tuple(StatedFact(id=f"F{f.id}", version=f.version, sources=("https://www.election.gov.kz/14-00",))
-                        for f in facts),
-        )
-        return sidecar.write(folder)
-
-    return make
+    """``write_card`` in the 14:00 folder of the show."""
+    return lambda name, facts=(), caption=None: write_card(out / SHOW / HOUR, name, facts, caption)
 
 
 def withdraw(path: Path) -> Path:
