@@ -155,14 +155,19 @@ class Crashing:
         raise Crash
 
 
-def test_a_crash_between_the_edit_and_the_correction_post_posts_the_correction_once(desk, verified, card, publish,
-                                                                                    fake_telegram):
+def retracted_then_crashed(after: str, desk, verified, card, publish) -> None:
+    """A posted card whose fact is retracted; the round that corrects it stops right after ``after``."""
     fact = verified()
     card("fact-turnout", (fact,))
     publish()
     retract(desk, fact, ru="Явка 50,20%")
     with pytest.raises(Crash):
-        publish(wrap=lambda channel: Crashing(channel, after="edit"))
+        publish(wrap=lambda channel: Crashing(channel, after=after))
+
+
+def test_a_crash_between_the_edit_and_the_correction_post_posts_the_correction_once(desk, verified, card, publish,
+                                                                                    fake_telegram):
+    retracted_then_crashed("edit", desk, verified, card, publish)
     assert [p.reply_to for p in fake_telegram.sent_to(CHANNEL)] == [None]  # edited, not yet followed up
     assert said(publish()) == [(f"{KEY}/fact-turnout", "social.publish.corrected")]
     assert said(publish()) == []
@@ -173,12 +178,7 @@ def test_a_crash_between_the_edit_and_the_correction_post_posts_the_correction_o
 
 def test_a_correction_post_that_may_have_gone_out_before_a_crash_is_never_sent_again(desk, verified, card, publish,
                                                                                      fake_telegram):
-    fact = verified()
-    card("fact-turnout", (fact,))
-    publish()
-    retract(desk, fact, ru="Явка 50,20%")
-    with pytest.raises(Crash):
-        publish(wrap=lambda channel: Crashing(channel, after="correction"))
+    retracted_then_crashed("correction", desk, verified, card, publish)
     for _ in range(2):  # every round after says so, and sends nothing
         outcomes = publish()
         assert said(outcomes) == [(f"{KEY}/fact-turnout", "social.publish.unconfirmed")]
