@@ -82,7 +82,10 @@ def publish_command(args: Any, config: Any, desk: DeskStore, *, language: str) -
                 loop.add_signal_handler(number, stop.set)
             print(Msg("social.publish.watching", out=str(out)).render(language), file=sys.stderr)
         while True:
-            outcomes = await one_round(open_channel, desk, facts, out, zone=zone, hour=hour)
+            try:
+                outcomes = await one_round(open_channel, desk, facts, out, zone=zone, hour=hour)
+            except StudioError as error:  # the store cannot be written (a full disk...): said, tried next round
+                outcomes = [Outcome("", error.message, problem=True)]
             _say(outcomes, language, out, hour, zone, quiet=args.watch)
             if not args.watch:
                 return 1 if problems(outcomes) else 0

@@ -125,7 +125,9 @@ class Publisher:
             refusal = self.refusal(sidecar)
             if refusal is not None:
                 return Msg("social.publish.refused", reason=refusal)
-            image = path.parent / sidecar.images["square"]
+            image = path.parent / sidecar.images.get("square", "")
+            if not sidecar.images.get("square") or not image.is_file():
+                return Msg("social.publish.refused", reason=Msg("social.publish.no_image", file=str(image)))
             message_id = await self._step(key, sidecar, "post", lambda: self.channel.post_photo(image, sidecar.caption))
             self._sync(path, key, sidecar)
             return Msg("social.publish.posted", chat=self.channel.chat, message=message_id)

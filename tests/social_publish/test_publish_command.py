@@ -53,3 +53,41 @@ def test_a_run_posts_the_cards_of_the_hour_and_exits_0(tmp_path, desk, verified,
     assert fake_telegram.token not in captured.out + captured.err
     assert run(tmp_path, config(tmp_path, fake_telegram), "--telegram", "--out", str(out), "--hour", "15") == 0
     assert f"no cards for 15:00 in {out}" in capsys.readouterr().err
+
+
+def test_watch_retries_after_an_outage_then_corrects_a_retraction_and_stops_on_ctrl_c(
+        tmp_path, desk, verified, card, out, fake_telegram):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.observer_bot.conftest import eventually
+    from tests.social_publish.conftest import retract
+
+    fake_telegram.channel(CHANNEL)
+    fake_telegram.fail("sendPhoto", 502, "Bad Gateway")  # the first round meets a dead Bot API
+    fact = verified()
+    card("fact-turnout", (fact,))
+    today = datetime.now(ZoneInfo("Asia/Almaty")).date().isoformat()
+    (out / SHOW / HOUR).rename(out / SHOW / f"{today}T14")
+    env = os.environ | {"STUDIO_BOT_TOKEN": fake_telegram.token, "PYTHONPATH": str(Path(__file__).parents[2])}
+    command = [sys.executable, "-m", "studio", "--lang", "en", "--config", str(config(tmp_path, fake_telegram)),
+               "--store", str(desk.path), "social", "publish", "--telegram", "--watch", "--out", str(out), "--hour", "14"]
+    watcher = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        eventually(lambda: fake_telegram.sent_to(CHANNEL), "the card posted once the Bot API is back")
+        retract(desk, fact, ru="Явка 50,20%")
+        eventually(lambda: len(fake_telegram.sent_to(CHANNEL)) == 2, "the correction post")
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        stdout, stderr = watcher.communicate(timeout=60)
+    assert watcher.returncode == 0, stderr
+    assert f"T14/fact-turnout: the Telegram Bot API cannot be reached: nothing more was sent" in stderr
+    assert "Traceback" not in stderr
+    assert stdout.splitlines() == [
+        f"studio: {SHOW}/{today}T14/fact-turnout: posted to {CHANNEL} (message 1)",
+        f"studio: {SHOW}/{today}T14/fact-turnout: withdrawn: post 1 now carries the correction, and correction post 2 "
+        "replies to it",
+    ]
+    assert fake_telegram.token not in stdout + stderr

@@ -213,3 +213,12 @@ def test_a_sidecar_that_cannot_be_read_is_said_and_the_others_go_on(desk, verifi
     outcomes = publish()
     assert said(outcomes) == [(f"{KEY}/broken", "social.publish.unreadable"), (f"{KEY}/fact-a", "social.publish.posted")]
     assert json.loads(path.read_text(encoding="utf-8"))["published"]["telegram"]
+
+
+def test_a_card_whose_image_is_gone_is_refused_and_the_others_go_on(desk, verified, card, publish, fake_telegram):
+    gone = card("fact-a", (verified(),))
+    (gone.parent / "fact-a-square.png").unlink()
+    card("fact-b", (verified("12.00", "astana"),))
+    outcomes = publish()
+    assert said(outcomes) == [(f"{KEY}/fact-a", "social.publish.refused"), (f"{KEY}/fact-b", "social.publish.posted")]
+    assert "fact-a-square.png is missing" in outcomes[0].said
