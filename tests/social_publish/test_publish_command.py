@@ -83,7 +83,7 @@ def test_watch_retries_after_an_outage_then_corrects_a_retraction_and_stops_on_c
         watcher.send_signal(signal.SIGINT)
         stdout, stderr = watcher.communicate(timeout=60)
     assert watcher.returncode == 0, stderr
-    assert f"T14/fact-turnout: the Telegram Bot API cannot be reached: nothing more was sent" in stderr
+    assert "T14/fact-turnout: the Telegram Bot API cannot be reached: nothing more was sent" in stderr
     assert "Traceback" not in stderr
     assert stdout.splitlines() == [
         f"studio: {SHOW}/{today}T14/fact-turnout: posted to {CHANNEL} (message 1)",
