@@ -256,6 +256,11 @@ class Bot(Strict):
         description="Bot API file address; the token is appended",
     )
     poll_seconds: int = Field(default=25, ge=0, le=50, description="long polling: seconds Telegram may hold a request")
+    channel: str = Field(
+        default="", pattern=r"^$|^@[A-Za-z][A-Za-z0-9_]{4,31}$|^-?[0-9]{1,20}$",
+        description="the centre's Telegram channel that studio social publish --telegram posts to: @username or "
+                    "numeric id; the bot must be an administrator of it",
+    )
 
 
 UpService = Literal["intake", "api", "prompter"]

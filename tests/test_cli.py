@@ -65,7 +65,9 @@ def test_locate_honours_store_option(tmp_path: Path, capsys) -> None:
 
 def test_locate_prints_the_graphics_folder_the_data_folder_unless_configured(tmp_path: Path, capsys) -> None:
     assert main(["--lang", "en", "locate"]) == 0
-    assert f"graphics:  {tmp_path / 'xdg-data' / 'studio' / 'graphics'}" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"graphics:  {tmp_path / 'xdg-data' / 'studio' / 'graphics'}" in printed
+    assert f"social:    {tmp_path / 'xdg-data' / 'studio' / 'social'}" in printed
     config = tmp_path / "config.toml"
     config.write_text(f'[graphics]\nout = "{tmp_path / "gfx"}"\n', "utf-8")
     assert main(["--lang", "en", "--config", str(config), "locate"]) == 0

@@ -140,6 +140,7 @@ def test_locate_prints_every_search_path_marked_there_or_not(tmp_path: Path, els
         f"store:     {tmp_path / 'default-store.db'}  (not there)",
         f"rehearsal: {tmp_path / f'default-store.rehearsal-{today}.db'}  (not there)",
         f"graphics:  {data_home / 'graphics'}  (not there)",
+        f"social:    {data_home / 'social'}  (not there)",
         "templates: each template is taken from the first of these folders that has it",
         f"  {elsewhere / '..' / 'ours'}  (there)",
         f"  {data_home / 'overlays'}  (not there)",

@@ -120,7 +120,7 @@ def locate(args: argparse.Namespace) -> int:
     The labels stay English, like ``error:``, for scripts; what the marks and orders mean is translated."""
     from studio.paths import (
         config_file, default_rundown as choose, graphics_dir, sample_data, sample_rundown, search_directories,
-        template_folders,
+        social_dir, template_folders,
     )
 
     config = read_config(args)
@@ -141,6 +141,7 @@ def locate(args: argparse.Namespace) -> int:
         line("store", store_path(args, config)),
         line("rehearsal", store_path(args, config, rehearsal_on=utc_now())),  # today's, beside the show's
         line("graphics", graphics_dir(config.graphics.out)),
+        line("social", social_dir()),
         *listing("templates", "locate.template_order", template_folders(config.graphics.templates)),
         line("rundown", rundown),
         f"  {Msg(f'cli.note.rundown_from.{why}').render(language)}",

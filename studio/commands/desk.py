@@ -91,6 +91,13 @@ def bot(args: argparse.Namespace) -> int:
     return bot_command(config, desk, language=diagnostics_language(args))
 
 
+def social_publish(args: argparse.Namespace) -> int:
+    from studio.social.command import publish_command
+
+    config, desk = open_desk_store(args)
+    return publish_command(args, config, desk, language=diagnostics_language(args))
+
+
 def observers(args: argparse.Namespace) -> int:
     from studio.desk.observers import observers_command
 

@@ -16,6 +16,7 @@ from studio.arguments import parser_in
 from studio.commands import common, desk as desk_commands, devices, show, up as up_commands
 from studio.commands.common import DEFAULT_RUNDOWN
 from studio.i18n import FALLBACK, LANGUAGES, Msg
+from studio.social.arguments import add_parser as add_social_parser
 
 SIGN_IN_HELP = Msg("cli.help.operator")
 
@@ -145,6 +146,16 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     bot = commands.add_parser("bot", help=Msg("cli.help.bot.about"))
     bot.set_defaults(handler=desk_commands.bot)
 
+    # issue 21 part 3: `studio social` renders an hour's cards, `studio social publish` posts them
+    social = add_social_parser(commands)
+    social_actions = social.add_subparsers(dest="social_command", required=False, metavar="ACTION")
+    publish = social_actions.add_parser("publish", help=Msg("cli.help.social.publish.about"))
+    publish.add_argument("--telegram", action="store_true", help=Msg("cli.help.social.publish.telegram"))
+    publish.add_argument("--out", type=Path, help=Msg("cli.help.social.publish.out"))
+    publish.add_argument("--hour", metavar="HH", help=Msg("cli.help.social.publish.hour"))
+    publish.add_argument("--watch", action="store_true", help=Msg("cli.help.social.publish.watch"))
+    publish.set_defaults(handler=desk_commands.social_publish, rundown=None)  # publishing reads the folder, not a rundown
+
     observer_actions = _issuing(commands, "observers", desk_commands.observers)
     # the phone form's link (issue 20 part 2): printed by add, issued anew by link, as a QR code with --qr
     observer_actions.choices["add"].add_argument("--qr", action="store_true", help=Msg("cli.help.observers.qr"))
@@ -171,10 +182,6 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     render.add_argument("--frames", type=Path, metavar="DIR", help=Msg("cli.help.render.frames"))
     render.add_argument("--video", action="store_true", help=Msg("cli.help.render.video"))
     render.set_defaults(handler=desk_commands.render)
-
-    from studio.social.arguments import add_parser as add_social_parser
-
-    add_social_parser(commands)  # issue 21 part 3: the social cards of an hour
 
     youtube = commands.add_parser("youtube", help=Msg("cli.help.youtube.about"))
     youtube_commands = youtube.add_subparsers(dest="youtube_command", required=True, metavar="ACTION")

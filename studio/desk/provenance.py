@@ -21,7 +21,8 @@ no such events, the on-air lists are empty. Times are UTC ISO 8601. They are
 what viewers could see: a graphic under the fallback slate is not on air
 (studio/asrun.py ``visible``, as in the as-run export). A time on air that a
 rehearsal played (`studio rehearse`) says so: ``rehearsal`` is true in JSON,
-and the CSV's ``on_air`` entry ends with ``(rehearsal)``.
+and the CSV's ``on_air`` entry ends with ``(rehearsal)``. ``social_posts``: where
+a card stating the fact was published (studio/store/social.py) and corrected.
 """
 
 from __future__ import annotations
@@ -39,12 +40,13 @@ from studio.desk.model import Fact, FigureConflict, Status
 from studio.desk.ids import FactIdError, conflict_label, fact_label, parse_fact_id
 from studio.store.desk import DeskStore, utc_text
 from studio.store.show import ShowStore
+from studio.store.social import published
 
 _FACT_KEYS = ("fact_id", "fact", "fact_ids", "facts")
 CSV_COLUMNS = (
     "fact_id", "fact", "status", "kind", "claim_kk", "claim_ru", "region", "station", "value", "as_of",
     "created_by", "created_at", "verified_by", "verified_at", "correction_kk", "correction_ru",
-    "sources", "reports", "status_history", "on_air", "conflicts",
+    "sources", "reports", "status_history", "on_air", "conflicts", "social_posts",
 )
 
 
@@ -135,6 +137,7 @@ def records(desk: DeskStore, *, every_fact: bool = False) -> list[dict[str, Any]
         record = conflict_record(conflict, desk.conflict_log(conflict.id))
         for fact_id in conflict.fact_ids:
             conflicts.setdefault(fact_id, []).append(record)
+    posts = social_posts(desk)
     found = []
     for fact in desk.facts():
         history = [
@@ -151,7 +154,21 @@ def records(desk: DeskStore, *, every_fact: bool = False) -> list[dict[str, Any]
         ever_verified = any(h["status"] == Status.VERIFIED.value for h in history)
         if not (every_fact or ever_verified or fact.id in times or fact.id in conflicts):
             continue
-        found.append(_record(fact, history, times.get(fact.id, [])) | {"conflicts": conflicts.get(fact.id, [])})
+        found.append(_record(fact, history, times.get(fact.id, []))
+                     | {"conflicts": conflicts.get(fact.id, []), "social_posts": posts.get(fact.id, [])})
+    return found
+
+
+def social_posts(desk: DeskStore) -> dict[int, list[dict[str, Any]]]:
+    """Fact id -> the social posts that stated it (studio social publish): the card's post, the edit that
+    carried a correction and the correction post, each with its message id and the fact's version."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for post in published(desk.db):
+        for fact_id, version in post.facts:
+            found.setdefault(fact_id, []).append({
+                "network": "telegram", "chat": post.chat, "card": f"{post.folder}/{post.card}", "step": post.step,
+                "message_id": post.message_id, "at": _iso(post.at), "version": version,
+            })
     return found
 
 
@@ -269,6 +286,8 @@ def render(found: list[dict[str, Any]], fmt: str) -> str:
                 " | ".join(f"{e['show_id']} {e['on']} - {e['off'] or 'on air'}{' (rehearsal)' if e['rehearsal'] else ''}"
                            for e in r["on_air"]),
                 " | ".join(_conflict_line(c) for c in r["conflicts"]),
+                " | ".join(f"{p['network']} {p['chat']} {p['step']} {p['message_id']} {p['at']} {p['card']}"
+                           for p in r["social_posts"]),
             )
         )
     return buffer.getvalue()

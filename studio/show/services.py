@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from studio.onair import RendererGraphics
     from studio.rundown.model import Rundown
     from studio.show.health import ObsHealth, YouTubeWatch
+    from studio.social.listing import HourCards
     from studio.desk.rules import EvidencePolicy
     from studio.store.desk import DeskStore
     from studio.store.show import ShowStore
@@ -80,6 +81,8 @@ class ShowServices:
     switcher: ObsSwitcher | None = None
     obs_publisher: ObsHealthPublisher | None = None
     youtube: YouTubeWatch | None = None
+    social_cards: Callable[[], HourCards] | None = None
+    """The social cards of the hour now (studio/social/listing.py): reads files, call it from a worker."""
 
     @property
     def has_obs(self) -> bool:
@@ -167,6 +170,11 @@ def build(
         clock=clock,
     )
     services = ShowServices(controller, store_path, switcher=switcher)
+    if shape.graphics:
+        from studio.paths import social_dir
+        from studio.social.listing import hour_cards
+
+        services.social_cards = lambda: hour_cards(social_dir(), controller.clock(), config.station.zone)
     if switcher is not None:
         from studio.obs.health import obs_publisher
 

@@ -22,7 +22,8 @@ def hour(text: str) -> int:
 def add_parser(commands: Any) -> argparse.ArgumentParser:
     """``studio social`` on the top-level parser's subparsers; returned so ``publish`` can join it."""
     social = commands.add_parser("social", help=Msg("cli.help.social.about"))
-    social.add_argument("rundown", nargs="?", type=Path, default=DEFAULT_RUNDOWN, help=Msg("cli.help.social.rundown"))
+    # An option, not a positional: a positional would take ``publish`` for a rundown file.
+    social.add_argument("--rundown", type=Path, default=DEFAULT_RUNDOWN, help=Msg("cli.help.social.rundown"))
     social.add_argument("--out", type=Path, metavar="DIR", help=Msg("cli.help.social.out"))
     social.add_argument("--hour", type=hour, metavar="HH", help=Msg("cli.help.social.hour"))
     social.add_argument("--watch", action="store_true", help=Msg("cli.help.social.watch"))

@@ -543,6 +543,27 @@ MIGRATIONS: tuple[str, ...] = (
         last_audit INTEGER NOT NULL    -- the last fact_audit id whose verdict observers were told of
     );
     """,
+    # issue 21 part 3: social cards published to the centre's Telegram channel (studio/store/social.py)
+    """
+    -- Every step of publishing a card, appended: a step is 'started' before its request goes out and 'done'
+    -- (with the message id) or 'failed' after, so a restart never sends twice what may have gone out.
+    CREATE TABLE social_post (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,              -- UTC, ISO 8601
+        folder TEXT NOT NULL,          -- the card's hour folder: <show_id>/<YYYY-MM-DD>T<HH>
+        card TEXT NOT NULL,            -- the card's name in that folder (its sidecar's ``card``)
+        chat TEXT NOT NULL,            -- the channel, as configured ([bot] channel)
+        step TEXT NOT NULL CHECK (step IN ('post', 'edit', 'correction')),
+        state TEXT NOT NULL CHECK (state IN ('started', 'done', 'failed')),
+        message_id INTEGER,            -- the post (step post, edit) or the correction post (step correction)
+        facts TEXT NOT NULL DEFAULT '[]'  -- JSON [[fact id, version], ...]: what the card states
+    );
+    CREATE INDEX social_post_card ON social_post (folder, card, chat);
+    CREATE TRIGGER social_post_append_only_update BEFORE UPDATE ON social_post
+        BEGIN SELECT RAISE(ABORT, 'the social post log is append-only'); END;
+    CREATE TRIGGER social_post_append_only_delete BEFORE DELETE ON social_post
+        BEGIN SELECT RAISE(ABORT, 'the social post log is append-only'); END;
+    """,
 )
 
 

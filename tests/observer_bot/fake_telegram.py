@@ -4,8 +4,12 @@ aiohttp on 127.0.0.1, in a thread of its own (tests) or a process of its own
 (the load benchmark, ``python -m tests.observer_bot.fake_telegram PORT TOKEN``).
 The bot under test reaches it through ``base_url``/``base_file_url``, so every
 call is real HTTP through the library: ``getMe``, ``getUpdates`` (long
-polling, offsets confirm updates as Telegram's do), ``sendMessage``,
-``answerCallbackQuery``, ``getFile`` and the file download. Error shapes are
+polling, offsets confirm updates as Telegram's do), ``sendMessage`` (a reply
+only to a message that exists), ``answerCallbackQuery``, ``getFile`` and the
+file download; for the centre's channel (``channel``: one the bot administers,
+or is only a member of), ``sendPhoto`` (caption at most 1,024 characters) and
+``editMessageCaption`` (of a post that exists; the same caption again is
+Telegram's "message is not modified"). Error shapes are
 Telegram's: ``{"ok": false, "error_code", "description", "parameters"}`` with
 429 + ``retry_after``, 409 when a second ``getUpdates`` runs beside the first,
 401 for a token it does not know (core.telegram.org/bots/api#making-requests).
@@ -37,11 +41,13 @@ BOT_NAME = "studio_test_bot"
 
 @dataclass
 class Sent:
-    chat_id: int
-    text: str
+    chat_id: int | str  # a user's chat, or a channel's @username
+    text: str  # a photo's caption
     buttons: list[list[dict[str, Any]]]
     at: float  # time.monotonic() when it arrived
     message_id: int
+    reply_to: int | None = None
+    photo: bytes | None = None
 
 
 @dataclass
@@ -66,6 +72,9 @@ class _State:
     calls: list[str] = field(default_factory=list)
     created: dict[int, float] = field(default_factory=dict)  # update id -> monotonic time it was made
     hold_files: bool = False  # downloads wait until released (a bot stopped mid-update)
+    channels: dict[str, int] = field(default_factory=dict)  # @username -> its id, for channels the bot may post to
+    members: set[str] = field(default_factory=set)  # channels the bot is in without the right to post
+    edits: list[tuple[int | str, int, str]] = field(default_factory=list)  # (chat, message id, new caption)
 
 
 class FakeTelegram:
@@ -235,7 +244,20 @@ class FakeTelegram:
 
     # --- what the bot sees ---------------------------------------------------------------
 
-    def sent_to(self, chat_id: int) -> list[Sent]:
+    def channel(self, name: str, *, admin: bool = True) -> None:
+        """A channel ``@name``: the bot is its administrator (it may post), or only a member (403)."""
+        def add() -> None:
+            if admin:
+                self.state.channels[name] = -1001000000000 - len(self.state.channels)
+            else:
+                self.state.members.add(name)
+
+        self._on_loop(add)
+
+    def edits(self) -> list[tuple[int | str, int, str]]:
+        return self._on_loop(lambda: list(self.state.edits))
+
+    def sent_to(self, chat_id: int | str) -> list[Sent]:
         return self._on_loop(lambda: [s for s in self.state.sent if s.chat_id == chat_id])
 
     def texts(self, chat_id: int) -> list[str]:
@@ -258,6 +280,8 @@ class FakeTelegram:
         for key, value in form.items():  # PTB posts a form; objects and arrays in it are JSON
             if isinstance(value, str):
                 params[key] = json.loads(value) if value[:1] in ("{", "[") else value
+            elif isinstance(value, web.FileField):  # an uploaded file (sendPhoto): its bytes
+                params[key] = value.file.read()
         return params | dict(request.query)
 
     async def _method(self, request: web.Request) -> web.Response:
@@ -307,18 +331,82 @@ class FakeTelegram:
         finally:
             state.polling -= 1
 
+    def _chat(self, given: Any) -> tuple[int | str, dict[str, Any]] | web.Response:
+        """The chat a method names, as Telegram finds it: a user's chat by id, or a channel the bot may post to."""
+        name = str(given)
+        if not name.startswith("@"):
+            return int(name), {"id": int(name), "type": "private"}
+        if name in self.state.members:
+            return _error(403, "Forbidden: need administrator rights in the channel chat")
+        if name not in self.state.channels:
+            return _error(400, "Bad Request: chat not found")
+        return name, {"id": self.state.channels[name], "type": "channel", "title": name[1:], "username": name[1:]}
+
+    def _message(self, chat: dict[str, Any], sent: Sent) -> web.Response:
+        body: dict[str, Any] = {"message_id": sent.message_id, "date": int(time.time()), "chat": chat}
+        if chat["type"] == "private":
+            body["from"] = {"id": BOT_ID, "is_bot": True, "first_name": "Studio", "username": BOT_NAME}
+        if sent.photo is not None:
+            body["photo"] = [{"file_id": f"P{sent.message_id}", "file_unique_id": f"uP{sent.message_id}",
+                              "width": 1080, "height": 1080, "file_size": len(sent.photo)}]
+            body["caption"] = sent.text
+        else:
+            body["text"] = sent.text
+        if sent.reply_to is not None:
+            body["reply_to_message"] = {"message_id": sent.reply_to, "date": int(time.time()), "chat": chat}
+        return _ok(body)
+
+    def _posted(self, chat: int | str, message_id: int) -> Sent | None:
+        return next((s for s in self.state.sent if s.chat_id == chat and s.message_id == message_id), None)
+
+    def _store(self, chat: int | str, text: str, buttons: list[Any], **more: Any) -> Sent:
+        sent = Sent(chat, text, buttons, time.monotonic(), self.state.next_message, **more)
+        self.state.next_message += 1
+        self.state.sent.append(sent)
+        return sent
+
     async def _sendMessage(self, params: dict[str, Any]) -> web.Response:
-        state = self.state
-        chat_id, text = int(params["chat_id"]), str(params["text"])
+        found = self._chat(params["chat_id"])
+        if isinstance(found, web.Response):
+            return found
+        (chat_id, chat), text = found, str(params["text"])
         if not text or len(text) > 4096:
             return _error(400, "Bad Request: message text is empty" if not text else "Bad Request: message is too long")
+        reply_to = (params.get("reply_parameters") or {}).get("message_id")
+        if reply_to is not None and self._posted(chat_id, int(reply_to)) is None:
+            return _error(400, "Bad Request: message to be replied not found")
         markup = params.get("reply_markup") or {}
-        message_id = state.next_message
-        state.next_message += 1
-        state.sent.append(Sent(chat_id, text, markup.get("inline_keyboard", []), time.monotonic(), message_id))
-        return _ok({"message_id": message_id, "date": int(time.time()), "text": text,
-                    "chat": {"id": chat_id, "type": "private"},
-                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Studio", "username": BOT_NAME}})
+        sent = self._store(chat_id, text, markup.get("inline_keyboard", []),
+                           reply_to=None if reply_to is None else int(reply_to))
+        return self._message(chat, sent)
+
+    async def _sendPhoto(self, params: dict[str, Any]) -> web.Response:
+        found = self._chat(params["chat_id"])
+        if isinstance(found, web.Response):
+            return found
+        (chat_id, chat), caption, photo = found, str(params.get("caption") or ""), params.get("photo")
+        if not isinstance(photo, bytes) or not photo:
+            return _error(400, "Bad Request: there is no photo in the request")
+        if len(caption) > 1024:
+            return _error(400, "Bad Request: message caption is too long")
+        return self._message(chat, self._store(chat_id, caption, [], photo=photo))
+
+    async def _editMessageCaption(self, params: dict[str, Any]) -> web.Response:
+        found = self._chat(params["chat_id"])
+        if isinstance(found, web.Response):
+            return found
+        (chat_id, chat), caption = found, str(params.get("caption") or "")
+        post = self._posted(chat_id, int(params["message_id"]))
+        if post is None or post.photo is None:
+            return _error(400, "Bad Request: message to edit not found")
+        if len(caption) > 1024:
+            return _error(400, "Bad Request: message caption is too long")
+        if caption == post.text:
+            return _error(400, "Bad Request: message is not modified: specified new message content and reply "
+                               "markup are exactly the same as a current content and reply markup of the message")
+        post.text = caption
+        self.state.edits.append((chat_id, post.message_id, caption))
+        return self._message(chat, post)
 
     async def _answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:
         self.state.answered.append(str(params["callback_query_id"]))

@@ -235,7 +235,7 @@ def test_the_command_writes_the_hour_and_names_what_it_refused(tmp_path, sample_
 
     path, _ = sample_desk
     out = tmp_path / "social"
-    argv = ["--lang", "ru", "--store", str(path), "social", str(sample_rundown()), "--out", str(out), "--hour"]
+    argv = ["--lang", "ru", "--store", str(path), "social", "--rundown", str(sample_rundown()), "--out", str(out), "--hour"]
     assert main([*argv, "12"]) == 0
     said = capsys.readouterr()
     assert "записано карточек: 5" in said.out and "debunk-F2" in said.out

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -146,7 +147,7 @@ class ProducerScreen(Screen[None]):
             if self.services.has_obs and youtube is None:  # rehearsal: no OBS, no panel (the status bar says so)
                 yield ObsPanel(id="obs")
             if graphics:
-                yield GraphicsPanel(self.services.controller.preview, id="graphics")
+                yield GraphicsPanel(self.services.controller.preview, cards=self.services.social_cards, id="graphics")
         if youtube is not None:  # the show process: what leaves the building, OBS sending beside YouTube receiving
             with Horizontal(id="outputs"):
                 yield ObsPanel(id="obs")
@@ -210,6 +211,10 @@ class ProducerScreen(Screen[None]):
         if self._select_after is not None:
             table.select(self._select_after)
             self._select_after = None
+
+    @on(GraphicsPanel.CardsListed)
+    def _room_for_cards(self, message: GraphicsPanel.CardsListed) -> None:
+        self.query_one("#middle").set_class(message.shown, "-cards")
 
     def _show_graphics(self, view: ShowView) -> None:
         on_air = self._on_air_id()

@@ -8,6 +8,10 @@ its reason. The last preview is kept: it is drawn again when the armed cue or
 the panel's size changes, and every few seconds while it stays armed, because
 the desk may verify or withdraw its fact meanwhile (a render costs ~3-5 ms on
 the worker thread; the gate at the take decides anyway).
+
+Below, the social cards of the hour that ``studio social`` wrote (studio/social/listing.py), each with its
+state (ready, published, withdrawn), read from the folder on a thread worker every few seconds; the line is
+there only when the hour has cards, and the panel says so (``CardsListed``) so the screen makes room.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from studio.tui.widgets.text import Readout
 
 if TYPE_CHECKING:
     from studio.show import ShowView
+    from studio.social.listing import HourCards
 
 Armed = tuple[int, GraphicCue]  # the index among the cues that can be armed, and that cue
 Size = tuple[int, int]  # the picture's cells and rows
@@ -43,6 +48,8 @@ TEXT_WIDTH = 28
 """The cells the lines keep beside the picture: in a narrower panel (beside OBS at 120 columns) no picture."""
 PICTURE_WIDTH = 12
 """The narrowest picture worth drawing: a lower third in it is six cells wide."""
+CARDS_ROWS = 2
+"""The most rows the social cards' line takes (app.tcss ``#graphics-cards``): the picture keeps clear of them."""
 FRESH = 5.0
 """Seconds a preview stands before the armed graphic goes through the gate again."""
 
@@ -65,7 +72,7 @@ class Preview:
     problem: Exception | None = None  # a ControlError is the gate's refusal; anything else, an unreadable file
 
 
-class GraphicsPanel(Horizontal):
+class GraphicsPanel(Vertical):
     """The armed graphic, its file (or refusal) and one line per graphic on air; its picture on the right."""
 
     LINES = 4
@@ -76,10 +83,29 @@ class GraphicsPanel(Horizontal):
 
         preview: Preview
 
-    def __init__(self, render: Callable[[GraphicCue], RenderedGraphic], *, id: str | None = None) -> None:
-        """``render(cue)`` renders the armed graphic off air (Controller.preview), on a worker."""
+    @dataclass
+    class CardsRead(Message, bubble=False):
+        """The worker has read the hour's social cards."""
+
+        cards: HourCards
+
+    @dataclass
+    class CardsListed(Message):
+        """The social cards' line is shown (the hour has cards) or hidden: the screen gives it a row."""
+
+        shown: bool
+
+    def __init__(
+        self, render: Callable[[GraphicCue], RenderedGraphic], *, cards: Callable[[], HourCards] | None = None,
+        id: str | None = None,
+    ) -> None:
+        """``render(cue)`` renders the armed graphic off air (Controller.preview), on a worker; ``cards()`` reads
+        the hour's social cards (ShowServices.social_cards; None: no list), on a worker too."""
         super().__init__(id=id)
         self._render_armed = render
+        self._read_cards = cards
+        self._cards: HourCards | None = None
+        self._cards_read_at = -FRESH  # time.monotonic() when they were last asked for
         self._armed: Armed | None = None
         self._picture_size: Size = (0, 0)
         self._preview: Preview | None = None  # the last one drawn
@@ -87,12 +113,17 @@ class GraphicsPanel(Horizontal):
         self._picture: Text | None = None  # the picture on screen: updated only when it changes
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="graphics-lines"):
-            yield Readout(id="graphics-armed")
-            yield Readout(id="graphics-file")
-            for index in range(self.LINES):
-                yield Readout(id=f"graphics-on-{index}")
-        yield Static(id="graphics-picture")
+        with Horizontal(id="graphics-top"):
+            with Vertical(id="graphics-lines"):
+                yield Readout(id="graphics-armed")
+                yield Readout(id="graphics-file")
+                for index in range(self.LINES):
+                    yield Readout(id=f"graphics-on-{index}")
+            yield Static(id="graphics-picture")
+        yield Readout(id="graphics-cards")  # the whole width, under the picture too
+
+    def on_mount(self) -> None:
+        self.query_one("#graphics-cards").display = False
 
     def show(self, view: ShowView, cues: tuple[GraphicCue, ...], armed: int) -> None:
         """``cues``: what can be armed over the on-air segment (its graphics, then a fact the producer picked)."""
@@ -122,11 +153,45 @@ class GraphicsPanel(Horizontal):
             else:
                 readout.set(t("graphics.nothing_on_air") if index == 0 and not on_air else "", "dim")
         self._show_preview()  # after a language change too
+        if self._read_cards is not None and time.monotonic() - self._cards_read_at > FRESH:
+            self._cards_read_at = time.monotonic()
+            self._cards_worker()
+        self._show_cards()  # after a language change too
+
+    # --- the hour's social cards -----------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="graphics-cards")
+    def _cards_worker(self) -> None:
+        assert self._read_cards is not None
+        try:
+            cards = self._read_cards()
+        except OSError as error:  # the folder on a disk gone: said on the line, the console goes on
+            self.log.error("social cards unreadable", error=error)
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.CardsRead(cards))
+
+    @on(CardsRead)
+    def _cards_read(self, message: CardsRead) -> None:
+        shown = bool(message.cards.cards)
+        if shown != bool(self._cards and self._cards.cards):
+            self.post_message(self.CardsListed(shown))
+        self._cards = message.cards
+        self._show_cards()
+
+    def _show_cards(self) -> None:
+        line = self.query_one("#graphics-cards", Readout)
+        line.display = bool(self._cards and self._cards.cards)
+        if self._cards is None or not self._cards.cards:
+            return
+        listed = " · ".join(f"{card.name} {t(f'graphics.cards.state.{card.state}')}" for card in self._cards.cards)
+        line.set(f"{t('graphics.cards.title', hour=self._cards.hour)}: {listed}", "cyan")
 
     # --- the preview ----------------------------------------------------------------
 
     def on_resize(self) -> None:
-        size = fit(self.content_size.width - TEXT_WIDTH - 1, self.content_size.height)  # 1: the picture's margin
+        rows = self.content_size.height - (CARDS_ROWS if self.query_one("#graphics-cards").display else 0)
+        size = fit(self.content_size.width - TEXT_WIDTH - 1, rows)  # 1: the picture's margin
         if size[0] < PICTURE_WIDTH:
             size = (0, 0)
         if size != self._picture_size:
