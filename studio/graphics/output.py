@@ -52,7 +52,9 @@ from typing import Hashable
 
 from PIL import Image
 
+from studio.graphics.fonts import clear_caches
 from studio.graphics.render import Prepared, Rendered, draw
+from studio.graphics.tilemap import forget_drawn as forget_drawn_map
 from studio.graphics.template import Area
 
 PNG_COMPRESS_LEVEL = 1
@@ -190,6 +192,13 @@ def encode_png(image: Image.Image, compress_level: int = PNG_COMPRESS_LEVEL, *, 
     stream = b"".join([b"\x78\x01", *(band.deflated for band in bands), b"\x03\x00", struct.pack(">I", adler)])
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8 bits, RGBA, deflate, filters, no interlace
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
+
+
+def clear_render_caches() -> None:
+    """Forget every drawn letter, line, tile, legend and encoded frame, as a process that has just started."""
+    clear_caches()
+    forget_drawn_map()
+    frames.clear()
 
 
 def write(

@@ -312,6 +312,13 @@ def _too_wide(template: Template, font: str, size: int, text: str, width: int) -
 _fitted = lru_cache(maxsize=256)(fit_text)  # the same names fitted on every render: fitting is pure
 
 
+def forget_drawn() -> None:
+    """Forget the drawn tiles, legends and fitted names (the bench's first render after start)."""
+    tiles.clear()
+    legends.clear()
+    _fitted.cache_clear()
+
+
 def _legend(patch: Image.Image, template: Template, box: TurnoutMap, x: int, y: int, grid_width: int,
             grid_height: int, language: str, radius: int, ring: int, origin: Origin) -> None:
     """The steps, lightest first, then the hatching and the city ring: down the right side (names may
