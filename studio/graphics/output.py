@@ -45,7 +45,6 @@ import os
 import struct
 import threading
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Hashable
@@ -53,6 +52,7 @@ from typing import Hashable
 from PIL import Image
 
 from studio.graphics.fonts import clear_caches
+from studio.graphics.kept import Kept
 from studio.graphics.render import Prepared, Rendered, draw
 from studio.graphics.tilemap import forget_drawn as forget_drawn_map
 from studio.graphics.template import Area
@@ -115,37 +115,27 @@ class _Band:
 
 
 class FrameMemory:
-    """The last encoded frame of each graphic (by slot), band by band, within ``budget`` bytes of pixels.
-
-    Bounded: frames beyond the budget are forgotten, the least recently encoded first (two full-screen
-    frames at 1080p fit the default). ``deflated`` and ``reused`` count bands, for tests and the bench.
-    Thread-safe: the show renders in worker threads.
-    """
+    """The last encoded frame of each graphic (by slot), band by band, within ``budget`` bytes of pixels
+    (``Kept``: two full-screen frames at 1080p fit the default). ``deflated`` and ``reused`` count bands,
+    for tests and the bench."""
 
     def __init__(self, budget: int = FRAME_MEMORY) -> None:
-        self.budget = budget
+        self._frames: Kept[tuple[_Band, ...]] = Kept(budget, lambda bands: sum(len(b.pixels) for b in bands))
         self.deflated = 0
         self.reused = 0
-        self._frames: OrderedDict[Hashable, tuple[_Band, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
     def last(self, slot: Hashable) -> tuple[_Band, ...]:
-        with self._lock:
-            return self._frames.get(slot, ())
+        return self._frames.get(slot) or ()
 
     def keep(self, slot: Hashable, bands: tuple[_Band, ...], reused: int) -> None:
         with self._lock:
             self.deflated += len(bands) - reused
             self.reused += reused
-            self._frames.pop(slot, None)
-            self._frames[slot] = bands
-            held = sum(len(band.pixels) for frame in self._frames.values() for band in frame)
-            while held > self.budget and self._frames:
-                held -= sum(len(band.pixels) for band in self._frames.popitem(last=False)[1])
+        self._frames.put(slot, bands)
 
     def clear(self) -> None:
-        with self._lock:
-            self._frames.clear()
+        self._frames.clear()
 
 
 frames = FrameMemory()

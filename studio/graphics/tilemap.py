@@ -16,8 +16,6 @@ reads without hue (colour-blind viewers) and in greyscale.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, partial
@@ -29,6 +27,7 @@ from PIL import Image, ImageDraw
 from studio.graphics.errors import TextDoesNotFit
 from studio.graphics.fit import fit_text
 from studio.graphics.fonts import text_mask, text_width
+from studio.graphics.kept import Kept
 from studio.graphics.gate import TurnoutBoard, percent, percent_text
 from studio.graphics.schema import RGBA, TurnoutMap
 from studio.i18n import Msg
@@ -134,8 +133,8 @@ def _hatched(width: int, height: int, ground: RGBA, stripe: RGBA, radius: int) -
     return tile
 
 
-TILES = 48  # drawn tiles kept: the 20 units in both languages and a few changed figures (~110 KB each at 1080p)
-LEGENDS = 4  # drawn legends kept: both languages of two placements (~0.9 MB each at 1080p)
+TILES_MEMORY = 12 << 20  # drawn tiles kept: the 20 units in both languages at 1080p (~110 KB each), one at 4K
+LEGENDS_MEMORY = 8 << 20  # drawn legends kept: both languages of both placements at 1080p (~0.9 MB each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,42 +183,21 @@ def _draw_tile(patch: Image.Image, tile: Tile) -> None:
            origin=origin)
 
 
-class Drawn:
-    """The last ``size`` patches drawn, by key (least recently used forgotten first); hits and misses counted.
+def _pixels(patch: Image.Image) -> int:
+    return 4 * patch.width * patch.height
 
-    A patch is shared once cached: it is only ever pasted, never drawn on. Thread-safe: the show renders in
-    worker threads (two threads may both draw a missing patch; the pixels are the same).
-    """
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.hits = 0
-        self.misses = 0
-        self._patches: OrderedDict[Hashable, Image.Image] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, draw: Callable[[], Image.Image]) -> Image.Image:
-        with self._lock:
-            patch = self._patches.get(key)
-            if patch is not None:
-                self.hits += 1
-                self._patches.move_to_end(key)
-                return patch
-            self.misses += 1
+def _drawn(kept: Kept[Image.Image], key: Hashable, draw: Callable[[], Image.Image]) -> Image.Image:
+    """The patch kept for ``key``, else ``draw()``-n and kept (two threads may both draw it: the same pixels)."""
+    patch = kept.get(key)
+    if patch is None:
         patch = draw()
-        with self._lock:
-            self._patches[key] = patch
-            while len(self._patches) > self.size:
-                self._patches.popitem(last=False)
-        return patch
-
-    def clear(self) -> None:
-        with self._lock:
-            self._patches.clear()
+        kept.put(key, patch)
+    return patch
 
 
-tiles = Drawn(TILES)
-legends = Drawn(LEGENDS)
+tiles: Kept[Image.Image] = Kept(TILES_MEMORY, _pixels)  # shared patches: only ever pasted, never drawn on
+legends: Kept[Image.Image] = Kept(LEGENDS_MEMORY, _pixels)
 
 
 def _on_ground(size: tuple[int, int], ground: RGBA, draw: Callable[[Image.Image], None]) -> Image.Image:
@@ -228,16 +206,16 @@ def _on_ground(size: tuple[int, int], ground: RGBA, draw: Callable[[Image.Image]
     return patch
 
 
-def _patch(image: Image.Image, area: tuple[int, int, int, int], cache: Drawn, key: Hashable,
+def _patch(image: Image.Image, area: tuple[int, int, int, int], kept: Kept[Image.Image], key: Hashable,
            draw: Callable[[Image.Image], None]) -> None:
-    """Paint the part ``area`` of ``image`` with ``draw``: re-used from ``cache`` when what lies under it is one
+    """Paint the part ``area`` of ``image`` with ``draw``: re-used from ``kept`` when what lies under it is one
     flat colour (the panel), else drawn on a copy of what lies under it. Either way the pixels are those of
     drawing straight on ``image``."""
     under = image.crop(area)
     colours = under.getcolors(1)
     if colours is not None:
         ground = colours[0][1]
-        image.paste(cache.get((key, ground), partial(_on_ground, under.size, ground, draw)), area[:2])
+        image.paste(_drawn(kept, (key, ground), partial(_on_ground, under.size, ground, draw)), area[:2])
     else:
         draw(under)
         image.paste(under, area[:2])

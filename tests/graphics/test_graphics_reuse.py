@@ -15,6 +15,7 @@ from PIL import Image
 from studio.graphics import render
 from studio.graphics.fonts import text_mask
 from studio.graphics.gate import MemoryFacts
+from studio.graphics.kept import Kept
 from studio.graphics.output import BAND_ROWS, FrameMemory, adler32_combine, clear_render_caches, encode_png
 from studio.graphics.tilemap import legends, tiles
 from studio.regions import regions
@@ -125,3 +126,14 @@ def test_adler32_of_joined_bytes_from_the_parts() -> None:
     first, second = bytes(range(256)) * 300, b"\xff" * 70_001
     assert adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second)) == zlib.adler32(first + second)
     assert adler32_combine(1, zlib.adler32(second), len(second)) == zlib.adler32(second)
+
+
+def test_what_is_kept_stays_within_its_budget_the_least_recently_used_forgotten_first() -> None:
+    kept: Kept[bytes] = Kept(budget=200, size=len)
+    for key in "abc":
+        kept.put(key, bytes(100))
+    assert kept.get("a") is None and kept.get("c") is not None
+    kept.get("b")
+    kept.put("d", bytes(100))
+    assert kept.get("c") is None and kept.get("b") is not None  # b used after c: c goes first
+    assert (kept.hits, kept.misses) == (3, 2)
