@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import obsws_python  # noqa: E402
+from textual import events  # noqa: E402
 from obs_take import floor_batch, percentile  # noqa: E402
 
 from studio.config import Config  # noqa: E402
@@ -79,6 +80,15 @@ def pauses(fps: float) -> list[float]:
     return [phase.uniform(0, 1 / fps) for _ in range(WARM_UP + TAKES)]
 
 
+def space_bar(app: StudioApp) -> events.Key:
+    """The key event as the terminal driver posts it from its input thread. pilot.press would then wait
+    for the whole screen to settle, on the event loop's thread, while the take runs: a harness's
+    work competing for the GIL, which a producer's terminal does not do."""
+    key = events.Key("space", " ")
+    key.set_sender(app)
+    return key
+
+
 def measure_floor(raw: obsws_python.ReqClient, fps: float) -> list[float]:
     floor = []
     for number, pause in enumerate(pauses(fps)):
@@ -90,8 +100,8 @@ def measure_floor(raw: obsws_python.ReqClient, fps: float) -> list[float]:
     return floor
 
 
-async def measure_console(obs: ObsProcess, folder: Path) -> tuple[list[float], list[float]]:
-    """Each take's key-to-OBS-answer time, and its part before the switcher was called."""
+async def measure_console(obs: ObsProcess, folder: Path) -> tuple[list[float], list[float], list[float]]:
+    """Each take's key-to-OBS-answer time, its part before the switcher was called, and the switcher's part."""
     plan = rundown()
     switcher = ObsSwitcher(ObsAdapter(obs.settings(timeout=10)), plan.segments)
     switcher.start()
@@ -123,6 +133,7 @@ async def measure_console(obs: ObsProcess, folder: Path) -> tuple[list[float], l
     app = StudioApp(ShowServices(controller, folder / "store.db"), Config(), live=False)
     console: list[float] = []
     before_obs: list[float] = []
+    in_switcher: list[float] = []
     try:
         async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
             for number, pause in enumerate(pauses(obs.fps)):
@@ -133,16 +144,17 @@ async def measure_console(obs: ObsProcess, folder: Path) -> tuple[list[float], l
                 await asyncio.sleep(pause)
                 done.clear()
                 started = time.perf_counter()
-                await pilot.press("space")
+                app.post_message(space_bar(app))
                 await asyncio.wait_for(done.wait(), 5)  # a take that never finishes is a failure, not a hang
                 if number >= WARM_UP:
                     console.append((acknowledged[-1] - started) * 1000)
                     before_obs.append((asked[-1] - started) * 1000)
+                    in_switcher.append((acknowledged[-1] - asked[-1]) * 1000)
     finally:
         switcher.stop()
     taken = len(controller.asrun())
     assert taken == WARM_UP + TAKES, f"{taken} takes reached the store"
-    return console, before_obs
+    return console, before_obs, in_switcher
 
 
 def main() -> int:
@@ -160,7 +172,7 @@ def main() -> int:
             set_up(raw, obs.size)
             floor = measure_floor(raw, obs.fps)
             raw.disconnect()
-            console, before_obs = asyncio.run(measure_console(obs, Path(folder)))
+            console, before_obs, in_switcher = asyncio.run(measure_console(obs, Path(folder)))
         finally:
             obs.stop()
     f50, f99 = statistics.median(floor), percentile(floor, 0.99)
@@ -170,6 +182,7 @@ def main() -> int:
     print(f"floor (raw obsws socket)   p50 {f50:6.2f} ms   p99 {f99:6.2f} ms")
     print(f"studio console             p50 {c50:6.2f} ms   p99 {c99:6.2f} ms")
     print(f"  of which key -> switcher called p50 {statistics.median(before_obs):6.2f} ms (console, controller, store)")
+    print(f"  of which switcher -> OBS answered p50 {statistics.median(in_switcher):6.2f} ms (the floor's work, and the switcher's)")
     print(f"ratio                      p50 x{c50 / f50:.2f}      p99 x{c99 / f99:.2f}")
     print(f"target p50 <= 1.2 x floor + 1 ms ({1.2 * f50 + 1:.2f} ms): {'met' if c50 <= 1.2 * f50 + 1 else 'NOT met'}")
     print(f"target p99 <= floor p99 + one frame ({f99 + frame_ms:.2f} ms): {'met' if c99 <= f99 + frame_ms else 'NOT met'}")

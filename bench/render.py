@@ -28,8 +28,8 @@ process's CPU time, which a busy machine disturbs less.
 The turnout map and the results board (issue 21) are measured at 1080p,
 each three ways: the first render of a graphic (before each run, the
 composed lines, tiles, legend and last encoded frame are forgotten; the
-letters stay rasterised, as after the day's first graphics), a re-render with one changed figure (one unit's
-turnout on the map; on the board yes and took part one more, so the result
+letters stay rasterised, as after the day's first graphics), a re-render
+with one changed figure (one unit's turnout on the map; on the board yes and took part one more, so the result
 still adds up, with the sample alone and with twenty verified region lines),
 and the naive baseline: the same boxes and strings on a full frame with
 Pillow's own text, saved with Pillow's PNG defaults (its strings resolved
@@ -37,6 +37,9 @@ beforehand, so it does not pay for the gate). Studio's path goes through
 the gate and writes the sidecar and the PNG. Targets: map <= 40 ms, board
 <= 20 ms (median, wall); CPU time beside it. The map's PNG is then encoded
 at zlib levels 0 and 1 for time and size.
+
+The social cards follow (bench/render_social.py): each shape of the fact card against a naive frame of
+its size. Target: median <= 30 ms.
 
     .venv/bin/python bench/render.py [--runs N]
 """
@@ -66,12 +69,12 @@ from studio.graphics.fonts import clear_caches, text_mask  # noqa: E402
 from studio.graphics.output import atomic_write, encode_png, frames  # noqa: E402
 from studio.graphics.gate import FactView, MemoryFacts  # noqa: E402
 from studio.graphics.render import draw, prepare  # noqa: E402
-from studio.graphics.schema import RectBox, TextBox  # noqa: E402
 from studio.graphics.tilemap import forget_drawn  # noqa: E402
 from studio.regions import regions  # noqa: E402
 from studio.rundown.load import load_rundown  # noqa: E402
 
-from record import figure  # noqa: E402  (bench/ is the script's folder)
+from naive import naive_frame  # noqa: E402  (bench/ is the script's folder)
+from record import figure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNDOWN = ROOT / "studio" / "sample" / "referendum-day.toml"
@@ -215,20 +218,7 @@ def results_facts(run: int, by_region: bool) -> MemoryFacts:
 
 def naive_board(folder: Path, template, values: dict[str, str], fonts: dict) -> None:
     """The template's panels and texts on a full 1920x1080 frame, Pillow's own text, PNG defaults."""
-    frame = Image.new("RGBA", (1920, 1080), (0, 0, 0, 0))
-    pen = ImageDraw.Draw(frame)
-    for box in template.boxes:
-        if isinstance(box, RectBox):
-            pen.rounded_rectangle((box.x, box.y, box.right - 1, box.bottom - 1), box.radius,
-                                  fill=template.color(box.fill))
-        elif isinstance(box, TextBox):
-            text = render_module.PLACEHOLDER.sub(lambda m: values.get(f"{m[1]}.{m[2]}", ""), box.text)
-            key = (box.font, box.size)
-            if key not in fonts:
-                fonts[key] = ImageFont.truetype(str(template.font_path(box.font)), box.size)
-            pen.text((box.x, box.y + box.height / 2), text, font=fonts[key], fill=template.color(box.color),
-                     anchor="lm")
-    frame.save(folder / "results-board.png")
+    naive_frame(folder / "results-board.png", template, values, fonts)
 
 
 def forget_graphics() -> None:
@@ -405,6 +395,10 @@ def main() -> int:
            met=med(new) <= TARGET_MS)
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as temp:
         results_board(Path(temp), runs)
+    from render_social import social_cards  # issue 21 part 3: the social cards, each shape
+
+    with tempfile.TemporaryDirectory(prefix="studio-bench-") as temp:
+        social_cards(Path(temp), measure, p99, WARM_UP)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"  machine: {os.cpu_count()} CPUs, load average {load:.2f} at the end (other work inflates wall time)")
     return 0

@@ -99,6 +99,12 @@ def graphics_dir(configured: str = "") -> Path:
     return platformdirs.user_data_path(APP) / "graphics"
 
 
+def social_dir() -> Path:
+    """The social cards' folder (``studio social``, ``studio social publish``): the user's data folder's
+    social/, one folder per show and hour inside (studio/social/sidecar.py)."""
+    return platformdirs.user_data_path(APP) / "social"
+
+
 def youtube_token_file(configured: str) -> Path:
     """The YouTube sign-in (OAuth token, mode 0600): config.toml's [youtube] token_file, else the user's config dir."""
     if configured:

@@ -172,6 +172,10 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     render.add_argument("--video", action="store_true", help=Msg("cli.help.render.video"))
     render.set_defaults(handler=desk_commands.render)
 
+    from studio.social.arguments import add_parser as add_social_parser
+
+    add_social_parser(commands)  # issue 21 part 3: the social cards of an hour
+
     youtube = commands.add_parser("youtube", help=Msg("cli.help.youtube.about"))
     youtube_commands = youtube.add_subparsers(dest="youtube_command", required=True, metavar="ACTION")
     auth = youtube_commands.add_parser("auth", help=Msg("cli.help.youtube.auth.about"))

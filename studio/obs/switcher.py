@@ -181,6 +181,8 @@ class ObsSwitcher:
         self._preview: str | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._read_back = False  # a batch went out (on any thread): the status thread reads OBS back
+        self._applying = threading.Lock()  # one thread at a time brings OBS to the wanted state
         self._read = media_reader(adapter)
         self.watchdog = FeedWatchdog(self._read, self._feed_lost, watch, on_up=self._feed_came)
         self.link = ObsLink(adapter, lambda: None, self._link_changed, backoff=backoff, probe_every=probe_every)
@@ -385,7 +387,10 @@ class ObsSwitcher:
         return self._generation
 
     def _await(self, generation: int) -> None:
-        """Wait for OBS's answer to ``generation``, but never for a missing OBS."""
+        """Wait for OBS's answer to ``generation``, but never for a missing OBS. When the applier is idle, the
+        caller sends the batch itself: a take then costs no hop to another thread and back."""
+        if self._thread is not None:
+            self._apply_pending(blocking=False)
         with self._cond:
             self._cond.wait_for(
                 lambda: self._done >= generation or not self.adapter.connected or self._stop.is_set(),
@@ -439,20 +444,32 @@ class ObsSwitcher:
         while not self._stop.is_set():
             with self._cond:
                 self._cond.wait_for(
-                    lambda: self._stop.is_set() or self._pending(),
+                    lambda: self._stop.is_set() or self._pending() or self._read_back,
                     timeout=max(0.0, next_status - time.monotonic()),
                 )
                 if self._stop.is_set():
                     return
-                job = (self._generation, self._wanted, self._reassert) if self._pending() else None
-                if job:
-                    self._reassert = False
-            if job:
-                self._apply(*job)
-                next_status = 0.0  # read the new programme scene back at once
-            if time.monotonic() >= next_status:
+            self._apply_pending(blocking=True)
+            with self._cond:
+                read_back, self._read_back = self._read_back, False
+            if read_back or time.monotonic() >= next_status:  # a batch went out: read the programme back at once
                 self._read_status()
                 next_status = time.monotonic() + self.status_every
+
+    def _apply_pending(self, *, blocking: bool) -> None:
+        """Bring OBS to the wanted state on this thread if it lacks it. Without ``blocking``, nothing when
+        another thread is applying: that thread takes the newest wanted state next."""
+        if not self._applying.acquire(blocking=blocking):
+            return
+        try:
+            with self._cond:
+                if not self._pending():
+                    return
+                job = (self._generation, self._wanted, self._reassert)
+                self._reassert = False
+            self._apply(*job)
+        finally:
+            self._applying.release()
 
     def _apply(self, generation: int, wanted: ObsWanted | None, reassert: bool) -> None:
         """Bring OBS to ``wanted``: after a (re)connect by reading it first, otherwise
@@ -476,6 +493,7 @@ class ObsSwitcher:
                 self._done = max(self._done, generation)
                 self._error = error
             # else: the link broke mid-way; the reconnect re-asserts.
+            self._read_back = True
             self._cond.notify_all()
 
     def _read_status(self) -> None:
