@@ -27,8 +27,8 @@ from PIL import Image, ImageDraw
 from studio.graphics.errors import TextDoesNotFit
 from studio.graphics.fit import fit_text
 from studio.graphics.fonts import text_mask, text_width
-from studio.graphics.kept import Kept
 from studio.graphics.gate import TurnoutBoard, percent, percent_text
+from studio.graphics.kept import Kept
 from studio.graphics.schema import RGBA, TurnoutMap
 from studio.i18n import Msg
 from studio.regions import regions
@@ -225,7 +225,7 @@ def draw_map(image: Image.Image, template: Template, box: TurnoutMap, x: int, y:
              language: str) -> None:
     """Draw ``box`` at (x, y) of ``image`` from the board of one hour.
 
-    Each tile and the legend are drawn once per content and place (``tile_image``, ``legend_image``): a map
+    Each tile and the legend are drawn once per content and place (kept in ``tiles`` and ``legends``): a map
     re-rendered with one changed figure draws that one tile again and pastes the rest.
     """
     known = regions()
