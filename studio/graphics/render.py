@@ -196,7 +196,7 @@ def draw(prepared: Prepared) -> Rendered:
                             height=max(box.bottom, other.bottom) - top)
             _text(image, template, box, area, region, text)
         elif isinstance(box, TurnoutMap):
-            draw_map(image, pen, template, box, box.x - region.x, box.y - region.y, resolved.boards[box.source],
+            draw_map(image, template, box, box.x - region.x, box.y - region.y, resolved.boards[box.source],
                      board_language(template, box.source, resolved.data))
         else:
             _turnout(image, pen, template, box, box.x - region.x, box.y - region.y, resolved)
