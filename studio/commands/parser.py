@@ -154,6 +154,9 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     publish.add_argument("--out", type=Path, help=Msg("cli.help.social.publish.out"))
     publish.add_argument("--hour", metavar="HH", help=Msg("cli.help.social.publish.hour"))
     publish.add_argument("--watch", action="store_true", help=Msg("cli.help.social.publish.watch"))
+    settled = publish.add_mutually_exclusive_group()
+    settled.add_argument("--was-sent", nargs=2, metavar=("CARD", "MESSAGE"), help=Msg("cli.help.social.publish.was_sent"))
+    settled.add_argument("--not-sent", metavar="CARD", help=Msg("cli.help.social.publish.not_sent"))
     publish.set_defaults(handler=desk_commands.social_publish, rundown=None)  # publishing reads the folder, not a rundown
 
     observer_actions = _issuing(commands, "observers", desk_commands.observers)

@@ -1,4 +1,5 @@
-"""``studio social publish --telegram [--out DIR] [--hour HH] [--watch]`` (wired in studio/commands/desk.py).
+"""``studio social publish --telegram [--out DIR] [--hour HH] [--watch]`` (wired in studio/commands/desk.py),
+and ``--was-sent CARD MESSAGE`` / ``--not-sent CARD`` for a step a round could not confirm.
 
 A round opens the channel (the bot's token from the environment, as ``studio bot`` reads it), runs the
 publisher over every show's folder of the hour, and says one line per card that something happened to;
@@ -21,7 +22,7 @@ from studio.errors import StudioError, UsageError, report
 from studio.graphics.gate import FactSource
 from studio.i18n import Msg
 from studio.machine import utc_now
-from studio.social.publish import Channel, ChannelError, Outcome, Publisher, hour_folders, problems
+from studio.social.publish import Channel, ChannelError, Outcome, Publisher, hour_folders, problems, settle
 from studio.store.desk import DeskStore
 
 WATCH_SECONDS = 5.0
@@ -63,6 +64,9 @@ def publish_command(args: Any, config: Any, desk: DeskStore, *, language: str) -
             raise UsageError(Msg("social.error.no_network"))
         if not config.bot.channel:
             raise UsageError(Msg("social.error.no_channel"))
+        if args.was_sent or args.not_sent:
+            print(_settled(args, config.bot.channel, desk).render(language))
+            return 0
         hour = _hour(args.hour)
         token = bot_token(config)
     except StudioError as error:
@@ -96,6 +100,16 @@ def publish_command(args: Any, config: Any, desk: DeskStore, *, language: str) -
                 continue
 
     return asyncio.run(rounds())
+
+
+def _settled(args: Any, chat: str, desk: DeskStore) -> Msg:
+    """What a person saw in the channel, recorded: no request goes to Telegram."""
+    if args.not_sent:
+        return settle(desk.db, chat, args.not_sent, None, utc_now())
+    card, message = args.was_sent
+    if not message.isdigit():
+        raise UsageError(Msg("social.settle.bad_message", message=repr(message)))
+    return settle(desk.db, chat, card, int(message), utc_now())
 
 
 def _hour(given: str | None) -> int | None:

@@ -34,7 +34,7 @@ from studio.graphics.errors import FactRefused
 from studio.graphics.gate import FactSource, FactView, admit
 from studio.i18n import Msg
 from studio.social.sidecar import CAPTION_LIMIT, Published, Sidecar, TelegramPost
-from studio.store.social import Step, StepState, progress, record
+from studio.store.social import Step, StepState, progress, record, unconfirmed
 
 WITHDRAWN = "withdrawn"
 """The folder inside an hour folder where withdrawn cards go."""
@@ -262,3 +262,18 @@ def hour_folders(out: Path, day: str, hour: int) -> list[tuple[Path, str]]:
 
 def problems(outcomes: Sequence[Outcome]) -> bool:
     return any(outcome.problem for outcome in outcomes)
+
+
+def settle(db: sqlite3.Connection, chat: str, card: str, message_id: int | None, now: datetime) -> Msg:
+    """A person looked at the channel for ``card`` (``<show_id>/<date>T<HH>/<card>``, as a round names it):
+    its unconfirmed step went out as ``message_id``, or (None) it did not and the next round sends it."""
+    folder, _, name = card.rpartition("/")
+    step = unconfirmed(db, folder, name, chat) if folder else None
+    if step is None:
+        raise StudioError(Msg("social.settle.nothing", card=card), kind=Kind.NOT_FOUND)
+    row = {"folder": folder, "card": name, "chat": chat, "step": step}
+    if message_id is None:
+        record(db, at=now, state="failed", **row)
+        return Msg("social.settle.not_sent", step=Msg(f"social.step.{step}"), card=card)
+    record(db, at=now, state="done", message_id=message_id, **row)
+    return Msg("social.settle.sent", step=Msg(f"social.step.{step}"), card=card, message=message_id)

@@ -71,6 +71,11 @@ def progress(db: sqlite3.Connection, folder: str, card: str, chat: str) -> dict[
     return found
 
 
+def unconfirmed(db: sqlite3.Connection, folder: str, card: str, chat: str) -> Step | None:
+    """The step of this card left ``started`` (a post or a correction post that may have gone out), or None."""
+    return next((step for step, last in progress(db, folder, card, chat).items() if last.state == "started"), None)
+
+
 def published(db: sqlite3.Connection) -> list[SocialPost]:
     """Every step that was done, oldest first."""
     return [

@@ -91,3 +91,22 @@ def test_watch_retries_after_an_outage_then_corrects_a_retraction_and_stops_on_c
         "replies to it",
     ]
     assert fake_telegram.token not in stdout + stderr
+
+
+def test_was_sent_and_not_sent_say_in_one_line_what_they_recorded_or_why_not(tmp_path, fake_telegram, capsys):
+    from studio.store import open_store
+    from studio.store.social import record
+
+    configured = config(tmp_path, fake_telegram)
+    card = f"{SHOW}/{HOUR}/fact-turnout"
+    assert run(tmp_path, configured, "--telegram", "--not-sent", card) == 2
+    assert "has no unconfirmed post" in capsys.readouterr().err
+    store = open_store(tmp_path / "studio.db")
+    record(store.db, at=datetime.now(ZoneInfo("UTC")), folder=f"{SHOW}/{HOUR}", card="fact-turnout", chat=CHANNEL,
+           step="post", state="started")
+    store.close()
+    assert run(tmp_path, configured, "--telegram", "--was-sent", card, "7x") == 2
+    assert "'7x' is not a message number" in capsys.readouterr().err
+    assert run(tmp_path, configured, "--telegram", "--was-sent", card, "7") == 0
+    assert capsys.readouterr().out == f"recorded: the post of {card} is message 7\n"
+    assert fake_telegram.calls() == []

@@ -14,10 +14,11 @@ import pytest
 
 from studio.desk.model import Claim, Draft, ReportKind, SourceKind
 from studio.desk.provenance import records
+from studio.errors import StudioError
 from studio.social.sidecar import Sidecar
 from studio.store.social import progress, published
 from tests.observer_bot.fake_telegram import FakeTelegram
-from tests.social_publish.conftest import CHANNEL, HOUR, SHOW, retract, withdraw
+from tests.social_publish.conftest import CHANNEL, HOUR, NOW, SHOW, retract, withdraw
 
 KEY = f"{SHOW}/{HOUR}"
 
@@ -222,3 +223,23 @@ def test_a_card_whose_image_is_gone_is_refused_and_the_others_go_on(desk, verifi
     outcomes = publish()
     assert said(outcomes) == [(f"{KEY}/fact-a", "social.publish.refused"), (f"{KEY}/fact-b", "social.publish.posted")]
     assert "fact-a-square.png is missing" in outcomes[0].said
+
+
+@pytest.mark.parametrize("seen, then", [(99, []), (None, [True])])
+def test_a_person_settles_an_unconfirmed_correction_post_and_the_rounds_go_on(desk, verified, card, publish,
+                                                                            fake_telegram, seen, then):
+    from studio.social.publish import settle
+
+    retracted_then_crashed("correction", desk, verified, card, publish)
+    with pytest.raises(StudioError) as refused:
+        settle(desk.db, CHANNEL, f"{KEY}/fact-other", seen, NOW)
+    assert refused.value.message.key == "social.settle.nothing"
+    said_back = settle(desk.db, CHANNEL, f"{KEY}/fact-turnout", seen, NOW)
+    assert said_back.key == ("social.settle.sent" if seen else "social.settle.not_sent")
+    sent_before = len(fake_telegram.sent_to(CHANNEL))
+    publish()  # seen: nothing more to do; not seen: the correction post goes out now, once
+    assert [p.reply_to is not None for p in fake_telegram.sent_to(CHANNEL)[sent_before:]] == then
+    assert progress(desk.db, KEY, "fact-turnout", CHANNEL)["correction"].state == "done"
+    assert said(publish()) == []
+    with pytest.raises(StudioError):  # settled once: nothing is left unconfirmed
+        settle(desk.db, CHANNEL, f"{KEY}/fact-turnout", seen, NOW)
