@@ -1,21 +1,41 @@
-"""Opening the SQLite file: WAL, versioned schema, migrations.
+"""The store's schema and its history (``MIGRATIONS``), opening the SQLite file (WAL, migrations), and
+``Connection``, which every repository is, on either database (PostgreSQL: studio/store/postgresql.py).
 
 Over ~450 lines on purpose: most of it is ``MIGRATIONS``, the schema's history in
 order, which is appended to and never edited; the code that opens and migrates is
-about a hundred lines below it."""
+about a hundred lines below it.
+
+One list of migrations, one number for both databases. The first ``PG_BASELINE`` entries are SQLite's
+history and are SQLite scripts only: a PostgreSQL store starts at that number from one script that
+equals SQLite's schema there (studio/store/pg_baseline.py), since no PostgreSQL store ever existed at an
+earlier one (one is made empty, or copied from a SQLite store at the newest version) and replaying
+SQLite's table rebuilds would only copy empty tables. Every entry after it is a ``Migration`` that says
+the same change twice, once per database; tests/store/test_migrations.py checks it."""
 
 from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Self
+from typing import Any, Iterator, Protocol, Self
 
 from studio.errors import Kind, StudioError
 from studio.i18n import FALLBACK, Msg
 
-# Each entry moves the schema from version N to N+1; never edit a shipped one.
-MIGRATIONS: tuple[str, ...] = (
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step of the schema, in each database's SQL: the same tables, constraints and triggers.
+    PostgreSQL's is run as one script (it may hold several statements and functions)."""
+
+    sqlite: str
+    postgresql: str
+
+
+# Each entry moves the schema from version N to N+1; never edit a shipped one. Up to PG_BASELINE, SQLite
+# scripts; after it, Migration (both databases).
+MIGRATIONS: tuple[str | Migration, ...] = (
     """
     CREATE TABLE plan (
         show_id TEXT PRIMARY KEY,
@@ -545,6 +565,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+PG_BASELINE = 15
+"""The version a new PostgreSQL store starts at: studio/store/pg_baseline.py is SQLite's schema there."""
+
 
 class StoreError(StudioError):
     """The store cannot be opened or written; the message says what to do."""
@@ -587,7 +610,8 @@ def migrate(db: sqlite3.Connection) -> None:
                 raise StoreError(
                     Msg("store.error.newer", version=version, known=len(MIGRATIONS)), kind=Kind.REFUSED
                 )
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+                script = migration.sqlite if isinstance(migration, Migration) else migration
                 for statement in _statements(script):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
@@ -636,24 +660,55 @@ def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
 
 
-class Connection:
-    """One process's connection to the store: notices other processes' commits, writes in transactions."""
+class StoreChanges(Protocol):
+    """Whether another connection (another process, another machine) has committed since we last asked.
+    SQLite: PRAGMA data_version. PostgreSQL: LISTEN/NOTIFY (studio/store/postgresql.py ``PgChanges``)."""
+
+    def version(self) -> int:
+        """A number that moves when another connection commits; this connection's own commits leave it."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class DataVersion:
+    """StoreChanges on SQLite: PRAGMA data_version, a local read of the file's header."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self._data_version = self.data_version()
-        # The file SQLite opened (every program's header names it): read once, never on a UI's loop.
-        self.path = Path(db.execute("PRAGMA database_list").fetchone()[2])
+
+    def version(self) -> int:
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
 
     def close(self) -> None:
+        """The connection is the store's own: closing the store closes it."""
+
+
+class Connection:
+    """One process's connection to the store: notices other processes' commits, writes in transactions.
+
+    ``db`` is a ``sqlite3.Connection`` or a ``studio.store.postgresql.PgDatabase``, which speaks the part of
+    sqlite3's interface the repositories use; ``location`` is the file's path or the database's URL."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.sqlite = isinstance(db, sqlite3.Connection)
+        self.changes: StoreChanges = DataVersion(db) if self.sqlite else db.changes()
+        self._data_version = self.data_version()
+        if self.sqlite:
+            # The file SQLite opened (every program's header names it): read once, never on a UI's loop.
+            self.path = Path(db.execute("PRAGMA database_list").fetchone()[2])
+
+    def close(self) -> None:
+        self.changes.close()
         self.db.close()
 
     def data_version(self) -> int:
-        """A number that moves when another connection commits (PRAGMA data_version); this one's writes leave it."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+        """A number that moves when another connection commits; this one's writes leave it."""
+        return self.changes.version()
 
     def changed_elsewhere(self) -> bool:
-        """True once after another connection committed (PRAGMA data_version moved)."""
+        """True once after another connection committed."""
         version = self.data_version()
         changed, self._data_version = version != self._data_version, version
         return changed
@@ -665,5 +720,20 @@ class Connection:
         if self.db.in_transaction:
             yield self
             return
-        with immediate(self.db):
+        with immediate(self.db) if self.sqlite else self.db.write():
             yield self
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that see one state of the store; inside a transaction already open, that one."""
+        if self.db.in_transaction:
+            yield
+        elif self.sqlite:
+            self.db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self.db.execute("COMMIT")
+        else:
+            with self.db.snapshot():
+                yield

@@ -1,0 +1,96 @@
+"""A PostgreSQL server of the tests' own: initdb and pg_ctl in a temporary directory, on a free port.
+
+Nothing depends on a system service. PostgreSQL refuses to run as root: as root (CI's containers), the
+server runs as the ``postgres`` user the Debian package makes, in a directory of its own. Authentication is ``trust`` for the one role, on the unix socket in
+the temporary directory and on 127.0.0.1 only: no password exists, so none is on any command line. Each
+test gets an empty database of its own, copied from a template migrated once (CREATE DATABASE ...
+TEMPLATE), so a test pays for a copy, not for the migrations.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+from studio.store import postgresql
+
+ROLE = "studio"
+TEMPLATE = "studio_template"
+
+
+def binaries() -> Path | None:
+    """Where initdb and pg_ctl are: on PATH, else Debian's /usr/lib/postgresql/<version>/bin."""
+    if found := shutil.which("pg_ctl"):
+        return Path(found).parent
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
+    return versions[-1].parent if versions else None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class PgServer:
+    bin: Path
+    home: Path  # the data directory and the socket, short enough for a socket's path (~100 bytes)
+    port: int
+    _numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def url(self, database: str = "postgres") -> str:
+        """Over TCP, as another machine would reach it."""
+        return f"postgresql://{ROLE}@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        data = self.home / "data"
+        self._run("initdb", "-D", data, "-U", ROLE, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        settings = f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", data, "-l", self.home / "server.log", "-o", settings, "-w", "start")
+        postgresql.connect(self._created(TEMPLATE)).close()  # migrated once; every test copies it
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", self.home / "data", "-m", "fast", "-w", "stop")
+        finally:
+            shutil.rmtree(self.home, ignore_errors=True)
+
+    def _run(self, program: str, *arguments: object) -> None:
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*as_postgres, self.bin / program, *map(str, arguments)],
+                       check=True, capture_output=True, timeout=120)
+
+    def new_database(self) -> str:
+        """The URL of a new database holding an empty store at the newest schema."""
+        return self._created(f"test_{next(self._numbers)}", template=TEMPLATE)
+
+    def _created(self, name: str, template: str = "template0") -> str:
+        with psycopg.connect(self.url(), autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        return self.url(name)
+
+
+def started_server() -> PgServer:
+    """A running server in a new temporary directory; raises when PostgreSQL is not installed."""
+    where = binaries()
+    if where is None:
+        raise FileNotFoundError("PostgreSQL's initdb and pg_ctl are not installed (apt-get install postgresql)")
+    home = Path(tempfile.mkdtemp(prefix="studio-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(home, "postgres", "postgres")
+    server = PgServer(where, home, free_port())
+    try:
+        server.start()
+    except BaseException:
+        shutil.rmtree(home, ignore_errors=True)
+        raise
+    return server
