@@ -89,6 +89,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     outcome = yield
     report = outcome.get_result()
     marker = next((m for m in ("obs", "postgresql", "wheel") if item.get_closest_marker(m)), None)
+    if marker is None and "pg_server" in getattr(item, "fixturenames", ()):
+        marker = "postgresql"
     if os.environ.get("CI") == "true" and report.skipped and marker:
         report.outcome = "failed"
         report.longrepr = f"{marker} test skipped in CI: {report.longrepr}"

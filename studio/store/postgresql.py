@@ -133,12 +133,14 @@ class PgDatabase:
 
     @contextmanager
     def write(self) -> Iterator[None]:
-        """One write transaction, alone (the advisory lock), whose reads are current; it notifies the
-        other connections when it commits. Rolled back whole on any error."""
+        """One write transaction, alone (the advisory lock), whose reads are current; when it wrote, it
+        notifies the other connections as it commits. Rolled back whole on any error."""
         with self._transaction("BEGIN READ WRITE"):
             self.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
             yield
-            self.execute(f"NOTIFY {CHANNEL}")
+            # Only a transaction that wrote has an xid: one that changed nothing moves no one's version,
+            # as on SQLite (a connection that opens an up-to-date store wakes nobody).
+            self.execute(f"SELECT pg_notify('{CHANNEL}', '') WHERE pg_current_xact_id_if_assigned() IS NOT NULL")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

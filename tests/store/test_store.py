@@ -1,4 +1,5 @@
-"""The SQLite store: versioned schema, WAL, an append-only log, cross-process visibility."""
+"""The store on both databases (the ``store_location`` fixture: a SQLite file, then a PostgreSQL database):
+versioned schema, an append-only log, one on-air row, cross-process visibility; and SQLite's own (WAL)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from studio.store import StoreError, open_store
@@ -23,12 +25,13 @@ def test_new_store_is_wal_at_the_latest_schema(tmp_path: Path) -> None:
     assert [e.action for e in again.events("show")] == ["take"]
 
 
-def test_the_event_log_is_append_only(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "s.db")
+def test_the_event_log_is_append_only(store_location: Path | str) -> None:
+    store = open_store(store_location)
     with store.write():
         store.log("show", datetime(2026, 3, 15, tzinfo=UTC), "take", "aigerim", "console", "open", previous=None)
-    for statement in ("UPDATE event SET who = 'x'", "DELETE FROM event"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    statements = ["UPDATE event SET who = 'x'", "DELETE FROM event"] + ([] if store.sqlite else ["TRUNCATE event"])
+    for statement in statements:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"), store.write():
             store.db.execute(statement)
     event = store.events("show")[0]
     assert (event.who, event.origin, event.segment_id, event.detail) == ("aigerim", "console", "open", {"previous": None})
@@ -50,8 +53,8 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
         open_store(path)
 
 
-def test_only_one_segment_can_be_on_air(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "s.db")
+def test_only_one_segment_can_be_on_air(store_location: Path | str) -> None:
+    store = open_store(store_location)
     snapshot = {"id": "a", "kind": "studio", "title": {"kk": "a", "ru": "a"}, "planned_s": 60}
     now = datetime(2026, 3, 15, tzinfo=UTC)
     with store.write():
@@ -61,8 +64,9 @@ def test_only_one_segment_can_be_on_air(tmp_path: Path) -> None:
     assert store.state("show").on_air.segment_id == "a"
 
 
-def test_another_connection_sees_a_write_through_data_version(tmp_path: Path) -> None:
-    first, second = open_store(tmp_path / "s.db"), open_store(tmp_path / "s.db")
+def test_another_connection_sees_a_write(store_location: Path | str) -> None:
+    """PRAGMA data_version on SQLite, LISTEN/NOTIFY on PostgreSQL."""
+    first, second = open_store(store_location), open_store(store_location)
     assert not second.changed_elsewhere()
     with first.write():
         first.set_flag("show", "a", "held")
@@ -70,3 +74,39 @@ def test_another_connection_sees_a_write_through_data_version(tmp_path: Path) ->
     assert second.changed_elsewhere()
     assert not second.changed_elsewhere()  # reported once
     assert second.state("show").held == {"a"}
+
+
+def test_a_postgresql_store_starts_at_the_newest_schema_and_keeps_its_data(pg_server) -> None:
+    url = pg_server.new_database()
+    store = open_store(url)
+    assert store.db.execute("SELECT version FROM studio_schema").fetchone()[0] == len(MIGRATIONS)
+    with store.write():
+        store.log("show", datetime(2026, 3, 15, tzinfo=UTC), "take", "aigerim", "console", "open")
+    store.close()
+    again = open_store(url)
+    assert [e.action for e in again.events("show")] == ["take"]
+
+
+def test_a_newer_postgresql_schema_is_refused_with_advice(pg_server) -> None:
+    store = open_store(url := pg_server.new_database())
+    with store.write():
+        store.db.execute("UPDATE studio_schema SET version = ?", (len(MIGRATIONS) + 1,))
+    with pytest.raises(StoreError, match="newer than this studio knows.*--store"):
+        open_store(url)
+
+
+def test_postgresql_refuses_a_write_outside_a_write_transaction(pg_server) -> None:
+    """A write that does not take the writers' lock could change what another write is reading:
+    the session is read-only unless write() opened the transaction."""
+    store = open_store(pg_server.new_database())
+    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        store.set_flag("show", "a", "held")
+    assert store.state("show").held == frozenset()
+
+
+def test_an_unreachable_postgresql_server_is_a_clear_error_without_the_password(pg_server) -> None:
+    url = f"postgresql://studio:hunter2-secret@127.0.0.1:{pg_server.port}/no_such_database"
+    with pytest.raises(StoreError) as caught:
+        open_store(url)
+    assert "no_such_database" in str(caught.value) and "PGPASSWORD" in str(caught.value)
+    assert "hunter2" not in str(caught.value)
