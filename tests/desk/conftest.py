@@ -28,8 +28,9 @@ class Ticker:
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> DeskStore:
-    store = open_desk(tmp_path / "desk.db")
+def desk(store_location: Path | str) -> DeskStore:
+    """A new desk store, on SQLite and then on PostgreSQL."""
+    store = open_desk(store_location)
     yield store
     store.close()
 
