@@ -642,9 +642,14 @@ def _unwritable(error: sqlite3.OperationalError) -> StoreUnwritable:
 
 
 @contextmanager
-def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def immediate(db: Any) -> Iterator[Any]:
     """A write transaction that takes the lock at once, so reads inside it are current. A write SQLite
-    cannot make (at BEGIN, in the body or at COMMIT) is rolled back whole and raised as StoreUnwritable."""
+    cannot make (at BEGIN, in the body or at COMMIT) is rolled back whole and raised as StoreUnwritable.
+    On PostgreSQL (a PgDatabase), its write(): the writers' lock, the same promise."""
+    if not isinstance(db, sqlite3.Connection):
+        with db.write():
+            yield db
+        return
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
@@ -688,7 +693,9 @@ class Connection:
     """One process's connection to the store: notices other processes' commits, writes in transactions.
 
     ``db`` is a ``sqlite3.Connection`` or a ``studio.store.postgresql.PgDatabase``, which speaks the part of
-    sqlite3's interface the repositories use; ``location`` is the file's path or the database's URL."""
+    sqlite3's interface the repositories use. ``location`` opens the same store again: the file's path, or
+    the database's URL (never shown: it may hold a password). ``path``, the file, is SQLite's only: what keeps
+    files beside the store (attachments, photos) has no PostgreSQL home yet (issue 22)."""
 
     def __init__(self, db: Any) -> None:
         self.db = db
@@ -698,6 +705,7 @@ class Connection:
         if self.sqlite:
             # The file SQLite opened (every program's header names it): read once, never on a UI's loop.
             self.path = Path(db.execute("PRAGMA database_list").fetchone()[2])
+        self.location: Path | str = self.path if self.sqlite else db.url
 
     def close(self) -> None:
         self.changes.close()
@@ -720,7 +728,7 @@ class Connection:
         if self.db.in_transaction:
             yield self
             return
-        with immediate(self.db) if self.sqlite else self.db.write():
+        with immediate(self.db):
             yield self
 
     @contextmanager
