@@ -107,7 +107,7 @@ def pg_server():
 
     try:
         server = started_server()
-    except (FileNotFoundError, subprocess.CalledProcessError) as error:
+    except (FileNotFoundError, RuntimeError) as error:
         pytest.skip(f"no PostgreSQL server: {error}")
     yield server
     server.stop()

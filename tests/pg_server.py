@@ -80,8 +80,9 @@ class PgServer:
         return self.url(name)
 
 
-def started_server() -> PgServer:
-    """A running server in a new temporary directory; raises when PostgreSQL is not installed."""
+def started_server(attempts: int = 3) -> PgServer:
+    """A running server in a new temporary directory; raises FileNotFoundError when PostgreSQL is not
+    installed, RuntimeError with the server's words when it does not start."""
     where = binaries()
     if where is None:
         raise FileNotFoundError("PostgreSQL's initdb and pg_ctl are not installed (apt-get install postgresql)")
@@ -91,9 +92,13 @@ def started_server() -> PgServer:
     server = PgServer(where, home, free_port())
     try:
         server.start()
-    except BaseException:
+    except subprocess.CalledProcessError as error:
+        log = home / "server.log"
+        said = (error.stderr or b"").decode(errors="replace") + (log.read_text() if log.exists() else "")
         shutil.rmtree(home, ignore_errors=True)
-        raise
+        if attempts == 1:
+            raise RuntimeError(f"PostgreSQL did not start: {said.strip()[-2000:]}") from None
+        return started_server(attempts - 1)  # its free port may have been taken meanwhile (helpers run at once)
     return server
 
 
