@@ -4,14 +4,17 @@ versioned schema, an append-only log, one on-air row, cross-process visibility; 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from studio.onair import OnAirGraphic
 from studio.store import StoreError, open_store
 from studio.store.db import MIGRATIONS, connect
+from studio.store.show import RehearsalMark
 
 
 def test_new_store_is_wal_at_the_latest_schema(tmp_path: Path) -> None:
@@ -110,3 +113,28 @@ def test_an_unreachable_postgresql_server_is_a_clear_error_without_the_password(
         open_store(url)
     assert "no_such_database" in str(caught.value) and "PGPASSWORD" in str(caught.value)
     assert "hunter2" not in str(caught.value)
+
+
+def test_the_show_tables_replace_what_they_hold_one_row_a_key(store_location: Path | str) -> None:
+    """The plan's revision counts its saves, a segment has one flag, a template one graphic with its facts,
+    and a rehearsal store marks every row, on either database."""
+    store = open_store(store_location)
+    now = datetime(2026, 3, 15, tzinfo=UTC)
+    first = OnAirGraphic("turnout", "/g/a.png", None, "open", (0, 0, 10, 10), facts=((1, 1),))
+    with store.write():
+        store.save_plan("show", {"title": "a"}, [{"id": "open"}])
+        store.save_plan("show", {"title": "b"}, [{"id": "open"}, {"id": "close"}])
+        store.set_flag("show", "close", "held")
+        store.set_flag("show", "close", "skipped")
+        store.put_graphic("show", first, now)
+        store.put_graphic("show", replace(first, file="/g/b.png", facts=((2, 3),)), now)
+        store.mark_rehearsal(RehearsalMark("show", now, now, 60.0, 7))
+        row = store.open_asrun("show", {"id": "open", "kind": "studio", "title": {"kk": "a", "ru": "a"},
+                                        "planned_s": 60}, now, "p", "console")
+        store.log("show", now, "take", "p", "console", "open")
+    state = store.state("show")
+    assert (state.show, state.revision, state.held, state.skipped) == ({"title": "b"}, 2, frozenset(), {"close"})
+    assert [(g.file, g.facts) for g in store.graphics("show")] == [("/g/b.png", ((2, 3),))]
+    assert [w.fact_id for w in store.withdrawn("show")] == [2]  # no such fact
+    assert state.on_air.id == row and state.on_air.rehearsal and store.events("show")[0].rehearsal
+    assert store.rehearsal_mark().speed == 60.0
