@@ -10,7 +10,10 @@ connection, untouched, and PostgreSQL gets :class:`PgDatabase`: the few members 
 the repositories use (``execute``, ``executemany``, ``in_transaction``, rows read by name and by position),
 with ``?`` turned into psycopg's ``%s``. A repository runs on both when its SQL is the common dialect
 (``ON CONFLICT`` rather than ``INSERT OR REPLACE``, ``RETURNING id`` rather than ``lastrowid``,
-``IS NOT DISTINCT FROM`` rather than ``IS ?``, integers rather than booleans in columns).
+``IS NOT DISTINCT FROM`` rather than ``IS ?``, integers rather than booleans in columns, every selected
+column grouped or aggregated, the table named in an upsert's ``SET x = table.x + ...``). A statement that
+fails aborts a PostgreSQL transaction, so a repository never catches a database error inside a write to
+carry on: it says what it wants instead (``ON CONFLICT DO NOTHING``).
 
 Transactions. A write is ``BEGIN READ WRITE`` then ``pg_advisory_xact_lock`` on one key: writers queue on it,
 one at a time, as SQLite's ``BEGIN IMMEDIATE`` makes them, and under READ COMMITTED every statement after
@@ -170,7 +173,11 @@ def connect(url: str) -> PgDatabase:
     except psycopg.Error as error:
         raise StoreError(Msg("store.error.server", reason=_reason(error))) from None
     db = PgDatabase(connection, url)
-    migrate(db)
+    try:
+        migrate(db)
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
