@@ -11,7 +11,6 @@ fact it read, and a fact that someone else changed since raises
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
