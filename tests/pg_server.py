@@ -1,10 +1,11 @@
 """A PostgreSQL server of the tests' own: initdb and pg_ctl in a temporary directory, on a free port.
 
 Nothing depends on a system service. PostgreSQL refuses to run as root: as root (CI's containers), the
-server runs as the ``postgres`` user the Debian package makes, in a directory of its own. Authentication is ``trust`` for the one role, on the unix socket in
-the temporary directory and on 127.0.0.1 only: no password exists, so none is on any command line. Each
-test gets an empty database of its own, copied from a template migrated once (CREATE DATABASE ...
-TEMPLATE), so a test pays for a copy, not for the migrations.
+server runs as the ``postgres`` user the Debian package makes, in a directory of its own. Authentication
+is ``trust`` for the one role, on the unix socket in the temporary directory and on 127.0.0.1 only: no
+password exists, so none is on any command line. Each test gets an empty database of its own, copied
+from a template migrated once (CREATE DATABASE ... TEMPLATE), so a test pays for a copy, not for the
+migrations.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ class PgServer:
     def start(self) -> None:
         data = self.home / "data"
         self._run("initdb", "-D", data, "-U", ROLE, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-        settings = f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off"
+        # A store is two connections (its own and its listener's), and a test may leave its stores to the
+        # garbage collector: room for a few hundred.
+        settings = f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400"
         self._run("pg_ctl", "-D", data, "-l", self.home / "server.log", "-o", settings, "-w", "start")
         postgresql.connect(self._created(TEMPLATE)).close()  # migrated once; every test copies it
 
