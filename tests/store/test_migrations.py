@@ -3,14 +3,13 @@ every migration after it says its change for both."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-
 
 import pytest
 
 from studio.store import StoreError, open_store
-from studio.store.db import MIGRATIONS, PG_BASELINE, Migration, _statements
+from studio.store.db import MIGRATIONS, PG_BASELINE, Migration, connect
+
 
 def test_every_migration_after_the_baseline_speaks_both_databases() -> None:
     assert all(isinstance(m, str) for m in MIGRATIONS[:PG_BASELINE])
@@ -18,18 +17,11 @@ def test_every_migration_after_the_baseline_speaks_both_databases() -> None:
     assert not late, f"migrations {late} need Migration(sqlite=..., postgresql=...) (studio/store/db.py)"
 
 
-def _sqlite_at_baseline(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path)
-    for script in MIGRATIONS[:PG_BASELINE]:
-        for statement in _statements(script):  # type: ignore[arg-type]  # str before the baseline (above)
-            db.execute(statement)
-    return db
-
-
-def test_the_postgresql_baseline_is_sqlites_schema_at_that_version(tmp_path: Path, pg_server) -> None:
-    """The same tables with the same columns in the same order, the same views, indexes and refusing
-    triggers (PostgreSQL adds one refusing TRUNCATE beside every DELETE one)."""
-    lite = _sqlite_at_baseline(tmp_path / "s.db")
+def test_both_databases_have_the_same_schema_at_the_newest_version(tmp_path: Path, pg_server) -> None:
+    """PostgreSQL's baseline and every Migration after it make SQLite's schema: the same tables with the
+    same columns in the same order, the same views, indexes and refusing triggers (PostgreSQL adds one
+    refusing TRUNCATE beside every DELETE one)."""
+    lite = connect(tmp_path / "s.db")
     pg = open_store(pg_server.new_database()).db
 
     def sqlite_names(kind: str) -> set[str]:
