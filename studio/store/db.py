@@ -665,6 +665,14 @@ def immediate(db: Any) -> Iterator[Any]:
         raise
 
 
+def json_text(db: Any, column: str, key: str) -> str:
+    """SQL for the text of ``key`` in the JSON object stored in ``column``: the one function the two databases
+    spell differently that the store needs. ``column`` and ``key`` come from the code, never from input."""
+    if isinstance(db, sqlite3.Connection):
+        return f"json_extract({column}, '$.{key}')"
+    return f"(({column})::jsonb ->> '{key}')"
+
+
 class StoreChanges(Protocol):
     """Whether another connection (another process, another machine) has committed since we last asked.
     SQLite: PRAGMA data_version. PostgreSQL: LISTEN/NOTIFY (studio/store/postgresql.py ``PgChanges``)."""
