@@ -15,6 +15,9 @@ from pathlib import Path
 
 import platformdirs
 
+from studio.errors import UsageError
+from studio.i18n import Msg
+
 APP = "studio"
 SAMPLE_RUNDOWN_NAME = "referendum-day.toml"
 CHECKOUT_RUNDOWN = Path("rundowns") / SAMPLE_RUNDOWN_NAME
@@ -75,14 +78,19 @@ def search_directories() -> list[Path]:
 
 
 def store_file(explicit: Path | None, configured: str) -> Path:
-    """The store: --store, then $STUDIO_STORE, then config.toml's [store] path, then the user's data dir."""
+    """The store: --store, then $STUDIO_STORE, then config.toml's [store] path, then the user's data dir.
+    A PostgreSQL address is refused until every repository runs on PostgreSQL (issue 22)."""
     if explicit is not None:
-        return explicit
-    if env := os.environ.get("STUDIO_STORE"):
-        return Path(env)
-    if configured:
-        return Path(configured).expanduser()
-    return platformdirs.user_data_path(APP) / "studio.db"
+        chosen = explicit
+    elif env := os.environ.get("STUDIO_STORE"):
+        chosen = Path(env)
+    elif configured:
+        chosen = Path(configured).expanduser()
+    else:
+        return platformdirs.user_data_path(APP) / "studio.db"
+    if str(chosen).startswith(("postgresql:", "postgres:")):  # Path folds the address's // into one /
+        raise UsageError(Msg("store.error.postgresql_not_yet"))
+    return chosen
 
 
 def rehearsal_store_file(store: Path, day: date) -> Path:

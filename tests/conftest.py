@@ -85,13 +85,41 @@ def run_python(tmp_path: Path):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    """In CI a skipped real-OBS or wheel test is a failure: CI must prove the real thing."""
+    """In CI a skipped real-OBS, PostgreSQL or wheel test is a failure: CI must prove the real thing."""
     outcome = yield
     report = outcome.get_result()
-    marker = next((m for m in ("obs", "wheel") if item.get_closest_marker(m)), None)
+    marker = next((m for m in ("obs", "postgresql", "wheel") if item.get_closest_marker(m)), None)
+    if marker is None and "pg_server" in getattr(item, "fixturenames", ()):
+        marker = "postgresql"
     if os.environ.get("CI") == "true" and report.skipped and marker:
         report.outcome = "failed"
         report.longrepr = f"{marker} test skipped in CI: {report.longrepr}"
+
+
+# --- the store on both databases (issue 22) -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's (the xdist worker's) own PostgreSQL server (tests/pg_server.py); skipped where PostgreSQL
+    is not installed, a failure in CI."""
+    from tests.pg_server import started_server
+
+    try:
+        server = started_server()
+    except (FileNotFoundError, RuntimeError) as error:
+        pytest.skip(f"no PostgreSQL server: {error}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a new, empty store is, on each database in turn: a SQLite file's path, or a PostgreSQL URL
+    (a database of its own on the session's server). Harlequin parametrises its adapters the same way."""
+    if request.param == "sqlite":
+        return tmp_path / "s.db"
+    return request.getfixturevalue("pg_server").new_database()
 
 
 # --- real OBS (tests/obs, tests/rehearsal) ----------------------------------------------------------------

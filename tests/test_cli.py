@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from studio.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,6 +117,21 @@ def test_unopenable_store_is_a_clear_error(tmp_path: Path, capsys) -> None:
     assert main(["--store", str(blocker / "sub" / "s.db"), "asrun", "export", "--rundown", str(SMALL)]) == 2
     err = capsys.readouterr().err
     assert "cannot create the store folder" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("given", ["option", "environment"])
+def test_a_postgresql_store_is_refused_until_it_is_supported(given: str, tmp_path: Path, capsys, monkeypatch) -> None:
+    """Issue 22 is under way: until every repository runs on PostgreSQL, an address is refused, never taken
+    for a folder called "postgresql:", and the password in it is never shown."""
+    monkeypatch.chdir(tmp_path)
+    url = "postgresql://desk:hunter2@db.example.kz/studio"
+    store = ["--store", url] if given == "option" else []
+    if given == "environment":
+        monkeypatch.setenv("STUDIO_STORE", url)
+    assert main(["--lang", "en", *store, "asrun", "export", "--rundown", str(SMALL)]) != 0
+    err = capsys.readouterr().err
+    assert "PostgreSQL store (a postgresql:// address) is not supported yet" in err
+    assert "hunter2" not in err and "Traceback" not in err and not any(tmp_path.iterdir())
 
 
 def test_render_and_the_gate_through_the_command_line(tmp_path: Path, capsys, monkeypatch) -> None:

@@ -49,8 +49,9 @@ class RecordingSwitcher:
 
 
 @pytest.fixture
-def controller(tmp_path: Path, small_rundown, clock) -> Controller:
-    return Controller(open_store(tmp_path / "show.db"), small_rundown, operator="aigerim", clock=clock)
+def controller(store_location: Path | str, small_rundown, clock) -> Controller:
+    """A console on a new show store, on SQLite and then on PostgreSQL."""
+    return Controller(open_store(store_location), small_rundown, operator="aigerim", clock=clock)
 
 
 def statuses(controller: Controller) -> dict[str, Status]:
@@ -171,10 +172,10 @@ def test_edits_never_touch_the_on_air_segment(controller) -> None:
     assert controller.view().on_air.segment_id == "open"
 
 
-def test_switcher_is_told_after_the_state_is_committed(tmp_path, small_rundown, clock) -> None:
+def test_switcher_is_told_after_the_state_is_committed(store_location, small_rundown, clock) -> None:
     seen: list[str | None] = []
-    store = open_store(tmp_path / "show.db")
-    observer = open_store(tmp_path / "show.db")
+    store = open_store(store_location)
+    observer = open_store(store_location)
 
     class Checking(RecordingSwitcher):
         def take(self, segment: Segment, graphics: Sequence[OnAirGraphic] = ()) -> None:
@@ -194,8 +195,8 @@ def test_switcher_is_told_after_the_state_is_committed(tmp_path, small_rundown, 
     assert switcher.cues == ["guests", "brief-10"]  # after each take, the next one is made ready
 
 
-def test_two_processes_share_one_show(tmp_path, small_rundown, clock) -> None:
-    path = tmp_path / "show.db"
+def test_two_processes_share_one_show(store_location, small_rundown, clock) -> None:
+    path = store_location
     producer = Controller(open_store(path), small_rundown, operator="producer", clock=clock)
     second = Controller(open_store(path), small_rundown, operator="assistant", origin="console-2", clock=clock)
     producer.take_next()
@@ -211,8 +212,8 @@ def test_two_processes_share_one_show(tmp_path, small_rundown, clock) -> None:
     ]
 
 
-def test_live_edits_survive_a_restart_and_reload_keeps_on_air(tmp_path, small_rundown, clock) -> None:
-    path = tmp_path / "show.db"
+def test_live_edits_survive_a_restart_and_reload_keeps_on_air(store_location, small_rundown, clock) -> None:
+    path = store_location
     first = Controller(open_store(path), small_rundown, clock=clock)
     first.take("live-almaty")
     first.drop("late")
@@ -235,9 +236,9 @@ def test_timing_follows_the_clock_and_the_fixed_briefing(controller, clock) -> N
     assert timing.next_fixed.segment_id == "brief-10" and timing.next_fixed.backtime == timedelta(minutes=3)
 
 
-def test_feed_lost_notes_the_asrun_and_cuts_to_the_slate(tmp_path, small_rundown, clock) -> None:
+def test_feed_lost_notes_the_asrun_and_cuts_to_the_slate(store_location, small_rundown, clock) -> None:
     switcher = RecordingSwitcher()
-    controller = Controller(open_store(tmp_path / "show.db"), small_rundown, switcher=switcher, clock=clock)
+    controller = Controller(open_store(store_location), small_rundown, switcher=switcher, clock=clock)
     controller.take("live-almaty")
     assert controller.feed_lost("guests") is False  # not on air: a late alarm changes nothing
     assert controller.feed_lost("live-almaty") is True
@@ -259,8 +260,8 @@ def test_feed_lost_notes_the_asrun_and_cuts_to_the_slate(tmp_path, small_rundown
         controller.take("live-almaty")
 
 
-def test_preflight_asks_the_switcher_about_the_next_feed(tmp_path, small_rundown, clock) -> None:
-    controller = Controller(open_store(tmp_path / "show.db"), small_rundown, switcher=RecordingSwitcher(), clock=clock)
+def test_preflight_asks_the_switcher_about_the_next_feed(store_location, tmp_path, small_rundown, clock) -> None:
+    controller = Controller(open_store(store_location), small_rundown, switcher=RecordingSwitcher(), clock=clock)
     controller.resume_air()
     assert controller.switcher.cues == ["open"]
     assert controller.preflight() is None  # the next segment has no feed
@@ -272,8 +273,8 @@ def test_preflight_asks_the_switcher_about_the_next_feed(tmp_path, small_rundown
     assert rehearsal.preflight() is None
 
 
-def test_the_switcher_follows_takes_made_by_another_process(tmp_path, small_rundown, clock) -> None:
-    path = tmp_path / "show.db"
+def test_the_switcher_follows_takes_made_by_another_process(store_location, small_rundown, clock) -> None:
+    path = store_location
     switcher = RecordingSwitcher()
     show = Controller(open_store(path), small_rundown, switcher=switcher, clock=clock)
     remote = Controller(open_store(path), small_rundown, origin="api", clock=clock)
@@ -287,7 +288,7 @@ def test_the_switcher_follows_takes_made_by_another_process(tmp_path, small_rund
     assert show.refresh() and switcher.calls == ["take open", "end"]
 
 
-def test_a_take_onto_a_feed_that_is_down_is_refused_unless_confirmed(tmp_path, small_rundown, clock) -> None:
+def test_a_take_onto_a_feed_that_is_down_is_refused_unless_confirmed(store_location, small_rundown, clock) -> None:
     """Never black: the controller asks its switcher (the Switcher port) before a take; a feed
     that is down (or shows nothing yet) is taken only when the producer confirms it."""
 
@@ -296,7 +297,7 @@ def test_a_take_onto_a_feed_that_is_down_is_refused_unless_confirmed(tmp_path, s
             return False
 
     switcher = DeadFeed()
-    controller = Controller(open_store(tmp_path / "show.db"), small_rundown, switcher=switcher, clock=clock)
+    controller = Controller(open_store(store_location), small_rundown, switcher=switcher, clock=clock)
     controller.take("brief-10")
     with pytest.raises(ControlError) as refused:
         controller.take_next(expect_on_air="brief-10", check=True)
@@ -312,30 +313,31 @@ def test_a_take_onto_a_feed_that_is_down_is_refused_unless_confirmed(tmp_path, s
 
 
 def test_a_take_rereads_the_store_when_another_terminal_committed_while_the_feed_was_asked(
-    tmp_path, small_rundown, clock
+    store_location, small_rundown, clock
 ) -> None:
     """The feed is asked before the store is locked; what was read then is reused only if no other
-    connection committed since (PRAGMA data_version). Here one did: the double press is caught."""
-    remote = Controller(open_store(tmp_path / "show.db"), small_rundown, operator="dana", clock=clock)
+    connection committed since (PRAGMA data_version; NOTIFY on PostgreSQL). Here one did: the double press
+    is caught."""
+    remote = Controller(open_store(store_location), small_rundown, operator="dana", clock=clock)
 
     class TakenMeanwhile(RecordingSwitcher):
         def feed_up(self, segment: Segment) -> bool | None:
             remote.take("live-almaty")  # the other terminal's take lands while OBS is asked
             return True
 
-    controller = Controller(open_store(tmp_path / "show.db"), small_rundown, switcher=TakenMeanwhile(), clock=clock)
+    controller = Controller(open_store(store_location), small_rundown, switcher=TakenMeanwhile(), clock=clock)
     controller.take("brief-10")
     with pytest.raises(ControlError) as refused:
         controller.take_next(expect_on_air="brief-10", check=True)
     assert (refused.value.code, refused.value.params) == ("take_conflict", {"segment": "live-almaty"})
 
 
-def test_a_take_without_a_feed_or_with_an_unknown_one_asks_nothing(tmp_path, small_rundown, clock) -> None:
+def test_a_take_without_a_feed_or_with_an_unknown_one_asks_nothing(store_location, small_rundown, clock) -> None:
     class Unknown(RecordingSwitcher):
         def feed_up(self, segment: Segment) -> bool | None:
             return None  # OBS cannot be asked: the switcher holds the slate itself until the feed's frames
 
-    controller = Controller(open_store(tmp_path / "show.db"), small_rundown, switcher=Unknown(), clock=clock)
+    controller = Controller(open_store(store_location), small_rundown, switcher=Unknown(), clock=clock)
     controller.take("open")
     controller.take("live-almaty")
     assert controller.view().on_air.segment_id == "live-almaty"

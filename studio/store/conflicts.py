@@ -40,19 +40,19 @@ class ConflictTables(SourceTables):
     # --- reading -------------------------------------------------------------------
 
     def conflict(self, conflict_id: int) -> FigureConflict | None:
-        with self._reading():
+        with self.snapshot():
             row = self.db.execute("SELECT * FROM figure_conflict WHERE id = ?", (conflict_id,)).fetchone()
             return None if row is None else self._figure_conflict(row)
 
     def conflicts(self, *, open_only: bool = False) -> list[FigureConflict]:
         """Every conflict (``open_only``: those not settled yet), by id."""
         sql = "SELECT * FROM figure_conflict" + (" WHERE confirmed_by IS NULL" if open_only else "") + " ORDER BY id"
-        with self._reading():
+        with self.snapshot():
             return [self._figure_conflict(row) for row in self.db.execute(sql).fetchall()]
 
     def conflict_holding(self, fact_id: int) -> FigureConflict | None:
         """The open conflict ``fact_id`` is held in, if any."""
-        with self._reading():
+        with self.snapshot():
             row = self.db.execute(
                 "SELECT c.* FROM figure_conflict AS c JOIN figure_conflict_figure AS f ON f.conflict_id = c.id "
                 "WHERE f.fact_id = ? AND c.confirmed_by IS NULL",
@@ -105,7 +105,7 @@ class ConflictTables(SourceTables):
         self, conflict_id: int, outcome: Outcome, chosen: int | None = None, *, why: str, by: str, at: datetime
     ) -> FigureConflict:
         """``by`` proposes how conflict ``conflict_id`` is settled (rules.propose); it replaces any pending one."""
-        with self._writing():
+        with self.write():
             conflict, figures = self._settling(conflict_id)
             settlement = rules.propose(conflict, figures, outcome, chosen, why=why, by=by, at=at)
             self.db.execute("UPDATE figure_conflict SET proposal = ? WHERE id = ?",
@@ -116,7 +116,7 @@ class ConflictTables(SourceTables):
     def confirm_settlement(self, conflict_id: int, *, by: str, at: datetime) -> FigureConflict:
         """A second person confirms the pending settlement (rules.confirm): the figures it decides change,
         each with its audit entry, and the conflict is settled, in one transaction."""
-        with self._writing():
+        with self.write():
             conflict, figures = self._settling(conflict_id)
             for change in rules.confirm(conflict, figures, by=by, at=at):
                 self._save(change)
@@ -141,7 +141,8 @@ class ConflictTables(SourceTables):
             return
         kind, region, station, as_of, _ = key
         rows = self.db.execute(
-            f"SELECT id, value FROM fact WHERE kind = ? AND as_of IS ? AND region IS ? AND station IS ? AND id != ? "
+            f"SELECT id, value FROM fact WHERE kind = ? AND as_of IS NOT DISTINCT FROM ? AND region IS NOT DISTINCT FROM ? "
+            f"AND station IS NOT DISTINCT FROM ? AND id != ? "
             f"AND value IS NOT NULL AND status IN ({', '.join('?' * len(_LIVE))}) ORDER BY id",
             (kind, None if as_of is None else utc_text(as_of), region, station, fact.id, *_LIVE),
         ).fetchall()
@@ -158,9 +159,9 @@ class ConflictTables(SourceTables):
         ).fetchone()
         if row is None:
             conflict_id = int(self.db.execute(
-                "INSERT INTO figure_conflict (measure, opened_at, opened_by) VALUES (?, ?, ?)",
+                "INSERT INTO figure_conflict (measure, opened_at, opened_by) VALUES (?, ?, ?) RETURNING id",
                 (measure, utc_text(at), by),
-            ).lastrowid or 0)
+            ).fetchone()[0])
             self._log(conflict_id, at, by, "opened", {"facts": sorted(f.id for f in (*clashing, fact))})
             known: set[int] = set()
         else:

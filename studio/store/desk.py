@@ -11,7 +11,6 @@ fact it read, and a fact that someone else changed since raises
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -33,7 +32,7 @@ from studio.desk.model import (
 from studio.errors import Kind, StudioError
 from studio.i18n import FALLBACK, Msg
 from studio.regions import NATIONAL, regions
-from studio.store.db import connect
+from studio.store.backends import open_database
 from studio.store.held import HeldTables
 from studio.store.intake import Added, DeskError, GroupSummary, NewReport, QuarantineRow, _time, utc_text
 from studio.store.conflicts import ConflictTables
@@ -75,14 +74,14 @@ class DeskStore(ConflictTables, HeldTables):
     verdict is judged by.
     """
 
-    def __init__(self, db: sqlite3.Connection, policy: rules.EvidencePolicy = rules.EvidencePolicy()) -> None:
+    def __init__(self, db: Any, policy: rules.EvidencePolicy = rules.EvidencePolicy()) -> None:
         super().__init__(db)
         self.policy = policy
 
     # --- facts: reading -----------------------------------------------------
 
     def get(self, fact_id: int) -> Fact | None:
-        with self._reading():
+        with self.snapshot():
             return self._fact(fact_id)
 
     def facts(self, status: Status | None = None, kind: ReportKind | None = None) -> list[Fact]:
@@ -94,7 +93,7 @@ class DeskStore(ConflictTables, HeldTables):
             where.append("kind = ?")
             params.append(ReportKind(kind).value)
         sql = "SELECT id FROM fact" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
-        with self._reading():
+        with self.snapshot():
             return [self._fact(row[0]) for row in self.db.execute(sql, params).fetchall()]  # type: ignore[misc]
 
     def is_empty(self) -> bool:
@@ -103,7 +102,7 @@ class DeskStore(ConflictTables, HeldTables):
 
     def verified_turnout(self, hour: datetime) -> list[Fact]:
         """FactReader: verified turnout at ``hour``, one per region, the country first."""
-        with self._reading():
+        with self.snapshot():
             rows = self.db.execute(
                 "SELECT id FROM fact WHERE kind = 'turnout' AND as_of = ? AND status = 'verified' "
                 "ORDER BY verified_at, id",
@@ -123,15 +122,15 @@ class DeskStore(ConflictTables, HeldTables):
         sql = "SELECT id FROM fact WHERE kind = 'turnout' AND as_of = ?"
         params: tuple[Any, ...] = (utc_text(as_of),)
         if not every_region:
-            sql, params = sql + " AND region IS ?", (*params, region)
-        with self._reading():
+            sql, params = sql + " AND region IS NOT DISTINCT FROM ?", (*params, region)
+        with self.snapshot():
             rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
             return [f for row in rows if (f := self._fact(row[0])) is not None]
 
     def turnout_held(self, as_of: datetime) -> tuple[list[Fact], frozenset[int]]:
         """Every turnout figure at ``as_of`` (every region and the country) and which of them are held in
         an open conflict, read in one snapshot."""
-        with self._reading():
+        with self.snapshot():
             return self.turnout_facts(None, as_of, every_region=True), self.held_ids()
 
     def listing(
@@ -145,7 +144,7 @@ class DeskStore(ConflictTables, HeldTables):
             raise DeskError(Msg("desk.error.status", given=repr(status), choices=choices), kind=Kind.BAD_INPUT)
         if region is not None and region != NATIONAL and region not in regions():
             raise DeskError(Msg("desk.error.region", given=repr(region), national=NATIONAL), kind=Kind.BAD_INPUT)
-        with self._reading():
+        with self.snapshot():
             facts = self.facts(kind=kind)
             held = self.held_ids()
         listed = [
@@ -227,7 +226,7 @@ class DeskStore(ConflictTables, HeldTables):
         report_ids: Sequence[int] = (),
         why: str = "created",
     ) -> Fact:
-        with self._writing():
+        with self.write():
             change = rules.create(
                 draft, by=by, at=at, sources=self._sources(source_ids), reports=self._report_refs(report_ids), why=why
             )
@@ -239,7 +238,7 @@ class DeskStore(ConflictTables, HeldTables):
         Raises ConflictError if the fact is no longer at ``version``, and
         rules.RuleError if the rules refuse; either way nothing changes.
         """
-        with self._writing():
+        with self.write():
             fact = self._fact(fact_id)
             if fact is None:
                 raise DeskError(Msg("desk.error.no_fact", fact=fact_label(fact_id)))
@@ -274,7 +273,7 @@ class DeskStore(ConflictTables, HeldTables):
         why: str = "created from a group of reports",
     ) -> Fact:
         """A new fact with every report of group ``group_id`` linked as evidence (one audit entry)."""
-        with self._writing():
+        with self.write():
             reports = self.group_reports(group_id)
             if not reports:
                 raise DeskError(Msg("desk.error.no_group", group=report_label(group_id)))
@@ -285,7 +284,7 @@ class DeskStore(ConflictTables, HeldTables):
     def release(self, as_of: datetime, source_id: int) -> list[Fact]:
         """The figures of one official release: facts in review about instant ``as_of``
         that carry source ``source_id``, by id."""
-        with self._reading():
+        with self.snapshot():
             rows = self.db.execute(
                 "SELECT f.id FROM fact AS f JOIN fact_source AS s ON s.fact_id = f.id "
                 "WHERE f.as_of = ? AND s.source_id = ? AND f.status = 'in_review' ORDER BY f.id",
@@ -300,7 +299,7 @@ class DeskStore(ConflictTables, HeldTables):
         one transaction, all or nothing, one audit entry per fact. Raises
         ConflictError when one changed since it was read, rules.ReleaseRefused
         naming every fact that blocks and why."""
-        with self._writing():
+        with self.write():
             facts = []
             for fact_id, version in read:
                 fact = self._fact(fact_id)
@@ -362,10 +361,11 @@ class DeskStore(ConflictTables, HeldTables):
         before = change.before
         if before is None:
             cursor = self.db.execute(
-                f"INSERT INTO fact ({columns}, created_by, created_at) VALUES ({', '.join('?' * (len(values) + 2))})",
+                f"INSERT INTO fact ({columns}, created_by, created_at) VALUES ({', '.join('?' * (len(values) + 2))})"
+                " RETURNING id",
                 (*values, after.created_by, utc_text(after.created_at)),
             )
-            after = replace(after, id=int(cursor.lastrowid or 0))
+            after = replace(after, id=int(cursor.fetchone()[0]))
             old_sources: set[int] = set()
             old_reports: set[int] = set()
         else:
@@ -402,6 +402,7 @@ class DeskStore(ConflictTables, HeldTables):
         return after
 
 
-def open_desk(path: Path, policy: rules.EvidencePolicy = rules.EvidencePolicy()) -> DeskStore:
-    """The desk's view of the store file (opening migrates it, like open_store), judging by ``policy``."""
-    return DeskStore(connect(Path(path)), policy)
+def open_desk(location: Path | str, policy: rules.EvidencePolicy = rules.EvidencePolicy()) -> DeskStore:
+    """The desk's view of the store at ``location``, a SQLite file's path or a PostgreSQL URL (opening
+    migrates it, like open_store), judging by ``policy``."""
+    return DeskStore(open_database(location), policy)

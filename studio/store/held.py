@@ -80,26 +80,24 @@ class HeldTables(IntakeTables):
 
     def add_alias(self, spelling_key: str, region: str, spelling: str, *, by: str, at: datetime) -> bool:
         """Learn ``spelling_key`` as ``region``; False when it was learned before (it is kept as it was)."""
-        before = self.db.total_changes
-        self.db.execute(
-            "INSERT OR IGNORE INTO region_alias (spelling_key, region, spelling, by, at) VALUES (?, ?, ?, ?, ?)",
+        learned = self.db.execute(
+            "INSERT INTO region_alias (spelling_key, region, spelling, by, at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING RETURNING spelling_key",
             (spelling_key, region, spelling, by, utc_text(at)),
-        )
-        return self.db.total_changes > before
+        ).fetchone()
+        return learned is not None
 
     def hold(self, rows: Iterable[NewHeld], *, by: str, at: datetime) -> int:
         """Hold ``rows`` (call inside write()); the number not held before (a key held before is kept as it was)."""
-        before = self.db.total_changes
-        self.db.executemany(
-            "INSERT OR IGNORE INTO region_held (path, spelling, spelling_key, why, suggestions, origin, line, row, raw, "
-            "key, at, by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        return self.db.executemany(  # rowcount: the rows inserted, summed over the executions
+            "INSERT INTO region_held (path, spelling, spelling_key, why, suggestions, origin, line, row, raw, "
+            "key, at, by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [
                 (r.path, r.spelling, r.match.spelling, r.match.why, json.dumps(r.match.suggestions), r.origin, r.line,
                  json.dumps(r.row, ensure_ascii=False), r.raw, r.key, utc_text(at), by)
                 for r in rows
             ],
-        )
-        return self.db.total_changes - before
+        ).rowcount
 
     def held_keys(self, keys: Sequence[str]) -> dict[str, int]:
         """Of ``keys``, those held before (open or resolved): key -> held id."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Sequence
 
 from studio.desk import rules
 from studio.desk.grouping import Bucket, Grouper, GroupingOptions, Item
@@ -22,7 +21,7 @@ from studio.desk.model import Report, ReportKind, ReportRef
 from studio.errors import Kind, StudioError
 from studio.i18n import Msg
 from studio.regions import regions
-from studio.store.db import Connection, immediate
+from studio.store.db import Connection
 
 _CHUNK = 500  # host parameters per IN (...) query
 
@@ -94,26 +93,6 @@ class IntakeTables(Connection):
     """Reports, their groups, import batches, import keys and the quarantine.
     The base of DeskStore, which adds facts and sources."""
 
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
-        if self.db.in_transaction:
-            yield
-        else:
-            with immediate(self.db):
-                yield
-
-    @contextmanager
-    def _reading(self) -> Iterator[None]:
-        """One snapshot for several reads."""
-        if self.db.in_transaction:
-            yield
-            return
-        self.db.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self.db.execute("COMMIT")
-
     # --- reports ------------------------------------------------------------
 
     def add_report(
@@ -136,7 +115,7 @@ class IntakeTables(Connection):
             raise DeskError(Msg("desk.error.report_fields"), kind=Kind.BAD_INPUT)
         if report.station is not None and (isinstance(report.station, bool) or report.station < 1):
             raise DeskError(Msg("desk.error.station", given=repr(report.station)), kind=Kind.BAD_INPUT)
-        with self._writing():
+        with self.write():
             batch = self.begin_batch("desk", "", by=by, at=at)
             added = self.add_reports([row], batch=batch, grouping=grouping)
             return self.reports(added.ids)[0]
@@ -144,9 +123,10 @@ class IntakeTables(Connection):
     def begin_batch(self, kind: str, file: str, *, by: str, at: datetime) -> int:
         """Record one import ('reports', 'turnout') or desk entry ('desk'); its id."""
         cursor = self.db.execute(
-            "INSERT INTO import_batch (kind, file, at, operator) VALUES (?, ?, ?, ?)", (kind, file, utc_text(at), by)
+            "INSERT INTO import_batch (kind, file, at, operator) VALUES (?, ?, ?, ?) RETURNING id",
+            (kind, file, utc_text(at), by),
         )
-        return int(cursor.lastrowid or 0)
+        return int(cursor.fetchone()[0])
 
     def add_reports(
         self, rows: Sequence[tuple[Any, ...]], *, batch: int, grouping: GroupingOptions = GroupingOptions()
@@ -183,9 +163,13 @@ class IntakeTables(Connection):
         self.db.execute(
             """INSERT INTO report_group (id, region, station, kind, first_at, last_at, reports)
                SELECT group_id, region, station, kind, MIN(received_at), MAX(received_at), COUNT(*)
-               FROM report WHERE id >= ? GROUP BY group_id
-               ON CONFLICT (id) DO UPDATE SET first_at = min(first_at, excluded.first_at),
-                   last_at = max(last_at, excluded.last_at), reports = reports + excluded.reports""",
+               FROM report WHERE id >= ? GROUP BY group_id, region, station, kind  -- a group lives in one bucket
+               ON CONFLICT (id) DO UPDATE SET
+                   first_at = CASE WHEN excluded.first_at < report_group.first_at
+                                   THEN excluded.first_at ELSE report_group.first_at END,
+                   last_at = CASE WHEN excluded.last_at > report_group.last_at
+                                  THEN excluded.last_at ELSE report_group.last_at END,
+                   reports = report_group.reports + excluded.reports""",
             (first_id,),
         )
         return Added(ids, sum(1 for report_id in ids if groups[report_id] == report_id))
@@ -200,7 +184,7 @@ class IntakeTables(Connection):
         found: dict[int, tuple[Item, int]] = {}
         for (region, station, kind), (low, high) in spans.items():
             for row in self.db.execute(
-                "SELECT id, received_at, text, group_id FROM report_grouped WHERE region = ? AND station IS ? AND kind = ? "
+                "SELECT id, received_at, text, group_id FROM report_grouped WHERE region = ? AND station IS NOT DISTINCT FROM ? AND kind = ? "
                 "AND received_at BETWEEN ? AND ?",
                 (region, station, kind, _utc_seconds(low - window), _utc_seconds(high + window)),
             ):
@@ -240,7 +224,7 @@ class IntakeTables(Connection):
         return [
             _report(row)
             for row in self.db.execute(
-                "SELECT * FROM report_grouped WHERE region = ? AND station IS ? AND kind = ? AND group_id = ? "
+                "SELECT * FROM report_grouped WHERE region = ? AND station IS NOT DISTINCT FROM ? AND kind = ? AND group_id = ? "
                 "ORDER BY received_at, id",
                 (lead.region, lead.station, lead.kind.value, group_id),
             )
@@ -254,7 +238,7 @@ class IntakeTables(Connection):
         who = (by or "").strip()
         if not who:
             raise rules.RuleError("fact.who", Msg("desk.rule.detail.who"), kind=Kind.BAD_INPUT)
-        with self._writing():
+        with self.write():
             group = self.group_reports(group_id)
             if not group:
                 raise DeskError(Msg("desk.error.no_group", group=report_label(group_id)))
@@ -272,7 +256,8 @@ class IntakeTables(Connection):
         self.db.execute(
             """INSERT INTO report_group (id, region, station, kind, first_at, last_at, reports)
                SELECT ?, region, station, kind, MIN(received_at), MAX(received_at), COUNT(*) FROM report_grouped
-               WHERE region = ? AND station IS ? AND kind = ? AND group_id = ?
+               WHERE region = ? AND station IS NOT DISTINCT FROM ? AND kind = ? AND group_id = ?
+               GROUP BY region, station, kind
                ON CONFLICT (id) DO UPDATE SET first_at = excluded.first_at, last_at = excluded.last_at,
                    reports = excluded.reports""",
             (group_id, member.region, member.station, member.kind.value, group_id),
@@ -289,24 +274,24 @@ class IntakeTables(Connection):
 
     def groups(self, *, open_only: bool = True, limit: int = 200) -> list[GroupSummary]:
         """The desk's queue, newest activity first; ``open_only``: no fact linked yet."""
-        rows = self.db.execute(
-            """
-            SELECT top.*, lead.text,
-                   (SELECT COUNT(DISTINCT observer) FROM report_grouped AS r WHERE r.region = top.region
-                    AND r.station IS top.station AND r.kind = top.kind AND r.group_id = top.id) AS observers
-            FROM (SELECT g.id, g.region, g.station, g.kind, g.reports, g.first_at, g.last_at, linked.facts
-                  FROM report_group AS g
-                  LEFT JOIN (SELECT x.group_id, group_concat(DISTINCT f.fact_id) AS facts
-                             FROM fact_report AS f JOIN report_grouped AS x ON x.id = f.report_id
-                             GROUP BY x.group_id)
-                      AS linked ON linked.group_id = g.id
-            """
-            + (" WHERE linked.facts IS NULL" if open_only else "")
-            + """ ORDER BY g.last_at DESC, g.id LIMIT ?) AS top
-            JOIN report AS lead ON lead.id = top.id
-            ORDER BY top.last_at DESC, top.id""",
-            (limit,),
-        )
+        linked = "SELECT 1 FROM fact_report AS f JOIN report_grouped AS x ON x.id = f.report_id WHERE x.group_id = g.id"
+        with self.snapshot():
+            rows = self.db.execute(
+                """
+                SELECT top.*, lead.text,
+                       (SELECT COUNT(DISTINCT observer) FROM report_grouped AS r WHERE r.region = top.region
+                        AND r.station IS NOT DISTINCT FROM top.station AND r.kind = top.kind AND r.group_id = top.id)
+                       AS observers
+                FROM (SELECT g.id, g.region, g.station, g.kind, g.reports, g.first_at, g.last_at
+                      FROM report_group AS g
+                """
+                + (f" WHERE NOT EXISTS ({linked})" if open_only else "")
+                + """ ORDER BY g.last_at DESC, g.id LIMIT ?) AS top
+                JOIN report AS lead ON lead.id = top.id
+                ORDER BY top.last_at DESC, top.id""",
+                (limit,),
+            ).fetchall()
+            facts = self._linked_facts([row["id"] for row in rows]) if not open_only else {}
         return [
             GroupSummary(
                 group_id=row["id"],
@@ -318,10 +303,23 @@ class IntakeTables(Connection):
                 first_at=datetime.fromisoformat(row["first_at"]),
                 last_at=datetime.fromisoformat(row["last_at"]),
                 lead_text=row["text"],
-                facts=tuple(sorted(int(i) for i in row["facts"].split(","))) if row["facts"] else (),
+                facts=tuple(sorted(facts.get(row["id"], ()))),
             )
             for row in rows
         ]
+
+    def _linked_facts(self, group_ids: Sequence[int]) -> dict[int, set[int]]:
+        """The facts linked to any report of each of these groups."""
+        linked: dict[int, set[int]] = {}
+        for start in range(0, len(group_ids), _CHUNK):
+            chunk = group_ids[start : start + _CHUNK]
+            for row in self.db.execute(
+                "SELECT x.group_id, f.fact_id FROM fact_report AS f JOIN report_grouped AS x ON x.id = f.report_id "
+                f"WHERE x.group_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                linked.setdefault(row[0], set()).add(row[1])
+        return linked
 
     def _report_refs(self, ids: Iterable[int]) -> list[ReportRef]:
         wanted = list(dict.fromkeys(ids))
@@ -353,12 +351,10 @@ class IntakeTables(Connection):
 
     def add_quarantine(self, rows: Iterable[tuple[str, int, str, str]], *, batch: int) -> int:
         """Keep rejected rows (key, line, reason, raw) of ``batch``; the number not kept before."""
-        before = self.db.total_changes
-        self.db.executemany(
-            "INSERT OR IGNORE INTO quarantine (key, batch, line, reason, raw) VALUES (?, ?, ?, ?, ?)",
+        return self.db.executemany(  # rowcount: the rows inserted, summed over the executions
+            "INSERT INTO quarantine (key, batch, line, reason, raw) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [(key, batch, line, reason, raw) for key, line, reason, raw in rows],
-        )
-        return self.db.total_changes - before
+        ).rowcount
 
     def quarantine(self, file: str | None = None) -> list[QuarantineRow]:
         """Rows imports could not take, oldest first; ``file``: of that file (as given)."""

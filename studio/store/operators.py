@@ -196,6 +196,8 @@ def _failed(db: sqlite3.Connection, name: str, at: datetime) -> None:
         row = db.execute("SELECT failures FROM sign_in_failure WHERE name = ?", (name,)).fetchone()
         failures = (row[0] if row else 0) + 1
         db.execute(
-            "INSERT OR REPLACE INTO sign_in_failure (name, failures, last_at, locked_until) VALUES (?, ?, ?, ?)",
+            "INSERT INTO sign_in_failure (name, failures, last_at, locked_until) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at,"
+            " locked_until = excluded.locked_until",
             (name, failures, utc_text(at), utc_text(at + wait_after(failures))),
         )

@@ -1,4 +1,6 @@
-"""The show's live state, its played record and its event log."""
+"""The show's live state, its played record and its event log.
+
+On both databases (studio/store/postgresql.py): its SQL is the dialect SQLite and PostgreSQL share."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from typing import Any
 from studio.desk.ids import fact_label
 from studio.i18n import Msg
 from studio.onair import OnAirGraphic
-from studio.store.db import Connection, connect
+from studio.store.backends import open_database
+from studio.store.db import Connection
 
 
 SLATE_ON, SLATE_OFF = "slate_on", "slate_off"
@@ -123,7 +126,7 @@ class ShowState:
     on_air: AsRunRow | None
 
 
-REHEARSAL_ROW = "(? OR EXISTS (SELECT 1 FROM rehearsal))"
+REHEARSAL_ROW = "(CASE WHEN ? OR EXISTS (SELECT 1 FROM rehearsal) THEN 1 ELSE 0 END)"
 """The ``rehearsal`` value of a new event or as-run row: this process rehearses, or the store is a rehearsal's."""
 
 
@@ -147,7 +150,7 @@ class ShowStore(Connection):
 
     rehearses = False
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Any) -> None:
         super().__init__(db)
         # What state() decoded last: a take reads the whole plan and as-run, which change a row at a time,
         # so unchanged texts and rows are not decoded again (the console's take waits on this read).
@@ -178,10 +181,7 @@ class ShowStore(Connection):
     # --- reading -----------------------------------------------------------
 
     def state(self, show_id: str) -> ShowState:
-        in_transaction = self.db.in_transaction
-        if not in_transaction:
-            self.db.execute("BEGIN")  # one snapshot for all the reads below
-        try:
+        with self.snapshot():
             plan = self.db.execute("SELECT show, segments, revision FROM plan WHERE show_id = ?", (show_id,)).fetchone()
             flags = self.db.execute("SELECT segment_id, flag FROM flag WHERE show_id = ?", (show_id,)).fetchall()
             parsed, self._asrun = self._asrun, {}
@@ -191,9 +191,6 @@ class ShowStore(Connection):
                 key = tuple(row)
                 self._asrun[key] = parsed.get(key) or AsRunRow.from_row(row)
             rows = list(self._asrun.values())
-        finally:
-            if not in_transaction:
-                self.db.execute("COMMIT")
         show, segments = self._decoded_plan(plan["show"], plan["segments"]) if plan else (None, None)
         return ShowState(
             show=show,
@@ -315,7 +312,9 @@ class ShowStore(Connection):
             self.db.execute("DELETE FROM flag WHERE show_id = ? AND segment_id = ?", (show_id, segment_id))
         else:
             self.db.execute(
-                "INSERT OR REPLACE INTO flag (show_id, segment_id, flag) VALUES (?, ?, ?)", (show_id, segment_id, flag)
+                "INSERT INTO flag (show_id, segment_id, flag) VALUES (?, ?, ?)"
+                " ON CONFLICT (show_id, segment_id) DO UPDATE SET flag = excluded.flag",
+                (show_id, segment_id, flag),
             )
 
     def open_asrun(
@@ -323,7 +322,8 @@ class ShowStore(Connection):
     ) -> int:
         cursor = self.db.execute(
             f"""INSERT INTO asrun (show_id, segment_id, kind, title_kk, title_ru, region, planned_s,
-               started_at, taken_by, origin, rehearsal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {REHEARSAL_ROW})""",
+               started_at, taken_by, origin, rehearsal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {REHEARSAL_ROW})
+               RETURNING id""",
             (
                 show_id,
                 snapshot["id"],
@@ -338,7 +338,7 @@ class ShowStore(Connection):
                 self.rehearses,
             ),
         )
-        return int(cursor.lastrowid or 0)
+        return int(cursor.fetchone()[0])
 
     def close_asrun(self, row_id: int, ended_at: datetime | None) -> None:
         self.db.execute("UPDATE asrun SET ended_at = ? WHERE id = ?", (to_text(ended_at) if ended_at else None, row_id))
@@ -351,8 +351,10 @@ class ShowStore(Connection):
 
     def put_graphic(self, show_id: str, graphic: OnAirGraphic, at: datetime) -> None:
         self.db.execute(
-            """INSERT OR REPLACE INTO graphic (show_id, template, segment_id, scene, file, detail, taken_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            """INSERT INTO graphic (show_id, template, segment_id, scene, file, detail, taken_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (show_id, template) DO UPDATE SET segment_id = excluded.segment_id,
+               scene = excluded.scene, file = excluded.file, detail = excluded.detail, taken_at = excluded.taken_at""",
             (show_id, graphic.template, graphic.segment_id, graphic.scene, graphic.file,
              _graphic_detail(graphic), to_text(at)),
         )
@@ -411,9 +413,9 @@ def _event(row: sqlite3.Row) -> EventRow:
     )
 
 
-def open_store(path: Path, *, rehearses: bool = False) -> ShowStore:
-    """The show's store in the SQLite file at ``path`` (created and migrated when needed);
-    ``rehearses``: every event and as-run row this connection writes is a rehearsal's."""
-    store = ShowStore(connect(Path(path)))
+def open_store(location: Path | str, *, rehearses: bool = False) -> ShowStore:
+    """The show's store at ``location``, a SQLite file's path or a PostgreSQL URL (created and migrated
+    when needed); ``rehearses``: every event and as-run row this connection writes is a rehearsal's."""
+    store = ShowStore(open_database(location))
     store.rehearses = rehearses
     return store

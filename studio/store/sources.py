@@ -47,14 +47,14 @@ class SourceTables(IntakeTables):
         if published_at is not None and (published_at.tzinfo is None or published_at.utcoffset() is None):
             raise DeskError(Msg("desk.error.naive_time", given=str(published_at)), kind=Kind.BAD_INPUT)
         origin = origin.strip() or host_of(reference) or reference
-        with self._writing():
+        with self.write():
             if quotes is not None:
                 quoted = self._sources([quotes])[0]
                 if quoted.kind is kind and quoted.origin == origin and quoted.reference == reference:
                     raise DeskError(Msg("desk.error.quotes_itself", source=quotes), kind=Kind.BAD_INPUT)
             self.db.execute(
-                "INSERT OR IGNORE INTO source (kind, reference, origin, note, published_at, quotes, added_at, added_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO source (kind, reference, origin, note, published_at, quotes, added_at, added_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (
                     kind.value, reference, origin, note, None if published_at is None else utc_text(published_at),
                     quotes, utc_text(at), by,
@@ -66,7 +66,7 @@ class SourceTables(IntakeTables):
             return self._source(row)
 
     def source(self, source_id: int) -> Source | None:
-        with self._reading():
+        with self.snapshot():
             row = self.db.execute("SELECT * FROM source WHERE id = ?", (source_id,)).fetchone()
             return None if row is None else self._source(row)
 

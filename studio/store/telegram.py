@@ -23,7 +23,7 @@ from typing import Any
 
 from studio.errors import Kind
 from studio.i18n import Msg
-from studio.store.db import immediate
+from studio.store.db import immediate, json_text
 from studio.store.intake import DeskError, utc_text
 from studio.store.observers import token_hash
 
@@ -151,20 +151,21 @@ VERDICTS = ("verified", "false", "unproven")
 def verdicts_since(db: sqlite3.Connection, audit_id: int) -> list[tuple[int, int, str, int, int]]:
     """Verdicts given after audit entry ``audit_id`` on facts backed by reports of bound observers:
     (audit id, fact id, status, report id, Telegram user id), oldest first."""
+    status, was = json_text(db, "a.after", "status"), json_text(db, "a.before", "status")
     return [
         tuple(row)  # type: ignore[misc]
         for row in db.execute(
-            f"""SELECT a.id, a.fact_id, json_extract(a.after, '$.status') AS status, g.id, c.user_id
+            f"""SELECT DISTINCT a.id, a.fact_id, {status} AS status, g.id, c.user_id
                 FROM fact_audit a
                 JOIN fact_report fr ON fr.fact_id = a.fact_id
                 JOIN report_grouped lead ON lead.id = fr.report_id
                 JOIN report_grouped g ON g.group_id = lead.group_id AND g.region = lead.region
-                    AND g.station IS lead.station AND g.kind = lead.kind
+                    AND g.station IS NOT DISTINCT FROM lead.station AND g.kind = lead.kind
                 JOIN observer_token t ON t.name = g.observer AND t.revoked_at IS NULL
                 JOIN telegram_chat c ON c.token_id = t.id
-                WHERE a.id > ? AND status IN ({", ".join("?" * len(VERDICTS))})
-                  AND (a.before IS NULL OR json_extract(a.before, '$.status') IS NOT status)
-                GROUP BY a.id, g.id, c.user_id ORDER BY a.id, g.id""",
+                WHERE a.id > ? AND {status} IN ({", ".join("?" * len(VERDICTS))})
+                  AND (a.before IS NULL OR {was} IS DISTINCT FROM {status})
+                ORDER BY a.id, g.id""",
             (audit_id, *VERDICTS),
         )
     ]
@@ -182,7 +183,7 @@ def reports_since(db: sqlite3.Connection, observer: str, since: datetime) -> lis
             """SELECT r.id, r.kind,
                       (SELECT f.status FROM fact_report fr JOIN fact f ON f.id = fr.fact_id
                        JOIN report_grouped m ON m.id = fr.report_id
-                       WHERE m.group_id = r.group_id AND m.region = r.region AND m.station IS r.station
+                       WHERE m.group_id = r.group_id AND m.region = r.region AND m.station IS NOT DISTINCT FROM r.station
                          AND m.kind = r.kind
                        ORDER BY f.updated_at DESC LIMIT 1)
                FROM report_grouped r WHERE r.observer = ? AND r.received_at >= ? ORDER BY r.id""",

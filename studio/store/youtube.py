@@ -53,7 +53,8 @@ class YouTubeStore(Connection):
         with self.write():
             self.db.execute(
                 """INSERT INTO youtube_quota (day, method, calls, units) VALUES (?, ?, 1, ?)
-                   ON CONFLICT (day, method) DO UPDATE SET calls = calls + 1, units = units + excluded.units""",
+                   ON CONFLICT (day, method) DO UPDATE SET calls = youtube_quota.calls + 1,
+                   units = youtube_quota.units + excluded.units""",
                 (day, method, units),
             )
 

@@ -28,8 +28,9 @@ class Ticker:
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> DeskStore:
-    store = open_desk(tmp_path / "desk.db")
+def desk(store_location: Path | str, tmp_path: Path) -> DeskStore:
+    """A new desk store, on SQLite (the file desk.db, which some tests open again by name) and then on PostgreSQL."""
+    store = open_desk(tmp_path / "desk.db" if isinstance(store_location, Path) else store_location)
     yield store
     store.close()
 

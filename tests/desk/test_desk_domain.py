@@ -157,7 +157,7 @@ def test_a_wrongly_grouped_report_is_split_out_and_later_copies_follow_it(desk, 
     later = report("obs-4", "Вбросы бюллетеней на участке 12, наблюдателя выгнали")
     assert later.group_id == stranger.id
     assert sum(g.reports for g in desk.groups()) == 4
-    with pytest.raises(sqlite3.IntegrityError, match="never"):
+    with pytest.raises(sqlite3.IntegrityError, match="never"), desk.write():
         desk.db.execute("DELETE FROM report_move")
 
 

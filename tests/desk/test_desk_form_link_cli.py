@@ -11,6 +11,7 @@ from studio.config import Config, Intake, Station
 from studio.desk.observers import observers_command
 from studio.store.desk import DeskStore
 from studio.store.observers import link_table, token_hash
+from tests.pg_server import every_row
 
 PUBLIC = Config(station=Station(operator="dana"), intake=Intake(public_url="https://report.example.kz/"))
 
@@ -27,7 +28,7 @@ def test_add_keeps_the_token_alone_on_stdout_and_says_the_link_beside(desk: Desk
     assert url.startswith("https://report.example.kz/r/")
     link = url.rsplit("/", 1)[1]
     assert link_table(desk.db)[token_hash(link)][0] == "Айгерім"
-    assert link not in "\n".join(desk.db.iterdump())
+    assert link not in every_row(desk.db)
 
 
 def test_link_issues_a_new_link_with_its_qr_code(desk: DeskStore, capsys) -> None:

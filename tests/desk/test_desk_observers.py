@@ -11,6 +11,7 @@ from studio.config import Config, Station
 from studio.desk.observers import observers_command
 from studio.store.desk import DeskStore
 from studio.store.observers import list_observers, token_owner
+from tests.pg_server import every_row
 
 CONFIG = Config(station=Station(operator="dana"))
 
@@ -23,7 +24,7 @@ def test_add_prints_a_token_once_and_keeps_only_its_hash(desk: DeskStore, capsys
     assert run(desk, "add", "Айгерім Сейтқали") == 0
     token = capsys.readouterr().out.strip()
     assert token.startswith("sto_") and len(token) > 40
-    dump = "\n".join(desk.db.iterdump())
+    dump = every_row(desk.db)
     assert token not in dump and token[4:] not in dump
     hashed = hashlib.sha256(token.encode()).hexdigest()
     assert token_owner(desk.db, hashed) == ("Айгерім Сейтқали", True)
@@ -61,7 +62,7 @@ def test_tokens_are_never_deleted(desk: DeskStore) -> None:
     run(desk, "add", "bolat")
     import sqlite3
 
-    with pytest.raises(sqlite3.IntegrityError, match="revoked, never deleted"):
+    with pytest.raises(sqlite3.IntegrityError, match="revoked, never deleted"), desk.write():
         desk.db.execute("DELETE FROM observer_token")
 
 

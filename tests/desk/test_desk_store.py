@@ -48,8 +48,9 @@ def test_two_terminals_changing_one_fact_the_second_gets_a_conflict(tmp_path: Pa
 def test_the_audit_log_and_the_reports_cannot_be_rewritten(desk, new_fact, report, source) -> None:
     official = source(SourceKind.OFFICIAL, "commission")
     fact = new_fact(sources=[official], reports=[report("obs-1")])
-    desk.add_quarantine([("k", 1, "reason", "raw")], batch=desk.begin_batch("reports", "f.csv", by="a",
-                                                                           at=datetime.now(UTC)))
+    with desk.write():
+        desk.add_quarantine([("k", 1, "reason", "raw")], batch=desk.begin_batch("reports", "f.csv", by="a",
+                                                                               at=datetime.now(UTC)))
     for statement, message in [
         ("UPDATE fact_audit SET who = 'x'", "append-only"),
         ("DELETE FROM fact_audit", "append-only"),
@@ -61,12 +62,12 @@ def test_the_audit_log_and_the_reports_cannot_be_rewritten(desk, new_fact, repor
         ("DELETE FROM quarantine", "kept"),
         ("DELETE FROM import_batch", "append-only"),
     ]:
-        with pytest.raises(sqlite3.IntegrityError, match=message):
+        with pytest.raises(sqlite3.IntegrityError, match=message), desk.write():
             desk.db.execute(statement)
     # a safety net under the rules: raw SQL cannot make a creator the verifier
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+    with pytest.raises(sqlite3.IntegrityError, match="(?i)check"), desk.write():
         desk.db.execute("UPDATE fact SET status = 'verified', verified_by = created_by WHERE id = ?", (fact.id,))
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+    with pytest.raises(sqlite3.IntegrityError, match="(?i)check"), desk.write():
         desk.db.execute("UPDATE fact SET status = 'retracted' WHERE id = ?", (fact.id,))
 
 

@@ -7,19 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from studio.store.db import connect
+from studio.store.backends import open_database
 from studio.store.health import Publisher, publish, read
 
 AT = datetime(2026, 3, 15, 5, 0, tzinfo=UTC)
 
 
-def test_publish_upserts_one_row_a_source_and_read_gives_every_source(tmp_path: Path) -> None:
-    db = connect(tmp_path / "s.db")
+def test_publish_upserts_one_row_a_source_and_read_gives_every_source(store_location: Path | str) -> None:
+    db = open_database(store_location)
     assert read(db) == {}
     publish(db, "obs", {"connected": False, "reason": "no OBS yet"}, AT)
     publish(db, "obs", {"connected": True, "reason": "connected to OBS 30.2"}, AT + timedelta(seconds=5))
     publish(db, "youtube", {"status": "live", "viewers": 120}, AT)
-    found = read(connect(tmp_path / "s.db"))  # another process's connection
+    found = read(open_database(store_location))  # another process's connection
     assert sorted(found) == ["obs", "youtube"]
     assert found["obs"].detail == {"connected": True, "reason": "connected to OBS 30.2"}
     assert found["obs"].at == AT + timedelta(seconds=5) and found["obs"].at.tzinfo is not None
@@ -27,10 +27,10 @@ def test_publish_upserts_one_row_a_source_and_read_gives_every_source(tmp_path: 
     assert found["obs"].age(AT + timedelta(seconds=20)) == 15.0
 
 
-def test_times_are_kept_in_utc_whatever_zone_they_come_in(tmp_path: Path) -> None:
+def test_times_are_kept_in_utc_whatever_zone_they_come_in(store_location: Path | str) -> None:
     from zoneinfo import ZoneInfo
 
-    db = connect(tmp_path / "s.db")
+    db = open_database(store_location)
     publish(db, "obs", {}, AT.astimezone(ZoneInfo("Asia/Almaty")))
     row = db.execute("SELECT at FROM health").fetchone()
     assert row[0] == "2026-03-15T05:00:00+00:00"
@@ -45,8 +45,8 @@ def test_times_are_kept_in_utc_whatever_zone_they_come_in(tmp_path: Path) -> Non
         ("obs", {"cpu": float("nan")}, AT, "JSON"),
     ],
 )
-def test_bad_snapshots_are_refused_and_nothing_is_written(tmp_path, source, detail, at, says) -> None:
-    db = connect(tmp_path / "s.db")
+def test_bad_snapshots_are_refused_and_nothing_is_written(store_location, source, detail, at, says) -> None:
+    db = open_database(store_location)
     with pytest.raises(ValueError, match=says if says != "JSON" else None):
         publish(db, source, detail, at)
     assert read(db) == {}
@@ -60,8 +60,8 @@ class Ticks:
         return self.now
 
 
-def test_the_publisher_writes_on_a_change_in_substance_or_as_a_heartbeat(tmp_path: Path) -> None:
-    db = connect(tmp_path / "s.db")
+def test_the_publisher_writes_on_a_change_in_substance_or_as_a_heartbeat(store_location: Path | str) -> None:
+    db = open_database(store_location)
     ticks = Ticks()
     publisher = Publisher(db, "obs", volatile={"cpu"}, heartbeat=5.0, monotonic=ticks)
     assert publisher.offer({"connected": True, "cpu": 3.0}, AT) is True  # the first one always
@@ -77,8 +77,8 @@ def test_the_publisher_writes_on_a_change_in_substance_or_as_a_heartbeat(tmp_pat
     assert read(db)["obs"].at == AT + timedelta(seconds=7) and read(db)["obs"].detail["cpu"] == 9.0
 
 
-def test_a_failed_write_is_tried_again_at_the_next_offer(tmp_path: Path) -> None:
-    db = connect(tmp_path / "s.db")
+def test_a_failed_write_is_tried_again_at_the_next_offer(store_location: Path | str) -> None:
+    db = open_database(store_location)
     publisher = Publisher(db, "obs", monotonic=Ticks())
     with pytest.raises(ValueError):
         publisher.offer({"at": "reserved"}, AT)

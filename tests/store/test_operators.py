@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from studio.store.db import connect
+from studio.store.backends import open_database
+from studio.store.db import immediate
 from studio.store.operators import (
     DEFAULT_COST,
     Operator,
@@ -24,14 +25,15 @@ from studio.store.operators import (
     sign_in,
     wait_after,
 )
+from tests.pg_server import every_row
 
 T0 = datetime(2026, 3, 15, 2, 0, tzinfo=UTC)
 QUICK = ScryptCost(n=2**10)  # the tests' own cost: the rules do not depend on it, the run time does
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> sqlite3.Connection:
-    connection = connect(tmp_path / "s.db")
+def db(store_location: Path | str) -> sqlite3.Connection:
+    connection = open_database(store_location)
     yield connection
     connection.close()
 
@@ -43,7 +45,7 @@ def code(error: pytest.ExceptionInfo[OperatorError]) -> str:
 def test_a_passphrase_is_shown_once_and_only_its_scrypt_hash_is_kept(db) -> None:
     passphrase = add_operator(db, "Айгерім Сейтқали", by="admin", at=T0)
     assert re.fullmatch(r"[a-z0-9]{4}(-[a-z0-9]{4}){3}", passphrase) and not set(passphrase) & set("ilo1")
-    dump = "\n".join(db.iterdump())
+    dump = every_row(db)
     assert passphrase not in dump and passphrase.replace("-", "") not in dump
     row = db.execute("SELECT salt, scrypt_n, scrypt_r, scrypt_p, length(hash) FROM operator").fetchone()
     assert (len(row[0]), row[1], row[2], row[3], row[4]) == (16, DEFAULT_COST.n, DEFAULT_COST.r, DEFAULT_COST.p, 32)
@@ -107,14 +109,14 @@ def test_the_wait_doubles_up_to_a_minute() -> None:
     assert [wait_after(n).total_seconds() for n in range(1, 12)] == [0, 0, 1, 2, 4, 8, 16, 32, 60, 60, 60]
 
 
-def test_the_slow_down_is_shared_by_processes_and_survives_a_restart(tmp_path: Path) -> None:
-    first = connect(tmp_path / "s.db")
+def test_the_slow_down_is_shared_by_processes_and_survives_a_restart(store_location: Path | str) -> None:
+    first = open_database(store_location)
     passphrase = add_operator(first, "bolat", by="admin", at=T0, cost=QUICK)
     for _ in range(3):
         with pytest.raises(OperatorError):
             sign_in(first, "bolat", "wrong", at=T0)
     first.close()
-    restarted = connect(tmp_path / "s.db")  # another process, or the same one started again
+    restarted = open_database(store_location)  # another process, or the same one started again
     with pytest.raises(OperatorError, match="try again in 1 s"):
         sign_in(restarted, "bolat", passphrase, at=T0)
     restarted.close()
@@ -145,7 +147,7 @@ def test_one_working_passphrase_per_name_revoked_never_deleted_and_listed(db) ->
     assert sign_in(db, "bolat", second, at=T0 + timedelta(hours=3)).who == "bolat"
     entries = list_operators(db)
     assert [(e.name, e.active, e.revoked_by) for e in entries] == [("bolat", False, "dana"), ("bolat", True, None)]
-    with pytest.raises(sqlite3.IntegrityError, match="revoked, never deleted"):
+    with pytest.raises(sqlite3.IntegrityError, match="revoked, never deleted"), immediate(db):
         db.execute("DELETE FROM operator")
 
 

@@ -1,15 +1,20 @@
-"""The SQLite store: versioned schema, WAL, an append-only log, cross-process visibility."""
+"""The store on both databases (the ``store_location`` fixture: a SQLite file, then a PostgreSQL database):
+versioned schema, an append-only log, one on-air row, cross-process visibility; and SQLite's own (WAL)."""
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from studio.onair import OnAirGraphic
 from studio.store import StoreError, open_store
 from studio.store.db import MIGRATIONS, connect
+from studio.store.show import RehearsalMark
 
 
 def test_new_store_is_wal_at_the_latest_schema(tmp_path: Path) -> None:
@@ -23,12 +28,13 @@ def test_new_store_is_wal_at_the_latest_schema(tmp_path: Path) -> None:
     assert [e.action for e in again.events("show")] == ["take"]
 
 
-def test_the_event_log_is_append_only(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "s.db")
+def test_the_event_log_is_append_only(store_location: Path | str) -> None:
+    store = open_store(store_location)
     with store.write():
         store.log("show", datetime(2026, 3, 15, tzinfo=UTC), "take", "aigerim", "console", "open", previous=None)
-    for statement in ("UPDATE event SET who = 'x'", "DELETE FROM event"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    statements = ["UPDATE event SET who = 'x'", "DELETE FROM event"] + ([] if store.sqlite else ["TRUNCATE event"])
+    for statement in statements:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"), store.write():
             store.db.execute(statement)
     event = store.events("show")[0]
     assert (event.who, event.origin, event.segment_id, event.detail) == ("aigerim", "console", "open", {"previous": None})
@@ -50,8 +56,8 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
         open_store(path)
 
 
-def test_only_one_segment_can_be_on_air(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "s.db")
+def test_only_one_segment_can_be_on_air(store_location: Path | str) -> None:
+    store = open_store(store_location)
     snapshot = {"id": "a", "kind": "studio", "title": {"kk": "a", "ru": "a"}, "planned_s": 60}
     now = datetime(2026, 3, 15, tzinfo=UTC)
     with store.write():
@@ -61,8 +67,9 @@ def test_only_one_segment_can_be_on_air(tmp_path: Path) -> None:
     assert store.state("show").on_air.segment_id == "a"
 
 
-def test_another_connection_sees_a_write_through_data_version(tmp_path: Path) -> None:
-    first, second = open_store(tmp_path / "s.db"), open_store(tmp_path / "s.db")
+def test_another_connection_sees_a_write(store_location: Path | str) -> None:
+    """PRAGMA data_version on SQLite, LISTEN/NOTIFY on PostgreSQL."""
+    first, second = open_store(store_location), open_store(store_location)
     assert not second.changed_elsewhere()
     with first.write():
         first.set_flag("show", "a", "held")
@@ -70,3 +77,64 @@ def test_another_connection_sees_a_write_through_data_version(tmp_path: Path) ->
     assert second.changed_elsewhere()
     assert not second.changed_elsewhere()  # reported once
     assert second.state("show").held == {"a"}
+
+
+def test_a_postgresql_store_starts_at_the_newest_schema_and_keeps_its_data(pg_server) -> None:
+    url = pg_server.new_database()
+    store = open_store(url)
+    assert store.db.execute("SELECT version FROM studio_schema").fetchone()[0] == len(MIGRATIONS)
+    with store.write():
+        store.log("show", datetime(2026, 3, 15, tzinfo=UTC), "take", "aigerim", "console", "open")
+    store.close()
+    again = open_store(url)
+    assert [e.action for e in again.events("show")] == ["take"]
+
+
+def test_a_newer_postgresql_schema_is_refused_with_advice(pg_server) -> None:
+    store = open_store(url := pg_server.new_database())
+    with store.write():
+        store.db.execute("UPDATE studio_schema SET version = ?", (len(MIGRATIONS) + 1,))
+    with pytest.raises(StoreError, match="newer than this studio knows.*--store"):
+        open_store(url)
+
+
+def test_postgresql_refuses_a_write_outside_a_write_transaction(pg_server) -> None:
+    """A write that does not take the writers' lock could change what another write is reading:
+    the session is read-only unless write() opened the transaction."""
+    store = open_store(pg_server.new_database())
+    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        store.set_flag("show", "a", "held")
+    assert store.state("show").held == frozenset()
+
+
+def test_an_unreachable_postgresql_server_is_a_clear_error_without_the_password(pg_server) -> None:
+    url = f"postgresql://studio:hunter2-secret@127.0.0.1:{pg_server.port}/no_such_database"
+    with pytest.raises(StoreError) as caught:
+        open_store(url)
+    assert "no_such_database" in str(caught.value) and "PGPASSWORD" in str(caught.value)
+    assert "hunter2" not in str(caught.value)
+
+
+def test_the_show_tables_replace_what_they_hold_one_row_a_key(store_location: Path | str) -> None:
+    """The plan's revision counts its saves, a segment has one flag, a template one graphic with its facts,
+    and a rehearsal store marks every row, on either database."""
+    store = open_store(store_location)
+    now = datetime(2026, 3, 15, tzinfo=UTC)
+    first = OnAirGraphic("turnout", "/g/a.png", None, "open", (0, 0, 10, 10), facts=((1, 1),))
+    with store.write():
+        store.save_plan("show", {"title": "a"}, [{"id": "open"}])
+        store.save_plan("show", {"title": "b"}, [{"id": "open"}, {"id": "close"}])
+        store.set_flag("show", "close", "held")
+        store.set_flag("show", "close", "skipped")
+        store.put_graphic("show", first, now)
+        store.put_graphic("show", replace(first, file="/g/b.png", facts=((2, 3),)), now)
+        store.mark_rehearsal(RehearsalMark("show", now, now, 60.0, 7))
+        row = store.open_asrun("show", {"id": "open", "kind": "studio", "title": {"kk": "a", "ru": "a"},
+                                        "planned_s": 60}, now, "p", "console")
+        store.log("show", now, "take", "p", "console", "open")
+    state = store.state("show")
+    assert (state.show, state.revision, state.held, state.skipped) == ({"title": "b"}, 2, frozenset(), {"close"})
+    assert [(g.file, g.facts) for g in store.graphics("show")] == [("/g/b.png", ((2, 3),))]
+    assert [w.fact_id for w in store.withdrawn("show")] == [2]  # no such fact
+    assert state.on_air.id == row and state.on_air.rehearsal and store.events("show")[0].rehearsal
+    assert store.rehearsal_mark().speed == 60.0

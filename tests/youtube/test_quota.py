@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studio.store.db import connect
+from studio.store.backends import open_database
 from studio.store.youtube import YouTubeStore
 from studio.youtube.quota import (
     COSTS,
@@ -36,14 +36,13 @@ def test_costs_follow_googles_table():
     assert COSTS["videos.update"] == 50
 
 
-def test_ledger_survives_a_restart(tmp_path):
-    path = tmp_path / "studio.db"
+def test_ledger_survives_a_restart(store_location):
     clock = Clock(datetime(2026, 3, 15, 3, 0, tzinfo=UTC))  # 08:00 in Kazakhstan
-    ledger = StoreLedger(YouTubeStore(connect(path)), clock)
+    ledger = StoreLedger(YouTubeStore(open_database(store_location)), clock)
     ledger.charge("liveBroadcasts.insert")
     ledger.charge("liveStreams.list")
     ledger.charge("liveStreams.list")
-    restarted = StoreLedger(YouTubeStore(connect(path)), clock)
+    restarted = StoreLedger(YouTubeStore(open_database(store_location)), clock)
     assert restarted.spent_today() == 52
     assert restarted.by_method() == {"liveBroadcasts.insert": (1, 50), "liveStreams.list": (2, 2)}
     clock.advance(hours=24)

@@ -1,0 +1,53 @@
+"""PostgreSQL's own side of the seam (studio/store/postgresql.py): placeholders, one writer at a time
+whose reads are current, notifications only from writes that wrote."""
+
+from __future__ import annotations
+
+import threading
+
+from studio.store import open_store
+from studio.store.postgresql import WRITE_LOCK, pyformat
+
+
+def test_question_marks_become_placeholders_outside_quotes_and_comments() -> None:
+    assert pyformat("SELECT ? FROM t WHERE a = ? AND b LIKE 'x?%' -- why? 100%\n AND c = \"q?\"") == (
+        "SELECT %s FROM t WHERE a = %s AND b LIKE 'x?%%' -- why? 100%%\n AND c = \"q?\""
+    )
+    assert pyformat("SELECT 'it''s ?', ?") == "SELECT 'it''s ?', %s"
+
+
+def test_a_second_writer_waits_for_the_first_and_reads_what_it_wrote(pg_server) -> None:
+    """BEGIN IMMEDIATE's promise on PostgreSQL: the second write begins once the first has committed, and
+    its reads see the first one's rows."""
+    url = pg_server.new_database()
+    first, second, watcher = open_store(url), open_store(url), open_store(url)
+    seen: list[frozenset[str]] = []
+
+    def second_writes() -> None:
+        with second.write():
+            seen.append(second.state("show").held)
+            second.set_flag("show", "b", "held")
+
+    with first.write():
+        first.set_flag("show", "a", "held")
+        waiting = threading.Thread(target=second_writes)
+        waiting.start()
+        while not watcher.db.execute(  # the second is queued on the writers' lock (no clock involved)
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = ?)",
+            (WRITE_LOCK & 0xFFFFFFFF,),
+        ).fetchone()[0]:
+            pass
+        assert seen == []
+    waiting.join()
+    assert seen == [frozenset({"a"})]
+    assert first.state("show").held == {"a", "b"}
+    assert first.changed_elsewhere() and second.changed_elsewhere() and watcher.changed_elsewhere()  # each wrote
+
+
+def test_a_write_that_changed_nothing_wakes_nobody(pg_server) -> None:
+    url = pg_server.new_database()
+    writer, reader = open_store(url), open_store(url)
+    with writer.write():
+        writer.state("show")
+    open_store(url).close()  # opening an up-to-date store migrates nothing
+    assert not reader.changed_elsewhere()
