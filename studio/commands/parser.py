@@ -208,6 +208,10 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
 
     add_fact_parser(commands, desk_commands.fact)
 
+    from studio.commands.store import add_parser as add_store_parser
+
+    add_store_parser(commands)
+
     locate = commands.add_parser("locate", help=Msg("cli.help.locate.about"))
     locate.set_defaults(handler=common.locate)
     return parser
