@@ -104,7 +104,7 @@ def test_a_broken_audit_chain_is_refused_and_nothing_is_copied(sample_day, pg_se
                        "SELECT fact_id, version + 2, at, who, action, why, after, after FROM fact_audit "
                        "WHERE fact_id = ? AND version = ?", (fact, last))
     url = pg_server.new_database()
-    assert main(["--lang", "en", "--store", str(sample_day), "store", "migrate", "--to", url]) == 2
+    assert main(["--lang", "en", "--store", str(sample_day), "store", "migrate", "--to", url]) == 70  # EX_SOFTWARE: to report
     assert f"the audit of fact {fact} is broken at version {last + 2}" in capsys.readouterr().err
     with psycopg.connect(url) as target:
         assert target.execute("SELECT count(*) FROM report").fetchone()[0] == 0
