@@ -170,19 +170,30 @@ def test_a_sqlite_backup_taken_while_the_show_writes_opens_as_a_store(sample_day
     assert "a backup never writes over a file" in capsys.readouterr().err
 
 
-def test_a_postgresql_backup_is_pg_dump_and_restores(sample_day, pg_server, tmp_path) -> None:
-    from studio.store.moving import backup
+def test_a_postgresql_backup_is_pg_dump_and_restores(sample_day, pg_server, tmp_path, monkeypatch) -> None:
+    from studio.store import moving
 
     url = pg_server.new_database()
     migrate_to_postgresql(sample_day, url)
     dump = tmp_path / "day.dump"
+    started: list[tuple[list[str], dict[str, str]]] = []
+    real_run = subprocess.run
+
+    def noted(argv, **options):  # the real pg_dump, its command line and environment noted
+        if Path(argv[0]).name == "pg_dump":
+            started.append((argv, options["env"]))
+        return real_run(argv, **options)
+
+    monkeypatch.setattr(moving.subprocess, "run", noted)
     stop = threading.Event()
     writer = writing_meanwhile(url, stop)
-    try:
-        backup(url, dump)
+    try:  # the fixture's server trusts its role: a password is accepted and unused, as pg_dump must get it
+        moving.backup(url.replace("studio@", "studio:hunter2@"), dump)
     finally:
         stop.set()
         writer.join()
+    [(argv, environment)] = started
+    assert "hunter2" not in " ".join(argv) and environment["PGPASSWORD"] == "hunter2"
 
     with psycopg.connect(pg_server.url(), autocommit=True) as admin:
         admin.execute("CREATE DATABASE restored")
