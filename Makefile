@@ -54,7 +54,7 @@ test-snapshot-update: $(STAMP)
 
 # Every benchmark, its figures (each beside its same-run baseline) kept in one file of bench/results/;
 # bench/compare.py OLD NEW says what moved. programme_screenshots.py makes pictures, not figures: not here.
-BENCHES := startup timing render obs_take console_take prompter_latency onair_pull desk_import desk_intake observer_bot
+BENCHES := startup timing render obs_take console_take prompter_latency onair_pull desk_import desk_intake observer_bot store_backends
 bench: $(STAMP)
 	@results=bench/results/$$(date -u +%Y%m%d-%H%M%S)-$$(git rev-parse --short HEAD 2>/dev/null || echo tree).json; \
 	failed=""; for b in $(BENCHES); do echo "== bench/$$b.py"; \

@@ -204,3 +204,30 @@ def test_a_postgresql_backup_is_pg_dump_and_restores(sample_day, pg_server, tmp_
             "SELECT count(*) FROM fact_audit").fetchone()
         assert 1 <= db.execute("SELECT count(*) FROM event").fetchone()[0]
     assert open_desk(restored).facts()
+
+
+# --- the README's role for desk machines ------------------------------------------------------------------
+
+
+def desk_role_sql() -> str:
+    """The ```sql block of the README's "A role for desk machines", as a reader copies it."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    section = readme.split("### A role for desk machines", 1)[1]
+    return section.split("```sql\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_desk_role_runs_the_desk_and_cannot_delete_the_audit(pg_server) -> None:
+    url = pg_server.new_database()
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url, autocommit=True) as owner:
+        owner.execute(desk_role_sql().replace("ON DATABASE studio ", f"ON DATABASE {name} "))
+    desk_url = url.replace("studio@", "studio_desk@")
+
+    load_demo(open_desk(desk_url))  # the sample day's desk, written as the desk role
+
+    with psycopg.connect(desk_url, autocommit=True) as desk:
+        assert desk.execute("SELECT count(*) FROM fact_audit").fetchone()[0] > 0
+        for statement in ("DELETE FROM fact_audit", "TRUNCATE fact_audit", "DELETE FROM event",
+                          "ALTER TABLE fact_audit DISABLE TRIGGER USER"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                desk.execute(statement)
