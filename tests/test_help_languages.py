@@ -19,7 +19,7 @@ HELP_PAGES = Path(__file__).parent / "data" / "help"
 README = Path(__file__).parents[1] / "README.md"
 
 KEPT = frozenset(
-    "OBS Studio YouTube Live Google Telegram SQLite HTTP API POST bearer CSV JSON JSONL TOML PNG URL "  # names
+    "OBS Studio YouTube Live Google Telegram SQLite PostgreSQL PGPASSWORD pg_dump HTTP API POST bearer CSV JSON JSONL TOML PNG URL "  # names
     "new in_review verified false unproven retracted conflict national "  # what one types after --status, --region
     "turnout violation incident queue protocol other official authority observer media social "  # --kind, --type
     "lower-third fact-card debunk-card "  # templates
