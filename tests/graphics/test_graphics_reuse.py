@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 import zlib
 from dataclasses import replace
 
 from PIL import Image
 
 from studio.graphics import render
+from studio.graphics import output
 from studio.graphics.fonts import text_mask
 from studio.graphics.gate import MemoryFacts
 from studio.graphics.kept import Kept
@@ -137,3 +139,34 @@ def test_what_is_kept_stays_within_its_budget_the_least_recently_used_forgotten_
     kept.put("d", bytes(100))
     assert kept.get("c") is None and kept.get("b") is not None  # b used after c: c goes first
     assert (kept.hits, kept.misses) == (3, 2)
+
+
+def test_a_full_screen_frame_deflated_on_several_threads_gives_the_bytes_of_one_thread(templates, monkeypatch):
+    """The board with twenty region lines: its bands split in runs deflated on the caller's thread and the
+    pool's, joined in order: the same bytes as on one thread, decoding to the same pixels; short work (a
+    re-render's few bands) stays on the caller's thread."""
+    every = [line for index, region in enumerate(regions())
+             for line in region_lines(region, 400_000 + index, 50_000, 3_000)]
+    image = render(templates["results-board"], {"result": "final"}, sample(*every)).image
+    threads: list[str] = []
+    deflate_run = output._deflate_run
+
+    def recorded(*args):
+        threads.append(threading.current_thread().name)
+        return deflate_run(*args)
+
+    monkeypatch.setattr(output, "_deflate_run", recorded)
+    monkeypatch.setattr(output, "DEFLATE_PARTS", 1)
+    alone = encode_png(image)
+    assert threads == [threading.current_thread().name]
+    monkeypatch.setattr(output, "DEFLATE_PARTS", 3)
+    threads.clear()
+    assert encode_png(image) == alone
+    assert len(threads) == 3 and threads[0] == threading.current_thread().name
+    assert all(name.startswith("studio-deflate") for name in threads[1:])
+    with Image.open(io.BytesIO(alone)) as decoded:
+        assert decoded.tobytes() == image.tobytes()
+    threads.clear()
+    encode_png(image.crop((0, 0, image.width, BAND_ROWS * (output.PARALLEL_BANDS - 1))))
+    assert threads == [threading.current_thread().name]
+    assert output._deflate_pool() is output._deflate_pool()  # made once
