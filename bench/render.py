@@ -38,8 +38,8 @@ the gate and writes the sidecar and the PNG. Targets: map <= 40 ms, board
 <= 20 ms (median, wall); CPU time beside it. The map's PNG is then encoded
 at zlib levels 0 and 1 for time and size.
 
-The social cards follow (bench/render_social.py): each shape of the fact card against a naive frame of
-its size. Target: median <= 30 ms.
+The social cards follow (bench/render_social.py): each shape of the fact card and of the result card
+against a naive frame of its size. Target: median <= 30 ms.
 
     .venv/bin/python bench/render.py [--runs N]
 """
@@ -398,7 +398,7 @@ def main() -> int:
     from render_social import social_cards  # issue 21 part 3: the social cards, each shape
 
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as temp:
-        social_cards(Path(temp), measure, p99, WARM_UP)
+        social_cards(Path(temp), measure, p99, WARM_UP, results_facts)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"  machine: {os.cpu_count()} CPUs, load average {load:.2f} at the end (other work inflates wall time)")
     return 0

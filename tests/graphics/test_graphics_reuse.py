@@ -143,8 +143,8 @@ def test_what_is_kept_stays_within_its_budget_the_least_recently_used_forgotten_
 
 def test_a_full_screen_frame_deflated_on_several_threads_gives_the_bytes_of_one_thread(templates, monkeypatch):
     """The board with twenty region lines: its bands split in runs deflated on the caller's thread and the
-    pool's, joined in order: the same bytes as on one thread, decoding to the same pixels; short work (a
-    re-render's few bands) stays on the caller's thread."""
+    pool's, joined in order: the same bytes as on one thread, decoding to the same pixels, and a re-render's
+    reuse counted as on one thread; a few bands to deflate (a short image) stay on the caller's thread."""
     every = [line for index, region in enumerate(regions())
              for line in region_lines(region, 400_000 + index, 50_000, 3_000)]
     image = render(templates["results-board"], {"result": "final"}, sample(*every)).image
@@ -162,10 +162,18 @@ def test_a_full_screen_frame_deflated_on_several_threads_gives_the_bytes_of_one_
     monkeypatch.setattr(output, "DEFLATE_PARTS", 3)
     threads.clear()
     assert encode_png(image) == alone
-    assert len(threads) == 3 and threads[0] == threading.current_thread().name
-    assert all(name.startswith("studio-deflate") for name in threads[1:])
+    caller = threading.current_thread().name
+    assert len(threads) == 3 and threads.count(caller) == 1
+    assert all(name.startswith("studio-deflate") for name in threads if name != caller)
     with Image.open(io.BytesIO(alone)) as decoded:
         assert decoded.tobytes() == image.tobytes()
+    memory = FrameMemory()
+    encode_png(image, slot=SLOT, memory=memory)
+    changed = image.copy()
+    changed.paste((254, 197, 12, 255), (10, 497, 20, 502))  # rows of one band
+    assert encode_png(changed, slot=SLOT, memory=memory) == encode_png(changed)
+    assert (memory.reused, memory.deflated) == (math.ceil(image.height / BAND_ROWS) - 1,
+                                                math.ceil(image.height / BAND_ROWS) + 1)
     threads.clear()
     encode_png(image.crop((0, 0, image.width, BAND_ROWS * (output.PARALLEL_BANDS - 1))))
     assert threads == [threading.current_thread().name]
