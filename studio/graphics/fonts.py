@@ -21,6 +21,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -161,21 +162,21 @@ def text_mask(path: Path, size: int, text: str, align: str) -> tuple[Image.Image
     width = text_width(path, size, text)
     # Pillow rounds half a pixel up for a centred anchor; Python's round() would go to even.
     pen = -{"l": 0, "m": (width + 1) // 2, "r": width}[align]
-    placed: list[tuple[Image.Image, int, int]] = []
+    placed: list[tuple[Any, int, int, int, int]] = []  # each letter's mask (Pillow's core) and its box
     for char in text:
         letter = glyph(path, size, char)
         if letter.mask is not None:
-            placed.append((letter.mask, pen + letter.left, letter.top))
+            x, y = pen + letter.left, letter.top
+            placed.append((letter.mask.im, x, y, x + letter.mask.width, y + letter.mask.height))
         pen += advance(path, size, char)
     if not placed:
         return Image.new("L", (1, 1), 0), 0, 0
-    left = min(x for _, x, _ in placed)
-    top = min(y for _, _, y in placed)
-    right = max(x + mask.width for mask, x, _ in placed)
-    bottom = max(y + mask.height for mask, _, y in placed)
+    left, top = min(p[1] for p in placed), min(p[2] for p in placed)
+    right, bottom = max(p[3] for p in placed), max(p[4] for p in placed)
     canvas = Image.new("L", (right - left, bottom - top), 0)
-    for mask, x, y in placed:
-        canvas.paste(255, (x - left, y - top, x - left + mask.width, y - top + mask.height), mask)
+    core = canvas.im  # Image.paste's own call, without its checks per letter (a board pastes ~900 letters)
+    for mask, x, y, x_end, y_end in placed:
+        core.paste(255, (x - left, y - top, x_end - left, y_end - top), mask)
     return canvas, left, top
 
 

@@ -19,7 +19,7 @@ from studio.graphics.errors import DataError, FactRefused, TextRejected
 from studio.graphics.gate import Credit, FactSource, FactView, TurnoutBoard, admit, percent_text, turnout_board
 from studio.graphics.results import STAGES, ResultsBoard, board_values, results_board
 from studio.graphics.sanitize import Rejection, clean
-from studio.graphics.schema import CLOCK_OFF, PLACEHOLDER, TurnoutMap, TurnoutTable
+from studio.graphics.schema import CLOCK_OFF, PLACEHOLDER, RESULTS_IN_EACH_LANGUAGE, TurnoutMap, TurnoutTable
 from studio.graphics.template import FieldSpec, Template
 from studio.i18n import Msg
 from studio.machine import utc_now
@@ -266,6 +266,9 @@ class _Resolver:
         credits = tuple(c for v in board.stated for c in credits_of(v))
         language = board_language(self.template, name, self.data)
         values = board_values(board, language, as_of, sources_text(credits, language))
+        for other in ("kk", "ru"):  # a bilingual graphic's words in each language: ``stage_kk`` ...
+            said = values if other == language else board_values(board, other, as_of, sources_text(credits, other))
+            values |= {f"{attribute}_{other}": said[attribute] for attribute in RESULTS_IN_EACH_LANGUAGE}
         for attribute, text in values.items():
             self.values[f"{name}.{attribute}"] = self.text(f"{name}.{attribute}", spec, text)
         self.values[name] = board.stage

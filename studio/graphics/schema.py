@@ -20,6 +20,8 @@ RENDERER_VERSION = "1"  # bump when a code change alters pixels: every cached fi
 MIN_TEXT_SIZE = 16  # px at 1080p; smaller is not legible on a phone watching YouTube
 
 GATED_TYPES = ("fact", "debunk", "turnout", "results")
+RESULTS_IN_EACH_LANGUAGE = ("stage", "sources", "turnout")
+"""A results field's attributes a bilingual graphic (a social card) takes in each language: ``stage_kk``..."""
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "text": ("",),
     "choice": ("",),
@@ -29,7 +31,8 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "debunk": ("claim_kk", "claim_ru", "correction_kk", "correction_ru", "sources", "as_of", "verifier", "verdict"),
     "turnout": ("", "national", "sources", "count", "coverage", "as_of"),
     "results": ("", "title", "stage", "sources", "yes_label", "yes_percent", "yes", "no_label", "no_percent", "no",
-                "turnout_label", "turnout", "invalid_label", "invalid", "regions_title"),
+                "turnout_label", "turnout", "invalid_label", "invalid", "regions_title",
+                *(f"{attribute}_{language}" for attribute in RESULTS_IN_EACH_LANGUAGE for language in ("kk", "ru"))),
 }
 CLOCK_OFF = "off"  # a clock field's value for "show no time" (a station that turned the bug's clock off)
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?\}")

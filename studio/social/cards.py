@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from studio.graphics.results import STAGES
 from studio.graphics.schema import CLOCK_OFF
 from studio.regions import regions
 from studio.rundown.model import Bilingual, Kind, Rundown
@@ -29,6 +30,7 @@ HOUR = timedelta(hours=1)
 NEXT_SHOWN = 3
 FACT_TEMPLATES = {"fact-card": "fact", "debunk-card": "debunk"}
 TURNOUT_TEMPLATES = ("turnout-board", "turnout-map", "turnout-map-corner")
+RESULTS_TEMPLATE = "results-board"
 NEXT_TITLE = Bilingual(kk="Келесі тікелей байланыстар", ru="Следующие прямые включения")
 """The next inclusions card's heading: on-air words, as the boards' own (studio/graphics/results.py WORDS)."""
 
@@ -40,7 +42,7 @@ class Card:
 
     name: str
     kind: Literal["announcement", "fact"]
-    design: Literal["announce", "fact", "debunk", "turnout"]
+    design: Literal["announce", "fact", "debunk", "turnout", "result"]
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -79,6 +81,9 @@ def hour_cards(rundown: Rundown, hour: datetime, branding: Branding) -> list[Car
                 release = cue.data["hour"].strip()
                 name = f"turnout-{safe_name(release.replace(':', ''))}"
                 cards.setdefault(name, Card(name, "fact", "turnout", {"hour": release}))
+            elif cue.template == RESULTS_TEMPLATE and cue.data.get("result") in STAGES:
+                stage = cue.data["result"]
+                cards.setdefault(f"result-{stage}", Card(f"result-{stage}", "fact", "result", {"result": stage}))
     coming = [slot for slot in slots if slot.segment.kind is Kind.LIVE and slot.start >= hour][:NEXT_SHOWN]
     if coming:
         lines = {f"line{number}": inclusion(slot.start.astimezone(zone), slot.segment.region)

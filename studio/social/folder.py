@@ -25,6 +25,7 @@ from studio.graphics.errors import FactRefused
 from studio.graphics.output import atomic_write, encode_png
 from studio.graphics.render import Prepared, draw, prepare
 from studio.graphics.resolve import ZONE
+from studio.graphics.results import words
 from studio.i18n import Msg
 from studio.paths import shipped
 from studio.social.cards import Card
@@ -97,7 +98,7 @@ class CardFolder:
             except GraphicsError as error:
                 outcome.refused.append((card.name, error))
                 if card.name in present:
-                    fact = error.fact_id if isinstance(error, FactRefused) else None
+                    fact = self.refused_fact(error, present[card.name])
                     self.withdraw(present[card.name], error.said.render(self.language), fact, now)
                     outcome.withdrawn.append(card.name)
                 continue
@@ -111,6 +112,19 @@ class CardFolder:
                 self.withdraw(sidecar, Msg("social.withdrawn.not_in_rundown").render(self.language), None, now)
                 outcome.withdrawn.append(name)
         return outcome
+
+    def refused_fact(self, error: GraphicsError, sidecar: Sidecar) -> str | None:
+        """The fact a refusal withdraws the card for: the one it names; for a board refused as a whole (a
+        retracted line is a missing line), the first fact the card stated that is no longer verified as it was."""
+        if not isinstance(error, FactRefused):
+            return None
+        if not isinstance(error.fact_id, Msg):  # a fact's id, not the board's label
+            return error.fact_id
+        for stated in sidecar.facts:
+            current = self.facts.fact(stated.id) if self.facts is not None else None
+            if current is None or current.status != "verified" or current.version != stated.version:
+                return stated.id
+        return None
 
     def write(self, card: Card, shapes: dict[Shape, Prepared], before: Sidecar | None, now: datetime) -> bool:
         """Write the card unless the folder has it as it is; True when written."""
@@ -174,6 +188,9 @@ def caption(card: Card, values: dict[str, str], data: dict[str, Any]) -> str:
             (ru["turnout"].format(hour=hour, national=national) + "\n"
              + ru["source"].format(sources=values["hour.sources_ru"]), False),
         ])
+    if card.design == "result":
+        return fit_caption([(result_caption(values, "kk"), False), ("\n\n", False),
+                            (result_caption(values, "ru"), False)])
     as_of = values["fact.as_of"]
     blocks: list[tuple[str, bool]] = []
     for language, words in (("kk", kk), ("ru", ru)):
@@ -189,6 +206,19 @@ def caption(card: Card, values: dict[str, str], data: dict[str, Any]) -> str:
         blocks.append(("\n" + words["source"].format(sources=sources) + " · " + words["as_of"].format(time=as_of),
                        False))
     return fit_caption(blocks)
+
+
+def result_caption(values: dict[str, str], language: str) -> str:
+    """«РЕФЕРЕНДУМ ҚОРЫТЫНДЫСЫ — Түпкілікті нәтиже · сағат 11:00», Yes and No, turnout, the source line: the
+    card's own lines, in the words of the results board (studio/graphics/results.py)."""
+    said = words(language)
+    return "\n".join((
+        f"{said['title']} — {values[f'result.stage_{language}']}",
+        f"{said['yes']}: {values['result.yes_percent']} ({values['result.yes']})",
+        f"{said['no']}: {values['result.no_percent']} ({values['result.no']})",
+        f"{said['turnout']}: {values[f'result.turnout_{language}']}",
+        values[f"result.sources_{language}"],
+    ))
 
 
 def fit_caption(blocks: list[tuple[str, bool]], limit: int = CAPTION_LIMIT) -> str:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 import zlib
 from dataclasses import replace
 
 from PIL import Image
 
 from studio.graphics import render
+from studio.graphics import output
 from studio.graphics.fonts import text_mask
 from studio.graphics.gate import MemoryFacts
 from studio.graphics.kept import Kept
@@ -137,3 +139,53 @@ def test_what_is_kept_stays_within_its_budget_the_least_recently_used_forgotten_
     kept.put("d", bytes(100))
     assert kept.get("c") is None and kept.get("b") is not None  # b used after c: c goes first
     assert (kept.hits, kept.misses) == (3, 2)
+
+
+def test_a_full_screen_frame_deflated_on_several_threads_gives_the_bytes_of_one_thread(templates, monkeypatch):
+    """The board with twenty region lines: its bands split in runs deflated by the caller and the pool, each
+    run once, joined in order: the same bytes as on one thread, decoding to the same pixels, and a re-render's
+    reuse counted as on one thread; a few bands to deflate (a short image) stay on the caller's thread. The
+    caller's first run waits until the pool has done one, so both are seen to work (order, not timing)."""
+    every = [line for index, region in enumerate(regions())
+             for line in region_lines(region, 400_000 + index, 50_000, 3_000)]
+    image = render(templates["results-board"], {"result": "final"}, sample(*every)).image
+    caller = threading.current_thread().name
+    threads: list[str] = []
+    pool_ran, hold = threading.Event(), threading.Event()
+    deflate_run = output._deflate_run
+
+    def recorded(*args):
+        name = threading.current_thread().name
+        if name != caller:
+            pool_ran.set()
+        elif hold.is_set() and caller in threads:  # the caller's second run: once the pool has done one
+            assert pool_ran.wait(timeout=60), "the pool never took a run"
+        threads.append(name)
+        return deflate_run(*args)
+
+    monkeypatch.setattr(output, "_deflate_run", recorded)
+    monkeypatch.setattr(output, "DEFLATE_PARTS", 1)
+    alone = encode_png(image)
+    assert threads == [caller]
+    monkeypatch.setattr(output, "DEFLATE_PARTS", 3)
+    threads.clear()
+    hold.set()
+    assert encode_png(image) == alone
+    hold.clear()
+    bands = math.ceil(image.height / BAND_ROWS)
+    size = math.ceil(bands / (3 * output.RUNS_A_PART))
+    assert len(threads) == math.ceil(bands / size)  # each run once
+    assert caller in threads and {name.split("_")[0] for name in threads if name != caller} == {"studio-deflate"}
+    with Image.open(io.BytesIO(alone)) as decoded:
+        assert decoded.tobytes() == image.tobytes()
+    memory = FrameMemory()
+    encode_png(image, slot=SLOT, memory=memory)
+    changed = image.copy()
+    changed.paste((254, 197, 12, 255), (10, 497, 20, 502))  # rows of one band
+    assert encode_png(changed, slot=SLOT, memory=memory) == encode_png(changed)
+    assert (memory.reused, memory.deflated) == (math.ceil(image.height / BAND_ROWS) - 1,
+                                                math.ceil(image.height / BAND_ROWS) + 1)
+    threads.clear()
+    encode_png(image.crop((0, 0, image.width, BAND_ROWS * (output.PARALLEL_BANDS - 1))))
+    assert threads == [caller]
+    assert output._deflate_pool() is output._deflate_pool()  # made once

@@ -4,8 +4,11 @@ sample rundown, a fixed clock; golden images are the graphics tests' (tests/grap
 from __future__ import annotations
 
 import io
+import queue
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +17,7 @@ from studio.desk import rules
 from studio.desk.demo import VERIFIER, load_demo
 from studio.desk.model import ReportKind, Status
 from studio.paths import sample_rundown
+from studio.social.folder import Outcome
 from studio.social.run import SocialRun
 from studio.store.desk import DeskStore, open_desk
 from tests.graphics.conftest import golden  # noqa: F401  (the fixture, shared)
@@ -45,3 +49,20 @@ def social_run(path: Path, out: Path, hour: int, clock=lambda: NOW) -> tuple[Soc
     stdout, stderr = io.StringIO(), io.StringIO()
     run = SocialRun(sample_rundown(), open_desk(path), out, hour, "en", stdout, stderr, clock=clock)
     return run, stdout, stderr
+
+
+def watch_two_rounds(run: SocialRun, between: Callable[[Outcome], None]) -> tuple[Outcome, Outcome]:
+    """The watcher in a thread: its first round, then ``between(first)`` (the desk changing on its own
+    connection), then the round that change brings; the watcher stopped and its connection closed."""
+    rounds: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    watcher = threading.Thread(target=run.watch, args=(stop, rounds.put))
+    watcher.start()
+    try:
+        first = rounds.get(timeout=120)
+        between(first)
+        return first, rounds.get(timeout=120)
+    finally:
+        stop.set()
+        watcher.join(timeout=120)
+        run.desk.close()

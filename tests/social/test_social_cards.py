@@ -3,8 +3,6 @@ the hour folder written from the sample day's desk, withdrawals, and captions wi
 
 from __future__ import annotations
 
-import queue
-import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -22,11 +20,11 @@ from studio.paths import sample_rundown
 from studio.rundown.load import load_rundown
 from studio.rundown.model import Bilingual
 from studio.social.cards import NEXT_TITLE, Branding, Card, announcement, hour_cards, inclusion
-from studio.social.folder import WITHDRAWN, CardFolder, caption, fit_caption
+from studio.social.folder import WITHDRAWN, CardFolder, Outcome, caption, fit_caption
 from studio.social.sidecar import CAPTION_LIMIT, SHAPES, Sidecar
-from tests.graphics.conftest import FALSE_CLOSING, NATIONAL_10, turnout_facts
+from tests.graphics.conftest import FALSE_CLOSING, NATIONAL_10, results_facts, turnout_facts
 
-from .conftest import NOW, ZONE, social_run
+from .conftest import NOW, ZONE, social_run, watch_two_rounds
 
 CENTRE = Bilingual(kk="Тәуелсіз бақылаушылардың ақпарат орталығы",
                    ru="Информационный центр независимых наблюдателей")
@@ -55,12 +53,13 @@ CARDS = {
     "fact": Card("fact-F12", "fact", "fact", {"fact": "F12"}),
     "debunk": Card("debunk-F13", "fact", "debunk", {"fact": "F13"}),
     "turnout": Card("turnout-1000", "fact", "turnout", {"hour": "10:00"}),
+    "result": Card("result-final", "fact", "result", {"result": "final"}),
 }
 
 
 @pytest.fixture
 def facts() -> MemoryFacts:
-    return MemoryFacts().add(NATIONAL_10, NORTH, WEST_FAKE, *turnout_facts())
+    return MemoryFacts().add(NATIONAL_10, NORTH, WEST_FAKE, *turnout_facts(), *results_facts())
 
 
 @pytest.fixture
@@ -116,8 +115,11 @@ def test_the_gate_refuses_what_is_not_verified_or_held(tmp_path, facts) -> None:
     facts.add(replace(facts.facts["turnout-1000-national"], status="in_review"))
     with pytest.raises(FactRefused):
         cards.prepare(CARDS["turnout"], NOW)
+    facts.add(replace(facts.facts["result-yes"], status="conflict", conflict="C3: result-yes 7954667 interfax.ru"))
+    with pytest.raises(FactRefused, match="result-yes"):
+        cards.prepare(CARDS["result"], NOW)
     outcome = cards.sync(list(CARDS.values()), NOW)
-    assert sorted(name for name, _ in outcome.refused) == ["debunk-F13", "fact-F12", "turnout-1000"]
+    assert sorted(name for name, _ in outcome.refused) == ["debunk-F13", "fact-F12", "result-final", "turnout-1000"]
     assert sorted(outcome.written) == ["announce-live-north-kz", "announce-next"]
     assert sorted(path.stem for path in cards.folder.glob("*.json")) == ["announce-live-north-kz", "announce-next"]
 
@@ -176,21 +178,14 @@ def test_watch_withdraws_the_card_of_a_retracted_fact(tmp_path, sample_desk) -> 
     withdrawn/ with the reason and the fact in its sidecar, and the live sidecar is gone."""
     path, desk = sample_desk
     run, _, _ = social_run(path, tmp_path / "social", 7)
-    rounds: queue.Queue = queue.Queue()
-    stop = threading.Event()
-    watcher = threading.Thread(target=run.watch, args=(stop, rounds.put))
-    watcher.start()
-    try:
-        first = rounds.get(timeout=120)
+
+    def retract(first: Outcome) -> None:
         assert "fact-F3" in first.written
         fact = desk.get(3)
         desk.change(fact.id, fact.version, rules.Retract(Claim(kk="Кезек болмады", ru="Очереди не было")),
                     by=VERIFIER, at=NOW)
-        second = rounds.get(timeout=120)
-    finally:
-        stop.set()
-        watcher.join(timeout=120)
-        run.desk.close()
+
+    _, second = watch_two_rounds(run, retract)
     assert second.withdrawn == ["fact-F3"] and [name for name, _ in second.refused] == ["fact-F3"]
     folder = tmp_path / "social" / "referendum-2026" / "2026-03-15T07"
     assert not (folder / "fact-F3.json").exists() and not list(folder.glob("fact-F3-*.png"))
