@@ -83,9 +83,8 @@ class Commands(OnAirGraphics):
             self._log(now, "take", target.id, previous=current, **({"confirmed_feed_down": True} if confirm else {}))
             self._clear_graphics(now, "take")
             bug = self._location_bug(target, now)
-            if bug is not None:
-                self._put_graphic(now, *bug)
-            graphics = self.store.graphics(self.show_id)
+            # every graphic is off: on air now is the location bug alone, if it was put (not read back)
+            graphics = (self._put_graphic(now, *bug),) if bug is not None else ()
         # Committed: now to air at once, and only then re-read the store for the view.
         self._switch(lambda switcher: switcher.take(target, graphics))
         self._load()

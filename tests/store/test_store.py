@@ -79,6 +79,26 @@ def test_another_connection_sees_a_write(store_location: Path | str) -> None:
     assert second.state("show").held == {"a"}
 
 
+def test_the_plan_is_read_again_when_its_revision_moves_and_only_then(store_location: Path | str) -> None:
+    """state() keeps the plan it decoded for its revision; a save elsewhere, or a rollback of a save read
+    inside its own write (whose revision another connection may commit with other texts), reads it again."""
+    first, second = open_store(store_location), open_store(store_location)
+    with second.write():
+        second.save_plan("show", {"title": "a"}, [{"id": "open"}])
+    kept = first.state("show")
+    assert first.state("show").segments is kept.segments  # not read again: the same revision
+    with second.write():
+        second.save_plan("show", {"title": "b"}, [{"id": "open"}])
+    assert (first.state("show").show, first.state("show").revision) == ({"title": "b"}, 2)
+    with pytest.raises(RuntimeError), first.write():
+        first.save_plan("show", {"title": "rolled back"}, [])
+        assert first.state("show").show == {"title": "rolled back"}
+        raise RuntimeError("the action failed after reading its own save")
+    with second.write():
+        second.save_plan("show", {"title": "c"}, [{"id": "open"}])  # revision 3, as the rolled back one was
+    assert (first.state("show").show, first.state("show").revision) == ({"title": "c"}, 3)
+
+
 def test_a_postgresql_store_starts_at_the_newest_schema_and_keeps_its_data(pg_server) -> None:
     url = pg_server.new_database()
     store = open_store(url)
