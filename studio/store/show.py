@@ -160,6 +160,7 @@ class ShowStore(Connection):
         self._plan_read: tuple[str, int] | None = None  # show id, revision
         self._plan: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
         self._asrun: dict[tuple[Any, ...], AsRunRow] = {}
+        self._commits = 0  # this connection's write transactions: data_version does not count them
 
     @contextmanager
     def write(self) -> Iterator[Self]:
@@ -171,6 +172,13 @@ class ShowStore(Connection):
         except BaseException:
             self._plan_read = None
             raise
+        self._commits += 1
+
+    def stamp(self) -> tuple[int, int]:
+        """What moves whenever the show's state may have changed: another connection committed, or this one
+        wrote (the show's tables are written inside ``write()`` only). Taken before a ``state()``: while it
+        is the same, that state is current, and inside a write it stays so."""
+        return self.data_version(), self._commits
 
     def rehearsal_mark(self) -> RehearsalMark | None:
         row = self.db.execute("SELECT * FROM rehearsal").fetchone()
