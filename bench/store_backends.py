@@ -9,9 +9,10 @@ does not sync at each commit either). Each figure runs on a new empty store of e
   reported next to it;
 - the observers' intake (bench/desk_intake.py's server and closed-loop load): ≥ 1,000 reports/s with
   p99 < 50 ms on both;
-- a take's store part: the controller taking a segment with no switcher, TAKES times; its write transaction
-  (the target: PostgreSQL's p50 at most SQLite's + 1 ms), and the whole take with the re-read of the show
-  for the view, beside it.
+- a take's store part: the controller taking a segment with no switcher, TAKES times on each database, one
+  take on each in turn (the load of a shared machine changes within a run); its write transaction (the target:
+  PostgreSQL's p50 at most SQLite's + 1 ms), and the whole take with the re-read of the show for the view,
+  beside it.
 
     .venv/bin/python bench/store_backends.py
 """
@@ -46,33 +47,39 @@ WARM_UP = 20
 TAKE_MARGIN_MS = 1.0
 
 
-def take_latencies(location: Path | str) -> tuple[list[float], list[float]]:
-    """Milliseconds of each take of two segments in turn (a take never repeats the one on air): its write
-    transaction (BEGIN to COMMIT, timed around the store's write()), and the whole take with the re-read."""
-    rundown = load_rundown(shipped("sample/referendum-day.toml"))
-    store = open_store(location)
-    writes: list[float] = []
-    write = store.write
+class TimedTakes:
+    """A controller on a new store taking two segments in turn (a take never repeats the one on air), timing
+    each take in milliseconds: its write transaction (BEGIN to COMMIT, around the store's write()), and the
+    whole take with the re-read."""
 
-    @contextmanager
-    def timed_write():  # the controller's one write of a take, as it opens it
-        begin = time.perf_counter()
-        with write():
-            yield store
-        writes.append((time.perf_counter() - begin) * 1000)
+    def __init__(self, location: Path | str) -> None:
+        rundown = load_rundown(shipped("sample/referendum-day.toml"))
+        self.store = open_store(location)
+        self.writes: list[float] = []
+        self.takes: list[float] = []
+        write = self.store.write
 
-    store.write = timed_write  # type: ignore[method-assign]
-    controller = Controller(store, rundown, operator="bench", clock=lambda: datetime.now(timezone.utc))
-    first, second = (segment.id for segment in rundown.segments[:2])
-    writes.clear()  # building the controller saved the plan
-    takes = []
-    for n in range(WARM_UP + TAKES):
+        @contextmanager
+        def timed_write():  # the controller's one write of a take, as it opens it
+            begin = time.perf_counter()
+            with write():
+                yield self.store
+            self.writes.append((time.perf_counter() - begin) * 1000)
+
+        self.store.write = timed_write  # type: ignore[method-assign]
+        self.controller = Controller(self.store, rundown, operator="bench",
+                                     clock=lambda: datetime.now(timezone.utc))
+        self.segments = [segment.id for segment in rundown.segments[:2]]
+        self.writes.clear()  # building the controller saved the plan
+
+    def take(self) -> None:
         begin = time.perf_counter()
-        controller.take(first if n % 2 else second)
-        takes.append((time.perf_counter() - begin) * 1000)
-    store.close()
-    assert len(writes) == len(takes), "one write transaction per take"
-    return writes[WARM_UP:], takes[WARM_UP:]
+        self.controller.take(self.segments[len(self.takes) % 2])
+        self.takes.append((time.perf_counter() - begin) * 1000)
+
+    def close(self) -> None:
+        self.store.close()
+        assert len(self.writes) == len(self.takes), "one write transaction per take"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -120,9 +127,14 @@ def measured(folder: Path, server) -> int:
             print(f"    other answers: {others}")
 
     print(f"take, the store's part ({TAKES} takes after {WARM_UP}; the controller with no switcher)")
+    takers = {backend: TimedTakes(store("takes")) for backend, store in stores.items()}
+    for _ in range(WARM_UP + TAKES):
+        for taker in takers.values():  # one take on each in turn: the machine's load falls on both alike
+            taker.take()
     p50 = {}
-    for backend, store in stores.items():
-        writes, takes = take_latencies(store("takes"))
+    for backend, taker in takers.items():
+        taker.close()
+        writes, takes = taker.writes[WARM_UP:], taker.takes[WARM_UP:]
         p50[backend] = statistics.median(writes)
         for what, took in (("write transaction", writes), ("with the re-read", takes)):
             print(f"  {backend:<11} {what:<18} p50 {statistics.median(took):6.2f} ms"

@@ -332,6 +332,24 @@ def test_a_take_rereads_the_store_when_another_terminal_committed_while_the_feed
     assert (refused.value.code, refused.value.params) == ("take_conflict", {"segment": "live-almaty"})
 
 
+def test_a_take_reads_the_store_again_when_another_terminal_committed_since_it_last_loaded(
+    store_location, small_rundown, clock
+) -> None:
+    """Without a feed to ask, a take reuses the state its console last loaded, only while no connection has
+    committed since (the store's stamp). Here each terminal takes without having seen the other's take."""
+    controller = Controller(open_store(store_location), small_rundown, clock=clock)
+    remote = Controller(open_store(store_location), small_rundown, operator="dana", clock=clock)
+    controller.take("open")
+    remote.take("live-almaty")  # loaded before "open": the other row is closed, not a second one opened
+    with pytest.raises(ControlError) as refused:
+        controller.take_next(expect_on_air="open", check=True)
+    assert (refused.value.code, refused.value.params) == ("take_conflict", {"segment": "live-almaty"})
+    controller.take("brief-10")
+    assert [(row.segment_id, row.ended_at is None) for row in controller.asrun()] == [
+        ("open", False), ("live-almaty", False), ("brief-10", True)
+    ]
+
+
 def test_a_take_without_a_feed_or_with_an_unknown_one_asks_nothing(store_location, small_rundown, clock) -> None:
     class Unknown(RecordingSwitcher):
         def feed_up(self, segment: Segment) -> bool | None:

@@ -134,13 +134,17 @@ def test_panic_clears_every_graphic_at_once(tmp_path, rundown, clock) -> None:
     assert [e.detail["reason"] for e in off] == ["panic"]
 
 
-def test_a_take_clears_the_previous_graphics_and_a_live_inclusion_gets_its_bug(tmp_path, rundown, clock) -> None:
+def test_a_take_clears_the_previous_graphics_and_a_live_inclusion_gets_its_bug(store_location, rundown,
+                                                                               clock) -> None:
     switcher = RecordingSwitcher()
-    controller = make(tmp_path / "s.db", rundown, clock, switcher)
+    fact = verified_fact(store_location, clock)
+    controller = make(store_location, rundown, clock, switcher, StandInGraphics([fact]))
     controller.take_next()
     controller.graphic_take(0)
     controller.take("live-almaty")
     assert [g.template for g in switcher.shown] == [LOCATION_BUG]  # given with the take, one change
+    assert switcher.shown == list(controller.store.graphics("small"))  # as put, exactly what the store holds
+    assert switcher.shown[0].facts == ((int(fact["id"]), fact["version"]),)
     bug = controller.on_air_graphics[0]
     assert bug.scene == "Live" and "region=almaty" in bug.description and "time=09:30" in bug.description
     actions = [e.action for e in controller.store.events("small")]

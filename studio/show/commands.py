@@ -59,19 +59,19 @@ class Commands(OnAirGraphics):
         (``feed_down``) unless ``confirm``: then the switcher puts the slate up at once and
         cuts to the feed at its first frames. The feed is asked before the store is locked
         (a probe may take ~0.4 s)."""
-        checked: tuple[int, ShowState, list[Segment]] | None = None
+        checked: tuple[tuple[int, int], ShowState] = (self.loaded_at, self.state)  # the state as last loaded
         if not confirm and self.feed_check is not None:
-            version = self.store.data_version()  # before the read: a commit during it moves the number
+            stamp = self.store.stamp()  # before the read: a commit during it moves it
             state, segments = self._current()
             target = self._target(state, segments, segment_id, expect_on_air, check)
             if target.feed and self.feed_check(target) is False:
                 raise ControlError("feed_down", segment=target.id)
-            checked = (version, state, segments)
+            checked = (stamp, state)
         with self.store.write():
-            if checked is not None and checked[0] == self.store.data_version():
-                _, state, segments = checked  # nobody committed since that read (our writes hold the lock): current
-            else:
-                state, segments = self._current()
+            stamp, state = checked
+            if stamp != self.store.stamp():  # a commit since that read (none can come now: we hold the lock)
+                state = self.store.state(self.show_id)
+            segments = list(self._parsed(state))
             current = state.on_air.segment_id if state.on_air else None
             target = self._target(state, segments, segment_id, expect_on_air, check)
             now = self.clock()
@@ -83,9 +83,8 @@ class Commands(OnAirGraphics):
             self._log(now, "take", target.id, previous=current, **({"confirmed_feed_down": True} if confirm else {}))
             self._clear_graphics(now, "take")
             bug = self._location_bug(target, now)
-            if bug is not None:
-                self._put_graphic(now, *bug)
-            graphics = self.store.graphics(self.show_id)
+            # every graphic is off: on air now is the location bug alone, if it was put (not read back)
+            graphics = (self._put_graphic(now, *bug),) if bug is not None else ()
         # Committed: now to air at once, and only then re-read the store for the view.
         self._switch(lambda switcher: switcher.take(target, graphics))
         self._load()

@@ -105,7 +105,10 @@ class OnAirGraphics(Playout):
             self._log(now, "graphic_refused", segment.id, template=cue.template, reason=str(error))
             return None
 
-    def _put_graphic(self, now: datetime, segment: Segment, cue: GraphicCue, rendered: RenderedGraphic) -> None:
+    def _put_graphic(
+        self, now: datetime, segment: Segment, cue: GraphicCue, rendered: RenderedGraphic
+    ) -> OnAirGraphic:
+        """Inside a write: ``rendered`` on air, logged; the graphic as the store now has it."""
         graphic = OnAirGraphic(
             template=cue.template,
             file=rendered.path,
@@ -122,6 +125,7 @@ class OnAirGraphics(Playout):
         replaces = {"replaces_pulled": pulled.id} if pulled is not None else {}  # a new take, after a withdrawal
         self._log(now, "graphic_on", segment.id, template=cue.template, file=rendered.path,
                   scene=segment.scene, **replaces, **dict(rendered.provenance))
+        return graphic
 
     def _clear_graphics(self, now: datetime, reason: str, template: str | None = None) -> list[OnAirGraphic]:
         """Inside a write: take graphics off (all, or one template), logging each one."""

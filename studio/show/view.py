@@ -139,6 +139,7 @@ class ShowReader:
         self._load()
 
     def _load(self) -> None:
+        self.loaded_at = self.store.stamp()  # before the read: a commit during it moves it
         self.state = self.store.state(self.show_id)
         self.on_air_graphics = self.store.graphics(self.show_id)
         self.under_slate = self.store.under_slate(self.show_id)

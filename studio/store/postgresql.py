@@ -49,6 +49,13 @@ WRITE_LOCK = 0x73747564696F
 CHANNEL = "studio_store"
 """Every write transaction notifies here when it commits; other connections listen (StoreChanges)."""
 
+# A take's write is a dozen statements, each a round trip to the server: the lock goes with BEGIN, and the
+# notification with COMMIT, in one round trip each (several statements without parameters are sent at once).
+_BEGIN_WRITE = f"BEGIN READ WRITE; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+# Only a transaction that wrote has an xid: one that changed nothing moves no one's version, as on SQLite
+# (a connection that opens an up-to-date store wakes nobody).
+_NOTIFY_COMMIT = f"SELECT pg_notify('{CHANNEL}', '') WHERE pg_current_xact_id_if_assigned() IS NOT NULL; COMMIT"
+
 _PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?|%")
 
 
@@ -138,25 +145,21 @@ class PgDatabase:
     def write(self) -> Iterator[None]:
         """One write transaction, alone (the advisory lock), whose reads are current; when it wrote, it
         notifies the other connections as it commits. Rolled back whole on any error."""
-        with self._transaction("BEGIN READ WRITE"):
-            self.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        with self._transaction(_BEGIN_WRITE, _NOTIFY_COMMIT):
             yield
-            # Only a transaction that wrote has an xid: one that changed nothing moves no one's version,
-            # as on SQLite (a connection that opens an up-to-date store wakes nobody).
-            self.execute(f"SELECT pg_notify('{CHANNEL}', '') WHERE pg_current_xact_id_if_assigned() IS NOT NULL")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Several reads that see one state of the store."""
-        with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"):
+        with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "COMMIT"):
             yield
 
     @contextmanager
-    def _transaction(self, begin: str) -> Iterator[None]:
+    def _transaction(self, begin: str, commit: str) -> Iterator[None]:
         self.execute(begin)
         try:
             yield
-            self.execute("COMMIT")
+            self.execute(commit)
         except BaseException:
             if not self.connection.closed and self.in_transaction:
                 self.connection.execute("ROLLBACK")

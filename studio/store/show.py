@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from studio.desk.ids import fact_label
 from studio.i18n import Msg
@@ -153,10 +155,30 @@ class ShowStore(Connection):
     def __init__(self, db: Any) -> None:
         super().__init__(db)
         # What state() decoded last: a take reads the whole plan and as-run, which change a row at a time,
-        # so unchanged texts and rows are not decoded again (the console's take waits on this read).
-        self._plan_texts: tuple[str, str] | None = None
+        # so an unchanged plan is not read again (every save bumps its revision) and unchanged rows are not
+        # decoded again (the console's take waits on this read).
+        self._plan_read: tuple[str, int] | None = None  # show id, revision
         self._plan: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
         self._asrun: dict[tuple[Any, ...], AsRunRow] = {}
+        self._commits = 0  # this connection's write transactions: data_version does not count them
+
+    @contextmanager
+    def write(self) -> Iterator[Self]:
+        """As ``Connection.write``; a plan read inside a write that is rolled back is forgotten: its revision
+        may be committed later with other texts."""
+        try:
+            with super().write():
+                yield self
+        except BaseException:
+            self._plan_read = None
+            raise
+        self._commits += 1
+
+    def stamp(self) -> tuple[int, int]:
+        """What moves whenever the show's state may have changed: another connection committed, or this one
+        wrote (the show's tables are written inside ``write()`` only). Taken before a ``state()``: while it
+        is the same, that state is current, and inside a write it stays so."""
+        return self.data_version(), self._commits
 
     def rehearsal_mark(self) -> RehearsalMark | None:
         row = self.db.execute("SELECT * FROM rehearsal").fetchone()
@@ -181,17 +203,22 @@ class ShowStore(Connection):
     # --- reading -----------------------------------------------------------
 
     def state(self, show_id: str) -> ShowState:
+        known = self._plan_read[1] if self._plan_read and self._plan_read[0] == show_id else 0
         with self.snapshot():
-            plan = self.db.execute("SELECT show, segments, revision FROM plan WHERE show_id = ?", (show_id,)).fetchone()
+            plan = self.db.execute(
+                "SELECT revision, CASE WHEN revision = ? THEN NULL ELSE show END AS show,"
+                " CASE WHEN revision = ? THEN NULL ELSE segments END AS segments FROM plan WHERE show_id = ?",
+                (known, known, show_id),
+            ).fetchone()
             flags = self.db.execute("SELECT segment_id, flag FROM flag WHERE show_id = ?", (show_id,)).fetchall()
             parsed, self._asrun = self._asrun, {}
             for row in self.db.execute(
                 "SELECT * FROM asrun WHERE show_id = ? AND undone = 0 ORDER BY started_at, id", (show_id,)
-            ):
+            ).fetchall():  # all at once: on PostgreSQL, row by row costs a call into the driver each
                 key = tuple(row)
                 self._asrun[key] = parsed.get(key) or AsRunRow.from_row(row)
             rows = list(self._asrun.values())
-        show, segments = self._decoded_plan(plan["show"], plan["segments"]) if plan else (None, None)
+        show, segments = self._decoded_plan(show_id, plan) if plan else (None, None)
         return ShowState(
             show=show,
             segments=segments,
@@ -202,43 +229,46 @@ class ShowStore(Connection):
             on_air=next((r for r in rows if r.ended_at is None), None),
         )
 
-    def _decoded_plan(self, show: str, segments: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """The plan's JSON decoded, once per text (a state is read-only: its holders never change it)."""
-        if self._plan is None or self._plan_texts != (show, segments):
-            self._plan_texts, self._plan = (show, segments), (json.loads(show), json.loads(segments))
+    def _decoded_plan(self, show_id: str, plan: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The plan's JSON decoded, once per revision (a state is read-only: its holders never change it);
+        ``plan`` has its texts only when the revision is not the one decoded last."""
+        if plan["show"] is not None:
+            self._plan_read = (show_id, plan["revision"])
+            self._plan = (json.loads(plan["show"]), json.loads(plan["segments"]))
+        assert self._plan is not None
         return self._plan
 
     def graphics(self, show_id: str) -> tuple[OnAirGraphic, ...]:
-        """The graphics on air, in the order they were taken."""
+        """The graphics on air, in the order they were taken, each with the facts it states (in one query:
+        a row per fact, one for a graphic stating none)."""
         rows = self.db.execute(
-            "SELECT * FROM graphic WHERE show_id = ? ORDER BY taken_at, template", (show_id,)
+            """SELECT g.template, g.file, g.scene, g.segment_id, g.detail, f.fact_id, f.version
+               FROM graphic g LEFT JOIN graphic_fact f ON f.show_id = g.show_id AND f.template = g.template
+               WHERE g.show_id = ? ORDER BY g.taken_at, g.template, f.fact_id""",
+            (show_id,),
         ).fetchall()
-        stated = self._stated_facts(show_id)
-        out = []
+        facts: dict[str, list[tuple[int, int]]] = {}
+        graphics: dict[str, Any] = {}  # template: its first row
         for row in rows:
+            graphics.setdefault(row["template"], row)
+            if row["fact_id"] is not None:
+                facts.setdefault(row["template"], []).append((row["fact_id"], row["version"]))
+        out = []
+        for template, row in graphics.items():
             detail = json.loads(row["detail"])
             out.append(
                 OnAirGraphic(
-                    template=row["template"],
+                    template=template,
                     file=row["file"],
                     scene=row["scene"],
                     segment_id=row["segment_id"],
                     placement=tuple(detail["placement"]),  # type: ignore[arg-type]
                     canvas=tuple(detail["canvas"]),  # type: ignore[arg-type]
                     description=detail.get("description", ""),
-                    facts=stated.get(row["template"], ()),
+                    facts=tuple(facts.get(template, ())),
                 )
             )
         return tuple(out)
-
-    def _stated_facts(self, show_id: str) -> dict[str, tuple[tuple[int, int], ...]]:
-        stated: dict[str, list[tuple[int, int]]] = {}
-        for row in self.db.execute(
-            "SELECT template, fact_id, version FROM graphic_fact WHERE show_id = ? ORDER BY template, fact_id",
-            (show_id,),
-        ):
-            stated.setdefault(row["template"], []).append((row["fact_id"], row["version"]))
-        return {template: tuple(facts) for template, facts in stated.items()}
 
     def withdrawn(self, show_id: str) -> list[Withdrawn]:
         """Facts on air that no longer stand as rendered: one query, however many graphics are up.

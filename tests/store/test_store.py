@@ -79,6 +79,45 @@ def test_another_connection_sees_a_write(store_location: Path | str) -> None:
     assert second.state("show").held == {"a"}
 
 
+def test_the_plan_is_read_again_when_its_revision_moves_and_only_then(store_location: Path | str) -> None:
+    """state() keeps the plan it decoded for its revision; a save elsewhere, or a rollback of a save read
+    inside its own write (whose revision another connection may commit with other texts), reads it again."""
+    first, second = open_store(store_location), open_store(store_location)
+    with second.write():
+        second.save_plan("show", {"title": "a"}, [{"id": "open"}])
+    kept = first.state("show")
+    assert first.state("show").segments is kept.segments  # not read again: the same revision
+    with second.write():
+        second.save_plan("show", {"title": "b"}, [{"id": "open"}])
+    assert (first.state("show").show, first.state("show").revision) == ({"title": "b"}, 2)
+    with pytest.raises(RuntimeError), first.write():
+        first.save_plan("show", {"title": "rolled back"}, [])
+        assert first.state("show").show == {"title": "rolled back"}
+        raise RuntimeError("the action failed after reading its own save")
+    with second.write():
+        second.save_plan("show", {"title": "c"}, [{"id": "open"}])  # revision 3, as the rolled back one was
+    assert (first.state("show").show, first.state("show").revision) == ({"title": "c"}, 3)
+
+
+def test_the_stamp_moves_with_each_commit_of_either_connection_and_only_then(store_location: Path | str) -> None:
+    """A state read after a stamp is current while the stamp stays: it moves when this connection writes
+    (which data_version does not count) or another one commits; a read or a rolled back write leaves it."""
+    first, second = open_store(store_location), open_store(store_location)
+    stamps = [first.stamp()]
+    first.state("show")
+    with pytest.raises(RuntimeError), first.write():
+        first.set_flag("show", "a", "held")
+        raise RuntimeError("rolled back")
+    stamps.append(first.stamp())
+    with first.write():
+        first.set_flag("show", "a", "held")
+    stamps.append(first.stamp())
+    with second.write():
+        second.set_flag("show", "a", None)
+    stamps.append(first.stamp())
+    assert stamps[0] == stamps[1] and len(set(stamps[1:])) == 3
+
+
 def test_a_postgresql_store_starts_at_the_newest_schema_and_keeps_its_data(pg_server) -> None:
     url = pg_server.new_database()
     store = open_store(url)
