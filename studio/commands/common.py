@@ -74,7 +74,7 @@ def open_desk_store(args: argparse.Namespace, *, rehearsal: bool = False):  # ->
     return config, open_desk(path, config.desk.evidence_policy())
 
 
-def store_path(args: argparse.Namespace, config, *, rehearsal_on: datetime | None = None) -> Path:
+def store_path(args: argparse.Namespace, config, *, rehearsal_on: datetime | None = None) -> Path | str:
     """The show's store (--store, $STUDIO_STORE, config); with ``rehearsal_on``, the store beside it where
     the rehearsal on that day's clock (the station's day) keeps its show (studio/show/on_today.py)."""
     from studio.paths import rehearsal_store_file, store_file

@@ -90,7 +90,7 @@ def _translated(error: psycopg.Error) -> Exception:
     said = _reason(error)
     if isinstance(error, psycopg.IntegrityError):
         return sqlite3.IntegrityError(said)
-    if isinstance(error, psycopg.OperationalError):
+    if isinstance(error, psycopg.OperationalError | psycopg.errors.ReadOnlySqlTransaction):
         return StoreUnwritable(Msg("store.error.write", reason=said))
     return error
 
@@ -102,6 +102,11 @@ class PgDatabase:
 
     def __init__(self, connection: psycopg.Connection[Any], url: str) -> None:
         self.connection, self.url = connection, url
+        self._begin_write = "BEGIN READ WRITE"
+
+    def read_only(self) -> None:
+        """Every write transaction from now on is read-only: the server refuses its first write."""
+        self._begin_write = "BEGIN READ ONLY"
 
     def execute(self, statement: str, parameters: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
         try:
@@ -138,7 +143,7 @@ class PgDatabase:
     def write(self) -> Iterator[None]:
         """One write transaction, alone (the advisory lock), whose reads are current; when it wrote, it
         notifies the other connections as it commits. Rolled back whole on any error."""
-        with self._transaction("BEGIN READ WRITE"):
+        with self._transaction(self._begin_write):
             self.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
             yield
             # Only a transaction that wrote has an xid: one that changed nothing moves no one's version,

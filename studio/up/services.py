@@ -25,7 +25,7 @@ class Day:
 
     config: Config
     config_path: Path | None  # None: no file, the defaults (the children find none either)
-    store: Path
+    store: Path | str  # a SQLite file or a PostgreSQL URL (never with its password: paths.store_file)
     rundown: Path
     language: str | None = None  # --lang / $STUDIO_LANG as asked; None: the config's
     operator: str | None = None  # --operator for the API
