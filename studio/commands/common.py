@@ -120,14 +120,17 @@ def locate(args: argparse.Namespace) -> int:
     The labels stay English, like ``error:``, for scripts; what the marks and orders mean is translated."""
     from studio.paths import (
         config_file, default_rundown as choose, graphics_dir, sample_data, sample_rundown, search_directories,
-        social_dir, template_folders,
+        social_dir, store_files, template_folders,
     )
+    from studio.store.location import is_url, shown
 
     config = read_config(args)
     language = diagnostics_language(args)
     said = {True: Msg("locate.there").render(language), False: Msg("locate.not_there").render(language)}
 
-    def line(label: str, path: Path) -> str:
+    def line(label: str, path: Path | str) -> str:
+        if is_url(path):  # a database on a server: nothing on this machine to look at
+            return f"{label + ':':<11}{shown(path)}"
         return f"{label + ':':<11}{path}  ({said[path.exists()]})"
 
     def listing(label: str, order: str, paths: list[Path]) -> list[str]:
@@ -139,6 +142,7 @@ def locate(args: argparse.Namespace) -> int:
         line("config", found) if found else f"config:    {Msg('locate.no_config').render(language)}",
         *listing("config search", "locate.config_order", [d / "config.toml" for d in search_directories()]),
         line("store", store_path(args, config)),
+        line("files", store_files(store_path(args, config))),  # what observers attach
         line("rehearsal", store_path(args, config, rehearsal_on=utc_now())),  # today's, beside the show's
         line("graphics", graphics_dir(config.graphics.out)),
         line("social", social_dir()),
