@@ -94,9 +94,11 @@ def chosen(day: Day, names: Sequence[str]) -> list[Service]:
 
 def secrets(day: Day) -> list[str]:
     """Every secret this process holds for its children: the API's tokens, the operator's passphrase,
-    OBS's password; whatever a child writes, none of them is shown."""
+    OBS's password, a PostgreSQL store's password (PGPASSWORD, which libpq reads); whatever a child writes,
+    none of them is shown."""
     from studio.desk.operators import KEY_VARIABLE
 
     settings = day.config
-    variables = [settings.api.token_env, *settings.api.tokens.values(), settings.obs.password_env, KEY_VARIABLE]
+    variables = [settings.api.token_env, *settings.api.tokens.values(), settings.obs.password_env, KEY_VARIABLE,
+                 "PGPASSWORD"]
     return [*(os.environ.get(name, "") for name in variables), *day.api_environment.values()]
