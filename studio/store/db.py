@@ -758,13 +758,14 @@ class Connection:
             self.path = Path(db.execute("PRAGMA database_list").fetchone()[2])
         self.location: Path | str = self.path if self.sqlite else db.url
 
-    def read_only(self) -> None:
-        """From now on the database refuses every write on this connection (a prompter follows the show and
-        must never change it): SQLite's query_only, PostgreSQL's read-only transactions."""
+    def read_only(self, refuse: bool = True) -> None:
+        """From now on the database refuses (or, ``refuse`` false, takes again) every write on this connection:
+        a prompter follows the show and must never change it. SQLite's query_only, PostgreSQL's read-only
+        transactions."""
         if self.sqlite:
-            self.db.execute("PRAGMA query_only = ON")
+            self.db.execute(f"PRAGMA query_only = {'ON' if refuse else 'OFF'}")
         else:
-            self.db.read_only()
+            self.db.read_only(refuse)
 
     @property
     def files(self) -> Path:

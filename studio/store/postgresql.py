@@ -104,9 +104,9 @@ class PgDatabase:
         self.connection, self.url = connection, url
         self._begin_write = "BEGIN READ WRITE"
 
-    def read_only(self) -> None:
-        """Every write transaction from now on is read-only: the server refuses its first write."""
-        self._begin_write = "BEGIN READ ONLY"
+    def read_only(self, refuse: bool = True) -> None:
+        """Every write transaction from now on is read-only (``refuse``): the server refuses its first write."""
+        self._begin_write = "BEGIN READ ONLY" if refuse else "BEGIN READ WRITE"
 
     def execute(self, statement: str, parameters: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
         try:
