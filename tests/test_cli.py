@@ -173,3 +173,12 @@ def test_lang_is_the_language_of_every_screen_the_command_opens(monkeypatch) -> 
     assert _config(_parser().parse_args(["--lang", "en", "desk"])).station.language == "en"
     monkeypatch.setenv("STUDIO_LANG", "ru")
     assert _config(_parser().parse_args(["desk"])).station.language == "ru"
+
+
+def test_a_rehearsal_refuses_a_shared_database(tmp_path: Path, capsys, monkeypatch) -> None:
+    """A rehearsal writes a show of its own: never into the PostgreSQL database the desks share."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["--lang", "en", "--store", "postgresql://desk@db.example.kz/studio", "rehearse", str(SMALL), "--no-obs"]) == 2
+    err = capsys.readouterr().err
+    assert "SQLite file of its own" in err and "postgresql://desk@db.example.kz/studio" in err and "Traceback" not in err
+    assert not any(tmp_path.iterdir())

@@ -138,6 +138,7 @@ def test_locate_prints_every_search_path_marked_there_or_not(tmp_path: Path, els
         f"  {elsewhere / 'config.toml'}  (there)",
         f"  {tmp_path / 'xdg-config' / 'studio' / 'config.toml'}  (not there)",
         f"store:     {tmp_path / 'default-store.db'}  (not there)",
+        f"media:     {tmp_path / 'media'}  (not there)",
         f"rehearsal: {tmp_path / f'default-store.rehearsal-{today}.db'}  (not there)",
         f"graphics:  {data_home / 'graphics'}  (not there)",
         f"social:    {data_home / 'social'}  (not there)",

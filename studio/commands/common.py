@@ -122,6 +122,7 @@ def locate(args: argparse.Namespace) -> int:
         config_file, default_rundown as choose, graphics_dir, sample_data, sample_rundown, search_directories,
         social_dir, store_files, template_folders,
     )
+    from studio.desk.media import media_folder
     from studio.store.location import is_url, shown
 
     config = read_config(args)
@@ -142,7 +143,7 @@ def locate(args: argparse.Namespace) -> int:
         line("config", found) if found else f"config:    {Msg('locate.no_config').render(language)}",
         *listing("config search", "locate.config_order", [d / "config.toml" for d in search_directories()]),
         line("store", store_path(args, config)),
-        line("files", store_files(store_path(args, config))),  # what observers attach
+        line("media", media_folder(store_files(store_path(args, config)))),  # what observers attach
         line("rehearsal", store_path(args, config, rehearsal_on=utc_now())),  # today's, beside the show's
         line("graphics", graphics_dir(config.graphics.out)),
         line("social", social_dir()),
