@@ -73,6 +73,9 @@ def test_relative_paths_in_the_config_are_taken_from_its_folder(tmp_path: Path, 
     assert (loaded.store.path, loaded.graphics.out) == (str(station / "day.db"), str(station / "png"))
     assert loaded.graphics.templates == str(station / "templates")
     assert loaded.youtube.token_file == "~/token.json"  # the home folder stays the home folder
+    on_server = station / "on-server.toml"
+    on_server.write_text('[store]\npath = "postgresql://desk@db.centre.kz/studio"\n', "utf-8")
+    assert load_config(on_server).store.path == "postgresql://desk@db.centre.kz/studio"  # an address is no file
     assert main(["--lang", "en", "--config", str(config), "check"]) == 0
     assert f"no rundown given: {station / 'shows' / 'day.toml'} (named by [show] rundown in the config)" in (
         capsys.readouterr().err
