@@ -120,7 +120,9 @@ def test_unopenable_store_is_a_clear_error(tmp_path: Path, capsys) -> None:
 
 
 @pytest.mark.parametrize("given", ["option", "environment", "config"])
-def test_a_store_address_with_a_password_is_refused_and_never_shown(given: str, tmp_path: Path, capsys, monkeypatch) -> None:
+def test_a_store_address_with_a_password_is_refused_and_never_shown(
+    given: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
     """A password on a command line shows in ``ps``, in a config file it travels with the file: refused wherever
     the URL comes from, saying where the password goes; never taken for a folder called "postgresql:"."""
     monkeypatch.chdir(tmp_path)
@@ -178,7 +180,8 @@ def test_lang_is_the_language_of_every_screen_the_command_opens(monkeypatch) -> 
 def test_a_rehearsal_refuses_a_shared_database(tmp_path: Path, capsys, monkeypatch) -> None:
     """A rehearsal writes a show of its own: never into the PostgreSQL database the desks share."""
     monkeypatch.chdir(tmp_path)
-    assert main(["--lang", "en", "--store", "postgresql://desk@db.example.kz/studio", "rehearse", str(SMALL), "--no-obs"]) == 2
+    url = "postgresql://desk@db.example.kz/studio"
+    assert main(["--lang", "en", "--store", url, "rehearse", str(SMALL), "--no-obs"]) == 2
     err = capsys.readouterr().err
-    assert "SQLite file of its own" in err and "postgresql://desk@db.example.kz/studio" in err and "Traceback" not in err
+    assert "SQLite file of its own" in err and url in err and "Traceback" not in err
     assert not any(tmp_path.iterdir())
