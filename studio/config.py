@@ -61,6 +61,16 @@ def _a_file(value: str) -> str:
 
 FilePath = Annotated[str, AfterValidator(_beside_the_file)]
 """A path in config.toml; "" for the default."""
+
+
+def _file_or_url(value: str, info: ValidationInfo) -> str:
+    from studio.store.location import is_url
+
+    return value if is_url(value) else _beside_the_file(value, info)
+
+
+StoreLocation = Annotated[str, AfterValidator(_file_or_url)]
+"""A store in config.toml: a SQLite file's path (taken as FilePath) or a PostgreSQL URL, kept as written."""
 ExistingFile = Annotated[FilePath, AfterValidator(_a_file)]
 ExistingFolder = Annotated[FilePath, AfterValidator(_a_folder)]
 
@@ -86,7 +96,11 @@ class Show(Strict):
 
 
 class StoreSettings(Strict):
-    path: FilePath = Field(default="", description="the SQLite store; empty: the user's data folder")
+    path: StoreLocation = Field(
+        default="",
+        description="the store: a SQLite file, or a postgresql:// URL without its password (PGPASSWORD or ~/.pgpass "
+        "hold it); empty: the user's data folder",
+    )
 
 
 class Obs(Strict):

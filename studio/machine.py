@@ -28,12 +28,16 @@ def default_operator() -> str:
 
 def short_path(path: str | Path, width: int | None = None) -> str:
     """A file's place as a person reads it: from the working directory when it lies below it, else from
-    ``~``; with ``width``, only its end when it is longer (a header's store: ``SHORT_PATH``)."""
+    ``~``; with ``width``, only its end when it is longer (a header's store: ``SHORT_PATH``). A store's
+    PostgreSQL URL is shown without its password."""
+    from studio.store.location import is_url, shown
+
     text = str(path)
-    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+    for base, prefix in () if is_url(text) else ((Path.cwd(), ""), (Path.home(), "~/")):
         try:
             text = prefix + str(Path(path).relative_to(base))
             break
         except ValueError:
             continue
+    text = shown(text)
     return text if width is None or len(text) <= width else "…" + text[-(width - 1):]

@@ -77,25 +77,50 @@ def search_directories() -> list[Path]:
     return [Path.cwd(), platformdirs.user_config_path(APP)]
 
 
-def store_file(explicit: Path | None, configured: str) -> Path:
+def store_file(explicit: str | Path | None, configured: str) -> Path | str:
     """The store: --store, then $STUDIO_STORE, then config.toml's [store] path, then the user's data dir.
-    A PostgreSQL address is refused until every repository runs on PostgreSQL (issue 22)."""
+    A path is a SQLite file, a ``postgresql://`` URL a PostgreSQL database. A URL carrying a password is
+    refused: a command line shows in ``ps`` and a config file is copied around, so the password comes from
+    PGPASSWORD or ~/.pgpass, which libpq reads itself."""
+    from studio.store.location import has_password, location_of, shown
+
     if explicit is not None:
-        chosen = explicit
+        chosen = location_of(explicit)
     elif env := os.environ.get("STUDIO_STORE"):
-        chosen = Path(env)
+        chosen = location_of(env)
     elif configured:
-        chosen = Path(configured).expanduser()
+        chosen = location_of(configured)
     else:
         return platformdirs.user_data_path(APP) / "studio.db"
-    if str(chosen).startswith(("postgresql:", "postgres:")):  # Path folds the address's // into one /
-        raise UsageError(Msg("store.error.postgresql_not_yet"))
+    if has_password(chosen):
+        raise UsageError(Msg("store.error.password_in_url", url=shown(chosen)))
     return chosen
 
 
-def rehearsal_store_file(store: Path, day: date) -> Path:
+def store_files(store: Path | str) -> Path:
+    """The folder where the store keeps its files (what observers attach, in its media/ folder): a SQLite
+    store's own folder, so the file moves with them; for a PostgreSQL store $STUDIO_FILES, else the user's
+    data folder's postgresql/<host>-<port>-<database>/. Several machines share one store's files through
+    $STUDIO_FILES naming one shared folder (a network mount): the database keeps the reports, not the photos."""
+    from studio.store.location import database_name, is_url
+
+    if not is_url(store):
+        return Path(store).parent
+    if env := os.environ.get("STUDIO_FILES"):
+        return Path(env).expanduser()
+    return platformdirs.user_data_path(APP) / "postgresql" / database_name(str(store))
+
+
+def rehearsal_store_file(store: Path | str, day: date) -> Path:
     """Where a rehearsal on ``day``'s clock keeps its show: beside the show's store, one file a day
-    (studio.rehearsal-2026-12-06.db), so a rehearsal never writes the real show's rows."""
+    (studio.rehearsal-2026-12-06.db), so a rehearsal never writes the real show's rows. A PostgreSQL show's
+    rehearsal is a SQLite file in that store's files folder: a rehearsal is one machine's, and never the
+    real show's database."""
+    from studio.store.location import is_url
+
+    if is_url(store):
+        return store_files(store) / f"studio.rehearsal-{day.isoformat()}.db"
+    store = Path(store)
     return store.with_name(f"{store.stem}.rehearsal-{day.isoformat()}{store.suffix or '.db'}")
 
 

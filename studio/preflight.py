@@ -48,6 +48,7 @@ from urllib.parse import parse_qs, urlsplit
 from studio.diagnostics import DiagnosticsError
 from studio.errors import StudioError
 from studio.i18n import Msg
+from studio.store.location import shown
 
 GB = 1024**3
 DISK_WARN = 5 * GB
@@ -85,7 +86,7 @@ class Day:
     rundown_path: Path
     rundown: Any  # studio.rundown.model.Rundown | None
     rundown_error: Exception | None
-    store_path: Path
+    store_path: Path | str  # a SQLite file or a PostgreSQL URL
     now: datetime
 
 
@@ -96,7 +97,7 @@ class Check:
     timeout: float
 
 
-def day_for(config: Any, rundown_path: Path, store_path: Path, now: datetime) -> Day:
+def day_for(config: Any, rundown_path: Path, store_path: Path | str, now: datetime) -> Day:
     """The day to check; a rundown that does not load is kept as its error, for the rundown's line."""
     from studio.rundown.load import load_rundown
 
@@ -304,7 +305,9 @@ def _quota(day: Day) -> list[Result]:
 def _existing_store(day: Day):  # -> ShowStore | None: never creates a store where none is
     from studio.store import open_store
 
-    return open_store(day.store_path) if day.store_path.is_file() else None
+    from studio.store.location import is_url
+
+    return open_store(day.store_path) if is_url(day.store_path) or Path(day.store_path).is_file() else None
 
 
 # --- the store, the disk, the graphics folder -----------------------------------------------------
@@ -321,10 +324,14 @@ def _nearest_folder(path: Path) -> Path:
 def check_store(day: Day) -> list[Result]:
     from studio.paths import graphics_dir
 
+    from studio.paths import store_files
+    from studio.store.location import is_url
+
     path = day.store_path
-    results = [_store_writable(path)]
-    free = shutil.disk_usage(_nearest_folder(path)).free
-    said = Msg("preflight.disk.free", free=f"{free / GB:.1f}", folder=str(_nearest_folder(path)))
+    results = [_server_writable(path) if is_url(path) else _store_writable(path)]
+    folder = _nearest_folder(store_files(path) / "media")  # the photos are on this machine's disk either way
+    free = shutil.disk_usage(folder).free
+    said = Msg("preflight.disk.free", free=f"{free / GB:.1f}", folder=str(folder))
     if free < DISK_FAIL:
         results.append(Result(Mark.FAIL, said, Msg("preflight.disk.fail", least=f"{DISK_FAIL / GB:g}")))
     elif free < DISK_WARN:
@@ -338,6 +345,25 @@ def check_store(day: Day) -> list[Result]:
         results.append(Result(Mark.FAIL, Msg("preflight.graphics_dir.read_only", path=str(graphics)),
                               Msg("preflight.fix_permissions")))
     return results
+
+
+def _server_writable(url: str) -> Result:
+    """The PostgreSQL store takes a write: the writers' lock taken, nothing written."""
+    from studio.store import open_store
+    from studio.store.db import StoreError
+
+    try:
+        store = open_store(url)
+        try:
+            with store.write():
+                pass
+        finally:
+            store.close()
+    except (StoreError, sqlite3.Error) as error:
+        reason = error.message if isinstance(error, StudioError) else str(error)
+        return Result(Mark.FAIL, Msg("preflight.store.not_writable", path=shown(url), reason=reason),
+                      Msg("preflight.store.server"))
+    return Result(Mark.OK, Msg("preflight.store.ok", path=shown(url)))
 
 
 def _store_writable(path: Path) -> Result:
@@ -425,7 +451,7 @@ def checks(day: Day) -> list[Check]:
         Check(Msg("preflight.obs.name", host=obs.host, port=obs.port), check_obs, OBS_TIMEOUT),
         Check(Msg("preflight.feeds.name"), check_feeds, FEED_TIMEOUT + 5),
         Check(Msg("preflight.youtube.name"), check_youtube, YOUTUBE_TIMEOUT),
-        Check(Msg("preflight.store.name", path=str(day.store_path)), check_store, LOCAL_TIMEOUT),
+        Check(Msg("preflight.store.name", path=shown(day.store_path)), check_store, LOCAL_TIMEOUT),
         Check(Msg("preflight.fonts.name"), check_fonts, LOCAL_TIMEOUT),
         Check(Msg("preflight.tokens.name"), check_tokens, LOCAL_TIMEOUT),
     ]

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-import pytest
 
 from studio.store import postgresql
 
@@ -105,12 +104,6 @@ def started_server(attempts: int = 3) -> PgServer:
             raise RuntimeError(f"PostgreSQL did not start: {said.strip()[-2000:]}") from None
         return started_server(attempts - 1)  # its free port may have been taken meanwhile (helpers run at once)
     return server
-
-
-ON_SQLITE_ONLY = pytest.mark.parametrize("store_location", ["sqlite"], indirect=True)
-"""For a test of what does not run on PostgreSQL yet (issue 22: a repository not ported, the command line,
-which refuses a PostgreSQL store): the ``store_location`` fixture's SQLite side only. Remove it as each
-part is ported."""
 
 
 def every_row(db: Any) -> str:

@@ -119,23 +119,31 @@ def test_unopenable_store_is_a_clear_error(tmp_path: Path, capsys) -> None:
     assert "cannot create the store folder" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("given", ["option", "environment"])
-def test_a_postgresql_store_is_refused_until_it_is_supported(given: str, tmp_path: Path, capsys, monkeypatch) -> None:
-    """Issue 22 is under way: until every repository runs on PostgreSQL, an address is refused, never taken
-    for a folder called "postgresql:", and the password in it is never shown."""
+@pytest.mark.parametrize("given", ["option", "environment", "config"])
+def test_a_store_address_with_a_password_is_refused_and_never_shown(
+    given: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """A password on a command line shows in ``ps``, in a config file it travels with the file: refused wherever
+    the URL comes from, saying where the password goes; never taken for a folder called "postgresql:"."""
     monkeypatch.chdir(tmp_path)
-    url = "postgresql://desk:hunter2@db.example.kz/studio"
+    url = "postgresql://desk:hunter2@db.example.kz/studio?password=hunter3"
     store = ["--store", url] if given == "option" else []
     if given == "environment":
         monkeypatch.setenv("STUDIO_STORE", url)
-    assert main(["--lang", "en", *store, "asrun", "export", "--rundown", str(SMALL)]) != 0
+    if given == "config":
+        monkeypatch.delenv("STUDIO_STORE")
+        (tmp_path / "config.toml").write_text(f'[store]\npath = "{url}"\n', "utf-8")
+        monkeypatch.setenv("STUDIO_CONFIG", str(tmp_path / "config.toml"))
+    assert main(["--lang", "en", *store, "asrun", "export", "--rundown", str(SMALL)]) == 2
     err = capsys.readouterr().err
-    assert "PostgreSQL store (a postgresql:// address) is not supported yet" in err
-    assert "hunter2" not in err and "Traceback" not in err and not any(tmp_path.iterdir())
+    assert "postgresql://desk@db.example.kz/studio carries a password" in err and "PGPASSWORD or ~/.pgpass" in err
+    assert "hunter" not in err and "Traceback" not in err
+    assert [p.name for p in tmp_path.iterdir()] == (["config.toml"] if given == "config" else [])
 
 
-def test_render_and_the_gate_through_the_command_line(tmp_path: Path, capsys, monkeypatch) -> None:
-    store = ["--store", str(tmp_path / "show.db")]
+def test_render_and_the_gate_through_the_command_line(store_location, tmp_path: Path, capsys, monkeypatch) -> None:
+    """On either store: ``--store`` takes a file's path or a PostgreSQL URL (issue 22)."""
+    store = ["--store", str(store_location)]
     turnout = ROOT / "tests" / "data" / "referendum-2026-turnout.csv"
     assert main([*store, "operators", "add", "aigerim"]) == 0
     monkeypatch.setenv("STUDIO_OPERATOR_KEY", capsys.readouterr().out.strip())
@@ -167,3 +175,13 @@ def test_lang_is_the_language_of_every_screen_the_command_opens(monkeypatch) -> 
     assert _config(_parser().parse_args(["--lang", "en", "desk"])).station.language == "en"
     monkeypatch.setenv("STUDIO_LANG", "ru")
     assert _config(_parser().parse_args(["desk"])).station.language == "ru"
+
+
+def test_a_rehearsal_refuses_a_shared_database(tmp_path: Path, capsys, monkeypatch) -> None:
+    """A rehearsal writes a show of its own: never into the PostgreSQL database the desks share."""
+    monkeypatch.chdir(tmp_path)
+    url = "postgresql://desk@db.example.kz/studio"
+    assert main(["--lang", "en", "--store", url, "rehearse", str(SMALL), "--no-obs"]) == 2
+    err = capsys.readouterr().err
+    assert "SQLite file of its own" in err and url in err and "Traceback" not in err
+    assert not any(tmp_path.iterdir())

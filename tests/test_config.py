@@ -72,6 +72,10 @@ def test_search_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert store_file(None, "").name == "studio.db"
     monkeypatch.setenv("STUDIO_STORE", "/env.db")
     assert store_file(None, "~/show.db") == Path("/env.db")
+    # a PostgreSQL address is kept as it is (a Path would fold its //), from wherever it comes
+    assert store_file("postgresql://desk@db:5433/studio", "") == "postgresql://desk@db:5433/studio"
+    monkeypatch.setenv("STUDIO_STORE", "postgres://desk@db/studio")
+    assert store_file(None, "~/show.db") == "postgres://desk@db/studio"
 
 
 # fuzz (tests/fuzz/test_fuzz_config.py): what hostile configs found, each once by hand

@@ -73,6 +73,9 @@ def test_relative_paths_in_the_config_are_taken_from_its_folder(tmp_path: Path, 
     assert (loaded.store.path, loaded.graphics.out) == (str(station / "day.db"), str(station / "png"))
     assert loaded.graphics.templates == str(station / "templates")
     assert loaded.youtube.token_file == "~/token.json"  # the home folder stays the home folder
+    on_server = station / "on-server.toml"
+    on_server.write_text('[store]\npath = "postgresql://desk@db.centre.kz/studio"\n', "utf-8")
+    assert load_config(on_server).store.path == "postgresql://desk@db.centre.kz/studio"  # an address is no file
     assert main(["--lang", "en", "--config", str(config), "check"]) == 0
     assert f"no rundown given: {station / 'shows' / 'day.toml'} (named by [show] rundown in the config)" in (
         capsys.readouterr().err
@@ -138,6 +141,7 @@ def test_locate_prints_every_search_path_marked_there_or_not(tmp_path: Path, els
         f"  {elsewhere / 'config.toml'}  (there)",
         f"  {tmp_path / 'xdg-config' / 'studio' / 'config.toml'}  (not there)",
         f"store:     {tmp_path / 'default-store.db'}  (not there)",
+        f"media:     {tmp_path / 'media'}  (not there)",
         f"rehearsal: {tmp_path / f'default-store.rehearsal-{today}.db'}  (not there)",
         f"graphics:  {data_home / 'graphics'}  (not there)",
         f"social:    {data_home / 'social'}  (not there)",

@@ -134,6 +134,20 @@ def test_a_store_that_is_not_there_yet_is_a_warning(tmp_path):
     assert not (tmp_path / "new").exists()  # preflight creates nothing
 
 
+def test_a_postgresql_store_is_checked_on_its_server(tmp_path, monkeypatch, pg_server):
+    """The server takes a write (nothing written); the disk checked is the one the photos go to."""
+    monkeypatch.setenv("STUDIO_FILES", str(tmp_path / "files"))
+    url = pg_server.new_database()
+    day = day_for(config_of(tmp_path), SMALL, url, datetime.now(UTC))
+    (writable, disk, *_) = run_checks(day, [check_named(day, "store ")])
+    assert writable.mark is Mark.OK and str(writable.what) == f"store {url}: writable"
+    assert f"({tmp_path})" in str(disk.what)  # files/media are not there yet: their nearest folder
+    gone = url.rsplit("/", 1)[0] + "/no_such_database"
+    day = day_for(config_of(tmp_path), SMALL, gone, datetime.now(UTC))
+    (refused, *_) = run_checks(day, [check_named(day, "store ")])
+    assert refused.mark is Mark.FAIL and "no_such_database" in refused.what and "PGPASSWORD" in refused.advice
+
+
 def config_of(tmp_path: Path, more: str = ""):  # -> Config
     from studio.config import load_config
 

@@ -74,7 +74,7 @@ def open_desk_store(args: argparse.Namespace, *, rehearsal: bool = False):  # ->
     return config, open_desk(path, config.desk.evidence_policy())
 
 
-def store_path(args: argparse.Namespace, config, *, rehearsal_on: datetime | None = None) -> Path:
+def store_path(args: argparse.Namespace, config, *, rehearsal_on: datetime | None = None) -> Path | str:
     """The show's store (--store, $STUDIO_STORE, config); with ``rehearsal_on``, the store beside it where
     the rehearsal on that day's clock (the station's day) keeps its show (studio/show/on_today.py)."""
     from studio.paths import rehearsal_store_file, store_file
@@ -120,14 +120,18 @@ def locate(args: argparse.Namespace) -> int:
     The labels stay English, like ``error:``, for scripts; what the marks and orders mean is translated."""
     from studio.paths import (
         config_file, default_rundown as choose, graphics_dir, sample_data, sample_rundown, search_directories,
-        social_dir, template_folders,
+        social_dir, store_files, template_folders,
     )
+    from studio.desk.media import media_folder
+    from studio.store.location import is_url, shown
 
     config = read_config(args)
     language = diagnostics_language(args)
     said = {True: Msg("locate.there").render(language), False: Msg("locate.not_there").render(language)}
 
-    def line(label: str, path: Path) -> str:
+    def line(label: str, path: Path | str) -> str:
+        if is_url(path):  # a database on a server: nothing on this machine to look at
+            return f"{label + ':':<11}{shown(path)}"
         return f"{label + ':':<11}{path}  ({said[path.exists()]})"
 
     def listing(label: str, order: str, paths: list[Path]) -> list[str]:
@@ -139,6 +143,7 @@ def locate(args: argparse.Namespace) -> int:
         line("config", found) if found else f"config:    {Msg('locate.no_config').render(language)}",
         *listing("config search", "locate.config_order", [d / "config.toml" for d in search_directories()]),
         line("store", store_path(args, config)),
+        line("media", media_folder(store_files(store_path(args, config)))),  # what observers attach
         line("rehearsal", store_path(args, config, rehearsal_on=utc_now())),  # today's, beside the show's
         line("graphics", graphics_dir(config.graphics.out)),
         line("social", social_dir()),

@@ -24,7 +24,7 @@ SIGN_IN_HELP = Msg("cli.help.operator")
 def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     parser = parser_in(language)(prog="studio", description=Msg("cli.help.about"))
     parser.add_argument("--config", type=Path, help=Msg("cli.help.config"))
-    parser.add_argument("--store", type=Path, help=Msg("cli.help.store"))
+    parser.add_argument("--store", help=Msg("cli.help.store"))  # a path or a URL: a Path would fold its //
     parser.add_argument(
         "--lang", choices=LANGUAGES, help=Msg("cli.help.lang")
     )

@@ -99,7 +99,8 @@ def _rehearsals_clock(args: argparse.Namespace, config, wall: Callable[[], datet
     from studio.store import open_store
 
     path = store_file(args.store, config.store.path)
-    if args.store is None or not path.exists():  # the rehearsal prints its console command with --store
+    # the rehearsal prints its console command with --store, always a SQLite file of its own
+    if args.store is None or not isinstance(path, Path) or not path.exists():
         return None
     store = open_store(path)
     try:
@@ -187,9 +188,19 @@ def rehearse(args: argparse.Namespace) -> int:
     settings = Settings(
         rundown_path=args.rundown, speed=1.0 if args.speed is None else args.speed, start=start, auto=args.auto,
         obs=not args.no_obs,
-        store=args.rehearsal_store or args.store,  # named on the command line; $STUDIO_STORE is the show's own
+        store=args.rehearsal_store or _rehearsal_file(args.store),  # $STUDIO_STORE is the show's own
         seed=1 if args.seed is None else args.seed, language=diagnostics_language(args),
         youtube=args.youtube is not None, resume=args.resume, given=given,
     )
     play(settings, config, read_rundown(args.rundown))
     return 0
+
+
+def _rehearsal_file(given: str | None) -> Path | None:
+    """The rehearsal's store named by --store: a SQLite file of its own (its lock, its report and recording
+    beside it); a PostgreSQL URL is refused, as a rehearsal must never write a shared show's database."""
+    from studio.store.location import is_url, shown
+
+    if given is not None and is_url(given):
+        raise UsageError(Msg("rehearse.error.store_url", url=shown(given)))
+    return None if given is None else Path(given).expanduser()

@@ -26,6 +26,7 @@ def up(args: argparse.Namespace) -> int:
     from studio.machine import SHORT_PATH, short_path, utc_now
     from studio.paths import config_file, store_file
     from studio.store import open_store
+    from studio.store.location import resolved
     from studio.up.services import SERVICES, Day, chosen, secrets
     from studio.up.supervisor import Supervisor, status_line
 
@@ -39,7 +40,7 @@ def up(args: argparse.Namespace) -> int:
     day = Day(
         config,
         config_path.resolve() if config_path is not None else None,
-        store_file(args.store, config.store.path).resolve(),
+        resolved(store_file(args.store, config.store.path)),
         args.rundown.resolve(),
         asked_language(args),
         args.operator,

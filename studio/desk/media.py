@@ -14,8 +14,9 @@ location they chose to share travels with the report as a ``geo:`` URI among
 its attachments (RFC 5870).
 
 A file is stored as ``media/<sha256 of the stored bytes>.<ext>`` in the
-folder beside the store, and the report names it by that path, relative to
-the store's folder, so a store moved with its folder keeps its media
+store's files folder (a SQLite store's own folder, studio/paths.py
+``store_files``), and the report names it by that path, relative to that
+folder, so a store moved with its folder keeps its media
 (``located`` resolves a path for a reader; an absolute one, as older bots
 wrote, stays as it is). The same file sent again (a resend after a lost
 answer) is the same path: the stripping is deterministic. Pure: files and
@@ -36,7 +37,7 @@ from studio.errors import Kind, StudioError
 from studio.i18n import Msg
 
 MEDIA_DIR = "media"
-"""The folder beside the store that holds what observers sent."""
+"""The folder in the store's files folder that holds what observers sent."""
 MAX_PIXELS = 50_000_000
 """The most pixels a photo may have (a 50 MP camera); more is refused before it is decoded."""
 GPS_IFD = 0x8825
@@ -73,9 +74,9 @@ class MediaRefused(StudioError):
     kind = Kind.BAD_INPUT
 
 
-def media_folder(store: Path) -> Path:
-    """The media folder of the store file ``store``."""
-    return store.parent / MEDIA_DIR
+def media_folder(files: Path) -> Path:
+    """The media folder in the store's files folder ``files``."""
+    return files / MEDIA_DIR
 
 
 def sniff(data: bytes) -> FileType | None:
@@ -101,14 +102,14 @@ def refuse_size(size: int | None, max_bytes: int) -> None:
 
 def keep(
     data: bytes,
-    store: Path,
+    files: Path,
     *,
     max_bytes: int,
     taken: tuple[FileType, ...] = EVERY_TYPE,
     location_shared: bool = False,
 ) -> str:
     """``data`` checked (size, type, a photo's pixels), a photo stripped of its GPS block unless the location
-    was shared on purpose, and written beside ``store``; its path relative to the store's folder
+    was shared on purpose, and written in the store's files folder ``files``; its path relative to it
     (``media/<sha256>.jpg``). MediaRefused for anything over ``max_bytes`` or not of a type in ``taken``."""
     refuse_size(len(data), max_bytes)
     kind = sniff(data)
@@ -117,7 +118,7 @@ def keep(
     if kind.pillow is not None:
         data = _photo(data, kind, strip=not location_shared, taken=taken)
     name = f"{hashlib.sha256(data).hexdigest()}.{kind.extension}"
-    folder = media_folder(store)
+    folder = media_folder(files)
     target = folder / name
     if not target.exists():
         folder.mkdir(parents=True, exist_ok=True)
@@ -160,12 +161,12 @@ def _bad_type(taken: tuple[FileType, ...]) -> MediaRefused:
     return MediaRefused(Msg("media.bad_type", types=", ".join(kind.label for kind in taken)), code="bad_type")
 
 
-def located(attachment: str, store: Path) -> Path | None:
-    """Where the file an attachment names is: a relative path is under the store's folder (as the channels
+def located(attachment: str, files: Path) -> Path | None:
+    """Where the file an attachment names is: a relative path is under the store's files folder (as the channels
     write them), an absolute one as it is; None for a location (``geo:``), which is no file."""
     if attachment.lower().startswith("geo:"):
         return None
-    return store.parent / attachment  # an absolute attachment stays absolute
+    return files / attachment  # an absolute attachment stays absolute
 
 
 def location(attachment: str) -> tuple[float, float, float | None] | None:

@@ -82,8 +82,8 @@ class ObsHealthPublisher:
         self.publisher.db.close()
 
 
-def obs_publisher(store_path: Path) -> ObsHealthPublisher:
+def obs_publisher(store: Path | str) -> ObsHealthPublisher:
     """A publisher on a connection of its own: the controller's is busy with takes on other threads."""
-    from studio.store.db import connect
+    from studio.store.backends import open_database
 
-    return ObsHealthPublisher(connect(Path(store_path)))
+    return ObsHealthPublisher(open_database(store))

@@ -69,7 +69,7 @@ class Run:
 
     rundown: Rundown
     turnout_hours: tuple[time, ...]
-    store: Path
+    store: Path | str  # the show's (a file or a URL), or a rehearsal's file
     replans: bool = False  # a rehearsal not begun: its plan in the store takes this clock (see ``replan``)
 
 
@@ -111,7 +111,7 @@ def settle(
     asked: Asked | None,
     known: Question,
     turnout_hours: Sequence[time],
-    show_store: Path,
+    show_store: Path | str,
     now: datetime,
 ) -> Run:
     """The show for ``asked`` at ``now``, when the answer came (None: nothing was asked, the plan is

@@ -72,12 +72,12 @@ class ShowServices:
 
     ``switcher``: the OBS switcher (its feed watchdog is ``switcher.watchdog``); ``obs_publisher``
     publishes what it sees for the control API; ``youtube``: the YouTube watch, signed in on its
-    own thread. ``store_path``: the store the controller writes, for the connections other
+    own thread. ``store_path``: the store the controller writes (a file or a URL), for the connections other
     threads open on it (the desk, the fact picker).
     """
 
     controller: Controller
-    store_path: Path
+    store_path: Path | str  # a SQLite file or a PostgreSQL URL
     switcher: ObsSwitcher | None = None
     obs_publisher: ObsHealthPublisher | None = None
     youtube: YouTubeWatch | None = None
@@ -140,7 +140,7 @@ def build(
     shape: Shape,
     config: Config,
     rundown: Rundown,
-    store_path: Path,
+    store_path: Path | str,
     *,
     sign_in: Callable[[sqlite3.Connection], str] | None = None,
     clock: Clock = utc_now,
@@ -184,7 +184,7 @@ def build(
     return services
 
 
-def reader(config: Config, rundown: Rundown, store_path: Path) -> ShowReader:
+def reader(config: Config, rundown: Rundown, store_path: Path | str) -> ShowReader:
     """The show as a process that only reads sees it (prompters, exports): no lock, no write."""
     from studio.store import open_store
 
@@ -200,7 +200,7 @@ def _switcher(config: Config, rundown: Rundown) -> ObsSwitcher:
 
 
 def _graphics(
-    config: Config, rundown: Rundown, store_path: Path, canvas: Callable[[], Any] | None, clock: Clock
+    config: Config, rundown: Rundown, store_path: Path | str, canvas: Callable[[], Any] | None, clock: Clock
 ) -> RendererGraphics:
     """Graphics for the show: the desk's verified facts through the gate, rendered off the UI's start,
     for ``canvas()`` (OBS's size) with the station's location bug; their clocks read ``clock``."""
@@ -272,7 +272,7 @@ def make_broadcaster(
 
 def youtube_watch(
     config: Config,
-    store_path: Path,
+    store_path: Path | str,
     rundown: Rundown,
     switcher: ObsSwitcher,
     clock: Callable[[], datetime],

@@ -7,13 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.store.db import connect
-
-URL_SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_url(location: Path | str) -> bool:
-    """Whether ``location`` names a PostgreSQL database rather than a SQLite file."""
-    return isinstance(location, str) and location.startswith(URL_SCHEMES)
+from studio.store.location import is_url
 
 
 def open_database(location: Path | str) -> sqlite3.Connection | Any:

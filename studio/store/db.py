@@ -745,8 +745,8 @@ class Connection:
 
     ``db`` is a ``sqlite3.Connection`` or a ``studio.store.postgresql.PgDatabase``, which speaks the part of
     sqlite3's interface the repositories use. ``location`` opens the same store again: the file's path, or
-    the database's URL (never shown: it may hold a password). ``path``, the file, is SQLite's only: what keeps
-    files beside the store (attachments, photos) has no PostgreSQL home yet (issue 22)."""
+    the database's URL (printed only through studio/store/location.py ``shown``). ``path``, the file, is
+    SQLite's only; ``files`` is where both keep what observers attach (studio/paths.py ``store_files``)."""
 
     def __init__(self, db: Any) -> None:
         self.db = db
@@ -757,6 +757,21 @@ class Connection:
             # The file SQLite opened (every program's header names it): read once, never on a UI's loop.
             self.path = Path(db.execute("PRAGMA database_list").fetchone()[2])
         self.location: Path | str = self.path if self.sqlite else db.url
+
+    def read_only(self, refuse: bool = True) -> None:
+        """From now on the database refuses (or, ``refuse`` false, takes again) every write on this connection:
+        a prompter follows the show and must never change it. SQLite's query_only, PostgreSQL's read-only
+        transactions."""
+        if self.sqlite:
+            self.db.execute(f"PRAGMA query_only = {'ON' if refuse else 'OFF'}")
+        else:
+            self.db.read_only(refuse)
+
+    @property
+    def files(self) -> Path:
+        from studio.paths import store_files
+
+        return store_files(self.location)
 
     def close(self) -> None:
         self.changes.close()

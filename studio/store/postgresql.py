@@ -51,7 +51,8 @@ CHANNEL = "studio_store"
 
 # A take's write is a dozen statements, each a round trip to the server: the lock goes with BEGIN, and the
 # notification with COMMIT, in one round trip each (several statements without parameters are sent at once).
-_BEGIN_WRITE = f"BEGIN READ WRITE; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+_WRITE_LOCK = f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+"""Taken in the same round trip as BEGIN: every writer queues on it."""
 # Only a transaction that wrote has an xid: one that changed nothing moves no one's version, as on SQLite
 # (a connection that opens an up-to-date store wakes nobody).
 _NOTIFY_COMMIT = f"SELECT pg_notify('{CHANNEL}', '') WHERE pg_current_xact_id_if_assigned() IS NOT NULL; COMMIT"
@@ -97,7 +98,7 @@ def _translated(error: psycopg.Error) -> Exception:
     said = _reason(error)
     if isinstance(error, psycopg.IntegrityError):
         return sqlite3.IntegrityError(said)
-    if isinstance(error, psycopg.OperationalError):
+    if isinstance(error, psycopg.OperationalError | psycopg.errors.ReadOnlySqlTransaction):
         return StoreUnwritable(Msg("store.error.write", reason=said))
     return error
 
@@ -109,6 +110,11 @@ class PgDatabase:
 
     def __init__(self, connection: psycopg.Connection[Any], url: str) -> None:
         self.connection, self.url = connection, url
+        self._begin_write = "BEGIN READ WRITE"
+
+    def read_only(self, refuse: bool = True) -> None:
+        """Every write transaction from now on is read-only (``refuse``): the server refuses its first write."""
+        self._begin_write = "BEGIN READ ONLY" if refuse else "BEGIN READ WRITE"
 
     def execute(self, statement: str, parameters: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
         try:
@@ -145,7 +151,7 @@ class PgDatabase:
     def write(self) -> Iterator[None]:
         """One write transaction, alone (the advisory lock), whose reads are current; when it wrote, it
         notifies the other connections as it commits. Rolled back whole on any error."""
-        with self._transaction(_BEGIN_WRITE, _NOTIFY_COMMIT):
+        with self._transaction(f"{self._begin_write}; {_WRITE_LOCK}", _NOTIFY_COMMIT):
             yield
 
     @contextmanager

@@ -382,7 +382,7 @@ class TelegramBot:
             media.refuse_size(size, limit)  # Telegram's size, when it says one: nothing downloaded over the limit
             data = bytes(await (await self.bot.get_file(file_id)).download_as_bytearray())
             shared = bool((state.get("draft") or {}).get("location"))
-            path = await self._db(lambda: media.keep(data, self.store.path, max_bytes=limit, location_shared=shared))
+            path = await self._db(lambda: media.keep(data, self.store.files, max_bytes=limit, location_shared=shared))
         except media.MediaRefused as refused:
             answer.replies.append(Reply(refused.render(answer.language)))
             return None

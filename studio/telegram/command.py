@@ -11,6 +11,7 @@ from typing import Any
 from studio.errors import StudioError, UsageError, report
 from studio.i18n import Msg
 from studio.store.desk import DeskStore
+from studio.store.location import shown
 
 
 def bot_token(config: Any) -> str:
@@ -30,7 +31,7 @@ def bot_command(config: Any, desk: DeskStore, *, language: str) -> int:
         bot = TelegramBot(desk, bot_token(config), BotSettings.of(config.bot), zone=config.station.zone)
     except StudioError as error:
         return report(error, language, sys.stderr)
-    print(Msg("bot.running", store=str(desk.path)).render(language), file=sys.stderr)
+    print(Msg("bot.running", store=shown(desk.location)).render(language), file=sys.stderr)
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -217,8 +217,8 @@ class StudioApp(StudioAppBase):
 
     @work(thread=True, group="refresh", exit_on_error=False)
     def _refresh(self) -> None:
-        changed = self.controller.refresh()  # one cheap PRAGMA unless another process wrote
-        health = self.services.read_obs()  # published: a SQLite write at most every 5 s, here off the loop
+        changed = self.controller.refresh()  # one cheap "store changed?" unless another process wrote
+        health = self.services.read_obs()  # published: a store write at most every 5 s, here off the loop
         bot = self.controller.health().get(BOT_HEALTH)  # one small read: the bot's snapshot, if it ever ran
         self.post_message(ViewReady(self.controller.view(), changed, health, bot))
 

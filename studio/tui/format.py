@@ -83,7 +83,7 @@ def region_choices(language: str) -> list[tuple[str, str]]:
     ]
 
 
-def where(store: Path, show: str | None = None) -> str:
+def where(store: Path | str, show: str | None = None) -> str:
     """Which store, and which show, a program is on: every header says it (``studio up`` starts
     the services on one store; the people's terminals must be on that one too)."""
     if show is None:

@@ -25,7 +25,7 @@ class Day:
 
     config: Config
     config_path: Path | None  # None: no file, the defaults (the children find none either)
-    store: Path
+    store: Path | str  # a SQLite file or a PostgreSQL URL (never with its password: paths.store_file)
     rundown: Path
     language: str | None = None  # --lang / $STUDIO_LANG as asked; None: the config's
     operator: str | None = None  # --operator for the API
@@ -94,9 +94,11 @@ def chosen(day: Day, names: Sequence[str]) -> list[Service]:
 
 def secrets(day: Day) -> list[str]:
     """Every secret this process holds for its children: the API's tokens, the operator's passphrase,
-    OBS's password; whatever a child writes, none of them is shown."""
+    OBS's password, a PostgreSQL store's password (PGPASSWORD, which libpq reads); whatever a child writes,
+    none of them is shown."""
     from studio.desk.operators import KEY_VARIABLE
 
     settings = day.config
-    variables = [settings.api.token_env, *settings.api.tokens.values(), settings.obs.password_env, KEY_VARIABLE]
+    variables = [settings.api.token_env, *settings.api.tokens.values(), settings.obs.password_env, KEY_VARIABLE,
+                 "PGPASSWORD"]
     return [*(os.environ.get(name, "") for name in variables), *day.api_environment.values()]

@@ -12,9 +12,10 @@ call; the event log names them. A token is a device (a Stream Deck, a
 script), not a person: it proves only that the call came from something
 given the token, so its name is the call's origin, ``api`` for the default
 token and ``api:NAME`` for the others in ``[api] tokens``. The show process's
-``Controller.refresh()`` sees the commit through ``PRAGMA data_version``
-within a fraction of a second and makes its switcher follow the new on-air
-segment; the prompters follow the same way.
+``Controller.refresh()`` sees the commit through the store's change signal
+(``PRAGMA data_version`` on SQLite, LISTEN/NOTIFY on PostgreSQL) within a
+fraction of a second and makes its switcher follow the new on-air segment;
+the prompters follow the same way.
 
 Graphics go the same way: this process has the renderer (and with it the
 desk's fact gate), so ``POST /graphics/take/{index}`` renders the armed

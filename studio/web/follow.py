@@ -3,11 +3,12 @@
 A ``Follower`` polls a ``ShowReader`` (studio/show/view.py), which takes no
 lock and writes nothing: a prompter started before the producer console
 shows the rundown file's plan until the console puts it in the store. The
-reader's SQLite connection is put in ``PRAGMA query_only`` as well, so a
-write from a prompter process would fail in SQLite itself.
+reader's connection is made read-only as well (SQLite's query_only,
+PostgreSQL's read-only transactions), so a write from a prompter process
+would fail in the database itself.
 
-``poll()`` is the 10 Hz heartbeat of both prompters: one cheap
-``PRAGMA data_version`` unless another process committed, then a new view
+``poll()`` is the 10 Hz heartbeat of both prompters: one cheap "store
+changed?" (studio/store/db.py ``StoreChanges``) unless another process committed, then a new view
 when the store changed or the wall clock moved to another second (the
 countdown and the clock show whole seconds, so nothing else needs a redraw).
 """
@@ -34,7 +35,7 @@ class Follower:
         if isinstance(show, Controller) and show.switcher is not None:
             raise NotReadOnly("a prompter follows the show: give it a reader of it, or a controller without a switcher")
         self._show = show
-        show.store.db.execute("PRAGMA query_only = ON")
+        show.store.read_only()
         self._second: int | None = None
         self._last: ShowView | None = None
 

@@ -65,8 +65,8 @@ def _page(text: str, *, status: int = 200, nonce: str) -> web.Response:
 class Form:
     """The form's handlers, on the intake's tables and writer (``server``: studio.web.intake.IntakeServer)."""
 
-    def __init__(self, server, store_path: Path, *, max_photo: int) -> None:
-        self.server, self.store_path, self.max_photo = server, store_path, max_photo
+    def __init__(self, server, files: Path, *, max_photo: int) -> None:
+        self.server, self.files, self.max_photo = server, files, max_photo
 
     async def _owner(self, request: web.Request) -> tuple[str, str, bool] | None:
         """(observer, token hash, still working) of the request's link, or None for an unknown one."""
@@ -108,7 +108,7 @@ class Form:
         try:
             # Pillow's work runs beside the store's writer thread, not on it: a photo never delays a report.
             path = await asyncio.get_running_loop().run_in_executor(
-                None, partial(keep, data, self.store_path, max_bytes=self.max_photo, taken=PHOTOS,
+                None, partial(keep, data, self.files, max_bytes=self.max_photo, taken=PHOTOS,
                               location_shared=shared)
             )
         except MediaRefused as refused:
@@ -128,9 +128,9 @@ async def _read_at_most(request: web.Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def add_form(app: web.Application, server, store_path: Path, *, max_photo: int) -> None:
+def add_form(app: web.Application, server, files: Path, *, max_photo: int) -> None:
     """The form's routes on the intake's ``app``."""
-    form = Form(server, store_path, max_photo=max_photo)
+    form = Form(server, files, max_photo=max_photo)
     app.router.add_get("/r/{link}", form.page, allow_head=False)
     app.router.add_post("/r/{link}/reports", form.report)
     app.router.add_post("/r/{link}/photos", form.photo)

@@ -267,7 +267,7 @@ def make_intake(
     app.router.add_post("/reports", server.post_report)
     app.router.add_get("/health", server.health, allow_head=False)
     app.router.add_get("/openapi.json", server.openapi, allow_head=False)
-    add_form(app, server, store.path, max_photo=max_photo)
+    add_form(app, server, store.files, max_photo=max_photo)
     app.on_startup.append(server.start)
     app.on_cleanup.append(server.close)
     return app

@@ -17,7 +17,6 @@ from studio.desk.provenance import CSV_COLUMNS, export, fact_ids
 from studio.store.desk import DeskStore
 from studio.store.show import ShowStore
 from tests.desk.conftest import T0
-from tests.pg_server import ON_SQLITE_ONLY
 
 
 @pytest.fixture
@@ -142,10 +141,9 @@ def test_csv_has_one_row_per_fact(desk, facts) -> None:
     assert row["on_air"] == f"day {T0.isoformat()} - {(T0 + timedelta(minutes=3)).isoformat()}"
 
 
-@ON_SQLITE_ONLY  # the command line refuses a PostgreSQL store until issue 22 is done
 def test_the_command_writes_a_file(desk, facts, tmp_path: Path, capsys) -> None:
     out = tmp_path / "provenance.json"
-    command = ["--lang", "en", "--store", str(tmp_path / "desk.db"), "provenance", "export"]
+    command = ["--lang", "en", "--store", str(desk.location), "provenance", "export"]
     assert main([*command, "--format", "json", "--out", str(out)]) == 0
     assert len(json.loads(out.read_text("utf-8"))) == 2
     assert "wrote 2 facts" in capsys.readouterr().err

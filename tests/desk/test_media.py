@@ -31,8 +31,9 @@ PDF = b"%PDF-1.4 protocol"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
-    return tmp_path / "day" / "studio.db"
+def files(tmp_path: Path) -> Path:
+    """The store's files folder (a SQLite store's own folder: studio/paths.py ``store_files``)."""
+    return tmp_path / "day"
 
 
 @pytest.mark.parametrize(
@@ -41,26 +42,26 @@ def store(tmp_path: Path) -> Path:
     ids=["jpeg", "png", "webp", "mp4", "mov", "pdf"],
 )
 def test_a_file_is_kept_under_the_hash_of_what_is_stored_with_its_type_read_from_its_content(
-    store, data, extension
+    files, data, extension
 ) -> None:
-    path = keep(data, store, max_bytes=MB)
+    path = keep(data, files, max_bytes=MB)
     name = Path(path).name
     assert path == f"media/{name}" and name.endswith(f".{extension}")
-    stored = (store.parent / path).read_bytes()
+    stored = (files / path).read_bytes()
     assert name == f"{hashlib.sha256(stored).hexdigest()}.{extension}"
-    assert keep(data, store, max_bytes=MB) == path  # a resend is the same file
-    assert [p.name for p in (store.parent / "media").iterdir()] == [name]  # and nothing left aside
+    assert keep(data, files, max_bytes=MB) == path  # a resend is the same file
+    assert [p.name for p in (files / "media").iterdir()] == [name]  # and nothing left aside
 
 
-def test_a_photos_location_is_stripped_unless_the_observer_shared_it_on_purpose(store) -> None:
-    stripped = Image.open(store.parent / keep(photo(), store, max_bytes=MB)).getexif()
+def test_a_photos_location_is_stripped_unless_the_observer_shared_it_on_purpose(files) -> None:
+    stripped = Image.open(files / keep(photo(), files, max_bytes=MB)).getexif()
     assert GPS_IFD not in stripped and stripped[0x010F] == "PhoneMaker"  # the location goes, the rest stays
-    shared = keep(photo(), store, max_bytes=MB, location_shared=True)
-    assert (store.parent / shared).read_bytes() == photo()  # kept as sent
+    shared = keep(photo(), files, max_bytes=MB, location_shared=True)
+    assert (files / shared).read_bytes() == photo()  # kept as sent
 
 
-def test_a_photo_without_a_location_is_kept_as_sent(store) -> None:
-    assert (store.parent / keep(photo(gps=False), store, max_bytes=MB)).read_bytes() == photo(gps=False)
+def test_a_photo_without_a_location_is_kept_as_sent(files) -> None:
+    assert (files / keep(photo(gps=False), files, max_bytes=MB)).read_bytes() == photo(gps=False)
 
 
 @pytest.mark.parametrize(
@@ -75,19 +76,19 @@ def test_a_photo_without_a_location_is_kept_as_sent(store) -> None:
     ],
     ids=["program", "pdf-on-the-form", "cut-short", "cut-short-picture", "jpeg-in-name-only", "too-large"],
 )
-def test_what_is_not_taken_is_refused_with_what_to_send_and_nothing_is_written(store, data, taken, code) -> None:
+def test_what_is_not_taken_is_refused_with_what_to_send_and_nothing_is_written(files, data, taken, code) -> None:
     with pytest.raises(MediaRefused) as refused:
-        keep(data, store, max_bytes=MB, taken=taken)
+        keep(data, files, max_bytes=MB, taken=taken)
     assert refused.value.code == code
     said = refused.value.render("ru")
     assert ("JPEG, PNG, WebP" in said) if code == "bad_type" else ("1 МБ" in said)
-    assert not (store.parent / "media").exists()
+    assert not (files / "media").exists()
 
 
-def test_a_photo_of_too_many_pixels_is_refused_before_it_is_decoded(store, monkeypatch) -> None:
+def test_a_photo_of_too_many_pixels_is_refused_before_it_is_decoded(files, monkeypatch) -> None:
     monkeypatch.setattr("studio.desk.media.MAX_PIXELS", 64 * 47)
     with pytest.raises(MediaRefused) as refused:
-        keep(photo(), store, max_bytes=MB)
+        keep(photo(), files, max_bytes=MB)
     assert refused.value.code == "too_large"
 
 
@@ -96,8 +97,8 @@ def test_the_type_is_read_from_the_first_bytes() -> None:
         "PNG", "MP4", "MOV", "PDF", None, None]
 
 
-def test_readers_find_a_file_beside_the_store_wherever_the_store_moved(tmp_path) -> None:
-    moved = tmp_path / "elsewhere" / "studio.db"
+def test_readers_find_a_file_in_the_stores_files_folder_wherever_it_moved(tmp_path) -> None:
+    moved = tmp_path / "elsewhere"
     assert located("media/ab.jpg", moved) == tmp_path / "elsewhere" / "media" / "ab.jpg"
     assert located("/srv/old/media/ab.jpg", moved) == Path("/srv/old/media/ab.jpg")  # as older bots wrote them
     assert located("geo:43.2,76.9", moved) is None

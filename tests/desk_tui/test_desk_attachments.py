@@ -28,7 +28,7 @@ LOOKS = 2400
 def with_photo(other, desk_path: Path) -> dict[str, Any]:
     """A form report from Almaty with the committed photo (kept as the channels keep it), a shared location and
     a file that is not there."""
-    stored = keep(PHOTO.read_bytes(), desk_path, max_bytes=1024 * 1024, taken=PHOTOS)
+    stored = keep(PHOTO.read_bytes(), desk_path.parent, max_bytes=1024 * 1024, taken=PHOTOS)
     report = other.add_report(
         NewReport("Айгерім Сәрсенова", "form", datetime(2026, 3, 15, 10, 30, tzinfo=UTC), "almaty", 154,
                   ReportKind.PROTOCOL, "Хаттама ілінбеді, суретін жібердім",

@@ -109,7 +109,7 @@ def test_a_guided_report_with_a_photo_is_stored_without_the_photos_location(boun
         "Айгерім", "telegram", "almaty", 154, ReportKind.PROTOCOL)
     assert report.text == "Итоговый протокол не вывешен для ознакомления"
     [path] = report.attachments
-    kept = located(path, store.path)
+    kept = located(path, store.files)
     assert path == f"media/{kept.name}"  # relative to the store's folder: the store moves with its media
     assert kept.parent == store.path.parent / "media" and kept.stem == hashlib.sha256(kept.read_bytes()).hexdigest()
     exif = Image.open(kept).getexif()
@@ -130,7 +130,7 @@ def test_a_location_shared_on_purpose_goes_with_the_report_and_stays_in_the_phot
     answered(fake_telegram, USER, "Принято")
     [report] = reports(store)
     assert report.station is None and report.attachments[1] == "geo:51.1694,71.4491"
-    assert GPS_IFD in Image.open(located(report.attachments[0], store.path)).getexif()
+    assert GPS_IFD in Image.open(located(report.attachments[0], store.files)).getexif()
 
 
 def test_a_free_text_is_a_report_needing_details_once_its_region_is_known(bound, fake_telegram, store) -> None:

@@ -69,7 +69,7 @@ async def test_a_guided_report_with_a_photo_appears_at_the_open_desk_with_its_ph
 
             await until(pilot, looked, "the report's photo looked at")
             [photo] = attachments.files
-            assert photo.path == located(photo.stored, store.path) and photo.path.is_file()
+            assert photo.path == located(photo.stored, store.files) and photo.path.is_file()
             assert photo.stored.startswith("media/") and attachments.looks[photo.path].picture is not None
     finally:
         app.client.store.close()

@@ -35,8 +35,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "studio.db"
+def store_path(store_location: Path | str, tmp_path: Path) -> Path | str:
+    """The show's store on each database (tests/conftest.py ``store_location``); on SQLite named as the
+    screenshots show it (~/studio.db)."""
+    return tmp_path / "studio.db" if isinstance(store_location, Path) else store_location
 
 
 def prompter_config(language: str = "kk", size: int = 3, keymap: dict[str, str] | None = None) -> Config:

@@ -31,7 +31,8 @@ from pathlib import Path
 from studio.show import Controller
 from studio.rundown.load import load_rundown
 from studio.store import open_store
-store, show = open_store(Path(sys.argv[1])), load_rundown(Path(sys.argv[2]))
+from studio.store.location import location_of
+store, show = open_store(location_of(sys.argv[1])), load_rundown(Path(sys.argv[2]))
 controller = Controller(store, show, operator="dana", origin="console")
 print("ready", flush=True)
 for line in sys.stdin:
@@ -74,7 +75,7 @@ async def test_the_prompter_never_writes(make, producer: Controller, store_path)
         producer.take_next()
         await wait_for(lambda: app.card.segment_id == "open")
         await asyncio.sleep(0.3)
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        with pytest.raises(sqlite3.OperationalError, match="readonly|read-only"):  # SQLite's words, PostgreSQL's
             app.follower._show.store.set_flag(producer.show_id, "astana-live", "held")
     assert {event.origin for event in producer.store.events(producer.show_id)} == {"console"}
 

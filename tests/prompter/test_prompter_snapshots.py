@@ -6,13 +6,21 @@ auto-scroll are off (live=False), animations are off.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.prompter.prompter_helpers import settle
 
 SIZE = (120, 40)
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """The header names the store: one screenshot, on the SQLite file (test_prompter_app runs on both)."""
+    return tmp_path / "studio.db"
 
 
 async def _settle(pilot: Pilot[Any]) -> None:

@@ -8,12 +8,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from studio.onair import OnAirGraphic
 from studio.store import StoreError, open_store
-from studio.store.db import MIGRATIONS, connect
+from studio.store.db import MIGRATIONS, StoreUnwritable, connect
 from studio.store.show import RehearsalMark
 
 
@@ -141,7 +140,7 @@ def test_postgresql_refuses_a_write_outside_a_write_transaction(pg_server) -> No
     """A write that does not take the writers' lock could change what another write is reading:
     the session is read-only unless write() opened the transaction."""
     store = open_store(pg_server.new_database())
-    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+    with pytest.raises(StoreUnwritable, match="read-only transaction"):
         store.set_flag("show", "a", "held")
     assert store.state("show").held == frozenset()
 

@@ -53,9 +53,20 @@ def rundown_file(tmp_path: Path) -> Path:
     return path
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A console test runs on each database (issue 22); a screenshot on the SQLite file only, as its header
+    names the store (~/studio.db) and its snapshot's name must not change."""
+    if "store_path" in metafunc.fixturenames and "snap_compare" not in metafunc.fixturenames:
+        databases = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+        metafunc.parametrize("store_path", databases, indirect=True)
+
+
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "studio.db"
+def store_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """The console's store: ~/studio.db, or a database of its own on the session's PostgreSQL server."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return tmp_path / "studio.db"
+    return request.getfixturevalue("pg_server").new_database()
 
 
 def make_config(language: str = "en", keymap: dict[str, str] | None = None, operator: str = "aigerim") -> Config:

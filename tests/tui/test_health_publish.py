@@ -6,7 +6,7 @@ import json
 import threading
 from dataclasses import replace
 
-from studio.store.db import connect
+from studio.store.backends import open_database
 from studio.store.health import read
 from studio.obs.health import ObsHealthPublisher, obs_detail
 from tests.tui.test_obs_panel import CONNECTED, StandInSwitcher
@@ -27,7 +27,7 @@ async def test_the_refresh_worker_publishes_changes_at_once_and_figures_with_the
 ) -> None:
     switcher = StandInSwitcher(CONNECTED)
     app = make("en", obs=switcher)
-    publisher = ObsHealthPublisher(connect(store_path), monotonic=lambda: 0.0)  # the heartbeat never comes due
+    publisher = ObsHealthPublisher(open_database(store_path), monotonic=lambda: 0.0)  # the heartbeat never comes due
     threads: list[str] = []
     offer = publisher.offer
 
@@ -37,7 +37,7 @@ async def test_the_refresh_worker_publishes_changes_at_once_and_figures_with_the
 
     publisher.offer = recording  # type: ignore[method-assign]
     app.services.obs_publisher = publisher
-    reader = connect(store_path)  # as the control API reads it, from another process
+    reader = open_database(store_path)  # as the control API reads it, from another process
     async with app.run_test(size=SIZE) as pilot:
         app.request_view()
         await settle(pilot)
@@ -60,7 +60,7 @@ async def test_the_refresh_worker_publishes_changes_at_once_and_figures_with_the
 
 async def test_a_store_that_cannot_be_written_never_stops_the_console(make, settle, store_path) -> None:
     app = make("en", obs=StandInSwitcher(CONNECTED))
-    db = connect(store_path)
+    db = open_database(store_path)
     app.services.obs_publisher = ObsHealthPublisher(db)
     db.close()  # every write now fails
     async with app.run_test(size=SIZE) as pilot:

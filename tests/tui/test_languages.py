@@ -14,7 +14,7 @@ from studio.i18n import messages
 SIZE = (120, 40)
 _TAGS = re.compile(r"<[^>]+>")
 _SEGMENT_IDS = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9…]*)+")  # data, not interface text
-_STORE_FILES = re.compile(r"\S*\.db\b")  # the store a header names (studio.db): data too
+_STORE_FILES = re.compile(r"\S*\.db\b|\S*\w+@[\w.]+:\d+/\w+")  # the store a header names (studio.db, a URL): data too
 
 
 def screen_text(app: Any) -> str:

@@ -12,15 +12,15 @@ async def test_a_take_on_a_read_only_store_is_said_and_the_next_one_works(make, 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         await settle(pilot)
-        db = app.controller.store.db
-        db.execute("PRAGMA query_only = ON")  # SQLite refuses every write, as on a read-only file
+        store = app.controller.store
+        store.read_only()  # the database refuses every write, as a read-only file or a server's refusal would
         await pilot.press("space")
         await settle(pilot)
         assert isinstance(app.screen, ProducerScreen)  # no error dialog
         [notice] = [n for n in app._notifications if "store cannot be written" in n.message]
         assert notice.severity == "error" and "Traceback" not in notice.message
         assert app.view.on_air.segment_id == "open"
-        db.execute("PRAGMA query_only = OFF")
+        store.read_only(refuse=False)
         await pilot.press("space")
         await settle(pilot)
         assert app.view.on_air.segment_id != "open"

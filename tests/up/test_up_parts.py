@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import socket
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import get_args
 
@@ -58,6 +59,8 @@ def test_each_service_is_the_studio_command_on_one_config_one_store_and_one_show
     assert all(service.missing is None for service in services.values())
     assert SECRET not in " ".join(arg for service in services.values() for arg in service.argv)  # tokens: environment only
     assert [service.name for service in chosen(day(), ["prompter", "intake"])] == ["intake", "prompter"]
+    on_server = replace(day(), store="postgresql://desk@db.example.kz/studio")  # its password: PGPASSWORD, never argv
+    assert on_server.argv("intake")[3:5] == ("--store", "postgresql://desk@db.example.kz/studio")
 
 
 def test_the_api_without_its_token_waits_for_a_person_and_says_which_variable(monkeypatch) -> None:
@@ -114,10 +117,11 @@ def test_a_port_held_by_another_program_is_found_before_any_start() -> None:
 def test_no_secret_the_supervisor_knows_reaches_a_line(monkeypatch) -> None:
     monkeypatch.setenv("STUDIO_API_TOKEN", SECRET)
     monkeypatch.setenv("OBS_PASSWORD", "obs-secret-9876")
+    monkeypatch.setenv("PGPASSWORD", "pg-secret-5432")
     known = secrets(day(api_environment={"STUDIO_OPERATOR_KEY": "correct horse battery"}))
     supervisor = Supervisor([], report=print, relay=print, notice=print, secrets=known)
-    line = f"Bearer {SECRET} with obs-secret-9876 and correct horse battery"
-    assert supervisor.scrub(line) == "Bearer ••• with ••• and •••"
+    line = f"Bearer {SECRET} with obs-secret-9876 and correct horse battery, pg-secret-5432"
+    assert supervisor.scrub(line) == "Bearer ••• with ••• and •••, •••"
 
 
 def test_a_store_path_is_shortened_for_a_header(monkeypatch, tmp_path: Path) -> None:
@@ -126,6 +130,7 @@ def test_a_store_path_is_shortened_for_a_header(monkeypatch, tmp_path: Path) -> 
     assert short_path(Path("/srv/shows/2026/referendum/rehearsal-of-the-day/studio.db"), 30) == (
         "…ehearsal-of-the-day/studio.db"
     )
+    assert short_path("postgresql://desk@db.example.kz:5433/studio", 40) == "…gresql://desk@db.example.kz:5433/studio"
 
 
 STUBBORN = """

@@ -24,8 +24,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "studio.db"
+def store_path(store_location: Path | str) -> Path | str:
+    """The show's store on each database (tests/conftest.py ``store_location``)."""
+    return store_location
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ class FormSite:
         return f"{self.url}/r/{self.links[name]}"
 
     def reports(self) -> list[Report]:
-        other = open_desk(self.store.path)  # another connection: only what is committed
+        other = open_desk(self.store.location)  # another connection: only what is committed
         try:
             ids = [row[0] for row in other.db.execute("SELECT id FROM report ORDER BY id")]
             return other.reports(ids)
@@ -59,13 +59,15 @@ class FormSite:
 
 
 @pytest.fixture
-def form_site(tmp_path: Path) -> Iterator[Callable[..., FormSite]]:
-    """``form_site(max_photo=...)``: the intake with the form, serving from a thread."""
+def form_site(store_location: Path | str, tmp_path: Path, monkeypatch) -> Iterator[Callable[..., FormSite]]:
+    """``form_site(max_photo=...)``: the intake with the form, serving from a thread, on each database (a
+    PostgreSQL store keeps the photos in $STUDIO_FILES, here the test's own folder)."""
+    monkeypatch.setenv("STUDIO_FILES", str(tmp_path / "files"))
     servers: list[ServerThread] = []
     stores: list[DeskStore] = []
 
     def start(max_photo: int = 2 * 1024 * 1024) -> FormSite:
-        store = open_desk(tmp_path / "desk.db")
+        store = open_desk(store_location)
         stores.append(store)
         links = {}
         for name in OBSERVERS:

@@ -128,7 +128,7 @@ def test_a_photo_is_kept_by_content_without_where_it_was_taken(form_site) -> Non
     assert first.status == second.status == 201 and first.body == second.body
     path = first.body["path"]
     assert re.fullmatch(r"media/[0-9a-f]{64}\.jpg", path)
-    stored = media_folder(site.store.path).parent / path
+    stored = site.store.files / path
     with Image.open(stored) as image:
         assert image.getexif().get_ifd(GPS_IFD) == {} and image.getexif()[0x0110] == "Phone"
     answer = http("POST", site.form() + "/reports", json_body=REPORT | {"attachments": [path, "geo:43.23,76.95"]})
@@ -141,7 +141,7 @@ def test_a_photo_keeps_where_it_was_taken_only_when_the_observer_shared_their_lo
     answer = http("POST", site.form() + "/photos?location=shared", data=photo_with_location(),
                   headers={"Content-Type": "image/jpeg"})
     assert answer.status == 201
-    with Image.open(media_folder(site.store.path).parent / answer.body["path"]) as image:
+    with Image.open(site.store.files / answer.body["path"]) as image:
         assert image.getexif().get_ifd(GPS_IFD)
 
 
@@ -168,4 +168,4 @@ def test_a_file_that_is_not_a_photo_taken_is_refused_with_what_to_send(form_site
                                                                      "Accept-Language": "ru"})
     assert (answer.status, answer.body["error"]) == (status, code)
     assert "отправьте" in answer.body["message"]
-    assert not media_folder(site.store.path).exists() or not any(media_folder(site.store.path).iterdir())
+    assert not media_folder(site.store.files).exists() or not any(media_folder(site.store.files).iterdir())

@@ -87,7 +87,7 @@ def test_an_observer_fills_the_form_with_a_photo_and_sees_the_report_id(phone, f
     assert (report.channel, report.region, report.station, report.kind.value, report.observer) == (
         "form", "almaty-region", 412, "protocol", OBSERVERS[0])
     [path] = report.attachments
-    assert path.startswith("media/") and (site.store.path.parent / path).exists()
+    assert path.startswith("media/") and (site.store.files / path).exists()
     assert phone.evaluate("document.getElementById('text').value") == ""  # ready for the next one
     assert phone.draft() is None
 

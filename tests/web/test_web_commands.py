@@ -84,11 +84,12 @@ from studio.config import Config
 from studio.rundown.load import load_rundown
 from studio.show import Controller
 from studio.store import open_store
+from studio.store.location import location_of
 from studio.web.commands import prompter_command, serve_command
 command, store, show, port = sys.argv[1:]
 config = Config()
 origin = "api" if command == "serve" else "prompter"
-controller = Controller(open_store(Path(store)), load_rundown(Path(show)), operator="api", origin=origin)
+controller = Controller(open_store(location_of(store)), load_rundown(Path(show)), operator="api", origin=origin)
 args = argparse.Namespace(web=True, host="127.0.0.1", port=int(port))
 sys.exit((serve_command if command == "serve" else prompter_command)(args, config, controller))
 """
@@ -100,7 +101,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(command: str, store: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+def start(command: str, store: Path | str, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", RUN, command, str(store), str(SHOW), str(port)],
@@ -125,9 +126,9 @@ def stop(process: subprocess.Popen[str]) -> str:
     return stderr
 
 
-def test_studio_serve_runs_until_ctrl_c_and_never_prints_the_token(tmp_path: Path, controllers) -> None:
+def test_studio_serve_runs_until_ctrl_c_and_never_prints_the_token(store_path, controllers) -> None:
     producer = controllers()
-    process, url = start("serve", tmp_path / "studio.db", {"STUDIO_API_TOKEN": TOKEN})
+    process, url = start("serve", store_path, {"STUDIO_API_TOKEN": TOKEN})
     try:
         assert http("GET", f"{url}/state").status == 200
         assert http("POST", f"{url}/take/next").body["segment_id"] == "open"
@@ -150,9 +151,9 @@ def test_studio_serve_without_a_token_says_what_to_set(tmp_path: Path) -> None:
     assert result.returncode != 0 and "$STUDIO_API_TOKEN" in result.stderr
 
 
-def test_studio_prompter_web_serves_the_page(tmp_path: Path, controllers) -> None:
+def test_studio_prompter_web_serves_the_page(store_path, controllers) -> None:
     controllers().take("astana-live")
-    process, url = start("prompter", tmp_path / "studio.db", {})
+    process, url = start("prompter", store_path, {})
     try:
         card = http("GET", f"{url}/card.json", token=None).body
         assert card["segment_id"] == "astana-live" and card["language"] == "kk"

@@ -76,10 +76,10 @@ class Attachment:
         return f"{report_label(self.report_id)} · {said}"
 
 
-def attachments_of(reports: Iterable[Report], store: Path) -> tuple[Attachment, ...]:
-    """Every report's attachments in order, files resolved beside the store file ``store``."""
+def attachments_of(reports: Iterable[Report], files: Path) -> tuple[Attachment, ...]:
+    """Every report's attachments in order, files resolved in the store's files folder ``files``."""
     return tuple(
-        Attachment(report.id, stored, located(stored, store), location(stored))
+        Attachment(report.id, stored, located(stored, files), location(stored))
         for report in reports
         for stored in report.attachments
     )

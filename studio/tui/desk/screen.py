@@ -255,7 +255,7 @@ class DeskScreen(DeskActions, Screen[None]):
         items = self.shown()
         self.resort = self.queue is None
         self.order = [view.key(item) for item in items]
-        where = fmt.where(self.client.store.path)
+        where = fmt.where(self.client.store.location)
         status.set(f"{view.status_line(self.client.operator, self.opened, self.queue, language, self.zone)} · {where}")
         bar.count(len(items), len(self.queue.items) if self.queue else 0)
         claims = self.queue.claims if self.queue else {}
@@ -312,7 +312,7 @@ class DeskScreen(DeskActions, Screen[None]):
             attachments.show(())
             return
         info.set(view.detail_text(self.detail, catalogue.language, self.zone))
-        attachments.show(attachments_of(self.detail.reports, self.client.store.path))
+        attachments.show(attachments_of(self.detail.reports, self.client.store.files))
         history.set(view.history_text(self.detail, catalogue.language, self.zone))
 
     # --- opening and closing ------------------------------------------------------

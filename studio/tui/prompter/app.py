@@ -153,7 +153,7 @@ class PrompterApp(StudioAppBase):
         scrolling = t("prompter.paused") if self.paused else t("prompter.scrolling")
         show = self.follower.show
         size = t("prompter.size", size=self.size_step, max=len(SIZES))
-        text = f"{scrolling}  ·  {size}  ·  {fmt.where(show.store.path, show.show_id)}"
+        text = f"{scrolling}  ·  {size}  ·  {fmt.where(show.store.location, show.show_id)}"
         return text, "bold #f9a825" if self.paused else "dim"
 
     def _scroll_tick(self) -> None:

@@ -199,7 +199,9 @@ class ProducerScreen(Screen[None]):
     def show_view(self, view: ShowView) -> None:
         self.view = view
         controller = self.services.controller
-        frame = Frame(catalogue.language, self.zone, controller.rehearsal, controller.operator, controller.store.path)
+        frame = Frame(
+            catalogue.language, self.zone, controller.rehearsal, controller.operator, controller.store.location
+        )
         try:
             for panel in (StatusBar, OnAirPanel, TimingPanel, ClockPanel, NextPanel):
                 self.query_one(panel).show(view, frame)

@@ -26,7 +26,7 @@ class Frame:
     zone: tzinfo
     rehearsal: bool
     operator: str
-    store: Path  # the file the console's store is on, named in its top line
+    store: Path | str  # the console's store (its file or its URL), named in its top line
 
 
 class OnAirPanel(Vertical):
