@@ -62,7 +62,8 @@ class Commands(OnAirGraphics):
         checked: tuple[tuple[int, int], ShowState] = (self.loaded_at, self.state)  # the state as last loaded
         if not confirm and self.feed_check is not None:
             stamp = self.store.stamp()  # before the read: a commit during it moves it
-            state, segments = self._current()
+            state = self.state if stamp == self.loaded_at else self.store.state(self.show_id)
+            segments = list(self._parsed(state))
             target = self._target(state, segments, segment_id, expect_on_air, check)
             if target.feed and self.feed_check(target) is False:
                 raise ControlError("feed_down", segment=target.id)
