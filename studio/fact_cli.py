@@ -14,6 +14,8 @@ from studio.regions import NATIONAL
 
 # --- arguments ---------------------------------------------------------------------
 
+REASON_HELP = Msg("cli.help.fact.reason")
+
 
 def add_parser(commands: Any, handler: Callable[[argparse.Namespace], int]) -> None:
     """``studio fact`` and its subcommands, on the top-level parser's subparsers."""
@@ -45,7 +47,7 @@ def add_parser(commands: Any, handler: Callable[[argparse.Namespace], int]) -> N
     create.add_argument("--why", default="created", help=Msg("cli.help.fact.create.why"))
     edit = action("edit")
     _content(edit, required=False)
-    edit.add_argument("--reason", required=True)
+    edit.add_argument("--reason", required=True, help=REASON_HELP)
 
     source = action("source")
     where = source.add_mutually_exclusive_group(required=True)
@@ -60,27 +62,27 @@ def add_parser(commands: Any, handler: Callable[[argparse.Namespace], int]) -> N
         linking = action(name)
         linking.add_argument("reports", nargs="+", type=_report_id, metavar="REPORT")
         if name == "unlink":
-            linking.add_argument("--reason", required=True)
+            linking.add_argument("--reason", required=True, help=REASON_HELP)
     split = action("split", fact_id=False)
     split.add_argument("group", type=_report_id, metavar="G")
     split.add_argument("reports", nargs="+", type=_report_id, metavar="REPORT")
-    split.add_argument("--reason", required=True)
+    split.add_argument("--reason", required=True, help=REASON_HELP)
 
     action("review")
     for name in ("verify", "false", "unproven"):
         verdict = action(name)
-        verdict.add_argument("--reason", required=True)
+        verdict.add_argument("--reason", required=True, help=REASON_HELP)
         if name == "false":
             verdict.add_argument("--correction-kk", default="", help=Msg("cli.help.fact.false.correction_kk"))
             verdict.add_argument("--correction-ru", default="", help=Msg("cli.help.fact.false.correction_ru"))
     retract = action("retract")
-    retract.add_argument("--reason", required=True)
-    retract.add_argument("--correction-kk", required=True)
-    retract.add_argument("--correction-ru", required=True)
+    retract.add_argument("--reason", required=True, help=REASON_HELP)
+    retract.add_argument("--correction-kk", required=True, help=Msg("cli.help.fact.retract.correction_kk"))
+    retract.add_argument("--correction-ru", required=True, help=Msg("cli.help.fact.retract.correction_ru"))
     release = action("release", fact_id=False)
     release.add_argument("--as-of", required=True, metavar="TIME", help=Msg("cli.help.fact.release.as_of"))
     release.add_argument("--source", required=True, type=int, metavar="S", help=Msg("cli.help.fact.release.source"))
-    release.add_argument("--reason", required=True)
+    release.add_argument("--reason", required=True, help=REASON_HELP)
 
     conflicts = action("conflicts", acts=False, fact_id=False)
     conflicts.add_argument("--all", action="store_true", help=Msg("cli.help.fact.conflicts.all"))
@@ -89,7 +91,7 @@ def add_parser(commands: Any, handler: Callable[[argparse.Namespace], int]) -> N
     stands = settle.add_mutually_exclusive_group(required=True)
     stands.add_argument("--stands", metavar="ID", help=Msg("cli.help.fact.settle.stands"))
     stands.add_argument("--unproven", action="store_true", help=Msg("cli.help.fact.settle.unproven"))
-    settle.add_argument("--reason", required=True)
+    settle.add_argument("--reason", required=True, help=REASON_HELP)
     confirm = action("confirm", fact_id=False)
     confirm.add_argument("conflict", metavar="CONFLICT", help=Msg("cli.help.fact.conflict_id"))
     fact.set_defaults(handler=handler)
