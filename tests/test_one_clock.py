@@ -21,6 +21,7 @@ ROOTS = {
     "commands/devices.py": "`studio preflight`: the checks are about today, on the machine's clock",
     "commands/common.py": "the store of today's rehearsal, named by the station's day on the machine's clock",
     "commands/up.py": "`studio up`: its status lines say when, on the machine's clock",
+    "social/command.py": "`studio social publish`: the hour it publishes and a person's settling, on the machine's clock",
 }
 """Composition roots: the commands where a person acts now, on the machine's clock."""
 

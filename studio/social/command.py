@@ -22,7 +22,8 @@ from studio.errors import StudioError, UsageError, report
 from studio.graphics.gate import FactSource
 from studio.i18n import Msg
 from studio.machine import utc_now
-from studio.social.publish import Channel, ChannelError, Outcome, Publisher, hour_folders, problems, settle
+from studio.social.publish import Channel, ChannelError, Outcome, Publisher, problems, settle
+from studio.social.sidecar import hour_folders
 from studio.store.desk import DeskStore
 
 WATCH_SECONDS = 5.0

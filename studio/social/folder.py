@@ -29,9 +29,8 @@ from studio.graphics.results import words
 from studio.i18n import Msg
 from studio.paths import shipped
 from studio.social.cards import Card
-from studio.social.sidecar import CAPTION_LIMIT, SHAPES, Published, Shape, Sidecar, StatedFact, Withdrawal
+from studio.social.sidecar import CAPTION_LIMIT, SHAPES, WITHDRAWN, Published, Shape, Sidecar, StatedFact, Withdrawal
 
-WITHDRAWN = "withdrawn"
 ELLIPSIS = "…"
 CAPTION_WORDS = {
     "kk": {"source": "Дереккөз: {sources}", "as_of": "сағат {time} жағдайы бойынша",

@@ -14,8 +14,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from studio.social.publish import WITHDRAWN, cards_in, hour_folders
-from studio.social.sidecar import Sidecar
+from studio.social.sidecar import WITHDRAWN, Sidecar, cards_in, hour_folders
 
 CardState = Literal["ready", "published", "withdrawn"]
 

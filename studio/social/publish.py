@@ -33,11 +33,9 @@ from studio.errors import Kind, StudioError
 from studio.graphics.errors import FactRefused
 from studio.graphics.gate import FactSource, FactView, admit
 from studio.i18n import Msg
-from studio.social.sidecar import CAPTION_LIMIT, Published, Sidecar, TelegramPost
+from studio.social.sidecar import CAPTION_LIMIT, WITHDRAWN, Published, Sidecar, TelegramPost, cards_in
 from studio.store.social import Step, StepState, progress, record, unconfirmed
 
-WITHDRAWN = "withdrawn"
-"""The folder inside an hour folder where withdrawn cards go."""
 RETRACTED = "retracted"
 NOT_DONE = {"social.publish.refused", "social.publish.unconfirmed"}
 """What a round says of a card it could not carry through: a run that says one of these exits 1."""
@@ -214,11 +212,6 @@ class Publisher:
         Sidecar.model_validate(sidecar.model_dump() | {"published": published.model_dump()}).write(path.parent)
 
 
-def cards_in(hour_folder: Path) -> list[Path]:
-    """The sidecars of an hour folder: ready cards first, then withdrawn ones, each by name."""
-    return [*sorted(hour_folder.glob("*.json")), *sorted((hour_folder / WITHDRAWN).glob("*.json"))]
-
-
 def correction_text(fact: FactView | None) -> str:
     """The short correction post: kk then ru, the desk's correction when it wrote one."""
     return "\n\n".join(_said(fact, language) for language in ("kk", "ru"))
@@ -252,12 +245,6 @@ def _is_fact_id(text: str) -> bool:
 
 def _utc(instant: datetime) -> str:
     return instant.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def hour_folders(out: Path, day: str, hour: int) -> list[tuple[Path, str]]:
-    """Every show's folder of this hour under ``out``, with the key the store names it by."""
-    name = f"{day}T{hour:02d}"
-    return [(folder, f"{folder.parent.name}/{name}") for folder in sorted(out.glob(f"*/{name}")) if folder.is_dir()]
 
 
 def problems(outcomes: Sequence[Outcome]) -> bool:

@@ -14,6 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+WITHDRAWN = "withdrawn"
+"""The folder inside an hour folder where withdrawn cards go."""
+
 CAPTION_LIMIT = 1024
 """Telegram's limit for a photo caption, in characters (core.telegram.org/bots/api#sendphoto)."""
 
@@ -78,3 +81,14 @@ class Sidecar(_Strict):
     @classmethod
     def read(cls, path: Path) -> Sidecar:
         return cls.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def hour_folders(out: Path, day: str, hour: int) -> list[tuple[Path, str]]:
+    """Every show's folder of this hour under ``out``, with the key the store names it by."""
+    name = f"{day}T{hour:02d}"
+    return [(folder, f"{folder.parent.name}/{name}") for folder in sorted(out.glob(f"*/{name}")) if folder.is_dir()]
+
+
+def cards_in(hour_folder: Path) -> list[Path]:
+    """The sidecars of an hour folder: ready cards first, then withdrawn ones, each by name."""
+    return [*sorted(hour_folder.glob("*.json")), *sorted((hour_folder / WITHDRAWN).glob("*.json"))]
