@@ -185,7 +185,7 @@ async def test_the_console_shows_a_broken_rundown_file_in_its_language(tmp_path:
         shown = "\n".join(dialog.lines)
         assert "сегмент 'guests': duration: длительность '15 minutes' записана не как" in shown
         assert "Input should" not in shown and "duration must" not in shown
-    controller.store.close()
+    controller.close()
 
 
 @pytest.mark.parametrize(("argv", "expected"), [

@@ -48,7 +48,7 @@ def on_air(tmp_path, small_rundown, clock):
     graphic = controller.graphic_take(0)
     assert [g.template for g in controller.on_air_graphics] == ["results-board"]
     yield desk, controller, graphic
-    controller.store.close()
+    controller.close()
     desk.close()
 
 

@@ -86,6 +86,12 @@ class Playout(ShowReader):
                 store.log(rundown.show.id, clock(), "plan", self.operator, origin, source="file")
         super().__init__(store, rundown, clock=clock, turnout_hours=turnout_hours)
 
+    @serialised
+    def close(self) -> None:
+        """Close the store once no worker is inside the controller: a thread still reading it (a console's
+        refresh finishing after the app ended) must never meet a closed SQLite connection, which crashes."""
+        self.store.close()
+
     def _log(self, at: datetime, action: str, segment_id: str | None = None, **detail: Any) -> None:
         self.store.log(self.show_id, at, action, self.operator, self.origin, segment_id, **detail)
 

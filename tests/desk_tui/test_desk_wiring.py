@@ -75,6 +75,6 @@ async def test_the_producer_console_opens_the_desk_and_goes_back(desk_path, seed
             await desk_settle(pilot)
             assert not isinstance(app.screen, DeskScreen)
     finally:
-        controller.store.close()
+        controller.close()
         if app._desk is not None:
             app._desk.store.close()

@@ -214,7 +214,7 @@ def screenshots(store: Path, rundown: Path, config: Any) -> dict[str, str]:
         return {"desk screenshot": asyncio.run(shot(desk)), "console screenshot": asyncio.run(shot(console))}
     finally:
         desk.client.store.close()
-        controller.store.close()
+        controller.close()
 
 
 @pytest.fixture(scope="module")

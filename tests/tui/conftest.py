@@ -106,7 +106,7 @@ def make(rundown_file: Path, store_path: Path, clock: Clock) -> Iterator[Callabl
 
     yield build
     for app in apps:
-        app.controller.store.close()
+        app.controller.close()
 
 
 @pytest.fixture

@@ -184,7 +184,7 @@ async def test_on_today_maps_the_sample_onto_now_in_todays_rehearsal_store(stati
         assert timing.next_fixed is not None and timing.next_fixed.backtime == timedelta(0)
         assert timing.next_fixed.start == datetime(2026, 12, 6, 17, 31, tzinfo=ALMATY)
         assert timing.next_turnout == datetime(2026, 12, 6, 17, 31, tzinfo=ALMATY)
-    services.controller.store.close()
+    services.controller.close()
 
 
 @pytest.mark.parametrize(("start", "expected"), [("09:00", time(9)), ("plan", time(7))])
@@ -192,7 +192,7 @@ async def test_start_sets_the_shows_time_today_and_implies_on_today(station, sho
     services, app = started(station, show_store, "--start", start, "--rehearsal")
     assert services.controller.rundown.show.start == expected
     assert services.controller.rundown.show.date == TODAY and services.store_path != show_store
-    services.controller.store.close()
+    services.controller.close()
 
 
 async def test_with_obs_a_plan_on_todays_clock_still_says_rehearsal(station, show_store, no_question) -> None:
@@ -200,7 +200,7 @@ async def test_with_obs_a_plan_on_todays_clock_still_says_rehearsal(station, sho
     assert services.has_obs  # the switcher is built; it connects only when the console runs
     async with app.run_test(size=SIZE):
         assert header(app) == "REHEARSAL — plan of 2026-03-15 on today's clock"
-    services.controller.store.close()
+    services.controller.close()
 
 
 async def test_a_plan_of_today_runs_as_it_is_in_the_shows_store(station, show_store, no_question, tmp_path) -> None:
@@ -210,14 +210,14 @@ async def test_a_plan_of_today_runs_as_it_is_in_the_shows_store(station, show_st
     assert show.plan_date is None and show.start == time(7)
     async with app.run_test(size=SIZE):
         assert header(app) == "REHEARSAL — no switcher"  # as before: no OBS
-    services.controller.store.close()
+    services.controller.close()
 
 
 async def test_as_planned_runs_a_show_still_to_come_on_its_own_day(station, show_store, no_question, tmp_path) -> None:
     later = date(2026, 12, 20)
     services, app = started(station, show_store, "--as-planned", "--rehearsal", rundown=dated(tmp_path, later))
     assert services.store_path == show_store and services.controller.rundown.show.date == later
-    services.controller.store.close()
+    services.controller.close()
 
 
 def test_as_planned_refuses_a_plan_whose_day_is_past(station, show_store, capsys) -> None:
@@ -250,7 +250,7 @@ async def test_without_a_flag_a_plan_of_another_day_asks_first(station, show_sto
     assert [(q.plan_date, q.today, q.todays, q.to_come) for q in asked] == [(date(2026, 3, 15), TODAY, False, False)]
     assert asked[0].store == rehearsal_store_file(show_store, TODAY)
     assert services.controller.rundown.show.start == time(8, 30)
-    services.controller.store.close()
+    services.controller.close()
 
 
 def test_leaving_the_question_starts_nothing(station, show_store, monkeypatch) -> None:
@@ -278,7 +278,7 @@ def test_the_rehearsals_graphics_show_the_figures_of_the_day_it_was_planned_for(
     with pytest.raises(GraphicRefused) as refused:
         services.controller.renderer.render(GraphicCue("turnout-board", {"hour": "10:00", "language": "kk"}))
     assert "the national figure for 10:00 is 'in_review'" in str(refused.value)  # found on the plan's day
-    services.controller.store.close()
+    services.controller.close()
 
 
 # --------------------------------------------------------------------------- a rehearsal begun, resumed
@@ -286,17 +286,17 @@ def test_the_rehearsals_graphics_show_the_figures_of_the_day_it_was_planned_for(
 
 def test_a_rehearsal_begun_resumes_on_its_clock_and_one_not_begun_takes_the_new_one(station, show_store, no_question):
     services, _ = started(station, show_store, "--on-today", "--rehearsal")
-    services.controller.store.close()  # opened at 14:30, nothing taken
+    services.controller.close()  # opened at 14:30, nothing taken
     services, _ = started(station, show_store, "--on-today", "--rehearsal", at=NOW + timedelta(hours=1))
     assert services.controller.rundown.show.start == time(15, 31)  # not begun: on the clock asked for now
     services.controller.take_next()
-    services.controller.store.close()
+    services.controller.close()
 
     later = NOW + timedelta(hours=3)
     services, _ = started(station, show_store, "--on-today", "--rehearsal", at=later)
     assert services.controller.rundown.show.start == time(15, 31)  # begun: resumed as it was
     assert services.controller.state.on_air is not None
-    services.controller.store.close()
+    services.controller.close()
     with pytest.raises(UsageError) as refused:
         started(station, show_store, "--start", "09:00", "--rehearsal", at=later)
     assert "began on today's clock at 15:31" in str(refused.value)
@@ -304,7 +304,7 @@ def test_a_rehearsal_begun_resumes_on_its_clock_and_one_not_begun_takes_the_new_
     services, _ = started(station, show_store, "--on-today", "--rehearsal", at=NOW + timedelta(days=1))
     assert services.store_path == rehearsal_store_file(show_store, TODAY + timedelta(days=1))
     assert services.controller.state.on_air is None
-    services.controller.store.close()
+    services.controller.close()
 
 
 async def test_the_rundown_file_read_again_stays_on_todays_clock(station, show_store, no_question, tmp_path, settle):
@@ -322,7 +322,7 @@ async def test_the_rundown_file_read_again_stays_on_todays_clock(station, show_s
         live = services.controller.rundown
         assert live.get("open").duration == timedelta(minutes=12)  # type: ignore[union-attr]
         assert live.show.start == time(14, 31) and live.get("crc-1000").fixed == time(17, 31)  # type: ignore[union-attr]
-    services.controller.store.close()
+    services.controller.close()
 
 
 # --------------------------------------------------------------------------- the first screen
@@ -335,7 +335,7 @@ def test_the_first_screen_of_make_run_in_rehearsal(snap_compare, station, show_s
     try:
         assert snap_compare(app, terminal_size=SIZE)
     finally:
-        services.controller.store.close()
+        services.controller.close()
 
 
 async def test_the_trainees_console_lives_on_the_day_a_manual_rehearsal_plays(station, show_store, no_question):
@@ -355,4 +355,4 @@ async def test_the_trainees_console_lives_on_the_day_a_manual_rehearsal_plays(st
     assert services.controller.clock() == datetime(2026, 3, 15, 9, 10, tzinfo=ALMATY)
     async with app.run_test(size=SIZE):
         assert header(app).startswith("REHEARSAL")
-    services.controller.store.close()
+    services.controller.close()
