@@ -59,19 +59,15 @@ class Commands(OnAirGraphics):
         (``feed_down``) unless ``confirm``: then the switcher puts the slate up at once and
         cuts to the feed at its first frames. The feed is asked before the store is locked
         (a probe may take ~0.4 s)."""
-        checked: tuple[tuple[int, int], ShowState] = (self.loaded_at, self.state)  # the state as last loaded
+        checked = (self.loaded_at, self.state)  # the state as last loaded
         if not confirm and self.feed_check is not None:
-            stamp = self.store.stamp()  # before the read: a commit during it moves it
-            state = self.state if stamp == self.loaded_at else self.store.state(self.show_id)
-            segments = list(self._parsed(state))
-            target = self._target(state, segments, segment_id, expect_on_air, check)
+            checked = self._current_since(checked)
+            state = checked[1]
+            target = self._target(state, list(self._parsed(state)), segment_id, expect_on_air, check)
             if target.feed and self.feed_check(target) is False:
                 raise ControlError("feed_down", segment=target.id)
-            checked = (stamp, state)
         with self.store.write():
-            stamp, state = checked
-            if stamp != self.store.stamp():  # a commit since that read (none can come now: we hold the lock)
-                state = self.store.state(self.show_id)
+            _, state = self._current_since(checked)  # current now, and stays so: we hold the lock
             segments = list(self._parsed(state))
             current = state.on_air.segment_id if state.on_air else None
             target = self._target(state, segments, segment_id, expect_on_air, check)
@@ -91,6 +87,12 @@ class Commands(OnAirGraphics):
         self._load()
         self._cue_next()
         return target
+
+    def _current_since(self, known: tuple[tuple[int, int], ShowState]) -> tuple[tuple[int, int], ShowState]:
+        """The show's state now, with its stamp: ``known`` while nothing was committed since its stamp (no read),
+        else read again."""
+        stamp = self.store.stamp()  # before the read: a commit during it moves it
+        return stamp, known[1] if stamp == known[0] else self.store.state(self.show_id)
 
     def _cue_next(self) -> None:
         upcoming = coming_next(self.rundown.segments, self.state)
