@@ -59,9 +59,17 @@ class PgServer:
         self._run("initdb", "-D", data, "-U", ROLE, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
         # A store is two connections (its own and its listener's), and a test may leave its stores to the
         # garbage collector: room for a few hundred.
-        settings = f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400"
-        self._run("pg_ctl", "-D", data, "-l", self.home / "server.log", "-o", settings, "-w", "start")
+        self.resume()
         postgresql.connect(self._created(TEMPLATE)).close()  # migrated once; every test copies it
+
+    def resume(self) -> None:
+        """The server started on its data directory (again, after ``crash``)."""
+        settings = f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400"
+        self._run("pg_ctl", "-D", self.home / "data", "-l", self.home / "server.log", "-o", settings, "-w", "start")
+
+    def crash(self) -> None:
+        """The server gone at once, as a machine or a network fails: every connection is cut, nothing is said."""
+        self._run("pg_ctl", "-D", self.home / "data", "-m", "immediate", "-w", "stop")
 
     def stop(self) -> None:
         try:

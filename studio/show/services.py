@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from studio.onair import RendererGraphics
     from studio.rundown.model import Rundown
     from studio.show.health import ObsHealth, YouTubeWatch
+    from studio.show.watch import StoreWatch
     from studio.social.listing import HourCards
     from studio.desk.rules import EvidencePolicy
     from studio.store.desk import DeskStore
@@ -104,6 +105,13 @@ class ShowServices:
         if health is not None and self.obs_publisher is not None:
             self.obs_publisher.offer(health, self.controller.clock())
         return health
+
+    def watch_store(self, on_change: Callable[[], object]) -> StoreWatch:
+        """``on_change()`` on a thread of its own each time another process may have committed: the show
+        process follows other machines' takes and retractions at once. Stop it when the process ends."""
+        from studio.show.watch import StoreWatch
+
+        return StoreWatch(self.controller.store, on_change).start()
 
     def open_desk(self, policy: EvidencePolicy | None = None) -> DeskStore:
         """The desk on a connection of its own (the controller's serves takes on other threads)."""

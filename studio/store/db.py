@@ -15,6 +15,7 @@ the same change twice, once per database; tests/store/test_migrations.py checks 
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -680,6 +681,12 @@ class StoreUnwritable(StoreError, sqlite3.OperationalError):
     Also an sqlite3 error, so the threads that ride out a busy store (health, the intake's writer) still do."""
 
 
+class StoreLost(StoreUnwritable):
+    """The store's server cannot be reached (PostgreSQL): nothing of this action was kept, and the connection is
+    opened again no sooner than its backoff allows (studio/store/postgresql.py ``Link``). An unwritable store's
+    kind, so every thread that rides out a store it cannot write rides this out too."""
+
+
 def _unwritable(error: sqlite3.OperationalError) -> StoreUnwritable:
     return StoreUnwritable(Msg("store.error.write", reason=str(error)))
 
@@ -727,6 +734,46 @@ class StoreChanges(Protocol):
     def close(self) -> None: ...
 
 
+class Doorbell(Protocol):
+    """Rings when another connection may have committed, for a thread that waits instead of asking on a timer
+    (the show process follows takes and retractions made on other machines through it)."""
+
+    def wait(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds; True when another connection may have committed since the last ring.
+        Raises StoreLost while the server cannot be reached."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class FileDoorbell:
+    """A Doorbell on SQLite: PRAGMA data_version on a connection of its own, read every ``interval`` seconds
+    (a read of the file's header; SQLite has no notification between processes)."""
+
+    def __init__(self, path: Path, interval: float = 0.02) -> None:
+        self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+        self._interval = interval
+        self._version = self._read()
+
+    def _read(self) -> int:
+        return self._db.execute("PRAGMA data_version").fetchone()[0]
+
+    def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            version = self._read()
+            if version != self._version:
+                self._version = version
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(self._interval, left))
+
+    def close(self) -> None:
+        self._db.close()
+
+
 class DataVersion:
     """StoreChanges on SQLite: PRAGMA data_version, a local read of the file's header."""
 
@@ -766,6 +813,11 @@ class Connection:
             self.db.execute(f"PRAGMA query_only = {'ON' if refuse else 'OFF'}")
         else:
             self.db.read_only(refuse)
+
+    def doorbell(self) -> Doorbell:
+        """A Doorbell on a connection of its own, for one waiting thread: PostgreSQL's LISTEN, or SQLite's
+        data_version read often."""
+        return FileDoorbell(self.path) if self.sqlite else self.db.doorbell()
 
     @property
     def files(self) -> Path:

@@ -29,19 +29,22 @@ repository's ``except`` clauses are the same on both databases.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg import pq
 
 from studio.errors import Kind
 from studio.i18n import Msg
-from studio.store.db import MIGRATIONS, PG_BASELINE, Migration, StoreError, StoreUnwritable
+from studio.store.db import MIGRATIONS, PG_BASELINE, Migration, StoreError, StoreLost, StoreUnwritable
 from studio.store.pg_baseline import BASELINE
 
 WRITE_LOCK = 0x73747564696F
@@ -103,49 +106,163 @@ def _translated(error: psycopg.Error) -> Exception:
     return error
 
 
+T = TypeVar("T")
+
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+"""Seconds between attempts to reach a lost server, then every ``RETRY_DELAYS[-1]``: soon for a restart, calm for
+an outage."""
+LINK_OPTIONS: dict[str, Any] = {
+    "connect_timeout": 5,
+    # A network that drops silently is found within seconds, not TCP's quarter of an hour: a reply unacknowledged
+    # for 10 s, or an idle link whose keepalives go unanswered (the doorbell's), breaks the connection.
+    "tcp_user_timeout": 10_000,
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+}
+
+
+class Link:
+    """Whether this process reaches the store's server. Its connections share one: the first to lose the server
+    says so, and each opens again no sooner than the backoff allows, so a dead server costs no waiting after the
+    first failure: every call until the next attempt is refused at once, with the reason and the seconds left."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reason: str | None = None  # None: reached
+        self._failures = 0
+        self._next_try = 0.0
+
+    def lost(self, reason: str) -> None:
+        """The server was not reached: on a failed attempt, the next waits longer; a connection finding out
+        later, while the others already wait, changes nothing but the reason."""
+        with self._lock:
+            waiting = self.reason is not None and time.monotonic() < self._next_try
+            self.reason = reason
+            if waiting:
+                return
+            self._next_try = time.monotonic() + RETRY_DELAYS[min(self._failures, len(RETRY_DELAYS) - 1)]
+            self._failures += 1
+
+    def reached(self) -> None:
+        with self._lock:
+            self.reason, self._failures, self._next_try = None, 0, 0.0
+
+    def may_try(self) -> bool:
+        return time.monotonic() >= self._next_try
+
+    def retry_in(self) -> float:
+        """Seconds until the next attempt (0 while the server is reached)."""
+        return max(0.0, self._next_try - time.monotonic())
+
+    def error(self) -> StoreLost:
+        return StoreLost(Msg("store.error.lost", reason=self.reason or "?", seconds=max(1, math.ceil(self.retry_in()))))
+
+
+class _Reopened:
+    """A connection that is opened again after it was lost, as its ``Link`` allows; ``on_open`` runs on each new
+    one (LISTEN again, say that something changed while it was away)."""
+
+    def __init__(
+        self, url: str, link: Link, on_open: Callable[[psycopg.Connection[Any]], None], **options: Any
+    ) -> None:
+        self.url, self.link, self._on_open, self._options = url, link, on_open, options
+        self._connection: psycopg.Connection[Any] | None = None
+
+    def current(self) -> psycopg.Connection[Any]:
+        """The open connection, opened again if it was lost and the backoff allows; else StoreLost."""
+        connection = self._connection
+        if connection is not None and not connection.closed:
+            return connection
+        if not self.link.may_try():
+            raise self.link.error()
+        try:
+            connection = psycopg.connect(self.url, autocommit=True, **LINK_OPTIONS, **self._options)
+            self._on_open(connection)
+        except psycopg.Error as error:
+            self.link.lost(_reason(error))
+            raise self.link.error() from None
+        self._connection = connection
+        self.link.reached()
+        return connection
+
+    def run(self, call: Callable[[psycopg.Connection[Any]], T], *, again: bool = True) -> T:
+        """``call(connection)``, its errors in the store's classes: StoreLost when it cost the connection. A
+        connection found dead while nobody knew the server was lost (one left idle through an outage the others
+        have recovered from) is opened anew and ``call`` made once more, when ``again`` (it is safe to resend)."""
+        connection = self.current()
+        try:
+            return call(connection)
+        except psycopg.Error as error:
+            if not connection.closed:
+                raise _translated(error) from None
+            if again and self.link.reason is None:
+                return self.run(call, again=False)
+            self.link.lost(_reason(error))
+            raise self.link.error() from None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+
 class PgDatabase:
     """One connection to the store's PostgreSQL database, seen as the part of ``sqlite3.Connection`` the
     repositories use. Autocommit: a read outside a transaction is its own; ``write()`` and ``snapshot()``
-    open the transactions."""
+    open the transactions. A lost server is StoreLost; the connection is opened again on a later call, once
+    the backoff allows (a transaction it was in is lost: nothing of it was kept)."""
 
-    def __init__(self, connection: psycopg.Connection[Any], url: str) -> None:
-        self.connection, self.url = connection, url
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.link = Link()
         self._begin_write = "BEGIN READ WRITE"
+        self.backend_pid = 0  # the server process serving this connection now: its own notifications are not news
+        self._reopened = _Reopened(
+            url, self.link, self._opened, row_factory=_rows, options="-c default_transaction_read_only=on"
+        )
+        self._reopened.current()
+
+    def _opened(self, connection: psycopg.Connection[Any]) -> None:
+        self.backend_pid = connection.info.backend_pid
+
+    @property
+    def connection(self) -> psycopg.Connection[Any]:
+        return self._reopened.current()
 
     def read_only(self, refuse: bool = True) -> None:
         """Every write transaction from now on is read-only (``refuse``): the server refuses its first write."""
         self._begin_write = "BEGIN READ ONLY" if refuse else "BEGIN READ WRITE"
 
     def execute(self, statement: str, parameters: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
-        try:
-            if parameters is None:
-                return self.connection.execute(statement)
-            return self.connection.execute(pyformat(statement), parameters)
-        except psycopg.Error as error:
-            raise _translated(error) from None
+        # Outside a transaction (a read of its own, or a BEGIN) a statement may be sent again on a new connection.
+        again = not self.in_transaction
+        if parameters is None:
+            return self._reopened.run(lambda connection: connection.execute(statement), again=again)
+        return self._reopened.run(lambda connection: connection.execute(pyformat(statement), parameters), again=again)
 
     def executemany(self, statement: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor[Any]:
-        cursor = self.connection.cursor()
-        try:
+        def many(connection: psycopg.Connection[Any]) -> psycopg.Cursor[Any]:
+            cursor = connection.cursor()
             cursor.executemany(pyformat(statement), rows)
-        except psycopg.Error as error:
-            raise _translated(error) from None
-        return cursor
+            return cursor
+
+        return self._reopened.run(many, again=False)  # ``rows`` may be an iterator, read once
 
     @property
     def in_transaction(self) -> bool:
         return self.connection.info.transaction_status != pq.TransactionStatus.IDLE
 
-    @property
-    def backend_pid(self) -> int:
-        return self.connection.info.backend_pid
-
     def close(self) -> None:
-        self.connection.close()
+        self._reopened.close()
 
     def changes(self) -> PgChanges:
         """What tells this connection that another one committed."""
         return PgChanges(self)
+
+    def doorbell(self) -> PgDoorbell:
+        """A Doorbell (studio/store/db.py) on a connection of its own, sharing this one's link to the server."""
+        return PgDoorbell(self)
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -162,13 +279,14 @@ class PgDatabase:
 
     @contextmanager
     def _transaction(self, begin: str, commit: str) -> Iterator[None]:
+        connection = self.connection
         self.execute(begin)
         try:
             yield
             self.execute(commit)
         except BaseException:
-            if not self.connection.closed and self.in_transaction:
-                self.connection.execute("ROLLBACK")
+            if not connection.closed and connection.info.transaction_status != pq.TransactionStatus.IDLE:
+                connection.execute("ROLLBACK")
             raise
 
 
@@ -176,12 +294,9 @@ def connect(url: str) -> PgDatabase:
     """The store's database at ``url``, migrated. The password comes from the URL's environment
     (PGPASSWORD) or ~/.pgpass, never from a command line; no error shows the URL."""
     try:
-        connection = psycopg.connect(
-            url, autocommit=True, row_factory=_rows, options="-c default_transaction_read_only=on"
-        )
-    except psycopg.Error as error:
-        raise StoreError(Msg("store.error.server", reason=_reason(error))) from None
-    db = PgDatabase(connection, url)
+        db = PgDatabase(url)
+    except StoreLost as error:
+        raise StoreError(Msg("store.error.server", reason=error.message.params["reason"])) from None
     try:
         migrate(db)
     except BaseException:
@@ -225,30 +340,55 @@ class PgChanges:
     """StoreChanges on PostgreSQL: LISTEN on a connection of its own; every write transaction NOTIFYs
     on commit. ``version()`` reads what has arrived in one round trip (a notification sent before its
     reply comes with it), so it never re-reads the store's tables; the writer's own notifications are not
-    counted, as PRAGMA data_version does not count a connection's own commits."""
+    counted, as PRAGMA data_version does not count a connection's own commits. Each opening of the listener
+    counts too: what was committed while the server was lost was never heard, so readers read all again."""
 
     def __init__(self, db: PgDatabase) -> None:
-        self._own = db.backend_pid
+        self._db = db
         self._heard = 0
-        try:
-            self._listener = psycopg.connect(db.url, autocommit=True)
-            self._listener.add_notify_handler(self._note)
-            self._listener.execute(f"LISTEN {CHANNEL}")
-        except psycopg.Error as error:
-            raise StoreError(Msg("store.error.server", reason=_reason(error))) from None
+        self._listener = _Reopened(db.url, db.link, self._listen)
+        self._listener.current()
+
+    def _listen(self, listener: psycopg.Connection[Any]) -> None:
+        listener.add_notify_handler(self._note)
+        listener.execute(f"LISTEN {CHANNEL}")
+        self._heard += 1
 
     def _note(self, notification: psycopg.Notify) -> None:
-        if notification.pid != self._own:
+        if notification.pid != self._db.backend_pid:
             self._heard += 1
 
     def version(self) -> int:
-        # A lost listener is raised as the store being unavailable; reconnecting with backoff (issue 22
-        # part 2) goes here, counting a change so readers re-read everything once it is back.
-        try:
-            self._listener.execute("SELECT 1")
-        except psycopg.Error as error:
-            raise _translated(error) from None
+        self._listener.run(lambda listener: listener.execute("SELECT 1"))
         return self._heard
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+class PgDoorbell:
+    """A Doorbell on PostgreSQL: LISTEN on a connection of its own, waiting in the server's notifications. Any
+    write transaction's commit rings it, this process's too (a reader then finds nothing changed elsewhere).
+    A listener opened again after the server was lost rings at once: what was committed meanwhile was never
+    heard."""
+
+    def __init__(self, db: PgDatabase) -> None:
+        self._opened = self._rung_for = 0
+        self._listener = _Reopened(db.url, db.link, self._listen)
+        self._listener.current()
+        self._rung_for = self._opened
+
+    def _listen(self, listener: psycopg.Connection[Any]) -> None:
+        listener.execute(f"LISTEN {CHANNEL}")
+        self._opened += 1
+
+    def wait(self, timeout: float) -> bool:
+        self._listener.current()  # opened again if it was lost: then it rings without waiting
+        heard = self._rung_for == self._opened and self._listener.run(
+            lambda listener: any(True for _ in listener.notifies(timeout=timeout, stop_after=1))
+        )
+        reopened, self._rung_for = self._rung_for != self._opened, self._opened
+        return heard or reopened
 
     def close(self) -> None:
         self._listener.close()

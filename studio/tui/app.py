@@ -33,13 +33,22 @@ from studio.diagnostics import DiagnosticsError
 from studio.errors import StudioError
 from studio.i18n import Msg, t
 from studio.machine import utc_now
+from studio.store.db import StoreLost
 from studio.store.telegram import HEALTH_SOURCE as BOT_HEALTH
 from studio.rundown.load import load_rundown
 from studio.rundown.today import like_live
 from studio.show import Controller, ShowView
 from studio.tui.base import StudioAppBase
 from studio.tui.commands import StudioCommands
-from studio.tui.messages import ControlDone, FeedLost, LanguageChanged, PreflightDone, RundownFileRead, ViewReady
+from studio.tui.messages import (
+    ControlDone,
+    FeedLost,
+    LanguageChanged,
+    PreflightDone,
+    RundownFileRead,
+    StoreRang,
+    ViewReady,
+)
 from studio.tui.screens import (
     ConfirmScreen,
     DurationScreen,
@@ -52,6 +61,8 @@ from studio.tui.widgets.rundown import RundownTable
 
 if TYPE_CHECKING:
     from studio.show.services import ShowServices
+    from studio.show.watch import StoreWatch
+    from studio.store.health import Health
     from studio.tui.desk.client import DeskClient
 
 DIALOGS = (ConfirmScreen, DurationScreen, FactPickerScreen, InsertScreen, TextScreen)
@@ -119,6 +130,9 @@ class StudioApp(StudioAppBase):
         self._file_dialog_open = False
         self.startup_ms: float | None = None
         self._desk: DeskClient | None = None  # the desk screen's store connection, opened on first use
+        self._store_watch: StoreWatch | None = None  # follows other machines' commits as they happen
+        self._store_lost = False
+        self._bot: Health | None = None  # the bot's last snapshot: kept on screen while the store is lost
 
     # --- set-up -------------------------------------------------------------
 
@@ -133,6 +147,7 @@ class StudioApp(StudioAppBase):
         self.apply_keymap()
         if self.live:
             self.set_interval(TICK, self.request_view, name="refresh")
+            self._store_watch = self.services.watch_store(lambda: self.post_message(StoreRang()))
             if self.services.has_obs:
                 self.set_interval(PREFLIGHT, self._check_next_feed, name="preflight")
         self._say_the_clock()
@@ -141,6 +156,10 @@ class StudioApp(StudioAppBase):
             self._read_rundown(explicit=False)  # at start: offer the file if it differs from the live plan
             if self.live:
                 self.set_interval(FILE_POLL, self._poll_file, name="file-poll")
+
+    def on_unmount(self) -> None:
+        if self._store_watch is not None:
+            self._store_watch.stop()
 
     def _say_the_clock(self) -> None:
         """A plan on today's clock (a rehearsal) says so once, with what to do first."""
@@ -215,19 +234,28 @@ class StudioApp(StudioAppBase):
         self._refreshing = True
         self._refresh()
 
+    def on_store_rang(self, _: StoreRang) -> None:
+        self.request_view()
+
     @work(thread=True, group="refresh", exit_on_error=False)
     def _refresh(self) -> None:
-        changed = self.controller.refresh()  # one cheap "store changed?" unless another process wrote
+        lost = None
+        try:
+            changed = self.controller.refresh()  # one cheap "store changed?" unless another process wrote
+            bot = self.controller.health().get(BOT_HEALTH)  # one small read: the bot's snapshot, if it ever ran
+        except StoreLost as error:  # the last state read stays on screen, and OBS on what is on air
+            changed, bot, lost = False, self._bot, error
         health = self.services.read_obs()  # published: a store write at most every 5 s, here off the loop
-        bot = self.controller.health().get(BOT_HEALTH)  # one small read: the bot's snapshot, if it ever ran
-        self.post_message(ViewReady(self.controller.view(), changed, health, bot))
+        self.post_message(ViewReady(self.controller.view(), changed, health, bot, lost))
 
     def on_view_ready(self, message: ViewReady) -> None:
         self._refreshing = False
         self._refresh_failed = False
+        self._bot = message.bot
         self.producer.show_obs(message.health, self._preflight_for(message.view))
         self._show(message.view)
         self.producer.show_bot(message.bot, message.view.timing.now)
+        self._show_store(message.store_lost)
         if self._refresh_again:
             self._refresh_again = False
             self.request_view()
@@ -235,6 +263,19 @@ class StudioApp(StudioAppBase):
     def _show(self, view: ShowView) -> None:
         self.view = view
         self.producer.show_view(view)
+
+    def _show_store(self, lost: StoreLost | None) -> None:
+        """The store's server lost or reached again: said once as a notice, and on the health line while lost."""
+        assert self.view is not None
+        self.producer.show_store(lost, self.view.timing.now)
+        if (lost is not None) == self._store_lost:
+            return
+        self._store_lost = lost is not None
+        if lost is not None:
+            self.notify(lost.render(self.language), title=t("notify.store_lost.title"), severity="error", timeout=30)
+            self.bell()
+        else:
+            self.notify(t("notify.store_back.body"), title=t("notify.store_back.title"))
 
     # --- OBS: the feed watchdog and the pre-flight of the next feed ------------
 

@@ -14,6 +14,7 @@ from textual.message import Message
 from studio.diagnostics import Diagnostic
 from studio.rundown.model import Rundown
 from studio.show import ShowView
+from studio.store.db import StoreLost
 from studio.store.health import Health
 
 
@@ -25,6 +26,12 @@ class ViewReady(Message):
     changed_elsewhere: bool = False
     health: Any = None  # the switcher's ObsHealth snapshot; None in rehearsal
     bot: Health | None = None  # what ``studio bot`` last published on this store; None: no bot ever ran here
+    store_lost: StoreLost | None = None  # the store's server cannot be reached: the view is the last one read
+
+
+@dataclass
+class StoreRang(Message):
+    """Another process may have committed to the store (the store watch's thread): refresh now."""
 
 
 @dataclass

@@ -34,6 +34,7 @@ from studio.rundown.load import format_duration
 from studio.rundown.model import GraphicCue, Segment
 from studio.show import FEED_LOST, ControlError, Controller, ShowView
 from studio.show.health import Problem
+from studio.store.db import StoreLost
 from studio.store.health import Health
 from studio.tui import bindings
 from studio.tui.messages import ControlDone, LanguageChanged
@@ -193,6 +194,13 @@ class ProducerScreen(Screen[None]):
         """The observers' bot on the health line, as ``studio bot`` last published it (None: it never ran here)."""
         try:
             self.query_one(HealthLine).show_bot(health, now, self.zone)
+        except NoMatches:  # closing
+            pass
+
+    def show_store(self, lost: StoreLost | None, now: datetime) -> None:
+        """The store's server lost (the health line says since when and why), or reached."""
+        try:
+            self.query_one(HealthLine).show_store(lost, now, self.zone)
         except NoMatches:  # closing
             pass
 

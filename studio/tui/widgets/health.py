@@ -1,7 +1,9 @@
-"""The console's health line, under its top line: the services other processes run for the show, as they last
-published their health on the store (studio/store/health.py). Today the observers' Telegram bot (``studio
-bot``, its ``telegram`` snapshot): polling, retrying with the reason, stopped, or silent when it died without
-saying so. The line is absent while no such service ever ran on this store.
+"""The console's health line, under its top line: what the show depends on beyond OBS. The store's server
+while it cannot be reached (PostgreSQL: since when, why, when the next attempt is, and that OBS keeps what is
+on air), and the services other processes run for the show, as they last published their health on the store
+(studio/store/health.py): the observers' Telegram bot (``studio bot``, its ``telegram`` snapshot): polling,
+retrying with the reason, stopped, or silent when it died without saying so. The line is absent while all is
+well with the store and no such service ever ran on it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 
 from studio.i18n import t
+from studio.store.db import StoreLost
 from studio.store.health import Health
 from studio.tui.widgets.text import Readout
 
@@ -41,13 +44,35 @@ def bot_said(health: Health | None, now: datetime, zone: tzinfo) -> tuple[str, s
 
 
 class HealthLine(Horizontal):
-    """One line, shown once a service in it has published its health."""
+    """One line, shown while the store is lost or once a service in it has published its health."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._bot = self._store = False
+        self._lost_since: datetime | None = None
 
     def compose(self) -> ComposeResult:
+        yield Readout(id="store")
         yield Readout(id="bot")
+
+    def show_store(self, lost: StoreLost | None, now: datetime, zone: tzinfo) -> None:
+        """The store's server lost (the error says why and when the next attempt is), or reached."""
+        self._store = lost is not None
+        if lost is None:
+            self._lost_since = None
+        else:
+            self._lost_since = self._lost_since or now
+            params = lost.message.params
+            said = t("health.store.lost", since=self._lost_since.astimezone(zone).strftime("%H:%M:%S"),
+                     reason=params["reason"], seconds=params["seconds"])
+            self.query_one("#store", Readout).set(said, "bold red")
+        self.query_one("#store", Readout).display = self._store
+        self.display = self._store or self._bot
 
     def show_bot(self, health: Health | None, now: datetime, zone: tzinfo) -> None:
         said = bot_said(health, now, zone)
-        self.display = said is not None
+        self._bot = said is not None
         if said is not None:
             self.query_one("#bot", Readout).set(*said)
+        self.query_one("#bot", Readout).display = self._bot
+        self.display = self._store or self._bot
