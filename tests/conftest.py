@@ -89,7 +89,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     outcome = yield
     report = outcome.get_result()
     marker = next((m for m in ("obs", "postgresql", "wheel") if item.get_closest_marker(m)), None)
-    if marker is None and "pg_server" in getattr(item, "fixturenames", ()):
+    if marker is None and {"pg_server", "own_pg_server"} & set(getattr(item, "fixturenames", ())):
         marker = "postgresql"
     if os.environ.get("CI") == "true" and report.skipped and marker:
         report.outcome = "failed"
@@ -99,10 +99,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
 # --- the store on both databases (issue 22) -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def pg_server():
-    """The session's (the xdist worker's) own PostgreSQL server (tests/pg_server.py); skipped where PostgreSQL
-    is not installed, a failure in CI."""
+def _served():
+    """A PostgreSQL server of the tests' own (tests/pg_server.py), stopped after; skipped where PostgreSQL is
+    not installed, a failure in CI."""
     from tests.pg_server import started_server
 
     try:
@@ -111,6 +110,19 @@ def pg_server():
         pytest.skip(f"no PostgreSQL server: {error}")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's (the xdist worker's) own PostgreSQL server."""
+    yield from _served()
+
+
+@pytest.fixture(scope="module")
+def own_pg_server():
+    """A server of the module's own, for tests that crash it: crashing the session's would cut every other
+    test's stores."""
+    yield from _served()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])

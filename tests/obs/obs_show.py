@@ -12,8 +12,9 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from contextlib import contextmanager
-from datetime import date, time as clock_time, timedelta
+from datetime import date, datetime, time as clock_time, timedelta
 from zoneinfo import ZoneInfo
 
 from studio.rundown.model import Bilingual, GraphicCue, Kind, Rundown, Segment, Show
@@ -117,3 +118,33 @@ def wait_for(check, timeout: float = 5.0, every: float = 0.01):  # type: ignore[
         if value or time.monotonic() > deadline:
             return value
         time.sleep(every)
+
+
+def show_file(folder: Path, scene: str) -> Path:
+    """Today's show (a plan of another day would be asked about before the console opens)."""
+    path = folder / "show.toml"
+    path.write_text(
+        f"""[show]
+id = "console-{scene}"
+title = {{ kk = "Сынақ", ru = "Тест" }}
+date = {datetime.now(ZoneInfo("Asia/Almaty")).date()}
+zone = "Asia/Almaty"
+start = 09:30:00
+
+[[segment]]
+id = "open"
+kind = "studio"
+title = {{ kk = "Ашылу", ru = "Открытие" }}
+duration = "10m"
+scene = "Studio {scene}"
+
+[[segment]]
+id = "talk"
+kind = "studio"
+title = {{ kk = "Қонақтармен сұхбат", ru = "Разговор с гостями" }}
+duration = "15m"
+scene = "Talk {scene}"
+""",
+        "utf-8",
+    )
+    return path

@@ -9,7 +9,6 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -21,42 +20,12 @@ from studio.store.health import read
 from studio.store.operators import add_operator
 from tests.obs.obs_checks import raw_client
 from tests.obs.obs_process import ObsProcess
-from tests.obs.obs_show import tag, wait_for
+from tests.obs.obs_show import show_file, tag, wait_for
 from tests.terminal import Terminal
 
 pytestmark = [pytest.mark.obs, pytest.mark.xdist_group("obs")]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def show_file(folder: Path, scene: str) -> Path:
-    """Today's show (a plan of another day would be asked about before the console opens)."""
-    path = folder / "show.toml"
-    path.write_text(
-        f"""[show]
-id = "console-{scene}"
-title = {{ kk = "Сынақ", ru = "Тест" }}
-date = {datetime.now(ZoneInfo("Asia/Almaty")).date()}
-zone = "Asia/Almaty"
-start = 09:30:00
-
-[[segment]]
-id = "open"
-kind = "studio"
-title = {{ kk = "Ашылу", ru = "Открытие" }}
-duration = "10m"
-scene = "Studio {scene}"
-
-[[segment]]
-id = "talk"
-kind = "studio"
-title = {{ kk = "Қонақтармен сұхбат", ru = "Разговор с гостями" }}
-duration = "15m"
-scene = "Talk {scene}"
-""",
-        "utf-8",
-    )
-    return path
 
 
 def test_studio_run_takes_on_real_obs_and_publishes_what_it_sees(obs: ObsProcess, adapter: ObsAdapter, tmp_path: Path):

@@ -10,27 +10,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-
 import pytest
 
 from studio.store import open_store
 from studio.store.db import StoreLost
 from studio.store.postgresql import RETRY_DELAYS
-from tests.pg_server import PgServer, started_server
+from tests.pg_server import PgServer
 
 pytestmark = pytest.mark.postgresql
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[PgServer]:
-    """A server of this module's own: crashing the session's would cut every other test's stores."""
-    try:
-        own = started_server()
-    except (FileNotFoundError, RuntimeError) as error:
-        pytest.skip(f"no PostgreSQL server: {error}")
-    yield own
-    own.stop()
+@pytest.fixture
+def server(own_pg_server: PgServer) -> PgServer:
+    return own_pg_server
 
 
 def until_reached(call, deadline: float = 30.0):
