@@ -817,7 +817,7 @@ class Connection:
     def doorbell(self) -> Doorbell:
         """A Doorbell on a connection of its own, for one waiting thread: PostgreSQL's LISTEN, or SQLite's
         data_version read often."""
-        return FileDoorbell(self.path) if self.sqlite else self.db.doorbell()
+        return FileDoorbell(self.path) if self.sqlite else self.db.doorbell(self.changes)
 
     @property
     def files(self) -> Path:

@@ -260,9 +260,10 @@ class PgDatabase:
         """What tells this connection that another one committed."""
         return PgChanges(self)
 
-    def doorbell(self) -> PgDoorbell:
-        """A Doorbell (studio/store/db.py) on a connection of its own, sharing this one's link to the server."""
-        return PgDoorbell(self)
+    def doorbell(self, changes: PgChanges) -> PgDoorbell:
+        """A Doorbell (studio/store/db.py) on a connection of its own, sharing this one's link to the server;
+        what it hears moves ``changes`` too."""
+        return PgDoorbell(self, changes)
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -356,7 +357,11 @@ class PgChanges:
 
     def _note(self, notification: psycopg.Notify) -> None:
         if notification.pid != self._db.backend_pid:
-            self._heard += 1
+            self.heard()
+
+    def heard(self) -> None:
+        """Another connection committed (the listener heard it, or a doorbell did first)."""
+        self._heard += 1
 
     def version(self) -> int:
         self._listener.run(lambda listener: listener.execute("SELECT 1"))
@@ -367,12 +372,14 @@ class PgChanges:
 
 
 class PgDoorbell:
-    """A Doorbell on PostgreSQL: LISTEN on a connection of its own, waiting in the server's notifications. Any
-    write transaction's commit rings it, this process's too (a reader then finds nothing changed elsewhere).
-    A listener opened again after the server was lost rings at once: what was committed meanwhile was never
-    heard."""
+    """A Doorbell on PostgreSQL: LISTEN on a connection of its own, waiting in the server's notifications. Another
+    connection's commit rings it, and tells the store's ``PgChanges`` at once: the refresh the ring asks for must
+    not depend on the listener having heard it too (each server process delivers notifications when it gets to
+    them). A listener opened again after the server was lost rings at once: what was committed meanwhile was
+    never heard."""
 
-    def __init__(self, db: PgDatabase) -> None:
+    def __init__(self, db: PgDatabase, changes: PgChanges) -> None:
+        self._db, self._changes = db, changes
         self._opened = self._rung_for = 0
         self._listener = _Reopened(db.url, db.link, self._listen)
         self._listener.current()
@@ -385,9 +392,11 @@ class PgDoorbell:
     def wait(self, timeout: float) -> bool:
         self._listener.current()  # opened again if it was lost: then it rings without waiting
         heard = self._rung_for == self._opened and self._listener.run(
-            lambda listener: any(True for _ in listener.notifies(timeout=timeout, stop_after=1))
+            lambda listener: any(n.pid != self._db.backend_pid for n in listener.notifies(timeout=timeout, stop_after=1))
         )
         reopened, self._rung_for = self._rung_for != self._opened, self._opened
+        if heard or reopened:
+            self._changes.heard()
         return heard or reopened
 
     def close(self) -> None:
