@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENE = "Many machines studio"
 COMMISSION_PAGE = "https://www.election.gov.kz/kaz/news/turnout-212"
 CLAIM_KK, CLAIM_RU = "212 учаскеде урна мөрленбеген", "На участке 212 урна не опечатана"
+CORRECTION_KK, CORRECTION_RU = "212 учаскедегі урна мөрленген", "Урна на участке 212 опечатана"
 STARTS = 40.0  # seconds a process may take to draw its first screen on a busy 2-core machine
 SEEN = 15.0  # seconds for one process to show what another did
 
@@ -56,7 +57,8 @@ def waited(what: str, check: Callable[[], Any], timeout: float = SEEN, machine: 
     deadline = time.monotonic() + timeout
     while not (value := check()):
         if time.monotonic() > deadline:
-            drawn = f"\n{machine.name}'s screen:\n{machine.drawn()[-3000:]}" if machine and machine.terminal else ""
+            drawn = (f"\n{machine.name} (exit code {machine.screen.process.poll()}), its screen:\n"
+                     f"{machine.drawn()[-3000:]}" if machine and machine.terminal else "")
             pytest.fail(f"{what}: not within {timeout} s (last: {value!r}){drawn}", pytrace=False)
         time.sleep(0.05)
     return value
@@ -70,7 +72,7 @@ class Machine:
     name: str
     argv: list[str]
     env: dict[str, str]
-    ready: str  # what its screen shows once it works
+    ready: str  # what its screen shows once it works ("" for an HTTP service: its port answers)
     port: int | None = None  # an HTTP service's
     terminal: Terminal | None = field(default=None, init=False)
     reader: threading.Thread | None = field(default=None, init=False)
@@ -108,6 +110,13 @@ class Machine:
             self.screen.type(group)
             time.sleep(pause)
 
+    def opens(self, key: str, shows: str) -> None:
+        """Press ``key`` and wait until its form (or list) is drawn: what is typed next goes into it, never
+        to the screen below as keys."""
+        since = self.mark()
+        self.type(key)
+        self.sees(shows, since=since)
+
     def mark(self) -> int:
         return self.screen.mark
 
@@ -144,8 +153,9 @@ def studio(*argv: str, env: dict[str, str]) -> str:
 
 
 def show_file(folder: Path) -> Path:
-    """Today's show (a plan of another day would be asked about first): one studio segment that may carry
-    a fact card (setup makes its image sources in the scene)."""
+    """Today's show (a plan of another day would be asked about first): one studio segment. Its cue of a fact
+    card (F1, the fresh database's first fact) has setup make the card's image sources in its scene; on air,
+    the producer picks the fact from the desk all the same."""
     path = folder / "show.toml"
     path.write_text(
         f"""[show]
@@ -166,6 +176,20 @@ graphics = [{{ template = "fact-card", data = {{ fact = "F1" }} }}]
         "utf-8",
     )
     return path
+
+
+@dataclass
+class Machines:
+    show: Machine
+    desk_a: Machine
+    desk_b: Machine
+    intake: Machine
+    observer: str  # the observer's token
+    store: str  # the test's own URL: a fifth machine that only looks
+
+    @property
+    def processes(self) -> tuple[Machine, ...]:
+        return self.show, self.desk_a, self.desk_b, self.intake
 
 
 @pytest.fixture
@@ -192,44 +216,64 @@ def machines(pg_server: PgServer, obs: ObsProcess, tmp_path: Path) -> Iterator[M
         return base | {"STUDIO_STORE": url(database, host=host, machine=machine)} | key
 
     intake_port = free_port()
-    made = {
-        "show": Machine("show", ["run", str(rundown), "--operator", "producer"],
-                        on("show", "127.0.0.1", "producer"), "Фактчек эфир"),
-        "desk_a": Machine("desk A", ["desk", "--operator", "dana"], on("desk-a", "localhost", "dana"), "Desk: dana"),
-        "desk_b": Machine("desk B", ["desk", "--operator", "bolat"], on("desk-b", "127.0.0.1", "bolat"), "Desk: bolat"),
-        "intake": Machine("intake", ["intake", "--port", str(intake_port)], on("intake", "localhost"), "",
-                          port=intake_port),
-    }
-    observer = studio("observers", "add", "Ерлан", env=admin)
+    made = Machines(
+        show=Machine("show", ["run", str(rundown), "--operator", "producer"], on("show", "127.0.0.1", "producer"),
+                     "Фактчек эфир"),
+        desk_a=Machine("desk A", ["desk", "--operator", "dana"], on("desk-a", "localhost", "dana"), "Desk: dana"),
+        desk_b=Machine("desk B", ["desk", "--operator", "bolat"], on("desk-b", "127.0.0.1", "bolat"), "Desk: bolat"),
+        intake=Machine("intake", ["intake", "--port", str(intake_port)], on("intake", "localhost"), "",
+                       port=intake_port),
+        observer=studio("observers", "add", "Ерлан", env=admin),
+        store=url(database, host="127.0.0.1", machine="checker"),
+    )
     try:
-        yield Machines(**made, observer=observer, store=url(database, host="127.0.0.1", machine="checker"))
+        yield made
     finally:
-        for machine in made.values():
+        for machine in made.processes:
             machine.kill()
-
-
-@dataclass
-class Machines:
-    show: Machine
-    desk_a: Machine
-    desk_b: Machine
-    intake: Machine
-    observer: str  # the observer's token
-    store: str  # the test's own URL: a fifth machine that only looks
 
 
 def report(machines: Machines, station: int) -> int:
     """An observer's report posted to the intake; its id once the intake has acknowledged it (201)."""
-    sent = http("POST", f"http://127.0.0.1:{machines.intake.port}/reports", token=machines.observer, json_body={
-        "region": "pavlodar", "station": station, "kind": "бұзушылық", "text": f"{station}-учаскеде урна мөрленбеген"})
+    sent = http("POST", f"http://127.0.0.1:{machines.intake.port}/reports", token=machines.observer,
+                json_body={"region": "pavlodar", "station": station, "kind": "бұзушылық",
+                           "text": f"{station}-учаскеде урна мөрленбеген"})
     assert sent.status == 201, sent.body
     return int(sent.body["id"])
 
 
+def card_items(client: Any) -> list[int]:
+    """The fact card's scene items in the segment's scene: its twin image sources."""
+    return [client.get_scene_item_id(SCENE, name).scene_item_id for name in graphic_inputs("fact-card")]
+
+
 def graphic_shown(client: Any) -> bool:
-    """Whether OBS shows the fact card: either of its twin image sources enabled in the segment's scene."""
-    return any(client.get_scene_item_enabled(SCENE, client.get_scene_item_id(SCENE, name).scene_item_id)
-               .scene_item_enabled for name in graphic_inputs("fact-card"))
+    """Whether OBS shows the fact card: either twin enabled."""
+    return any(client.get_scene_item_enabled(SCENE, item).scene_item_enabled for item in card_items(client))
+
+
+class ProgrammeWatch(threading.Thread):
+    """Every programme scene OBS is on while the show process restarts, through a client of its own."""
+
+    def __init__(self, obs: ObsProcess) -> None:
+        super().__init__(name="programme watch")
+        self.obs, self.seen, self.done = obs, [programme_of(obs)], threading.Event()
+
+    def run(self) -> None:
+        with raw_client(self.obs) as client:
+            while not self.done.wait(0.05):
+                if (scene := programme(client)) != self.seen[-1]:
+                    self.seen.append(scene)
+
+    def stop(self) -> list[str]:
+        self.done.set()
+        self.join(10)
+        return self.seen
+
+
+def programme_of(obs: ObsProcess) -> str:
+    with raw_client(obs) as client:
+        return programme(client)
 
 
 def programme(client: Any) -> str:
@@ -241,8 +285,11 @@ def test_a_report_to_air_and_off_across_four_machines_any_one_killed(machines: M
     store, desk = open_store(machines.store), open_desk(machines.store)
     with raw_client(obs) as client:
         try:
-            for machine in (intake, show, desk_a, desk_b):
+            for machine in machines.processes:
                 machine.start()
+            waited("each machine connected to the server with its own URL", lambda: {
+                "show", "desk-a", "desk-b", "intake"} <= {row[0] for row in desk.db.execute(
+                    "SELECT application_name FROM pg_stat_activity")})
 
             # The intake acknowledges a report (201) and is killed: the report is in the store all the same.
             first = report(machines, 212)
@@ -257,9 +304,11 @@ def test_a_report_to_air_and_off_across_four_machines_any_one_killed(machines: M
             # dana opens the report's group at desk A: desk B shows it as hers. She makes a fact of it.
             seen = desk_b.mark()
             desk_a.sees("R1")
-            desk_a.type("\r")
-            desk_b.sees("dana", since=seen)
-            desk_a.type("n", CLAIM_KK, "\t", CLAIM_RU, "\x13")  # ctrl+s saves the form
+            desk_a.opens("\r", "Reports R1")
+            desk_b.sees("open at other desks: 1", since=seen)
+            desk_b.sees("dana", since=seen)  # the queue's "Open at" column
+            desk_a.opens("n", "Polling station")
+            desk_a.type(CLAIM_KK, "\t", CLAIM_RU, "\x13")  # ctrl+s saves the form
             desk_b.sees(CLAIM_RU[:26], since=seen)  # the queue's text column: the Russian claim, cut short
 
             # Desk A is killed with the claim made: it is in the store, and the restarted desk shows it.
@@ -271,9 +320,9 @@ def test_a_report_to_air_and_off_across_four_machines_any_one_killed(machines: M
 
             # dana adds the commission's page, takes the fact into review and closes it.
             seen = desk_a.mark()
-            desk_a.type("\r")
-            desk_a.sees(f"Fact F{fact.id} · New", since=seen)
-            desk_a.type("o", COMMISSION_PAGE, "\x13")
+            desk_a.opens("\r", f"Fact F{fact.id} · New")
+            desk_a.opens("o", "Address or reference")
+            desk_a.type(COMMISSION_PAGE, "\x13")
             desk_a.sees("Sources (1)", since=seen)
             seen, seen_b = desk_a.mark(), desk_b.mark()
             desk_a.type("e")
@@ -282,9 +331,9 @@ def test_a_report_to_air_and_off_across_four_machines_any_one_killed(machines: M
             desk_b.sees("open at other desks: 0", since=seen_b)
 
             # bolat, the second pair of eyes, verifies it at desk B; desk B is killed with the verdict given.
-            desk_b.type("\r")
-            desk_b.sees(f"Fact F{fact.id} · In review", since=seen_b)
-            desk_b.type("v", "compared with the commission's page", "\r")
+            desk_b.opens("\r", f"Fact F{fact.id} · In review")
+            desk_b.opens("v", f"Verify fact F{fact.id}?")
+            desk_b.type("compared with the commission's page", "\r")
             desk_b.sees(f"Fact F{fact.id} · Verified", since=seen_b)
             verified = desk.get(fact.id)
             assert (verified.status, verified.verified_by) == (Status.VERIFIED, "bolat")
@@ -293,32 +342,38 @@ def test_a_report_to_air_and_off_across_four_machines_any_one_killed(machines: M
             assert desk.get(fact.id) == verified
 
             # The producer picks the fact as a fact card and takes it (f, enter, g): OBS shows it.
-            seen = show.mark()
-            show.type("f")
-            show.sees(CLAIM_RU[:20], since=seen)  # the picker lists it
-            show.type("\r", "g")
+            show.opens("f", CLAIM_RU[:20])  # the picker lists the fact
+            show.opens("\r", "Armed 1/1: fact-card: fact=F")  # armed: the console is drawn again, the picker gone
+            show.type("g")
             waited("the fact card on OBS", lambda: graphic_shown(client), machine=show)
             [card] = waited("the fact card in the store", lambda: store.graphics("many"))
             assert card.template == "fact-card" and card.facts == ((fact.id, verified.version),)
 
             # The show process is killed with the card on air: OBS keeps the programme (never black). Someone
-            # touches OBS meanwhile; the restarted show process puts back what the store says is on air.
+            # cuts OBS to the slate and hides the card meanwhile; the restarted show process puts back what the
+            # store says is on air, going nowhere else on the way (no black, no end of the show).
             on_air = store.state("many").on_air
             show.kill()
             assert programme(client) == SCENE and graphic_shown(client)
             client.set_current_program_scene(FALLBACK_SCENE)
-            show.start()
-            show.sees("● connected", timeout=STARTS)
-            waited("OBS's programme put back", lambda: programme(client) == SCENE and graphic_shown(client),
-                   machine=show)
+            for item in card_items(client):
+                client.set_scene_item_enabled(SCENE, item, False)
+            watch = ProgrammeWatch(obs)
+            watch.start()
+            try:
+                show.start()
+                show.sees("● connected", timeout=STARTS)
+                waited("OBS's programme and card put back",
+                       lambda: programme(client) == SCENE and graphic_shown(client), machine=show)
+            finally:
+                assert watch.stop() == [FALLBACK_SCENE, SCENE]
             assert store.state("many").on_air == on_air and store.graphics("many") == (card,)
 
             # bolat retracts the fact at his restarted desk: the show process pulls the card off OBS.
             seen = desk_b.mark()
-            desk_b.type("\r")
-            desk_b.sees(f"Fact F{fact.id} · Verified", since=seen)
-            desk_b.type("x", "the commission's chair confirmed the seal", "\r", "212 учаскедегі урна мөрленген", "\r",
-                        "Урна на участке 212 опечатана", "\r")
+            desk_b.opens("\r", f"Fact F{fact.id} · Verified")
+            desk_b.opens("x", f"Retract fact F{fact.id}?")
+            desk_b.type("the commission's chair confirmed the seal", "\r", CORRECTION_KK, "\r", CORRECTION_RU, "\r")
             desk_b.sees(f"Fact F{fact.id} · Retracted", since=seen)
             waited("the fact card off OBS", lambda: not graphic_shown(client), timeout=5.0, machine=show)
             assert programme(client) == SCENE  # the segment stays on air: nothing goes black
@@ -328,7 +383,9 @@ def test_a_report_to_air_and_off_across_four_machines_any_one_killed(machines: M
             # Nothing acknowledged was lost on the way, and the restarted intake takes the next report.
             second = report(machines, 213)
             assert {row[0] for row in desk.db.execute("SELECT id FROM report")} == {first, second}
-            assert desk.get(fact.id).status is Status.RETRACTED and store.state("many").on_air == on_air
+            retracted = desk.get(fact.id)
+            assert (retracted.status, retracted.correction.ru) == (Status.RETRACTED, CORRECTION_RU)
+            assert store.state("many").on_air == on_air
         finally:
             store.close()
             desk.close()
