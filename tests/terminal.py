@@ -46,7 +46,17 @@ class Terminal:
     @property
     def text(self) -> str:
         """Everything drawn so far, without escape sequences."""
-        return _ESCAPES.sub(b"", bytes(self._raw)).decode("utf-8", "replace")
+        return self.text_since(0)
+
+    @property
+    def mark(self) -> int:
+        """How much has been drawn so far: text_since(mark) is what is drawn after now."""
+        return len(self._raw)
+
+    def text_since(self, mark: int) -> str:
+        """What was drawn after ``mark``, without escape sequences (not all of it: a long-running program's
+        whole output is costly to search again and again)."""
+        return _ESCAPES.sub(b"", bytes(self._raw[mark:])).decode("utf-8", "replace")
 
     def pump(self, timeout: float) -> None:
         """Read what the program drew in the next ``timeout`` seconds at most."""
