@@ -1,5 +1,5 @@
 """A photo sent through `studio intake` lands in the store's files folder as config.toml's [store] files names
-it (studio/paths.py ``store_files``), and a desk opened as `studio desk` opens it finds it there."""
+it (studio/paths.py ``store_files``), and a desk opened as `studio desk` or the console opens it looks there."""
 
 from __future__ import annotations
 
@@ -67,3 +67,16 @@ def test_an_intakes_photo_lands_in_the_configured_files_folder(store_location: P
     _, desk = open_desk_store(args)  # as `studio desk` and `studio bot` open theirs
     desk.close()
     assert desk.files == folder
+
+
+def test_the_consoles_desk_looks_in_the_configured_files_folder(store_location: Path | str, tmp_path: Path) -> None:
+    from studio.config import Config
+    from studio.rundown.load import load_rundown
+    from studio.show.services import Shape, build
+
+    config = Config.model_validate({"store": {"files": str(tmp_path / "shared")}})
+    services = build(Shape("console"), config, load_rundown(ROOT / "tests" / "data" / "small.toml"), store_location)
+    desk = services.open_desk()  # as the console's desk screen opens its own
+    services.controller.close()
+    desk.close()
+    assert desk.files == (tmp_path / "shared" if is_url(store_location) else Path(store_location).parent)
