@@ -101,6 +101,13 @@ class StoreSettings(Strict):
         description="the store: a SQLite file, or a postgresql:// URL without its password (PGPASSWORD or ~/.pgpass "
         "hold it); empty: the user's data folder",
     )
+    files: FilePath = Field(
+        default="",
+        description="a PostgreSQL store's files folder, where what observers attach is kept: one folder every "
+        "machine on the store sees (a network mount), else the photos stay on the machine that took them; "
+        "$STUDIO_FILES goes first; empty: the user's data folder's postgresql/<host>-<port>-<database>; "
+        "a SQLite store keeps its files in its own folder",
+    )
 
 
 class Obs(Strict):

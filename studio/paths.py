@@ -97,29 +97,32 @@ def store_file(explicit: str | Path | None, configured: str) -> Path | str:
     return chosen
 
 
-def store_files(store: Path | str) -> Path:
+def store_files(store: Path | str, configured: str = "") -> Path:
     """The folder where the store keeps its files (what observers attach, in its media/ folder): a SQLite
-    store's own folder, so the file moves with them; for a PostgreSQL store $STUDIO_FILES, else the user's
-    data folder's postgresql/<host>-<port>-<database>/. Several machines share one store's files through
-    $STUDIO_FILES naming one shared folder (a network mount): the database keeps the reports, not the photos."""
+    store's own folder, so the file moves with them; for a PostgreSQL store $STUDIO_FILES, then config.toml's
+    [store] files (``configured``), else the user's data folder's postgresql/<host>-<port>-<database>/. The
+    database keeps the reports, not the photos: machines that share one store share its photos only through
+    one folder they all see (a network mount) named here on each."""
     from studio.store.location import database_name, is_url
 
     if not is_url(store):
         return Path(store).parent
     if env := os.environ.get("STUDIO_FILES"):
         return Path(env).expanduser()
+    if configured:
+        return Path(configured).expanduser()
     return platformdirs.user_data_path(APP) / "postgresql" / database_name(str(store))
 
 
-def rehearsal_store_file(store: Path | str, day: date) -> Path:
+def rehearsal_store_file(store: Path | str, day: date, files: str = "") -> Path:
     """Where a rehearsal on ``day``'s clock keeps its show: beside the show's store, one file a day
     (studio.rehearsal-2026-12-06.db), so a rehearsal never writes the real show's rows. A PostgreSQL show's
-    rehearsal is a SQLite file in that store's files folder: a rehearsal is one machine's, and never the
-    real show's database."""
+    rehearsal is a SQLite file in that store's files folder (``files``: config.toml's [store] files, as
+    ``store_files`` takes it), never the real show's database."""
     from studio.store.location import is_url
 
     if is_url(store):
-        return store_files(store) / f"studio.rehearsal-{day.isoformat()}.db"
+        return store_files(store, files) / f"studio.rehearsal-{day.isoformat()}.db"
     store = Path(store)
     return store.with_name(f"{store.stem}.rehearsal-{day.isoformat()}{store.suffix or '.db'}")
 

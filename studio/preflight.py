@@ -329,7 +329,8 @@ def check_store(day: Day) -> list[Result]:
 
     path = day.store_path
     results = [_server_writable(path) if is_url(path) else _store_writable(path)]
-    folder = _nearest_folder(store_files(path) / "media")  # the photos are on this machine's disk either way
+    # Where this machine keeps the photos, on either database (a PostgreSQL store's may be a shared mount).
+    folder = _nearest_folder(store_files(path, day.config.store.files) / "media")
     free = shutil.disk_usage(folder).free
     said = Msg("preflight.disk.free", free=f"{free / GB:.1f}", folder=str(folder))
     if free < DISK_FAIL:

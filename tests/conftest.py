@@ -51,7 +51,8 @@ def notifications_outlast_a_busy_machine(monkeypatch: pytest.MonkeyPatch) -> Non
 
 @pytest.fixture(autouse=True)
 def no_developer_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Never read the developer's config or write their store."""
+    """Never read the developer's config or write their store or their shared files folder."""
+    monkeypatch.delenv("STUDIO_FILES", raising=False)
     monkeypatch.setenv("STUDIO_CONFIG", str(STATION_CONFIG))
     monkeypatch.setenv("STUDIO_STORE", str(tmp_path / "default-store.db"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))

@@ -155,3 +155,28 @@ def test_locate_prints_every_search_path_marked_there_or_not(tmp_path: Path, els
         f"sample:    {sample_rundown()}  (there)",
         f"data:      {sample_data()}  (there)",
     ]
+
+
+def test_locate_shows_a_postgresql_stores_files_folder_from_the_config_unless_studio_files(
+    tmp_path: Path, elsewhere: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = elsewhere / "config.toml"
+    config.write_text('[store]\npath = "postgresql://desk@db.centre.kz/studio"\nfiles = "shared"\n', "utf-8")
+    monkeypatch.delenv("STUDIO_STORE")  # the config's URL, not the tests' own file
+    today = datetime.now(ZoneInfo("Asia/Almaty")).date()
+
+    def located() -> list[str]:
+        assert main(["--lang", "en", "--config", str(config), "locate"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        return [line for line in lines if line.startswith(("store:", "media:", "rehearsal:"))]
+
+    assert located() == [
+        "store:     postgresql://desk@db.centre.kz/studio",
+        f"media:     {elsewhere / 'shared' / 'media'}  (not there)",
+        f"rehearsal: {elsewhere / 'shared' / f'studio.rehearsal-{today}.db'}  (not there)",
+    ]
+    monkeypatch.setenv("STUDIO_FILES", str(tmp_path / "mount"))
+    assert located()[1:] == [
+        f"media:     {tmp_path / 'mount' / 'media'}  (not there)",
+        f"rehearsal: {tmp_path / 'mount' / f'studio.rehearsal-{today}.db'}  (not there)",
+    ]

@@ -71,7 +71,7 @@ def open_desk_store(args: argparse.Namespace, *, rehearsal: bool = False):  # ->
 
     config = read_config(args)
     path = store_path(args, config, rehearsal_on=utc_now() if rehearsal else None)
-    return config, open_desk(path, config.desk.evidence_policy())
+    return config, open_desk(path, config.desk.evidence_policy(), files=config.store.files)
 
 
 def store_path(args: argparse.Namespace, config, *, rehearsal_on: datetime | None = None) -> Path | str:
@@ -82,7 +82,7 @@ def store_path(args: argparse.Namespace, config, *, rehearsal_on: datetime | Non
     path = store_file(args.store, config.store.path)
     if rehearsal_on is None:
         return path
-    return rehearsal_store_file(path, rehearsal_on.astimezone(config.station.zone).date())
+    return rehearsal_store_file(path, rehearsal_on.astimezone(config.station.zone).date(), config.store.files)
 
 
 def operator_signed_in(args: argparse.Namespace, config, db) -> str:
@@ -139,11 +139,12 @@ def locate(args: argparse.Namespace) -> int:
 
     found = config_file(args.config)
     rundown, why = choose(config.show.rundown)
+    store = store_path(args, config)
     lines = [
         line("config", found) if found else f"config:    {Msg('locate.no_config').render(language)}",
         *listing("config search", "locate.config_order", [d / "config.toml" for d in search_directories()]),
-        line("store", store_path(args, config)),
-        line("media", media_folder(store_files(store_path(args, config)))),  # what observers attach
+        line("store", store),
+        line("media", media_folder(store_files(store, config.store.files))),  # what observers attach
         line("rehearsal", store_path(args, config, rehearsal_on=utc_now())),  # today's, beside the show's
         line("graphics", graphics_dir(config.graphics.out)),
         line("social", social_dir()),

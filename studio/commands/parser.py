@@ -16,7 +16,7 @@ from studio.arguments import parser_in
 from studio.commands import common, desk as desk_commands, devices, show, up as up_commands
 from studio.commands.common import DEFAULT_RUNDOWN
 from studio.i18n import FALLBACK, LANGUAGES, Msg
-from studio.social.arguments import add_parser as add_social_parser
+from studio.social.arguments import add_parser as add_social_parser, hour
 
 SIGN_IN_HELP = Msg("cli.help.operator")
 
@@ -152,7 +152,7 @@ def parser(language: str = FALLBACK) -> argparse.ArgumentParser:
     publish = social_actions.add_parser("publish", help=Msg("cli.help.social.publish.about"))
     publish.add_argument("--telegram", action="store_true", help=Msg("cli.help.social.publish.telegram"))
     publish.add_argument("--out", type=Path, help=Msg("cli.help.social.publish.out"))
-    publish.add_argument("--hour", metavar="HH", help=Msg("cli.help.social.publish.hour"))
+    publish.add_argument("--hour", type=hour, metavar="HH", help=Msg("cli.help.social.publish.hour"))
     publish.add_argument("--watch", action="store_true", help=Msg("cli.help.social.publish.watch"))
     settled = publish.add_mutually_exclusive_group()
     settled.add_argument("--was-sent", nargs=2, metavar=("CARD", "MESSAGE"), help=Msg("cli.help.social.publish.was_sent"))

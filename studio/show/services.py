@@ -84,6 +84,8 @@ class ShowServices:
     youtube: YouTubeWatch | None = None
     social_cards: Callable[[], HourCards] | None = None
     """The social cards of the hour now (studio/social/listing.py): reads files, call it from a worker."""
+    files_setting: str = ""
+    """config.toml's [store] files: where the desks it opens find what observers attach (paths.store_files)."""
 
     @property
     def has_obs(self) -> bool:
@@ -115,9 +117,10 @@ class ShowServices:
 
     def open_desk(self, policy: EvidencePolicy | None = None) -> DeskStore:
         """The desk on a connection of its own (the controller's serves takes on other threads)."""
+        from studio.desk.rules import EvidencePolicy
         from studio.store.desk import open_desk
 
-        return open_desk(self.store_path, policy) if policy is not None else open_desk(self.store_path)
+        return open_desk(self.store_path, policy or EvidencePolicy(), files=self.files_setting)
 
     def desk_facts(self) -> list[Fact]:
         """Every fact at the desk, for the producer's fact picker. Blocks: call it from a worker."""
@@ -177,7 +180,7 @@ def build(
         turnout_hours=config.station.turnout_hours,
         clock=clock,
     )
-    services = ShowServices(controller, store_path, switcher=switcher)
+    services = ShowServices(controller, store_path, switcher=switcher, files_setting=config.store.files)
     if shape.graphics:
         from studio.paths import social_dir
         from studio.social.listing import hour_cards

@@ -13,7 +13,8 @@ from studio.i18n import Msg
 
 
 def hour(text: str) -> int:
-    """``--hour``: a local hour of the show day, 0 to 23 ("9", "09"); argparse says any other value is not one."""
+    """``--hour`` of ``studio social`` and ``studio social publish``: a local hour of the show day, 0 to 23
+    ("9", "09"); argparse refuses any other value in its own (translated) words, the same for both."""
     if text.strip().isdigit() and 0 <= int(text) <= 23:
         return int(text)
     raise ValueError(text)

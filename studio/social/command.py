@@ -68,7 +68,6 @@ def publish_command(args: Any, config: Any, desk: DeskStore, *, language: str) -
         if args.was_sent or args.not_sent:
             print(_settled(args, config.bot.channel, desk).render(language))
             return 0
-        hour = _hour(args.hour)
         token = bot_token(config)
     except StudioError as error:
         return report(error, language, sys.stderr)
@@ -88,10 +87,10 @@ def publish_command(args: Any, config: Any, desk: DeskStore, *, language: str) -
             print(Msg("social.publish.watching", out=str(out)).render(language), file=sys.stderr)
         while True:
             try:
-                outcomes = await one_round(open_channel, desk, facts, out, zone=zone, hour=hour)
+                outcomes = await one_round(open_channel, desk, facts, out, zone=zone, hour=args.hour)
             except StudioError as error:  # the store cannot be written (a full disk...): said, tried next round
                 outcomes = [Outcome("", error.message, problem=True)]
-            _say(outcomes, language, out, hour, zone, quiet=args.watch)
+            _say(outcomes, language, out, args.hour, zone, quiet=args.watch)
             if not args.watch:
                 return 1 if problems(outcomes) else 0
             try:
@@ -111,14 +110,6 @@ def _settled(args: Any, chat: str, desk: DeskStore) -> Msg:
     if not message.isdigit():
         raise UsageError(Msg("social.settle.bad_message", message=repr(message)))
     return settle(desk.db, chat, card, int(message), utc_now())
-
-
-def _hour(given: str | None) -> int | None:
-    if given is None:
-        return None
-    if not (given.isdigit() and len(given) <= 2 and 0 <= int(given) <= 23):
-        raise UsageError(Msg("social.error.bad_hour", hour=repr(given)))
-    return int(given)
 
 
 def _say(outcomes: list[Outcome], language: str, out: Path, hour: int | None, zone: tzinfo, *, quiet: bool) -> None:

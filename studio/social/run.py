@@ -32,7 +32,8 @@ from studio.store.desk import DeskStore
 from studio.store.youtube import YouTubeStore
 
 POLL_SECONDS = 0.5
-"""How often ``--watch`` asks SQLite whether another process committed: one cheap PRAGMA."""
+"""How often ``--watch`` asks the store whether another process committed: one cheap PRAGMA on SQLite, one
+round trip to its listening connection on PostgreSQL (studio/store/postgresql.py ``PgChanges``)."""
 
 
 def watch_link(broadcast_id: str) -> str:

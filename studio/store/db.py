@@ -793,7 +793,10 @@ class Connection:
     ``db`` is a ``sqlite3.Connection`` or a ``studio.store.postgresql.PgDatabase``, which speaks the part of
     sqlite3's interface the repositories use. ``location`` opens the same store again: the file's path, or
     the database's URL (printed only through studio/store/location.py ``shown``). ``path``, the file, is
-    SQLite's only; ``files`` is where both keep what observers attach (studio/paths.py ``store_files``)."""
+    SQLite's only; ``files`` is where both keep what observers attach (studio/paths.py ``store_files``, given
+    config.toml's [store] files in ``files_setting`` by whoever opens the store for a process)."""
+
+    files_setting = ""
 
     def __init__(self, db: Any) -> None:
         self.db = db
@@ -823,7 +826,7 @@ class Connection:
     def files(self) -> Path:
         from studio.paths import store_files
 
-        return store_files(self.location)
+        return store_files(self.location, self.files_setting)
 
     def close(self) -> None:
         self.changes.close()

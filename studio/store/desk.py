@@ -402,7 +402,12 @@ class DeskStore(ConflictTables, HeldTables):
         return after
 
 
-def open_desk(location: Path | str, policy: rules.EvidencePolicy = rules.EvidencePolicy()) -> DeskStore:
+def open_desk(
+    location: Path | str, policy: rules.EvidencePolicy = rules.EvidencePolicy(), *, files: str = ""
+) -> DeskStore:
     """The desk's view of the store at ``location``, a SQLite file's path or a PostgreSQL URL (opening
-    migrates it, like open_store), judging by ``policy``."""
-    return DeskStore(open_database(location), policy)
+    migrates it, like open_store), judging by ``policy``; ``files``: config.toml's [store] files, where a
+    PostgreSQL store's attachments are (studio/paths.py ``store_files``)."""
+    desk = DeskStore(open_database(location), policy)
+    desk.files_setting = files
+    return desk

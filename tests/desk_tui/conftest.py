@@ -51,9 +51,23 @@ def desk_clock() -> DeskClock:
     return DeskClock()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A desk test runs on each database (issue 22), as tests/tui's do; a screenshot on the SQLite file only,
+    as its header names the store (~/desk.db) and its snapshot's name must not change. Taken on PostgreSQL,
+    every desk screenshot here is the same frame but for that header's store (checked 2026-12-06)."""
+    if "desk_path" in metafunc.fixturenames and "snap_compare" not in metafunc.fixturenames:
+        databases = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+        metafunc.parametrize("desk_path", databases, indirect=True)
+
+
 @pytest.fixture
-def desk_path(tmp_path: Path) -> Path:
-    return tmp_path / "desk.db"
+def desk_path(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path | str:
+    """The desk's store: ~/desk.db, or a database of its own on the session's PostgreSQL server, whose
+    files folder is then ~ too ($STUDIO_FILES), where a SQLite store keeps its own."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return tmp_path / "desk.db"
+    monkeypatch.setenv("STUDIO_FILES", str(tmp_path))
+    return request.getfixturevalue("pg_server").new_database()
 
 
 def seed(desk: DeskStore, *, turnout: bool = True) -> dict[str, int]:

@@ -25,18 +25,18 @@ LOOKS = 2400
 
 
 @pytest.fixture
-def with_photo(other, desk_path: Path) -> dict[str, Any]:
+def with_photo(other) -> dict[str, Any]:
     """A form report from Almaty with the committed photo (kept as the channels keep it), a shared location and
     a file that is not there."""
-    stored = keep(PHOTO.read_bytes(), desk_path.parent, max_bytes=1024 * 1024, taken=PHOTOS)
+    stored = keep(PHOTO.read_bytes(), other.files, max_bytes=1024 * 1024, taken=PHOTOS)
     report = other.add_report(
         NewReport("Айгерім Сәрсенова", "form", datetime(2026, 3, 15, 10, 30, tzinfo=UTC), "almaty", 154,
                   ReportKind.PROTOCOL, "Хаттама ілінбеді, суретін жібердім",
                   attachments=(stored, GEO, "media/gone.jpg")),
         by="aigerim", at=datetime(2026, 3, 15, 10, 30, tzinfo=UTC),
     )
-    return {"report": report.id, "stored": stored, "photo": desk_path.parent / stored, "photo_said": f"~/{stored}",
-            "gone": desk_path.parent / "media" / "gone.jpg", "gone_said": "~/media/gone.jpg"}  # HOME: the store's
+    return {"report": report.id, "stored": stored, "photo": other.files / stored, "photo_said": f"~/{stored}",
+            "gone": other.files / "media" / "gone.jpg", "gone_said": "~/media/gone.jpg"}  # HOME: the store's files
 
 
 class FakeViewer:
@@ -134,8 +134,8 @@ async def test_without_a_file_the_open_key_is_absent(make_desk_app, seeded) -> N
         assert viewer.opened == [] and app.screen is app.desk
 
 
-async def test_an_unreadable_photo_says_so_in_place_of_its_picture(make_desk_app, other, desk_path) -> None:
-    broken = desk_path.parent / "media" / "broken.png"
+async def test_an_unreadable_photo_says_so_in_place_of_its_picture(make_desk_app, other) -> None:
+    broken = other.files / "media" / "broken.png"
     broken.parent.mkdir(parents=True, exist_ok=True)
     broken.write_bytes(PHOTO.read_bytes()[:60])
     report = other.add_report(

@@ -89,8 +89,9 @@ async def test_a_spelling_that_means_another_unit_is_refused_with_the_reason(
     async with app.run_test(size=SIZE) as pilot:
         await settle_desk(pilot)
         queue = await open_queue(pilot, settle_desk)
-        # meanwhile another desk teaches the spelling as North Kazakhstan
-        other.add_alias("северная", "north-kz", "Северная", by="bolat", at=other.reports([2])[0].received_at)
+        # meanwhile another desk teaches the spelling as North Kazakhstan, in a write of its own as a desk does
+        with other.write():
+            other.add_alias("северная", "north-kz", "Северная", by="bolat", at=other.reports([2])[0].received_at)
         queue._resolve(queue.lines[0], "west-kz")
         await settle_desk(pilot)
         notices = [n.message for n in app._notifications]

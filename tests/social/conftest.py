@@ -33,19 +33,33 @@ def verify_national_turnout(desk: DeskStore, hour: str) -> None:
             desk.change(fact.id, fact.version, rules.Verify(), by=VERIFIER, at=NOW)
 
 
-@pytest.fixture
-def sample_desk(tmp_path: Path):
+def sample_day(location: Path | str) -> DeskStore:
     """The sample day at the desk: F1 retracted, F2 false, F3 verified, the turnout in review but the
     country's 10:00 figure, verified."""
-    path = tmp_path / "studio.db"
-    desk = open_desk(path, rules.EvidencePolicy(reprint_counts_as_official=True))  # nur.kz reprints the commission
+    desk = open_desk(location, rules.EvidencePolicy(reprint_counts_as_official=True))  # nur.kz reprints the commission
     load_demo(desk)
     verify_national_turnout(desk, "10:00")
+    return desk
+
+
+@pytest.fixture
+def sample_desk(tmp_path: Path):
+    """The sample day in a SQLite file: (its path, the desk)."""
+    path = tmp_path / "studio.db"
+    desk = sample_day(path)
     yield path, desk
     desk.close()
 
 
-def social_run(path: Path, out: Path, hour: int, clock=lambda: NOW) -> tuple[SocialRun, io.StringIO, io.StringIO]:
+@pytest.fixture
+def sample_store(store_location: Path | str):
+    """The sample day on each database: (the store's path or URL, the desk)."""
+    desk = sample_day(store_location)
+    yield store_location, desk
+    desk.close()
+
+
+def social_run(path: Path | str, out: Path, hour: int, clock=lambda: NOW) -> tuple[SocialRun, io.StringIO, io.StringIO]:
     stdout, stderr = io.StringIO(), io.StringIO()
     run = SocialRun(sample_rundown(), open_desk(path), out, hour, "en", stdout, stderr, clock=clock)
     return run, stdout, stderr

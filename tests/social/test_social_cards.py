@@ -173,10 +173,11 @@ def test_a_refused_card_is_said_with_why_and_not_written(tmp_path, sample_desk) 
     assert not list(folder.glob("turnout-1200*"))
 
 
-def test_watch_withdraws_the_card_of_a_retracted_fact(tmp_path, sample_desk) -> None:
-    """The watcher in a thread; the desk retracts F3 on its own connection: the card and its images move to
-    withdrawn/ with the reason and the fact in its sidecar, and the live sidecar is gone."""
-    path, desk = sample_desk
+def test_watch_withdraws_the_card_of_a_retracted_fact(tmp_path, sample_store) -> None:
+    """The watcher in a thread, on each database; the desk retracts F3 on its own connection (on PostgreSQL,
+    heard through LISTEN/NOTIFY): the card and its images move to withdrawn/ with the reason and the fact in
+    its sidecar, and the live sidecar is gone."""
+    path, desk = sample_store
     run, _, _ = social_run(path, tmp_path / "social", 7)
 
     def retract(first: Outcome) -> None:

@@ -26,14 +26,16 @@ def test_the_password_never_leaves_shown() -> None:
     assert shown(Path("/srv/studio.db")) == "/srv/studio.db"
 
 
-def test_a_postgresql_stores_files_are_named_by_its_database_or_the_shared_folder(monkeypatch, tmp_path) -> None:
-    assert store_files(tmp_path / "day" / "studio.db") == tmp_path / "day"
-    monkeypatch.delenv("STUDIO_FILES", raising=False)
+def test_a_postgresql_stores_files_are_env_then_config_then_named_by_its_database(monkeypatch, tmp_path) -> None:
+    configured = str(tmp_path / "configured")
+    assert store_files(tmp_path / "day" / "studio.db", configured) == tmp_path / "day"  # a SQLite store's own
     own = store_files("postgresql://desk@db.example.kz:5433/studio")
     assert own.name == "db.example.kz-5433-studio" and own.parent.name == "postgresql"
     assert store_files("postgresql://desk@db/studio").name == "db-5432-studio"
+    assert store_files("postgresql://desk@db/studio", configured) == tmp_path / "configured"
     monkeypatch.setenv("STUDIO_FILES", str(tmp_path / "shared"))
     assert store_files("postgresql://desk@db/studio") == tmp_path / "shared"
-    # a rehearsal is one machine's SQLite file, never the shared database
+    assert store_files("postgresql://desk@db/studio", configured) == tmp_path / "shared"
+    # a rehearsal is a SQLite file in the files folder, never the shared database
     assert rehearsal_store_file("postgresql://desk@db/studio", date(2026, 3, 15)) == (
         tmp_path / "shared" / "studio.rehearsal-2026-03-15.db")
