@@ -103,7 +103,7 @@ def store_files(store: Path | str, configured: str = "") -> Path:
     [store] files (``configured``), else the user's data folder's postgresql/<host>-<port>-<database>/. The
     database keeps the reports, not the photos: machines that share one store share its photos only through
     one folder they all see (a network mount) named here on each."""
-    from studio.store.location import database_name, is_url
+    from studio.store.location import is_url
 
     if not is_url(store):
         return Path(store).parent
@@ -111,19 +111,25 @@ def store_files(store: Path | str, configured: str = "") -> Path:
         return Path(env).expanduser()
     if configured:
         return Path(configured).expanduser()
-    return platformdirs.user_data_path(APP) / "postgresql" / database_name(str(store))
+    return _machine_folder(str(store))
 
 
-def rehearsal_store_file(store: Path | str, day: date, files: str = "") -> Path:
+def _machine_folder(url: str) -> Path:
+    """This machine's own folder for a PostgreSQL store."""
+    from studio.store.location import database_name
+
+    return platformdirs.user_data_path(APP) / "postgresql" / database_name(url)
+
+
+def rehearsal_store_file(store: Path | str, day: date) -> Path:
     """Where a rehearsal on ``day``'s clock keeps its show: beside the show's store, one file a day
     (studio.rehearsal-2026-12-06.db), so a rehearsal never writes the real show's rows. A PostgreSQL show's
-    rehearsal is a SQLite file in that store's files folder (``files``: config.toml's [store] files, as
-    ``store_files`` takes it), never the real show's database."""
+    rehearsal is a SQLite file on this machine (the user's data folder's postgresql/<host>-<port>-<database>/),
+    never the real show's database, and never a files folder other machines share (SQLite on a network mount)."""
     from studio.store.location import is_url
 
     if is_url(store):
-        return store_files(store, files) / f"studio.rehearsal-{day.isoformat()}.db"
-    store = Path(store)
+        return _machine_folder(str(store)) / f"studio.rehearsal-{day.isoformat()}.db"
     return store.with_name(f"{store.stem}.rehearsal-{day.isoformat()}{store.suffix or '.db'}")
 
 

@@ -13,7 +13,7 @@ import pytest
 from studio.cli import main
 from studio.config import load_config
 from studio.graphics import Renderer
-from studio.paths import default_rundown, sample_data, sample_rundown, shipped, template_folders
+from studio.paths import default_rundown, sample_data, sample_rundown, shipped, store_files, template_folders
 from tests.test_config import problems
 
 SMALL = Path(__file__).resolve().parent / "data" / "small.toml"
@@ -170,13 +170,12 @@ def test_locate_shows_a_postgresql_stores_files_folder_from_the_config_unless_st
         lines = capsys.readouterr().out.splitlines()
         return [line for line in lines if line.startswith(("store:", "media:", "rehearsal:"))]
 
+    # the rehearsal's SQLite file stays on this machine, never in a folder other machines share
+    rehearsal = f"rehearsal: {store_files('postgresql://desk@db.centre.kz/studio') / f'studio.rehearsal-{today}.db'}"
     assert located() == [
         "store:     postgresql://desk@db.centre.kz/studio",
         f"media:     {elsewhere / 'shared' / 'media'}  (not there)",
-        f"rehearsal: {elsewhere / 'shared' / f'studio.rehearsal-{today}.db'}  (not there)",
+        f"{rehearsal}  (not there)",
     ]
     monkeypatch.setenv("STUDIO_FILES", str(tmp_path / "mount"))
-    assert located()[1:] == [
-        f"media:     {tmp_path / 'mount' / 'media'}  (not there)",
-        f"rehearsal: {tmp_path / 'mount' / f'studio.rehearsal-{today}.db'}  (not there)",
-    ]
+    assert located()[1:] == [f"media:     {tmp_path / 'mount' / 'media'}  (not there)", f"{rehearsal}  (not there)"]

@@ -82,7 +82,7 @@ def store_path(args: argparse.Namespace, config, *, rehearsal_on: datetime | Non
     path = store_file(args.store, config.store.path)
     if rehearsal_on is None:
         return path
-    return rehearsal_store_file(path, rehearsal_on.astimezone(config.station.zone).date(), config.store.files)
+    return rehearsal_store_file(path, rehearsal_on.astimezone(config.station.zone).date())
 
 
 def operator_signed_in(args: argparse.Namespace, config, db) -> str:

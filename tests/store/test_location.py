@@ -36,6 +36,6 @@ def test_a_postgresql_stores_files_are_env_then_config_then_named_by_its_databas
     monkeypatch.setenv("STUDIO_FILES", str(tmp_path / "shared"))
     assert store_files("postgresql://desk@db/studio") == tmp_path / "shared"
     assert store_files("postgresql://desk@db/studio", configured) == tmp_path / "shared"
-    # a rehearsal is a SQLite file in the files folder, never the shared database
+    # a rehearsal is a SQLite file on this machine, never the shared database nor a shared files folder
     assert rehearsal_store_file("postgresql://desk@db/studio", date(2026, 3, 15)) == (
-        tmp_path / "shared" / "studio.rehearsal-2026-03-15.db")
+        own.parent / "db-5432-studio" / "studio.rehearsal-2026-03-15.db")
