@@ -3,7 +3,8 @@
 A measurement, not a test. The show process is the real console (``StudioApp``, live: its 4 Hz tick and the
 store watch's doorbell), on a store of each database; another process, on a connection of its own as another
 machine would be, takes a segment every 50-150 ms. Each take's latency runs from its COMMIT (the other process's
-monotonic clock, which is the machine's) to the console showing the new on-air row. Beside it, in the same run:
+monotonic clock, which is the machine's) to the show process's controller having read it (where it switches
+OBS: the figure the target is for), and to the console's screen showing it. Beside it, in the same run:
 
 - the floor: a bare LISTEN connection hearing the same commits (PostgreSQL's own notification latency);
 - the console on PostgreSQL with its tick alone, no doorbell: how the show process followed before.
@@ -37,6 +38,7 @@ from studio.paths import shipped  # noqa: E402
 from studio.rundown.load import load_rundown  # noqa: E402
 from studio.show.controller import Controller  # noqa: E402
 from studio.show.services import ShowServices  # noqa: E402
+from studio.show.watch import SWITCH_INTERVAL  # noqa: E402
 from studio.store import open_store  # noqa: E402
 from studio.store.postgresql import CHANNEL  # noqa: E402
 from studio.tui.app import StudioApp  # noqa: E402
@@ -105,9 +107,11 @@ def latencies(committed: dict[int, float], seen: dict[int, float]) -> list[float
     return took[WARM_UP:]
 
 
-async def console_follows(location: Path | str, *, doorbell: bool) -> list[float]:
-    """Each take's commit-to-console time, the console following the store as ``studio run`` does."""
+async def console_follows(location: Path | str, *, doorbell: bool) -> tuple[list[float], list[float]]:
+    """Each take's commit to the controller having read it, and to the console showing it, the console
+    following the store as ``studio run`` does."""
     seen: dict[int, float] = {}
+    read: dict[int, float] = {}
 
     class Watching(StudioApp):
         CSS_PATH = ROOT / "studio" / "tui" / "app.tcss"  # Textual reads a relative one beside the subclass
@@ -118,6 +122,16 @@ async def console_follows(location: Path | str, *, doorbell: bool) -> list[float
             super()._show(view)
 
     controller = Controller(open_store(location), load_rundown(SAMPLE), operator="bench")
+    refresh = controller.refresh
+
+    def timed_refresh() -> bool:
+        changed = refresh()
+        on_air = controller.state.on_air
+        if on_air is not None:
+            read.setdefault(on_air.id, time.monotonic())
+        return changed
+
+    controller.refresh = timed_refresh  # type: ignore[method-assign]
     services = ShowServices(controller, location)
     if not doorbell:
         services.watch_store = lambda on_change: None  # type: ignore[method-assign]
@@ -129,7 +143,7 @@ async def console_follows(location: Path | str, *, doorbell: bool) -> list[float
         await asyncio.to_thread(other.go)
         await asyncio.sleep(0.5)
     controller.close()
-    return latencies(other.committed, seen)
+    return latencies(other.committed, read), latencies(other.committed, seen)
 
 
 def floor(url: str) -> list[float]:
@@ -160,28 +174,31 @@ def floor(url: str) -> list[float]:
 
 
 def main() -> int:
+    sys.setswitchinterval(SWITCH_INTERVAL)  # as `studio run` sets it (studio/commands/show.py)
     show_id = load_rundown(SAMPLE).show.id
     assert show_id == "referendum-2026", show_id  # the floor reads this show's on-air row
     server = started_server()
     try:
         with tempfile.TemporaryDirectory(prefix="studio-follow-bench-") as folder:
-            runs = {
-                "PostgreSQL, LISTEN alone (floor)": floor(server.new_database()),
-                "PostgreSQL, console": asyncio.run(console_follows(server.new_database(), doorbell=True)),
-                "PostgreSQL, console, tick alone": asyncio.run(console_follows(server.new_database(), doorbell=False)),
-                "SQLite, console": asyncio.run(console_follows(Path(folder) / "s.db", doorbell=True)),
-            }
+            runs = {"PostgreSQL, LISTEN alone (floor)": floor(server.new_database())}
+            for name, location, doorbell in (
+                ("PostgreSQL", server.new_database(), True),
+                ("PostgreSQL, tick alone", server.new_database(), False),
+                ("SQLite", Path(folder) / "s.db", True),
+            ):
+                read, shown = asyncio.run(console_follows(location, doorbell=doorbell))
+                runs[f"{name}: controller read"], runs[f"{name}: screen shows"] = read, shown
     finally:
         server.stop()
-    print(f"a take on another machine -> the show process shows it ({TAKES} takes after {WARM_UP}, 50-150 ms apart)")
+    print(f"a take on another machine -> the show process ({TAKES} takes after {WARM_UP}, 50-150 ms apart)")
     for name, took in runs.items():
-        print(f"  {name:<34} p50 {statistics.median(took):7.2f} ms   p99 {percentile(took, 0.99):7.2f} ms"
+        print(f"  {name:<38} p50 {statistics.median(took):7.2f} ms   p99 {percentile(took, 0.99):7.2f} ms"
               f"   max {max(took):7.2f} ms")
-    p99 = {name: percentile(took, 0.99) for name, took in runs.items()}
-    met = p99["PostgreSQL, console"] <= TARGET_MS
-    print(f"{'ok    ' if met else 'MISSED'} p99 on PostgreSQL {p99['PostgreSQL, console']:.2f} ms <= {TARGET_MS:.0f} ms")
+    p99 = percentile(runs["PostgreSQL: controller read"], 0.99)
+    met = p99 <= TARGET_MS
+    print(f"{'ok    ' if met else 'MISSED'} p99 on PostgreSQL, the show process read it: {p99:.2f} ms <= {TARGET_MS:.0f} ms")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    figure("store_follow", "p99", p99["PostgreSQL, console"], p99["PostgreSQL, LISTEN alone (floor)"], "ms",
+    figure("store_follow", "p99", p99, percentile(runs["PostgreSQL, LISTEN alone (floor)"], 0.99), "ms",
            target=f"<= {TARGET_MS:.0f} ms", met=met)
     return 0 if met else 1
 

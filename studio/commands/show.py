@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -22,6 +23,7 @@ from studio.errors import UsageError
 from studio.i18n import Msg
 from studio.language import diagnostics_language
 from studio.machine import utc_now
+from studio.show.watch import SWITCH_INTERVAL
 
 
 def services_for(
@@ -58,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     # The console's start makes ~90k objects that live all day (modules, the plan, the screens); the collector would
     # walk them over and over before the first frame (~30 ms of it, bench/startup.py). StudioApp.on_ready turns it on.
     gc.disable()
+    sys.setswitchinterval(SWITCH_INTERVAL)  # the show's I/O threads get the GIL back soon while the screen draws
     try:
         services, app = console(args)
         with services.running():

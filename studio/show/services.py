@@ -109,11 +109,16 @@ class ShowServices:
         return health
 
     def watch_store(self, on_change: Callable[[], object]) -> StoreWatch:
-        """``on_change()`` on a thread of its own each time another process may have committed: the show
-        process follows other machines' takes and retractions at once. Stop it when the process ends."""
+        """Follow other machines' takes and retractions as they commit, on a thread of its own: the controller
+        refreshes there (OBS switches, a withdrawn graphic is pulled), whatever the screen is busy with, then
+        ``on_change()`` (the screen shows it). Stop it when the process ends."""
         from studio.show.watch import StoreWatch
 
-        return StoreWatch(self.controller.store, on_change).start()
+        def follow() -> None:
+            self.controller.refresh()
+            on_change()
+
+        return StoreWatch(self.controller.store, follow).start()
 
     def open_desk(self, policy: EvidencePolicy | None = None) -> DeskStore:
         """The desk on a connection of its own (the controller's serves takes on other threads)."""

@@ -8,15 +8,23 @@ pauses and tries again (the connection's link paces the attempts); the refresh s
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable
 
 from studio.store.db import Connection, StoreError
 
+log = logging.getLogger(__name__)
+
 WAIT = 1.0
 """Seconds one wait may block: how long ``stop`` may take."""
 LOST_PAUSE = 0.5
+SWITCH_INTERVAL = 0.001
+"""Seconds a thread may hold the GIL before another waiting one gets it, in the show process (Python's default is
+0.005). The store watch and OBS's switcher make one round trip at a time, and after each they wait for the GIL
+behind the screen's drawing: at 5 ms a refresh of a dozen round trips took up to a quarter of a second
+(bench/store_follow.py)."""
 """Seconds between attempts while the store is lost (the link refuses sooner ones at no cost)."""
 
 
@@ -43,6 +51,9 @@ class StoreWatch:
                     if bell.wait(WAIT) and not self._stopped.is_set():
                         self.on_change()
                 except (StoreError, sqlite3.Error):  # the server lost, or the file gone: the refresh tells the producer
+                    self._stopped.wait(LOST_PAUSE)
+                except Exception:  # noqa: BLE001  the console's own refresh meets it too, and shows it: keep following
+                    log.exception("following the store failed")
                     self._stopped.wait(LOST_PAUSE)
         finally:
             if bell is not None:
