@@ -32,7 +32,7 @@ from studio.errors import Kind, StudioError
 from studio.i18n import Joined, Msg
 from studio.store.desk import DeskStore, utc_text
 from studio.store.held import Held, NewHeld
-from studio.store.observers import token_owner
+from studio.store.observers import token_owners
 
 CHANNEL = "http"
 """The channel of a report whose body names none."""
@@ -280,7 +280,7 @@ def write_sends(
     outcomes: list[tuple[str, Any]] = []
     with store.write():
         sends = _placed(store, sends)
-        owners = {s.token: token_owner(db, s.token) for s in sends if s.token is not None}
+        owners = token_owners(db, [s.token for s in sends if s.token is not None])
         keys = sorted({s.key for s in sends if s.key is not None})
         known, held_before = store.known_keys(keys), {h.key: h for h in store.held(ids=_ids(store, keys))}
         fresh: list[int] = []
