@@ -162,6 +162,7 @@ class TelegramBot:
     ) -> None:
         self.store, self.settings, self.zone, self.grouping, self.now = store, settings, zone, grouping, now
         self.redactor = Redactor(token)
+        self.redactor.install()  # before the Bot: building it logs its URLs, the token in them, at DEBUG
         self.buckets = TokenBuckets(settings.rate, settings.burst, monotonic)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bot-store")
         self.health = Publisher(store.db, HEALTH_SOURCE, volatile=("updates",))
@@ -178,7 +179,6 @@ class TelegramBot:
         self.updates = 0
         self.failures = 0
         self.said: tuple[str, str, float | None] = ("starting", "", None)  # the health last published
-        self.redactor.install()
 
     # --- the store, on its one thread ----------------------------------------
 

@@ -35,6 +35,7 @@ class TelegramChannel:
     def __init__(self, token: str, chat: str, *, api_url: str, file_url: str) -> None:
         self.chat = chat
         self.redactor = Redactor(token)
+        self.redactor.install()  # before the Bot: building it logs its URLs, the token in them, at DEBUG
         self.bot = Bot(token, base_url=api_url, base_file_url=file_url,
                        request=AiohttpRequest(connections=4, read_timeout=60.0))
 
