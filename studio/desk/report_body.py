@@ -317,10 +317,10 @@ def write_sends(
             batch = store.begin_batch("reports", file, by=by, at=at)
             added = store.add_reports([sends[n].row for n in fresh], batch=batch, grouping=grouping)
             ids = dict(zip(fresh, added.ids))
-            store.add_keys(
-                sorted((sends[n].key, "report", ids[n], sends[n].fingerprint) for n in fresh if sends[n].key)
-            )
-        store.hold(holding.values(), by=by, at=at)
+            if keyed := sorted((sends[n].key, "report", ids[n], sends[n].fingerprint) for n in fresh if sends[n].key):
+                store.add_keys(keyed)
+        if holding:  # (each call is a round trip to a database server, rows or none)
+            store.hold(holding.values(), by=by, at=at)
         # A negative reference stands for "the report of send -ref-1 in this transaction".
         resolved = [
             (kind, ids[-ref - 1] if ref < 0 else ref) if kind in ("created", "replay") else (kind, ref)

@@ -24,6 +24,12 @@ from studio.regions import regions
 from studio.store.db import Connection
 
 _CHUNK = 500  # host parameters per IN (...) query
+_NEARBY = (
+    "SELECT id, received_at, text, group_id, region, station, kind FROM report_grouped "
+    "WHERE region = ? AND station IS NOT DISTINCT FROM ? AND kind = ? AND received_at BETWEEN ? AND ?"
+)
+"""The stored reports of one bucket within a time span (report_grouped's index serves it)."""
+_BUCKETS_A_QUERY = 50  # SELECTs joined in one statement: SQLite allows 500
 
 
 def utc_text(instant: datetime) -> str:
@@ -182,13 +188,18 @@ class IntakeTables(Connection):
             spans[bucket] = (min(low, at), max(high, at))
         window = grouping.window.total_seconds()
         found: dict[int, tuple[Item, int]] = {}
-        for (region, station, kind), (low, high) in spans.items():
-            for row in self.db.execute(
-                "SELECT id, received_at, text, group_id FROM report_grouped WHERE region = ? AND station IS NOT DISTINCT FROM ? AND kind = ? "
-                "AND received_at BETWEEN ? AND ?",
-                (region, station, kind, _utc_seconds(low - window), _utc_seconds(high + window)),
-            ):
-                found[row[0]] = ((row[0], (region, station, kind), _seconds(row[1]), row[2]), row[3])
+        buckets = list(spans.items())
+        # One statement for many buckets (each its own indexed SELECT, joined by UNION ALL): one round trip to a
+        # database server for an intake's group of reports, not one a bucket.
+        for start in range(0, len(buckets), _BUCKETS_A_QUERY):
+            chunk = buckets[start : start + _BUCKETS_A_QUERY]
+            parameters = [
+                value
+                for (region, station, kind), (low, high) in chunk
+                for value in (region, station, kind, _utc_seconds(low - window), _utc_seconds(high + window))
+            ]
+            for row in self.db.execute(" UNION ALL ".join([_NEARBY] * len(chunk)), parameters):
+                found[row[0]] = ((row[0], (row[4], row[5], row[6]), _seconds(row[1]), row[2]), row[3])
         leads = sorted({group for _, group in found.values()} - set(found))
         for start in range(0, len(leads), _CHUNK):
             chunk = leads[start : start + _CHUNK]
