@@ -20,12 +20,12 @@ log = logging.getLogger(__name__)
 WAIT = 1.0
 """Seconds one wait may block: how long ``stop`` may take."""
 LOST_PAUSE = 0.5
+"""Seconds between attempts while the store is lost (the link refuses sooner ones at no cost)."""
 SWITCH_INTERVAL = 0.001
 """Seconds a thread may hold the GIL before another waiting one gets it, in the show process (Python's default is
 0.005). The store watch and OBS's switcher make one round trip at a time, and after each they wait for the GIL
 behind the screen's drawing: at 5 ms a refresh of a dozen round trips took up to a quarter of a second
 (bench/store_follow.py)."""
-"""Seconds between attempts while the store is lost (the link refuses sooner ones at no cost)."""
 
 
 class StoreWatch:

@@ -739,8 +739,8 @@ class Doorbell(Protocol):
     (the show process follows takes and retractions made on other machines through it)."""
 
     def wait(self, timeout: float) -> bool:
-        """Block up to ``timeout`` seconds; True when another connection may have committed since the last ring.
-        Raises StoreLost while the server cannot be reached."""
+        """Block up to ``timeout`` seconds; True when another connection may have committed since the last ring
+        (the first wait rings at once). Raises StoreLost while the server cannot be reached."""
         ...
 
     def close(self) -> None: ...
@@ -753,7 +753,7 @@ class FileDoorbell:
     def __init__(self, path: Path, interval: float = 0.02) -> None:
         self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
         self._interval = interval
-        self._version = self._read()
+        self._version: int | None = None  # the first wait rings: a commit before this connection was never seen
 
     def _read(self) -> int:
         return self._db.execute("PRAGMA data_version").fetchone()[0]

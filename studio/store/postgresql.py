@@ -135,13 +135,18 @@ class Link:
         self._next_try = 0.0
 
     def lost(self, reason: str) -> None:
-        """The server was not reached: on a failed attempt, the next waits longer; a connection finding out
-        later, while the others already wait, changes nothing but the reason."""
+        """A connection found the server gone: the first to find out starts the wait; the others, finding out
+        while it runs, change nothing but the reason."""
         with self._lock:
-            waiting = self.reason is not None and time.monotonic() < self._next_try
+            if self.reason is None:
+                self._next_try = time.monotonic() + RETRY_DELAYS[0]
+                self._failures = 1
             self.reason = reason
-            if waiting:
-                return
+
+    def attempt_failed(self, reason: str) -> None:
+        """Opening a connection failed: the next attempt waits longer."""
+        with self._lock:
+            self.reason = reason
             self._next_try = time.monotonic() + RETRY_DELAYS[min(self._failures, len(RETRY_DELAYS) - 1)]
             self._failures += 1
 
@@ -169,19 +174,29 @@ class _Reopened:
     ) -> None:
         self.url, self.link, self._on_open, self._options = url, link, on_open, options
         self._connection: psycopg.Connection[Any] | None = None
+        self._closed = False
 
     def current(self) -> psycopg.Connection[Any]:
-        """The open connection, opened again if it was lost and the backoff allows; else StoreLost."""
+        """The open connection, opened again if it was lost and the backoff allows; else StoreLost. While the
+        link waits, even a connection that looks open is refused: a network that dropped silently would hold
+        its caller until TCP gives up."""
+        if self._closed:  # as sqlite3 says of a closed connection
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        if self.link.reason is not None and not self.link.may_try():
+            raise self.link.error()
         connection = self._connection
         if connection is not None and not connection.closed:
             return connection
-        if not self.link.may_try():
-            raise self.link.error()
         try:
             connection = psycopg.connect(self.url, autocommit=True, **LINK_OPTIONS, **self._options)
+        except psycopg.Error as error:
+            self.link.attempt_failed(_reason(error))
+            raise self.link.error() from None
+        try:
             self._on_open(connection)
         except psycopg.Error as error:
-            self.link.lost(_reason(error))
+            connection.close()
+            self.link.attempt_failed(_reason(error))
             raise self.link.error() from None
         self._connection = connection
         self.link.reached()
@@ -193,7 +208,7 @@ class _Reopened:
         have recovered from) is opened anew and ``call`` made once more, when ``again`` (it is safe to resend)."""
         connection = self.current()
         try:
-            return call(connection)
+            result = call(connection)
         except psycopg.Error as error:
             if not connection.closed:
                 raise _translated(error) from None
@@ -201,8 +216,13 @@ class _Reopened:
                 return self.run(call, again=False)
             self.link.lost(_reason(error))
             raise self.link.error() from None
+        if self.link.reason is not None:  # the server answers again (a connection that outlived the outage)
+            self.link.reached()
+        return result
 
     def close(self) -> None:
+        """Closed for good: a later call is refused, never quietly opened again."""
+        self._closed = True
         if self._connection is not None:
             self._connection.close()
 
@@ -280,15 +300,18 @@ class PgDatabase:
 
     @contextmanager
     def _transaction(self, begin: str, commit: str) -> Iterator[None]:
-        connection = self.connection
         self.execute(begin)
+        connection = self.connection  # after BEGIN: a stale one is opened anew for it
         try:
             yield
-            self.execute(commit)
         except BaseException:
             if not connection.closed and connection.info.transaction_status != pq.TransactionStatus.IDLE:
                 connection.execute("ROLLBACK")
             raise
+        try:
+            self.execute(commit)
+        except StoreLost as lost:  # the server may have committed before the line went: only a look can tell
+            raise StoreLost(Msg("store.error.lost_at_commit", reason=lost.message.params["reason"])) from None
 
 
 def connect(url: str) -> PgDatabase:
@@ -347,13 +370,14 @@ class PgChanges:
     def __init__(self, db: PgDatabase) -> None:
         self._db = db
         self._heard = 0
+        self._counting = threading.Lock()  # the listener's thread and a doorbell's both count
         self._listener = _Reopened(db.url, db.link, self._listen)
         self._listener.current()
 
     def _listen(self, listener: psycopg.Connection[Any]) -> None:
         listener.add_notify_handler(self._note)
         listener.execute(f"LISTEN {CHANNEL}")
-        self._heard += 1
+        self.heard()
 
     def _note(self, notification: psycopg.Notify) -> None:
         if notification.pid != self._db.backend_pid:
@@ -361,7 +385,8 @@ class PgChanges:
 
     def heard(self) -> None:
         """Another connection committed (the listener heard it, or a doorbell did first)."""
-        self._heard += 1
+        with self._counting:
+            self._heard += 1
 
     def version(self) -> int:
         self._listener.run(lambda listener: listener.execute("SELECT 1"))
@@ -382,8 +407,7 @@ class PgDoorbell:
         self._db, self._changes = db, changes
         self._opened = self._rung_for = 0
         self._listener = _Reopened(db.url, db.link, self._listen)
-        self._listener.current()
-        self._rung_for = self._opened
+        self._listener.current()  # the first wait rings: a commit before this LISTEN was never heard
 
     def _listen(self, listener: psycopg.Connection[Any]) -> None:
         listener.execute(f"LISTEN {CHANNEL}")

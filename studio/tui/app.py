@@ -147,7 +147,6 @@ class StudioApp(StudioAppBase):
         self.apply_keymap()
         if self.live:
             self.set_interval(TICK, self.request_view, name="refresh")
-            self._store_watch = self.services.watch_store(lambda: self.post_message(StoreRang()))
             if self.services.has_obs:
                 self.set_interval(PREFLIGHT, self._check_next_feed, name="preflight")
         self._say_the_clock()
@@ -181,6 +180,8 @@ class StudioApp(StudioAppBase):
         self.startup_ms = (time.perf_counter_ns() - START_NS) / 1e6
         self.log.info(f"studio ready in {self.startup_ms:.0f} ms")
         self.producer.watch_youtube(self.live)  # signing in builds Google's client (~0.5 s): after the first paint
+        if self.live:  # after the first paint too: its first ring asks for a view at once
+            self._store_watch = self.services.watch_store(lambda: self.post_message(StoreRang()))
 
     def keymap_owns(self, binding_id: str) -> bool:
         return not binding_id.startswith("prompter.")  # the console has the desk's ids too
