@@ -308,7 +308,13 @@ def test_a_report_to_air_and_off_across_four_machines_any_one_killed(machines: M
             desk_b.sees("open at other desks: 1", since=seen)
             desk_b.sees("dana", since=seen)  # the queue's "Open at" column
             desk_a.opens("n", "Polling station")
-            desk_a.type(CLAIM_KK, "\t", CLAIM_RU, "\x13")  # ctrl+s saves the form
+            typed = desk_a.mark()
+            desk_a.type(CLAIM_KK)
+            desk_a.sees(CLAIM_KK[:20], since=typed)  # drawn in its field before the tab (a loaded machine lags)
+            typed = desk_a.mark()
+            desk_a.type("\t", CLAIM_RU)
+            desk_a.sees(CLAIM_RU[:20], since=typed)
+            desk_a.type("\x13")  # ctrl+s saves the form
             desk_b.sees(CLAIM_RU[:26], since=seen)  # the queue's text column: the Russian claim, cut short
 
             # Desk A is killed with the claim made: it is in the store, and the restarted desk shows it.
