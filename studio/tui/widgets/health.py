@@ -66,13 +66,17 @@ class HealthLine(Horizontal):
             said = t("health.store.lost", since=self._lost_since.astimezone(zone).strftime("%H:%M:%S"),
                      reason=params["reason"], seconds=params["seconds"])
             self.query_one("#store", Readout).set(said, "bold red")
-        self.query_one("#store", Readout).display = self._store
-        self.display = self._store or self._bot
+        self._redisplay()
 
     def show_bot(self, health: Health | None, now: datetime, zone: tzinfo) -> None:
         said = bot_said(health, now, zone)
         self._bot = said is not None
         if said is not None:
             self.query_one("#bot", Readout).set(*said)
+        self._redisplay()
+
+    def _redisplay(self) -> None:
+        """Each readout shown while it has something to say, the line while either has."""
+        self.query_one("#store", Readout).display = self._store
         self.query_one("#bot", Readout).display = self._bot
         self.display = self._store or self._bot
