@@ -63,7 +63,8 @@ async def test_the_detector_finds_english_on_an_english_screen(make, settle) -> 
     app = make("en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert english_fragments("kk") & {f for f in english_fragments("kk") if f in screen_text(app)}
+        shown = screen_text(app)  # once: a screenshot takes a while, the fragments are hundreds
+        assert any(fragment in shown for fragment in english_fragments("kk"))
 
 
 def test_main_screen_in_english(snap_compare, make, clock) -> None:
