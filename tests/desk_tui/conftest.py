@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
-from textual.worker import WorkerCancelled, WorkerFailed
 
 from studio.config import Config
 from studio.desk.model import Claim, Draft, Fact, ReportKind, SourceKind
@@ -19,6 +18,7 @@ from studio.desk.turnout import import_turnout
 from studio.store.desk import DeskStore, NewReport, open_desk
 from studio.tui.desk import DeskApp, make_desk
 from studio.tui.desk.attachments import Opener, system_opener
+from tests.settling import settled
 
 TURNOUT = Path(__file__).resolve().parent.parent / "data" / "referendum-2026-turnout.csv"
 NOW = datetime(2026, 3, 15, 10, 40, tzinfo=UTC)  # 15:40 in Almaty
@@ -146,14 +146,7 @@ def make_desk_app(desk_path: Path, desk_clock: DeskClock, seeded: dict[str, int]
 
 
 async def desk_settle(pilot: Pilot[Any]) -> None:
-    for _ in range(4):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerFailed:
-            pass
-        except WorkerCancelled:  # an exclusive worker replaced by a newer one (a busy machine): wait for that one
-            pass
-        await pilot.pause()
+    await settled(pilot, rounds=4)
 
 
 @pytest.fixture

@@ -60,8 +60,8 @@ async def open_group(pilot: Any, report: int) -> Attachments:
     await pilot.press("enter")
     await desk_settle(pilot)
     attachments = desk.query_one(Attachments)
-    for _ in range(LOOKS):  # each file looked at (its picture drawn) on the worker, then laid out
-        if all(a.path in attachments.looks for a in attachments.files):
+    for _ in range(LOOKS):  # the item read (its attachments shown), then each file looked at (its picture drawn)
+        if desk.opened == ("group", report) and all(a.path in attachments.looks for a in attachments.files):
             break
         await pilot.pause(0.05)
     await desk_settle(pilot)

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from textual.worker import WorkerCancelled, WorkerFailed
 
 from studio.config import Config
 from studio.rundown.load import load_rundown
@@ -20,6 +19,7 @@ from studio.show.services import ShowServices
 from studio.store import open_store
 from studio.tui import StudioApp
 from tests.clock import Clock
+from tests.settling import settled
 
 SHOW = Path(__file__).parent / "show.toml"
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -125,14 +125,7 @@ def second_terminal(rundown_file: Path, store_path: Path, clock: Clock) -> Itera
 
 
 async def _settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerFailed:  # a refused action: the app has shown it, the test checks how
-            pass
-        except WorkerCancelled:  # an exclusive worker replaced by a newer one (a busy machine): wait for that one
-            pass
-        await pilot.pause()
+    await settled(pilot, rounds=3)
 
 
 @pytest.fixture
