@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from studio.show import Controller, ShowReader
+from studio.i18n import Msg
 from studio.store import ShowStore, open_store
+from studio.store.db import StoreError
 
 
 def read_only(path: Path) -> ShowStore:
@@ -70,3 +72,23 @@ def test_before_any_writer_the_reader_shows_the_files_plan_and_puts_nothing_in_t
     assert [event.action for event in store.events("small")] == ["plan", "take"]
     producer.store.close()
     store.close()
+
+
+def test_a_change_whose_read_failed_is_read_at_the_next_refresh(tmp_path, small_rundown, clock, monkeypatch) -> None:
+    path = tmp_path / "show.db"
+    producer = Controller(open_store(path), small_rundown, operator="aigerim", clock=clock)
+    reader = ShowReader(open_store(path), small_rundown, clock=clock)
+    producer.take_next()
+    state = reader.store.state
+
+    def fails_once(show_id: str):
+        monkeypatch.setattr(reader.store, "state", state)
+        raise StoreError(Msg("store.error.write", reason="disk I/O error"))
+
+    monkeypatch.setattr(reader.store, "state", fails_once)
+    with pytest.raises(StoreError):
+        reader.refresh()
+    assert reader.refresh() is True and reader.view() == producer.view()  # not lost with the failed read
+    assert reader.refresh() is False
+    producer.store.close()
+    reader.store.close()

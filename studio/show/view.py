@@ -157,7 +157,11 @@ class ShowReader:
         """Reload if another process changed the store; True when something changed."""
         if not self.store.changed_elsewhere():
             return False
-        self._load()
+        try:
+            self._load()
+        except BaseException:  # a lost server, a locked file: the next refresh reads the change
+            self.store.unread()
+            raise
         return True
 
     def view(self, now: datetime | None = None) -> ShowView:

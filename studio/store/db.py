@@ -802,7 +802,7 @@ class Connection:
         self.db = db
         self.sqlite = isinstance(db, sqlite3.Connection)
         self.changes: StoreChanges = DataVersion(db) if self.sqlite else db.changes()
-        self._data_version = self.data_version()
+        self._data_version: int | None = self.data_version()
         if self.sqlite:
             # The file SQLite opened (every program's header names it): read once, never on a UI's loop.
             self.path = Path(db.execute("PRAGMA database_list").fetchone()[2])
@@ -841,6 +841,10 @@ class Connection:
         version = self.data_version()
         changed, self._data_version = version != self._data_version, version
         return changed
+
+    def unread(self) -> None:
+        """The change ``changed_elsewhere`` told of was not read after all (the read failed): it tells again."""
+        self._data_version = None
 
     @contextmanager
     def write(self) -> Iterator[Self]:
