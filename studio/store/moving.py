@@ -84,12 +84,14 @@ def _refuse_foreign_tables(url: str) -> None:
     tables in it."""
     import psycopg
 
-    from studio.store.postgresql import _reason
+    from studio.store.postgresql import _reason, unreadable
 
     try:
         with psycopg.connect(url, autocommit=True) as probe:
             tables = [row[0] for row in probe.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+    except psycopg.ProgrammingError:
+        raise unreadable(url) from None
     except psycopg.Error as error:
         raise StoreError(Msg("store.error.server", reason=_reason(error))) from None
     if tables and "studio_schema" not in tables:

@@ -45,6 +45,7 @@ from psycopg import pq
 from studio.errors import Kind
 from studio.i18n import Msg
 from studio.store.db import MIGRATIONS, PG_BASELINE, Migration, StoreError, StoreLost, StoreUnwritable
+from studio.store.location import shown
 from studio.store.pg_baseline import BASELINE
 
 WRITE_LOCK = 0x73747564696F
@@ -189,6 +190,8 @@ class _Reopened:
             return connection
         try:
             connection = psycopg.connect(self.url, autocommit=True, **LINK_OPTIONS, **self._options)
+        except psycopg.ProgrammingError:
+            raise unreadable(self.url) from None
         except psycopg.Error as error:
             self.link.attempt_failed(_reason(error))
             raise self.link.error() from None
@@ -327,6 +330,12 @@ def connect(url: str) -> PgDatabase:
         db.close()
         raise
     return db
+
+
+def unreadable(url: str) -> StoreError:
+    """The URL libpq could not parse: said without libpq's words, which quote the part it choked on (the
+    password, perhaps)."""
+    return StoreError(Msg("store.error.url", url=shown(url)), kind=Kind.REFUSED)
 
 
 def _reason(error: psycopg.Error) -> str:

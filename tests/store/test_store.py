@@ -13,6 +13,7 @@ import pytest
 from studio.onair import OnAirGraphic
 from studio.store import StoreError, open_store
 from studio.store.db import MIGRATIONS, StoreUnwritable, connect
+from studio.store.moving import migrate_to_postgresql
 from studio.store.show import RehearsalMark
 
 
@@ -151,6 +152,19 @@ def test_an_unreachable_postgresql_server_is_a_clear_error_without_the_password(
         open_store(url)
     assert "no_such_database" in str(caught.value) and "PGPASSWORD" in str(caught.value)
     assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["postgresql://studio:hunter2%zz@127.0.0.1:5/db",
+                                 "postgresql://127.0.0.1:5/db?password=hunter2%zz",
+                                 "postgresql://studio:hunter2@127.0.0.1:5/db?no_such_option=1"])
+def test_a_url_libpq_cannot_read_is_said_without_its_password(url: str, tmp_path: Path) -> None:
+    """libpq's own words quote the part of the URL it choked on: never shown, whichever part it was."""
+    open_store(tmp_path / "day.db").close()
+    for attempt in (lambda: open_store(url), lambda: migrate_to_postgresql(tmp_path / "day.db", url)):
+        with pytest.raises(StoreError) as caught:
+            attempt()
+        assert "hunter2" not in str(caught.value)
+    assert "postgresql://" in str(caught.value) and "two hexadecimal digits" in str(caught.value)
 
 
 def test_the_show_tables_replace_what_they_hold_one_row_a_key(store_location: Path | str) -> None:
