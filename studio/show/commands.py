@@ -74,7 +74,8 @@ class Commands(OnAirGraphics):
             now = self.clock()
             if state.on_air:
                 self.store.close_asrun(state.on_air.id, now)
-            self.store.set_flag(self.show_id, target.id, None)  # taking a held segment releases it
+            if target.id in state.held | state.skipped:  # taking a held segment releases it
+                self.store.set_flag(self.show_id, target.id, None)
             snapshot = segment_dict(target) | {"planned_s": int(target.duration.total_seconds())}
             self.store.open_asrun(self.show_id, snapshot, now, self.operator, self.origin)
             self._log(now, "take", target.id, previous=current, **({"confirmed_feed_down": True} if confirm else {}))
