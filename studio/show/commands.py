@@ -67,7 +67,7 @@ class Commands(OnAirGraphics):
             if target.feed and self.feed_check(target) is False:
                 raise ControlError("feed_down", segment=target.id)
         with self.store.write():
-            _, state = self._current_since(checked)  # current now, and stays so: we hold the lock
+            stamp, state = self._current_since(checked)  # current now, and stays so: we hold the lock
             segments = list(self._parsed(state))
             current = state.on_air.segment_id if state.on_air else None
             target = self._target(state, segments, segment_id, expect_on_air, check)
@@ -79,7 +79,8 @@ class Commands(OnAirGraphics):
             snapshot = segment_dict(target) | {"planned_s": int(target.duration.total_seconds())}
             self.store.open_asrun(self.show_id, snapshot, now, self.operator, self.origin)
             self._log(now, "take", target.id, previous=current, **({"confirmed_feed_down": True} if confirm else {}))
-            self._clear_graphics(now, "take")
+            # Nothing committed since the last load: the graphics it read are the ones on air (no read again).
+            self._clear_graphics(now, "take", on_air=self.on_air_graphics if stamp == self.loaded_at else None)
             bug = self._location_bug(target, now)
             # every graphic is off: on air now is the location bug alone, if it was put (not read back)
             graphics = (self._put_graphic(now, *bug),) if bug is not None else ()

@@ -127,9 +127,13 @@ class OnAirGraphics(Playout):
                   scene=segment.scene, **replaces, **dict(rendered.provenance))
         return graphic
 
-    def _clear_graphics(self, now: datetime, reason: str, template: str | None = None) -> list[OnAirGraphic]:
-        """Inside a write: take graphics off (all, or one template), logging each one."""
-        cleared = [g for g in self.store.graphics(self.show_id) if template is None or g.template == template]
+    def _clear_graphics(
+        self, now: datetime, reason: str, template: str | None = None, on_air: Sequence[OnAirGraphic] | None = None
+    ) -> list[OnAirGraphic]:
+        """Inside a write: take graphics off (all, or one template), logging each one. ``on_air``: the graphics on
+        air, when the caller knows them current; else they are read."""
+        showing = self.store.graphics(self.show_id) if on_air is None else on_air
+        cleared = [g for g in showing if template is None or g.template == template]
         for graphic in cleared:
             self.store.drop_graphic(self.show_id, graphic.template)
             self._log(now, "graphic_off", graphic.segment_id, template=graphic.template, file=graphic.file,
