@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from functools import wraps
 from hashlib import blake2b
 from json.encoder import encode_basestring as encode_string
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Literal, ParamSpec, TextIO, TypeVar
 
@@ -156,7 +157,11 @@ def import_reports(
                 rejected.append(_changed(entry[0], entry[4], Msg("diag.import.as_report", report=previous[1])))
         batch = store.begin_batch("reports", str(path), by=operator, at=at)
         added = store.add_reports([entry[3] for entry in fresh], batch=batch, grouping=grouping)
-        store.add_keys(sorted((entry[1], "report", report_id, entry[2]) for entry, report_id in zip(fresh, added.ids)))
+        # Keys in the table's order, so its B-tree grows at one end; sorted by the key alone (it is unique): a string
+        # sort takes a third of a tuple sort's time.
+        keys = [(entry[1], "report", report_id, entry[2]) for entry, report_id in zip(fresh, added.ids)]
+        keys.sort(key=itemgetter(0))
+        store.add_keys(keys)
         rejected.sort(key=lambda r: r.line)
         quarantined = store.add_quarantine(quarantine_rows(path, rejected), batch=batch)
         held = store.hold(holding, by=operator, at=at)
