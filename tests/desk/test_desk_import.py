@@ -4,6 +4,7 @@ the same rows twice add nothing, and nothing is lost."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from datetime import UTC, datetime
@@ -342,3 +343,36 @@ def test_json_lines_end_at_a_newline_only(desk, tmp_path) -> None:
     summary = import_reports(desk, path, operator="aigerim")
     assert summary.added == 1 and desk.report(1).text == "Жарық\u2028сөнді"
     assert [(r.line, r.reason.split(":")[0]) for r in summary.rejected] == [(2, "broken JSON")]
+
+
+def test_rows_that_share_a_time_each_read_it_and_each_bad_one_is_rejected_at_its_line(desk, tmp_path) -> None:
+    """The importer parses each distinct received_at once (an export repeats them): every later row gets the
+    same instant, and a time it could not read is rejected again at every row that has it."""
+    lines = [
+        "obs-1,form,2026-03-15 10:05,astana,1,violation,Карусель на участке,\n",
+        "obs-2,form,15/03/2026 25:61,astana,2,violation,Вбросы,\n",
+        "obs-3,form,2026-03-15 10:05,astana,3,queue,Очередь,\n",
+        "obs-4,form,15/03/2026 25:61,astana,4,violation,Вбросы,\n",
+    ]
+    summary = import_reports(desk, write_export(tmp_path / "same.csv", lines), operator="aigerim")
+    bad = "cannot read the time '15/03/2026 25:61'"
+    assert [(r.line, r.reason) for r in summary.rejected] == [(3, bad), (5, bad)]
+    reports = desk.reports([1, 2])
+    assert sorted(r.observer for r in reports) == ["obs-1", "obs-3"]
+    assert {r.received_at for r in reports} == {datetime(2026, 3, 15, 5, 5, tzinfo=UTC)}  # Almaty time, once
+
+
+def test_the_collector_is_as_the_caller_left_it_after_an_import(desk, export, tmp_path) -> None:
+    """An import pauses the cyclic garbage collector (its objects hold no cycles) and gives it back as it was."""
+    assert gc.isenabled()
+    import_reports(desk, export, operator="aigerim")
+    assert gc.isenabled()
+    with pytest.raises(DiagnosticsError):
+        import_reports(desk, tmp_path / "missing.csv", operator="aigerim")
+    assert gc.isenabled()
+    gc.disable()  # as `studio run` has it while the console starts
+    try:
+        import_reports(desk, export, operator="aigerim")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
