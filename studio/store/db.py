@@ -853,6 +853,16 @@ class Connection:
             yield self
 
     @contextmanager
+    def together(self) -> Iterator[None]:
+        """Statements whose answers are read only after the block: a database server gets them in one round trip
+        (each is one otherwise: some 0.3 ms). SQLite, in the process, runs each as it comes."""
+        if self.sqlite:
+            yield
+        else:
+            with self.db.pipeline():
+                yield
+
+    @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Several reads that see one state of the store; inside a transaction already open, that one."""
         if self.db.in_transaction:
