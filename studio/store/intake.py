@@ -180,7 +180,7 @@ class IntakeTables(Connection):
         grouper = Grouper(grouping)
         grouper.seed(stored)
         groups = grouper.assign(items, presorted=True)
-        self.db.executemany(
+        self.insert_rows(
             "INSERT INTO report (id, observer, channel, received_at, region, station, kind, text, attachments, "
             "group_id, batch, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(ids[n], *rows[n][:8], groups[ids[n]], batch, rows[n][8]) for n in order],
@@ -399,7 +399,7 @@ class IntakeTables(Connection):
 
     def add_keys(self, rows: Iterable[tuple[str, str, int, str]]) -> None:
         """Record imported rows: (key, 'report' or 'fact', target id, digest)."""
-        self.db.executemany("INSERT INTO import_key (key, target, target_id, digest) VALUES (?, ?, ?, ?)", rows)
+        self.insert_rows("INSERT INTO import_key (key, target, target_id, digest) VALUES (?, ?, ?, ?)", list(rows))
 
     def add_quarantine(self, rows: Iterable[tuple[str, int, str, str]], *, batch: int) -> int:
         """Keep rejected rows (key, line, reason, raw) of ``batch``; the number not kept before."""
