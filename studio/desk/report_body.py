@@ -32,7 +32,7 @@ from studio.errors import Kind, StudioError
 from studio.i18n import Joined, Msg
 from studio.store.desk import DeskStore, utc_text
 from studio.store.held import Held, NewHeld
-from studio.store.observers import token_owners
+from studio.store.observers import token_owners_later
 
 CHANNEL = "http"
 """The channel of a report whose body names none."""
@@ -280,9 +280,15 @@ def write_sends(
     outcomes: list[tuple[str, Any]] = []
     with store.write():
         sends = _placed(store, sends)
-        owners = token_owners(db, [s.token for s in sends if s.token is not None])
         keys = sorted({s.key for s in sends if s.key is not None})
-        known, held_before = store.known_keys(keys), {h.key: h for h in store.held(ids=_ids(store, keys))}
+        # Every read before the writes in one round trip to a database server: the tokens, the keys, and the
+        # stored reports near those not held (a replay's among them, which groups nothing).
+        with store.together():
+            asked_owners = token_owners_later(db, [s.token for s in sends if s.token is not None])
+            asked_keys = store.used_keys_later(keys)
+            asked_nearby = store.nearby_later([s.row for s in sends if s.held is None], grouping)
+        owners, (known, held_ids), nearby = asked_owners(), asked_keys(), asked_nearby()
+        held_before = {h.key: h for h in store.held(ids=sorted(held_ids.values()))}
         fresh: list[int] = []
         holding: dict[str, NewHeld] = {}
         claimed: dict[str, int] = {}  # key -> the send that takes it in this transaction
@@ -313,12 +319,19 @@ def write_sends(
                     fresh.append(n)
                     outcomes.append(("created", -n - 1))
         ids: dict[int, int] = {}
+        answers: dict[int, dict[str, Any]] = {}  # the 201 bodies, of new reports from what was written, not read back
         if fresh:
             batch = store.begin_batch("reports", file, by=by, at=at)
-            added = store.add_reports([sends[n].row for n in fresh], batch=batch, grouping=grouping)
-            ids = dict(zip(fresh, added.ids))
-            if keyed := sorted((sends[n].key, "report", ids[n], sends[n].fingerprint) for n in fresh if sends[n].key):
-                store.add_keys(keyed)
+            with store.together():  # the reports, their groups' rows and their keys: one round trip for the three
+                added = store.add_reports([sends[n].row for n in fresh], batch=batch, grouping=grouping, nearby=nearby)
+                ids = dict(zip(fresh, added.ids))
+                if keyed := sorted(
+                    (sends[n].key, "report", ids[n], sends[n].fingerprint) for n in fresh if sends[n].key
+                ):
+                    store.add_keys(keyed)
+            for n, group in zip(fresh, added.groups):
+                observer, _, received_at = sends[n].row[:3]
+                answers[ids[n]] = _accepted(ids[n], group, observer, datetime.fromisoformat(received_at))
         if holding:  # (each call is a round trip to a database server, rows or none)
             store.hold(holding.values(), by=by, at=at)
         # A negative reference stands for "the report of send -ref-1 in this transaction".
@@ -326,7 +339,7 @@ def write_sends(
             (kind, ids[-ref - 1] if ref < 0 else ref) if kind in ("created", "replay") else (kind, ref)
             for kind, ref in outcomes
         ]
-        answers = _answers(store, [ref for kind, ref in resolved if kind in ("created", "replay")])
+        answers |= _answers(store, [ref for kind, ref in resolved if kind == "replay" and ref not in answers])
         held_keys = [ref for kind, ref in resolved if kind in ("held", "held_replay")]
         held = {h.key: _held_answer(h) for h in store.held(open_only=False, ids=_ids(store, held_keys))}
         if then is not None:
@@ -374,10 +387,15 @@ def _held_answer(held: Held) -> dict[str, Any]:
 
 
 def _answers(store: DeskStore, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """The 201 body of each report: the same for the first answer and every replay."""
+    """The 201 body of each stored report (a replay's)."""
+    if not ids:
+        return {}
     return {
-        report.id: ReportAccepted(
-            id=report.id, group=report.group_id, observer=report.observer, received_at=utc_text(report.received_at)
-        ).model_dump()
+        report.id: _accepted(report.id, report.group_id, report.observer, report.received_at)
         for report in store.reports(sorted(set(ids)))
     }
+
+
+def _accepted(report_id: int, group: int, observer: str, received_at: datetime) -> dict[str, Any]:
+    """The 201 body of a report: the same for the first answer and every replay."""
+    return ReportAccepted(id=report_id, group=group, observer=observer, received_at=utc_text(received_at)).model_dump()

@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from studio.desk.gazetteer import BareAlmaty, Gazetteer, Match
 from studio.store.intake import _CHUNK, IntakeTables, utc_text
 
 PATHS = ("reports", "intake", "turnout")
+UsedKeys = tuple[dict[str, tuple[str, int, str]], dict[str, int]]
+"""Keys imported before (key -> (target, target id, digest), as known_keys) and held before (key -> held id)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,35 @@ class HeldTables(IntakeTables):
             sql = f"SELECT key, id FROM region_held WHERE key IN ({', '.join('?' * len(chunk))})"
             found.update((row[0], row[1]) for row in self.db.execute(sql, chunk))
         return found
+
+    def used_keys_later(self, keys: Sequence[str]) -> Callable[[], UsedKeys]:
+        """known_keys and held_keys of ``keys`` in one statement, sent now and read when the result is called (inside
+        together(), in the same round trip as other statements): the intake asks for each group of sends, and on a
+        database server every statement is a round trip (so no probe of an empty table either, which spares an
+        import's 100,000 keys their lookups, not a group's few)."""
+        asked = []
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            asked.append(
+                self.db.execute(
+                    f"SELECT key, target, target_id, digest FROM import_key WHERE key IN ({marks}) "
+                    f"UNION ALL SELECT key, NULL, id, NULL FROM region_held WHERE key IN ({marks})",  # target: not NULL
+                    [*chunk, *chunk],
+                )
+            )
+
+        def read() -> UsedKeys:
+            known: dict[str, tuple[str, int, str]] = {}
+            held: dict[str, int] = {}
+            for key, target, target_id, digest in (row for rows in asked for row in rows):
+                if target is None:
+                    held[key] = target_id
+                else:
+                    known[key] = (target, target_id, digest)
+            return known, held
+
+        return read
 
     def held(
         self, *, spelling_key: str | None = None, open_only: bool = True, ids: Sequence[int] | None = None

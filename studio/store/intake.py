@@ -12,7 +12,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from studio.desk import rules
 from studio.desk.grouping import Bucket, Grouper, GroupingOptions, Item
@@ -26,10 +26,14 @@ from studio.store.db import Connection
 _CHUNK = 500  # host parameters per IN (...) query
 _NEARBY = (
     "SELECT id, received_at, text, group_id, region, station, kind FROM report_grouped "
-    "WHERE region = ? AND station IS NOT DISTINCT FROM ? AND kind = ? AND received_at BETWEEN ? AND ?"
+    "WHERE region = ? AND station {} AND kind = ? AND received_at BETWEEN ? AND ?"
 )
-"""The stored reports of one bucket within a time span (report_grouped's index serves it)."""
+"""The stored reports of one bucket within a time span, its station ``= ?`` or ``IS NULL``: so the index on
+(region, station, kind, received_at) serves all four columns on PostgreSQL too, which cannot use an index for
+``IS NOT DISTINCT FROM`` (it read every station's reports of the region and kind in the window, and more of them
+the longer the intake ran)."""
 _BUCKETS_A_QUERY = 50  # SELECTs joined in one statement: SQLite allows 500
+_NEXT_ID = "SELECT COALESCE(MAX(id), 0) + 1 FROM report"
 
 
 def utc_text(instant: datetime) -> str:
@@ -87,11 +91,17 @@ class QuarantineRow:
     operator: str
 
 
+Nearby = tuple[int, list[tuple[Item, int]]]
+"""What add_reports reads before it writes: the next report id, and the stored reports near the new ones with
+their groups (and their groups' leads)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Added:
-    """What add_reports did: the new ids in input order, and how many groups began."""
+    """What add_reports did: the new ids and their groups in input order, and how many groups began."""
 
     ids: list[int]
+    groups: list[int]
     new_groups: int
 
 
@@ -135,20 +145,31 @@ class IntakeTables(Connection):
         return int(cursor.fetchone()[0])
 
     def add_reports(
-        self, rows: Sequence[tuple[Any, ...]], *, batch: int, grouping: GroupingOptions = GroupingOptions()
+        self,
+        rows: Sequence[tuple[Any, ...]],
+        *,
+        batch: int,
+        grouping: GroupingOptions = GroupingOptions(),
+        nearby: Nearby | None = None,
     ) -> Added:
         """Add checked rows ``(observer, channel, received_at (UTC ISO text), region,
         station, kind, text, attachments JSON, line, received_at (Unix seconds))``
         of ``batch`` and group them with each other and with the stored reports
-        near them. Call inside write().
+        near them. Call inside write(). ``nearby``: what nearby_later read for
+        these rows (or for more), earlier in this transaction; else it is read
+        here (the stored reports only when there are any: an import into an
+        empty store asks for none).
 
         Ids follow (region, station, kind, time), not the order of ``rows``:
         the indexes then grow in order, which makes a big import several
         times faster, and a group's lead is its earliest report."""
         if not rows:
-            return Added([], 0)
+            return Added([], [], 0)
         assert self.db.in_transaction, "add_reports must run inside write()"
-        first_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM report").fetchone()[0]
+        if nearby is None:
+            first_id = self.db.execute(_NEXT_ID).fetchone()[0]
+            nearby = (first_id, self._nearby_later(rows, grouping)() if first_id > 1 else [])
+        first_id, stored = nearby
         keyed = [(r[3], r[4] or 0, r[5], r[2], n) for n, r in enumerate(rows)]
         keyed.sort()
         order = [entry[4] for entry in keyed]
@@ -157,59 +178,79 @@ class IntakeTables(Connection):
             ids[n] = first_id + offset
         items = [(ids[n], (r[3], r[4], r[5]), r[9], r[6]) for n in order for r in (rows[n],)]
         grouper = Grouper(grouping)
-        if first_id > 1:
-            grouper.seed(self._nearby(items, grouping))
+        grouper.seed(stored)
         groups = grouper.assign(items, presorted=True)
-        self.db.executemany(
+        self.insert_rows(
             "INSERT INTO report (id, observer, channel, received_at, region, station, kind, text, attachments, "
             "group_id, batch, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(ids[n], *rows[n][:8], groups[ids[n]], batch, rows[n][8]) for n in order],
         )
-        # The queue's summary rows: new groups whole, stored groups extended.
+        # The queue's summary rows: new groups whole, stored groups extended. (BETWEEN, not id >= ?: PostgreSQL
+        # then keeps one plan for the statement instead of planning it again at every call.)
         self.db.execute(
             """INSERT INTO report_group (id, region, station, kind, first_at, last_at, reports)
                SELECT group_id, region, station, kind, MIN(received_at), MAX(received_at), COUNT(*)
-               FROM report WHERE id >= ? GROUP BY group_id, region, station, kind  -- a group lives in one bucket
+               FROM report WHERE id BETWEEN ? AND ? GROUP BY group_id, region, station, kind  -- one bucket a group
                ON CONFLICT (id) DO UPDATE SET
                    first_at = CASE WHEN excluded.first_at < report_group.first_at
                                    THEN excluded.first_at ELSE report_group.first_at END,
                    last_at = CASE WHEN excluded.last_at > report_group.last_at
                                   THEN excluded.last_at ELSE report_group.last_at END,
                    reports = report_group.reports + excluded.reports""",
-            (first_id,),
+            (first_id, first_id + len(rows) - 1),
         )
-        return Added(ids, sum(1 for report_id in ids if groups[report_id] == report_id))
+        return Added(
+            ids, [groups[report_id] for report_id in ids], sum(1 for report_id in ids if groups[report_id] == report_id)
+        )
 
-    def _nearby(self, items: Sequence[Item], grouping: GroupingOptions) -> list[tuple[Item, int]]:
-        """Stored reports in the new items' buckets within the window, and their groups' leads."""
+    def nearby_later(self, rows: Sequence[tuple[Any, ...]], grouping: GroupingOptions) -> Callable[[], Nearby]:
+        """add_reports' reads for ``rows`` (as it takes them), sent now and read when the result is called: inside
+        together(), a database server answers them in the same round trip as the caller's own."""
+        asked_next = self.db.execute(_NEXT_ID)
+        asked_stored = self._nearby_later(rows, grouping)
+        return lambda: (asked_next.fetchone()[0], asked_stored())
+
+    def _nearby_later(
+        self, rows: Sequence[tuple[Any, ...]], grouping: GroupingOptions
+    ) -> Callable[[], list[tuple[Item, int]]]:
+        """Stored reports in the rows' buckets within the window (asked now), and their groups' leads (asked when
+        the result is called, for leads outside the window)."""
         spans: dict[Bucket, tuple[float, float]] = {}
-        for _, bucket, at, _ in items:
+        for row in rows:
+            bucket, at = (row[3], row[4], row[5]), row[9]
             low, high = spans.get(bucket, (at, at))
             spans[bucket] = (min(low, at), max(high, at))
         window = grouping.window.total_seconds()
-        found: dict[int, tuple[Item, int]] = {}
         buckets = list(spans.items())
         # One statement for many buckets (each its own indexed SELECT, joined by UNION ALL): one round trip to a
         # database server for an intake's group of reports, not one a bucket.
+        asked = []
         for start in range(0, len(buckets), _BUCKETS_A_QUERY):
             chunk = buckets[start : start + _BUCKETS_A_QUERY]
-            parameters = [
-                value
-                for (region, station, kind), (low, high) in chunk
-                for value in (region, station, kind, _utc_seconds(low - window), _utc_seconds(high + window))
-            ]
-            for row in self.db.execute(" UNION ALL ".join([_NEARBY] * len(chunk)), parameters):
+            selects: list[str] = []
+            parameters: list[Any] = []
+            for (region, station, kind), (low, high) in chunk:
+                selects.append(_NEARBY.format("IS NULL" if station is None else "= ?"))
+                parameters += [region, *(() if station is None else (station,)), kind]
+                parameters += [_utc_seconds(low - window), _utc_seconds(high + window)]
+            asked.append(self.db.execute(" UNION ALL ".join(selects), parameters))
+
+        def read() -> list[tuple[Item, int]]:
+            found: dict[int, tuple[Item, int]] = {}
+            for row in (row for rows in asked for row in rows):
                 found[row[0]] = ((row[0], (row[4], row[5], row[6]), _seconds(row[1]), row[2]), row[3])
-        leads = sorted({group for _, group in found.values()} - set(found))
-        for start in range(0, len(leads), _CHUNK):
-            chunk = leads[start : start + _CHUNK]
-            for row in self.db.execute(
-                f"SELECT id, region, station, kind, received_at, text, group_id FROM report_grouped "
-                f"WHERE id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            ):
-                found[row[0]] = ((row[0], (row[1], row[2], row[3]), _seconds(row[4]), row[5]), row[6])
-        return list(found.values())
+            leads = sorted({group for _, group in found.values()} - set(found))
+            for start in range(0, len(leads), _CHUNK):
+                chunk = leads[start : start + _CHUNK]
+                for row in self.db.execute(
+                    f"SELECT id, region, station, kind, received_at, text, group_id FROM report_grouped "
+                    f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                ):
+                    found[row[0]] = ((row[0], (row[1], row[2], row[3]), _seconds(row[4]), row[5]), row[6])
+            return list(found.values())
+
+        return read
 
     def report(self, report_id: int) -> Report | None:
         found = self.reports([report_id])
@@ -358,7 +399,7 @@ class IntakeTables(Connection):
 
     def add_keys(self, rows: Iterable[tuple[str, str, int, str]]) -> None:
         """Record imported rows: (key, 'report' or 'fact', target id, digest)."""
-        self.db.executemany("INSERT INTO import_key (key, target, target_id, digest) VALUES (?, ?, ?, ?)", rows)
+        self.insert_rows("INSERT INTO import_key (key, target, target_id, digest) VALUES (?, ?, ?, ?)", list(rows))
 
     def add_quarantine(self, rows: Iterable[tuple[str, int, str, str]], *, batch: int) -> int:
         """Keep rejected rows (key, line, reason, raw) of ``batch``; the number not kept before."""

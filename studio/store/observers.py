@@ -22,7 +22,7 @@ import hashlib
 import re
 import secrets
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 from studio.errors import Kind
@@ -113,10 +113,16 @@ def token_owner(db: sqlite3.Connection, digest: str) -> tuple[str, bool] | None:
 def token_owners(db: sqlite3.Connection, digests: Collection[str]) -> dict[str, tuple[str, bool]]:
     """(observer, still working) for each known token's hash, in one query: the intake asks it for a whole group
     of reports, and one round trip each would cap it on a database server."""
+    return token_owners_later(db, digests)()
+
+
+def token_owners_later(db: sqlite3.Connection, digests: Collection[str]) -> Callable[[], dict[str, tuple[str, bool]]]:
+    """token_owners' query sent now, its answer read when the result is called: inside Connection.together() it
+    goes to a database server in the same round trip as the others."""
     unique = sorted(set(digests))
     if not unique:
-        return {}
+        return lambda: {}
     rows = db.execute(
         f"SELECT hash, name, revoked_at FROM observer_token WHERE hash IN ({', '.join('?' * len(unique))})", unique
     )
-    return {row[0]: (row[1], row[2] is None) for row in rows}
+    return lambda: {row[0]: (row[1], row[2] is None) for row in rows}

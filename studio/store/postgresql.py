@@ -296,6 +296,21 @@ class PgDatabase:
             yield
 
     @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """The statements inside are sent without waiting for each answer, and answered in one round trip at the
+        end (psycopg's pipeline mode); a cursor read inside costs a round trip of its own. Their errors come at
+        the end, in the store's classes, as ``execute``'s do."""
+        connection = self.connection
+        try:
+            with connection.pipeline():
+                yield
+        except psycopg.Error as error:
+            if not connection.closed:
+                raise _translated(error) from None
+            self.link.lost(_reason(error))
+            raise self.link.error() from None
+
+    @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Several reads that see one state of the store."""
         with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "COMMIT"):

@@ -22,7 +22,7 @@ GOOD = {"region": "astana", "station": 12, "kind": "violation", "text": "Вбр�
 
 
 class Intake:
-    def __init__(self, url: str, path: Path, tokens: dict[str, str]) -> None:
+    def __init__(self, url: str, path: Path | str, tokens: dict[str, str]) -> None:
         self.url, self.path, self.tokens = url, path, tokens
 
     def post(self, body: Any = GOOD, *, who: str | None = "aigerim", key: str | None = None, **kw: Any) -> Answer:
@@ -44,12 +44,13 @@ class Intake:
 
 
 @pytest.fixture
-def intake(tmp_path: Path) -> Iterator[Callable[..., Intake]]:
+def intake(store_location: Path | str, tmp_path: Path) -> Iterator[Callable[..., Intake]]:
+    """Starts an intake on one store (each start on the same one: a restart), on each database in turn."""
     servers: list[ServerThread] = []
     stores: list[DeskStore] = []
 
     def start(rate: float = 1000.0, burst: int = 1000, max_body: int = 64 * 1024) -> Intake:
-        path = tmp_path / "desk.db"
+        path = tmp_path / "desk.db" if isinstance(store_location, Path) else store_location
         store = open_desk(path)
         stores.append(store)
         tokens = {name: add_observer(store.db, name, by="desk", at=T0) for name in ("aigerim", "bolat", "gone")}
@@ -361,3 +362,45 @@ def test_a_field_with_no_name_is_named_in_quotes(intake) -> None:
     served = intake()
     answer = served.post(GOOD | {"": 1})
     assert answer.status == 422 and answer.body["problems"][0]["message"].startswith('"": not a field of a report')
+
+
+def test_a_group_of_sends_is_answered_as_the_store_holds_it(desk: DeskStore) -> None:
+    """write_sends answers a new report from what it wrote (no read back): each answer, a repeat of a key in the
+    same group and a replay of an earlier one included, is what the stored report says, its group too."""
+    from studio.desk.report_body import make_send, write_sends
+    from studio.store.observers import token_hash
+
+    token = add_observer(desk.db, "aigerim", by="desk", at=T0)
+
+    def send(body: dict[str, Any], key: str | None, seconds: int) -> Any:
+        at = datetime(2026, 3, 15, 5, 0, seconds, tzinfo=UTC)
+        return make_send(body, "aigerim", at, key=key, token=token_hash(token))
+
+    [(kind, first)] = write_sends(desk, [send(GOOD, "k0", 0)], at=T0)
+    assert kind == "created"
+    other_place = {"region": "almaty", "station": 3, "kind": "queue", "text": "Очередь у входа"}
+    no_station = {"region": "astana", "kind": "violation", "text": "Вбросы на участке 12"}
+    outcomes = write_sends(
+        desk,
+        [
+            send(GOOD, "k1", 1),  # the same place, kind and text as k0: its group
+            send(other_place, "k2", 2),
+            send(other_place, "k2", 2),  # the same key again in this group: k2's answer, once stored
+            send(GOOD, "k0", 0),  # a replay of the first group's report
+            send(no_station, None, 3),  # station NULL: a bucket of its own
+            send(no_station, None, 4),
+        ],
+        at=T0,
+    )
+    assert [kind for kind, _ in outcomes] == ["created", "created", "replay", "replay", "created", "created"]
+    answers = [answer for _, answer in outcomes]
+    assert answers[2] == answers[1] and answers[3] == first
+    assert answers[0]["group"] == first["id"] and answers[5]["group"] == answers[4]["id"] != first["id"]
+    for answer in answers:
+        stored = desk.report(answer["id"])
+        assert stored is not None
+        assert answer == {
+            "id": stored.id, "group": stored.group_id, "observer": stored.observer,
+            "received_at": stored.received_at.astimezone(UTC).isoformat(),
+        }
+    assert desk.db.execute("SELECT COUNT(*) FROM report").fetchone()[0] == 5

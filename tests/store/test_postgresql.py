@@ -3,7 +3,10 @@ whose reads are current, notifications only from writes that wrote."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+
+import pytest
 
 from studio.store import open_store
 from studio.store.postgresql import WRITE_LOCK, pyformat
@@ -51,3 +54,22 @@ def test_a_write_that_changed_nothing_wakes_nobody(pg_server) -> None:
         writer.state("show")
     open_store(url).close()  # opening an up-to-date store migrates nothing
     assert not reader.changed_elsewhere()
+
+
+def test_statements_sent_together_fail_as_each_would_and_keep_nothing(pg_server) -> None:
+    """together() (psycopg's pipeline) answers its reads after the block, and a statement of it that fails raises
+    the store's error as it would alone (sqlite3's IntegrityError), the write transaction kept none of it."""
+    store = open_store(pg_server.new_database())
+    insert = "INSERT INTO import_key (key, target, target_id, digest) VALUES (?, 'report', 1, 'd')"
+    with store.write():
+        with store.together():
+            store.db.execute(insert, ("a",))
+            asked = store.db.execute("SELECT key FROM import_key")
+        assert [row[0] for row in asked] == ["a"]
+    with pytest.raises(sqlite3.IntegrityError):
+        with store.write():
+            with store.together():
+                store.db.execute(insert, ("b",))
+                store.db.execute(insert, ("a",))  # its key is taken
+    assert [row[0] for row in store.db.execute("SELECT key FROM import_key ORDER BY key")] == ["a"]
+    store.close()
