@@ -136,7 +136,9 @@ def test_no_take_ever_shows_black(obs_at, tmp_path: Path, size: tuple[int, int])
             began = time.monotonic()
             controller.take("live-dead", confirm=True)
             seen = watch(0.3)
-            seen += [looks()] if wait_for(lambda: looks()[0] == f"Live {t}", timeout=12) else []
+            # The feed's first frames may take long on a loaded machine (a CI run at load 11 needed over 12 s):
+            # what matters is the slate until then, never black.
+            seen += [looks()] if wait_for(lambda: looks()[0] == f"Live {t}", timeout=30) else []
             cut = time.monotonic() - began
             seen += watch(0.5)
             assert all(luma > NOT_BLACK for _, luma in seen), min(seen, key=lambda s: s[1])
