@@ -213,15 +213,19 @@ class _Reopened:
         try:
             result = call(connection)
         except psycopg.Error as error:
-            if not connection.closed:
-                raise _translated(error) from None
-            if again and self.link.reason is None:
+            if connection.closed and again and self.link.reason is None:
                 return self.run(call, again=False)
-            self.link.lost(_reason(error))
-            raise self.link.error() from None
+            raise self.failure(error, connection) from None
         if self.link.reason is not None:  # the server answers again (a connection that outlived the outage)
             self.link.reached()
         return result
+
+    def failure(self, error: psycopg.Error, connection: psycopg.Connection[Any]) -> Exception:
+        """``error`` of a call on ``connection`` in the store's classes: StoreLost when it cost the connection."""
+        if not connection.closed:
+            return _translated(error)
+        self.link.lost(_reason(error))
+        return self.link.error()
 
     def close(self) -> None:
         """Closed for good: a later call is refused, never quietly opened again."""
@@ -305,10 +309,7 @@ class PgDatabase:
             with connection.pipeline():
                 yield
         except psycopg.Error as error:
-            if not connection.closed:
-                raise _translated(error) from None
-            self.link.lost(_reason(error))
-            raise self.link.error() from None
+            raise self._reopened.failure(error, connection) from None
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
