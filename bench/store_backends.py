@@ -60,9 +60,9 @@ class TimedTakes:
         write = self.store.write
 
         @contextmanager
-        def timed_write():  # the controller's one write of a take, as it opens it
+        def timed_write(**options):  # the controller's one write of a take, as it opens it
             begin = time.perf_counter()
-            with write():
+            with write(**options):
                 yield self.store
             self.writes.append((time.perf_counter() - begin) * 1000)
 

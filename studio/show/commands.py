@@ -66,7 +66,8 @@ class Commands(OnAirGraphics):
             target = self._target(state, list(self._parsed(state)), segment_id, expect_on_air, check)
             if target.feed and self.feed_check(target) is False:
                 raise ControlError("feed_down", segment=target.id)
-        with self.store.write():
+        # together: a database server gets the take's statements and its commit in one round trip
+        with self.store.write(together=True):
             stamp, state = self._current_since(checked)  # current now, and stays so: we hold the lock
             segments = list(self._parsed(state))
             current = state.on_air.segment_id if state.on_air else None

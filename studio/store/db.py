@@ -692,12 +692,12 @@ def _unwritable(error: sqlite3.OperationalError) -> StoreUnwritable:
 
 
 @contextmanager
-def immediate(db: Any) -> Iterator[Any]:
+def immediate(db: Any, together: bool = False) -> Iterator[Any]:
     """A write transaction that takes the lock at once, so reads inside it are current. A write SQLite
     cannot make (at BEGIN, in the body or at COMMIT) is rolled back whole and raised as StoreUnwritable.
-    On PostgreSQL (a PgDatabase), its write(): the writers' lock, the same promise."""
+    On PostgreSQL (a PgDatabase), its write(): the writers' lock, the same promise (``together``: see there)."""
     if not isinstance(db, sqlite3.Connection):
-        with db.write():
+        with db.write(together):
             yield db
         return
     try:
@@ -852,13 +852,15 @@ class Connection:
         self._data_version = None
 
     @contextmanager
-    def write(self) -> Iterator[Self]:
+    def write(self, together: bool = False) -> Iterator[Self]:
         """One write transaction; the state read inside it is current. Inside one already open on this
-        connection, it joins it (the desk resolving a held row runs the importer in its own transaction)."""
+        connection, it joins it (the desk resolving a held row runs the importer in its own transaction).
+        ``together``: a database server gets the body's statements and the commit in one round trip (as in
+        ``together()``), for a body that reads no ``rowcount``."""
         if self.db.in_transaction:
             yield self
             return
-        with immediate(self.db):
+        with immediate(self.db, together):
             yield self
 
     def insert_rows(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:

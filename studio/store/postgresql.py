@@ -35,7 +35,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -59,7 +59,7 @@ _WRITE_LOCK = f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
 """Taken in the same round trip as BEGIN: every writer queues on it."""
 # Only a transaction that wrote has an xid: one that changed nothing moves no one's version, as on SQLite
 # (a connection that opens an up-to-date store wakes nobody).
-_NOTIFY_COMMIT = f"SELECT pg_notify('{CHANNEL}', '') WHERE pg_current_xact_id_if_assigned() IS NOT NULL; COMMIT"
+_NOTIFY = f"SELECT pg_notify('{CHANNEL}', '') WHERE pg_current_xact_id_if_assigned() IS NOT NULL"
 
 _PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?|%")
 
@@ -293,10 +293,13 @@ class PgDatabase:
         return PgDoorbell(self, changes)
 
     @contextmanager
-    def write(self) -> Iterator[None]:
+    def write(self, together: bool = False) -> Iterator[None]:
         """One write transaction, alone (the advisory lock), whose reads are current; when it wrote, it
-        notifies the other connections as it commits. Rolled back whole on any error."""
-        with self._transaction(f"{self._begin_write}; {_WRITE_LOCK}", _NOTIFY_COMMIT):
+        notifies the other connections as it commits. Rolled back whole on any error. ``together``: the body's
+        statements and the commit are sent without waiting for each answer and answered in one round trip (see
+        ``pipeline``); a cursor's ``rowcount`` is then unknown until the end, so a body that reads one is not
+        together."""
+        with self._transaction(f"{self._begin_write}; {_WRITE_LOCK}", (_NOTIFY, "COMMIT"), together):
             yield
 
     @contextmanager
@@ -314,23 +317,31 @@ class PgDatabase:
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Several reads that see one state of the store."""
-        with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "COMMIT"):
+        with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ("COMMIT",)):
             yield
 
     @contextmanager
-    def _transaction(self, begin: str, commit: str) -> Iterator[None]:
+    def _transaction(self, begin: str, commit: tuple[str, ...], together: bool = False) -> Iterator[None]:
         self.execute(begin)
         connection = self.connection  # after BEGIN: a stale one is opened anew for it
+        committing = False
         try:
-            yield
-        except BaseException:
+            with self.pipeline() if together else nullcontext():
+                yield
+                if together:  # in the body's round trip
+                    committing = True
+                    for statement in commit:
+                        self.execute(statement)
+            if not together:
+                committing = True
+                self.execute("; ".join(commit))  # several statements without parameters: one round trip
+        except BaseException as error:
             if not connection.closed and connection.info.transaction_status != pq.TransactionStatus.IDLE:
                 connection.execute("ROLLBACK")
+            if committing and isinstance(error, StoreLost):
+                # the server may have committed before the line went: only a look can tell
+                raise StoreLost(Msg("store.error.lost_at_commit", reason=error.message.params["reason"])) from None
             raise
-        try:
-            self.execute(commit)
-        except StoreLost as lost:  # the server may have committed before the line went: only a look can tell
-            raise StoreLost(Msg("store.error.lost_at_commit", reason=lost.message.params["reason"])) from None
 
 
 def connect(url: str) -> PgDatabase:

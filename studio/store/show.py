@@ -163,11 +163,11 @@ class ShowStore(Connection):
         self._commits = 0  # this connection's write transactions: data_version does not count them
 
     @contextmanager
-    def write(self) -> Iterator[Self]:
+    def write(self, together: bool = False) -> Iterator[Self]:
         """As ``Connection.write``; a plan read inside a write that is rolled back is forgotten: its revision
         may be committed later with other texts."""
         try:
-            with super().write():
+            with super().write(together):
                 yield self
         except BaseException:
             self._plan_read = None
@@ -349,11 +349,12 @@ class ShowStore(Connection):
 
     def open_asrun(
         self, show_id: str, snapshot: dict[str, Any], started_at: datetime, taken_by: str, origin: str
-    ) -> int:
-        cursor = self.db.execute(
+    ) -> None:
+        """The segment on air from ``started_at``. Nothing is read back: inside ``write(together=True)``, a
+        take's, nothing waits for the server (the row is ``state().on_air``)."""
+        self.db.execute(
             f"""INSERT INTO asrun (show_id, segment_id, kind, title_kk, title_ru, region, planned_s,
-               started_at, taken_by, origin, rehearsal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {REHEARSAL_ROW})
-               RETURNING id""",
+               started_at, taken_by, origin, rehearsal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {REHEARSAL_ROW})""",
             (
                 show_id,
                 snapshot["id"],
@@ -368,7 +369,6 @@ class ShowStore(Connection):
                 self.rehearses,
             ),
         )
-        return int(cursor.fetchone()[0])
 
     def close_asrun(self, row_id: int, ended_at: datetime | None) -> None:
         self.db.execute("UPDATE asrun SET ended_at = ? WHERE id = ?", (to_text(ended_at) if ended_at else None, row_id))

@@ -18,7 +18,8 @@ SEGMENT = {"id": "open", "kind": "studio", "title": {"kk": "Ашылу", "ru": "
 
 def play(store, who: str) -> None:
     with store.write():
-        row = store.open_asrun("day", SEGMENT, AT, who, "console")
+        store.open_asrun("day", SEGMENT, AT, who, "console")
+        row = store.state("day").on_air.id
         store.log("day", AT, "take", who, "console", "open")
         store.log("day", AT, "graphic_on", who, "console", "open", template="fact-card", facts=[{"id": 3}])
         store.close_asrun(row, AT + timedelta(minutes=10))

@@ -33,8 +33,9 @@ def sample_day(tmp_path: Path) -> Path:
     show = open_store(path)
     with show.write():
         show.save_plan("day", {"title": "day"}, [])
-        row = show.open_asrun("day", {"id": "open", "kind": "studio", "title": {"kk": "а", "ru": "а"},
-                                      "planned_s": 60}, AT, "anna", "console")
+        show.open_asrun("day", {"id": "open", "kind": "studio", "title": {"kk": "а", "ru": "а"}, "planned_s": 60},
+                        AT, "anna", "console")
+        row = show.state("day").on_air.id
         show.log("day", AT, "take", "anna", "console", "open", row=row)
     return path
 

@@ -73,3 +73,26 @@ def test_statements_sent_together_fail_as_each_would_and_keep_nothing(pg_server)
                 store.db.execute(insert, ("a",))  # its key is taken
     assert [row[0] for row in store.db.execute("SELECT key FROM import_key ORDER BY key")] == ["a"]
     store.close()
+
+
+def test_a_write_together_commits_in_its_round_trip_and_fails_whole(pg_server) -> None:
+    """write(together=True), a take's: its statements and the commit are answered in one round trip; a statement
+    that fails raises the store's error and nothing of the write is kept, nor is anyone woken."""
+    url = pg_server.new_database()
+    store, reader = open_store(url), open_store(url)
+    insert = "INSERT INTO import_key (key, target, target_id, digest) VALUES (?, 'report', 1, 'd')"
+    with store.write(together=True):
+        store.db.execute(insert, ("a",))
+    assert not store.db.in_transaction and reader.changed_elsewhere()
+    with pytest.raises(sqlite3.IntegrityError):
+        with store.write(together=True):
+            store.db.execute(insert, ("b",))
+            store.db.execute(insert, ("a",))  # its key is taken
+    with pytest.raises(ZeroDivisionError):  # the body's own failure: the statements sent are rolled back too
+        with store.write(together=True):
+            store.db.execute(insert, ("c",))
+            1 / 0
+    assert not reader.changed_elsewhere()
+    assert [row[0] for row in reader.db.execute("SELECT key FROM import_key ORDER BY key")] == ["a"]
+    store.close()
+    reader.close()

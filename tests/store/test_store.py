@@ -181,12 +181,12 @@ def test_the_show_tables_replace_what_they_hold_one_row_a_key(store_location: Pa
         store.put_graphic("show", first, now)
         store.put_graphic("show", replace(first, file="/g/b.png", facts=((2, 3),)), now)
         store.mark_rehearsal(RehearsalMark("show", now, now, 60.0, 7))
-        row = store.open_asrun("show", {"id": "open", "kind": "studio", "title": {"kk": "a", "ru": "a"},
-                                        "planned_s": 60}, now, "p", "console")
+        store.open_asrun("show", {"id": "open", "kind": "studio", "title": {"kk": "a", "ru": "a"},
+                                  "planned_s": 60}, now, "p", "console")
         store.log("show", now, "take", "p", "console", "open")
     state = store.state("show")
     assert (state.show, state.revision, state.held, state.skipped) == ({"title": "b"}, 2, frozenset(), {"close"})
     assert [(g.file, g.facts) for g in store.graphics("show")] == [("/g/b.png", ((2, 3),))]
     assert [w.fact_id for w in store.withdrawn("show")] == [2]  # no such fact
-    assert state.on_air.id == row and state.on_air.rehearsal and store.events("show")[0].rehearsal
+    assert state.on_air.segment_id == "open" and state.on_air.rehearsal and store.events("show")[0].rehearsal
     assert store.rehearsal_mark().speed == 60.0

@@ -76,6 +76,20 @@ def test_a_commit_cut_off_by_the_lost_server_says_it_may_have_been_kept(server: 
     assert "may or may not have been kept" in str(lost.value) and url not in str(lost.value)
 
 
+def test_a_write_together_cut_off_before_its_commit_keeps_nothing(server: PgServer) -> None:
+    """Its statements are answered with the commit: the loss is heard there, so it says what a commit cut off says
+    (may or may not have been kept), and a look finds nothing kept."""
+    url = server.new_database()
+    store = open_store(url)
+    with pytest.raises(StoreLost) as lost:
+        with store.write(together=True):
+            store.set_flag("show", "a", "held")
+            server.crash()
+    server.resume()
+    assert "may or may not have been kept" in str(lost.value) and url not in str(lost.value)
+    assert until_reached(lambda: store.state("show")).held == frozenset()
+
+
 def test_a_closed_store_is_never_opened_again(server: PgServer) -> None:
     store = open_store(server.new_database())
     store.close()
