@@ -841,6 +841,12 @@ class Connection:
         """A number that moves when another connection commits; this one's writes leave it."""
         return self.changes.version()
 
+    def committed_mark(self) -> int | str:
+        """What moves when another connection commits, for a state read just after it: SQLite's data_version (a
+        local read); on a database server, which transactions had ended (PgDatabase.ended: inside a write, known
+        without asking; it moves on this connection's commits too)."""
+        return self.data_version() if self.sqlite else self.db.ended()
+
     def changed_elsewhere(self) -> bool:
         """True once after another connection committed."""
         version = self.data_version()

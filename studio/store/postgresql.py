@@ -60,6 +60,10 @@ _WRITE_LOCK = f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
 # Only a transaction that wrote has an xid: one that changed nothing moves no one's version, as on SQLite
 # (a connection that opens an up-to-date store wakes nobody).
 _NOTIFY = f"SELECT pg_notify('{CHANNEL}', '') WHERE pg_current_xact_id_if_assigned() IS NOT NULL"
+# Which transactions had ended, server-wide (xmin:xmax:running ids): two equal snapshots mean none ended between
+# them, so nothing was committed (PgDatabase.ended). A write takes it in its lock's round trip, in a statement of
+# its own after the lock (a statement's snapshot is taken as it starts).
+_SNAPSHOT = "SELECT pg_current_snapshot()::text"
 
 _PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?|%")
 
@@ -245,6 +249,7 @@ class PgDatabase:
         self.link = Link()
         self._begin_write = "BEGIN READ WRITE"
         self.backend_pid = 0  # the server process serving this connection now: its own notifications are not news
+        self.locked_at: str | None = None  # the server's snapshot once this connection's write took the lock
         self._reopened = _Reopened(
             url, self.link, self._opened, row_factory=_rows, options="-c default_transaction_read_only=on"
         )
@@ -276,6 +281,12 @@ class PgDatabase:
 
         return self._reopened.run(many, again=False)  # ``rows`` may be an iterator, read once
 
+    def ended(self) -> str:
+        """Which transactions had ended on the server: the same answer twice means nothing was committed between
+        (any connection's, this one's too; another database's moves it as well, and then a state is read again
+        for nothing). Inside a write, the one taken with its lock: no round trip, and no one else commits."""
+        return self.locked_at if self.locked_at is not None else self.execute(_SNAPSHOT).fetchone()[0]
+
     @property
     def in_transaction(self) -> bool:
         return self.connection.info.transaction_status != pq.TransactionStatus.IDLE
@@ -299,8 +310,14 @@ class PgDatabase:
         statements and the commit are sent without waiting for each answer and answered in one round trip (see
         ``pipeline``); a cursor's ``rowcount`` is then unknown until the end, so a body that reads one is not
         together."""
-        with self._transaction(f"{self._begin_write}; {_WRITE_LOCK}", (_NOTIFY, "COMMIT"), together):
-            yield
+        with self._transaction(f"{self._begin_write}; {_WRITE_LOCK}; {_SNAPSHOT}", (_NOTIFY, "COMMIT"), together) as began:
+            while began.nextset():  # to the last statement's answer
+                pass
+            self.locked_at = began.fetchone()[0]
+            try:
+                yield
+            finally:
+                self.locked_at = None
 
     @contextmanager
     def pipeline(self) -> Iterator[None]:
@@ -321,13 +338,16 @@ class PgDatabase:
             yield
 
     @contextmanager
-    def _transaction(self, begin: str, commit: tuple[str, ...], together: bool = False) -> Iterator[None]:
-        self.execute(begin)
+    def _transaction(
+        self, begin: str, commit: tuple[str, ...], together: bool = False
+    ) -> Iterator[psycopg.Cursor[Any]]:
+        """Yields the cursor of ``begin``'s statements."""
+        began = self.execute(begin)
         connection = self.connection  # after BEGIN: a stale one is opened anew for it
         committing = False
         try:
             with self.pipeline() if together else nullcontext():
-                yield
+                yield began
                 if together:  # in the body's round trip
                     committing = True
                     for statement in commit:

@@ -178,7 +178,7 @@ class ShowStore(Connection):
         """What moves whenever the show's state may have changed: another connection committed, or this one
         wrote (the show's tables are written inside ``write()`` only). Taken before a ``state()``: while it
         is the same, that state is current, and inside a write it stays so."""
-        return self.data_version(), self._commits
+        return self.committed_mark(), self._commits
 
     def rehearsal_mark(self) -> RehearsalMark | None:
         row = self.db.execute("SELECT * FROM rehearsal").fetchone()
