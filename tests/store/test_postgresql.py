@@ -9,14 +9,24 @@ import threading
 import pytest
 
 from studio.store import open_store
-from studio.store.postgresql import WRITE_LOCK, pyformat
+from studio.store.postgresql import WRITE_LOCK, numbered
 
 
-def test_question_marks_become_placeholders_outside_quotes_and_comments() -> None:
-    assert pyformat("SELECT ? FROM t WHERE a = ? AND b LIKE 'x?%' -- why? 100%\n AND c = \"q?\"") == (
-        "SELECT %s FROM t WHERE a = %s AND b LIKE 'x?%%' -- why? 100%%\n AND c = \"q?\""
+def test_question_marks_become_numbered_placeholders_outside_quotes_and_comments() -> None:
+    assert numbered("SELECT ? FROM t WHERE a = ? AND b LIKE 'x?%' -- why? 100%\n AND c = \"q?\" AND d = ?") == (
+        "SELECT $1 FROM t WHERE a = $2 AND b LIKE 'x?%' -- why? 100%\n AND c = \"q?\" AND d = $3"
     )
-    assert pyformat("SELECT 'it''s ?', ?") == "SELECT 'it''s ?', %s"
+    assert numbered("SELECT 'it''s ?', ?") == "SELECT 'it''s ?', $1"
+
+
+def test_a_statement_of_many_parameters_and_a_percent_sign_runs(pg_server) -> None:
+    """More parameters than psycopg's cache of parsed statements holds (50), and a literal ``%``: sent as written."""
+    store = open_store(pg_server.new_database())
+    values = list(range(120))
+    marks = ", ".join("?" * len(values))
+    assert store.db.execute(f"SELECT '100%' || ?, array_length(ARRAY[{marks}], 1)", ["!", *values]).fetchone()[:] \
+        == ("100%!", 120)
+    store.close()
 
 
 def test_a_second_writer_waits_for_the_first_and_reads_what_it_wrote(pg_server) -> None:
