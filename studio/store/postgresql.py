@@ -254,9 +254,11 @@ class PgDatabase:
         self._begin_write = "BEGIN READ WRITE"
         self.backend_pid = 0  # the server process serving this connection now: its own notifications are not news
         self.locked_at: str | None = None  # the server's snapshot once this connection's write took the lock
+        # Every execution planned for the table as it is: a generic plan kept from a new store's first minutes
+        # (tables of a page, not analysed yet) scans whole tables once they have grown.
         self._reopened = _Reopened(
             url, self.link, self._opened, row_factory=_rows, cursor_factory=psycopg.RawCursor,
-            options="-c default_transaction_read_only=on",
+            options="-c default_transaction_read_only=on -c plan_cache_mode=force_custom_plan",
         )
         self._reopened.current()
 
