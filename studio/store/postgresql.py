@@ -60,7 +60,8 @@ _WRITE_LOCK = f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
 """Taken in the same round trip as BEGIN: every writer queues on it."""
 # Only a transaction that wrote has an xid: one that changed nothing moves no one's version, as on SQLite
 # (a connection that opens an up-to-date store wakes nobody).
-_NOTIFY = f"SELECT pg_notify('{CHANNEL}', '') WHERE pg_current_xact_id_if_assigned() IS NOT NULL"
+_ALWAYS_NOTIFY = f"SELECT pg_notify('{CHANNEL}', '')"
+_NOTIFY = f"{_ALWAYS_NOTIFY} WHERE pg_current_xact_id_if_assigned() IS NOT NULL"
 # Which transactions had ended, server-wide (xmin:xmax:running ids): two equal snapshots mean none ended between
 # them, so nothing was committed (PgDatabase.ended). A write takes it in its lock's round trip, in a statement of
 # its own after the lock (a statement's snapshot is taken as it starts).
@@ -317,8 +318,11 @@ class PgDatabase:
         statements and the commit are sent without waiting for each answer and answered in one round trip (see
         ``pipeline``); a cursor's ``rowcount`` is then unknown until the end, so a body that reads one is not
         together."""
-        with self._transaction(f"{self._begin_write}; {_WRITE_LOCK}; {_SNAPSHOT}", (_NOTIFY, "COMMIT"), together) as began:
-            while began.nextset():  # to the last statement's answer
+        # A write sent together writes (a take): its notification, which goes out only if it commits, is asked
+        # with the lock, a statement fewer in its body's round trip.
+        begin, commit = ((_ALWAYS_NOTIFY, _SNAPSHOT), ("COMMIT",)) if together else ((_SNAPSHOT,), (_NOTIFY, "COMMIT"))
+        with self._transaction("; ".join((self._begin_write, _WRITE_LOCK, *begin)), commit, together) as began:
+            while began.nextset():  # to the last statement's answer, the snapshot
                 pass
             self.locked_at = began.fetchone()[0]
             try:
