@@ -284,7 +284,13 @@ class PgDatabase:
     def executemany(self, statement: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor[Any]:
         def many(connection: psycopg.Connection[Any]) -> psycopg.Cursor[Any]:
             cursor = connection.cursor()
-            cursor.executemany(numbered(statement), rows)
+            # One statement for many rows (an import's INSERTs) has one plan for all: planned once, not each time
+            cursor.execute("SET plan_cache_mode = auto")
+            try:
+                cursor.executemany(numbered(statement), rows)
+            finally:
+                if not connection.closed:
+                    connection.execute("RESET plan_cache_mode")  # the connection's own: each execution planned
             return cursor
 
         return self._reopened.run(many, again=False)  # ``rows`` may be an iterator, read once
