@@ -278,7 +278,7 @@ def write_sends(
     Telegram bot: its conversations and its update offset)."""
     db = store.db
     outcomes: list[tuple[str, Any]] = []
-    with store.write():
+    with store.write(together=True):  # no rowcount is read: the last writes go with the commit
         sends = _placed(store, sends)
         keys = sorted({s.key for s in sends if s.key is not None})
         # Every read before the writes in one round trip to a database server: the tokens, the keys, and the
