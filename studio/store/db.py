@@ -608,10 +608,10 @@ MIGRATIONS: tuple[str | Migration, ...] = (
         FOR EACH STATEMENT EXECUTE FUNCTION studio_refuse('the social post log is append-only');
     """,
     ),
-    # 17, issue 22 part 7: report.kind's CHECK as equalities, not IN (...): SQLite 3.40 builds a lookup table for an
-    #     IN of more than two values as it checks each row, 13,000 instructions a report (0.3 s of a 100,000-row
-    #     import, bench/desk_import.py); six comparisons are 500. The same values; the table is rebuilt as in the
-    #     form's migration. PostgreSQL's constraint (an array it compares with) is replaced with the same text.
+    # 17, issue 22 part 7: report.kind's CHECK as equalities, not IN (...): SQLite (3.40) builds a lookup table for
+    #     an IN of more than two values as it checks each row, 13,000 instructions a report (0.15 s of a 100,000-row
+    #     import's INSERT, bench/desk_import.py); six comparisons are 500. The same values; the table is rebuilt as
+    #     in the form's migration. PostgreSQL's constraint (an array it compares with) gets the same text.
     Migration(
         sqlite="""
     DROP VIEW report_grouped;
@@ -833,7 +833,7 @@ class DataVersion:
 
 ROWS_A_STATEMENT = 64
 """Connection.insert_rows sends at most this many rows in one statement: each count is a statement of its own,
-which psycopg prepares once it has run five times (and SQLite allows 32,766 parameters a statement)."""
+which psycopg prepares once it has run five times (and any SQLite takes 999 parameters: 64 reports of 12)."""
 
 
 class Connection:
