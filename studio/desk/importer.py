@@ -181,7 +181,14 @@ def _held(path: Path, entry: tuple) -> NewHeld:
 def content_of(record: tuple | list) -> str:
     """A checked row's content, for its key and digest: one text per report whatever the spelling of its fields."""
     observer, channel, stamp, region, number, kind, text, paths = record[:8]
-    return "\x1f".join((observer, channel, stamp, region, str(number or ""), kind, unicodedata.normalize("NFC", text), paths))
+    return _content(observer, channel, stamp, region, str(number or ""), kind, text, paths)
+
+
+def _content(
+    observer: str, channel: str, stamp: str, region: str, station: str, kind: str, text: str, paths: str
+) -> str:
+    """content_of's text, the station as it writes it ('' for none)."""
+    return "\x1f".join((observer, channel, stamp, region, station, kind, unicodedata.normalize("NFC", text), paths))
 
 
 def _changed(line: int, raw: object, where: str) -> Rejected:
@@ -261,6 +268,8 @@ class FieldRules:
         if not text:
             return "[]"
         separator = self.mapping.attachment_separator
+        if separator not in text and text[0] != "[":  # one path, most exports' case
+            return "[" + encode_string(text) + "]"
         if text.startswith("["):
             try:
                 paths = json.loads(text)
@@ -280,19 +289,39 @@ def _row_parser(
     for the key, the row for DeskStore.add_reports, and the gazetteer's Match when the region is to be held:
     then the row's region is the spelling as written, and its content has the spelling's key).
 
-    ``one_file``: the parser reads one file and is dropped, so it remembers every distinct received_at and
-    region it parsed (an export repeats them: 31,000 times and 265 spellings in 100,000 rows); a long-lived one
-    (the intake's) would keep all it was ever sent, and its gazetteer has a bounded cache of its own."""
+    ``one_file``: the parser reads one file and is dropped, so it remembers every distinct received_at, region
+    and station it parsed (an export repeats them: 31,000 times, 265 spellings and a few thousand stations in
+    100,000 rows); a long-lived one (the intake's) would keep all it was ever sent, and its gazetteer has a
+    bounded cache of its own."""
     rules = FieldRules(mapping, gazetteer)
     kind_table, time_format = rules.kinds, mapping.time_format
-    received, region_of, kind_of, station_of = rules.received, rules.region, rules.kind, rules.station
+    received, kind_of, station_of = rules.received, rules.kind, rules.station
     attachments_of, default_channel, fromisoformat = rules.attachments, mapping.channel, datetime.fromisoformat
-
     kind_get = kind_table.get
-    placed: dict[str | None, Match] = {}  # see one_file
-    placed_get = placed.get
-    moments: dict[str | None, tuple[str, float]] = {}  # as written -> (UTC ISO text, Unix seconds); see one_file
-    moments_get = moments.get
+
+    def moment(when: str | None) -> tuple[str, float]:
+        """(UTC ISO text, Unix seconds)."""
+        instant = None
+        if not time_format and when:
+            try:
+                instant = fromisoformat(when)
+            except ValueError:
+                pass
+        if instant is None or instant.tzinfo is None or not 2000 <= instant.year <= 2100:
+            instant = received(when)
+        instant = instant.astimezone(UTC)
+        return instant.isoformat(), instant.timestamp()
+
+    def number(station: str | None) -> tuple[int | None, str]:
+        """(the number, as the content writes it)."""
+        plain = station and station.isdigit() and station[0] != "0" and len(station) <= STATION_DIGITS
+        found = int(station) if plain else station_of(station)
+        return found, str(found or "")
+
+    moment_of, match_of, number_of = (
+        (_Remembered(moment).__getitem__, _Remembered(rules.region).__getitem__, _Remembered(number).__getitem__)
+        if one_file else (moment, rules.region, number)
+    )
 
     def parse(values: tuple, line: int) -> tuple[str, str, tuple, Match | None]:
         # Fast paths inline; anything unusual goes to the careful functions above.
@@ -303,39 +332,35 @@ def _row_parser(
         text = text.strip() if text else ""
         if not text:
             raise BadValue(Msg("diag.import.missing.text"), _empty(mapping.columns.text))
-        moment = moments_get(when)
-        if moment is None:
-            instant = None
-            if not time_format and when:
-                try:
-                    instant = fromisoformat(when)
-                except ValueError:
-                    pass
-            if instant is None or instant.tzinfo is None or not 2000 <= instant.year <= 2100:
-                instant = received(when)
-            instant = instant.astimezone(UTC)
-            moment = (instant.isoformat(), instant.timestamp())
-            if one_file:
-                moments[when] = moment
-        stamp, seconds = moment
-        match = placed_get(region)  # few distinct spellings: each is matched once per import
-        if match is None:
-            match = region_of(region)
-            if one_file:
-                placed[region] = match
+        stamp, seconds = moment_of(when)
+        match = match_of(region)
         held = None if match.region is not None else match
         keyed, region = (match.region, match.region) if held is None else (match.spelling, region.strip())
         kind = kind_get(kind) or kind_of(kind)
-        plain = station and station.isdigit() and station[0] != "0" and len(station) <= STATION_DIGITS
-        number = int(station) if plain else station_of(station)
+        number, written = number_of(station)
         channel = (channel.strip() if channel else "") or default_channel
         paths = attachments_of(attachments) if attachments else "[]"
-        content = content_of((observer, channel, stamp, keyed, number, kind, text, paths))
+        content = _content(observer, channel, stamp, keyed, written, kind, text, paths)
         ident = ident.strip() if ident else ""
         row = (observer, channel, stamp, region, number, kind, text, paths, line, seconds)
         return ident, content, row, held
 
     return parse
+
+
+class _Remembered(dict):
+    """``answer`` of each distinct value, worked out at its first lookup and kept (a one-file parser's): a hit
+    is one dict lookup, in C. A value whose answer raises is not kept."""
+
+    __slots__ = ("answer",)
+
+    def __init__(self, answer: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.answer = answer
+
+    def __missing__(self, value: Any) -> Any:
+        found = self[value] = self.answer(value)
+        return found
 
 
 def _empty(column: str) -> Msg:

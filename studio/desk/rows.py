@@ -121,16 +121,15 @@ def csv_rows(
     except csv.Error:
         records = None
     if records is not None and len(records) + 1 == text.count("\n") + (not text.endswith("\n")):
-        found: list[Row | tuple] = []
-        add = found.append
         for line, fields in enumerate(records, start=2):
             if len(fields) == width:
                 if pad:
                     fields.append(None)  # type: ignore[arg-type]
-                add((line, pick(fields), fields, "", ""))  # a plain tuple: the hot path of a big import
+                # A plain tuple, made as it is read (the hot path of a big import): the importer is done with
+                # it before the next, and its memory serves that one.
+                yield (line, pick(fields), fields, "", "")
             elif fields and not (len(fields) == 1 and not fields[0].strip()):
-                add(_miscounted(line, fields, width))
-        yield from found
+                yield _miscounted(line, fields, width)
         return
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     next(reader)

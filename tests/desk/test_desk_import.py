@@ -7,6 +7,7 @@ import csv
 import gc
 import io
 import json
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +15,11 @@ import pytest
 
 from studio.desk.importer import default_rejects_path, import_reports, run
 from studio.desk.mapping import DEFAULT_FILE, Mapping, load_mapping
+from studio.desk.model import ReportKind
 from studio.diagnostics import DiagnosticsError
+from studio.store import db as db_module
+from studio.store.db import Migration
+from studio.store.desk import open_desk
 
 HEADER = "observer,channel,received_at,region,station,kind,text,attachments\n"
 GOOD = [
@@ -376,3 +381,43 @@ def test_the_collector_is_as_the_caller_left_it_after_an_import(desk, export, tm
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+KIND_COMPARED = next(n for n, step in enumerate(db_module.MIGRATIONS)
+                     if isinstance(step, Migration) and "report_kind_compared" in step.sqlite)
+
+
+def test_the_store_takes_every_kind_of_report_and_refuses_any_other(desk) -> None:
+    """report.kind's CHECK, spelled as comparisons (the migration KIND_COMPARED): each ReportKind, nothing else."""
+    with desk.write():
+        batch = desk.begin_batch("reports", "f.csv", by="a", at=datetime.now(UTC))
+        desk.insert_rows(INSERT_REPORT, [(n, kind.value, batch) for n, kind in enumerate(ReportKind, start=1)])
+    assert [r.kind for r in desk.reports(range(1, len(ReportKind) + 1))] == list(ReportKind)
+    with pytest.raises(sqlite3.IntegrityError, match="(?i)check"), desk.write():
+        desk.insert_rows(INSERT_REPORT, [(100, "rumour", batch)])
+
+
+INSERT_REPORT = (
+    "INSERT INTO report (id, observer, channel, received_at, region, station, kind, text, group_id, batch, line) "
+    "VALUES (?, 'obs-1', 'form', '2026-03-15T05:00:00+00:00', 'astana', 1, ?, 'Вбросы', 1, ?, 2)"
+)
+
+
+def test_a_store_made_before_the_kind_check_was_rewritten_keeps_its_reports(tmp_path, export, monkeypatch) -> None:
+    path = tmp_path / "desk.db"
+    with monkeypatch.context() as before:
+        before.setattr(db_module, "MIGRATIONS", db_module.MIGRATIONS[:KIND_COMPARED])
+        old = open_desk(path)
+        first = import_reports(old, export, operator="aigerim")
+        reports, groups = old.reports(range(1, 20)), old.groups()
+        old.close()
+    store = open_desk(path)  # migrates
+    try:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(db_module.MIGRATIONS)
+        assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert first.added and store.reports(range(1, 20)) == reports and store.groups() == groups
+        assert import_reports(store, export, operator="aigerim").added == 0  # its keys still know every row
+        with pytest.raises(sqlite3.IntegrityError, match="never changed"):  # the triggers came back with the table
+            store.db.execute("UPDATE report SET text = 'x'")
+    finally:
+        store.close()

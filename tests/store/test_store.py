@@ -12,7 +12,7 @@ import pytest
 
 from studio.onair import OnAirGraphic
 from studio.store import StoreError, open_store
-from studio.store.db import MIGRATIONS, StoreUnwritable, connect
+from studio.store.db import MIGRATIONS, ROWS_A_STATEMENT, StoreUnwritable, connect
 from studio.store.moving import migrate_to_postgresql
 from studio.store.show import RehearsalMark
 
@@ -195,3 +195,15 @@ def test_the_show_tables_replace_what_they_hold_one_row_a_key(store_location: Pa
     assert [w.fact_id for w in store.withdrawn("show")] == [2]  # no such fact
     assert state.on_air.segment_id == "open" and state.on_air.rehearsal and store.events("show")[0].rehearsal
     assert store.rehearsal_mark().speed == 60.0
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, ROWS_A_STATEMENT, 2 * ROWS_A_STATEMENT + 3])
+def test_insert_rows_keeps_every_row_in_order_whatever_their_number(store_location: Path | str, count: int) -> None:
+    """Rows go ROWS_A_STATEMENT to a statement of several VALUES, the rest in one more: none is lost or repeated
+    at the seams, each keeps its values in place, on either database."""
+    store = open_store(store_location)
+    rows = [(f"row:{n:04}", "report", n, f"digest {n}") for n in range(count)]
+    with store.write():
+        store.insert_rows("INSERT INTO import_key (key, target, target_id, digest) VALUES (?, ?, ?, ?)", rows)
+    stored = store.db.execute("SELECT key, target, target_id, digest FROM import_key ORDER BY key").fetchall()
+    assert [tuple(row) for row in stored] == rows
