@@ -288,9 +288,9 @@ class PgDatabase:
             cursor.execute("SET plan_cache_mode = auto")
             try:
                 cursor.executemany(numbered(statement), rows)
-            finally:
-                if not connection.closed:
-                    connection.execute("RESET plan_cache_mode")  # the connection's own: each execution planned
+            finally:  # back to the connection's own (each execution planned); a failed transaction's ROLLBACK does it
+                if connection.info.transaction_status in (pq.TransactionStatus.IDLE, pq.TransactionStatus.INTRANS):
+                    connection.execute("RESET plan_cache_mode")
             return cursor
 
         return self._reopened.run(many, again=False)  # ``rows`` may be an iterator, read once
