@@ -7,6 +7,7 @@ refresh, bounded only by a generous patience: how fast it is, is the benchmark's
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
@@ -72,4 +73,6 @@ async def test_a_guided_report_with_a_photo_appears_at_the_open_desk_with_its_ph
             assert photo.path == located(photo.stored, store.files) and photo.path.is_file()
             assert photo.stored.startswith("media/") and attachments.looks[photo.path].picture is not None
     finally:
+        # a desk poll may still be running on a thread after the app stopped: closing SQLite under it crashes
+        await asyncio.get_running_loop().shutdown_default_executor()
         app.client.store.close()
