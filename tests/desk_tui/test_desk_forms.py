@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from textual import events
 from textual.widgets import DataTable, Input, Select, SelectionList
 
 from studio.desk import rules
@@ -299,3 +300,26 @@ async def test_the_importer_is_refused_a_release_before_typing(make_desk_app, se
         await pilot.press("enter")
         await settle_desk(pilot)
         assert other.get(first.id).status is Status.IN_REVIEW
+
+
+async def test_keys_that_arrive_together_each_reach_their_own_field(make_desk_app, settle_desk, other):
+    """Over a slow link (SSH) an operator's keys arrive in one burst: a tab or an enter moves on to the next field
+    before the text typed after it is read. Textual hands a key to the focused field's queue; a tab or enter
+    handled there lagged behind the keys after it, and the Russian claim went into the Kazakh field."""
+    app = make_desk_app("en", operator="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_desk(pilot)
+        form = await open_form(pilot, "n", FactForm)
+        def burst(*keys: str | tuple[str, str]) -> None:
+            for key in keys:
+                name, character = key if isinstance(key, tuple) else (key, key)
+                app.post_message(events.Key(name, character))
+
+        burst(*"Бір", ("tab", "\t"), *"Екі")
+        await settle_desk(pilot)
+        assert (typed(form, "claim_kk"), typed(form, "claim_ru")) == ("Бір", "Екі")
+        form.query_one("#field-claim_kk", Input).focus()  # its text selected: typing replaces it
+        await pilot.pause()
+        burst(*"Үш", ("enter", "\r"), *"Төрт")
+        await settle_desk(pilot)
+        assert (typed(form, "claim_kk"), typed(form, "claim_ru")) == ("Үш", "Төрт")

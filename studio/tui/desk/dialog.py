@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -51,6 +52,12 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without doing anything"),
         Binding("ctrl+s", "save", "Save", id="dialog.save", tooltip="Save the form"),
+        # Keys that move between fields act as they are read: Textual hands any other key to the field in focus,
+        # so a tab handled there lagged behind the keys after it (a burst over a slow SSH link, text typed after
+        # the tab went into the field before it).
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+        Binding("enter", "next_or_save", show=False, priority=True),
     ]
     RULE_FIELDS: ClassVar[dict[str, str]] = {}
     """Which field a rule's refusal is about, by its code, where the rules do not say."""
@@ -174,11 +181,13 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
 
     # --- saving -------------------------------------------------------------------
 
-    @on(Input.Submitted)
-    def _next_or_save(self, event: Input.Submitted) -> None:
-        event.stop()
+    def action_next_or_save(self) -> None:
+        """Enter in a text field: on to the next field, or save from the last one; elsewhere (a button, a list)
+        the widget's own enter."""
+        if not isinstance(self.focused, Input):
+            raise SkipAction()
         inputs = [i for i in self.query(Input) if i.display and not i.disabled]
-        if inputs and event.input is inputs[-1]:
+        if self.focused is inputs[-1]:
             self.action_save()
         else:
             self.focus_next()
