@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from studio.onair import OnAirGraphic
+from studio.graphics import Renderer
+from studio.onair import LOCATION_BUG, OnAirGraphic, RendererGraphics
+from studio.paths import shipped
 from studio.rundown.model import Bilingual, Kind, Segment
 from studio.show import ControlError, Controller
 from studio.show.view import Status
@@ -286,6 +288,41 @@ def test_the_switcher_follows_takes_made_by_another_process(store_location, smal
     assert show.refresh() and switcher.calls == ["take open"]  # back to the same row: nothing to switch
     remote.end_show()
     assert show.refresh() and switcher.calls == ["take open", "end"]
+
+
+def test_a_take_made_elsewhere_between_a_take_here_and_its_re_read_reaches_air(
+    store_location, small_rundown, clock
+) -> None:
+    """The show process re-reads the store after its own take; another machine's take committed in between is in
+    what it reads. The switcher still follows it: a refresh compares the store with what the switcher was last
+    asked to show, not with the state read before (once, OBS stayed on the local take)."""
+    remote = Controller(open_store(store_location), small_rundown, origin="api", clock=clock)
+
+    class TakenElsewhereMeanwhile(RecordingSwitcher):
+        def take(self, segment: Segment, graphics: Sequence[OnAirGraphic] = ()) -> None:
+            super().take(segment, graphics)
+            if self.calls == ["take open"]:
+                remote.take("brief-10")  # committed after this process's take, before its re-read
+
+    switcher = TakenElsewhereMeanwhile()
+    show = Controller(open_store(store_location), small_rundown, switcher=switcher, clock=clock)
+    show.take_next()
+    assert show.view().on_air.segment_id == "brief-10" and switcher.calls == ["take open"]
+    assert show.refresh() and switcher.calls == ["take open", "take brief-10"]
+    assert not show.refresh() and switcher.calls == ["take open", "take brief-10"]
+
+
+def test_a_take_here_read_back_asks_the_switcher_nothing_more(store_location, small_rundown, clock, tmp_path) -> None:
+    """What a take told the switcher (its segment, its start, its location bug) is what the store reads back: a
+    refresh that reads the store again, after another machine's change elsewhere in the show, switches nothing."""
+    switcher = RecordingSwitcher()
+    graphics = RendererGraphics(Renderer(shipped("overlays"), tmp_path / "out"))
+    show = Controller(open_store(store_location), small_rundown, switcher=switcher, clock=clock, graphics=graphics)
+    remote = Controller(open_store(store_location), small_rundown, origin="api", clock=clock)
+    show.take("live-almaty")
+    assert [g.template for g in switcher.shown] == [LOCATION_BUG]
+    remote.hold("guests")
+    assert show.refresh() and switcher.calls == ["take live-almaty"]
 
 
 def test_a_take_onto_a_feed_that_is_down_is_refused_unless_confirmed(store_location, small_rundown, clock) -> None:

@@ -11,7 +11,7 @@ from typing import Sequence
 from studio.rundown.load import segment_dict
 from studio.rundown.model import Segment
 from studio.show.graphics import OnAirGraphics
-from studio.show.playout import ControlError, serialised
+from studio.show.playout import ControlError, row_key, serialised
 from studio.show.view import coming_next
 from studio.store import ShowState
 from studio.store.show import SLATE_OFF, SLATE_ON
@@ -86,7 +86,7 @@ class Commands(OnAirGraphics):
             # every graphic is off: on air now is the location bug alone, if it was put (not read back)
             graphics = (self._put_graphic(now, *bug),) if bug is not None else ()
         # Committed: now to air at once, and only then re-read the store for the view.
-        self._switch(lambda switcher: switcher.take(target, graphics))
+        self._air(target, (target.id, now), graphics)
         self._load()
         self._cue_next()
         return target
@@ -110,10 +110,10 @@ class Commands(OnAirGraphics):
         if on_air is not None:
             segment = self.rundown.get(on_air.segment_id)
         if segment is not None and on_air is not None:
-            graphics = self.on_air_graphics
-            self._switch(
-                lambda switcher: switcher.slate() if on_air.note == FEED_LOST else switcher.take(segment, graphics)
-            )
+            if on_air.note == FEED_LOST:
+                self._switch(lambda switcher: switcher.slate())
+            else:
+                self._air(segment, row_key(on_air), self.on_air_graphics)
         self._cue_next()
 
     @serialised
@@ -139,7 +139,7 @@ class Commands(OnAirGraphics):
             self._clear_graphics(self.clock(), "undo")
         self._load()
         restored = self.rundown.get(self.state.on_air.segment_id) if self.state.on_air else None
-        self._switch(lambda switcher: switcher.take(restored) if restored else switcher.end())
+        self._air(restored, row_key(self.state.on_air))
 
     @serialised
     def feed_lost(self, segment_id: str) -> bool:
@@ -182,7 +182,7 @@ class Commands(OnAirGraphics):
             self._log(now, "end", state.on_air.segment_id)
             self._clear_graphics(now, "end")
         self._load()
-        self._switch(lambda switcher: switcher.end())
+        self._air(None, None)
 
     @serialised
     def hold(self, segment_id: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 from studio.show.commands import Commands
 from studio.show.edits import Edits
-from studio.show.playout import serialised
+from studio.show.playout import row_key, serialised
 from studio.show.view import ShowView
 from studio.store import AsRunRow
 from studio.store.health import Health
@@ -40,19 +40,17 @@ class Controller(Commands, Edits):
         here: the process that owns the switcher follows the store's on-air row.
         """
         self._tick_bug_clock()
-        before, graphics_before = self.state.on_air, self.on_air_graphics
         if not super().refresh():
             if not self.pull_unrecorded:
                 return False
             self._pull_withdrawn()  # off air already; recorded now that the store may take it
             return True
-        after, graphics = self.state.on_air, self.on_air_graphics
-        if (before.id if before else None) != (after.id if after else None):
-            segment = self.rundown.get(after.segment_id) if after else None
-            self._switch(lambda switcher: switcher.take(segment, graphics) if segment else switcher.end())
+        row, graphics = self.state.on_air, self.on_air_graphics
+        if row_key(row) != self.aired.row:
+            self._air(self.rundown.get(row.segment_id) if row else None, row_key(row), graphics)
             self._cue_next()
-        elif graphics != graphics_before:
-            self._switch(lambda switcher: switcher.graphics(graphics))
+        elif graphics != self.aired.graphics:
+            self._air_graphics(graphics)
         self._pull_withdrawn()
         return True
 

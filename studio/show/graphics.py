@@ -143,8 +143,7 @@ class OnAirGraphics(Playout):
     def _show_graphics(self) -> None:
         """After a write: reload, and show the switcher exactly what is on air now."""
         self._load()
-        graphics = self.on_air_graphics
-        self._switch(lambda switcher: switcher.graphics(graphics))
+        self._air_graphics(self.on_air_graphics)
 
     def _pull_withdrawn(self) -> None:
         """The on-air invariant: an image states exactly the facts recorded for it at its take, at their versions.
@@ -172,8 +171,7 @@ class OnAirGraphics(Playout):
             # Off air first, whatever the disk says: the store keeps them as on air, so the next refresh pulls
             # (and records) them again once it can be written.
             pulled = set(_by_template(withdrawn))
-            remaining = tuple(g for g in self.on_air_graphics if g.template not in pulled)
-            self._switch(lambda switcher: switcher.graphics(remaining))
+            self._air_graphics(tuple(g for g in self.on_air_graphics if g.template not in pulled))
             self.pull_unrecorded = True
             raise
         self.pull_unrecorded = False
@@ -249,5 +247,5 @@ class OnAirGraphics(Playout):
         with self.store.write():
             cleared = self._clear_graphics(self.clock(), "panic")
         self._load()
-        self._switch(lambda switcher: switcher.graphics(()))
+        self._air_graphics(())
         return len(cleared)

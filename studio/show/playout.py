@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import functools
 import threading
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any, Callable, Sequence, TypeVar
 
 from studio.errors import Kind, StudioError
 from studio.i18n import Msg
 from studio.machine import default_operator, utc_now
+from studio.onair import OnAirGraphic
 from studio.rundown.load import segment_dict, show_dict
 from studio.rundown.model import Rundown, Segment
 from studio.show.ports import Clock, Graphics, Switcher
 from studio.show.view import ShowReader
-from studio.store import ShowState, ShowStore
+from studio.store import AsRunRow, ShowState, ShowStore
 
 _KIND = {
     "unknown_segment": Kind.NOT_FOUND,
@@ -42,6 +44,23 @@ class ControlError(StudioError):
 
 
 Method = TypeVar("Method", bound=Callable[..., Any])
+
+RowKey = tuple[str, datetime]
+"""An as-run row as a take knows it before reading it back: its segment and its start."""
+
+
+def row_key(row: AsRunRow | None) -> RowKey | None:
+    return (row.segment_id, row.started_at) if row is not None else None
+
+
+@dataclass(frozen=True)
+class Aired:
+    """What the switcher was last asked to show: the on-air row and the graphics over it. A refresh compares the
+    store with this, not with the state it read before: an action's own re-read after its commit may bring
+    another machine's take with it, and that take must still reach air."""
+
+    row: RowKey | None
+    graphics: tuple[OnAirGraphic, ...]
 
 
 def serialised(method: Method) -> Method:
@@ -85,6 +104,7 @@ class Playout(ShowReader):
                 store.save_plan(rundown.show.id, show_dict(rundown.show), [segment_dict(s) for s in rundown.segments])
                 store.log(rundown.show.id, clock(), "plan", self.operator, origin, source="file")
         super().__init__(store, rundown, clock=clock, turnout_hours=turnout_hours)
+        self.aired = Aired(row_key(self.state.on_air), self.on_air_graphics)  # the switcher shows the store
 
     @serialised
     def close(self) -> None:
@@ -102,6 +122,16 @@ class Playout(ShowReader):
     def _switch(self, act: Callable[[Switcher], None]) -> None:
         if self.switcher is not None:
             act(self.switcher)
+
+    def _air(self, segment: Segment | None, row: RowKey | None, graphics: Sequence[OnAirGraphic] = ()) -> None:
+        """The switcher takes ``segment`` (the as-run ``row``) with ``graphics``; None: the show is over."""
+        self.aired = Aired(row, tuple(graphics))
+        self._switch(lambda switcher: switcher.take(segment, graphics) if segment else switcher.end())
+
+    def _air_graphics(self, graphics: Sequence[OnAirGraphic]) -> None:
+        """The switcher shows exactly ``graphics`` over the segment on air."""
+        self.aired = Aired(self.aired.row, tuple(graphics))
+        self._switch(lambda switcher: switcher.graphics(graphics))
 
     def _editable(self, state: ShowState, segments: list[Segment], segment_id: str) -> int:
         """Index of a segment that may change: it exists and is not on air."""
