@@ -23,6 +23,14 @@ from textual.dom import DOMNode
 
 from studio.i18n import t
 
+FIELD_FOCUS = [
+    Binding("tab", "app.focus_next", show=False, priority=True),
+    Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+]
+"""A form's tab and shift+tab, acted on as they are read. Textual hands any other key to the widget in focus, so a
+tab handled there lagged behind the keys after it: in a burst (a slow SSH link) the text after a tab went into the
+field before it."""
+
 
 def translate(node: DOMNode, group: str | None = None) -> None:
     keys: dict[str, list[Binding]] = {

@@ -52,12 +52,8 @@ class DeskDialog(ModalScreen[Result], Generic[Result]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without doing anything"),
         Binding("ctrl+s", "save", "Save", id="dialog.save", tooltip="Save the form"),
-        # Keys that move between fields act as they are read: Textual hands any other key to the field in focus,
-        # so a tab handled there lagged behind the keys after it (a burst over a slow SSH link, text typed after
-        # the tab went into the field before it).
-        Binding("tab", "app.focus_next", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
-        Binding("enter", "next_or_save", show=False, priority=True),
+        *bindings.FIELD_FOCUS,
+        Binding("enter", "next_or_save", show=False, priority=True),  # as the tab, for the same reason
     ]
     RULE_FIELDS: ClassVar[dict[str, str]] = {}
     """Which field a rule's refusal is about, by its code, where the rules do not say."""

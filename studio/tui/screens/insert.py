@@ -30,6 +30,7 @@ class InsertScreen(ModalScreen[Segment | None]):
     BINDING_GROUP_TITLE = "Dialog"  # translated on mount
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without inserting"),
+        *bindings.FIELD_FOCUS,
     ]
 
     def __init__(self, after_title: str, rundown: Rundown, language: str) -> None:
