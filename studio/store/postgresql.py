@@ -284,14 +284,14 @@ class PgDatabase:
     def executemany(self, statement: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor[Any]:
         def many(connection: psycopg.Connection[Any]) -> psycopg.Cursor[Any]:
             cursor = connection.cursor()
-            # One statement for many rows (an import's INSERTs) has one plan for all: planned once, not each time
-            cursor.execute("SET plan_cache_mode = auto")
-            try:
-                cursor.executemany(numbered(statement), rows)
-            finally:  # back to the connection's own (each execution planned); a failed transaction's ROLLBACK does it
-                if connection.info.transaction_status in (pq.TransactionStatus.IDLE, pq.TransactionStatus.INTRANS):
-                    connection.execute("RESET plan_cache_mode")
-            return cursor
+            # One statement for many rows (an import's INSERTs) has one plan for all: planned once, not each time.
+            # The setting is the write transaction's (outside one the connection writes nothing), undone with it if
+            # it fails. A session-wide one was left behind when the status did not say idle (in a pipeline it says
+            # active), and every later statement kept a generic plan: the intake's key lookup scanned every key.
+            connection.execute("SET LOCAL plan_cache_mode = auto")
+            cursor.executemany(numbered(statement), rows)
+            connection.execute("SET LOCAL plan_cache_mode TO DEFAULT")
+            return cursor  # its rowcount: the rows written
 
         return self._reopened.run(many, again=False)  # ``rows`` may be an iterator, read once
 

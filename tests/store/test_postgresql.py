@@ -131,4 +131,11 @@ def test_each_execution_is_planned_for_the_table_as_it_is(pg_server) -> None:
     ).fetchall()
     assert [tuple(row) for row in plans] == [(15 - 5, 5)]  # PostgreSQL plans the first five for their values
     assert store.db.execute("SHOW plan_cache_mode").fetchone()[0] == "force_custom_plan"
+    with store.write(together=True), store.together():  # the intake's: one key's row, sent in a pipeline
+        store.add_keys([("alone", "report", 1, "d")])
+        store.db.execute("SELECT 1")  # a statement after it, in the same transaction
+    assert store.db.execute("SHOW plan_cache_mode").fetchone()[0] == "force_custom_plan"
+    with pytest.raises(sqlite3.IntegrityError), store.write():  # a row refused: the setting goes with the transaction
+        store.add_keys([("alone", "report", 1, "d")])  # a key kept already
+    assert store.db.execute("SHOW plan_cache_mode").fetchone()[0] == "force_custom_plan"
     store.close()
