@@ -51,10 +51,9 @@ def adapter(obs: ObsProcess) -> Iterator[ObsAdapter]:
     connected.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def obs_at(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[int, int], ObsProcess]]:
-    """A real OBS whose canvas is width x height, one per size for the module (started on first use). Not kept for
-    the session: an idle OBS still draws 30 frames a second, and three of them took a core from the rest of CI.
+    """A real OBS whose canvas is width x height, one per size for the session (started on first use).
 
     The `obs` fixture's small canvas keeps most tests cheap; what viewers see is
     checked at the stations' real sizes (1280x720, 1920x1080) on these. The password
