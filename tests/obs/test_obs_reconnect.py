@@ -16,6 +16,7 @@ from studio.obs import LinkEvent, ObsAdapter, ObsLink, ObsWanted
 from studio.obs.link import BACKOFF
 from tests.obs.obs_checks import Show, raw_client
 from tests.obs.obs_process import ObsProcess
+from tests.obs.obs_show import wait_for
 
 pytestmark = [pytest.mark.obs, pytest.mark.xdist_group("obs")]
 
@@ -98,7 +99,9 @@ def test_link_reconnects_and_reasserts_after_every_obs_restart(obs: ObsProcess, 
                 time.sleep(0.01)
             reasserted.append(reasserted_at - accepting[0])
             with raw_client(obs) as client:
-                assert client.get_current_program_scene().current_program_scene_name == show.b
+                # OBS answers a programme switch before its UI thread has made it (as ObsAdapter._wait_until says)
+                programme = lambda: client.get_current_program_scene().current_program_scene_name  # noqa: E731
+                assert wait_for(lambda: programme() == show.b, timeout=5), programme()
                 item = client.get_scene_item_id(show.b, show.overlay).scene_item_id
                 assert client.get_scene_item_enabled(show.b, item).scene_item_enabled
     finally:
