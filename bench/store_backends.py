@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import os
 import statistics
-from urllib.parse import urlsplit
 import sys
 import tempfile
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
